@@ -1,0 +1,1 @@
+/* app.js — progressive enhancements only; every page works without it. */

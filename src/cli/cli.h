@@ -1,0 +1,45 @@
+/* cli.h — the `lectern` commands. */
+#ifndef LECTERN_CLI_H
+#define LECTERN_CLI_H
+
+#include "http/app.h"
+
+typedef struct Cli {
+    Config cfg;
+    int argc;           /* positional arguments after the command */
+    char **argv;
+    Params opts;        /* command options not known to Config (--role ...) */
+    Arena *arena;
+} Cli;
+
+typedef struct Command {
+    const char *name;       /* "user add" */
+    int (*run)(Cli *c);
+    const char *usage;      /* "EMAIL NAME [--password PW] [--platform-admin]" */
+    const char *help;
+} Command;
+
+extern const Command commands[];
+
+/* An option of the command (--name value), or NULL. */
+const char *cli_opt(Cli *c, const char *name);
+bool cli_flag(Cli *c, const char *name);
+/* Open the database named by the configuration, migrated.  NULL on failure
+ * (message printed). */
+Db *cli_db(Cli *c);
+/* Open the whole App (pool, writer) for commands that run handlers. */
+int cli_app(Cli *c, App *app);
+
+int cmd_serve(Cli *c);
+int cmd_migrate(Cli *c);
+int cmd_org_add(Cli *c);
+int cmd_user_add(Cli *c);
+int cmd_user_passwd(Cli *c);
+int cmd_user_role(Cli *c);
+int cmd_token_create(Cli *c);
+int cmd_demo(Cli *c);
+int cmd_backup(Cli *c);
+int cmd_test_request(Cli *c);
+int cmd_mail_flush(Cli *c);
+
+#endif

@@ -1,0 +1,217 @@
+/* cmd_serve.c — `lectern serve`, `lectern demo`, `lectern test-request`. */
+#include "cli/cli.h"
+#include "account/account.h"
+#include "http/dispatch.h"
+#include "http/server.h"
+#include "mail/mail.h"
+#include "org/org.h"
+#include "web/i18n.h"
+#include "web/static.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- serve ---- */
+
+/* Wait for in-flight requests to end, at most `max_ms`. */
+static void drain(App *app, int max_ms)
+{
+    for (int waited = 0; atomic_load(&app->in_flight) > 0 && waited < max_ms; waited += 20) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+int cmd_serve(Cli *c)
+{
+    /* Signals go to this thread only (sigwait below), never to workers. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    i18n_init();
+    static_init();
+    App app;
+    if (cli_app(c, &app)) return 1;
+    char *err = NULL;
+    Server *srv = server_start(&app, &err);
+    if (!srv) {
+        fprintf(stderr, "lectern: %s (%s)\n", err, app.cfg.listen);
+        free(err);
+        app_close(&app);
+        return 1;
+    }
+    MailSender *mail = mail_sender_start(&app);
+    const char *host = app.cfg.listen;
+    char addr[128];
+    snprintf(addr, sizeof addr, "%.*s:%u", (int)(strrchr(host, ':') - host), host, server_port(srv));
+    log_info("lectern serving http://%s (%d threads, database %s)", addr, app.cfg.threads,
+             str_startswith(app.cfg.db_url, "sqlite:") ? app.cfg.db_url : "postgres");
+    printf("listening on http://%s\n", addr);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("signal %d: draining requests", sig);
+    server_quiesce(srv);
+    drain(&app, 10000);
+    mail_sender_stop(mail);
+    server_stop(srv);
+    app_close(&app);
+    curl_global_cleanup();
+    log_info("stopped cleanly");
+    return 0;
+}
+
+/* ---- demo ---- */
+
+typedef struct DemoUser { const char *email, *name, *password; Role role; bool platform; } DemoUser;
+
+static const DemoUser demo_users[] = {
+    {"admin@lectern.test", "Amélie Administratrice", "demo-admin-pass", ROLE_ADMIN, true},
+    {"trainer@lectern.test", "Théo Formateur", "demo-trainer-pass", ROLE_TRAINER, false},
+    {"elodie@lectern.test", "Élodie Learner", "demo-learner-pass", ROLE_LEARNER, false},
+    {"francois@lectern.test", "François Learner", "demo-learner-pass", ROLE_LEARNER, false},
+};
+
+static void demo_print(Cli *c)
+{
+    printf("\nDemo organisation: Lectern Academy (/o/demo)\nSign in with:\n");
+    for (size_t i = 0; i < LN_ARRAY_LEN(demo_users); i++)
+        printf("  %-24s %-18s %s%s\n", demo_users[i].email, demo_users[i].password, role_name(demo_users[i].role),
+               demo_users[i].platform ? " + platform administrator" : "");
+}
+
+int cmd_demo(Cli *c)
+{
+    Db *db = cli_db(c);
+    if (!db) return 1;
+    Arena *a = arena_new();
+    Org o;
+    UsTime now = time_now_us();
+    int rc = LN_OK;
+    if (org_by_slug(db, a, "demo", &o) != LN_OK) {
+        int64_t org_id;
+        rc = org_create(db, "demo", "Lectern Academy", true, now, &org_id);
+        for (size_t i = 0; rc == LN_OK && i < LN_ARRAY_LEN(demo_users); i++) {
+            const DemoUser *d = &demo_users[i];
+            int64_t uid;
+            rc = user_create(db, d->email, d->name, d->password, i == 2 ? "fr" : "en", d->platform, now, &uid);
+            if (rc == LN_OK) rc = member_set(db, org_id, uid, d->role, now);
+        }
+        if (rc == LN_OK) printf("demo data created in %s\n", c->cfg.db_url);
+    } else {
+        printf("demo data already present in %s\n", c->cfg.db_url);
+    }
+    if (rc == LN_OK) demo_print(c);
+    else fprintf(stderr, "lectern: creating the demo data failed\n");
+    arena_free(a);
+    db_close(db);
+    return rc == LN_OK ? 0 : 1;
+}
+
+/* ---- test-request: a raw HTTP request from a file, no socket ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    Buf b;
+    buf_init(&b, 64 * 1024 * 1024);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return buf_steal(&b);
+}
+
+/* Parse "METHOD TARGET HTTP/1.1\r\nHeader: v\r\n\r\nbody" into r. */
+static bool parse_raw(Req *r, char *raw, size_t len)
+{
+    char *end = raw + len, *line = raw;
+    char *eol = memchr(line, '\n', (size_t)(end - line));
+    if (!eol) return false;
+    *eol = 0;
+    if (eol > line && eol[-1] == '\r') eol[-1] = 0;
+    char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    if (!sp1 || !sp2) return false;
+    *sp1 = 0;
+    *sp2 = 0;
+    char *method = line, *target = sp1 + 1;
+    for (line = eol + 1; line < end; line = eol + 1) {
+        eol = memchr(line, '\n', (size_t)(end - line));
+        if (!eol) eol = end;
+        *eol = 0;
+        if (eol > line && eol[-1] == '\r') eol[-1] = 0;
+        if (!*line) break;
+        char *colon = strchr(line, ':');
+        if (!colon) return false;
+        *colon = 0;
+        char *v = colon + 1;
+        while (*v == ' ') v++;
+        str_ascii_lower(line);
+        params_add(r->arena, &r->headers, arena_strdup(r->arena, line), v, strlen(v));
+    }
+    req_set_target(r, method, target);
+    Buf body = {0};
+    if (eol < end) {
+        body.data = eol + 1;
+        body.len = (size_t)(end - eol - 1);
+    }
+    req_set_body(r, &body);
+    return true;
+}
+
+int cmd_test_request(Cli *c)
+{
+    if (c->argc < 1) {
+        fprintf(stderr, "lectern: missing FILE (see --help)\n");
+        return 2;
+    }
+    size_t len;
+    char *raw = slurp(c->argv[0], &len);
+    if (!raw) {
+        fprintf(stderr, "lectern: cannot read %s\n", c->argv[0]);
+        return 1;
+    }
+    App app;
+    if (cli_app(c, &app)) {
+        free(raw);
+        return 1;
+    }
+    Req *r = req_new(&app);
+    r->client_ip = "127.0.0.1";
+    int rc = 0;
+    if (!parse_raw(r, raw, len)) {
+        fprintf(stderr, "lectern: %s is not an HTTP request (METHOD TARGET HTTP/1.1, headers, blank line, body)\n", c->argv[0]);
+        rc = 1;
+    } else {
+        if (cli_opt(c, "as")) {
+            Db *db = db_pool_get(app.pool);
+            User u;
+            char tok[TOKEN_CHARS + 1];
+            if (user_by_email(db, r->arena, cli_opt(c, "as"), &u) == LN_OK
+                && session_create(db, u.id, "127.0.0.1", "test-request", time_now_us(), tok) == LN_OK)
+                params_add(r->arena, &r->cookies, "lectern_session", arena_strdup(r->arena, tok), TOKEN_CHARS);
+            db_pool_put(app.pool, db);
+        }
+        dispatch_sync(r);
+        req_finish(r);
+        printf("HTTP/1.1 %d\r\n", r->status);
+        if (r->content_type) printf("Content-Type: %s\r\n", r->content_type);
+        for (RespHeader *h = r->resp_headers; h; h = h->next) printf("%s: %s\r\n", h->name, h->value);
+        printf("\r\n");
+        if (r->static_data) fwrite(r->static_data, 1, r->static_len, stdout);
+        else fwrite(buf_cstr(&r->out), 1, r->out.len, stdout);
+    }
+    req_free(r);
+    free(raw);
+    app_close(&app);
+    return rc;
+}

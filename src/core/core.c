@@ -1,0 +1,426 @@
+/* core.c — arena, buffers, strings, time, logging. */
+#include "core/core.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+_Noreturn void ln_panic(const char *file, int line, const char *what)
+{
+    fprintf(stderr, "lectern: invariant broken at %s:%d: %s\n", file, line, what);
+    abort();
+}
+
+static _Noreturn void oom(size_t n)
+{
+    fprintf(stderr, "lectern: out of memory (%zu bytes)\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom(n);
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) oom(n * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) oom(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n + 1);
+    return p;
+}
+
+/* ======================================================================
+ * Arena: a list of blocks; big allocations get a block of their own.
+ * ==================================================================== */
+
+#define ARENA_BLOCK 8192
+
+typedef struct Block {
+    struct Block *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+} Block;
+
+typedef struct Cleanup {
+    struct Cleanup *next;
+    ArenaCleanup fn;
+    void *ptr;
+} Cleanup;
+
+struct Arena {
+    Block *head;
+    Cleanup *cleanups;
+    size_t total;
+};
+
+static Block *block_new(size_t cap)
+{
+    Block *b = xmalloc(sizeof(Block) + cap);
+    b->next = NULL;
+    b->used = 0;
+    b->cap = cap;
+    return b;
+}
+
+Arena *arena_new(void)
+{
+    Arena *a = xcalloc(1, sizeof *a);
+    a->head = block_new(ARENA_BLOCK);
+    return a;
+}
+
+void arena_free(Arena *a)
+{
+    if (!a) return;
+    for (Cleanup *c = a->cleanups; c; c = c->next) c->fn(c->ptr);
+    Block *b = a->head;
+    while (b) {
+        Block *n = b->next;
+        free(b);
+        b = n;
+    }
+    free(a);
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+    size_t need = (n + 15) & ~(size_t)15;
+    if (need < n) oom(n);
+    Block *b = a->head;
+    if (b->cap - b->used < need) {
+        if (need > ARENA_BLOCK / 4) {
+            /* Large: its own block, linked behind the current one. */
+            Block *big = block_new(need);
+            big->used = need;
+            big->next = b->next;
+            b->next = big;
+            a->total += need;
+            memset(big->data, 0, need);
+            return big->data;
+        }
+        b = block_new(ARENA_BLOCK);
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    a->total += need;
+    memset(p, 0, need);
+    return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *arena_strdup(Arena *a, const char *s)
+{
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_vprintf(Arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return arena_strdup(a, "");
+    char *p = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *arena_printf(Arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void arena_on_free(Arena *a, ArenaCleanup fn, void *ptr)
+{
+    Cleanup *c = arena_alloc(a, sizeof *c);
+    c->fn = fn;
+    c->ptr = ptr;
+    c->next = a->cleanups;
+    a->cleanups = c;
+}
+
+size_t arena_used(const Arena *a) { return a->total; }
+
+/* ======================================================================
+ * Buf
+ * ==================================================================== */
+
+void buf_init(Buf *b, size_t max)
+{
+    memset(b, 0, sizeof *b);
+    b->max = max;
+}
+
+void buf_free(Buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+void buf_reset(Buf *b)
+{
+    b->len = 0;
+    b->over = false;
+    if (b->data) b->data[0] = 0;
+}
+
+static bool buf_reserve(Buf *b, size_t extra)
+{
+    if (b->over) return false;
+    if (extra > SIZE_MAX - b->len - 1 || (b->max && b->len + extra > b->max)) {
+        b->over = true;
+        return false;
+    }
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) cap *= 2;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+    return true;
+}
+
+bool buf_append(Buf *b, const void *p, size_t n)
+{
+    if (!buf_reserve(b, n)) return false;
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+    return true;
+}
+
+bool buf_puts(Buf *b, const char *s) { return buf_append(b, s, strlen(s)); }
+bool buf_putc(Buf *b, char c) { return buf_append(b, &c, 1); }
+
+bool buf_vprintf(Buf *b, const char *fmt, va_list ap)
+{
+    char tmp[256];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return false;
+    if ((size_t)n < sizeof tmp) return buf_append(b, tmp, (size_t)n);
+    if (!buf_reserve(b, (size_t)n)) return false;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return true;
+}
+
+bool buf_printf(Buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+const char *buf_cstr(Buf *b) { return b->data ? b->data : ""; }
+
+char *buf_steal(Buf *b)
+{
+    char *p = b->data ? b->data : xstrdup("");
+    memset(b, 0, sizeof *b);
+    return p;
+}
+
+/* ======================================================================
+ * Strings
+ * ==================================================================== */
+
+bool str_eq(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+bool str_ieq(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    while (*a && lower((unsigned char)*a) == lower((unsigned char)*b)) a++, b++;
+    return *a == *b;
+}
+
+bool str_startswith(const char *s, const char *prefix)
+{
+    return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_empty(const char *s) { return !s || !*s; }
+
+bool str_to_i64(const char *s, int64_t *out)
+{
+    if (str_empty(s)) return false;
+    const char *p = s;
+    if (*p == '-' || *p == '+') p++;
+    if (*p < '0' || *p > '9') return false;
+    errno = 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end) return false;
+    *out = v;
+    return true;
+}
+
+bool utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c == 0) return false;
+        if (c < 0x80) { i++; continue; }
+        size_t len;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+        else return false;
+        if (n - i < len) return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
+            || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+void str_ascii_lower(char *s)
+{
+    for (; s && *s; s++) *s = (char)lower((unsigned char)*s);
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+char *str_trim(Arena *a, const char *s)
+{
+    if (!s) return arena_strdup(a, "");
+    while (is_space(*s)) s++;
+    size_t n = strlen(s);
+    while (n && is_space(s[n - 1])) n--;
+    return arena_strndup(a, s, n);
+}
+
+size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}
+
+bool str_ct_eq(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char d = la != lb;
+    size_t n = la < lb ? la : lb;
+    for (size_t i = 0; i < n; i++) d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
+/* ======================================================================
+ * Time
+ * ==================================================================== */
+
+UsTime time_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (UsTime)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+UsTime time_mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (UsTime)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+char *time_iso(Arena *a, UsTime t)
+{
+    time_t s = (time_t)(t / US_PER_SEC);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return arena_strdup(a, buf);
+}
+
+void time_http_date(UsTime t, char *buf, size_t n)
+{
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const mons[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t s = (time_t)(t / US_PER_SEC);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    snprintf(buf, n, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+             mons[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* ======================================================================
+ * Logging: one line per message on stderr, with UTC time.
+ * ==================================================================== */
+
+static LogLevel log_level = LOG_INFO;
+
+void log_set_level(LogLevel l) { log_level = l; }
+
+void log_msg(LogLevel l, const char *fmt, ...)
+{
+    if (l < log_level) return;
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    char line[2048];
+    char ts[32];
+    time_t s = time(NULL);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int off = snprintf(line, sizeof line, "%s %s ", ts, names[l]);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + off, sizeof line - (size_t)off, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s\n", line);
+}

@@ -1,0 +1,120 @@
+/* db.h — the one storage API over SQLite and PostgreSQL.
+ *
+ * SQL is written once with $1..$n placeholders.  PostgreSQL takes them as
+ * they are; the SQLite backend binds them by name ("$1"), because SQLite
+ * numbers $N parameters by first appearance.  Times are integer microseconds
+ * passed in by the caller.  Booleans are 0/1 integers.  IDs are 64-bit.
+ *
+ * A Db is one connection, used by one thread at a time.  Statements are
+ * cached per connection by SQL text: db_prepare() on the same SQL returns the
+ * cached statement, reset.  db_done() hands it back; it must be called before
+ * the same SQL is prepared again on that connection.
+ */
+#ifndef LECTERN_DB_H
+#define LECTERN_DB_H
+
+#include "core/core.h"
+
+typedef struct Db Db;
+typedef struct DbStmt DbStmt;
+
+typedef enum { DB_SQLITE = 1, DB_POSTGRES = 2 } DbKind;
+
+enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1, DB_CONSTRAINT = -2 };
+
+typedef struct DbOptions {
+    bool sync_full;         /* SQLite: synchronous=FULL (default NORMAL) */
+    int busy_timeout_ms;    /* SQLite: busy timeout (default 5000) */
+} DbOptions;
+
+/* Open "sqlite:PATH" or "postgres://..." / "postgresql://...".  On failure
+ * returns NULL and sets *err to a malloc'd message (caller frees). */
+Db *db_open(const char *url, const DbOptions *opt, char **err);
+void db_close(Db *db);
+DbKind db_kind(const Db *db);
+/* Last error message of this connection (valid until the next call). */
+const char *db_errmsg(Db *db);
+/* Cheap liveness check: runs SELECT 1.  Reconnects a broken PG link. */
+bool db_ping(Db *db);
+
+/* Run SQL with no parameters (DDL, BEGIN...); rows it returns are
+ * ignored.  May hold several statements separated by ';'.  Returns DB_DONE
+ * on success, DB_CONSTRAINT or DB_ERROR. */
+int db_exec(Db *db, const char *sql);
+
+int db_begin(Db *db);       /* BEGIN (SQLite: BEGIN IMMEDIATE); DB_DONE on success */
+int db_commit(Db *db);
+int db_rollback(Db *db);
+
+DbStmt *db_prepare(Db *db, const char *sql);    /* NULL on error (logged) */
+void db_bind_i64(DbStmt *st, int idx, int64_t v);
+void db_bind_text(DbStmt *st, int idx, const char *s);  /* NULL binds NULL */
+void db_bind_null(DbStmt *st, int idx);
+/* DB_ROW, DB_DONE, DB_CONSTRAINT (unique/foreign key/check), DB_ERROR. */
+int db_step(DbStmt *st);
+int db_col_count(DbStmt *st);
+bool db_col_is_null(DbStmt *st, int col);
+int64_t db_col_i64(DbStmt *st, int col);
+/* Valid until the next db_step/db_done; copy with db_col_dup. */
+const char *db_col_text(DbStmt *st, int col);      /* "" for NULL */
+char *db_col_dup(DbStmt *st, int col, Arena *a);  /* NULL for NULL */
+/* Rows changed by the last INSERT/UPDATE/DELETE run through `st`. */
+int64_t db_changes(DbStmt *st);
+void db_done(DbStmt *st);   /* reset and return to the cache */
+
+/* ---- convenience --------------------------------------------------------- */
+/* Run a statement to completion: DB_DONE, DB_CONSTRAINT or DB_ERROR.  The
+ * values are bound from a printf-like spec: 'i' int64_t, 't' const char *,
+ * 'n' null.  E.g. db_run(db, "UPDATE t SET a=$1 WHERE id=$2", "ti", s, id). */
+int db_run(Db *db, const char *sql, const char *spec, ...);
+/* Run a statement that returns one integer (e.g. INSERT ... RETURNING id,
+ * SELECT count(*)).  Returns DB_ROW with *out set, DB_DONE, or an error. */
+int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...);
+/* Bind values from a spec (used by the above and by the batching writer). */
+void db_bind_va(DbStmt *st, const char *spec, va_list ap);
+
+/* ---- connection pool (one per process) ----------------------------------- */
+typedef struct DbPool DbPool;
+DbPool *db_pool_new(const char *url, const DbOptions *opt, int size, char **err);
+void db_pool_free(DbPool *p);
+Db *db_pool_get(DbPool *p);         /* blocks until one is free */
+void db_pool_put(DbPool *p, Db *db);
+void db_pool_stats(DbPool *p, int *size, int *in_use, int64_t *waits);
+const char *db_pool_url(DbPool *p);
+const DbOptions *db_pool_options(DbPool *p);
+
+/* ---- migrations ---------------------------------------------------------- */
+/* Apply every migration not yet recorded, each in its own transaction.
+ * Returns the number applied, or a negative LN_ code. */
+int db_migrate(Db *db, bool verbose);
+int db_schema_version(Db *db);
+
+/* ---- backend vtable (implemented by db_sqlite.c and db_pg.c) ------------- */
+typedef struct DbBackend {
+    DbKind kind;
+    Db *(*open)(const char *url, const DbOptions *opt, char **err);
+    void (*close)(Db *db);
+    const char *(*errmsg)(Db *db);
+    bool (*ping)(Db *db);
+    int (*exec)(Db *db, const char *sql);
+    DbStmt *(*prepare)(Db *db, const char *sql);
+    void (*bind_i64)(DbStmt *st, int idx, int64_t v);
+    void (*bind_text)(DbStmt *st, int idx, const char *s);
+    void (*bind_null)(DbStmt *st, int idx);
+    int (*step)(DbStmt *st);
+    int (*col_count)(DbStmt *st);
+    bool (*col_is_null)(DbStmt *st, int col);
+    int64_t (*col_i64)(DbStmt *st, int col);
+    const char *(*col_text)(DbStmt *st, int col);
+    int64_t (*changes)(DbStmt *st);
+    void (*done)(DbStmt *st);
+} DbBackend;
+
+/* Every Db and DbStmt starts with this header so db.c can dispatch. */
+struct Db { const DbBackend *be; };
+struct DbStmt { const DbBackend *be; Db *db; };
+
+extern const DbBackend db_sqlite_backend;
+extern const DbBackend db_pg_backend;
+
+#endif

@@ -1,0 +1,55 @@
+/* app.h — the state shared by every request of one process: configuration,
+ * database pool, batching writer, site secret, metrics. */
+#ifndef LECTERN_APP_H
+#define LECTERN_APP_H
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include "http/req.h"
+
+typedef struct Config {
+    char *db_url;           /* sqlite:PATH | postgres://... */
+    char *listen;           /* host:port, loopback by default */
+    char *data_dir;         /* var/: database, mail/, uploads/ */
+    char *base_url;         /* for links in e-mails; default http://listen */
+    char *smtp_url;         /* smtp://host:port; empty = write .eml files */
+    char *mail_from;
+    char *access_log;       /* "-" stderr (default), "off", or a file path */
+    int threads;            /* HTTP thread pool size */
+    int db_pool;            /* connections (default threads + 2) */
+    size_t max_header;      /* bytes per connection for headers */
+    size_t max_body;        /* JSON and form bodies */
+    size_t max_upload;      /* multipart bodies */
+    int timeout_s;          /* idle connection time-out */
+    bool sync_full;         /* SQLite synchronous=FULL */
+    bool secure_cookies;    /* behind TLS (set when base_url is https) */
+} Config;
+
+/* Fill `c` with defaults, then the config file (LECTERN_CONFIG or
+ * DATA_DIR/lectern.conf), then LECTERN_* environment variables.  Command
+ * line options are applied by the caller afterwards. */
+void config_defaults(Config *c);
+int config_load_file(Config *c, const char *path, char **err);
+void config_from_env(Config *c);
+/* Set one option by name ("db", "listen", ...); LN_EINVAL if unknown. */
+int config_set(Config *c, const char *key, const char *value);
+void config_free(Config *c);
+
+typedef struct Metrics Metrics;
+
+struct App {
+    Config cfg;
+    DbPool *pool;
+    Writer *writer;
+    char secret[65];        /* hex, from the setting table, same on every node */
+    Metrics *metrics;
+    atomic_int in_flight;
+    atomic_llong req_counter;
+    FILE *access_log;
+};
+
+/* Open the pool and the writer, run migrations, load the site secret. */
+int app_open(App *app, char **err);
+void app_close(App *app);
+
+#endif

@@ -1,0 +1,83 @@
+/* routes.c — the one route table.  Every state change carries A_CSRF (a
+ * test walks this table to make sure); {org} routes are scoped to the
+ * caller's role in that organisation by access.c. */
+#include "http/route.h"
+#include "account/pages.h"
+#include "event/event.h"
+#include "obs/ops.h"
+#include "org/pages.h"
+#include "web/static.h"
+
+#define GET M_GET
+#define POST M_POST
+#define PUT M_PUT
+#define PATCH M_PATCH
+#define DELETE M_DELETE
+#define ROUTE(m, path, handler, access) {m, path, handler, access, {0}},
+
+#define FORM (A_CSRF)
+#define API (A_API)
+#define API_W (A_API | A_CSRF)
+
+Route routes[] = {
+/*    method  path                                         handler                 access */
+ROUTE(GET,    "/healthz",                                   ops_healthz,            A_NOLOG)
+ROUTE(GET,    "/readyz",                                    ops_readyz,             A_NOLOG)
+ROUTE(GET,    "/metrics",                                   ops_metrics,            A_NOLOG)
+ROUTE(GET,    "/static/{file}",                             static_get,             A_PUBLIC)
+
+/* pages: account */
+ROUTE(GET,    "/",                                          home_page,              A_PUBLIC)
+ROUTE(GET,    "/signin",                                    signin_page,            A_PUBLIC)
+ROUTE(POST,   "/signin",                                    signin_post,            FORM)
+ROUTE(POST,   "/signout",                                   signout_post,           FORM)
+ROUTE(POST,   "/lang",                                      lang_post,              FORM)
+ROUTE(GET,    "/password/forgot",                           forgot_page,            A_PUBLIC)
+ROUTE(POST,   "/password/forgot",                           forgot_post,            FORM)
+ROUTE(GET,    "/password/reset",                            reset_page,             A_PUBLIC)
+ROUTE(POST,   "/password/reset",                            reset_post,             FORM)
+ROUTE(GET,    "/account",                                   account_page,           A_LOGIN)
+ROUTE(POST,   "/account/profile",                           account_profile_post,   A_LOGIN | FORM)
+ROUTE(POST,   "/account/password",                          account_password_post,  A_LOGIN | FORM)
+ROUTE(GET,    "/invite/{token}",                            invite_page,            A_PUBLIC)
+ROUTE(POST,   "/invite/{token}",                            invite_post,            FORM)
+
+/* pages: organisations */
+ROUTE(GET,    "/o/{org}",                                   org_page,               A_PUBLIC)
+ROUTE(GET,    "/o/{org}/signup",                            signup_page,            A_PUBLIC)
+ROUTE(POST,   "/o/{org}/signup",                            signup_post,            FORM)
+ROUTE(GET,    "/o/{org}/admin/users",                       org_users_page,         A_ADMIN)
+ROUTE(POST,   "/o/{org}/admin/invite",                      org_invite_post,        A_ADMIN | FORM)
+ROUTE(POST,   "/o/{org}/admin/users/{id}/role",             org_role_post,          A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/admin/import",                      org_import_page,        A_ADMIN)
+ROUTE(POST,   "/o/{org}/admin/import",                      org_import_post,        A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/admin/tokens",                      org_tokens_page,        A_ADMIN)
+ROUTE(POST,   "/o/{org}/admin/tokens",                      org_token_post,         A_ADMIN | FORM)
+ROUTE(POST,   "/o/{org}/admin/tokens/{id}/revoke",          org_token_revoke_post,  A_ADMIN | FORM)
+ROUTE(GET,    "/admin/orgs",                                admin_orgs_page,        A_PLATFORM)
+ROUTE(POST,   "/admin/orgs",                                admin_orgs_post,        A_PLATFORM | FORM)
+
+/* JSON API */
+ROUTE(POST,   "/api/v1/session",                            api_session_post,       API_W)
+ROUTE(DELETE, "/api/v1/session",                            api_session_delete,     API_W)
+ROUTE(GET,    "/api/v1/me",                                 api_me_get,             API | A_LOGIN)
+ROUTE(PATCH,  "/api/v1/me",                                 api_me_patch,           API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/me/password",                        api_me_password_post,   API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/password/forgot",                    api_password_forgot_post, API_W)
+ROUTE(POST,   "/api/v1/password/reset",                     api_password_reset_post, API_W)
+ROUTE(GET,    "/api/v1/orgs",                               api_orgs_get,           API | A_LOGIN)
+ROUTE(POST,   "/api/v1/orgs",                               api_orgs_post,          API_W | A_PLATFORM)
+ROUTE(GET,    "/api/v1/orgs/{org}",                         api_org_get,            API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/signup",                  api_signup_post,        API_W)
+ROUTE(GET,    "/api/v1/orgs/{org}/members",                 api_members_get,        API | A_ADMIN)
+ROUTE(PUT,    "/api/v1/orgs/{org}/members/{id}/role",       api_member_role_put,    API_W | A_ADMIN)
+ROUTE(DELETE, "/api/v1/orgs/{org}/members/{id}",            api_member_delete,      API_W | A_ADMIN)
+ROUTE(POST,   "/api/v1/orgs/{org}/members/import",          api_import_post,        API_W | A_ADMIN)
+ROUTE(POST,   "/api/v1/orgs/{org}/invitations",             api_invitations_post,   API_W | A_ADMIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/tokens",                  api_tokens_get,         API | A_ADMIN)
+ROUTE(POST,   "/api/v1/orgs/{org}/tokens",                  api_tokens_post,        API_W | A_ADMIN)
+ROUTE(DELETE, "/api/v1/orgs/{org}/tokens/{id}",             api_token_delete,       API_W | A_ADMIN)
+ROUTE(POST,   "/api/v1/orgs/{org}/events",                  api_events_post,        API_W | A_MEMBER)
+};
+
+const int route_count = (int)(sizeof routes / sizeof routes[0]);

@@ -1,0 +1,254 @@
+/* server.c — the only file that includes microhttpd.h.
+ *
+ * libmicrohttpd with epoll and an internal thread pool.  Each connection gets
+ * a Conn holding our Req; the body is collected up to the limit; then the
+ * request is dispatched (dispatch.c) and its response queued.  A handler that
+ * hands a write to the batching writer has its connection suspended until
+ * the commit, so no pool thread waits on the disk.
+ */
+#include "http/server.h"
+#include "http/dispatch.h"
+#include "obs/metrics.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+typedef enum { C_READING, C_SUSPENDED, C_RESUMED, C_ANSWERED } ConnState;
+
+typedef struct Conn {
+    Req *r;
+    App *app;
+    struct MHD_Connection *mc;
+    ConnState state;
+    Buf body;
+    size_t limit;
+    bool counted;
+} Conn;
+
+struct Server {
+    App *app;
+    struct MHD_Daemon *d;
+    uint16_t port;
+};
+
+/* ---- request set-up --------------------------------------------------- */
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    Req *r = cls;
+    if (r->headers.count >= 100) return MHD_NO;
+    char *k = arena_strdup(r->arena, key);
+    str_ascii_lower(k);
+    params_add(r->arena, &r->headers, k, value ? value : "", value ? strlen(value) : 0);
+    return MHD_YES;
+}
+
+static void client_ip(Req *r, struct MHD_Connection *mc)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char ip[INET6_ADDRSTRLEN] = "?";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, sizeof ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
+    }
+    r->client_ip = arena_strdup(r->arena, ip);
+}
+
+static Conn *conn_new(App *app, struct MHD_Connection *mc, const char *url, const char *method)
+{
+    Conn *c = xcalloc(1, sizeof *c);
+    c->app = app;
+    c->mc = mc;
+    c->r = req_new(app);
+    Req *r = c->r;
+    MHD_get_connection_values(mc, MHD_HEADER_KIND, collect_header, r);
+    client_ip(r, mc);
+    req_set_target(r, method, url);
+    const char *ct = req_header(r, "content-type");
+    c->limit = str_startswith(ct, "multipart/") ? app->cfg.max_upload : app->cfg.max_body;
+    buf_init(&c->body, c->limit);
+    const char *cl = req_header(r, "content-length");
+    int64_t n;
+    if (cl && str_to_i64(cl, &n) && (n < 0 || (uint64_t)n > c->limit)) r->body_too_large = true;
+    return c;
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+static void free_buf(void *p) { free(p); }
+
+static enum MHD_Result queue(Conn *c)
+{
+    Req *r = c->r;
+    req_finish(r);  /* common headers, metrics-ready */
+    struct MHD_Response *resp;
+    if (r->method == M_HEAD) {
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else if (r->file_fd >= 0) {
+        resp = MHD_create_response_from_fd_at_offset64((uint64_t)r->file_len, r->file_fd,
+                                                       (uint64_t)r->file_off);
+        r->file_fd = -1;    /* MHD closes it */
+    } else if (r->static_data) {
+        resp = MHD_create_response_from_buffer(r->static_len, (void *)r->static_data,
+                                               MHD_RESPMEM_PERSISTENT);
+    } else {
+        size_t len = r->out.len;
+        char *data = buf_steal(&r->out);
+        resp = MHD_create_response_from_buffer_with_free_callback(len, data, free_buf);
+    }
+    if (!resp) return MHD_NO;
+    if (r->content_type) MHD_add_response_header(resp, "Content-Type", r->content_type);
+    for (RespHeader *h = r->resp_headers; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
+    enum MHD_Result ok = MHD_queue_response(c->mc, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    c->state = C_ANSWERED;
+    return ok;
+}
+
+/* Runs on the writer thread after the deferred job committed. */
+static void write_done(WriteJob *job, int rc, int64_t id, void *ud)
+{
+    Conn *c = ud;
+    c->r->pending_rc = rc;
+    c->r->pending_id = id;
+    c->state = C_RESUMED;
+    MHD_resume_connection(c->mc);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    App *app = cls;
+    Conn *c = *con_cls;
+    if (!c) {
+        /* First call: headers only.  Answer on a later call so that
+         * keep-alive holds (see DESIGN.md 4a). */
+        c = conn_new(app, mc, url, method);
+        *con_cls = c;
+        atomic_fetch_add(&app->in_flight, 1);
+        c->counted = true;
+        return MHD_YES;
+    }
+    if (c->state == C_RESUMED) {
+        dispatch_continue(c->r);
+        return queue(c);
+    }
+    if (c->state != C_READING) return MHD_YES;
+    if (*upload_size) {
+        if (!c->r->body_too_large && !buf_append(&c->body, upload_data, *upload_size))
+            c->r->body_too_large = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    req_set_body(c->r, &c->body);
+    dispatch(c->r);
+    if (c->r->pending_job) {
+        WriteJob *job = c->r->pending_job;
+        c->r->pending_job = NULL;
+        c->state = C_SUSPENDED;
+        MHD_suspend_connection(mc);
+        if (!writer_submit(app->writer, job, write_done, c)) {
+            c->r->pending_rc = DB_ERROR;
+            c->state = C_RESUMED;
+            MHD_resume_connection(mc);
+        }
+        return MHD_YES;
+    }
+    return queue(c);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    App *app = cls;
+    Conn *c = *con_cls;
+    if (!c) return;
+    if (c->state == C_ANSWERED) req_log(c->r);
+    if (c->counted) atomic_fetch_sub(&app->in_flight, 1);
+    req_free(c->r);
+    buf_free(&c->body);
+    free(c);
+    *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && line[n - 1] == '\n') line[--n] = 0;
+    log_debug("microhttpd: %s", line);
+}
+
+/* ---- start / stop --------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+    const char *colon = strrchr(listen, ':');
+    if (!colon) return LN_EINVAL;
+    char host[64];
+    size_t hl = (size_t)(colon - listen);
+    if (hl >= sizeof host) return LN_EINVAL;
+    memcpy(host, listen, hl);
+    host[hl] = 0;
+    int64_t port;
+    if (!str_to_i64(colon + 1, &port) || port < 0 || port > 65535) return LN_EINVAL;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, hl ? host : "127.0.0.1", &sa->sin_addr) != 1) return LN_EINVAL;
+    return LN_OK;
+}
+
+Server *server_start(App *app, char **err)
+{
+    struct sockaddr_in sa;
+    if (parse_listen(app->cfg.listen, &sa) != LN_OK) {
+        *err = xstrdup("--listen must be IPv4-ADDRESS:PORT, e.g. 127.0.0.1:8080");
+        return NULL;
+    }
+    Server *s = xcalloc(1, sizeof *s);
+    s->app = app;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME
+                     | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, app->cfg.max_header,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.timeout_s,
+                            MHD_OPTION_CONNECTION_LIMIT, 4096u,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                            MHD_OPTION_END);
+    if (!s->d) {
+        *err = xstrdup(errno == EADDRINUSE ? "the address is already in use"
+                                           : "cannot start the HTTP server");
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : ntohs(sa.sin_port);
+    return s;
+}
+
+uint16_t server_port(const Server *s) { return s->port; }
+
+void server_quiesce(Server *s) { MHD_quiesce_daemon(s->d); }
+
+void server_stop(Server *s)
+{
+    MHD_stop_daemon(s->d);
+    free(s);
+}

@@ -1,0 +1,20 @@
+/* api.h — JSON answers for /api/v1 (jansson). */
+#ifndef LECTERN_API_H
+#define LECTERN_API_H
+
+#include <jansson.h>
+#include "http/req.h"
+
+/* Answer with `body` (reference stolen). */
+void api_json(Req *r, int status, json_t *body);
+/* {"error": {"code": code, "message": message}} */
+void api_error(Req *r, int status, const char *code, const char *message);
+/* {"error": {..., "field": field}} for a bad field */
+void api_field_error(Req *r, const char *field, const char *message);
+
+/* String member of `o`, or NULL when absent; answers 400 and sets *bad
+ * when present but not a string. */
+const char *api_str(Req *r, json_t *o, const char *key, bool *bad);
+/* "2026-11-28T18:06:31Z" or null */
+json_t *api_time(Arena *a, int64_t us);
+#endif

@@ -1,0 +1,114 @@
+/* html.c — the escaping printf and error answers. */
+#include "web/html.h"
+#include "web/api.h"
+#include "web/i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void escape_into(Buf *b, const char *s)
+{
+    if (!s) return;
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        buf_append(b, run, (size_t)(s - run));
+        buf_puts(b, rep);
+        run = s + 1;
+    }
+    buf_append(b, run, (size_t)(s - run));
+}
+
+char *html_escape(Arena *a, const char *s)
+{
+    Buf b;
+    buf_init(&b, 0);
+    escape_into(&b, s);
+    char *out = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+void html_text(Req *r, const char *s) { escape_into(&r->out, s); }
+void html_raw_(Req *r, const char *literal) { buf_puts(&r->out, literal); }
+void html_safe(Req *r, SafeHtml h) { if (h.html) buf_puts(&r->out, h.html); }
+
+/* A printf where %s escapes.  Other conversions (d, i, u, ld, lld, zu, x,
+ * %%) are numbers and pass through vsnprintf one at a time. */
+void html_printf_(Req *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = fmt;
+    while (*p) {
+        const char *pct = strchr(p, '%');
+        if (!pct) {
+            buf_puts(&r->out, p);
+            break;
+        }
+        buf_append(&r->out, p, (size_t)(pct - p));
+        const char *c = pct + 1;
+        char spec[16];
+        size_t n = 0;
+        spec[n++] = '%';
+        while (*c && strchr("0123456789-.lz", *c) && n < sizeof spec - 2) spec[n++] = *c++;
+        LN_ASSERT(*c);
+        spec[n++] = *c;
+        spec[n] = 0;
+        char num[64];
+        switch (*c) {
+        case 's': escape_into(&r->out, va_arg(ap, const char *)); break;
+        case '%': buf_putc(&r->out, '%'); break;
+        case 'd': case 'i': case 'u': case 'x':
+            if (strstr(spec, "ll")) snprintf(num, sizeof num, spec, va_arg(ap, long long));
+            else if (strchr(spec, 'l') || strchr(spec, 'z')) snprintf(num, sizeof num, spec, va_arg(ap, long));
+            else snprintf(num, sizeof num, spec, va_arg(ap, int));
+            buf_puts(&r->out, num);
+            break;
+        default: LN_ASSERT(!"unsupported conversion in hprintf");
+        }
+        p = c + 1;
+    }
+    va_end(ap);
+}
+
+/* ---- errors ---- */
+
+void web_error(Req *r, int status, const char *code, const char *message)
+{
+    buf_reset(&r->out);
+    r->resp_headers = NULL;
+    r->file_fd = -1;
+    r->static_data = NULL;
+    if (r->is_api) {
+        api_error(r, status, code, message);
+        return;
+    }
+    r->status = status;
+    char title[16];
+    snprintf(title, sizeof title, "%d", status);
+    page_begin(r, T(r, "Something went wrong"));
+    hprintf(r, "<section class=\"card narrow\"><h1>%s</h1><p class=\"lead\">%s</p>"
+               "<p><a class=\"button\" href=\"/\">%s</a></p></section>\n",
+            title, message, T(r, "Back to the home page"));
+    page_end(r);
+    r->status = status;
+}
+
+void web_not_found(Req *r)
+{
+    web_error(r, 404, "not_found", T(r, "This page does not exist, or you cannot see it."));
+}
+
+void web_forbidden(Req *r)
+{
+    web_error(r, 403, "forbidden", T(r, "You do not have access to this page."));
+}

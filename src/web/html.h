@@ -1,0 +1,54 @@
+/* html.h — HTML written with escaping by construction.
+ *
+ *   hprintf(r, "<a href=\"/o/%s\">%s</a>", slug, name);
+ *
+ * In hprintf every %s is HTML-escaped (quotes included, so it is safe in
+ * attribute values too).  The format must be a string literal: the macro
+ * pastes "" onto it, so passing a variable does not compile.  Raw markup can
+ * only come from a literal (html_lit) or from a SafeHtml value, which only a
+ * sanitiser or this module produces.
+ */
+#ifndef LECTERN_HTML_H
+#define LECTERN_HTML_H
+
+#include "http/req.h"
+
+/* Markup known to be safe: produced by a sanitiser or by html_capture. */
+typedef struct SafeHtml { const char *html; } SafeHtml;
+
+void html_printf_(Req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void html_raw_(Req *r, const char *literal);
+#define hprintf(r, fmt, ...) html_printf_((r), "" fmt "", ##__VA_ARGS__)
+#define html_lit(r, s) html_raw_((r), "" s "")
+void html_safe(Req *r, SafeHtml h);
+/* Escaped text. */
+void html_text(Req *r, const char *s);
+
+/* Escape `s` for HTML text or attribute into the arena. */
+char *html_escape(Arena *a, const char *s);
+
+/* ---- page layout ---- */
+void page_begin(Req *r, const char *title);
+void page_end(Req *r);
+/* A flash message shown at the top of the next page (cookie). */
+void page_flash(Req *r, const char *message);
+
+/* ---- forms ---- */
+void form_begin(Req *r, const char *action);    /* <form method=post> + CSRF */
+void form_end(Req *r);
+/* A labelled input with an inline error when `error` is not NULL. */
+void form_input_(Req *r, const char *type, const char *name, const char *label,
+                 const char *value, const char *error, const char *extra_attr_literal);
+/* `extra` is raw attributes ("required autocomplete=\"email\""): literals only. */
+#define form_input(r, type, name, label, value, error, extra) \
+    form_input_((r), (type), (name), (label), (value), (error), "" extra "")
+void form_submit(Req *r, const char *label);
+
+/* ---- errors, for pages and the API alike ---- */
+/* Answers with `status`: an HTML page, or {"error":{"code","message"}} when
+ * the request is an API call. */
+void web_error(Req *r, int status, const char *code, const char *message);
+void web_not_found(Req *r);
+void web_forbidden(Req *r);
+
+#endif
