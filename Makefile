@@ -6,8 +6,8 @@
 
 CC      ?= cc
 PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libcurl zlib
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+OPT     ?= -O2 -g
+CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration \
            -Werror=format -Wno-format-truncation -fno-strict-aliasing -pthread -Isrc -Ibuild/gen \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -26,11 +26,11 @@ deps:
 
 $(B)/gen/embed.c: scripts/embed.sh $(EMBED)
 	@mkdir -p $(@D)
-	sh scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+	@sh scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
 
 $(B)/obj/gen/embed.o: $(B)/gen/embed.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -38,10 +38,11 @@ $(B)/obj/%.o: src/%.c
 	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/liblectern.a: $(OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(B)/lectern: $(B)/obj/cli/main.o $(B)/liblectern.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
@@ -51,13 +52,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/liblectern.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/liblectern.a $(LDLIBS) -lcmocka
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/liblectern.a $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 
 # Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:
-	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
+	@$(MAKE) --no-print-directory B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
 
 test: deps all unit asan
 	@bash scripts/test.sh

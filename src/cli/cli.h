@@ -41,5 +41,6 @@ int cmd_demo(Cli *c);
 int cmd_backup(Cli *c);
 int cmd_test_request(Cli *c);
 int cmd_mail_flush(Cli *c);
+int cmd_routes(Cli *c);
 
 #endif

@@ -3,6 +3,7 @@
 #include "account/account.h"
 #include "db/db_backup.h"
 #include "mail/mail.h"
+#include "http/route.h"
 #include "org/org.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@ const Command commands[] = {
     {"demo", cmd_demo, "", "create demo data (idempotent) and print how to sign in"},
     {"backup", cmd_backup, "FILE", "online backup of a SQLite database (PostgreSQL: use pg_dump)"},
     {"mail flush", cmd_mail_flush, "", "deliver the mail that is due now"},
+    {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
     {"test-request", cmd_test_request, "FILE [--as EMAIL]",
      "run one raw HTTP request from FILE through the handlers, without a socket"},
     {NULL, NULL, NULL, NULL},
@@ -254,4 +256,32 @@ int cmd_mail_flush(Cli *c)
     printf("%d message%s delivered\n", n < 0 ? 0 : n, n == 1 ? "" : "s");
     app_close(&app);
     return n < 0 ? 1 : 0;
+}
+
+int cmd_routes(Cli *c)
+{
+    static const struct { unsigned bit; const char *name; } flags[] = {
+        {A_LOGIN, "login"}, {A_CSRF, "csrf"}, {A_API, "api"}, {A_MEMBER, "member"},
+        {A_STAFF, "staff"}, {A_ADMIN, "admin"}, {A_PLATFORM, "platform"},
+    };
+    static const struct { unsigned bit; const char *name; } methods[] = {
+        {M_GET, "GET"}, {M_POST, "POST"}, {M_PUT, "PUT"}, {M_PATCH, "PATCH"}, {M_DELETE, "DELETE"},
+    };
+    printf("[\n");
+    for (int i = 0; i < route_count; i++) {
+        const Route *rt = &routes[i];
+        for (size_t m = 0; m < LN_ARRAY_LEN(methods); m++) {
+            if (!(rt->methods & methods[m].bit)) continue;
+            printf("  {\"method\": \"%s\", \"path\": \"%s\", \"access\": [", methods[m].name, rt->pattern);
+            bool first = true;
+            for (size_t f = 0; f < LN_ARRAY_LEN(flags); f++)
+                if (rt->access & flags[f].bit) {
+                    printf("%s\"%s\"", first ? "" : ", ", flags[f].name);
+                    first = false;
+                }
+            printf("]}%s\n", i + 1 < route_count ? "," : "");
+        }
+    }
+    printf("]\n");
+    return 0;
 }

@@ -184,8 +184,7 @@ static const struct { const char *macro, *sqlite, *pg; } dialect[] = {
     {"{{BLOB}}", "BLOB", "BYTEA"},
 };
 
-/* Expand dialect macros; returns a malloc'd string. */
-static char *migration_sql(DbKind kind, const char *src)
+char *db_expand(DbKind kind, const char *src)
 {
     Buf b;
     buf_init(&b, 0);
@@ -235,7 +234,7 @@ static int apply_one(Db *db, const EmbeddedFile *f, int version, bool verbose)
         db_rollback(db);
         return 0;
     }
-    char *sql = migration_sql(db_kind(db), (const char *)f->data);
+    char *sql = db_expand(db_kind(db), (const char *)f->data);
     int rc = db_exec(db, sql);
     free(sql);
     if (rc == DB_DONE)

@@ -88,6 +88,9 @@ const DbOptions *db_pool_options(DbPool *p);
  * Returns the number applied, or a negative LN_ code. */
 int db_migrate(Db *db, bool verbose);
 int db_schema_version(Db *db);
+/* Expand the table-definition macros ({{ID}}, {{BLOB}}) for a backend;
+ * returns a malloc'd string. */
+char *db_expand(DbKind kind, const char *sql);
 
 /* ---- backend vtable (implemented by db_sqlite.c and db_pg.c) ------------- */
 typedef struct DbBackend {

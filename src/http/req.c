@@ -12,7 +12,7 @@
 #define MAX_QUERY_PARAMS 100
 #define MAX_FORM_PARAMS 500
 #define MAX_PARTS 50
-#define MAX_COOKIES 50
+#define MAX_COOKIES 200
 
 static void close_fd(void *p)
 {

@@ -1,0 +1,129 @@
+#!/bin/bash
+# test.sh — the whole suite, run by `make test` (after the build, the unit
+# tests and their ASan/UBSan build).  Starts a private PostgreSQL on a unix
+# socket, runs: C unit tests (plain and sanitized), the storage suite on
+# SQLite and PostgreSQL, black-box HTTP tests against the real binary, and
+# browser tests in headless Chromium.  Ends with "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TMP=$(mktemp -d /tmp/lectern-test.XXXXXX)
+PASS=0
+FAIL=0
+FAILED_SUITES=()
+PG_DIR=""
+
+cleanup() {
+    [ -n "$PG_DIR" ] && bash scripts/pg.sh stop "$PG_DIR" >/dev/null 2>&1
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+section() { printf '\n=== %s\n' "$*"; }
+
+# count SUITE PASSED FAILED
+count() {
+    PASS=$((PASS + $2))
+    FAIL=$((FAIL + $3))
+    [ "$3" -gt 0 ] && FAILED_SUITES+=("$1")
+    printf -- '--- %s: %d passed, %d failed\n' "$1" "$2" "$3"
+}
+
+# A cmocka binary: read its summary; a crash or no summary is one failure.
+run_cmocka() {
+    local name=$1; shift
+    local out="$TMP/$(echo "$name" | tr ' /:' '___').log"
+    "$@" >"$out" 2>&1
+    local rc=$?
+    local p f
+    p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$out" | awk '{print $4}' | tail -1)
+    f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$out" | awk '{print $4}' | tail -1)
+    p=${p:-0}; f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if [ "$f" -gt 0 ]; then
+        grep -E 'FAILED|ERROR|error|Assert|runtime error|Sanitizer' "$out" | head -20
+    fi
+    count "$name" "$p" "$f"
+}
+
+# node --test with the TAP reporter: read "# pass N" / "# fail N".
+run_node() {
+    local name=$1; shift
+    local out="$TMP/$(echo "$name" | tr ' /:' '___').log"
+    node --test --test-concurrency=1 --test-reporter=tap "$@" >"$out" 2>&1
+    local rc=$?
+    local p f
+    p=$(grep -E '^# pass [0-9]+' "$out" | awk '{print $3}' | tail -1)
+    f=$(grep -E '^# fail [0-9]+' "$out" | awk '{print $3}' | tail -1)
+    p=${p:-0}; f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if [ "$f" -gt 0 ]; then
+        grep -E -B2 -A12 '^not ok|^\s+not ok' "$out" | head -80
+    fi
+    count "$name" "$p" "$f"
+}
+
+section "PostgreSQL"
+PG_URL=""
+if PG_URL=$(bash scripts/pg.sh start "$TMP/pg" 2>"$TMP/pg.err"); then
+    PG_DIR="$TMP/pg"
+    echo "started on a unix socket: $PG_URL"
+else
+    cat "$TMP/pg.err"
+    if [ "${CI:-}" = "true" ]; then
+        echo "PostgreSQL is required in CI"
+        count "postgresql start" 0 1
+    else
+        echo "PostgreSQL not available: its suites are skipped"
+    fi
+fi
+
+section "C unit tests"
+for t in build/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_cmocka "unit $(basename "$t")" env LECTERN_TEST_DB="sqlite:$TMP/unit-$(basename "$t").db" "$t"
+done
+
+section "C unit tests under ASan + UBSan"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for t in build/asan/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_cmocka "asan $(basename "$t")" env LECTERN_TEST_DB="sqlite:$TMP/asan-$(basename "$t").db" "$t"
+done
+
+section "Storage suite"
+for t in build/tests/test_db build/tests/test_writer; do
+    [ -x "$t" ] || continue
+    if [ -n "$PG_URL" ]; then
+        run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
+        # Each suite starts from an empty database.
+        psql "$PG_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1
+    fi
+done
+if [ -n "$PG_URL" ] && [ -x build/tests/test_routes ]; then
+    run_cmocka "postgresql test_routes" env LECTERN_TEST_DB="$PG_URL" build/tests/test_routes
+    psql "$PG_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1
+fi
+
+section "HTTP tests against the real binary"
+if ls tests/http/*.test.mjs >/dev/null 2>&1; then
+    LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" \
+        run_node "http" tests/http/*.test.mjs
+fi
+
+section "Browser tests (headless Chromium)"
+if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
+    if [ ! -d tests/browser/node_modules/playwright-core ]; then
+        (cd tests/browser && npm ci --no-audit --no-fund --silent) || count "npm ci" 0 1
+    fi
+    LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_TMP="$TMP" run_node "browser" tests/browser/*.test.mjs
+fi
+
+section "Translations"
+if bash scripts/check_i18n.sh >"$TMP/i18n.log" 2>&1; then count "i18n catalogue" 1 0
+else cat "$TMP/i18n.log"; count "i18n catalogue" 0 1; fi
+
+echo
+[ ${#FAILED_SUITES[@]} -gt 0 ] && printf 'failed suites: %s\n' "${FAILED_SUITES[*]}"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

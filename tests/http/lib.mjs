@@ -1,0 +1,433 @@
+// lib.mjs — helpers for the black-box HTTP tests: start and stop the real
+// binary in a fresh data directory, a small cookie-jar client, sign-in
+// helpers (form and API), CSRF tokens from pages, e-mails written as .eml
+// files, and raw socket requests.
+//
+// Environment (set by scripts/test.sh):
+//   LECTERN_BIN       path of build/lectern (default: build/lectern here)
+//   LECTERN_TEST_PG   a PostgreSQL URL, or empty
+//   LECTERN_TEST_TMP  a temporary directory (default: the system's)
+
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.LECTERN_BIN || path.resolve(here, '../../build/lectern');
+export const PG_URL = process.env.LECTERN_TEST_PG || '';
+const TMP_ROOT = process.env.LECTERN_TEST_TMP || os.tmpdir();
+
+export const DEMO = {
+  admin: { email: 'admin@lectern.test', password: 'demo-admin-pass' },
+  trainer: { email: 'trainer@lectern.test', password: 'demo-trainer-pass' },
+  elodie: { email: 'elodie@lectern.test', password: 'demo-learner-pass' },
+  francois: { email: 'francois@lectern.test', password: 'demo-learner-pass' },
+};
+
+export const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+
+/* ---------------------------------------------------------------------
+ * The command line
+ * ------------------------------------------------------------------- */
+
+/** A fresh directory under LECTERN_TEST_TMP. */
+export function tmpDir(prefix = 'http') {
+  fs.mkdirSync(TMP_ROOT, { recursive: true });
+  return fs.mkdtempSync(path.join(TMP_ROOT, `lectern-${prefix}-`));
+}
+
+/** Storage options for the CLI: {data} (SQLite in it) and/or {db} (URL). */
+function storeArgs(store) {
+  const a = [];
+  if (store.data) a.push('--data', store.data);
+  if (store.db) a.push('--db', store.db);
+  return a;
+}
+
+/** Run `lectern ARGS...`; returns stdout, throws with stderr on failure. */
+export function lectern(args, { input } = {}) {
+  try {
+    return execFileSync(BIN, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30000 });
+  } catch (e) {
+    throw new Error(`lectern ${args.join(' ')} failed (status ${e.status}): ${e.stderr || e.message}`);
+  }
+}
+
+/** Run with {data}/{db}: lectern CMD... --data DIR. */
+export function cli(store, ...args) {
+  return lectern([...args, ...storeArgs(store)]);
+}
+
+/** A new data directory with the demo data (SQLite). */
+export function demoDataDir(prefix = 'demo') {
+  const data = tmpDir(prefix);
+  cli({ data }, 'demo');
+  return data;
+}
+
+/** The route table: [{method, path, access:[...]}]. */
+export function routeTable() {
+  return JSON.parse(lectern(['routes']));
+}
+
+/* ---------------------------------------------------------------------
+ * Servers
+ * ------------------------------------------------------------------- */
+
+const live = new Set();
+// Last resort when a test file dies without its after() hook: no server
+// outlives the test process.  Only PIDs we started.
+process.on('exit', () => {
+  for (const s of live) {
+    try { process.kill(s.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+});
+
+/**
+ * Start `lectern serve` and wait for "listening on http://HOST:PORT".
+ * opts: {data, db, args: [...extra], env, timeoutMs}
+ * Returns {url, port, data, db, pid, proc, stderr(), stop(), kill()}.
+ */
+export async function startServer(opts = {}) {
+  const data = opts.data || tmpDir('serve');
+  const args = ['serve', '--listen', '127.0.0.1:0', '--access-log', 'off', '--threads', '4',
+    ...storeArgs({ data, db: opts.db }), ...(opts.args || [])];
+  const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(opts.env || {}) } });
+  let out = '', err = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { err += d; if (err.length > 200000) err = err.slice(-100000); });
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
+  const server = {
+    data, db: opts.db, pid: proc.pid, proc, exited, url: null, port: 0,
+    stderr: () => err,
+    stopped: false,
+    /** SIGTERM and wait for the exit; returns {code, signal}. */
+    async stop(timeoutMs = 15000) {
+      if (server.stopped) return server.exitStatus;
+      server.stopped = true;
+      try { process.kill(proc.pid, 'SIGTERM'); } catch { /* already gone */ }
+      const t = setTimeout(() => { try { process.kill(proc.pid, 'SIGKILL'); } catch { /* gone */ } }, timeoutMs);
+      server.exitStatus = await exited;
+      clearTimeout(t);
+      live.delete(server);
+      return server.exitStatus;
+    },
+  };
+  live.add(server);
+  const ready = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), opts.timeoutMs || 15000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[0-9.]+:(\d+))/);
+      if (m) { clearTimeout(timer); resolve(m); }
+    });
+    exited.then(() => { clearTimeout(timer); resolve(null); });
+  });
+  if (!ready) {
+    await server.stop();
+    throw new Error(`lectern serve did not start: ${out}\n${err}`);
+  }
+  server.url = ready[1];
+  server.port = Number(ready[2]);
+  return server;
+}
+
+/** Stop every server given (ignoring undefined); for after() hooks. */
+export async function stopAll(...servers) {
+  for (const s of servers.flat()) if (s) await s.stop();
+}
+
+/* ---------------------------------------------------------------------
+ * A client with a cookie jar
+ * ------------------------------------------------------------------- */
+
+/** Parse one Set-Cookie header into {name, value, attrs:{lower-case: value|true}}. */
+export function parseSetCookie(h) {
+  const parts = h.split(';').map((s) => s.trim());
+  const [nv, ...rest] = parts;
+  const eq = nv.indexOf('=');
+  const attrs = {};
+  for (const a of rest) {
+    const i = a.indexOf('=');
+    if (i < 0) attrs[a.toLowerCase()] = true;
+    else attrs[a.slice(0, i).toLowerCase()] = a.slice(i + 1);
+  }
+  return { name: nv.slice(0, eq), value: nv.slice(eq + 1), attrs };
+}
+
+export class Client {
+  constructor(base, { bearer } = {}) {
+    this.base = typeof base === 'string' ? base : base.url;
+    this.jar = new Map();
+    this.bearer = bearer || null;
+    this.csrf = null;        // X-CSRF-Token of an API cookie session
+  }
+
+  cookieHeader() {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  /** The same cookies and bearer against another server (scale tests). */
+  cloneFor(base) {
+    const c = new Client(base, { bearer: this.bearer });
+    c.jar = new Map(this.jar);
+    c.csrf = this.csrf;
+    return c;
+  }
+
+  storeCookies(res) {
+    for (const h of res.headers.getSetCookie()) {
+      const c = parseSetCookie(h);
+      if (c.attrs['max-age'] === '0' || c.value === '') this.jar.delete(c.name);
+      else this.jar.set(c.name, c.value);
+    }
+  }
+
+  /**
+   * One request; never follows redirects.
+   *   opts.form     object → application/x-www-form-urlencoded
+   *   opts.json     value → application/json
+   *   opts.body     raw body (string or Buffer) with opts.headers
+   *   opts.headers  extra headers
+   *   opts.csrf     true → X-CSRF-Token from this.csrf
+   *   opts.noCookies, opts.noBearer
+   * Returns the Response with .text (body) and .json() already read.
+   */
+  async req(method, p, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    let body = opts.body;
+    if (opts.form) {
+      body = new URLSearchParams(opts.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['content-type'] = 'application/json';
+    }
+    if (!opts.noCookies && this.jar.size) headers.cookie = this.cookieHeader();
+    if (!opts.noBearer && this.bearer) headers.authorization = `Bearer ${this.bearer}`;
+    if (opts.csrf && this.csrf) headers['x-csrf-token'] = this.csrf;
+    const res = await fetch(this.base + p, { method, headers, body, redirect: 'manual' });
+    this.storeCookies(res);
+    const text = await res.text();
+    return wrap(res, text);
+  }
+
+  get(p, opts) { return this.req('GET', p, opts); }
+  post(p, opts) { return this.req('POST', p, opts); }
+
+  /** GET a page and return the CSRF token of its first form. */
+  async pageCsrf(p = '/signin') {
+    const res = await this.get(p);
+    const tok = csrfFrom(res.text);
+    assert.ok(tok, `no _csrf field on ${p} (status ${res.status})`);
+    return tok;
+  }
+
+  /** POST a form carrying the CSRF token of page `from` (default: the same path). */
+  async postForm(p, form, { from, headers } = {}) {
+    const tok = await this.pageCsrf(from || p);
+    return this.post(p, { form: { _csrf: tok, ...form }, headers });
+  }
+
+  /** JSON API call; cookie sessions send X-CSRF-Token automatically. */
+  api(method, p, json, opts = {}) {
+    return this.req(method, p, { json, csrf: true, ...opts });
+  }
+}
+
+function wrap(res, text) {
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    location: res.headers.get('location'),
+    json() {
+      try { return JSON.parse(text); } catch { throw new Error(`not JSON (status ${res.status}): ${text.slice(0, 300)}`); }
+    },
+  };
+}
+
+/** The value of the first `name="_csrf" value="..."` in a page. */
+export function csrfFrom(html) {
+  const m = html.match(/name="_csrf" value="([^"]*)"/);
+  return m ? m[1] : null;
+}
+
+/** Every `name="_csrf" value="..."` in a page. */
+export function allCsrf(html) {
+  return [...html.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1]);
+}
+
+/** Undo the HTML escaping of hprintf (for values read back from pages). */
+export function unescapeHtml(s) {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** Sign in through the form: GET /signin for the CSRF token, POST it. */
+export async function signinForm(server, email, password, { expect = 303 } = {}) {
+  const c = new Client(server);
+  const res = await c.postForm('/signin', { email, password, next: '/' });
+  assert.equal(res.status, expect, `form sign-in of ${email}: ${res.status} ${res.text.slice(0, 200)}`);
+  return c;
+}
+
+/** Sign in through POST /api/v1/session; the client keeps csrf_token. */
+export async function signinApi(server, email, password) {
+  const c = new Client(server);
+  const res = await c.req('POST', '/api/v1/session', { json: { email, password } });
+  assert.equal(res.status, 201, `API sign-in of ${email}: ${res.status} ${res.text.slice(0, 200)}`);
+  const j = res.json();
+  assert.ok(j.csrf_token, 'csrf_token in the answer of POST /api/v1/session');
+  c.csrf = j.csrf_token;
+  c.me = j;
+  return c;
+}
+
+/** Assert the error shape {"error":{"code","message"}} and return it. */
+export function apiError(res, status, code) {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text.slice(0, 300)}`);
+  assert.match(res.headers.get('content-type') || '', /^application\/json/);
+  const j = res.json();
+  assert.equal(typeof j.error, 'object', `error object in ${res.text}`);
+  assert.equal(typeof j.error.code, 'string');
+  assert.equal(typeof j.error.message, 'string');
+  assert.ok(j.error.message.length > 0, 'a message a person can act on');
+  if (code) assert.equal(j.error.code, code, `error code in ${res.text}`);
+  return j.error;
+}
+
+/* ---------------------------------------------------------------------
+ * Mail written as DATA/mail/NNNNNN.eml
+ * ------------------------------------------------------------------- */
+
+function decodeHeader(v) {
+  return v.replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'));
+}
+
+/** Parse an .eml file: {file, headers (lower-case names), to, subject, body}. */
+export function readEml(file) {
+  const raw = fs.readFileSync(file, 'utf8');
+  const sep = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, sep), body = raw.slice(sep + 4);
+  const headers = {};
+  for (const line of head.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+  }
+  const to = (headers.to || '').replace(/^<|>$/g, '');
+  return { file, headers, to, subject: decodeHeader(headers.subject || ''), body };
+}
+
+/** All .eml files so far, in order. */
+export function listMail(data) {
+  const dir = path.join(data, 'mail');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => readEml(path.join(dir, f)));
+}
+
+/**
+ * Wait (polling) for an e-mail to `to` (and matching `match`, a RegExp on
+ * the body) that is not among `seen` files; default timeout 8 s (the sender
+ * polls every second).
+ */
+export async function waitForMail(data, to, { match, seen = new Set(), timeoutMs = 8000 } = {}) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    for (const m of listMail(data)) {
+      if (seen.has(m.file) || m.to !== to.toLowerCase()) continue;
+      if (match && !match.test(m.body)) continue;
+      seen.add(m.file);
+      return m;
+    }
+    if (Date.now() > end) throw new Error(`no e-mail to ${to} within ${timeoutMs} ms (have: ${listMail(data).map((m) => m.to).join(', ')})`);
+    await sleep(100);
+  }
+}
+
+/** The first http(s) link in a mail body containing `pathPart`. */
+export function linkIn(mail, pathPart) {
+  const m = mail.body.match(new RegExp(`https?://[^\\s]*${pathPart.replace(/[/?]/g, '\\$&')}[^\\s]*`));
+  assert.ok(m, `a link with ${pathPart} in the e-mail:\n${mail.body}`);
+  return new URL(m[0]);
+}
+
+/* ---------------------------------------------------------------------
+ * Raw sockets and the plain http module (no fetch conveniences)
+ * ------------------------------------------------------------------- */
+
+/**
+ * Send bytes on a fresh connection and collect the answer until the server
+ * closes or `timeoutMs` passes.  Returns {text, status, closed, error}.
+ */
+export function rawRequest(port, data, { timeoutMs = 3000, halfClose = false } = {}) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    let closed = false, error = null, done = false;
+    const sock = net.connect(port, '127.0.0.1');
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      const text = Buffer.concat(chunks).toString('latin1');
+      const m = text.match(/^HTTP\/1\.[01] (\d{3})/);
+      resolve({ text, status: m ? Number(m[1]) : 0, closed, error });
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    sock.on('connect', () => {
+      for (const d of [].concat(data)) sock.write(d);
+      if (halfClose) sock.end();
+    });
+    sock.on('data', (d) => chunks.push(d));
+    sock.on('end', () => { closed = true; finish(); });
+    sock.on('close', () => { closed = true; finish(); });
+    sock.on('error', (e) => { error = e; closed = true; finish(); });
+  });
+}
+
+/** A request through node:http: no automatic decompression or headers. */
+export function plainRequest(server, method, p, headers = {}, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, method, path: p, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+/** Metrics as {text, value(name, labels?)} from GET /metrics. */
+export async function metrics(server) {
+  const res = await fetch(server.url + '/metrics');
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  return {
+    text,
+    value(name, labels) {
+      let total = 0, found = false;
+      for (const line of text.split('\n')) {
+        if (line.startsWith('#')) continue;
+        const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$/);
+        if (!m || m[1] !== name) continue;
+        if (labels && !Object.entries(labels).every(([k, v]) => (m[2] || '').includes(`${k}="${v}"`))) continue;
+        total += Number(m[3]);
+        found = true;
+      }
+      return found ? total : undefined;
+    },
+  };
+}
+
+/** A random suffix for unique names. */
+export function uniq() {
+  return Math.random().toString(36).slice(2, 10);
+}
