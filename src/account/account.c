@@ -101,6 +101,17 @@ Role role_parse(const char *s)
 
 const char *role_name(Role r) { return role_names[r]; }
 
+const char *role_label(const char *lang, Role r)
+{
+    switch (r) {
+    case ROLE_LEARNER: return i18n_get(lang, "Learner");
+    case ROLE_TRAINER: return i18n_get(lang, "Trainer");
+    case ROLE_ADMIN: return i18n_get(lang, "Administrator");
+    case ROLE_AUDITOR: return i18n_get(lang, "Auditor");
+    default: return "";
+    }
+}
+
 const char *check_role(const char *role)
 {
     return role_parse(role) == ROLE_NONE ? "The role must be learner, trainer, admin or auditor." : NULL;

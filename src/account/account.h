@@ -33,6 +33,8 @@ char *email_normal(Arena *a, const char *email);
 
 Role role_parse(const char *s);     /* ROLE_NONE when unknown */
 const char *role_name(Role r);
+/* "Trainer", "Formateur"... for people to read. */
+const char *role_label(const char *lang, Role r);
 
 /* ---- users ---- */
 /* LN_OK, LN_EEXIST (e-mail taken), LN_EINVAL (bad field), LN_EDB. */

@@ -50,7 +50,7 @@ void home_page(Req *r)
         Role role = member_role(r->db, orgs.items[i].id, r->user->id);
         hprintf(r, "<article class=\"card\"><h2><a href=\"/o/%s\">%s</a></h2><p class=\"muted\">%s</p>",
                 orgs.items[i].slug, orgs.items[i].name,
-                role ? i18n_get(r->lang, role_name(role)) : T(r, "platform administrator"));
+                role ? role_label(r->lang, role) : T(r, "platform administrator"));
         if (role == ROLE_ADMIN || r->user->is_platform_admin)
             hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/admin/users\">%s</a></p>",
                     orgs.items[i].slug, T(r, "Manage people"));

@@ -51,6 +51,12 @@ int cmd_serve(Cli *c)
     const char *host = app.cfg.listen;
     char addr[128];
     snprintf(addr, sizeof addr, "%.*s:%u", (int)(strrchr(host, ':') - host), host, server_port(srv));
+    if (str_empty(app.cfg.base_url)) {     /* links in mail: the real port */
+        char url[160];
+        snprintf(url, sizeof url, "http://%s", addr);
+        free(c->cfg.base_url);
+        c->cfg.base_url = app.cfg.base_url = xstrdup(url);
+    }
     log_info("lectern serving http://%s (%d threads, database %s)", addr, app.cfg.threads,
              str_startswith(app.cfg.db_url, "sqlite:") ? app.cfg.db_url : "postgres");
     printf("listening on http://%s\n", addr);

@@ -22,6 +22,7 @@
 typedef enum { C_READING, C_SUSPENDED, C_RESUMED, C_ANSWERED } ConnState;
 
 typedef struct Conn {
+    char *uri;          /* the raw request target, path and query */
     Req *r;
     App *app;
     struct MHD_Connection *mc;
@@ -64,23 +65,30 @@ static void client_ip(Req *r, struct MHD_Connection *mc)
     r->client_ip = arena_strdup(r->arena, ip);
 }
 
-static Conn *conn_new(App *app, struct MHD_Connection *mc, const char *url, const char *method)
+/* libmicrohttpd hands the access handler a decoded path without the query;
+ * the raw target arrives here first, and our own parsers take it from there. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 {
     Conn *c = xcalloc(1, sizeof *c);
+    c->uri = xstrdup(uri ? uri : "");
+    return c;
+}
+
+static void conn_init(Conn *c, App *app, struct MHD_Connection *mc, const char *method)
+{
     c->app = app;
     c->mc = mc;
     c->r = req_new(app);
     Req *r = c->r;
     MHD_get_connection_values(mc, MHD_HEADER_KIND, collect_header, r);
     client_ip(r, mc);
-    req_set_target(r, method, url);
+    req_set_target(r, method, c->uri);
     const char *ct = req_header(r, "content-type");
     c->limit = str_startswith(ct, "multipart/") ? app->cfg.max_upload : app->cfg.max_body;
     buf_init(&c->body, c->limit);
     const char *cl = req_header(r, "content-length");
     int64_t n;
     if (cl && str_to_i64(cl, &n) && (n < 0 || (uint64_t)n > c->limit)) r->body_too_large = true;
-    return c;
 }
 
 /* ---- responses ---------------------------------------------------------- */
@@ -132,10 +140,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     App *app = cls;
     Conn *c = *con_cls;
     if (!c) {
+        c = on_uri(NULL, url, mc);      /* not reached: on_uri always runs */
+        *con_cls = c;
+    }
+    if (!c->r) {
         /* First call: headers only.  Answer on a later call so that
          * keep-alive holds (see DESIGN.md 4a). */
-        c = conn_new(app, mc, url, method);
-        *con_cls = c;
+        conn_init(c, app, mc, method);
         atomic_fetch_add(&app->in_flight, 1);
         c->counted = true;
         return MHD_YES;
@@ -174,10 +185,11 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     App *app = cls;
     Conn *c = *con_cls;
     if (!c) return;
-    if (c->state == C_ANSWERED) req_log(c->r);
+    if (c->r && c->state == C_ANSWERED) req_log(c->r);
     if (c->counted) atomic_fetch_sub(&app->in_flight, 1);
     req_free(c->r);
     buf_free(&c->body);
+    free(c->uri);
     free(c);
     *con_cls = NULL;
 }
@@ -230,6 +242,7 @@ Server *server_start(App *app, char **err)
                             MHD_OPTION_CONNECTION_LIMIT, 4096u,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+                            MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
                             MHD_OPTION_END);
     if (!s->d) {

@@ -20,7 +20,7 @@ static void role_select(Req *r, const char *id, Role selected)
     hprintf(r, "<select name=\"role\" id=\"%s\">", id);
     for (size_t i = 0; i < LN_ARRAY_LEN(roles); i++)
         hprintf(r, "<option value=\"%s\"%s>%s</option>", role_name(roles[i]),
-                roles[i] == selected ? " selected" : "", i18n_get(r->lang, role_name(roles[i])));
+                roles[i] == selected ? " selected" : "", role_label(r->lang, roles[i]));
     html_lit(r, "</select>");
 }
 
@@ -42,7 +42,7 @@ void org_page(Req *r)
     page_begin(r, r->org->name);
     hprintf(r, "<section class=\"hero\"><h1>%s</h1>", r->org->name);
     if (r->role != ROLE_NONE)
-        hprintf(r, "<p class=\"lead\">%s %s</p>", T(r, "Your role:"), i18n_get(r->lang, role_name(r->role)));
+        hprintf(r, "<p class=\"lead\">%s %s</p>", T(r, "Your role:"), role_label(r->lang, r->role));
     else if (r->org->allow_signup)
         hprintf(r, "<p><a class=\"button\" href=\"/o/%s/signup\">%s</a></p>", r->org->slug, T(r, "Create your account"));
     if (r->role == ROLE_ADMIN)
@@ -210,7 +210,7 @@ static void import_report(Req *r, const ImportReport *rep)
         const ImportLine *l = &rep->lines[i];
         hprintf(r, "<tr class=\"%s\"><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
                 l->action == IMPORT_ERROR ? "row-error" : "", l->line, l->email,
-                l->role ? i18n_get(r->lang, role_name(l->role)) : "", action_label(r, l->action),
+                l->role ? role_label(r->lang, l->role) : "", action_label(r, l->action),
                 l->message ? i18n_get(r->lang, l->message) : "");
     }
     html_lit(r, "</tbody></table></div>\n");
@@ -284,7 +284,7 @@ static void tokens_render(Req *r, const char *new_token, const char *error)
     for (int i = 0; i < tl.n; i++) {
         ApiToken *t = &tl.items[i];
         hprintf(r, "<tr><td>%s</td><td><code>%s…</code></td><td>%s</td><td>%s</td><td>%s</td><td>", t->name, t->prefix,
-                i18n_get(r->lang, role_name(t->role)), t->user_email,
+                role_label(r->lang, t->role), t->user_email,
                 t->last_used_at ? time_iso(r->arena, t->last_used_at) : T(r, "never"));
         if (t->revoked_at) hprintf(r, "<span class=\"badge\">%s</span>", T(r, "revoked"));
         else {
@@ -350,7 +350,7 @@ static void invite_render(Req *r, const Invitation *inv, const char *token, cons
 {
     page_begin(r, T(r, "Invitation"));
     hprintf(r, "<section class=\"card narrow\"><h1>%s</h1><p class=\"lead\">%s <strong>%s</strong> (%s)</p>\n",
-            T(r, "Invitation"), T(r, "You are invited to join"), inv->org_name, i18n_get(r->lang, role_name(inv->role)));
+            T(r, "Invitation"), T(r, "You are invited to join"), inv->org_name, role_label(r->lang, inv->role));
     form_begin(r, arena_printf(r->arena, "/invite/%s", token));
     if (r->user && str_eq(r->user->email, inv->email)) {
         hprintf(r, "<p>%s %s</p>", T(r, "Signed in as"), r->user->email);

@@ -1,5 +1,6 @@
 /* layout.c — the one page layout, forms and flash messages. */
 #include "http/access.h"
+#include "http/route.h"
 #include "http/app.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -8,6 +9,20 @@
 #include <string.h>
 
 #define FLASH_COOKIE "lectern_flash"
+
+/* Where the language switch returns: this page when it can be fetched
+ * again with GET, else the home page. */
+static const char *lang_next(Req *r)
+{
+    if (!r->path) return "/";
+    if (r->method != M_GET) {
+        unsigned allowed;
+        Params ignored = {0};
+        if (!route_find(r->arena, M_GET, r->path, &ignored, &allowed)) return "/";
+        return r->path;
+    }
+    return r->raw_query ? arena_printf(r->arena, "%s?%s", r->path, r->raw_query) : r->path;
+}
 
 static void render_nav(Req *r)
 {
@@ -27,7 +42,7 @@ static void render_nav(Req *r)
     const char *other = str_eq(r->lang, "fr") ? "en" : "fr";
     hprintf(r, "<input type=\"hidden\" name=\"next\" value=\"%s\">"
                "<button type=\"submit\" class=\"linklike\" name=\"lang\" value=\"%s\" lang=\"%s\">%s</button>",
-            r->path ? r->path : "/", other, other, str_eq(other, "fr") ? "Français" : "English");
+            lang_next(r), other, other, str_eq(other, "fr") ? "Français" : "English");
     form_end(r);
     html_lit(r, "</nav>");
 }

@@ -226,15 +226,16 @@ test('an admin invites a trainer who accepts, signs in again and switches to Fre
 
     // ---- the language button in the header ----
     await nav(p2).getByRole('button', { name: 'Français' }).click();
-    await p2.waitForURL(`${base}/`);
-    await p2.waitForFunction(() => document.documentElement.lang === 'fr');
-    await nav(p2).getByRole('button', { name: 'English' }).waitFor();
-    // The account keeps the choice; signed out, the cookie still says French.
-    await nav(p2).locator('form[action="/signout"] button').click();
-    await p2.waitForURL(`${base}/`);
+    await p2.getByRole('heading', { name: `Bienvenue, ${NADIA.name}`, level: 1 }).waitFor();
     assert.equal(await p2.locator('html').getAttribute('lang'), 'fr');
-    await nav(p2).getByRole('link', { name: 'Se connecter', exact: true }).waitFor();
+    await nav(p2).getByRole('link', { name: 'Accueil', exact: true }).waitFor();
+    await nav(p2).getByRole('button', { name: 'English' }).waitFor();
+    assert.match(await card.innerText(), /formateur/i);
     await shot(p2, '07-french.png');
+    // Signed out, the language cookie still says French.
+    await nav(p2).getByRole('button', { name: 'Se déconnecter' }).click();
+    await nav(p2).getByRole('link', { name: 'Se connecter', exact: true }).waitFor();
+    assert.equal(await p2.locator('html').getAttribute('lang'), 'fr');
     await nadiaCtx.close();
 
     // ---- the sign-in page on a phone ----

@@ -392,12 +392,15 @@ export function rawRequest(port, data, { timeoutMs = 3000, halfClose = false } =
 }
 
 /** A request through node:http: no automatic decompression or headers. */
-export function plainRequest(server, method, p, headers = {}, body) {
+export function plainRequest(server, method, p, headers = {}, body, { localAddress } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, method, path: p, headers, agent: false }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, method, path: p, headers, agent: false, localAddress }, (res) => {
       const chunks = [];
       res.on('data', (d) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () => {
+        const b = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, body: b, text: b.toString('utf8'), json: () => JSON.parse(b.toString('utf8')) });
+      });
     });
     req.on('error', reject);
     if (body) req.write(body);
@@ -430,4 +433,31 @@ export async function metrics(server) {
 /** A random suffix for unique names. */
 export function uniq() {
   return Math.random().toString(36).slice(2, 10);
+}
+
+/**
+ * A multipart/form-data body built by hand (exact bytes, e.g. invalid
+ * UTF-8).  parts: [{name, value: string|Buffer, filename?, type?}].
+ * Returns {body: Buffer, headers: {'content-type'}}.
+ */
+export function multipart(parts) {
+  const boundary = `----lectern-test-${uniq()}${uniq()}`;
+  const chunks = [];
+  for (const p of parts) {
+    let h = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
+    if (p.filename !== undefined) h += `; filename="${p.filename}"`;
+    h += '\r\n';
+    if (p.type) h += `Content-Type: ${p.type}\r\n`;
+    chunks.push(Buffer.from(h + '\r\n', 'utf8'), Buffer.isBuffer(p.value) ? p.value : Buffer.from(String(p.value), 'utf8'), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Rows of the first HTML table body: arrays of cell texts (tags stripped, unescaped). */
+export function tableRows(html) {
+  const tbody = html.match(/<tbody>([\s\S]*?)<\/tbody>/);
+  if (!tbody) return [];
+  return [...tbody[1].matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) =>
+    [...tr[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((td) => unescapeHtml(td[1].replace(/<[^>]*>/g, '').trim())));
 }
