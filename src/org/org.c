@@ -264,6 +264,41 @@ int invite_accept(Db *db, const char *token, int64_t user_id, const char *name,
     return LN_OK;
 }
 
+int invite_list(Db *db, Arena *a, int64_t org_id, UsTime now, InviteList *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT id, email, role, expires_at FROM invitation WHERE org_id = $1"
+                                " AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC, id DESC LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, org_id);
+    db_bind_i64(st, 2, now);
+    out->items = arena_alloc(a, sizeof(Invitation) * 200);
+    out->n = 0;
+    while (out->n < 200 && db_step(st) == DB_ROW) {
+        Invitation *i = &out->items[out->n++];
+        i->id = db_col_i64(st, 0);
+        i->org_id = org_id;
+        i->email = db_col_dup(st, 1, a);
+        i->role = role_parse(db_col_text(st, 2));
+        i->expires_at = db_col_i64(st, 3);
+    }
+    db_done(st);
+    return LN_OK;
+}
+
+int invite_revoke(Db *db, int64_t org_id, int64_t id, UsTime now)
+{
+    DbStmt *st = db_prepare(db, "UPDATE invitation SET expires_at = $3 WHERE id = $1 AND org_id = $2"
+                                " AND accepted_at IS NULL AND expires_at > $3");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, id);
+    db_bind_i64(st, 2, org_id);
+    db_bind_i64(st, 3, now);
+    int rc = db_step(st);
+    int64_t n = db_changes(st);
+    db_done(st);
+    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+}
+
 /* ======================================================================
  * API tokens
  * ==================================================================== */
@@ -385,5 +420,35 @@ const char *org_create_apply(Req *r, const char *slug, const char *name, bool al
         return rc == LN_EEXIST ? "slug" : "";
     }
     if (id_out) *id_out = id;
+    return NULL;
+}
+
+/* Check and save an organisation's settings (r->org).  Returns the field in
+ * error ("" for a failure on our side) with *msg, or NULL. */
+const char *org_settings_apply(Req *r, const char *name, bool allow_signup, const char *domains,
+                               const char **msg)
+{
+    if ((*msg = check_name(name))) return "name";
+    char *list = str_trim(r->arena, domains ? domains : "");
+    str_ascii_lower(list);
+    if (strlen(list) > 1000 || !utf8_valid(list, strlen(list))) {
+        *msg = "List at most 1,000 characters of domains, separated by commas.";
+        return "signup_domains";
+    }
+    for (const char *p = list; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr(".-, ", *p))) {
+            *msg = "A domain looks like example.org; separate several with commas.";
+            return "signup_domains";
+        }
+    UsTime now = time_now_us();
+    if (org_update(r->db, r->org->id, name, allow_signup, list) != LN_OK) {
+        *msg = "Saving failed on our side.";
+        return "";
+    }
+    admin_log(r->db, r->org->id, r->user ? r->user->id : 0, "settings",
+              arena_printf(r->arena, "signup=%d domains=%s", allow_signup, list), now);
+    r->org->name = arena_strdup(r->arena, name);
+    r->org->allow_signup = allow_signup;
+    r->org->signup_domains = list;
     return NULL;
 }

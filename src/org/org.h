@@ -12,6 +12,8 @@ int org_create(Db *db, const char *slug, const char *name, bool allow_signup, Us
 const char *org_create_apply(Req *r, const char *slug, const char *name, bool allow_signup,
                              const char *admin_email, const char **msg, int64_t *id_out);
 int org_by_slug(Db *db, Arena *a, const char *slug, Org *out);
+const char *org_settings_apply(Req *r, const char *name, bool allow_signup, const char *domains,
+                               const char **msg);
 int org_update(Db *db, int64_t id, const char *name, bool allow_signup,
                const char *signup_domains);
 
@@ -54,6 +56,13 @@ int invite_lookup(Db *db, Arena *a, const char *token, UsTime now, Invitation *o
  * user_id is 0.  *uid_out is the member.  Runs in one transaction. */
 int invite_accept(Db *db, const char *token, int64_t user_id, const char *name,
                   const char *password, UsTime now, int64_t *uid_out);
+
+typedef struct InviteList { Invitation *items; int n; } InviteList;
+/* Pending invitations (not accepted, not expired), newest first. */
+int invite_list(Db *db, Arena *a, int64_t org_id, UsTime now, InviteList *out);
+/* Withdraw a pending invitation: its link stops working.  LN_NOTFOUND when
+ * there is no such pending invitation in this organisation. */
+int invite_revoke(Db *db, int64_t org_id, int64_t id, UsTime now);
 
 /* ---- API tokens: bearer tokens acting for a user in one organisation ---- */
 typedef struct ApiToken {

@@ -9,8 +9,8 @@
 
 static json_t *org_json(const Org *o)
 {
-    return json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)o->id, "slug", o->slug, "name", o->name,
-                     "allow_signup", o->allow_signup);
+    return json_pack("{s:I,s:s,s:s,s:b,s:s}", "id", (json_int_t)o->id, "slug", o->slug, "name", o->name,
+                     "allow_signup", o->allow_signup, "signup_domains", o->signup_domains ? o->signup_domains : "");
 }
 
 /* ROUTE: GET /api/v1/orgs — all (platform administrator) or mine. */
@@ -214,4 +214,55 @@ void api_token_delete(Req *r)
     if (apitoken_revoke(r->db, r->org->id, id, time_now_us()) != LN_OK)
         api_error(r, 404, "not_found", "no such active token in this organisation");
     else r->status = 204;
+}
+
+/* ROUTE: PATCH /api/v1/orgs/{org} — {"name"?, "allow_signup"?, "signup_domains"?} */
+void api_org_patch(Req *r)
+{
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *name = api_str(r, b, "name", &bad), *domains = api_str(r, b, "signup_domains", &bad);
+    if (bad) return;
+    json_t *signup = json_object_get(b, "allow_signup");
+    if (signup && !json_is_boolean(signup)) {
+        api_field_error(r, "allow_signup", "\"allow_signup\" must be true or false");
+        return;
+    }
+    const char *msg, *field = org_settings_apply(r, name ? name : r->org->name,
+                                                 signup ? json_is_true(signup) : r->org->allow_signup,
+                                                 domains ? domains : r->org->signup_domains, &msg);
+    if (field && *field) api_field_error(r, field, msg);
+    else if (field) api_error(r, 500, "internal", msg);
+    else api_json(r, 200, org_json(r->org));
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/invitations — pending ones */
+void api_invitations_get(Req *r)
+{
+    InviteList il;
+    if (invite_list(r->db, r->arena, r->org->id, time_now_us(), &il) != LN_OK) {
+        api_error(r, 500, "internal", "listing failed on our side");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < il.n; i++)
+        json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)il.items[i].id, "email",
+                                               il.items[i].email, "role", role_name(il.items[i].role), "expires_at",
+                                               api_time(r->arena, il.items[i].expires_at)));
+    api_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ROUTE: DELETE /api/v1/orgs/{org}/invitations/{id} — withdraw */
+void api_invitation_delete(Req *r)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    UsTime now = time_now_us();
+    if (invite_revoke(r->db, r->org->id, id, now) != LN_OK) {
+        api_error(r, 404, "not_found", "no such pending invitation in this organisation");
+        return;
+    }
+    admin_log(r->db, r->org->id, r->user->id, "invite_revoke", arena_printf(r->arena, "invitation %lld", (long long)id), now);
+    r->status = 204;
 }

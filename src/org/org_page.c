@@ -27,7 +27,7 @@ static void role_select(Req *r, const char *id, Role selected)
 static void admin_tabs(Req *r, const char *current)
 {
     static const struct { const char *path, *label; } tabs[] = {
-        {"users", "People"}, {"import", "Import"}, {"tokens", "API tokens"},
+        {"users", "People"}, {"import", "Import"}, {"tokens", "API tokens"}, {"settings", "Settings"},
     };
     html_lit(r, "<nav class=\"tabs\" aria-label=\"Administration\">");
     for (size_t i = 0; i < LN_ARRAY_LEN(tabs); i++)
@@ -96,6 +96,23 @@ static void invite_form(Req *r, const char *email, const char *error)
     html_lit(r, "</section>\n");
 }
 
+static void pending_invitations(Req *r)
+{
+    InviteList il;
+    if (invite_list(r->db, r->arena, r->org->id, time_now_us(), &il) != LN_OK || il.n == 0) return;
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><ul class=\"plain\">\n", T(r, "Pending invitations"));
+    for (int i = 0; i < il.n; i++) {
+        Invitation *inv = &il.items[i];
+        hprintf(r, "<li><span>%s</span> <span class=\"muted\">%s · %s %s</span>", inv->email,
+                role_label(r->lang, inv->role), T(r, "until"), time_iso(r->arena, inv->expires_at));
+        form_begin(r, arena_printf(r->arena, "/o/%s/admin/invitations/%lld/revoke", r->org->slug, (long long)inv->id));
+        hprintf(r, "<button type=\"submit\" class=\"button small secondary\">%s</button>", T(r, "Withdraw"));
+        form_end(r);
+        html_lit(r, "</li>\n");
+    }
+    html_lit(r, "</ul></section>\n");
+}
+
 static void users_render(Req *r, const char *invite_email, const char *invite_error)
 {
     const char *q = req_query(r, "q");
@@ -116,6 +133,7 @@ static void users_render(Req *r, const char *invite_email, const char *invite_er
     pager(r, arena_printf(r->arena, "/o/%s/admin/users", r->org->slug), q ? q : "", (int)page, ml.total);
     html_lit(r, "</section>\n<aside>\n");
     invite_form(r, invite_email, invite_error);
+    pending_invitations(r);
     html_lit(r, "</aside></div>\n");
     page_end(r);
 }
@@ -160,6 +178,62 @@ void org_role_post(Req *r)
     admin_log(r->db, r->org->id, r->user->id, "role", arena_printf(r->arena, "user %lld → %s", (long long)uid, role_name(role)), now);
     page_flash(r, T(r, "The role is changed."));
     req_redirect(r, arena_printf(r->arena, "/o/%s/admin/users", r->org->slug));
+}
+
+/* ROUTE: POST /o/{org}/admin/invitations/{id}/revoke */
+void org_invite_revoke_post(Req *r)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    UsTime now = time_now_us();
+    if (invite_revoke(r->db, r->org->id, id, now) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    admin_log(r->db, r->org->id, r->user->id, "invite_revoke", arena_printf(r->arena, "invitation %lld", (long long)id), now);
+    page_flash(r, T(r, "The invitation is withdrawn."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/admin/users", r->org->slug));
+}
+
+/* ---- settings ---- */
+
+static void settings_render(Req *r, const char *field, const char *error)
+{
+    page_begin(r, T(r, "Settings"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n", T(r, "Settings"), r->org->name);
+    admin_tabs(r, "settings");
+    hprintf(r, "<section class=\"card narrow\"><h2>%s</h2>\n", T(r, "Organisation"));
+    form_begin(r, arena_printf(r->arena, "/o/%s/admin/settings", r->org->slug));
+    form_input(r, "text", "name", T(r, "Name"), req_form(r, "name") ? req_form(r, "name") : r->org->name,
+               str_eq(field, "name") ? error : NULL, "required");
+    hprintf(r, "<div class=\"field check\"><input type=\"checkbox\" id=\"f-signup\" name=\"allow_signup\" value=\"1\"%s>"
+               "<label for=\"f-signup\">%s</label></div>", r->org->allow_signup ? " checked" : "",
+            T(r, "Anyone may sign up as a learner"));
+    form_input(r, "text", "signup_domains", T(r, "Only these e-mail domains may sign up (comma-separated, empty for any)"),
+               req_form(r, "signup_domains") ? req_form(r, "signup_domains") : r->org->signup_domains,
+               str_eq(field, "signup_domains") ? error : NULL, "placeholder=\"example.org, example.com\"");
+    form_submit(r, T(r, "Save"));
+    form_end(r);
+    html_lit(r, "</section>\n");
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/admin/settings */
+void org_settings_page(Req *r) { settings_render(r, NULL, NULL); }
+
+/* ROUTE: POST /o/{org}/admin/settings — name, allow_signup, signup_domains */
+void org_settings_post(Req *r)
+{
+    const char *msg;
+    const char *field = org_settings_apply(r, req_form(r, "name"), str_eq(req_form(r, "allow_signup"), "1"),
+                                           req_form(r, "signup_domains"), &msg);
+    if (field) {
+        r->status = *field ? 422 : 500;
+        settings_render(r, field, i18n_get(r->lang, msg));
+        return;
+    }
+    page_flash(r, T(r, "The settings are saved."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/admin/settings", r->org->slug));
 }
 
 /* ---- CSV import ---- */

@@ -1,0 +1,384 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: lectern's figures beside ceilings measured in
+# the same run on the same machine (see bench/RESULTS.md).
+#
+#   (a) GET /healthz                       vs nginx returning the same "ok\n"
+#   (b) GET / as the signed-in demo admin  vs nginx serving the same page bytes
+#   (c) POST /api/v1/orgs/demo/events      vs (d) the same POST with ?dry_run=1
+#       plus raw SQLite insert loops (bench/sqlite_insert.c) as reference lines
+#       and a check that the event rows equal the 201s wrk counted.
+#
+# wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
+# and its ceiling alternating; the median of the runs is printed.  Loopback
+# only; every process started here is stopped by PID on exit.
+#
+# Environment (all optional):
+#   LECTERN_BIN=build/lectern  BENCH_DURATION=8  BENCH_WARMUP=2  BENCH_REPS=3
+#   BENCH_CONNS=64  BENCH_WRK_THREADS=2  BENCH_THREADS=2 (lectern threads = nginx workers)
+#   BENCH_SQLITE_SECONDS=3  BENCH_KEEP=1 (keep the temp dir)  TMPDIR
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${LECTERN_BIN:-$ROOT/build/lectern}
+DUR=${BENCH_DURATION:-8}
+WARM=${BENCH_WARMUP:-2}
+REPS=${BENCH_REPS:-3}
+CONNS=${BENCH_CONNS:-64}
+WT=${BENCH_WRK_THREADS:-2}
+THREADS=${BENCH_THREADS:-2}
+SQ_SECS=${BENCH_SQLITE_SECONDS:-3}
+OUT_DIR=$ROOT/bench/out
+
+die() { echo "bench: $*" >&2; exit 1; }
+note() { echo "bench: $*" >&2; }
+
+for tool in wrk nginx curl cc; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (make deps installs it on Debian)"
+done
+[ -x "$BIN" ] || die "$BIN is missing: run make first"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/lectern-bench.XXXXXX")
+PIDS=()
+
+stop_pid() {    # stop_pid PID: TERM, wait up to 5 s, then KILL
+    local p=$1 i
+    kill -0 "$p" 2>/dev/null || return 0
+    kill -TERM "$p" 2>/dev/null || true
+    for i in $(seq 50); do
+        kill -0 "$p" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$? p w
+    trap - EXIT INT TERM
+    for p in "${PIDS[@]}"; do
+        # nginx workers are children of the master: note them before it goes,
+        # in case the master has to be killed and cannot take them along.
+        local workers=""
+        workers=$(pgrep -P "$p" 2>/dev/null || cat "/proc/$p/task/$p/children" 2>/dev/null || true)
+        stop_pid "$p"
+        for w in $workers; do kill -KILL "$w" 2>/dev/null || true; done
+    done
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then note "kept $T"; else rm -rf "$T"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- helpers ------------------------------------------------------------------
+
+forget_pid() {  # forget_pid PID: it has exited; drop it from the stop list
+    local p keep=()
+    for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+    local p i
+    for i in $(seq 100); do
+        p=$((20000 + RANDOM % 40000))
+        if port_free "$p"; then echo "$p"; return 0; fi
+    done
+    die "no free port found"
+}
+
+# Connections the kernel accepted so far (all loopback servers): used to check
+# that wrk's 64 connections are kept alive rather than reopened per request.
+passive_opens() {
+    awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PassiveOpens") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
+
+# fmt_int 12345.6 -> 12,346
+fmt_int() { awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } print s o }'; }
+
+# wrk's latency ("950.00us", "1.23ms", "1.20s", "2.00m") in milliseconds
+to_ms() { awk -v v="$1" 'BEGIN { u = v; sub(/^[0-9.]+/, "", u); n = v + 0;
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000; printf "%.3f", n }'; }
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# run_wrk NAME DURATION URL [wrk args...]: runs wrk, records one line in
+# $T/runs.txt: NAME rps p50_ms p99_ms requests non2xx socket_errors conns_opened s201 s200 sother
+WRK_N=0
+run_wrk() {
+    local name=$1 dur=$2 url=$3; shift 3
+    WRK_N=$((WRK_N + 1))
+    local out="$T/wrk-$WRK_N-$name.txt" before after pid rc=0
+    before=$(passive_opens)
+    # bounded: wrk stops itself after dur; timeout stops it if it does not
+    timeout -k 5 $((dur + 20)) wrk -t"$WT" -c"$CONNS" -d"${dur}s" --latency "$@" "$url" > "$out" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    wait "$pid" || rc=$?
+    forget_pid "$pid"
+    after=$(passive_opens)
+    [ "$rc" = 0 ] || { cat "$out" >&2; die "wrk failed ($rc) for $name"; }
+    local rps p50 p99 reqs non2xx serr s201 s200 sother
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+    reqs=$(awk '/ requests in / { print $1 }' "$out")
+    non2xx=$(awk -F: '/Non-2xx or 3xx responses/ { gsub(/ /, "", $2); print $2 }' "$out")
+    serr=$(awk '/Socket errors:/ { s = 0; for (i = 3; i <= NF; i++) { v = $i; gsub(/,/, "", v); if (v ~ /^[0-9]+$/) s += v } print s }' "$out")
+    s201=$(awk '$1 == "status" && $2 == 201 { print $3 }' "$out")
+    s200=$(awk '$1 == "status" && $2 == 200 { print $3 }' "$out")
+    sother=$(awk '$1 == "status" && $2 != 200 && $2 != 201 { s += $3 } END { print s + 0 }' "$out")
+    [ -n "$rps" ] || { cat "$out" >&2; die "could not read wrk's output for $name"; }
+    echo "$name ${rps} ${p50} ${p99} ${reqs:-0} ${non2xx:-0} ${serr:-0} $((after - before)) ${s201:-0} ${s200:-0} ${sother:-0}" >> "$T/runs.txt"
+}
+
+# col NAME FIELD: that field (2 = rps, 3 = p50, 4 = p99, ...) of every measured run of NAME
+col() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$T/runs.txt" | tr '\n' ' '; }
+med() { col "$1" "$2" | median; }
+sum() { awk -v n="$1" -v f="$2" '$1 == n || $1 == n "-warm" { s += $f } END { print s + 0 }' "$T/runs.txt"; }
+spread() { col "$1" 2 | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { printf "%.0f–%.0f", a[1], a[NR] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+fmt_ms() { awk -v v="$1" 'BEGIN { if (v < 10) printf "%.2f ms", v; else printf "%.1f ms", v }'; }
+
+alive() { kill -0 "$1" 2>/dev/null || { cat "$T/lectern.log" >&2 2>/dev/null; die "$2 exited during the benchmark"; }; }
+
+metric() {  # metric NAME: value of an unlabelled counter/gauge from lectern's /metrics
+    curl -s --max-time 5 "$L/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+# ---- set-up -----------------------------------------------------------------------
+
+FSTYPE=$(stat -f -c %T "$T" 2>/dev/null || echo "?")
+[ "$FSTYPE" = tmpfs ] && note "warning: $T is on tmpfs: fdatasync is free there, (c) and the SQLite lines are not durable-write figures (set TMPDIR to a disk)"
+
+note "building bench/sqlite_insert.c"
+SQ=$T/sqlite_insert
+cc -O2 -o "$SQ" "$ROOT/bench/sqlite_insert.c" $(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
+
+DATA=$T/data
+"$BIN" demo --data "$DATA" > "$T/demo.log" 2>&1 || { cat "$T/demo.log" >&2; die "lectern demo failed"; }
+TOKEN=$("$BIN" token create --org demo --user admin@lectern.test --data "$DATA" 2> "$T/token.err" | tail -n 1)
+[ -n "$TOKEN" ] || { cat "$T/token.err" >&2; die "lectern token create printed no token"; }
+DB=$DATA/lectern.db
+
+LPORT=$(free_port)
+"$BIN" serve --data "$DATA" --listen "127.0.0.1:$LPORT" --access-log off --threads "$THREADS" \
+    > "$T/lectern.log" 2>&1 &
+LPID=$!
+PIDS+=("$LPID")
+for i in $(seq 100); do
+    grep -q 'listening on http://' "$T/lectern.log" && break
+    kill -0 "$LPID" 2>/dev/null || { cat "$T/lectern.log" >&2; die "lectern serve exited"; }
+    sleep 0.1
+done
+grep -q 'listening on http://' "$T/lectern.log" || die "lectern did not print 'listening on' within 10 s"
+L=http://127.0.0.1:$LPORT
+
+# Sign in as the demo admin; keep the session cookie.
+SIGNIN=$(curl -s --max-time 10 -D "$T/signin.hdr" -o "$T/signin.json" -w '%{http_code}' \
+    -H 'Content-Type: application/json' \
+    -d '{"email":"admin@lectern.test","password":"demo-admin-pass"}' "$L/api/v1/session")
+[ "$SIGNIN" = 201 ] || [ "$SIGNIN" = 200 ] || { cat "$T/signin.hdr" "$T/signin.json" >&2; die "sign-in answered $SIGNIN"; }
+COOKIE=$(tr -d '\r' < "$T/signin.hdr" | awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^lectern_session=/ { print $2; exit }')
+[ -n "$COOKIE" ] || die "no lectern_session cookie in the sign-in answer"
+
+# The page, its bytes and headers; then the same bytes for nginx.
+NG=$T/nginx
+mkdir -p "$NG/www" "$NG/tmp"
+PAGE_CODE=$(curl -s --max-time 10 -D "$T/page.hdr" -o "$NG/www/page.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$L/")
+[ "$PAGE_CODE" = 200 ] || die "GET / as the admin answered $PAGE_CODE"
+grep -qi 'sign out\|signout\|Administratrice\|admin@lectern.test' "$NG/www/page.html" \
+    || note "warning: the page does not look signed-in (no user name / sign-out in it)"
+curl -s --max-time 10 -D "$T/healthz.hdr" -o "$T/healthz.body" "$L/healthz" >/dev/null
+
+# Repeat lectern's fixed headers in nginx (same response size on the wire).
+# Values with '"' or '$' would need nginx escaping; they are left out.
+headers_conf() {
+    tr -d '\r' < "$1" | awk -F': ' 'NR > 1 && NF >= 2 {
+        n = tolower($1)
+        if (n ~ /^(date|content-length|content-type|connection|keep-alive|transfer-encoding|server|set-cookie)$/) next
+        v = substr($0, length($1) + 3)
+        if (v ~ /["$\\]/) next
+        printf "add_header %s \"%s\" always;\n", $1, v }'
+}
+headers_conf "$T/healthz.hdr" > "$NG/healthz_headers.conf"
+headers_conf "$T/page.hdr" > "$NG/page_headers.conf"
+
+NPORT=$(free_port)
+while [ "$NPORT" = "$LPORT" ]; do NPORT=$(free_port); done
+USER_LINE=""
+[ "$(id -u)" = 0 ] && USER_LINE="user root;"
+sed -e "s|@DIR@|$NG|g" -e "s|@PORT@|$NPORT|g" -e "s|@WORKERS@|$THREADS|g" -e "s|@USER@|$USER_LINE|g" \
+    "$ROOT/bench/nginx.conf.in" > "$NG/nginx.conf"
+nginx -t -q -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf" 2> "$T/nginx-t.log" \
+    || { cat "$T/nginx-t.log" "$NG/error.log" >&2 2>/dev/null; die "nginx -t rejected the generated config"; }
+nginx -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf" > "$T/nginx.out" 2>&1 &
+NPID=$!
+PIDS+=("$NPID")
+N=http://127.0.0.1:$NPORT
+for i in $(seq 100); do
+    curl -s --max-time 1 -o /dev/null "$N/healthz" && break
+    kill -0 "$NPID" 2>/dev/null || { cat "$T/nginx.out" "$NG/error.log" >&2; die "nginx exited"; }
+    sleep 0.1
+done
+
+# Same bytes?
+curl -s --max-time 5 -o "$T/nginx-healthz.body" "$N/healthz"
+curl -s --max-time 5 -o "$T/nginx-page.body" "$N/"
+cmp -s "$T/healthz.body" "$T/nginx-healthz.body" || die "nginx's /healthz body differs from lectern's"
+cmp -s "$NG/www/page.html" "$T/nginx-page.body" || die "nginx's page differs from lectern's"
+wire() { curl -s --max-time 5 -o /dev/null -w '%{size_header}+%{size_download}' "$@"; }
+SZ_HL=$(wire "$L/healthz"); SZ_HN=$(wire "$N/healthz")
+SZ_PL=$(wire -H "Cookie: $COOKIE" "$L/"); SZ_PN=$(wire "$N/")
+PAGE_BYTES=$(wc -c < "$NG/www/page.html" | tr -d ' ')
+
+# ?dry_run=1 must answer without storing: probe it once.
+EV=$L/api/v1/orgs/demo/events
+AUTH="Authorization: Bearer $TOKEN"
+BODY='{"verb":"viewed","object":"unit/1"}'
+ROWS0=$("$SQ" count "$DB")
+DRY_CODE=$(curl -s --max-time 10 -o "$T/dry.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$EV?dry_run=1")
+ROWS1=$("$SQ" count "$DB")
+DRY_OK=1
+if [ "$DRY_CODE" != 200 ] || [ "$ROWS1" != "$ROWS0" ]; then
+    DRY_OK=0
+    note "warning: POST $EV?dry_run=1 answered $DRY_CODE $(cat "$T/dry.json") and stored $((ROWS1 - ROWS0)) row(s): (d) is skipped"
+fi
+POST_CODE=$(curl -s --max-time 10 -o "$T/post.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$EV")
+[ "$POST_CODE" = 201 ] || die "POST $EV answered $POST_CODE $(cat "$T/post.json")"
+
+: > "$T/runs.txt"
+START=$(date +%s)
+
+# ---- (a) and (b) -------------------------------------------------------------------
+
+pair() {    # pair KEY LECTERN_URL NGINX_URL [wrk args for lectern]
+    local key=$1 lu=$2 nu=$3 i; shift 3
+    note "($key) warm-up"
+    run_wrk "$key-lectern-warm" "$WARM" "$lu" "$@"
+    run_wrk "$key-nginx-warm" "$WARM" "$nu"
+    for i in $(seq "$REPS"); do
+        note "($key) run $i/$REPS: lectern, nginx (${DUR} s each)"
+        run_wrk "$key-lectern" "$DUR" "$lu" "$@"
+        alive "$LPID" lectern
+        run_wrk "$key-nginx" "$DUR" "$nu"
+        alive "$NPID" nginx
+    done
+}
+pair a "$L/healthz" "$N/healthz"
+pair b "$L/" "$N/" -H "Cookie: $COOKIE"
+
+# ---- (c) and (d) ---------------------------------------------------------------------
+
+LUA=$ROOT/bench/post_event.lua
+J0=$(metric lectern_writer_jobs_total); B0=$(metric lectern_writer_batches_total)
+ROWS_C0=$("$SQ" count "$DB")
+note "(c) warm-up"
+run_wrk c-warm "$WARM" "$EV" -s "$LUA" -H "$AUTH"
+if [ "$DRY_OK" = 1 ]; then run_wrk d-warm "$WARM" "$EV?dry_run=1" -s "$LUA" -H "$AUTH"; fi
+JW=$(metric lectern_writer_jobs_total); BW=$(metric lectern_writer_batches_total)
+for i in $(seq "$REPS"); do
+    note "(c) run $i/$REPS: POST events$([ "$DRY_OK" = 1 ] && echo ', then ?dry_run=1') (${DUR} s each)"
+    run_wrk c "$DUR" "$EV" -s "$LUA" -H "$AUTH"
+    alive "$LPID" lectern
+    if [ "$DRY_OK" = 1 ]; then
+        run_wrk d "$DUR" "$EV?dry_run=1" -s "$LUA" -H "$AUTH"
+        alive "$LPID" lectern
+    fi
+done
+# let the writer drain what wrk left in flight
+for i in $(seq 50); do
+    [ "$(metric lectern_writer_queue)" = 0 ] && break
+    sleep 0.1
+done
+sleep 0.3
+J1=$(metric lectern_writer_jobs_total); B1=$(metric lectern_writer_batches_total)
+FAILED=$(metric lectern_writer_failed_batches_total)
+ROWS_C1=$("$SQ" count "$DB")
+SRV201=$(curl -s --max-time 5 "$L/metrics" | awk '$1 == "lectern_http_requests_total{route=\"/api/v1/orgs/{org}/events\",status=\"201\"}" { print $2 }')
+
+# Average batch over the measured runs (warm-up excluded).
+AVG_BATCH=$(awk -v j="$((J1 - JW))" -v b="$((B1 - BW))" 'BEGIN { if (b > 0) printf "%.1f", j / b; else print 1 }')
+REF_BATCH=$(awk -v a="$AVG_BATCH" 'BEGIN { n = int(a + 0.5); if (n < 1) n = 1; print n }')
+
+note "raw SQLite reference: batches of $REF_BATCH and 100 (${SQ_SECS} s each)"
+SQ_A=$("$SQ" insert "$T/raw-a.db" "$REF_BATCH" "$SQ_SECS" | awk '{ print $6 }')
+SQ_100=$("$SQ" insert "$T/raw-100.db" 100 "$SQ_SECS" | awk '{ print $6 }')
+ELAPSED=$(( $(date +%s) - START ))
+
+# ---- report ---------------------------------------------------------------------------
+
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+NPROC=$(nproc)
+VERDICT() { if "$@"; then echo "ok"; else echo "MISSED"; fi; }
+
+line_pair() {   # line_pair KEY LABEL GOAL
+    local k=$1 label=$2 goal=$3 lr nr r
+    lr=$(med "$k-lectern" 2); nr=$(med "$k-nginx" 2); r=$(ratio "$lr" "$nr")
+    printf '%s %-9s lectern %s req/s p50 %s p99 %s | nginx %s req/s p50 %s p99 %s | ratio %s× (goal ≥ %s) %s\n' \
+        "($k)" "$label" "$(fmt_int "$lr")" "$(fmt_ms "$(med "$k-lectern" 3)")" "$(fmt_ms "$(med "$k-lectern" 4)")" \
+        "$(fmt_int "$nr")" "$(fmt_ms "$(med "$k-nginx" 3)")" "$(fmt_ms "$(med "$k-nginx" 4)")" \
+        "$r" "$goal" "$(VERDICT ge "$r" "$goal")"
+}
+
+C201=$(sum c 9)                     # 201s wrk counted in (c), warm-up included
+COTHER=$(( $(sum c 10) + $(sum c 11) ))
+CRUNS=$(awk '$1 == "c" || $1 == "c-warm"' "$T/runs.txt" | wc -l)
+ROWS_ADDED=$((ROWS_C1 - ROWS_C0))
+INFLIGHT=$((ROWS_ADDED - C201))
+MAX_INFLIGHT=$((CONNS * CRUNS))
+if [ "$INFLIGHT" = 0 ]; then ROWS_OK="ok (exact)"
+elif [ "$INFLIGHT" -gt 0 ] && [ "$INFLIGHT" -le "$MAX_INFLIGHT" ]; then
+    ROWS_OK="ok (+$INFLIGHT rows for requests still in flight when wrk stopped, ≤ $MAX_INFLIGHT)"
+else ROWS_OK="MISMATCH"; fi
+
+{
+    echo "Lectern bench — $(date -u '+%Y-%m-%d %H:%M UTC') — $NPROC × $CPU — temp dir on $FSTYPE"
+    echo "wrk -t$WT -c$CONNS --latency, ${WARM} s warm-up, median of $REPS × ${DUR} s runs (p50/p99: median of the runs' values); lectern --threads $THREADS, nginx worker_processes $THREADS"
+    echo
+    line_pair a healthz 1.0
+    line_pair b page 0.5
+    CR=$(med c 2); CP50=$(med c 3); CP99=$(med c 4)
+    if [ "$DRY_OK" = 1 ]; then
+        DR=$(med d 2); R=$(ratio "$CR" "$DR")
+        printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 %s req/s p50 %s p99 %s | ratio %s× (goal ≥ 0.5) %s | p99 goal < 25 ms %s\n' \
+            "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$(fmt_int "$DR")" "$(fmt_ms "$(med d 3)")" "$(fmt_ms "$(med d 4)")" \
+            "$R" "$(VERDICT ge "$R" 0.5)" "$(VERDICT lt "$CP99" 25)"
+    else
+        printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 NOT MEASURED: the server answered %s and stored the row | ratio n/a (goal ≥ 0.5) | p99 goal < 25 ms %s\n' \
+            "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$DRY_CODE" "$(VERDICT lt "$CP99" 25)"
+    fi
+    printf '    raw SQLite (WAL, synchronous=FULL, same table and statement): %s rows/s at %s rows/commit (lectern'"'"'s average batch %s = %s jobs / %s batches in the measured runs), %s rows/s at 100 rows/commit | (c) / raw at the same batch %s×\n' \
+        "$(fmt_int "$SQ_A")" "$REF_BATCH" "$AVG_BATCH" "$((J1 - JW))" "$((B1 - BW))" "$(fmt_int "$SQ_100")" "$(ratio "$CR" "$SQ_A")"
+    printf '    rows check: %s event rows added during (c) vs %s 201s counted by wrk (lectern counted %s 201s in all): %s; other statuses %s; failed batches %s\n' \
+        "$(fmt_int "$ROWS_ADDED")" "$(fmt_int "$C201")" "$(fmt_int "${SRV201:-0}")" "$ROWS_OK" "$COTHER" "${FAILED:-?}"
+    echo
+    echo "runs (req/s min–max): a lectern $(spread a-lectern), nginx $(spread a-nginx); b lectern $(spread b-lectern), nginx $(spread b-nginx); c $(spread c)$([ "$DRY_OK" = 1 ] && echo "; d $(spread d)")"
+    echo "response sizes (header+body bytes): healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
+    # Checks on every run: keep-alive held, no socket errors, no unexpected statuses.
+    awk -v conns="$CONNS" '
+        { name = $1; sub(/-warm$/, "", name); n[name]++; err[name] += $7; opens[name] += $8; bad[name] += $6; if ($8 > maxo[name]) maxo[name] = $8 }
+        name == "d" { bad[name] += $9 + $11 }   # (d) must answer 200 only
+        name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
+        END {
+            s = ""; problems = ""
+            for (k in n) {
+                s = s sprintf("%s%s %d", s == "" ? "" : ", ", k, maxo[k])
+                if (maxo[k] > 2 * conns) problems = problems sprintf(" %s: keep-alive not held (%d connections opened in one run);", k, maxo[k])
+                if (err[k] > 0) problems = problems sprintf(" %s: %d socket errors;", k, err[k])
+                if (bad[k] > 0) problems = problems sprintf(" %s: %d unexpected responses (non-2xx, or 201 from dry_run);", k, bad[k])
+            }
+            printf "checks: connections accepted per run (max, expect ≈ %d): %s\n", conns, s
+            print "checks: " (problems == "" ? "no socket errors, no non-2xx responses, keep-alive held" : "PROBLEMS:" problems)
+        }' "$T/runs.txt"
+    echo "took ${ELAPSED} s of benchmarking; all runs: bench/out/runs.txt"
+} > "$T/table.txt"
+
+mkdir -p "$OUT_DIR"
+cp "$T/table.txt" "$OUT_DIR/latest.txt"
+{ echo "# name rps p50_ms p99_ms requests non2xx socket_errors conns_opened status201 status200 status_other"; cat "$T/runs.txt"; } > "$OUT_DIR/runs.txt"
+cat "$T/table.txt"
