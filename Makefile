@@ -18,11 +18,14 @@ SRC     := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
 OBJ     := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed.o
 EMBED   := $(shell find migrations share -type f | sort)
 
-.PHONY: all run test unit bench fuzz deps clean demo asan
+.PHONY: all run test unit bench fuzz deps deps-build clean demo asan
 all: $(B)/lectern
 
 deps:
 	@sh scripts/deps.sh
+
+deps-build:
+	@sh scripts/deps.sh build
 
 $(B)/gen/embed.c: scripts/embed.sh $(EMBED)
 	@mkdir -p $(@D)
@@ -64,7 +67,7 @@ asan:
 test: deps all unit asan
 	@bash scripts/test.sh
 
-run: deps all
+run: deps-build all
 	@bash scripts/run.sh
 
 bench: deps all

@@ -148,11 +148,12 @@ int user_create(Db *db, const char *email, const char *name, const char *passwor
     if (password && password_hash(password, hash, sizeof hash) != LN_OK) return LN_ENOMEM;
     Arena *a = arena_new();
     int64_t new_id = 0;
+    char *norm = email_normal(a, email);
     int rc = db_query_i64(db, &new_id,
-        "INSERT INTO app_user (email, name, password_hash, lang, is_platform_admin, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        "tttti" "i", email_normal(a, email), name, password ? hash : NULL,
-        i18n_supported(lang) ? lang : "en", (int64_t)platform_admin, now);
+        "INSERT INTO app_user (email, name, password_hash, lang, is_platform_admin, created_at, updated_at, search_key)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        "tttti" "it", norm, name, password ? hash : NULL,
+        i18n_supported(lang) ? lang : "en", (int64_t)platform_admin, now, user_search_key(a, name, norm));
     arena_free(a);
     if (rc == DB_CONSTRAINT) return LN_EEXIST;
     if (rc != DB_ROW) return LN_EDB;
@@ -198,11 +199,43 @@ int user_set_password(Db *db, int64_t id, const char *password, UsTime now)
     return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
 }
 
+char *user_search_key(Arena *a, const char *name, const char *email)
+{
+    return str_fold(a, arena_printf(a, "%s %s", name ? name : "", email ? email : ""));
+}
+
 int user_update_profile(Db *db, int64_t id, const char *name, const char *lang, UsTime now)
 {
     if (check_name(name) || !i18n_supported(lang)) return LN_EINVAL;
-    return db_run(db, "UPDATE app_user SET name = $1, lang = $2, updated_at = $3 WHERE id = $4",
-                  "ttii", name, lang, now, id) == DB_DONE ? LN_OK : LN_EDB;
+    Arena *a = arena_new();
+    User u;
+    int rc = user_load(db, a, id, &u);
+    if (rc == LN_OK)
+        rc = db_run(db, "UPDATE app_user SET name = $1, lang = $2, updated_at = $3, search_key = $5 WHERE id = $4",
+                    "ttiit", name, lang, now, id, user_search_key(a, name, u.email)) == DB_DONE ? LN_OK : LN_EDB;
+    arena_free(a);
+    return rc;
+}
+
+int user_backfill_search(Db *db)
+{
+    Arena *a = arena_new();
+    typedef struct Row { int64_t id; char *name, *email; } Row;
+    Row rows[256];
+    int n, total = 0;
+    do {
+        DbStmt *st = db_prepare(db, "SELECT id, name, email FROM app_user WHERE search_key = '' LIMIT 256");
+        if (!st) break;
+        for (n = 0; n < 256 && db_step(st) == DB_ROW; n++)
+            rows[n] = (Row){db_col_i64(st, 0), db_col_dup(st, 1, a), db_col_dup(st, 2, a)};
+        db_done(st);
+        for (int i = 0; i < n; i++)
+            db_run(db, "UPDATE app_user SET search_key = $1 WHERE id = $2", "ti",
+                   user_search_key(a, rows[i].name, rows[i].email), rows[i].id);
+        total += n;
+    } while (n == 256);
+    arena_free(a);
+    return total;
 }
 
 int user_set_platform_admin(Db *db, int64_t id, bool yes, UsTime now)

@@ -44,6 +44,10 @@ int user_load(Db *db, Arena *a, int64_t id, User *out);
 int user_by_email(Db *db, Arena *a, const char *email, User *out);
 int user_set_password(Db *db, int64_t id, const char *password, UsTime now);
 int user_update_profile(Db *db, int64_t id, const char *name, const char *lang, UsTime now);
+/* Folded "name email" for searches (see str_fold). */
+char *user_search_key(Arena *a, const char *name, const char *email);
+/* Fill search keys of accounts made before migration 002. */
+int user_backfill_search(Db *db);
 int user_set_platform_admin(Db *db, int64_t id, bool yes, UsTime now);
 
 /* ---- sessions (cookie token stored hashed) ---- */

@@ -57,6 +57,7 @@ Db *cli_db(Cli *c)
         db_close(db);
         return NULL;
     }
+    user_backfill_search(db);
     return db;
 }
 

@@ -350,6 +350,44 @@ size_t utf8_len(const char *s)
     return n;
 }
 
+/* Latin-1 Supplement letters U+00C0..U+00FF folded to ASCII. */
+static const char *const latin1_fold[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+char *str_fold(Arena *a, const char *s)
+{
+    Buf b;
+    buf_init(&b, 0);
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        if (*p < 0x80) {
+            buf_putc(&b, (char)lower(*p++));
+            continue;
+        }
+        if ((p[0] == 0xC3) && p[1] >= 0x80 && p[1] <= 0xBF) {
+            const char *f = latin1_fold[p[1] - 0x80];
+            if (f) {
+                buf_puts(&b, f);
+                p += 2;
+                continue;
+            }
+        }
+        if (p[0] == 0xC5 && (p[1] == 0x92 || p[1] == 0x93)) {     /* Œ œ */
+            buf_puts(&b, "oe");
+            p += 2;
+            continue;
+        }
+        buf_putc(&b, (char)*p++);   /* other bytes as they are */
+    }
+    char *out = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
 bool str_ct_eq(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

@@ -90,6 +90,10 @@ char *str_trim(Arena *a, const char *s);
 /* Number of Unicode code points (assumes valid UTF-8). */
 size_t utf8_len(const char *s);
 
+/* A search key: lower-case, Latin accents removed ("Élodie Benoît" →
+ * "elodie benoit"), so that searches match as people expect. */
+char *str_fold(Arena *a, const char *s);
+
 /* Constant-time comparison of two strings of equal length. */
 bool str_ct_eq(const char *a, const char *b);
 

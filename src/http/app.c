@@ -64,7 +64,10 @@ int config_set(Config *c, const char *key, const char *v)
             snprintf(c->db_url, n, "sqlite:%s/lectern.db", v);
         }
     }
-    else if (str_eq(key, "base-url")) set_str(&c->base_url, v);
+    else if (str_eq(key, "base-url")) {
+        set_str(&c->base_url, v);
+        c->secure_cookies = str_startswith(v, "https://");   /* served behind TLS */
+    }
     else if (str_eq(key, "smtp")) set_str(&c->smtp_url, v);
     else if (str_eq(key, "mail-from")) set_str(&c->mail_from, v);
     else if (str_eq(key, "access-log")) set_str(&c->access_log, v);
@@ -179,6 +182,7 @@ int app_open(App *app, char **err)
     if (!app->pool) return LN_EDB;
     Db *db = db_pool_get(app->pool);
     int rc = db_migrate(db, true) < 0 ? LN_EDB : load_secret(app, db);
+    if (rc == LN_OK) user_backfill_search(db);
     db_pool_put(app->pool, db);
     if (rc != LN_OK) {
         *err = xstrdup("cannot prepare the database (see the log above)");

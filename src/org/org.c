@@ -117,20 +117,34 @@ int member_remove(Db *db, int64_t org_id, int64_t user_id)
                == DB_DONE ? LN_OK : LN_EDB;
 }
 
+/* "%q%" for LIKE with ESCAPE '\': the person's text is matched literally. */
+static char *like_pattern(Arena *a, const char *q)
+{
+    Buf b;
+    buf_init(&b, 0);
+    buf_putc(&b, '%');
+    for (const char *p = str_fold(a, q ? q : ""); *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    char *out = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
 int member_list(Db *db, Arena *a, int64_t org_id, const char *q, int offset, int limit, MemberList *out)
 {
-    char *like = arena_printf(a, "%%%s%%", q ? q : "");
-    out->total = 0;
+    char *like = like_pattern(a, q);
     int64_t total = 0;
     db_query_i64(db, &total, "SELECT count(*) FROM membership m JOIN app_user u ON u.id = m.user_id"
-                             " WHERE m.org_id = $1 AND (lower(u.name) LIKE lower($2) OR u.email LIKE lower($2))",
+                             " WHERE m.org_id = $1 AND u.search_key LIKE $2 ESCAPE '\\'",
                  "it", org_id, like);
     out->total = (int)total;
     DbStmt *st = db_prepare(db,
         "SELECT u.id, u.email, u.name, m.role, m.created_at FROM membership m"
-        " JOIN app_user u ON u.id = m.user_id WHERE m.org_id = $1"
-        " AND (lower(u.name) LIKE lower($2) OR u.email LIKE lower($2))"
-        " ORDER BY lower(u.name), u.id LIMIT $3 OFFSET $4");
+        " JOIN app_user u ON u.id = m.user_id WHERE m.org_id = $1 AND u.search_key LIKE $2 ESCAPE '\\'"
+        " ORDER BY u.search_key, u.id LIMIT $3 OFFSET $4");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, org_id);
     db_bind_text(st, 2, like);

@@ -55,6 +55,16 @@ static void test_utf8(void **state)
     assert_int_equal(utf8_len("Élodie"), 6);
 }
 
+static void test_fold(void **state)
+{
+    Arena *a = arena_new();
+    assert_string_equal(str_fold(a, "Élodie Benoît-Çœur ÆSS"), "elodie benoit-coeur aess");
+    assert_string_equal(str_fold(a, "François"), "francois");
+    assert_string_equal(str_fold(a, "日本"), "日本");
+    assert_string_equal(str_fold(a, NULL), "");
+    arena_free(a);
+}
+
 static void test_html_escaping(void **state)
 {
     Req *r = req_new(NULL);
@@ -134,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_buf_limit),
         cmocka_unit_test(test_str_to_i64),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_fold),
         cmocka_unit_test(test_html_escaping),
         cmocka_unit_test(test_i18n),
         cmocka_unit_test(test_validation),

@@ -13,14 +13,17 @@
 
 static App app;
 static int64_t alpha, beta;
+static char alpha_slug[32], beta_slug[32];   /* unique per run: the database may be shared */
 static const char *roles[] = {"learner", "trainer", "admin", "auditor"};
 static char beta_session[4][TOKEN_CHARS + 1];
 static char alpha_admin_session[TOKEN_CHARS + 1], alpha_learner_session[TOKEN_CHARS + 1];
 static char beta_token[4][TOKEN_CHARS + 5];
 
-static int64_t mk_user(Db *db, const char *email, int64_t org, Role role)
+static int64_t mk_user(Db *db, const char *local, int64_t org, Role role)
 {
     int64_t id = 0;
+    char email[96];
+    snprintf(email, sizeof email, "%s-%d@%s.test", local, (int)getpid(), org == alpha ? "alpha" : "beta");
     assert_int_equal(user_create(db, email, "Test Person", NULL, "en", false, time_now_us(), &id), LN_OK);
     assert_int_equal(member_set(db, org, id, role, time_now_us()), LN_OK);
     return id;
@@ -41,16 +44,17 @@ static int setup(void **state)
     }
     Db *db = db_pool_get(app.pool);
     UsTime now = time_now_us();
-    org_create(db, "alpha", "Alpha", true, now, &alpha);
-    org_create(db, "beta", "Beta", false, now, &beta);
-    int64_t aa = mk_user(db, "admin@alpha.test", alpha, ROLE_ADMIN);
-    int64_t al = mk_user(db, "learner@alpha.test", alpha, ROLE_LEARNER);
+    snprintf(alpha_slug, sizeof alpha_slug, "alpha-%d", (int)getpid());
+    snprintf(beta_slug, sizeof beta_slug, "beta-%d", (int)getpid());
+    if (org_create(db, alpha_slug, "Alpha", true, now, &alpha) != LN_OK
+        || org_create(db, beta_slug, "Beta", false, now, &beta) != LN_OK)
+        return -1;
+    int64_t aa = mk_user(db, "admin", alpha, ROLE_ADMIN);
+    int64_t al = mk_user(db, "learner", alpha, ROLE_LEARNER);
     session_create(db, aa, "127.0.0.1", "t", now, alpha_admin_session);
     session_create(db, al, "127.0.0.1", "t", now, alpha_learner_session);
     for (int i = 0; i < 4; i++) {
-        char email[64];
-        snprintf(email, sizeof email, "%s@beta.test", roles[i]);
-        int64_t u = mk_user(db, email, beta, role_parse(roles[i]));
+        int64_t u = mk_user(db, roles[i], beta, role_parse(roles[i]));
         session_create(db, u, "127.0.0.1", "t", now, beta_session[i]);
         apitoken_create(db, beta, u, "t", role_parse(roles[i]), now, beta_token[i], NULL);
     }
@@ -147,7 +151,7 @@ static void test_every_state_change_needs_csrf(void **state)
         if (rt->methods & (M_GET | M_HEAD)) continue;
         if (!(rt->access & A_CSRF)) fail_msg("%s %s has no CSRF protection", method_name(rt->methods), rt->pattern);
         Arena *a = arena_new();
-        Call c = {method_name(rt->methods), fill(a, rt->pattern, "alpha"), alpha_admin_session, NULL, false};
+        Call c = {method_name(rt->methods), fill(a, rt->pattern, alpha_slug), alpha_admin_session, NULL, false};
         int st = call(&c);
         if (st != 403) fail_msg("%s %s without CSRF answered %d", c.method, c.target, st);
         arena_free(a);
@@ -162,7 +166,7 @@ static void test_other_org_roles_are_refused(void **state)
         const Route *rt = &routes[i];
         if (!strstr(rt->pattern, "{org}") || public_org_route(rt)) continue;
         Arena *a = arena_new();
-        const char *target = fill(a, rt->pattern, "alpha");
+        const char *target = fill(a, rt->pattern, alpha_slug);
         for (int k = 0; k < 4; k++) {
             Call bys = {method_name(rt->methods), target, beta_session[k], NULL, true};
             int st = call(&bys);
@@ -188,7 +192,7 @@ static void test_admin_routes_refuse_learners(void **state)
         const Route *rt = &routes[i];
         if (!(rt->access & A_ADMIN)) continue;
         Arena *a = arena_new();
-        Call c = {method_name(rt->methods), fill(a, rt->pattern, "alpha"), alpha_learner_session, NULL, true};
+        Call c = {method_name(rt->methods), fill(a, rt->pattern, alpha_slug), alpha_learner_session, NULL, true};
         int st = call(&c);
         if (st != 403) fail_msg("%s %s as a learner answered %d", c.method, c.target, st);
         arena_free(a);
@@ -201,7 +205,7 @@ static void test_platform_routes_refuse_org_admins(void **state)
         const Route *rt = &routes[i];
         if (!(rt->access & A_PLATFORM)) continue;
         Arena *a = arena_new();
-        Call c = {method_name(rt->methods), fill(a, rt->pattern, "alpha"), alpha_admin_session, NULL, true};
+        Call c = {method_name(rt->methods), fill(a, rt->pattern, alpha_slug), alpha_admin_session, NULL, true};
         assert_int_equal(call(&c), 403);
         arena_free(a);
     }
@@ -209,7 +213,9 @@ static void test_platform_routes_refuse_org_admins(void **state)
 
 static void test_signed_out_is_sent_to_signin(void **state)
 {
-    Call page = {"GET", "/o/alpha/admin/users", NULL, NULL, false};
+    char path[64];
+    snprintf(path, sizeof path, "/o/%s/admin/users", alpha_slug);
+    Call page = {"GET", path, NULL, NULL, false};
     assert_int_equal(call(&page), 303);
     Call api = {"GET", "/api/v1/me", NULL, NULL, false};
     assert_int_equal(call(&api), 401);
