@@ -100,9 +100,8 @@ static enum MHD_Result queue(Conn *c)
     Req *r = c->r;
     req_finish(r);  /* common headers, metrics-ready */
     struct MHD_Response *resp;
-    if (r->method == M_HEAD) {
-        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    } else if (r->file_fd >= 0) {
+    /* HEAD: libmicrohttpd sends the headers of the full response, no body. */
+    if (r->file_fd >= 0) {
         resp = MHD_create_response_from_fd_at_offset64((uint64_t)r->file_len, r->file_fd,
                                                        (uint64_t)r->file_off);
         r->file_fd = -1;    /* MHD closes it */
@@ -149,6 +148,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         conn_init(c, app, mc, method);
         atomic_fetch_add(&app->in_flight, 1);
         c->counted = true;
+        if (c->r->body_too_large) {     /* refuse before reading the body */
+            dispatch(c->r);
+            return queue(c);
+        }
         return MHD_YES;
     }
     if (c->state == C_RESUMED) {
