@@ -7,7 +7,7 @@
 #     literals joined ("a " "b" → "a b"), also across lines;
 #   - strings that reach i18n_get through a variable: the literals returned
 #     by check_*() functions, assigned to `*msg =`, `msg =`, `err =`,
-#     `message =` or `l->message =`, the role names (role_names[]) and the
+#     `message =` or `l->message =` (in the page and model files), and the
 #     admin tab labels ({"path", "Label"} in org_page.c).
 #
 # Usage: scripts/check_i18n.sh [--list]   (--list prints the msgids and exits)
@@ -46,10 +46,6 @@ extract_src() {
         }
         while ($msgfile and $src =~ /(?:\*msg|\bmsg|->message)\s*=\s*[^;?]*\?\s*($lits)\s*:\s*($lits)\s*;/g) {
             $out{join_lits($1)} = 1; $out{join_lits($2)} = 1;
-        }
-        # Role names.
-        if ($src =~ /role_names\[\]\s*=\s*\{([^}]*)\}/) {
-            my $l = $1; $out{join_lits($1)} = 1 while $l =~ /($lit)/g;
         }
         # Tab labels: {"users", "People"}.
         if ($ARGV =~ /org_page\.c$/) {

@@ -9,6 +9,9 @@ Req *req_new(App *app);
 void req_free(Req *r);
 /* Method and target ("/path?query"); a bad target is answered 400 later. */
 void req_set_target(Req *r, const char *method, const char *target);
+/* A whole raw request ("METHOD TARGET HTTP/1.1", headers, blank line,
+ * body) into r; `raw` is modified.  False when it is not shaped so. */
+bool req_parse_raw(Req *r, char *raw, size_t len);
 /* Take the body (copied into the arena) and parse forms. */
 void req_set_body(Req *r, const Buf *body);
 

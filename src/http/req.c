@@ -177,3 +177,41 @@ void req_defer_write(Req *r, WriteJob *job, WriteCont cont)
     r->pending_job = job;
     r->pending_cont = cont;
 }
+
+/* Parse "METHOD TARGET HTTP/1.1\r\nHeader: v\r\n\r\nbody" into r. */
+bool req_parse_raw(Req *r, char *raw, size_t len)
+{
+    char *end = raw + len, *line = raw;
+    char *eol = memchr(line, '\n', (size_t)(end - line));
+    if (!eol) return false;
+    *eol = 0;
+    if (eol > line && eol[-1] == '\r') eol[-1] = 0;
+    char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    if (!sp1 || !sp2) return false;
+    *sp1 = 0;
+    *sp2 = 0;
+    char *method = line, *target = sp1 + 1;
+    for (line = eol + 1; line < end; line = eol + 1) {
+        eol = memchr(line, '\n', (size_t)(end - line));
+        if (!eol) eol = end;
+        *eol = 0;
+        if (eol > line && eol[-1] == '\r') eol[-1] = 0;
+        if (!*line) break;
+        char *colon = strchr(line, ':');
+        if (!colon) return false;
+        *colon = 0;
+        char *v = colon + 1;
+        while (*v == ' ') v++;
+        str_ascii_lower(line);
+        params_add(r->arena, &r->headers, arena_strdup(r->arena, line), v, strlen(v));
+    }
+    req_set_target(r, method, target);
+    Buf body = {0};
+    if (eol < end) {
+        body.data = eol + 1;
+        body.len = (size_t)(end - eol - 1);
+    }
+    req_set_body(r, &body);
+    return true;
+}
+
