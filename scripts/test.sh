@@ -91,19 +91,13 @@ for t in build/asan/tests/test_*; do
     run_cmocka "asan $(basename "$t")" env LECTERN_TEST_DB="sqlite:$TMP/asan-$(basename "$t").db" "$t"
 done
 
-section "Storage suite"
-for t in build/tests/test_db build/tests/test_writer; do
-    [ -x "$t" ] || continue
-    if [ -n "$PG_URL" ]; then
-        run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
-        # Each suite starts from an empty database.
-        psql "$PG_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1
-    fi
-done
-if [ -n "$PG_URL" ] && [ -x build/tests/test_routes ]; then
-    run_cmocka "postgresql test_routes" env LECTERN_TEST_DB="$PG_URL" build/tests/test_routes
+section "Storage suite on PostgreSQL (the same tests as on SQLite above)"
+for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build/tests/test_routes; do
+    [ -x "$t" ] && [ -n "$PG_URL" ] || continue
+    run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
+    # Each suite starts from an empty database.
     psql "$PG_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1
-fi
+done
 
 section "HTTP tests against the real binary"
 if ls tests/http/*.test.mjs >/dev/null 2>&1; then
