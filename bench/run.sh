@@ -17,6 +17,7 @@
 #   BENCH_CONNS=64  BENCH_WRK_THREADS=2  BENCH_THREADS=2 (lectern threads = nginx workers)
 #   BENCH_SQLITE_SECONDS=3  BENCH_KEEP=1 (keep the temp dir)  TMPDIR
 set -euo pipefail
+export LC_ALL=C
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -89,10 +90,31 @@ free_port() {
     die "no free port found"
 }
 
-# Connections the kernel accepted so far (all loopback servers): used to check
-# that wrk's 64 connections are kept alive rather than reopened per request.
-passive_opens() {
-    awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PassiveOpens") c = i; h = 1 } else print $c }' /proc/net/snmp
+# CPU accounting, to tell how much of the machine other processes took during
+# a run (the figures are only comparable when that is near 0).
+busy_ticks() {  # all CPUs' busy ticks (user nice system irq softirq steal)
+    awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+pid_ticks() {   # utime + stime of the given processes (all their threads)
+    local p t=0 v
+    for p in "$@"; do
+        v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }') || v=0
+        t=$((t + ${v:-0}))
+    done
+    echo "$t"
+}
+child_ticks() { # child_ticks FILE: CPU ticks in the output of `times` (run in
+                # this shell, not a subshell: a subshell's children are not wrk)
+    awk -v hz="$HZ" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /m/); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] } printf "%.0f", t * hz }' "$1"
+}
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+OUR_PIDS=()     # lectern, nginx master and workers: set once both are up
+
+# wrk's client ports connected to PORT (one per line, sorted)
+client_ports() {
+    if command -v ss >/dev/null 2>&1; then
+        ss -Htn state established "( dport = :$1 )" 2>/dev/null | awk '{ n = split($3, a, ":"); print a[n] }' | sort
+    fi
 }
 
 # fmt_int 12345.6 -> 12,346
@@ -104,21 +126,38 @@ to_ms() { awk -v v="$1" 'BEGIN { u = v; sub(/^[0-9.]+/, "", u); n = v + 0;
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# run_wrk NAME DURATION URL [wrk args...]: runs wrk, records one line in
-# $T/runs.txt: NAME rps p50_ms p99_ms requests non2xx socket_errors conns_opened s201 s200 sother
+# run_wrk NAME DURATION URL [wrk args...]: runs wrk, records one line in $T/runs.txt:
+#   NAME rps p50_ms p99_ms requests non2xx socket_errors kept s201 s200 sother other_cores conns
+# kept: of the wrk connections open 1 s in, how many were still the same at the end
+# (keep-alive held when kept = conns = CONNS); other_cores: CPU used by
+# processes other than wrk, lectern and nginx during the run, in cores.
 WRK_N=0
 run_wrk() {
     local name=$1 dur=$2 url=$3; shift 3
     WRK_N=$((WRK_N + 1))
-    local out="$T/wrk-$WRK_N-$name.txt" before after pid rc=0
-    before=$(passive_opens)
+    local out="$T/wrk-$WRK_N-$name.txt" pid rc=0 port b0 o0 c0 b1 o1 c1 kept conns
+    port=${url#http://*:}; port=${port%%/*}
+    local t0=$EPOCHREALTIME t1
+    times > "$T/times0"; b0=$(busy_ticks); o0=$(pid_ticks "${OUR_PIDS[@]}")
     # bounded: wrk stops itself after dur; timeout stops it if it does not
     timeout -k 5 $((dur + 20)) wrk -t"$WT" -c"$CONNS" -d"${dur}s" --latency "$@" "$url" > "$out" 2>&1 &
     pid=$!
     PIDS+=("$pid")
+    sleep 1
+    client_ports "$port" > "$T/ports-a"
+    [ "$dur" -gt 2 ] && sleep $((dur - 2))
+    client_ports "$port" > "$T/ports-b"
     wait "$pid" || rc=$?
     forget_pid "$pid"
-    after=$(passive_opens)
+    times > "$T/times1"; b1=$(busy_ticks); o1=$(pid_ticks "${OUR_PIDS[@]}"); t1=$EPOCHREALTIME
+    c0=$(child_ticks "$T/times0"); c1=$(child_ticks "$T/times1")
+    conns=$(wc -l < "$T/ports-a" | tr -d ' ')
+    kept=$(comm -12 "$T/ports-a" "$T/ports-b" | wc -l | tr -d ' ')
+    # too short to tell, or no ss: not checked
+    if [ "$dur" -lt 3 ] || ! command -v ss >/dev/null 2>&1; then kept=-1; conns=-1; fi
+    local other
+    other=$(awk -v b=$((b1 - b0)) -v o=$((o1 - o0)) -v c=$((c1 - c0)) -v hz="$HZ" -v t0="$t0" -v t1="$t1" \
+        'BEGIN { d = t1 - t0; x = d > 0 ? (b - o - c) / hz / d : 0; if (x < 0) x = 0; printf "%.2f", x }')
     [ "$rc" = 0 ] || { cat "$out" >&2; die "wrk failed ($rc) for $name"; }
     local rps p50 p99 reqs non2xx serr s201 s200 sother
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
@@ -131,7 +170,7 @@ run_wrk() {
     s200=$(awk '$1 == "status" && $2 == 200 { print $3 }' "$out")
     sother=$(awk '$1 == "status" && $2 != 200 && $2 != 201 { s += $3 } END { print s + 0 }' "$out")
     [ -n "$rps" ] || { cat "$out" >&2; die "could not read wrk's output for $name"; }
-    echo "$name ${rps} ${p50} ${p99} ${reqs:-0} ${non2xx:-0} ${serr:-0} $((after - before)) ${s201:-0} ${s200:-0} ${sother:-0}" >> "$T/runs.txt"
+    echo "$name ${rps} ${p50} ${p99} ${reqs:-0} ${non2xx:-0} ${serr:-0} $kept ${s201:-0} ${s200:-0} ${sother:-0} $other $conns" >> "$T/runs.txt"
 }
 
 # col NAME FIELD: that field (2 = rps, 3 = p50, 4 = p99, ...) of every measured run of NAME
@@ -226,6 +265,8 @@ for i in $(seq 100); do
     sleep 0.1
 done
 
+OUR_PIDS=("$LPID" "$NPID" $(pgrep -P "$NPID" 2>/dev/null || true))
+
 # Same bytes?
 curl -s --max-time 5 -o "$T/nginx-healthz.body" "$N/healthz"
 curl -s --max-time 5 -o "$T/nginx-page.body" "$N/"
@@ -313,7 +354,7 @@ ELAPSED=$(( $(date +%s) - START ))
 # ---- report ---------------------------------------------------------------------------
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-NPROC=$(nproc)
+NPROC=$(nproc); export NPROC
 VERDICT() { if "$@"; then echo "ok"; else echo "MISSED"; fi; }
 
 line_pair() {   # line_pair KEY LABEL GOAL
@@ -361,24 +402,31 @@ else ROWS_OK="MISMATCH"; fi
     echo "response sizes (header+body bytes): healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
     # Checks on every run: keep-alive held, no socket errors, no unexpected statuses.
     awk -v conns="$CONNS" '
-        { name = $1; sub(/-warm$/, "", name); n[name]++; err[name] += $7; opens[name] += $8; bad[name] += $6; if ($8 > maxo[name]) maxo[name] = $8 }
+        { name = $1; sub(/-warm$/, "", name); n[name]++; err[name] += $7; bad[name] += $6
+          if ($8 >= 0 && $13 >= 0) { ka[name] = 1; if (!(name in minkept) || $8 < minkept[name]) minkept[name] = $8; if ($13 < conns) short[name]++ }
+          if ($12 > maxo[name]) maxo[name] = $12 }
         name == "d" { bad[name] += $9 + $11 }   # (d) must answer 200 only
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
-            s = ""; problems = ""
-            for (k in n) {
-                s = s sprintf("%s%s %d", s == "" ? "" : ", ", k, maxo[k])
-                if (maxo[k] > 2 * conns) problems = problems sprintf(" %s: keep-alive not held (%d connections opened in one run);", k, maxo[k])
-                if (err[k] > 0) problems = problems sprintf(" %s: %d socket errors;", k, err[k])
-                if (bad[k] > 0) problems = problems sprintf(" %s: %d unexpected responses (non-2xx, or 201 from dry_run);", k, bad[k])
-            }
-            printf "checks: connections accepted per run (max, expect ≈ %d): %s\n", conns, s
+            problems = ""; k = ""; o = ""
+            split("a-lectern a-nginx b-lectern b-nginx c d", order, " ")
+            for (i = 1; i <= 6; i++) { x = order[i]; if (!(x in n)) continue
+                if (x in ka) k = k sprintf("%s%s %d", k == "" ? "" : ", ", x, minkept[x])
+                o = o sprintf("%s%s %.2f", o == "" ? "" : ", ", x, maxo[x])
+                if ((x in ka) && minkept[x] < conns) problems = problems sprintf(" %s: keep-alive not held (only %d of %d connections lasted a run);", x, minkept[x], conns)
+                if (short[x]) problems = problems sprintf(" %s: fewer than %d connections open in %d run(s);", x, conns, short[x])
+                if (err[x] > 0) problems = problems sprintf(" %s: %d socket errors;", x, err[x])
+                if (bad[x] > 0) problems = problems sprintf(" %s: %d unexpected responses (non-2xx, or 201 from dry_run);", x, bad[x])
+                if (maxo[x] > 0.2) busy = 1 }
+            if (k != "") printf "checks: wrk connections that lasted the whole run (min over runs, of %d): %s\n", conns, k
+            else print "checks: keep-alive not checked (ss is not installed)"
             print "checks: " (problems == "" ? "no socket errors, no non-2xx responses, keep-alive held" : "PROBLEMS:" problems)
+            printf "CPU used by other processes during the runs (max, in cores of %d): %s%s\n", ENVIRON["NPROC"], o, busy ? " — the machine was not quiet: these figures are disturbed" : ""
         }' "$T/runs.txt"
     echo "took ${ELAPSED} s of benchmarking; all runs: bench/out/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"
 cp "$T/table.txt" "$OUT_DIR/latest.txt"
-{ echo "# name rps p50_ms p99_ms requests non2xx socket_errors conns_opened status201 status200 status_other"; cat "$T/runs.txt"; } > "$OUT_DIR/runs.txt"
+{ echo "# name rps p50_ms p99_ms requests non2xx socket_errors kept status201 status200 status_other other_cores conns"; cat "$T/runs.txt"; } > "$OUT_DIR/runs.txt"
 cat "$T/table.txt"

@@ -30,9 +30,13 @@ static void admin_tabs(Req *r, const char *current)
         {"users", "People"}, {"import", "Import"}, {"tokens", "API tokens"}, {"settings", "Settings"},
     };
     html_lit(r, "<nav class=\"tabs\" aria-label=\"Administration\">");
-    for (size_t i = 0; i < LN_ARRAY_LEN(tabs); i++)
-        hprintf(r, "<a href=\"/o/%s/admin/%s\"%s>%s</a>", r->org->slug, tabs[i].path,
-                str_eq(current, tabs[i].path) ? " aria-current=\"page\"" : "", i18n_get(r->lang, tabs[i].label));
+    for (size_t i = 0; i < LN_ARRAY_LEN(tabs); i++) {
+        if (str_eq(current, tabs[i].path))
+            hprintf(r, "<a href=\"/o/%s/admin/%s\" aria-current=\"page\">%s</a>", r->org->slug, tabs[i].path,
+                    i18n_get(r->lang, tabs[i].label));
+        else
+            hprintf(r, "<a href=\"/o/%s/admin/%s\">%s</a>", r->org->slug, tabs[i].path, i18n_get(r->lang, tabs[i].label));
+    }
     html_lit(r, "</nav>\n");
 }
 
@@ -103,10 +107,13 @@ static void pending_invitations(Req *r)
     hprintf(r, "<section class=\"card\"><h2>%s</h2><ul class=\"plain\">\n", T(r, "Pending invitations"));
     for (int i = 0; i < il.n; i++) {
         Invitation *inv = &il.items[i];
-        hprintf(r, "<li><span>%s</span> <span class=\"muted\">%s · %s %s</span>", inv->email,
-                role_label(r->lang, inv->role), T(r, "until"), time_iso(r->arena, inv->expires_at));
+        hprintf(r, "<li><span>%s</span> <span class=\"muted\">%s · %s ", inv->email,
+                role_label(r->lang, inv->role), T(r, "until"));
+        html_date(r, inv->expires_at);
+        html_lit(r, "</span>");
         form_begin(r, arena_printf(r->arena, "/o/%s/admin/invitations/%lld/revoke", r->org->slug, (long long)inv->id));
-        hprintf(r, "<button type=\"submit\" class=\"button small secondary\">%s</button>", T(r, "Withdraw"));
+        hprintf(r, "<button type=\"submit\" class=\"button small secondary\" data-confirm=\"%s\">%s</button>",
+                T(r, "Withdraw this invitation?"), T(r, "Withdraw"));
         form_end(r);
         html_lit(r, "</li>\n");
     }
@@ -128,8 +135,9 @@ static void users_render(Req *r, const char *invite_email, const char *invite_er
                "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"%s\">"
                "<button class=\"button secondary\" type=\"submit\">%s</button></form>\n",
             T(r, "Search people"), q ? q : "", T(r, "Name or e-mail"), T(r, "Search"));
-    hprintf(r, "<p class=\"muted\">%d %s</p>\n", ml.total, T(r, "members"));
-    members_table(r, &ml);
+    hprintf(r, "<p class=\"muted\">%d %s</p>\n", ml.total, ml.total == 1 ? T(r, "member") : T(r, "members"));
+    if (ml.n == 0 && !str_empty(q)) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No one matches this search."));
+    else members_table(r, &ml);
     pager(r, arena_printf(r->arena, "/o/%s/admin/users", r->org->slug), q ? q : "", (int)page, ml.total);
     html_lit(r, "</section>\n<aside>\n");
     invite_form(r, invite_email, invite_error);
@@ -249,7 +257,8 @@ static void import_form(Req *r, const char *csv)
             T(r, "CSV file"));
     hprintf(r, "<div class=\"field\"><label for=\"f-csv\">%s</label><textarea id=\"f-csv\" name=\"csv\" rows=\"6\" "
                "placeholder=\"email,name,role\">%s</textarea></div>", T(r, "Or paste the lines here"), csv ? csv : "");
-    form_submit(r, T(r, "Preview"));
+    if (csv) hprintf(r, "<button type=\"submit\" class=\"button secondary\">%s</button>", T(r, "Preview"));
+    else form_submit(r, T(r, "Preview"));
     html_lit(r, "</form></section>\n");
 }
 
@@ -352,23 +361,28 @@ static void tokens_render(Req *r, const char *new_token, const char *error)
     if (new_token)
         hprintf(r, "<div class=\"flash\" role=\"status\"><p>%s</p><p><code class=\"token\">%s</code></p></div>\n",
                 T(r, "Copy this token now: it will not be shown again."), new_token);
-    hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"></th></tr></thead><tbody>\n",
-            T(r, "Name"), T(r, "Token"), T(r, "Role"), T(r, "Owner"), T(r, "Last used"));
+    if (tl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No API tokens yet."));
+    else hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\"><span class=\"sr-only\">%s</span></th></tr></thead><tbody>\n",
+            T(r, "Name"), T(r, "Token"), T(r, "Role"), T(r, "Owner"), T(r, "Last used"), T(r, "Actions"));
     for (int i = 0; i < tl.n; i++) {
         ApiToken *t = &tl.items[i];
-        hprintf(r, "<tr><td>%s</td><td><code>%s…</code></td><td>%s</td><td>%s</td><td>%s</td><td>", t->name, t->prefix,
-                role_label(r->lang, t->role), t->user_email,
-                t->last_used_at ? time_iso(r->arena, t->last_used_at) : T(r, "never"));
+        hprintf(r, "<tr><td>%s</td><td><code>%s…</code></td><td>%s</td><td>%s</td><td>", t->name, t->prefix,
+                role_label(r->lang, t->role), t->user_email);
+        if (t->last_used_at) html_date(r, t->last_used_at);
+        else html_text(r, T(r, "never"));
+        html_lit(r, "</td><td>");
         if (t->revoked_at) hprintf(r, "<span class=\"badge\">%s</span>", T(r, "revoked"));
         else {
             form_begin(r, arena_printf(r->arena, "/o/%s/admin/tokens/%lld/revoke", r->org->slug, (long long)t->id));
-            hprintf(r, "<button type=\"submit\" class=\"button small danger\">%s</button>", T(r, "Revoke"));
+            hprintf(r, "<button type=\"submit\" class=\"button small danger\" data-confirm=\"%s\">%s</button>",
+                    T(r, "Revoke this token? Programs that use it will stop working."), T(r, "Revoke"));
             form_end(r);
         }
         html_lit(r, "</td></tr>\n");
     }
-    html_lit(r, "</tbody></table></div>\n");
+    if (tl.n) html_lit(r, "</tbody></table></div>\n");
     hprintf(r, "<section class=\"card narrow\"><h2>%s</h2>\n", T(r, "Create a token"));
     form_begin(r, arena_printf(r->arena, "/o/%s/admin/tokens", r->org->slug));
     form_input(r, "text", "name", T(r, "What is it for?"), NULL, error, "required");

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static void escape_into(Buf *b, const char *s)
 {
@@ -78,6 +79,18 @@ void html_printf_(Req *r, const char *fmt, ...)
         p = c + 1;
     }
     va_end(ap);
+}
+
+void html_date(Req *r, UsTime t)
+{
+    static const char *const en[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const fr[] = {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                                     "nov.", "déc."};
+    time_t s = (time_t)(t / US_PER_SEC);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    hprintf(r, "<time datetime=\"%s\">%d %s %d</time>", time_iso(r->arena, t), tm.tm_mday,
+            str_eq(r->lang, "fr") ? fr[tm.tm_mon] : en[tm.tm_mon], tm.tm_year + 1900);
 }
 
 /* ---- errors ---- */

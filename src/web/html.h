@@ -24,6 +24,10 @@ void html_safe(Req *r, SafeHtml h);
 /* Escaped text. */
 void html_text(Req *r, const char *s);
 
+/* <time datetime="2026-11-28T18:06:31Z">28 Nov 2026</time>, month names in
+ * the request's language. */
+void html_date(Req *r, UsTime t);
+
 /* Escape `s` for HTML text or attribute into the arena. */
 char *html_escape(Arena *a, const char *s);
 

@@ -84,7 +84,7 @@ const live = new Set();
 // outlives the test process.  Only PIDs we started.
 process.on('exit', () => {
   for (const s of live) {
-    try { process.kill(s.pid, 'SIGKILL'); } catch { /* gone */ }
+    if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL');
   }
 });
 
@@ -111,8 +111,9 @@ export async function startServer(opts = {}) {
     async stop(timeoutMs = 15000) {
       if (server.stopped) return server.exitStatus;
       server.stopped = true;
-      try { process.kill(proc.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const t = setTimeout(() => { try { process.kill(proc.pid, 'SIGKILL'); } catch { /* gone */ } }, timeoutMs);
+      const running = () => proc.exitCode === null && proc.signalCode === null;
+      if (running()) proc.kill('SIGTERM');
+      const t = setTimeout(() => { if (running()) proc.kill('SIGKILL'); }, timeoutMs);
       server.exitStatus = await exited;
       clearTimeout(t);
       live.delete(server);
@@ -362,18 +363,21 @@ export function linkIn(mail, pathPart) {
  * ------------------------------------------------------------------- */
 
 /**
- * Send bytes on a fresh connection and collect the answer until the server
- * closes or `timeoutMs` passes.  Returns {text, status, closed, error}.
+ * Send bytes on a fresh connection and collect the answer.  Resolves once a
+ * whole response has arrived (then waits graceMs to see whether the server
+ * closes the connection), when the server closes, or after timeoutMs.
+ * Returns {text, status, closed, error}.
  */
-export function rawRequest(port, data, { timeoutMs = 3000, halfClose = false } = {}) {
+export function rawRequest(port, data, { timeoutMs = 3000, graceMs = 250, halfClose = false } = {}) {
   return new Promise((resolve) => {
     const chunks = [];
-    let closed = false, error = null, done = false;
+    let closed = false, error = null, done = false, grace = null;
     const sock = net.connect(port, '127.0.0.1');
     const finish = () => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       sock.destroy();
       const text = Buffer.concat(chunks).toString('latin1');
       const m = text.match(/^HTTP\/1\.[01] (\d{3})/);
@@ -384,7 +388,13 @@ export function rawRequest(port, data, { timeoutMs = 3000, halfClose = false } =
       for (const d of [].concat(data)) sock.write(d);
       if (halfClose) sock.end();
     });
-    sock.on('data', (d) => chunks.push(d));
+    sock.on('data', (d) => {
+      chunks.push(d);
+      const p = parseRaw(Buffer.concat(chunks).toString('latin1'));
+      const len = Number(p.headers['content-length']);
+      if (!grace && p.status && Number.isFinite(len) && Buffer.byteLength(p.body, 'latin1') >= len)
+        grace = setTimeout(finish, graceMs);
+    });
     sock.on('end', () => { closed = true; finish(); });
     sock.on('close', () => { closed = true; finish(); });
     sock.on('error', (e) => { error = e; closed = true; finish(); });
@@ -419,7 +429,7 @@ export async function metrics(server) {
       let total = 0, found = false;
       for (const line of text.split('\n')) {
         if (line.startsWith('#')) continue;
-        const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$/);
+        const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?\s+(\S+)$/);
         if (!m || m[1] !== name) continue;
         if (labels && !Object.entries(labels).every(([k, v]) => (m[2] || '').includes(`${k}="${v}"`))) continue;
         total += Number(m[3]);
@@ -460,4 +470,52 @@ export function tableRows(html) {
   if (!tbody) return [];
   return [...tbody[1].matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) =>
     [...tr[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((td) => unescapeHtml(td[1].replace(/<[^>]*>/g, '').trim())));
+}
+
+/** Split a raw HTTP/1.1 response: {status, headers (lower-case), body}. */
+export function parseRaw(text) {
+  const i = text.indexOf('\r\n\r\n');
+  const head = i < 0 ? text : text.slice(0, i);
+  const lines = head.split('\r\n');
+  const m = (lines[0] || '').match(/^HTTP\/1\.[01] (\d{3})/);
+  const headers = {};
+  for (const l of lines.slice(1)) {
+    const k = l.indexOf(':');
+    if (k > 0) headers[l.slice(0, k).toLowerCase()] = l.slice(k + 1).trim();
+  }
+  return { status: m ? Number(m[1]) : 0, headers, body: i < 0 ? '' : text.slice(i + 4) };
+}
+
+/**
+ * A request whose body the server may refuse before reading it: send the
+ * head, wait for an answer; only if none comes within waitMs, send the
+ * body.  Returns parseRaw() of the answer plus {bodySent}.
+ */
+export function sendHeadFirst(port, head, body, { waitMs = 1500, timeoutMs = 10000 } = {}) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    let bodySent = false, done = false;
+    const sock = net.connect(port, '127.0.0.1');
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(t1); clearTimeout(t2);
+      sock.destroy();
+      resolve({ ...parseRaw(Buffer.concat(chunks).toString('utf8')), bodySent });
+    };
+    const t2 = setTimeout(finish, timeoutMs);
+    let t1;
+    sock.on('connect', () => {
+      sock.write(head);
+      t1 = setTimeout(() => { if (!chunks.length) { bodySent = true; sock.write(body, () => {}); } }, waitMs);
+    });
+    sock.on('data', (d) => {
+      chunks.push(d);
+      const p = parseRaw(Buffer.concat(chunks).toString('utf8'));
+      const len = Number(p.headers['content-length']);
+      if (p.status && Number.isFinite(len) && Buffer.byteLength(p.body) >= len) finish();
+    });
+    sock.on('error', () => finish());
+    sock.on('close', () => finish());
+  });
 }
