@@ -24,18 +24,24 @@ static const char *lang_next(Req *r)
     return r->raw_query ? arena_printf(r->arena, "%s?%s", r->path, r->raw_query) : r->path;
 }
 
+static void nav_link(Req *r, const char *href, const char *label)
+{
+    if (str_eq(r->path, href)) hprintf(r, "<a href=\"%s\" aria-current=\"page\">%s</a>", href, label);
+    else hprintf(r, "<a href=\"%s\">%s</a>", href, label);
+}
+
 static void render_nav(Req *r)
 {
     html_lit(r, "<nav class=\"nav\" aria-label=\"Main\">");
     if (r->user) {
-        hprintf(r, "<a href=\"/\">%s</a>", T(r, "Home"));
-        if (r->user->is_platform_admin) hprintf(r, "<a href=\"/admin/orgs\">%s</a>", T(r, "Organisations"));
-        hprintf(r, "<a href=\"/account\">%s</a>", T(r, "Account"));
+        nav_link(r, "/", T(r, "Home"));
+        if (r->user->is_platform_admin) nav_link(r, "/admin/orgs", T(r, "Organisations"));
+        nav_link(r, "/account", T(r, "Account"));
         form_begin(r, "/signout");
         hprintf(r, "<button type=\"submit\" class=\"linklike\">%s</button>", T(r, "Sign out"));
         form_end(r);
     } else {
-        hprintf(r, "<a href=\"/signin\">%s</a>", T(r, "Sign in"));
+        nav_link(r, "/signin", T(r, "Sign in"));
     }
     /* Language switch: a tiny form that works without script. */
     form_begin(r, "/lang");
