@@ -16,6 +16,7 @@
 #   LECTERN_BIN=build/lectern  BENCH_DURATION=8  BENCH_WARMUP=2  BENCH_REPS=3
 #   BENCH_CONNS=64  BENCH_WRK_THREADS=2  BENCH_THREADS=2 (lectern threads = nginx workers)
 #   BENCH_SQLITE_SECONDS=3  BENCH_KEEP=1 (keep the temp dir)  TMPDIR
+#   BENCH_OUT=bench/out (where latest.txt and runs.txt go)
 set -euo pipefail
 export LC_ALL=C
 
@@ -29,7 +30,7 @@ CONNS=${BENCH_CONNS:-64}
 WT=${BENCH_WRK_THREADS:-2}
 THREADS=${BENCH_THREADS:-2}
 SQ_SECS=${BENCH_SQLITE_SECONDS:-3}
-OUT_DIR=$ROOT/bench/out
+OUT_DIR=${BENCH_OUT:-$ROOT/bench/out}
 
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
@@ -107,8 +108,25 @@ child_ticks() { # child_ticks FILE: CPU ticks in the output of `times` (run in
                 # this shell, not a subshell: a subshell's children are not wrk)
     awk -v hz="$HZ" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /m/); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] } printf "%.0f", t * hz }' "$1"
 }
-HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100); export HZ
 OUR_PIDS=()     # lectern, nginx master and workers: set once both are up
+
+# snap_procs FILE: "pid comm ticks" for every process (threads included), to
+# name whoever else used the CPU during a run
+snap_procs() {
+    cat /proc/[0-9]*/stat 2>/dev/null | awk '{ o = index($0, "("); c = match($0, /\) [A-Za-z] /)
+        if (!o || !c) next; comm = substr($0, o + 1, c - o - 1); gsub(/[ \t]/, "_", comm)
+        split(substr($0, c + 2), f, " "); print $1, comm, f[12] + f[13] }' > "$1"
+}
+# others NAME: per process name, ticks used between procs0 and procs1 by
+# processes other than ours; appended to $T/others.txt as "NAME comm ticks"
+others() {
+    awk -v name="$1" -v ours=" ${OUR_PIDS[*]} $2 " '
+        FNR == NR { t0[$1] = $3; next }
+        index(ours, " " $1 " ") { next }
+        { d = $3 - ($1 in t0 ? t0[$1] : 0); if (d > 0) by[$2] += d }
+        END { for (c in by) print name, c, by[c] }' "$T/procs0" "$T/procs1" >> "$T/others.txt"
+}
 
 # wrk's client ports connected to PORT (one per line, sorted)
 client_ports() {
@@ -138,6 +156,7 @@ run_wrk() {
     local out="$T/wrk-$WRK_N-$name.txt" pid rc=0 port b0 o0 c0 b1 o1 c1 kept conns
     port=${url#http://*:}; port=${port%%/*}
     local t0=$EPOCHREALTIME t1
+    snap_procs "$T/procs0"
     times > "$T/times0"; b0=$(busy_ticks); o0=$(pid_ticks "${OUR_PIDS[@]}")
     # bounded: wrk stops itself after dur; timeout stops it if it does not
     timeout -k 5 $((dur + 20)) wrk -t"$WT" -c"$CONNS" -d"${dur}s" --latency "$@" "$url" > "$out" 2>&1 &
@@ -151,6 +170,10 @@ run_wrk() {
     forget_pid "$pid"
     times > "$T/times1"; b1=$(busy_ticks); o1=$(pid_ticks "${OUR_PIDS[@]}"); t1=$EPOCHREALTIME
     c0=$(child_ticks "$T/times0"); c1=$(child_ticks "$T/times1")
+    snap_procs "$T/procs1"
+    others "$name" "$pid $$"
+    echo "$name $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" >> "$T/walls.txt"
+    echo "$name __all__ $((b1 - b0 - (o1 - o0) - (c1 - c0)))" >> "$T/others.txt"
     conns=$(wc -l < "$T/ports-a" | tr -d ' ')
     kept=$(comm -12 "$T/ports-a" "$T/ports-b" | wc -l | tr -d ' ')
     # too short to tell, or no ss: not checked
@@ -292,7 +315,7 @@ fi
 POST_CODE=$(curl -s --max-time 10 -o "$T/post.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$EV")
 [ "$POST_CODE" = 201 ] || die "POST $EV answered $POST_CODE $(cat "$T/post.json")"
 
-: > "$T/runs.txt"
+: > "$T/runs.txt"; : > "$T/others.txt"; : > "$T/walls.txt"
 START=$(date +%s)
 
 # ---- (a) and (b) -------------------------------------------------------------------
@@ -402,9 +425,15 @@ else ROWS_OK="MISMATCH"; fi
     echo "response sizes (header+body bytes): healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
     # Checks on every run: keep-alive held, no socket errors, no unexpected statuses.
     awk -v conns="$CONNS" '
-        { name = $1; sub(/-warm$/, "", name); n[name]++; err[name] += $7; bad[name] += $6
+        { name = $1; if (name ~ /-warm$/) { sub(/-warm$/, "", name); warm = 1 } else warm = 0
+          n[name]++; err[name] += $7; bad[name] += $6
+          if (!warm) { oc[name, ++on[name]] = $12 } }
+        function med(x,   i, j, t, m) { m = on[x]; for (i = 1; i <= m; i++) v[i] = oc[x, i]
+            for (i = 2; i <= m; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+            return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2 }
+        {
           if ($8 >= 0 && $13 >= 0) { ka[name] = 1; if (!(name in minkept) || $8 < minkept[name]) minkept[name] = $8; if ($13 < conns) short[name]++ }
-          if ($12 > maxo[name]) maxo[name] = $12 }
+          if (!warm && $12 > maxo[name]) maxo[name] = $12 }
         name == "d" { bad[name] += $9 + $11 }   # (d) must answer 200 only
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
@@ -412,18 +441,29 @@ else ROWS_OK="MISMATCH"; fi
             split("a-lectern a-nginx b-lectern b-nginx c d", order, " ")
             for (i = 1; i <= 6; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d", k == "" ? "" : ", ", x, minkept[x])
-                o = o sprintf("%s%s %.2f", o == "" ? "" : ", ", x, maxo[x])
+                o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])
                 if ((x in ka) && minkept[x] < conns) problems = problems sprintf(" %s: keep-alive not held (only %d of %d connections lasted a run);", x, minkept[x], conns)
                 if (short[x]) problems = problems sprintf(" %s: fewer than %d connections open in %d run(s);", x, conns, short[x])
                 if (err[x] > 0) problems = problems sprintf(" %s: %d socket errors;", x, err[x])
                 if (bad[x] > 0) problems = problems sprintf(" %s: %d unexpected responses (non-2xx, or 201 from dry_run);", x, bad[x])
-                if (maxo[x] > 0.2) busy = 1 }
+                if (med(x) > 0.2) busy = 1 }
             if (k != "") printf "checks: wrk connections that lasted the whole run (min over runs, of %d): %s\n", conns, k
             else print "checks: keep-alive not checked (ss is not installed)"
             print "checks: " (problems == "" ? "no socket errors, no non-2xx responses, keep-alive held" : "PROBLEMS:" problems)
-            printf "CPU used by other processes during the runs (max, in cores of %d): %s%s\n", ENVIRON["NPROC"], o, busy ? " — the machine was not quiet: these figures are disturbed" : ""
+            printf "CPU used by other processes during the measured runs, median (max), in cores of %d: %s%s\n", ENVIRON["NPROC"], o, busy ? " — the machine was not quiet: figures disturbed" : " — quiet"
         }' "$T/runs.txt"
-    echo "took ${ELAPSED} s of benchmarking; all runs: bench/out/runs.txt"
+    # Who the other CPU was (kernel threads such as ksoftirqd, kworker or jbd2
+    # partly work for our own processes: loopback packets, fsync).
+    awk 'FNR == NR { if ($1 !~ /-warm$/) wall += $2; next }
+         $1 !~ /-warm$/ { if ($2 == "__all__") all += $3; else { by[$2] += $3; named += $3 } }
+         END { n = 0; for (c in by) { top[++n] = c }
+               for (i = 2; i <= n; i++) { t = top[i]; for (j = i - 1; j >= 1 && by[top[j]] < by[t]; j--) top[j + 1] = top[j]; top[j + 1] = t }
+               s = ""; for (i = 1; i <= n && i <= 6; i++) s = s sprintf("%s%s %.2f", i > 1 ? ", " : "", top[i], by[top[i]] / ENVIRON["HZ"] / wall)
+               rest = all - named; if (rest < 0) rest = 0
+               s = s sprintf("%sshort-lived/unattributed %.2f", s == "" ? "" : ", ", rest / ENVIRON["HZ"] / wall)
+               print "other CPU by process, average over the measured runs, in cores: " s }' \
+        "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
+    echo "took ${ELAPSED} s of benchmarking; all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"

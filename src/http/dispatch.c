@@ -11,11 +11,14 @@
 
 static bool refuse_early(Req *r)
 {
-    if (!r->path) {
+    if (r->bad_framing) {
+        web_error(r, 400, "bad_request", T(r, "The request's headers are ambiguous (Host or Content-Length)."));
+        req_set_header(r, "Connection", "close");
+    } else if (!r->path) {
         r->is_api = false;
         web_error(r, 400, "bad_request", T(r, "The address of this request is malformed."));
     } else if (!r->method) {
-        web_error(r, 405, "method_not_allowed", T(r, "This method is not supported."));
+        web_error(r, 501, "not_implemented", T(r, "This method is not supported."));
     } else if (r->body_too_large) {
         web_error(r, 413, "too_large", T(r, "The request is too large."));
     } else if (r->form.count < 0) {

@@ -100,7 +100,13 @@ void req_set_body(Req *r, const Buf *body)
 /* ---- accessors ---- */
 
 const char *req_header(const Req *r, const char *lname) { return params_get(&r->headers, lname); }
-const char *req_query(const Req *r, const char *name) { return params_get(&r->query, name); }
+/* Query values must be UTF-8 text; others read as absent. */
+const char *req_query(const Req *r, const char *name)
+{
+    for (const Param *p = r->query.head; p; p = p->next)
+        if (str_eq(p->name, name)) return p->utf8_ok ? p->value : NULL;
+    return NULL;
+}
 const char *req_cookie(const Req *r, const char *name) { return params_get(&r->cookies, name); }
 const char *req_path_param(const Req *r, const char *name) { return params_get(&r->path_params, name); }
 

@@ -66,6 +66,7 @@ struct Req {
     const char *body;           /* NUL-terminated copy */
     size_t body_len;
     bool body_too_large;
+    bool bad_framing;           /* duplicate Host/Content-Length, CL with TE */
     bool tls;
 
     /* ---- routing ---- */

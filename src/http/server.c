@@ -74,6 +74,22 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
     return c;
 }
 
+static int header_count(const Req *r, const char *lname)
+{
+    int n = 0;
+    for (const Param *p = r->headers.head; p; p = p->next)
+        if (str_eq(p->name, lname)) n++;
+    return n;
+}
+
+/* Request smuggling guards (RFC 9112 6.3): one Host, at most one
+ * Content-Length, never Content-Length with Transfer-Encoding. */
+static bool framing_is_ambiguous(const Req *r)
+{
+    return header_count(r, "host") > 1 || header_count(r, "content-length") > 1
+        || (req_header(r, "content-length") && req_header(r, "transfer-encoding"));
+}
+
 static void conn_init(Conn *c, App *app, struct MHD_Connection *mc, const char *method)
 {
     c->app = app;
@@ -86,6 +102,7 @@ static void conn_init(Conn *c, App *app, struct MHD_Connection *mc, const char *
     const char *ct = req_header(r, "content-type");
     c->limit = str_startswith(ct, "multipart/") ? app->cfg.max_upload : app->cfg.max_body;
     buf_init(&c->body, c->limit);
+    r->bad_framing = framing_is_ambiguous(r);
     const char *cl = req_header(r, "content-length");
     int64_t n;
     if (cl && str_to_i64(cl, &n) && (n < 0 || (uint64_t)n > c->limit)) r->body_too_large = true;
@@ -148,7 +165,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         conn_init(c, app, mc, method);
         atomic_fetch_add(&app->in_flight, 1);
         c->counted = true;
-        if (c->r->body_too_large) {     /* refuse before reading the body */
+        if (c->r->body_too_large || c->r->bad_framing) {     /* refuse before reading the body */
             dispatch(c->r);
             return queue(c);
         }
@@ -243,6 +260,7 @@ Server *server_start(App *app, char **err)
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, app->cfg.max_header,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.timeout_s,
                             MHD_OPTION_CONNECTION_LIMIT, 4096u,
+                            MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
@@ -261,7 +279,13 @@ Server *server_start(App *app, char **err)
 
 uint16_t server_port(const Server *s) { return s->port; }
 
-void server_quiesce(Server *s) { MHD_quiesce_daemon(s->d); }
+/* Stop accepting: libmicrohttpd hands the listening socket back; closing it
+ * makes new connections fail at once instead of waiting unanswered. */
+void server_quiesce(Server *s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    if (fd != MHD_INVALID_SOCKET) close(fd);
+}
 
 void server_stop(Server *s)
 {

@@ -111,6 +111,14 @@ int member_set(Db *db, int64_t org_id, int64_t user_id, Role role, UsTime now)
     return rc == DB_DONE ? LN_OK : rc == DB_CONSTRAINT ? LN_NOTFOUND : LN_EDB;
 }
 
+bool member_is_last_admin(Db *db, int64_t org_id, int64_t user_id)
+{
+    if (member_role(db, org_id, user_id) != ROLE_ADMIN) return false;
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(*) FROM membership WHERE org_id = $1 AND role = 'admin'", "i", org_id);
+    return n <= 1;
+}
+
 int member_remove(Db *db, int64_t org_id, int64_t user_id)
 {
     return db_run(db, "DELETE FROM membership WHERE org_id = $1 AND user_id = $2", "ii", org_id, user_id)

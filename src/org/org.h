@@ -25,6 +25,9 @@ int org_list(Db *db, Arena *a, int64_t user_id, OrgList *out);
 Role member_role(Db *db, int64_t org_id, int64_t user_id);
 /* Insert or change the role. */
 int member_set(Db *db, int64_t org_id, int64_t user_id, Role role, UsTime now);
+/* True when `user_id` is the organisation's only administrator: demoting or
+ * removing them would leave nobody to run it. */
+bool member_is_last_admin(Db *db, int64_t org_id, int64_t user_id);
 int member_remove(Db *db, int64_t org_id, int64_t user_id);
 
 typedef struct Member {

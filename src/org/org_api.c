@@ -100,6 +100,10 @@ void api_member_role_put(Req *r)
         api_error(r, 404, "not_found", "no such member in this organisation");
         return;
     }
+    if (role_parse(role) != ROLE_ADMIN && member_is_last_admin(r->db, r->org->id, uid)) {
+        api_error(r, 409, "last_admin", "this is the organisation's only administrator; make someone else administrator first");
+        return;
+    }
     UsTime now = time_now_us();
     member_set(r->db, r->org->id, uid, role_parse(role), now);
     admin_log(r->db, r->org->id, r->user->id, "role", arena_printf(r->arena, "user %lld → %s", (long long)uid, role), now);
@@ -117,6 +121,10 @@ void api_member_delete(Req *r)
     }
     if (uid == r->user->id) {
         api_error(r, 409, "self", "you cannot remove yourself; ask another administrator");
+        return;
+    }
+    if (member_is_last_admin(r->db, r->org->id, uid)) {
+        api_error(r, 409, "last_admin", "this is the organisation's only administrator");
         return;
     }
     UsTime now = time_now_us();

@@ -181,6 +181,10 @@ void org_role_post(Req *r)
         web_not_found(r);
         return;
     }
+    if (role != ROLE_ADMIN && member_is_last_admin(r->db, r->org->id, uid)) {
+        web_error(r, 409, "last_admin", T(r, "This is the organisation's only administrator. Make someone else administrator first."));
+        return;
+    }
     UsTime now = time_now_us();
     member_set(r->db, r->org->id, uid, role, now);
     admin_log(r->db, r->org->id, r->user->id, "role", arena_printf(r->arena, "user %lld → %s", (long long)uid, role_name(role)), now);
@@ -307,9 +311,14 @@ static const char *import_input(Req *r, size_t *len)
             *len = p->len;
             return p->data;
         }
-    const char *csv = req_form(r, "csv");
-    *len = csv ? strlen(csv) : 0;
-    return csv ? csv : "";
+    /* The raw field: org_import_csv refuses what is not UTF-8, clearly. */
+    for (const Param *p = r->form.head; p; p = p->next)
+        if (str_eq(p->name, "csv")) {
+            *len = p->value_len;
+            return p->value;
+        }
+    *len = 0;
+    return "";
 }
 
 /* ROUTE: POST /o/{org}/admin/import — file or csv, apply=1 to confirm */

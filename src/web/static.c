@@ -105,7 +105,7 @@ void static_get(Req *r)
     req_set_header(r, "Cache-Control", req_query(r, "v") ? "public, max-age=31536000, immutable"
                                                          : "public, max-age=300");
     const char *inm = req_header(r, "if-none-match");
-    if (inm && strstr(inm, a->etag)) {
+    if (inm && (strstr(inm, a->etag) || str_eq(inm, "*"))) {
         r->status = 304;
         return;
     }

@@ -269,6 +269,30 @@ test('CSV import by API with ?apply=1 adds and invites', async () => {
   await waitForMail(data, fresh, { seen, match: /\/invite\// });
 });
 
+test('CSV import: more than 10,000 lines is refused with 413, nothing imported', async () => {
+  const before = await memberCount();
+  const csv = Array.from({ length: 10001 }, (_, i) => `bulk${i}@example.org,,`).join('\n');
+  const res = await adminApi.req('POST', '/api/v1/orgs/demo/members/import?apply=1', { body: csv, headers: { 'content-type': 'text/csv' }, csrf: true });
+  apiError(res, 413, 'too_large');
+  assert.equal(await memberCount(), before);
+});
+
+test('one invitation accepted twice at the same time: one member, one refusal', async () => {
+  const email = `race-${uniq()}@example.org`;
+  assert.equal((await adminApi.api('POST', '/api/v1/orgs/demo/invitations', { email, role: 'learner' })).status, 201);
+  const link = linkIn(await waitForMail(data, email, { seen }), '/invite/');
+  const c1 = new Client(srv), c2 = new Client(srv);
+  const t1 = csrfFrom((await c1.get(link.pathname)).text), t2 = csrfFrom((await c2.get(link.pathname)).text);
+  const [r1, r2] = await Promise.all([
+    c1.post(link.pathname, { form: { _csrf: t1, name: 'Racer One', password: 'racer-one-pass' } }),
+    c2.post(link.pathname, { form: { _csrf: t2, name: 'Racer Two', password: 'racer-two-pass' } }),
+  ]);
+  assert.deepEqual([r1.status, r2.status].sort(), [303, 404]);
+  const winner = r1.status === 303 ? 'racer-one-pass' : 'racer-two-pass';
+  await signinApi(srv, email, winner);
+  assert.equal(await memberRole(email), 'learner');
+});
+
 test('role change by form and by API; unknown member 404; bad role 422', async () => {
   const fid = ids[DEMO.francois.email];
   const page = await admin.get('/o/demo/admin/users');

@@ -35,10 +35,14 @@ export const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
  * The command line
  * ------------------------------------------------------------------- */
 
-/** A fresh directory under LECTERN_TEST_TMP. */
+const madeDirs = [];
+
+/** A fresh directory under LECTERN_TEST_TMP (removed at exit unless LECTERN_KEEP_TMP is set). */
 export function tmpDir(prefix = 'http') {
   fs.mkdirSync(TMP_ROOT, { recursive: true });
-  return fs.mkdtempSync(path.join(TMP_ROOT, `lectern-${prefix}-`));
+  const d = fs.mkdtempSync(path.join(TMP_ROOT, `lectern-${prefix}-`));
+  madeDirs.push(d);
+  return d;
 }
 
 /** Storage options for the CLI: {data} (SQLite in it) and/or {db} (URL). */
@@ -85,6 +89,11 @@ const live = new Set();
 process.on('exit', () => {
   for (const s of live) {
     if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGKILL');
+  }
+  if (!process.env.LECTERN_KEEP_TMP) {
+    for (const d of madeDirs) {
+      try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* a killed server may still write */ }
+    }
   }
 });
 

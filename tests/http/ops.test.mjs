@@ -95,7 +95,8 @@ test('SIGTERM: an in-flight request (deferred write) finishes, then exit status 
   const closed = new Promise((res) => sock.on('close', res));
   sock.write(`POST /api/v1/orgs/demo/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n`
     + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`);
-  await sleep(300);
+  // wait until the server counts it in flight (besides the /metrics request)
+  for (let i = 0; i < 100 && (await metrics(s)).value('lectern_http_in_flight') < 2; i++) await sleep(50);
   s.proc.kill('SIGTERM');
   await sleep(400);
   const alive = await Promise.race([s.exited.then(() => false), sleep(10).then(() => true)]);
@@ -125,7 +126,7 @@ test('SIGTERM: while draining, new connections are refused at once, not left han
   const sock = net.connect(s.port, '127.0.0.1');
   await new Promise((res) => sock.on('connect', res));
   sock.write('POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
-  await sleep(300);
+  for (let i = 0; i < 100 && (await metrics(s)).value('lectern_http_in_flight') < 2; i++) await sleep(50);
   s.proc.kill('SIGTERM');
   await sleep(400);
   const probe = await new Promise((res) => {

@@ -3,6 +3,7 @@
 // Needs LECTERN_TEST_PG (set by scripts/test.sh, and always in CI).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   DEMO, PG_URL, Client, cli, tmpDir, startServer, stopAll, signinApi, signinForm, csrfFrom, apiError,
   waitForMail, linkIn, uniq,
@@ -17,6 +18,11 @@ const seen = new Set();
 before(async () => {
   if (SKIP) return;
   data = tmpDir('scale');
+  // start from an empty schema, as scripts/test.sh leaves it between suites
+  // (sign-in failures of an earlier run would otherwise still count)
+  try {
+    execFileSync('psql', [PG_URL, '-qc', 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;'], { stdio: 'ignore' });
+  } catch { /* no psql: the demo data is idempotent, tests use fresh names */ }
   cli({ db: PG_URL, data }, 'demo');
   // both processes share the data directory (mail files), as behind one volume
   A = await startServer({ db: PG_URL, data });
