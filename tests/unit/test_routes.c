@@ -238,7 +238,7 @@ static void test_unknown_and_wrong_method(void **state)
     Call bad = {"GET", "/%zz", NULL, NULL, false};
     assert_int_equal(call(&bad), 400);
     Call weird = {"BREW", "/", NULL, NULL, false};
-    assert_int_equal(call(&weird), 405);
+    assert_int_equal(call(&weird), 501);
 }
 
 static void test_route_matcher(void **state)
