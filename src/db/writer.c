@@ -151,6 +151,9 @@ Writer *writer_start(const char *url, const DbOptions *opt, int max_batch, char 
 {
     Db *db = db_open(url, opt, err);
     if (!db) return NULL;
+    /* Checkpoints would stall group commits: on SQLite they are left to a
+     * background thread (app_tick), off the writer's path. */
+    if (db_kind(db) == DB_SQLITE) db_exec(db, "PRAGMA wal_autocheckpoint=0");
     Writer *w = xcalloc(1, sizeof *w);
     w->db = db;
     w->max_batch = max_batch > 0 ? max_batch : 1000;

@@ -195,7 +195,7 @@ int app_open(App *app, char **err)
     else if (!str_eq(app->cfg.access_log, "off")) {
         app->access_log = fopen(app->cfg.access_log, "a");
         if (!app->access_log) log_warn("cannot open access log %s; logging to stderr", app->cfg.access_log);
-        else setvbuf(app->access_log, NULL, _IOLBF, 0);
+        else setvbuf(app->access_log, NULL, _IOFBF, 1 << 16);   /* flushed by app_tick */
         if (!app->access_log) app->access_log = stderr;
     }
     return LN_OK;
@@ -211,4 +211,10 @@ void app_close(App *app)
     app->metrics = NULL;
     if (app->access_log && app->access_log != stderr) fclose(app->access_log);
     app->access_log = NULL;
+}
+
+void app_tick(App *app, Db *db)
+{
+    if (db_kind(db) == DB_SQLITE) db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
+    if (app->access_log) fflush(app->access_log);
 }

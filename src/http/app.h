@@ -51,5 +51,8 @@ struct App {
 /* Open the pool and the writer, run migrations, load the site secret. */
 int app_open(App *app, char **err);
 void app_close(App *app);
+/* Once a second in `lectern serve`: SQLite WAL checkpoint (PASSIVE, so it
+ * never blocks writers), flush the access log. */
+void app_tick(App *app, Db *db);
 
 #endif

@@ -59,6 +59,10 @@ void dispatch(Req *r)
         return;
     }
     r->route = route;
+    if (route->access & A_NODB) {       /* public, no identity: no connection needed */
+        route->handler(r);
+        return;
+    }
     r->db = db_pool_get(r->app->pool);
     if (access_check(r, route)) route->handler(r);
     db_pool_put(r->app->pool, r->db);

@@ -16,6 +16,7 @@ enum {
     A_ADMIN    = 1 << 5,    /* admin in {org} */
     A_PLATFORM = 1 << 6,    /* platform administrator */
     A_NOLOG    = 1 << 7,    /* probes: no access-log line */
+    A_NODB     = 1 << 8,    /* needs no database and no identity (probes, assets) */
 };
 
 #define ROUTE_STATUS_SLOTS 20

@@ -21,10 +21,10 @@
 
 Route routes[] = {
 /*    method  path                                         handler                 access */
-ROUTE(GET,    "/healthz",                                   ops_healthz,            A_NOLOG)
+ROUTE(GET,    "/healthz",                                   ops_healthz,            A_NOLOG | A_NODB)
 ROUTE(GET,    "/readyz",                                    ops_readyz,             A_NOLOG)
-ROUTE(GET,    "/metrics",                                   ops_metrics,            A_NOLOG)
-ROUTE(GET,    "/static/{file}",                             static_get,             A_PUBLIC)
+ROUTE(GET,    "/metrics",                                   ops_metrics,            A_NOLOG | A_NODB)
+ROUTE(GET,    "/static/{file}",                             static_get,             A_NODB)
 
 /* pages: account */
 ROUTE(GET,    "/",                                          home_page,              A_PUBLIC)

@@ -222,8 +222,8 @@ static void *sender_main(void *arg)
         pthread_mutex_unlock(&s->mu);
         Db *db = db_pool_get(s->app->pool);
         mail_deliver_due(s->app, db, time_now_us());
+        app_tick(s->app, db);
         db_pool_put(s->app->pool, db);
-        if (s->app->access_log) fflush(s->app->access_log);
         pthread_mutex_lock(&s->mu);
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
