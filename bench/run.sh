@@ -17,6 +17,7 @@
 #   BENCH_CONNS=64  BENCH_WRK_THREADS=2  BENCH_THREADS=2 (lectern threads = nginx workers)
 #   BENCH_SQLITE_SECONDS=3  BENCH_KEEP=1 (keep the temp dir)  TMPDIR
 #   BENCH_OUT=bench/out (where latest.txt and runs.txt go)
+#   BENCH_SERVE_ARGS="--max-header 8192" (extra `lectern serve` options, to try a setting)
 set -euo pipefail
 export LC_ALL=C
 
@@ -110,6 +111,7 @@ child_ticks() { # child_ticks FILE: CPU ticks in the output of `times` (run in
 }
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100); export HZ
 OUR_PIDS=()     # lectern, nginx master and workers: set once both are up
+SRV_PIDS=()     # the server under test in the current run
 
 # snap_procs FILE: "pid comm ticks" for every process (threads included), to
 # name whoever else used the CPU during a run
@@ -144,8 +146,9 @@ to_ms() { awk -v v="$1" 'BEGIN { u = v; sub(/^[0-9.]+/, "", u); n = v + 0;
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# run_wrk NAME DURATION URL [wrk args...]: runs wrk, records one line in $T/runs.txt:
-#   NAME rps p50_ms p99_ms requests non2xx socket_errors kept s201 s200 sother other_cores conns
+# run_wrk NAME DURATION URL [wrk args...]: runs wrk against the server whose
+# processes are in SRV_PIDS, records one line in $T/runs.txt:
+#   NAME rps p50_ms p99_ms requests non2xx socket_errors kept s201 s200 sother other_cores conns server_cpu_us_per_req
 # kept: of the wrk connections open 1 s in, how many were still the same at the end
 # (keep-alive held when kept = conns = CONNS); other_cores: CPU used by
 # processes other than wrk, lectern and nginx during the run, in cores.
@@ -153,11 +156,11 @@ WRK_N=0
 run_wrk() {
     local name=$1 dur=$2 url=$3; shift 3
     WRK_N=$((WRK_N + 1))
-    local out="$T/wrk-$WRK_N-$name.txt" pid rc=0 port b0 o0 c0 b1 o1 c1 kept conns
+    local out="$T/wrk-$WRK_N-$name.txt" pid rc=0 port b0 o0 c0 s0 b1 o1 c1 s1 kept conns
     port=${url#http://*:}; port=${port%%/*}
     local t0=$EPOCHREALTIME t1
     snap_procs "$T/procs0"
-    times > "$T/times0"; b0=$(busy_ticks); o0=$(pid_ticks "${OUR_PIDS[@]}")
+    times > "$T/times0"; b0=$(busy_ticks); o0=$(pid_ticks "${OUR_PIDS[@]}"); s0=$(pid_ticks "${SRV_PIDS[@]}")
     # bounded: wrk stops itself after dur; timeout stops it if it does not
     timeout -k 5 $((dur + 20)) wrk -t"$WT" -c"$CONNS" -d"${dur}s" --latency "$@" "$url" > "$out" 2>&1 &
     pid=$!
@@ -168,7 +171,7 @@ run_wrk() {
     client_ports "$port" > "$T/ports-b"
     wait "$pid" || rc=$?
     forget_pid "$pid"
-    times > "$T/times1"; b1=$(busy_ticks); o1=$(pid_ticks "${OUR_PIDS[@]}"); t1=$EPOCHREALTIME
+    times > "$T/times1"; b1=$(busy_ticks); o1=$(pid_ticks "${OUR_PIDS[@]}"); s1=$(pid_ticks "${SRV_PIDS[@]}"); t1=$EPOCHREALTIME
     c0=$(child_ticks "$T/times0"); c1=$(child_ticks "$T/times1")
     snap_procs "$T/procs1"
     others "$name" "$pid $$"
@@ -193,7 +196,9 @@ run_wrk() {
     s200=$(awk '$1 == "status" && $2 == 200 { print $3 }' "$out")
     sother=$(awk '$1 == "status" && $2 != 200 && $2 != 201 { s += $3 } END { print s + 0 }' "$out")
     [ -n "$rps" ] || { cat "$out" >&2; die "could not read wrk's output for $name"; }
-    echo "$name ${rps} ${p50} ${p99} ${reqs:-0} ${non2xx:-0} ${serr:-0} $kept ${s201:-0} ${s200:-0} ${sother:-0} $other $conns" >> "$T/runs.txt"
+    local cpu_us    # the server's CPU time per answered request, in µs
+    cpu_us=$(awk -v t=$((s1 - s0)) -v hz="$HZ" -v n="${reqs:-0}" 'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
+    echo "$name ${rps} ${p50} ${p99} ${reqs:-0} ${non2xx:-0} ${serr:-0} $kept ${s201:-0} ${s200:-0} ${sother:-0} $other $conns $cpu_us" >> "$T/runs.txt"
 }
 
 # col NAME FIELD: that field (2 = rps, 3 = p50, 4 = p99, ...) of every measured run of NAME
@@ -214,7 +219,7 @@ metric() {  # metric NAME: value of an unlabelled counter/gauge from lectern's /
 
 # ---- set-up -----------------------------------------------------------------------
 
-FSTYPE=$(stat -f -c %T "$T" 2>/dev/null || echo "?")
+FSTYPE=$(findmnt -no FSTYPE -T "$T" 2>/dev/null || stat -f -c %T "$T" 2>/dev/null || echo "?")
 [ "$FSTYPE" = tmpfs ] && note "warning: $T is on tmpfs: fdatasync is free there, (c) and the SQLite lines are not durable-write figures (set TMPDIR to a disk)"
 
 note "building bench/sqlite_insert.c"
@@ -228,8 +233,9 @@ TOKEN=$("$BIN" token create --org demo --user admin@lectern.test --data "$DATA" 
 DB=$DATA/lectern.db
 
 LPORT=$(free_port)
+# shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
 "$BIN" serve --data "$DATA" --listen "127.0.0.1:$LPORT" --access-log off --threads "$THREADS" \
-    > "$T/lectern.log" 2>&1 &
+    ${BENCH_SERVE_ARGS:-} > "$T/lectern.log" 2>&1 &
 LPID=$!
 PIDS+=("$LPID")
 for i in $(seq 100); do
@@ -253,8 +259,8 @@ NG=$T/nginx
 mkdir -p "$NG/www" "$NG/tmp"
 PAGE_CODE=$(curl -s --max-time 10 -D "$T/page.hdr" -o "$NG/www/page.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$L/")
 [ "$PAGE_CODE" = 200 ] || die "GET / as the admin answered $PAGE_CODE"
-grep -qi 'sign out\|signout\|Administratrice\|admin@lectern.test' "$NG/www/page.html" \
-    || note "warning: the page does not look signed-in (no user name / sign-out in it)"
+curl -s --max-time 10 -o "$T/anon.html" "$L/"
+cmp -s "$T/anon.html" "$NG/www/page.html" && die "GET / with the session cookie gives the signed-out page"
 curl -s --max-time 10 -D "$T/healthz.hdr" -o "$T/healthz.body" "$L/healthz" >/dev/null
 
 # Repeat lectern's fixed headers in nginx (same response size on the wire).
@@ -288,7 +294,8 @@ for i in $(seq 100); do
     sleep 0.1
 done
 
-OUR_PIDS=("$LPID" "$NPID" $(pgrep -P "$NPID" 2>/dev/null || true))
+NGINX_PIDS=("$NPID" $(pgrep -P "$NPID" 2>/dev/null || true))
+OUR_PIDS=("$LPID" "${NGINX_PIDS[@]}")
 
 # Same bytes?
 curl -s --max-time 5 -o "$T/nginx-healthz.body" "$N/healthz"
@@ -323,13 +330,13 @@ START=$(date +%s)
 pair() {    # pair KEY LECTERN_URL NGINX_URL [wrk args for lectern]
     local key=$1 lu=$2 nu=$3 i; shift 3
     note "($key) warm-up"
-    run_wrk "$key-lectern-warm" "$WARM" "$lu" "$@"
-    run_wrk "$key-nginx-warm" "$WARM" "$nu"
+    SRV_PIDS=("$LPID"); run_wrk "$key-lectern-warm" "$WARM" "$lu" "$@"
+    SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx-warm" "$WARM" "$nu"
     for i in $(seq "$REPS"); do
         note "($key) run $i/$REPS: lectern, nginx (${DUR} s each)"
-        run_wrk "$key-lectern" "$DUR" "$lu" "$@"
+        SRV_PIDS=("$LPID"); run_wrk "$key-lectern" "$DUR" "$lu" "$@"
         alive "$LPID" lectern
-        run_wrk "$key-nginx" "$DUR" "$nu"
+        SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx" "$DUR" "$nu"
         alive "$NPID" nginx
     done
 }
@@ -339,6 +346,7 @@ pair b "$L/" "$N/" -H "Cookie: $COOKIE"
 # ---- (c) and (d) ---------------------------------------------------------------------
 
 LUA=$ROOT/bench/post_event.lua
+SRV_PIDS=("$LPID")
 J0=$(metric lectern_writer_jobs_total); B0=$(metric lectern_writer_batches_total)
 ROWS_C0=$("$SQ" count "$DB")
 note "(c) warm-up"
@@ -383,10 +391,10 @@ VERDICT() { if "$@"; then echo "ok"; else echo "MISSED"; fi; }
 line_pair() {   # line_pair KEY LABEL GOAL
     local k=$1 label=$2 goal=$3 lr nr r
     lr=$(med "$k-lectern" 2); nr=$(med "$k-nginx" 2); r=$(ratio "$lr" "$nr")
-    printf '%s %-9s lectern %s req/s p50 %s p99 %s | nginx %s req/s p50 %s p99 %s | ratio %s× (goal ≥ %s) %s\n' \
+    printf '%s %-9s lectern %s req/s p50 %s p99 %s | nginx %s req/s p50 %s p99 %s | ratio %s× (goal ≥ %s) %s | server CPU/req lectern %s µs, nginx %s µs\n' \
         "($k)" "$label" "$(fmt_int "$lr")" "$(fmt_ms "$(med "$k-lectern" 3)")" "$(fmt_ms "$(med "$k-lectern" 4)")" \
         "$(fmt_int "$nr")" "$(fmt_ms "$(med "$k-nginx" 3)")" "$(fmt_ms "$(med "$k-nginx" 4)")" \
-        "$r" "$goal" "$(VERDICT ge "$r" "$goal")"
+        "$r" "$goal" "$(VERDICT ge "$r" "$goal")" "$(med "$k-lectern" 14)" "$(med "$k-nginx" 14)"
 }
 
 C201=$(sum c 9)                     # 201s wrk counted in (c), warm-up included
@@ -402,6 +410,8 @@ else ROWS_OK="MISMATCH"; fi
 
 {
     echo "Lectern bench — $(date -u '+%Y-%m-%d %H:%M UTC') — $NPROC × $CPU — temp dir on $FSTYPE"
+    [ -n "${BENCH_SERVE_ARGS:-}" ] && echo "lectern serve options added: $BENCH_SERVE_ARGS"
+    [ -n "${LECTERN_BIN:-}" ] && echo "binary: $BIN"
     echo "wrk -t$WT -c$CONNS --latency, ${WARM} s warm-up, median of $REPS × ${DUR} s runs (p50/p99: median of the runs' values); lectern --threads $THREADS, nginx worker_processes $THREADS"
     echo
     line_pair a healthz 1.0
@@ -409,9 +419,9 @@ else ROWS_OK="MISMATCH"; fi
     CR=$(med c 2); CP50=$(med c 3); CP99=$(med c 4)
     if [ "$DRY_OK" = 1 ]; then
         DR=$(med d 2); R=$(ratio "$CR" "$DR")
-        printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 %s req/s p50 %s p99 %s | ratio %s× (goal ≥ 0.5) %s | p99 goal < 25 ms %s\n' \
+        printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 %s req/s p50 %s p99 %s | ratio %s× (goal ≥ 0.5) %s | p99 goal < 25 ms %s | server CPU/req (c) %s µs, (d) %s µs\n' \
             "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$(fmt_int "$DR")" "$(fmt_ms "$(med d 3)")" "$(fmt_ms "$(med d 4)")" \
-            "$R" "$(VERDICT ge "$R" 0.5)" "$(VERDICT lt "$CP99" 25)"
+            "$R" "$(VERDICT ge "$R" 0.5)" "$(VERDICT lt "$CP99" 25)" "$(med c 14)" "$(med d 14)"
     else
         printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 NOT MEASURED: the server answered %s and stored the row | ratio n/a (goal ≥ 0.5) | p99 goal < 25 ms %s\n' \
             "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$DRY_CODE" "$(VERDICT lt "$CP99" 25)"
@@ -468,5 +478,5 @@ else ROWS_OK="MISMATCH"; fi
 
 mkdir -p "$OUT_DIR"
 cp "$T/table.txt" "$OUT_DIR/latest.txt"
-{ echo "# name rps p50_ms p99_ms requests non2xx socket_errors kept status201 status200 status_other other_cores conns"; cat "$T/runs.txt"; } > "$OUT_DIR/runs.txt"
+{ echo "# name rps p50_ms p99_ms requests non2xx socket_errors kept status201 status200 status_other other_cores conns server_cpu_us_per_req"; cat "$T/runs.txt"; } > "$OUT_DIR/runs.txt"
 cat "$T/table.txt"

@@ -14,11 +14,10 @@ json_t *api_user_json(Req *r, const User *u)
 {
     json_t *orgs = json_array();
     OrgList ol;
-    if (org_list(r->db, r->arena, u->id, &ol) == LN_OK)
+    if (org_list(r->db, r->arena, u->id, false, &ol) == LN_OK)
         for (int i = 0; i < ol.n; i++)
             json_array_append_new(orgs, json_pack("{s:s,s:s,s:s}", "slug", ol.items[i].slug, "name",
-                                                  ol.items[i].name, "role",
-                                                  role_name(member_role(r->db, ol.items[i].id, u->id))));
+                                                  ol.items[i].name, "role", role_name(ol.items[i].viewer_role)));
     return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o}", "id", (json_int_t)u->id, "email", u->email, "name", u->name,
                      "lang", u->lang, "platform_admin", u->is_platform_admin, "orgs", orgs);
 }

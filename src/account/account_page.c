@@ -40,14 +40,14 @@ void home_page(Req *r)
         return;
     }
     OrgList orgs;
-    org_list(r->db, r->arena, r->user->is_platform_admin ? 0 : r->user->id, &orgs);
+    org_list(r->db, r->arena, r->user->id, r->user->is_platform_admin, &orgs);
     page_begin(r, T(r, "Home"));
     hprintf(r, "<h1>%s, %s</h1>\n", T(r, "Welcome"), r->user->name);
     if (orgs.n == 0)
         hprintf(r, "<p class=\"lead\">%s</p>\n", T(r, "You do not belong to any organisation yet. Ask an administrator to invite you."));
     html_lit(r, "<div class=\"grid\">\n");
     for (int i = 0; i < orgs.n; i++) {
-        Role role = member_role(r->db, orgs.items[i].id, r->user->id);
+        Role role = orgs.items[i].viewer_role;
         hprintf(r, "<article class=\"card\"><h2><a href=\"/o/%s\">%s</a></h2><p class=\"muted\">%s</p>",
                 orgs.items[i].slug, orgs.items[i].name,
                 role ? role_label(r->lang, role) : T(r, "platform administrator"));

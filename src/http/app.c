@@ -27,7 +27,7 @@ void config_defaults(Config *c)
     set_str(&c->access_log, "-");
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     c->threads = n > 0 ? (int)n : 2;
-    c->max_header = 32 * 1024;
+    c->max_header = 16 * 1024;    /* libmicrohttpd zeroes this much per request */
     c->max_body = 1024 * 1024;
     c->max_upload = 64 * 1024 * 1024;
     c->timeout_s = 30;

@@ -32,8 +32,10 @@ Req *req_new(App *app)
     r->lang = "en";
     r->content_type = "text/html; charset=utf-8";
     buf_init(&r->out, 0);
+    static unsigned pid;
+    if (!pid) pid = (unsigned)getpid();
     long long n = app ? atomic_fetch_add(&app->req_counter, 1) + 1 : 0;
-    snprintf(r->req_id, sizeof r->req_id, "%x-%llx", (unsigned)getpid(), n);
+    snprintf(r->req_id, sizeof r->req_id, "%x-%llx", pid, n);
     arena_on_free(a, close_fd, r);
     return r;
 }

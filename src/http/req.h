@@ -35,6 +35,7 @@ typedef struct Org {
     char *slug, *name;
     bool allow_signup;
     char *signup_domains;
+    Role viewer_role;           /* filled by org_list: the listing user's role */
 } Org;
 
 typedef struct RespHeader {

@@ -63,14 +63,16 @@ int org_update(Db *db, int64_t id, const char *name, bool allow_signup, const ch
                    == DB_DONE ? LN_OK : LN_EDB;
 }
 
-int org_list(Db *db, Arena *a, int64_t user_id, OrgList *out)
+int org_list(Db *db, Arena *a, int64_t viewer, bool all, OrgList *out)
 {
-    DbStmt *st = user_id
-        ? db_prepare(db, "SELECT o.id, o.slug, o.name, o.allow_signup, o.signup_domains FROM org o"
-                         " JOIN membership m ON m.org_id = o.id WHERE m.user_id = $1 ORDER BY o.name")
-        : db_prepare(db, "SELECT id, slug, name, allow_signup, signup_domains FROM org ORDER BY name");
+    /* Two statements, so that "mine" walks the membership index. */
+    DbStmt *st = all
+        ? db_prepare(db, "SELECT o.id, o.slug, o.name, o.allow_signup, o.signup_domains, m.role FROM org o"
+                         " LEFT JOIN membership m ON m.org_id = o.id AND m.user_id = $1 ORDER BY o.name, o.id")
+        : db_prepare(db, "SELECT o.id, o.slug, o.name, o.allow_signup, o.signup_domains, m.role FROM membership m"
+                         " JOIN org o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name, o.id");
     if (!st) return LN_EDB;
-    if (user_id) db_bind_i64(st, 1, user_id);
+    db_bind_i64(st, 1, viewer);
     int cap = 16;
     out->n = 0;
     out->items = arena_alloc(a, sizeof(Org) * (size_t)cap);
@@ -81,7 +83,9 @@ int org_list(Db *db, Arena *a, int64_t user_id, OrgList *out)
             out->items = bigger;
             cap *= 2;
         }
-        org_read(st, a, &out->items[out->n++]);
+        Org *o = &out->items[out->n++];
+        org_read(st, a, o);
+        o->viewer_role = role_parse(db_col_text(st, 5));
     }
     db_done(st);
     return LN_OK;

@@ -18,8 +18,9 @@ int org_update(Db *db, int64_t id, const char *name, bool allow_signup,
                const char *signup_domains);
 
 typedef struct OrgList { Org *items; int n; } OrgList;
-/* All organisations (user_id 0) or those the user belongs to. */
-int org_list(Db *db, Arena *a, int64_t user_id, OrgList *out);
+/* The organisations `viewer` belongs to, or all of them when `all`; each
+ * with the viewer's role in it (ROLE_NONE when not a member). */
+int org_list(Db *db, Arena *a, int64_t viewer, bool all, OrgList *out);
 
 /* ---- memberships ---- */
 Role member_role(Db *db, int64_t org_id, int64_t user_id);

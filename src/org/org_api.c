@@ -18,7 +18,7 @@ void api_orgs_get(Req *r)
 {
     OrgList ol;
     bool all = r->user->is_platform_admin && !r->via_token;
-    if (org_list(r->db, r->arena, all ? 0 : r->user->id, &ol) != LN_OK) {
+    if (org_list(r->db, r->arena, r->user->id, all, &ol) != LN_OK) {
         api_error(r, 500, "internal", "listing failed on our side");
         return;
     }

@@ -520,7 +520,7 @@ void invite_post(Req *r)
 static void orgs_render(Req *r, const char *field, const char *error)
 {
     OrgList ol;
-    org_list(r->db, r->arena, 0, &ol);
+    org_list(r->db, r->arena, r->user->id, true, &ol);
     page_begin(r, T(r, "Organisations"));
     hprintf(r, "<h1>%s</h1>\n<div class=\"layout-2\"><section><div class=\"table-wrap\"><table class=\"data\"><thead><tr>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
