@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 2: {
         params_add(r->arena, &r->cookies, SESSION_COOKIE, admin_session, TOKEN_CHARS);
-        const char *csrf = hmac_b64(r->arena, app.secret, arena_printf(r->arena, "csrf|%s", admin_session));
+        const char *csrf = app_csrf_mac(&app, r->arena, admin_session);
         params_add(r->arena, &r->headers, "x-csrf-token", csrf, strlen(csrf));
         break;
     }

@@ -27,17 +27,6 @@ void token_hash(const char *s, char *out)
     sodium_bin2hex(out, HASH_HEX, h, sizeof h);
 }
 
-char *hmac_b64(Arena *a, const char *key, const char *msg)
-{
-    unsigned char k[crypto_auth_hmacsha256_KEYBYTES];
-    crypto_hash_sha256(k, (const unsigned char *)key, strlen(key));
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), k);
-    char *out = arena_alloc(a, TOKEN_CHARS + 1);
-    sodium_bin2base64(out, TOKEN_CHARS + 1, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return out;
-}
-
 int password_hash(const char *pw, char *out, size_t outlen)
 {
     LN_ASSERT(outlen >= crypto_pwhash_STRBYTES);

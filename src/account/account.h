@@ -17,8 +17,6 @@
 void token_random(char *out);
 /* SHA-256 of `s` as lower-case hex into out[HASH_HEX]. */
 void token_hash(const char *s, char *out);
-/* HMAC-SHA-256(key, msg) as base64url into the arena. */
-char *hmac_b64(Arena *a, const char *key, const char *msg);
 /* argon2id (libsodium); LN_ENOMEM if the machine cannot afford it. */
 int password_hash(const char *pw, char *out, size_t outlen);
 bool password_verify(const char *hash, const char *pw);

@@ -70,7 +70,7 @@ const char *access_csrf_token(Req *r)
             basis = t;
         }
     }
-    r->csrf = hmac_b64(r->arena, r->app->secret, arena_printf(r->arena, "csrf|%s", basis));
+    r->csrf = app_csrf_mac(r->app, r->arena, basis);
     return r->csrf;
 }
 
@@ -88,7 +88,7 @@ static bool csrf_ok(Req *r)
     if (!given) given = req_form(r, "_csrf");
     const char *basis = r->session_token ? r->session_token : req_cookie(r, ANON_COOKIE);
     if (!given || !basis || strlen(basis) != TOKEN_CHARS) return false;
-    const char *want = hmac_b64(r->arena, r->app->secret, arena_printf(r->arena, "csrf|%s", basis));
+    const char *want = app_csrf_mac(r->app, r->arena, basis);
     return str_ct_eq(given, want);
 }
 

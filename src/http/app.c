@@ -183,6 +183,12 @@ int app_open(App *app, char **err)
     Db *db = db_pool_get(app->pool);
     int rc = db_migrate(db, true) < 0 ? LN_EDB : load_secret(app, db);
     if (rc == LN_OK) user_backfill_search(db);
+    if (rc == LN_OK) {
+        unsigned char key[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(key, (const unsigned char *)app->secret, strlen(app->secret));
+        crypto_auth_hmacsha256_init(&app->csrf_mac, key, sizeof key);
+        sodium_memzero(key, sizeof key);
+    }
     db_pool_put(app->pool, db);
     if (rc != LN_OK) {
         *err = xstrdup("cannot prepare the database (see the log above)");
@@ -217,4 +223,16 @@ void app_tick(App *app, Db *db)
 {
     if (db_kind(db) == DB_SQLITE) db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
     if (app->access_log) fflush(app->access_log);
+}
+
+char *app_csrf_mac(App *app, Arena *a, const char *basis)
+{
+    crypto_auth_hmacsha256_state st = app->csrf_mac;    /* keyed once at start */
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)"csrf|", 5);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)basis, strlen(basis));
+    crypto_auth_hmacsha256_final(&st, mac);
+    char *out = arena_alloc(a, TOKEN_CHARS + 1);
+    sodium_bin2base64(out, TOKEN_CHARS + 1, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
 }

@@ -5,6 +5,7 @@
 
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sodium.h>
 #include "http/req.h"
 
 typedef struct Config {
@@ -42,6 +43,7 @@ struct App {
     DbPool *pool;
     Writer *writer;
     char secret[65];        /* hex, from the setting table, same on every node */
+    crypto_auth_hmacsha256_state csrf_mac;  /* HMAC keyed with the secret, ready to copy */
     Metrics *metrics;
     atomic_int in_flight;
     atomic_llong req_counter;
@@ -51,6 +53,8 @@ struct App {
 /* Open the pool and the writer, run migrations, load the site secret. */
 int app_open(App *app, char **err);
 void app_close(App *app);
+/* base64url HMAC-SHA-256(site secret, "csrf|" + basis) into the arena. */
+char *app_csrf_mac(App *app, Arena *a, const char *basis);
 /* Once a second in `lectern serve`: SQLite WAL checkpoint (PASSIVE, so it
  * never blocks writers), flush the access log. */
 void app_tick(App *app, Db *db);

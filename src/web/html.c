@@ -10,22 +10,19 @@
 static void escape_into(Buf *b, const char *s)
 {
     if (!s) return;
-    const char *run = s;
-    for (; *s; s++) {
-        const char *rep;
-        switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
+    for (;;) {
+        size_t run = strcspn(s, "&<>\"'");     /* copy plain text in one go */
+        buf_append(b, s, run);
+        s += run;
+        if (!*s) return;
+        switch (*s++) {
+        case '&': buf_append(b, "&amp;", 5); break;
+        case '<': buf_append(b, "&lt;", 4); break;
+        case '>': buf_append(b, "&gt;", 4); break;
+        case '"': buf_append(b, "&quot;", 6); break;
+        default: buf_append(b, "&#39;", 5); break;
         }
-        buf_append(b, run, (size_t)(s - run));
-        buf_puts(b, rep);
-        run = s + 1;
     }
-    buf_append(b, run, (size_t)(s - run));
 }
 
 char *html_escape(Arena *a, const char *s)

@@ -105,7 +105,7 @@ static int call(const Call *c)
     if (c->session) {
         params_add(r->arena, &r->cookies, SESSION_COOKIE, c->session, strlen(c->session));
         if (c->with_csrf) {
-            const char *tok = hmac_b64(r->arena, app.secret, arena_printf(r->arena, "csrf|%s", c->session));
+            const char *tok = app_csrf_mac(&app, r->arena, c->session);
             params_add(r->arena, &r->headers, "x-csrf-token", tok, strlen(tok));
         }
     }
