@@ -177,15 +177,8 @@ int user_set_password(Db *db, int64_t id, const char *password, UsTime now)
     if (check_password(password)) return LN_EINVAL;
     char hash[crypto_pwhash_STRBYTES];
     if (password_hash(password, hash, sizeof hash) != LN_OK) return LN_ENOMEM;
-    DbStmt *st = db_prepare(db, "UPDATE app_user SET password_hash = $1, updated_at = $2 WHERE id = $3");
-    if (!st) return LN_EDB;
-    db_bind_text(st, 1, hash);
-    db_bind_i64(st, 2, now);
-    db_bind_i64(st, 3, id);
-    int rc = db_step(st);
-    int64_t n = db_changes(st);
-    db_done(st);
-    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+    return db_change(db, "UPDATE app_user SET password_hash = $1, updated_at = $2 WHERE id = $3", "tii",
+                     hash, now, id);
 }
 
 char *user_search_key(Arena *a, const char *name, const char *email)

@@ -66,28 +66,47 @@ void db_bind_va(DbStmt *st, const char *spec, va_list ap)
     }
 }
 
-int db_run(Db *db, const char *sql, const char *spec, ...)
+/* Prepare and bind from a spec; NULL when the SQL does not prepare. */
+static DbStmt *prepare_bound(Db *db, const char *sql, const char *spec, va_list ap)
 {
     DbStmt *st = db_prepare(db, sql);
-    if (!st) return DB_ERROR;
+    if (st) db_bind_va(st, spec, ap);
+    return st;
+}
+
+int db_run(Db *db, const char *sql, const char *spec, ...)
+{
     va_list ap;
     va_start(ap, spec);
-    db_bind_va(st, spec, ap);
+    DbStmt *st = prepare_bound(db, sql, spec, ap);
     va_end(ap);
+    if (!st) return DB_ERROR;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {}
     db_done(st);
     return rc;
 }
 
-int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...)
+int db_change(Db *db, const char *sql, const char *spec, ...)
 {
-    DbStmt *st = db_prepare(db, sql);
-    if (!st) return DB_ERROR;
     va_list ap;
     va_start(ap, spec);
-    db_bind_va(st, spec, ap);
+    DbStmt *st = prepare_bound(db, sql, spec, ap);
     va_end(ap);
+    if (!st) return LN_EDB;
+    int rc = db_step(st);
+    int64_t n = db_changes(st);
+    db_done(st);
+    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+}
+
+int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...)
+{
+    va_list ap;
+    va_start(ap, spec);
+    DbStmt *st = prepare_bound(db, sql, spec, ap);
+    va_end(ap);
+    if (!st) return DB_ERROR;
     int rc = db_step(st);
     if (rc == DB_ROW) {
         *out = db_col_i64(st, 0);

@@ -70,6 +70,9 @@ int db_run(Db *db, const char *sql, const char *spec, ...);
 /* Run a statement that returns one integer (e.g. INSERT ... RETURNING id,
  * SELECT count(*)).  Returns DB_ROW with *out set, DB_DONE, or an error. */
 int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...);
+/* Run an UPDATE or DELETE: LN_OK when it changed at least one row,
+ * LN_NOTFOUND when it changed none, LN_EDB on failure. */
+int db_change(Db *db, const char *sql, const char *spec, ...);
 /* Bind values from a spec (used by the above and by the batching writer). */
 void db_bind_va(DbStmt *st, const char *spec, va_list ap);
 

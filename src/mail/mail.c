@@ -144,15 +144,8 @@ static int send_smtp(App *app, const Msg *m, const char *text, char *err, size_t
 /* Claim a due message for 5 minutes; true when this process got it. */
 static bool claim(Db *db, int64_t id, UsTime now)
 {
-    DbStmt *st = db_prepare(db, "UPDATE mail_outbox SET locked_until = $2 WHERE id = $1"
-                                " AND sent_at IS NULL AND locked_until < $3");
-    if (!st) return false;
-    db_bind_i64(st, 1, id);
-    db_bind_i64(st, 2, now + 300 * US_PER_SEC);
-    db_bind_i64(st, 3, now);
-    bool ok = db_step(st) == DB_DONE && db_changes(st) == 1;
-    db_done(st);
-    return ok;
+    return db_change(db, "UPDATE mail_outbox SET locked_until = $2 WHERE id = $1 AND sent_at IS NULL"
+                         " AND locked_until < $3", "iii", id, now + 300 * US_PER_SEC, now) == LN_OK;
 }
 
 static int load_due(Db *db, Arena *a, UsTime now, Msg *out, int max)

@@ -273,11 +273,8 @@ int invite_accept(Db *db, const char *token, int64_t user_id, const char *name,
         arena_free(a);
         return rc;
     }
-    DbStmt *st = db_prepare(db, "UPDATE invitation SET accepted_at = $2 WHERE id = $1 AND accepted_at IS NULL");
-    bool claimed = st && (db_bind_i64(st, 1, inv.id), db_bind_i64(st, 2, now), db_step(st) == DB_DONE)
-                   && db_changes(st) == 1;
-    db_done(st);
-    rc = claimed ? LN_OK : LN_NOTFOUND;
+    rc = db_change(db, "UPDATE invitation SET accepted_at = $2 WHERE id = $1 AND accepted_at IS NULL", "ii",
+                   inv.id, now);
     if (rc == LN_OK && !user_id) rc = user_create(db, inv.email, name, password, "en", false, now, &user_id);
     if (rc == LN_OK) rc = member_set(db, inv.org_id, user_id, inv.role, now);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
@@ -313,16 +310,8 @@ int invite_list(Db *db, Arena *a, int64_t org_id, UsTime now, InviteList *out)
 
 int invite_revoke(Db *db, int64_t org_id, int64_t id, UsTime now)
 {
-    DbStmt *st = db_prepare(db, "UPDATE invitation SET expires_at = $3 WHERE id = $1 AND org_id = $2"
-                                " AND accepted_at IS NULL AND expires_at > $3");
-    if (!st) return LN_EDB;
-    db_bind_i64(st, 1, id);
-    db_bind_i64(st, 2, org_id);
-    db_bind_i64(st, 3, now);
-    int rc = db_step(st);
-    int64_t n = db_changes(st);
-    db_done(st);
-    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+    return db_change(db, "UPDATE invitation SET expires_at = $3 WHERE id = $1 AND org_id = $2"
+                         " AND accepted_at IS NULL AND expires_at > $3", "iii", id, org_id, now);
 }
 
 /* ======================================================================
@@ -388,16 +377,8 @@ int apitoken_lookup(Db *db, Arena *a, const char *token, UsTime now, User *user,
 
 int apitoken_revoke(Db *db, int64_t org_id, int64_t id, UsTime now)
 {
-    DbStmt *st = db_prepare(db, "UPDATE api_token SET revoked_at = $3 WHERE id = $1 AND org_id = $2"
-                                " AND revoked_at IS NULL");
-    if (!st) return LN_EDB;
-    db_bind_i64(st, 1, id);
-    db_bind_i64(st, 2, org_id);
-    db_bind_i64(st, 3, now);
-    int rc = db_step(st);
-    int64_t n = db_changes(st);
-    db_done(st);
-    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+    return db_change(db, "UPDATE api_token SET revoked_at = $3 WHERE id = $1 AND org_id = $2 AND revoked_at IS NULL",
+                     "iii", id, org_id, now);
 }
 
 int apitoken_list(Db *db, Arena *a, int64_t org_id, ApiTokenList *out)
