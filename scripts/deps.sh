@@ -4,7 +4,7 @@
 set -eu
 BUILD="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev \
 libsodium-dev libcurl4-gnutls-dev zlib1g-dev"
-TEST="libcmocka-dev clang libclang-rt-14-dev postgresql chromium ffmpeg poppler-utils"
+TEST="libcmocka-dev clang libclang-rt-14-dev postgresql chromium"
 BENCH="wrk nginx-light"
 case "${1:-all}" in
     build) PKGS="$BUILD" ;;
