@@ -59,12 +59,21 @@ static bool is_config_key(const char *k)
 static int parse_args(Cli *c, int argc, char **argv, const Command *cmd)
 {
     c->argv = arena_alloc(c->arena, sizeof(char *) * (size_t)(argc + 1));
-    const char *config = getenv("LECTERN_CONFIG");
-    for (int i = 0; i < argc; i++)
-        if (str_startswith(argv[i], "--config")) config = argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[i + 1] : NULL);
+    /* Where the config file is: --config, LECTERN_CONFIG, else in the data
+     * directory named by --data or LECTERN_DATA. */
+    const char *config = getenv("LECTERN_CONFIG"), *data = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (str_eq(a, "--config")) config = next;
+        else if (str_startswith(a, "--config=")) config = a + 9;
+        else if (str_eq(a, "--data")) data = next;
+        else if (str_startswith(a, "--data=")) data = a + 7;
+    }
     config_from_env(&c->cfg);
     char *err = NULL;
-    const char *file = config ? config : arena_printf(c->arena, "%s/lectern.conf", c->cfg.data_dir);
+    const char *file = config ? config
+                              : arena_printf(c->arena, "%s/lectern.conf", data ? data : c->cfg.data_dir);
     int rc = config_load_file(&c->cfg, file, &err);
     if (rc == LN_EINVAL || (rc == LN_NOTFOUND && config)) {
         fprintf(stderr, "lectern: %s\n", err ? err : "cannot read the config file");
