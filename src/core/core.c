@@ -72,6 +72,7 @@ struct Arena {
     Block *head;
     Cleanup *cleanups;
     size_t total;
+    Block *first;       /* allocated with the arena itself */
 };
 
 static Block *block_new(size_t cap)
@@ -85,8 +86,16 @@ static Block *block_new(size_t cap)
 
 Arena *arena_new(void)
 {
-    Arena *a = xcalloc(1, sizeof *a);
-    a->head = block_new(ARENA_BLOCK);
+    /* One allocation for the arena and its first block. */
+    size_t hdr = (sizeof(Arena) + 15) & ~(size_t)15;
+    unsigned char *mem = xmalloc(hdr + sizeof(Block) + ARENA_BLOCK);
+    Arena *a = (Arena *)mem;
+    memset(a, 0, sizeof *a);
+    a->first = (Block *)(mem + hdr);
+    a->first->next = NULL;
+    a->first->used = 0;
+    a->first->cap = ARENA_BLOCK;
+    a->head = a->first;
     return a;
 }
 
@@ -97,7 +106,7 @@ void arena_free(Arena *a)
     Block *b = a->head;
     while (b) {
         Block *n = b->next;
-        free(b);
+        if (b != a->first) free(b);
         b = n;
     }
     free(a);

@@ -20,6 +20,20 @@ static void close_fd(void *p)
     if (r->file_fd >= 0) close(r->file_fd);
 }
 
+/* "<pid hex>-<counter hex>": unique per process run, cheap to make. */
+static void req_make_id(Req *r, uint64_t n)
+{
+    static char prefix[12];
+    static size_t plen;
+    if (!plen) plen = (size_t)snprintf(prefix, sizeof prefix, "%x-", (unsigned)getpid());
+    char digits[17];
+    size_t k = 0;
+    do digits[k++] = "0123456789abcdef"[n & 15]; while ((n >>= 4) && k < 16);
+    memcpy(r->req_id, prefix, plen);
+    for (size_t i = 0; i < k; i++) r->req_id[plen + i] = digits[k - 1 - i];
+    r->req_id[plen + k] = 0;
+}
+
 Req *req_new(App *app)
 {
     Arena *a = arena_new();
@@ -32,10 +46,7 @@ Req *req_new(App *app)
     r->lang = "en";
     r->content_type = "text/html; charset=utf-8";
     buf_init(&r->out, 0);
-    static unsigned pid;
-    if (!pid) pid = (unsigned)getpid();
-    long long n = app ? atomic_fetch_add(&app->req_counter, 1) + 1 : 0;
-    snprintf(r->req_id, sizeof r->req_id, "%x-%llx", pid, n);
+    req_make_id(r, app ? (uint64_t)atomic_fetch_add(&app->req_counter, 1) + 1 : 0);
     arena_on_free(a, close_fd, r);
     return r;
 }

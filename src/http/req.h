@@ -50,7 +50,7 @@ struct Req {
     Arena *arena;
     App *app;
     Db *db;                     /* from the pool for the handler's duration */
-    char req_id[24];
+    char req_id[32];
     UsTime started;
 
     /* ---- request ---- */
