@@ -29,7 +29,7 @@ void config_defaults(Config *c)
     c->threads = n > 0 ? (int)n : 2;
     c->max_header = 16 * 1024;    /* libmicrohttpd zeroes this much per request */
     c->max_body = 1024 * 1024;
-    c->max_upload = 64 * 1024 * 1024;
+    c->max_upload = 16 * 1024 * 1024;  /* held in memory until streaming uploads land */
     c->timeout_s = 30;
     c->sync_full = true;
 }
