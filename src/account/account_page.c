@@ -51,6 +51,9 @@ void home_page(Req *r)
         hprintf(r, "<article class=\"card\"><h2><a href=\"/o/%s\">%s</a></h2><p class=\"muted\">%s</p>",
                 orgs.items[i].slug, orgs.items[i].name,
                 role ? role_label(r->lang, role) : T(r, "platform administrator"));
+        if (role == ROLE_ADMIN || role == ROLE_TRAINER || r->user->is_platform_admin)
+            hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/courses\">%s</a></p>", orgs.items[i].slug,
+                    T(r, "Courses"));
         if (role == ROLE_ADMIN || r->user->is_platform_admin)
             hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/admin/users\">%s</a></p>",
                     orgs.items[i].slug, T(r, "Manage people"));

@@ -1,6 +1,7 @@
 /* cmd_serve.c — `lectern serve`, `lectern demo`, `lectern test-request`. */
 #include "cli/cli.h"
 #include "account/account.h"
+#include "catalog/catalog.h"
 #include "http/dispatch.h"
 #include "http/server.h"
 #include "mail/mail.h"
@@ -93,6 +94,23 @@ static void demo_print(Cli *c)
                demo_users[i].platform ? " + platform administrator" : "");
 }
 
+/* A published course with an open (MOOC) session, for the catalog. */
+static int demo_course(Db *db, int64_t org_id, UsTime now)
+{
+    CourseInput in = {.code = "SAFE-101", .title = "Workplace safety essentials",
+                      .summary = "Spot hazards, prevent accidents and react well: the basics every new colleague needs.",
+                      .objectives = "Name the main hazards of an office and a warehouse; apply the emergency procedure; "
+                                    "report an incident.",
+                      .lang = "en", .estimated_minutes = 150, .published = 1};
+    int64_t id, run;
+    Course c = {0};
+    int rc = course_create(db, org_id, &in, 0, now, &id);
+    c.id = id;
+    c.org_id = org_id;
+    if (rc == LN_OK) rc = run_create(db, &c, "Open session 2027", "mooc", now, now + (int64_t)180 * 86400 * US_PER_SEC, now, &run);
+    return rc;
+}
+
 int cmd_demo(Cli *c)
 {
     Db *db = cli_db(c);
@@ -110,6 +128,7 @@ int cmd_demo(Cli *c)
             rc = user_create(db, d->email, d->name, d->password, i == 2 ? "fr" : "en", d->platform, now, &uid);
             if (rc == LN_OK) rc = member_set(db, org_id, uid, d->role, now);
         }
+        if (rc == LN_OK) rc = demo_course(db, org_id, now);
         if (rc == LN_OK) printf("demo data created in %s\n", c->cfg.db_url);
     } else {
         printf("demo data already present in %s\n", c->cfg.db_url);

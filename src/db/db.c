@@ -97,6 +97,7 @@ int db_change(Db *db, const char *sql, const char *spec, ...)
     int rc = db_step(st);
     int64_t n = db_changes(st);
     db_done(st);
+    if (rc == DB_CONSTRAINT) return LN_EEXIST;
     return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
 }
 
@@ -116,6 +117,21 @@ int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...)
     }
     db_done(st);
     return rc;
+}
+
+char *db_like_contains(Arena *a, const char *text)
+{
+    Buf b;
+    buf_init(&b, 0);
+    buf_putc(&b, '%');
+    for (const char *p = text ? text : ""; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    char *out = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return out;
 }
 
 /* ======================================================================

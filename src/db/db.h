@@ -71,8 +71,12 @@ int db_run(Db *db, const char *sql, const char *spec, ...);
  * SELECT count(*)).  Returns DB_ROW with *out set, DB_DONE, or an error. */
 int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...);
 /* Run an UPDATE or DELETE: LN_OK when it changed at least one row,
- * LN_NOTFOUND when it changed none, LN_EDB on failure. */
+ * LN_NOTFOUND when it changed none, LN_EEXIST on a constraint, LN_EDB on
+ * failure. */
 int db_change(Db *db, const char *sql, const char *spec, ...);
+/* "%text%" for `LIKE $n ESCAPE '\'`, with %, _ and \ in `text` escaped so
+ * that a person's text is matched literally.  In the arena. */
+char *db_like_contains(Arena *a, const char *text);
 /* Bind values from a spec (used by the above and by the batching writer). */
 void db_bind_va(DbStmt *st, const char *spec, va_list ap);
 

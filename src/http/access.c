@@ -116,6 +116,13 @@ static void need_login(Req *r)
     req_redirect(r, arena_printf(r->arena, "/signin?next=%s", url_encode(r->arena, next)));
 }
 
+Role access_role_in(Req *r, int64_t org_id)
+{
+    if (!r->user) return ROLE_NONE;
+    if (r->via_token) return r->token_org_id == org_id ? r->token_role : ROLE_NONE;
+    return r->user->is_platform_admin ? ROLE_ADMIN : member_role(r->db, org_id, r->user->id);
+}
+
 /* Resolve {org}: a token only ever reaches its own organisation. */
 static bool resolve_org(Req *r, unsigned access)
 {
@@ -126,13 +133,7 @@ static bool resolve_org(Req *r, unsigned access)
         web_not_found(r);
         return false;
     }
-    if (r->via_token) {
-        r->role = r->token_org_id == o->id ? r->token_role : ROLE_NONE;
-    } else if (r->user) {
-        r->role = r->user->is_platform_admin ? ROLE_ADMIN : member_role(r->db, o->id, r->user->id);
-    } else {
-        r->role = ROLE_NONE;
-    }
+    r->role = access_role_in(r, o->id);
     r->org = o;
     Role min = (access & A_ADMIN) ? ROLE_ADMIN : (access & A_STAFF) ? ROLE_TRAINER
              : (access & A_MEMBER) ? ROLE_LEARNER : ROLE_NONE;

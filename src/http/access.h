@@ -22,6 +22,10 @@ bool access_check(Req *r, const Route *route);
 const char *access_csrf_token(Req *r);
 /* Pick the language: signed-in user's, cookie, Accept-Language, "en". */
 void access_pick_lang(Req *r);
+/* The caller's role in organisation `org_id` (for resources reached by id
+ * rather than through {org}): a token only in its own organisation, a
+ * platform administrator (by session) as an administrator everywhere. */
+Role access_role_in(Req *r, int64_t org_id);
 /* True when the user may act as `min` or above in r->org. */
 bool access_role_at_least(const Req *r, Role min);
 

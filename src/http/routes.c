@@ -3,6 +3,7 @@
  * caller's role in that organisation by access.c. */
 #include "http/route.h"
 #include "account/pages.h"
+#include "catalog/pages.h"
 #include "event/event.h"
 #include "obs/ops.h"
 #include "org/pages.h"
@@ -42,6 +43,10 @@ ROUTE(POST,   "/account/password",                          account_password_pos
 ROUTE(GET,    "/invite/{token}",                            invite_page,            A_PUBLIC)
 ROUTE(POST,   "/invite/{token}",                            invite_post,            FORM)
 
+/* pages: catalog */
+ROUTE(GET,    "/courses",                                   catalog_page,           A_PUBLIC)
+ROUTE(GET,    "/courses/{id}",                              course_page,            A_PUBLIC)
+
 /* pages: organisations */
 ROUTE(GET,    "/o/{org}",                                   org_page,               A_PUBLIC)
 ROUTE(GET,    "/o/{org}/signup",                            signup_page,            A_PUBLIC)
@@ -57,6 +62,10 @@ ROUTE(POST,   "/o/{org}/admin/import",                      org_import_post,    
 ROUTE(GET,    "/o/{org}/admin/tokens",                      org_tokens_page,        A_ADMIN)
 ROUTE(POST,   "/o/{org}/admin/tokens",                      org_token_post,         A_ADMIN | FORM)
 ROUTE(POST,   "/o/{org}/admin/tokens/{id}/revoke",          org_token_revoke_post,  A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/courses",                           org_courses_page,       A_STAFF)
+ROUTE(POST,   "/o/{org}/courses",                           org_courses_post,       A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/publish",              org_course_publish_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/runs",                 org_course_run_post,    A_STAFF | FORM)
 ROUTE(GET,    "/admin/orgs",                                admin_orgs_page,        A_PLATFORM)
 ROUTE(POST,   "/admin/orgs",                                admin_orgs_post,        A_PLATFORM | FORM)
 
@@ -83,6 +92,12 @@ ROUTE(DELETE, "/api/v1/orgs/{org}/invitations/{id}",        api_invitation_delet
 ROUTE(GET,    "/api/v1/orgs/{org}/tokens",                  api_tokens_get,         API | A_ADMIN)
 ROUTE(POST,   "/api/v1/orgs/{org}/tokens",                  api_tokens_post,        API_W | A_ADMIN)
 ROUTE(DELETE, "/api/v1/orgs/{org}/tokens/{id}",             api_token_delete,       API_W | A_ADMIN)
+ROUTE(GET,    "/api/v1/courses",                            api_catalog_get,        API)
+ROUTE(GET,    "/api/v1/courses/{id}",                       api_course_get,         API)
+ROUTE(GET,    "/api/v1/orgs/{org}/courses",                 api_org_courses_get,    API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses",                 api_org_courses_post,   API_W | A_STAFF)
+ROUTE(PATCH,  "/api/v1/orgs/{org}/courses/{id}",            api_org_course_patch,   API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/runs",       api_org_course_runs_post, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/events",                  api_events_post,        API_W | A_MEMBER)
 };
 

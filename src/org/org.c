@@ -129,25 +129,9 @@ int member_remove(Db *db, int64_t org_id, int64_t user_id)
                == DB_DONE ? LN_OK : LN_EDB;
 }
 
-/* "%q%" for LIKE with ESCAPE '\': the person's text is matched literally. */
-static char *like_pattern(Arena *a, const char *q)
-{
-    Buf b;
-    buf_init(&b, 0);
-    buf_putc(&b, '%');
-    for (const char *p = str_fold(a, q ? q : ""); *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&b, '\\');
-        buf_putc(&b, *p);
-    }
-    buf_putc(&b, '%');
-    char *out = arena_strdup(a, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
 int member_list(Db *db, Arena *a, int64_t org_id, const char *q, int offset, int limit, MemberList *out)
 {
-    char *like = like_pattern(a, q);
+    char *like = db_like_contains(a, str_fold(a, q));
     int64_t total = 0;
     db_query_i64(db, &total, "SELECT count(*) FROM membership m JOIN app_user u ON u.id = m.user_id"
                              " WHERE m.org_id = $1 AND u.search_key LIKE $2 ESCAPE '\\'",

@@ -33,6 +33,7 @@ static void nav_link(Req *r, const char *href, const char *label)
 static void render_nav(Req *r)
 {
     html_lit(r, "<nav class=\"nav\" aria-label=\"Main\">");
+    nav_link(r, "/courses", T(r, "Catalog"));
     if (r->user) {
         nav_link(r, "/", T(r, "Home"));
         if (r->user->is_platform_admin) nav_link(r, "/admin/orgs", T(r, "Organisations"));

@@ -1,0 +1,250 @@
+/* catalog.c — courses, runs and the catalog query. */
+#include "catalog/catalog.h"
+#include "web/i18n.h"
+
+#include <string.h>
+
+/* ---- checks ---- */
+
+static const char *check_text(const char *s, size_t max, bool required)
+{
+    if (!s || !*s) return required ? "This field is required." : NULL;
+    if (strlen(s) > max || !utf8_valid(s, strlen(s))) return "This text is too long or not valid UTF-8.";
+    return NULL;
+}
+
+const char *course_check(const CourseInput *in, bool creating, const char **msg)
+{
+    if (creating || in->code) {
+        const char *c = in->code;
+        size_t n = c ? strlen(c) : 0;
+        bool ok = n >= 2 && n <= 40;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= 'a' && c[i] <= 'z') || (c[i] >= '0' && c[i] <= '9')
+                 || c[i] == '-' || c[i] == '_' || c[i] == '.';
+        if (!ok) {
+            *msg = "The course code needs 2 to 40 letters, digits, dots, hyphens or underscores.";
+            return "code";
+        }
+    }
+    if ((creating || in->title) && (*msg = check_text(in->title, 200, true))) return "title";
+    if ((*msg = check_text(in->summary, 2000, false))) return "summary";
+    if ((*msg = check_text(in->objectives, COURSE_TEXT_MAX, false))) return "objectives";
+    if (in->lang && !i18n_supported(in->lang)) {
+        *msg = "The language must be en or fr.";
+        return "lang";
+    }
+    if (in->estimated_minutes > 100000) {
+        *msg = "The estimated duration is at most 100,000 minutes.";
+        return "estimated_minutes";
+    }
+    return NULL;
+}
+
+static char *course_search_key(Arena *a, const char *code, const char *title, const char *summary)
+{
+    return str_fold(a, arena_printf(a, "%s %s %s", code ? code : "", title ? title : "", summary ? summary : ""));
+}
+
+/* ---- courses ---- */
+
+int course_create(Db *db, int64_t org_id, const CourseInput *in, int64_t user_id, UsTime now, int64_t *id)
+{
+    const char *msg;
+    if (course_check(in, true, &msg)) return LN_EINVAL;
+    DbStmt *st = db_prepare(db,
+        "INSERT INTO course (org_id, code, title, summary, objectives, lang, estimated_minutes, published,"
+        " search_key, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)"
+        " RETURNING id");
+    if (!st) return LN_EDB;
+    Arena *a = arena_new();
+    db_bind_i64(st, 1, org_id);
+    db_bind_text(st, 2, in->code);
+    db_bind_text(st, 3, in->title);
+    db_bind_text(st, 4, in->summary ? in->summary : "");
+    db_bind_text(st, 5, in->objectives ? in->objectives : "");
+    db_bind_text(st, 6, in->lang ? in->lang : "en");
+    db_bind_i64(st, 7, in->estimated_minutes > 0 ? in->estimated_minutes : 0);
+    db_bind_i64(st, 8, in->published == 1);
+    db_bind_text(st, 9, course_search_key(a, in->code, in->title, in->summary));
+    if (user_id) db_bind_i64(st, 10, user_id);
+    else db_bind_null(st, 10);      /* made by the command line */
+    db_bind_i64(st, 11, now);
+    int rc = db_step(st);
+    if (rc == DB_ROW) *id = db_col_i64(st, 0);
+    db_done(st);
+    arena_free(a);
+    return rc == DB_ROW ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+}
+
+#define COURSE_COLS "c.id, c.org_id, c.code, c.title, c.summary, c.objectives, c.lang, c.estimated_minutes," \
+                    " c.published, c.created_at, c.updated_at, o.slug, o.name"
+
+static void course_read(DbStmt *st, Arena *a, Course *c)
+{
+    c->id = db_col_i64(st, 0);
+    c->org_id = db_col_i64(st, 1);
+    c->code = db_col_dup(st, 2, a);
+    c->title = db_col_dup(st, 3, a);
+    c->summary = db_col_dup(st, 4, a);
+    c->objectives = db_col_dup(st, 5, a);
+    c->lang = db_col_dup(st, 6, a);
+    c->estimated_minutes = db_col_i64(st, 7);
+    c->published = db_col_i64(st, 8) != 0;
+    c->created_at = db_col_i64(st, 9);
+    c->updated_at = db_col_i64(st, 10);
+    c->org_slug = db_col_dup(st, 11, a);
+    c->org_name = db_col_dup(st, 12, a);
+}
+
+int course_update(Db *db, int64_t org_id, int64_t id, const CourseInput *in, UsTime now)
+{
+    const char *msg;
+    if (course_check(in, false, &msg)) return LN_EINVAL;
+    Arena *a = arena_new();
+    Course c;
+    int rc = course_load(db, a, id, &c);
+    if (rc == LN_OK && c.org_id != org_id) rc = LN_NOTFOUND;     /* scoped to the organisation */
+    if (rc == LN_OK) {
+        const char *code = in->code ? in->code : c.code, *title = in->title ? in->title : c.title;
+        const char *summary = in->summary ? in->summary : c.summary;
+        rc = db_change(db,
+            "UPDATE course SET code = $3, title = $4, summary = $5, objectives = $6, lang = $7,"
+            " estimated_minutes = $8, published = $9, search_key = $10, updated_at = $11"
+            " WHERE id = $1 AND org_id = $2",
+            "iitttttiiti", id, org_id, code, title, summary, in->objectives ? in->objectives : c.objectives,
+            in->lang ? in->lang : c.lang, in->estimated_minutes >= 0 ? in->estimated_minutes : c.estimated_minutes,
+            (int64_t)(in->published >= 0 ? in->published : c.published),
+            course_search_key(a, code, title, summary), now);
+    }
+    arena_free(a);
+    return rc;
+}
+
+int course_load(Db *db, Arena *a, int64_t id, Course *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT " COURSE_COLS " FROM course c JOIN org o ON o.id = c.org_id WHERE c.id = $1");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) course_read(st, a, out);
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
+static int read_list(DbStmt *st, Arena *a, int max, CourseList *out)
+{
+    out->items = arena_alloc(a, sizeof(Course) * (size_t)max);
+    out->n = 0;
+    int rc;
+    while (out->n < max && (rc = db_step(st)) == DB_ROW) course_read(st, a, &out->items[out->n++]);
+    db_done(st);
+    return LN_OK;
+}
+
+int course_list_org(Db *db, Arena *a, int64_t org_id, CourseList *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT " COURSE_COLS " FROM course c JOIN org o ON o.id = c.org_id"
+                                " WHERE c.org_id = $1 ORDER BY c.title, c.id LIMIT 500");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, org_id);
+    return read_list(st, a, 500, out);
+}
+
+int catalog_search(Db *db, Arena *a, int64_t viewer, const char *q, int offset, CourseList *out)
+{
+    DbStmt *st = db_prepare(db,
+        "SELECT " COURSE_COLS " FROM course c JOIN org o ON o.id = c.org_id"
+        " WHERE c.published = 1 AND c.search_key LIKE $2 ESCAPE '\\' AND EXISTS ("
+        "   SELECT 1 FROM course_run r WHERE r.course_id = c.id AND (r.visibility = 'mooc' OR"
+        "   (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m"
+        "     WHERE m.org_id = c.org_id AND m.user_id = $1))))"
+        " ORDER BY c.title, c.id LIMIT $3 OFFSET $4");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, viewer);
+    db_bind_text(st, 2, db_like_contains(a, str_fold(a, q)));
+    db_bind_i64(st, 3, CATALOG_PAGE);
+    db_bind_i64(st, 4, offset);
+    return read_list(st, a, CATALOG_PAGE, out);
+}
+
+bool course_visible(Db *db, const Course *c, int64_t viewer, bool staff)
+{
+    if (staff) return true;
+    if (!c->published) return false;
+    int64_t n = 0;
+    db_query_i64(db, &n,
+        "SELECT count(*) FROM course_run r WHERE r.course_id = $1 AND (r.visibility = 'mooc' OR"
+        " (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $2 AND m.user_id = $3)))",
+        "iii", c->id, c->org_id, viewer);
+    return n > 0;
+}
+
+/* ---- runs ---- */
+
+const char *run_check(const char *title, const char *visibility, const char **msg)
+{
+    if ((*msg = check_text(title, 200, true))) return "title";
+    if (!str_eq(visibility, "mooc") && !str_eq(visibility, "spoc") && !str_eq(visibility, "corporate")) {
+        *msg = "The mode must be mooc, spoc or corporate.";
+        return "visibility";
+    }
+    return NULL;
+}
+
+/* A time that may be absent (0): bound as NULL. */
+static void bind_time(DbStmt *st, int idx, UsTime t)
+{
+    if (t) db_bind_i64(st, idx, t);
+    else db_bind_null(st, idx);
+}
+
+int run_create(Db *db, const Course *c, const char *title, const char *visibility, UsTime starts, UsTime ends,
+               UsTime now, int64_t *id)
+{
+    const char *msg;
+    if (run_check(title, visibility, &msg) || (starts && ends && ends < starts)) return LN_EINVAL;
+    DbStmt *st = db_prepare(db,
+        "INSERT INTO course_run (course_id, org_id, title, visibility, starts_at, ends_at, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, c->id);
+    db_bind_i64(st, 2, c->org_id);
+    db_bind_text(st, 3, title);
+    db_bind_text(st, 4, visibility);
+    bind_time(st, 5, starts);
+    bind_time(st, 6, ends);
+    db_bind_i64(st, 7, now);
+    int rc = db_step(st);
+    if (rc == DB_ROW) *id = db_col_i64(st, 0);
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : LN_EDB;
+}
+
+int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunList *out)
+{
+    DbStmt *st = db_prepare(db,
+        "SELECT r.id, r.title, r.visibility, r.pacing, r.starts_at, r.ends_at FROM course_run r"
+        " WHERE r.course_id = $1 AND ($2 = 1 OR r.visibility = 'mooc' OR (r.visibility = 'corporate' AND"
+        " EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $3 AND m.user_id = $4)))"
+        " ORDER BY r.starts_at, r.id LIMIT 100");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, c->id);
+    db_bind_i64(st, 2, all);
+    db_bind_i64(st, 3, c->org_id);
+    db_bind_i64(st, 4, viewer);
+    out->items = arena_alloc(a, sizeof(CourseRun) * 100);
+    out->n = 0;
+    while (out->n < 100 && db_step(st) == DB_ROW) {
+        CourseRun *r = &out->items[out->n++];
+        r->id = db_col_i64(st, 0);
+        r->course_id = c->id;
+        r->title = db_col_dup(st, 1, a);
+        r->visibility = db_col_dup(st, 2, a);
+        r->pacing = db_col_dup(st, 3, a);
+        r->starts_at = db_col_i64(st, 4);
+        r->ends_at = db_col_i64(st, 5);
+    }
+    db_done(st);
+    return LN_OK;
+}

@@ -1,0 +1,65 @@
+/* catalog.h — courses and their runs, the public catalog.  Rules and SQL
+ * only; pages in catalog_page.c, JSON in catalog_api.c.
+ *
+ * Visibility of a run: "mooc" (public catalog, open), "spoc" (private: never
+ * listed), "corporate" (listed to the organisation's members only).  A course
+ * is seen in the catalog when it is published and has a run the viewer may
+ * see; its organisation's trainers and admins see it always.
+ */
+#ifndef LECTERN_CATALOG_H
+#define LECTERN_CATALOG_H
+
+#include "http/req.h"
+
+#define COURSE_TEXT_MAX 20000
+
+typedef struct Course {
+    int64_t id, org_id;
+    char *code, *title, *summary, *objectives, *lang;
+    char *org_slug, *org_name;
+    int64_t estimated_minutes;
+    bool published;
+    UsTime created_at, updated_at;
+} Course;
+
+typedef struct CourseList { Course *items; int n; } CourseList;
+
+typedef struct CourseRun {
+    int64_t id, course_id;
+    char *title, *visibility, *pacing;
+    UsTime starts_at, ends_at;
+} CourseRun;
+
+typedef struct RunList { CourseRun *items; int n; } RunList;
+
+/* The fields a person may set; NULL leaves a field as it is on update. */
+typedef struct CourseInput {
+    const char *code, *title, *summary, *objectives, *lang;
+    int64_t estimated_minutes;      /* < 0: unchanged */
+    int published;                  /* -1: unchanged */
+} CourseInput;
+
+/* NULL when fine, else the field in error and *msg (an English msgid). */
+const char *course_check(const CourseInput *in, bool creating, const char **msg);
+int course_create(Db *db, int64_t org_id, const CourseInput *in, int64_t user_id, UsTime now, int64_t *id);
+int course_update(Db *db, int64_t org_id, int64_t id, const CourseInput *in, UsTime now);
+/* Any course by id (with its organisation's slug and name). */
+int course_load(Db *db, Arena *a, int64_t id, Course *out);
+/* Courses of one organisation, drafts included (for its staff). */
+int course_list_org(Db *db, Arena *a, int64_t org_id, CourseList *out);
+
+/* The public catalog for `viewer` (0 when signed out): published courses
+ * with a MOOC run, or a corporate run of an organisation the viewer belongs
+ * to.  `q` filters on title, summary and code (accents and case ignored). */
+#define CATALOG_PAGE 24
+int catalog_search(Db *db, Arena *a, int64_t viewer, const char *q, int offset, CourseList *out);
+/* May `viewer` see this course's page? */
+bool course_visible(Db *db, const Course *c, int64_t viewer, bool staff);
+
+const char *run_check(const char *title, const char *visibility, const char **msg);
+int run_create(Db *db, const Course *c, const char *title, const char *visibility, UsTime starts,
+               UsTime ends, UsTime now, int64_t *id);
+/* Runs of a course; with `all` false only those `viewer` may see. */
+int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunList *out);
+
+#endif

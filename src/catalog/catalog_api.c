@@ -1,0 +1,185 @@
+/* catalog_api.c — /api/v1 for the catalog, courses and runs. */
+#include "catalog/catalog.h"
+#include "catalog/pages.h"
+#include "account/account.h"
+#include "org/org.h"
+#include "http/access.h"
+#include "web/api.h"
+
+static json_t *course_json(Req *r, const Course *c)
+{
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:{s:s,s:s}}", "id", (json_int_t)c->id, "code", c->code,
+                     "title", c->title, "summary", c->summary, "objectives", c->objectives, "lang", c->lang,
+                     "estimated_minutes", (json_int_t)c->estimated_minutes, "published", c->published,
+                     "org", "slug", c->org_slug, "name", c->org_name);
+}
+
+static json_t *runs_json(Req *r, const Course *c, bool all)
+{
+    RunList rl;
+    json_t *runs = json_array();
+    if (run_list(r->db, r->arena, c, r->user ? r->user->id : 0, all, &rl) == LN_OK)
+        for (int i = 0; i < rl.n; i++)
+            json_array_append_new(runs, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)rl.items[i].id,
+                                                  "title", rl.items[i].title, "visibility", rl.items[i].visibility,
+                                                  "pacing", rl.items[i].pacing,
+                                                  "starts_at", api_time(r->arena, rl.items[i].starts_at),
+                                                  "ends_at", api_time(r->arena, rl.items[i].ends_at)));
+    return runs;
+}
+
+static json_t *list_json(Req *r, const CourseList *cl)
+{
+    json_t *items = json_array();
+    for (int i = 0; i < cl->n; i++) json_array_append_new(items, course_json(r, &cl->items[i]));
+    return json_pack("{s:o}", "items", items);
+}
+
+/* ROUTE: GET /api/v1/courses?q=&offset= — the public catalog */
+void api_catalog_get(Req *r)
+{
+    int64_t offset = 0;
+    const char *o = req_query(r, "offset");
+    if (o && (!str_to_i64(o, &offset) || offset < 0 || offset > 1000000)) {
+        api_error(r, 400, "bad_request", "offset must be a number ≥ 0");
+        return;
+    }
+    CourseList cl;
+    if (catalog_search(r->db, r->arena, r->user ? r->user->id : 0, req_query(r, "q"), (int)offset, &cl) != LN_OK) {
+        api_error(r, 500, "internal", "the search failed on our side");
+        return;
+    }
+    api_json(r, 200, list_json(r, &cl));
+}
+
+/* ROUTE: GET /api/v1/courses/{id} — a visible course and its runs */
+void api_course_get(Req *r)
+{
+    int64_t id;
+    Course c;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    bool staff = false;
+    if (course_load(r->db, r->arena, id, &c) != LN_OK
+        || !course_visible(r->db, &c, r->user ? r->user->id : 0, staff = course_staff(r, c.org_id))) {
+        api_error(r, 404, "not_found", "no such course, or not visible to you");
+        return;
+    }
+    json_t *j = course_json(r, &c);
+    json_object_set_new(j, "runs", runs_json(r, &c, staff));
+    api_json(r, 200, j);
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/courses — drafts included (staff) */
+void api_org_courses_get(Req *r)
+{
+    CourseList cl;
+    if (course_list_org(r->db, r->arena, r->org->id, &cl) != LN_OK) {
+        api_error(r, 500, "internal", "listing failed on our side");
+        return;
+    }
+    api_json(r, 200, list_json(r, &cl));
+}
+
+/* Read {"code","title","summary","objectives","lang","estimated_minutes","published"}. */
+static bool course_input(Req *r, json_t *b, CourseInput *in)
+{
+    bool bad = false;
+    in->code = api_str(r, b, "code", &bad);
+    in->title = api_str(r, b, "title", &bad);
+    in->summary = api_str(r, b, "summary", &bad);
+    in->objectives = api_str(r, b, "objectives", &bad);
+    in->lang = api_str(r, b, "lang", &bad);
+    if (bad) return false;
+    json_t *m = json_object_get(b, "estimated_minutes"), *p = json_object_get(b, "published");
+    if ((m && !json_is_integer(m)) || (m && json_integer_value(m) < 0)) {
+        api_field_error(r, "estimated_minutes", "\"estimated_minutes\" must be a whole number ≥ 0");
+        return false;
+    }
+    if (p && !json_is_boolean(p)) {
+        api_field_error(r, "published", "\"published\" must be true or false");
+        return false;
+    }
+    in->estimated_minutes = m ? (int64_t)json_integer_value(m) : -1;
+    in->published = p ? json_is_true(p) : -1;
+    return true;
+}
+
+static void answer_course(Req *r, int status, int64_t id)
+{
+    Course c;
+    if (course_load(r->db, r->arena, id, &c) != LN_OK) api_error(r, 500, "internal", "reading back failed");
+    else api_json(r, status, course_json(r, &c));
+}
+
+/* ROUTE: POST /api/v1/orgs/{org}/courses */
+void api_org_courses_post(Req *r)
+{
+    json_t *b = req_json_or_400(r);
+    CourseInput in;
+    if (!b || !course_input(r, b, &in)) return;
+    const char *msg, *field = course_check(&in, true, &msg);
+    if (field) {
+        api_field_error(r, field, msg);
+        return;
+    }
+    int64_t id;
+    int rc = course_create(r->db, r->org->id, &in, r->user->id, time_now_us(), &id);
+    if (rc == LN_EEXIST) api_error(r, 409, "exists", "another course of this organisation has this code");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "saving failed on our side");
+    else answer_course(r, 201, id);
+}
+
+/* ROUTE: PATCH /api/v1/orgs/{org}/courses/{id} */
+void api_org_course_patch(Req *r)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    json_t *b = req_json_or_400(r);
+    CourseInput in;
+    if (!b || !course_input(r, b, &in)) return;
+    const char *msg, *field = course_check(&in, false, &msg);
+    if (field) {
+        api_field_error(r, field, msg);
+        return;
+    }
+    int rc = course_update(r->db, r->org->id, id, &in, time_now_us());
+    if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", "no such course in this organisation");
+    else if (rc == LN_EEXIST) api_error(r, 409, "exists", "another course of this organisation has this code");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "saving failed on our side");
+    else answer_course(r, 200, id);
+}
+
+/* ROUTE: POST /api/v1/orgs/{org}/courses/{id}/runs — {"title", "visibility", "starts_at"?, "ends_at"?} (times in µs) */
+void api_org_course_runs_post(Req *r)
+{
+    int64_t id;
+    Course c;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (course_load(r->db, r->arena, id, &c) != LN_OK || c.org_id != r->org->id) {
+        api_error(r, 404, "not_found", "no such course in this organisation");
+        return;
+    }
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *title = api_str(r, b, "title", &bad), *vis = api_str(r, b, "visibility", &bad);
+    if (bad) return;
+    json_t *s = json_object_get(b, "starts_at"), *e = json_object_get(b, "ends_at");
+    UsTime starts = json_is_integer(s) ? json_integer_value(s) : 0, ends = json_is_integer(e) ? json_integer_value(e) : 0;
+    const char *msg, *field = run_check(title, vis, &msg);
+    if (!field && starts && ends && ends < starts) {
+        field = "ends_at";
+        msg = "The session cannot end before it starts.";
+    }
+    if (field) {
+        api_field_error(r, field, msg);
+        return;
+    }
+    int64_t run_id;
+    if (run_create(r->db, &c, title, vis, starts, ends, time_now_us(), &run_id) != LN_OK) {
+        api_error(r, 500, "internal", "saving failed on our side");
+        return;
+    }
+    api_json(r, 201, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)run_id, "course_id", (json_int_t)c.id,
+                               "title", title, "visibility", vis));
+}

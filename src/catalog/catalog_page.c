@@ -1,0 +1,218 @@
+/* catalog_page.c — the public catalog, the course page, and the course list
+ * of an organisation's trainers. */
+#include "catalog/catalog.h"
+#include "catalog/pages.h"
+#include "account/account.h"
+#include "http/access.h"
+#include "org/org.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+#include <string.h>
+
+static const char *mode_label(Req *r, const char *visibility)
+{
+    if (str_eq(visibility, "mooc")) return T(r, "Open to all (MOOC)");
+    if (str_eq(visibility, "spoc")) return T(r, "Private cohort (SPOC)");
+    return T(r, "Staff of the organisation");
+}
+
+static void duration(Req *r, int64_t minutes)
+{
+    if (minutes <= 0) return;
+    if (minutes < 60) hprintf(r, "%lld min", (long long)minutes);
+    else hprintf(r, "%lld h %02lld", (long long)(minutes / 60), (long long)(minutes % 60));
+}
+
+bool course_staff(Req *r, int64_t org_id)
+{
+    Role role = access_role_in(r, org_id);
+    return role == ROLE_TRAINER || role == ROLE_ADMIN;
+}
+
+static void course_card(Req *r, const Course *c)
+{
+    hprintf(r, "<article class=\"card course\"><h2><a href=\"/courses/%lld\">%s</a></h2><p class=\"muted\">%s · ",
+            (long long)c->id, c->title, c->org_name);
+    duration(r, c->estimated_minutes);
+    hprintf(r, "</p><p>%s</p></article>\n", c->summary);
+}
+
+/* ROUTE: GET /courses?q=&page= — the public catalog. */
+void catalog_page(Req *r)
+{
+    const char *q = req_query(r, "q");
+    int64_t page = 1;
+    if (!req_query(r, "page") || !str_to_i64(req_query(r, "page"), &page) || page < 1 || page > 10000) page = 1;
+    CourseList cl;
+    catalog_search(r->db, r->arena, r->user ? r->user->id : 0, q, (int)(page - 1) * CATALOG_PAGE, &cl);
+    page_begin(r, T(r, "Catalog"));
+    hprintf(r, "<h1>%s</h1>\n<form method=\"get\" class=\"search\" role=\"search\"><label class=\"sr-only\" for=\"q\">%s</label>"
+               "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"%s\">"
+               "<button class=\"button secondary\" type=\"submit\">%s</button></form>\n",
+            T(r, "Catalog"), T(r, "Search courses"), q ? q : "", T(r, "Title, subject or code"), T(r, "Search"));
+    if (cl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No course matches."));
+    html_lit(r, "<div class=\"grid\">\n");
+    for (int i = 0; i < cl.n; i++) course_card(r, &cl.items[i]);
+    html_lit(r, "</div>\n");
+    if (cl.n == CATALOG_PAGE)
+        hprintf(r, "<nav class=\"pager\"><a href=\"/courses?q=%s&amp;page=%lld\">%s</a></nav>\n",
+                url_encode(r->arena, q ? q : ""), (long long)page + 1, T(r, "Next"));
+    page_end(r);
+}
+
+/* ROUTE: GET /courses/{id} — a course: summary, objectives, duration, runs. */
+void course_page(Req *r)
+{
+    int64_t id;
+    Course c;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    bool staff = false;
+    if (course_load(r->db, r->arena, id, &c) != LN_OK
+        || !course_visible(r->db, &c, r->user ? r->user->id : 0, staff = course_staff(r, c.org_id))) {
+        web_not_found(r);
+        return;
+    }
+    page_begin(r, c.title);
+    hprintf(r, "<section class=\"hero\"><p class=\"muted\"><a href=\"/o/%s\">%s</a> · <code>%s</code></p><h1>%s</h1>"
+               "<p class=\"lead\">%s</p><p class=\"muted\">", c.org_slug, c.org_name, c.code, c.title, c.summary);
+    duration(r, c.estimated_minutes);
+    html_lit(r, "</p></section>\n");
+    if (!c.published) hprintf(r, "<p class=\"alert\">%s</p>\n", T(r, "Draft: only the organisation's trainers see this course."));
+    if (c.objectives[0]) hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n",
+                                 T(r, "Objectives"), c.objectives);
+    RunList rl;
+    run_list(r->db, r->arena, &c, r->user ? r->user->id : 0, staff, &rl);
+    hprintf(r, "<section class=\"card\"><h2>%s</h2>\n", T(r, "Sessions"));
+    if (rl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No session is open yet."));
+    html_lit(r, "<ul class=\"plain\">\n");
+    for (int i = 0; i < rl.n; i++) {
+        hprintf(r, "<li><strong>%s</strong> <span class=\"muted\">%s", rl.items[i].title, mode_label(r, rl.items[i].visibility));
+        if (rl.items[i].starts_at) {
+            html_lit(r, " · ");
+            html_date(r, rl.items[i].starts_at);
+        }
+        if (rl.items[i].ends_at) {
+            html_lit(r, " → ");
+            html_date(r, rl.items[i].ends_at);
+        }
+        html_lit(r, "</span></li>\n");
+    }
+    html_lit(r, "</ul></section>\n");
+    page_end(r);
+}
+
+/* ---- the organisation's course list (trainers, admins) ---- */
+
+static void courses_render(Req *r, const char *field, const char *error)
+{
+    CourseList cl;
+    course_list_org(r->db, r->arena, r->org->id, &cl);
+    page_begin(r, T(r, "Courses"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n<div class=\"layout-2\"><section>\n", T(r, "Courses"), r->org->name);
+    if (cl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No course yet."));
+    for (int i = 0; i < cl.n; i++) {
+        Course *c = &cl.items[i];
+        hprintf(r, "<article class=\"card\"><h2><a href=\"/courses/%lld\">%s</a></h2><p class=\"muted\"><code>%s</code> · %s</p>",
+                (long long)c->id, c->title, c->code, c->published ? T(r, "published") : T(r, "draft"));
+        form_begin(r, arena_printf(r->arena, "/o/%s/courses/%lld/publish", r->org->slug, (long long)c->id));
+        hprintf(r, "<input type=\"hidden\" name=\"published\" value=\"%s\">"
+                   "<button type=\"submit\" class=\"button small secondary\">%s</button>",
+                c->published ? "0" : "1", c->published ? T(r, "Unpublish") : T(r, "Publish"));
+        form_end(r);
+        form_begin(r, arena_printf(r->arena, "/o/%s/courses/%lld/runs", r->org->slug, (long long)c->id));
+        hprintf(r, "<div class=\"inline\"><label class=\"sr-only\" for=\"run-%lld\">%s</label>"
+                   "<input id=\"run-%lld\" name=\"title\" required placeholder=\"%s\">"
+                   "<label class=\"sr-only\" for=\"mode-%lld\">%s</label><select id=\"mode-%lld\" name=\"visibility\">"
+                   "<option value=\"mooc\">MOOC</option><option value=\"spoc\">SPOC</option>"
+                   "<option value=\"corporate\">%s</option></select>"
+                   "<button type=\"submit\" class=\"button small\">%s</button></div>",
+                (long long)c->id, T(r, "Session title"), (long long)c->id, T(r, "New session, e.g. Spring 2027"),
+                (long long)c->id, T(r, "Mode"), (long long)c->id, T(r, "Corporate"), T(r, "Add a session"));
+        form_end(r);
+        html_lit(r, "</article>\n");
+    }
+    hprintf(r, "</section>\n<aside><section class=\"card\"><h2>%s</h2>\n", T(r, "New course"));
+    form_begin(r, arena_printf(r->arena, "/o/%s/courses", r->org->slug));
+    form_input(r, "text", "title", T(r, "Title"), req_form(r, "title"), str_eq(field, "title") ? error : NULL, "required");
+    form_input(r, "text", "code", T(r, "Code (e.g. SAFETY-101)"), req_form(r, "code"), str_eq(field, "code") ? error : NULL, "required");
+    form_input(r, "text", "summary", T(r, "Summary"), req_form(r, "summary"), str_eq(field, "summary") ? error : NULL, "");
+    form_input(r, "number", "estimated_minutes", T(r, "Estimated duration (minutes)"), req_form(r, "estimated_minutes"),
+               str_eq(field, "estimated_minutes") ? error : NULL, "min=\"0\"");
+    form_submit(r, T(r, "Create the course"));
+    form_end(r);
+    html_lit(r, "</section></aside></div>\n");
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/courses */
+void org_courses_page(Req *r) { courses_render(r, NULL, NULL); }
+
+/* ROUTE: POST /o/{org}/courses — title, code, summary, estimated_minutes */
+void org_courses_post(Req *r)
+{
+    int64_t minutes = 0;
+    const char *m = req_form(r, "estimated_minutes");
+    if (!str_empty(m) && (!str_to_i64(m, &minutes) || minutes < 0)) {
+        r->status = 422;
+        courses_render(r, "estimated_minutes", T(r, "Enter a number of minutes."));
+        return;
+    }
+    CourseInput in = {.code = req_form(r, "code"), .title = req_form(r, "title"), .summary = req_form(r, "summary"),
+                      .lang = r->lang, .estimated_minutes = minutes, .published = 0};
+    const char *msg, *field = course_check(&in, true, &msg);
+    int64_t id;
+    int rc = field ? LN_EINVAL : course_create(r->db, r->org->id, &in, r->user->id, time_now_us(), &id);
+    if (rc == LN_OK) {
+        page_flash(r, T(r, "The course is created as a draft."));
+        req_redirect(r, arena_printf(r->arena, "/o/%s/courses", r->org->slug));
+        return;
+    }
+    r->status = rc == LN_EINVAL ? 422 : rc == LN_EEXIST ? 409 : 500;
+    courses_render(r, rc == LN_EEXIST ? "code" : field ? field : "",
+                   rc == LN_EEXIST ? T(r, "Another course of this organisation has this code.")
+                   : field ? i18n_get(r->lang, msg) : T(r, "Saving failed on our side."));
+}
+
+/* The course {id} of r->org, or a 404 answered. */
+static bool org_course_or_404(Req *r, Course *c)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (course_load(r->db, r->arena, id, c) == LN_OK && c->org_id == r->org->id) return true;
+    web_not_found(r);
+    return false;
+}
+
+/* ROUTE: POST /o/{org}/courses/{id}/publish — published=1|0 */
+void org_course_publish_post(Req *r)
+{
+    Course c;
+    if (!org_course_or_404(r, &c)) return;
+    CourseInput in = {.estimated_minutes = -1, .published = str_eq(req_form(r, "published"), "1")};
+    if (course_update(r->db, r->org->id, c.id, &in, time_now_us()) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Saving failed on our side."));
+        return;
+    }
+    page_flash(r, in.published ? T(r, "The course is published.") : T(r, "The course is back to draft."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/courses", r->org->slug));
+}
+
+/* ROUTE: POST /o/{org}/courses/{id}/runs — title, visibility */
+void org_course_run_post(Req *r)
+{
+    Course c;
+    if (!org_course_or_404(r, &c)) return;
+    const char *msg;
+    int64_t id;
+    if (run_check(req_form(r, "title"), req_form(r, "visibility"), &msg)) {
+        web_error(r, 422, "invalid", i18n_get(r->lang, msg));
+        return;
+    }
+    if (run_create(r->db, &c, req_form(r, "title"), req_form(r, "visibility"), 0, 0, time_now_us(), &id) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Saving failed on our side."));
+        return;
+    }
+    page_flash(r, T(r, "The session is added."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/courses", r->org->slug));
+}

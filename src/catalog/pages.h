@@ -1,0 +1,24 @@
+/* pages.h — handlers of the catalog domain (HTML and JSON). */
+#ifndef LECTERN_CATALOG_PAGES_H
+#define LECTERN_CATALOG_PAGES_H
+
+#include "http/req.h"
+
+void catalog_page(Req *r);
+void course_page(Req *r);
+void org_courses_page(Req *r);
+void org_courses_post(Req *r);
+void org_course_publish_post(Req *r);
+void org_course_run_post(Req *r);
+
+/* May the caller edit courses of organisation `org_id` (trainer, admin)? */
+bool course_staff(Req *r, int64_t org_id);
+
+void api_catalog_get(Req *r);
+void api_course_get(Req *r);
+void api_org_courses_get(Req *r);
+void api_org_courses_post(Req *r);
+void api_org_course_patch(Req *r);
+void api_org_course_runs_post(Req *r);
+
+#endif

@@ -1,0 +1,114 @@
+// catalog.test.mjs — courses and runs (issue 3, first slice): trainers
+// create drafts, publish, add sessions; the public catalog shows a published
+// course only with a session the viewer may see (MOOC: everyone; corporate:
+// members; SPOC: never listed); pages and API agree; input is checked.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, stopAll, demoDataDir, DEMO, Client, signinForm, signinApi, apiError, uniq, cli } from './lib.mjs';
+
+const data = demoDataDir('catalog');
+cli({ data }, 'org', 'add', 'other', 'Other Org');
+cli({ data }, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'admin');
+const srv = await startServer({ data });
+after(() => stopAll(srv));
+
+const anon = () => new Client(srv);
+const catalogTitles = async (c, q = '') => (await c.get(`/api/v1/courses?q=${encodeURIComponent(q)}`)).json().items.map((x) => x.title);
+
+test('the demo course is in the public catalog, its page and its JSON', async () => {
+  const page = await anon().get('/courses');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Workplace safety essentials/);
+  const list = (await anon().get('/api/v1/courses')).json().items;
+  const demo = list.find((c) => c.code === 'SAFE-101');
+  assert.ok(demo);
+  const one = await anon().get(`/courses/${demo.id}`);
+  assert.equal(one.status, 200);
+  assert.match(one.text, /Open session 2027/);
+  const j = (await anon().get(`/api/v1/courses/${demo.id}`)).json();
+  assert.equal(j.runs.length, 1);
+  assert.equal(j.runs[0].visibility, 'mooc');
+  // Search ignores case and accents.
+  assert.ok((await catalogTitles(anon(), 'SÂFETY')).includes('Workplace safety essentials'));
+  assert.deepEqual(await catalogTitles(anon(), 'no such thing at all'), []);
+});
+
+test('a trainer builds a course in the browser pages: draft, publish, session', async () => {
+  const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const title = `Premiers secours <b>${uniq()}</b>`;
+  const code = `PS-${uniq()}`;
+  const made = await t.postForm('/o/demo/courses', { title, code, summary: 'Gestes qui sauvent', estimated_minutes: '90' });
+  assert.equal(made.status, 303, made.text.slice(0, 300));
+  const mine = (await t.get('/api/v1/orgs/demo/courses')).json().items.find((c) => c.code === code);
+  assert.ok(mine, 'listed for its organisation, drafts included');
+  assert.equal(mine.published, false);
+  // A draft is nowhere for the public, but its trainers see it (escaped).
+  assert.ok(!(await catalogTitles(anon())).includes(title));
+  assert.equal((await anon().get(`/courses/${mine.id}`)).status, 404);
+  const asTrainer = await t.get(`/courses/${mine.id}`);
+  assert.equal(asTrainer.status, 200);
+  assert.ok(asTrainer.text.includes('Premiers secours &lt;b&gt;'));
+  assert.ok(!asTrainer.text.includes('<b>'));
+  // Published but without a session: still not in the catalog.
+  assert.equal((await t.postForm(`/o/demo/courses/${mine.id}/publish`, { published: '1' }, { from: '/o/demo/courses' })).status, 303);
+  assert.ok(!(await catalogTitles(anon())).includes(title));
+  // A MOOC session makes it public.
+  assert.equal((await t.postForm(`/o/demo/courses/${mine.id}/runs`, { title: 'Printemps', visibility: 'mooc' }, { from: '/o/demo/courses' })).status, 303);
+  assert.ok((await catalogTitles(anon())).includes(title));
+  assert.equal((await anon().get(`/courses/${mine.id}`)).status, 200);
+  // Bad input is refused with a message; nothing is created.
+  const bad = await t.postForm('/o/demo/courses', { title: 'X', code: 'no spaces allowed' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /course code needs 2 to 40/);
+  const dup = await t.postForm('/o/demo/courses', { title: 'Again', code });
+  assert.equal(dup.status, 409);
+});
+
+test('SPOC sessions are never listed; corporate sessions only to members', async () => {
+  const admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  const mk = async (vis) => {
+    const c = (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `V-${vis}-${uniq()}`, title: `Course ${vis} ${uniq()}`, published: true })).json();
+    assert.equal((await admin.api('POST', `/api/v1/orgs/demo/courses/${c.id}/runs`, { title: 'S1', visibility: vis })).status, 201);
+    return c;
+  };
+  const spoc = await mk('spoc');
+  const corp = await mk('corporate');
+  const learner = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  assert.ok(!(await catalogTitles(anon())).includes(spoc.title));
+  assert.ok(!(await catalogTitles(learner)).includes(spoc.title));
+  assert.equal((await anon().get(`/courses/${spoc.id}`)).status, 404);
+  assert.ok((await catalogTitles(learner)).includes(corp.title), 'members see corporate courses');
+  assert.ok(!(await catalogTitles(outsider)).includes(corp.title), 'other organisations do not');
+  assert.equal((await outsider.get(`/courses/${corp.id}`)).status, 404);
+  assert.equal((await outsider.get(`/api/v1/courses/${corp.id}`)).status, 404);
+  // The organisation's staff see everything, runs included.
+  assert.equal((await admin.get(`/api/v1/courses/${spoc.id}`)).json().runs.length, 1);
+});
+
+test('API: checks, conflicts, updates; learners and other organisations cannot edit', async () => {
+  const admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  apiError(await admin.api('POST', '/api/v1/orgs/demo/courses', { code: 'A B', title: 'T' }), 422, 'invalid');
+  apiError(await admin.api('POST', '/api/v1/orgs/demo/courses', { code: 'OK-1', title: '' }), 422, 'invalid');
+  apiError(await admin.api('POST', '/api/v1/orgs/demo/courses', { code: 'OK-1', title: 'T', estimated_minutes: -5 }), 422, 'invalid');
+  apiError(await admin.api('POST', '/api/v1/orgs/demo/courses', { code: 'OK-1', title: 'T', lang: 'de' }), 422, 'invalid');
+  const code = `API-${uniq()}`;
+  const c = await admin.api('POST', '/api/v1/orgs/demo/courses', { code, title: 'API course', estimated_minutes: 45 });
+  assert.equal(c.status, 201);
+  const id = c.json().id;
+  apiError(await admin.api('POST', '/api/v1/orgs/demo/courses', { code, title: 'Dup' }), 409, 'exists');
+  const p = await admin.api('PATCH', `/api/v1/orgs/demo/courses/${id}`, { title: 'API course, renamed', published: true });
+  assert.equal(p.status, 200);
+  assert.equal(p.json().title, 'API course, renamed');
+  assert.equal(p.json().estimated_minutes, 45);
+  apiError(await admin.api('POST', `/api/v1/orgs/demo/courses/${id}/runs`, { title: 'S', visibility: 'public' }), 422, 'invalid');
+  apiError(await admin.api('POST', `/api/v1/orgs/demo/courses/${id}/runs`, { title: 'S', visibility: 'mooc', starts_at: 2000, ends_at: 1000 }), 422, 'invalid');
+  const learner = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.equal((await learner.api('PATCH', `/api/v1/orgs/demo/courses/${id}`, { title: 'Hacked' })).status, 403);
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  // Through its own organisation's route, another organisation's course does not exist.
+  apiError(await outsider.api('PATCH', `/api/v1/orgs/other/courses/${id}`, { title: 'Hacked' }), 404, 'not_found');
+  apiError(await outsider.api('POST', `/api/v1/orgs/other/courses/${id}/runs`, { title: 'S', visibility: 'mooc' }), 404, 'not_found');
+  assert.equal((await admin.get(`/api/v1/courses/${id}`)).json().title, 'API course, renamed');
+});
