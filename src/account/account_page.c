@@ -2,6 +2,7 @@
  * language, and the home page. */
 #include "account/account.h"
 #include "account/pages.h"
+#include "catalog/catalog.h"
 #include "http/access.h"
 #include "http/app.h"
 #include "org/org.h"
@@ -32,6 +33,22 @@ static void home_signed_out(Req *r)
     page_end(r);
 }
 
+/* The sessions the user is enrolled in, with the way to the catalog. */
+static void my_courses(Req *r)
+{
+    EnrolmentList el;
+    enrolment_list(r->db, r->arena, r->user->id, &el);
+    hprintf(r, "<section class=\"card\"><h2>%s</h2>\n", T(r, "My courses"));
+    if (el.n == 0)
+        hprintf(r, "<p class=\"muted\">%s <a href=\"/courses\">%s</a></p>", T(r, "You are not enrolled in any course yet."),
+                T(r, "Browse the catalog"));
+    html_lit(r, "<ul class=\"plain\">\n");
+    for (int i = 0; i < el.n; i++)
+        hprintf(r, "<li><a href=\"/courses/%lld\">%s</a> <span class=\"muted\">%s · %s</span></li>\n",
+                (long long)el.items[i].course_id, el.items[i].course_title, el.items[i].run_title, el.items[i].org_name);
+    html_lit(r, "</ul></section>\n");
+}
+
 /* ROUTE: GET / — the signed-in user's organisations, or the welcome page. */
 void home_page(Req *r)
 {
@@ -43,6 +60,7 @@ void home_page(Req *r)
     org_list(r->db, r->arena, r->user->id, r->user->is_platform_admin, &orgs);
     page_begin(r, T(r, "Home"));
     hprintf(r, "<h1>%s, %s</h1>\n", T(r, "Welcome"), r->user->name);
+    my_courses(r);
     if (orgs.n == 0)
         hprintf(r, "<p class=\"lead\">%s</p>\n", T(r, "You do not belong to any organisation yet. Ask an administrator to invite you."));
     html_lit(r, "<div class=\"grid\">\n");

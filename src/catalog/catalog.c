@@ -2,6 +2,7 @@
 #include "catalog/catalog.h"
 #include "web/i18n.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- checks ---- */
@@ -192,7 +193,7 @@ const char *run_check(const char *title, const char *visibility, const char **ms
     return NULL;
 }
 
-/* A time that may be absent (0): bound as NULL. */
+/* A value that may be absent (0): bound as NULL. */
 static void bind_time(DbStmt *st, int idx, UsTime t)
 {
     if (t) db_bind_i64(st, idx, t);
@@ -200,13 +201,13 @@ static void bind_time(DbStmt *st, int idx, UsTime t)
 }
 
 int run_create(Db *db, const Course *c, const char *title, const char *visibility, UsTime starts, UsTime ends,
-               UsTime now, int64_t *id)
+               int64_t capacity, UsTime now, int64_t *id)
 {
     const char *msg;
     if (run_check(title, visibility, &msg) || (starts && ends && ends < starts)) return LN_EINVAL;
     DbStmt *st = db_prepare(db,
-        "INSERT INTO course_run (course_id, org_id, title, visibility, starts_at, ends_at, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id");
+        "INSERT INTO course_run (course_id, org_id, title, visibility, starts_at, ends_at, capacity, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $8, $7, $7) RETURNING id");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, c->id);
     db_bind_i64(st, 2, c->org_id);
@@ -215,6 +216,7 @@ int run_create(Db *db, const Course *c, const char *title, const char *visibilit
     bind_time(st, 5, starts);
     bind_time(st, 6, ends);
     db_bind_i64(st, 7, now);
+    bind_time(st, 8, capacity);     /* 0: NULL, no limit */
     int rc = db_step(st);
     if (rc == DB_ROW) *id = db_col_i64(st, 0);
     db_done(st);
@@ -247,4 +249,137 @@ int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunLis
     }
     db_done(st);
     return LN_OK;
+}
+
+/* ---- enrolment ---- */
+
+typedef struct RunInfo {
+    int64_t org_id, capacity;
+    char visibility[16];
+    bool published;
+    UsTime enrol_from, enrol_until;
+} RunInfo;
+
+static int run_info(Db *db, int64_t run_id, RunInfo *ri)
+{
+    DbStmt *st = db_prepare(db, "SELECT r.org_id, r.visibility, c.published, r.enrol_from, r.enrol_until, r.capacity"
+                                " FROM course_run r JOIN course c ON c.id = r.course_id WHERE r.id = $1");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        ri->org_id = db_col_i64(st, 0);
+        snprintf(ri->visibility, sizeof ri->visibility, "%s", db_col_text(st, 1));
+        ri->published = db_col_i64(st, 2) != 0;
+        ri->enrol_from = db_col_i64(st, 3);
+        ri->enrol_until = db_col_i64(st, 4);
+        ri->capacity = db_col_is_null(st, 5) ? 0 : db_col_i64(st, 5);
+    }
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
+bool enrolled(Db *db, int64_t run_id, int64_t user_id)
+{
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(*) FROM enrolment WHERE run_id = $1 AND user_id = $2 AND status = 'active'",
+                 "ii", run_id, user_id);
+    return n > 0;
+}
+
+/* May the user enrol now?  LN_OK or the refusal with *why. */
+static int enrol_allowed(Db *db, const RunInfo *ri, int64_t run_id, int64_t user_id, UsTime now, const char **why)
+{
+    if (!ri->published) return LN_NOTFOUND;
+    bool member = false;
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(*) FROM membership WHERE org_id = $1 AND user_id = $2", "ii", ri->org_id, user_id);
+    member = n > 0;
+    if (str_eq(ri->visibility, "corporate") && !member) return LN_NOTFOUND;
+    if (str_eq(ri->visibility, "spoc")) {
+        *why = "This private session takes learners by invitation only.";
+        return LN_EPERM;
+    }
+    if ((ri->enrol_from && now < ri->enrol_from) || (ri->enrol_until && now > ri->enrol_until)) {
+        *why = "Enrolment in this session is closed.";
+        return LN_EPERM;
+    }
+    if (ri->capacity > 0) {
+        db_query_i64(db, &n, "SELECT count(*) FROM enrolment WHERE run_id = $1 AND status = 'active'", "i", run_id);
+        if (n >= ri->capacity) {
+            *why = "This session is full.";
+            return LN_ELIMIT;
+        }
+    }
+    return LN_OK;
+}
+
+int enrol(Db *db, int64_t run_id, int64_t user_id, UsTime now, const char **why)
+{
+    static const char *none = "";
+    *why = none;
+    RunInfo ri;
+    int rc = run_info(db, run_id, &ri);
+    if (rc != LN_OK) return rc;
+    if (enrolled(db, run_id, user_id)) return LN_OK;
+    /* One transaction for the capacity check and the insert (exact on
+     * SQLite, whose BEGIN IMMEDIATE serialises writers). */
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    if ((rc = enrol_allowed(db, &ri, run_id, user_id, now, why)) == LN_OK
+        && db_run(db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at) VALUES ($1, $2, $3, 'active', $4)"
+                      " ON CONFLICT (run_id, user_id) DO UPDATE SET status = 'active', enrolled_at = excluded.enrolled_at,"
+                      " withdrawn_at = NULL", "iiii", run_id, user_id, ri.org_id, now) != DB_DONE)
+        rc = LN_EDB;
+    if (rc != LN_OK || db_commit(db) != DB_DONE) {
+        db_rollback(db);
+        return rc != LN_OK ? rc : LN_EDB;
+    }
+    return LN_OK;
+}
+
+int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now)
+{
+    return db_change(db, "UPDATE enrolment SET status = 'withdrawn', withdrawn_at = $3 WHERE run_id = $1"
+                         " AND user_id = $2 AND status = 'active'", "iii", run_id, user_id, now);
+}
+
+int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out)
+{
+    DbStmt *st = db_prepare(db,
+        "SELECT e.id, e.run_id, c.id, c.title, r.title, o.name, e.enrolled_at, r.starts_at, r.ends_at"
+        " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
+        " JOIN org o ON o.id = c.org_id WHERE e.user_id = $1 AND e.status = 'active'"
+        " ORDER BY e.enrolled_at DESC, e.id DESC LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, user_id);
+    out->items = arena_alloc(a, sizeof(Enrolment) * 200);
+    out->n = 0;
+    while (out->n < 200 && db_step(st) == DB_ROW) {
+        Enrolment *e = &out->items[out->n++];
+        e->id = db_col_i64(st, 0);
+        e->run_id = db_col_i64(st, 1);
+        e->course_id = db_col_i64(st, 2);
+        e->course_title = db_col_dup(st, 3, a);
+        e->run_title = db_col_dup(st, 4, a);
+        e->org_name = db_col_dup(st, 5, a);
+        e->enrolled_at = db_col_i64(st, 6);
+        e->starts_at = db_col_i64(st, 7);
+        e->ends_at = db_col_i64(st, 8);
+    }
+    db_done(st);
+    return LN_OK;
+}
+
+int64_t run_org_id(Db *db, int64_t run_id)
+{
+    int64_t org = 0;
+    db_query_i64(db, &org, "SELECT org_id FROM course_run WHERE id = $1", "i", run_id);
+    return org;
+}
+
+int64_t run_course_id(Db *db, int64_t run_id)
+{
+    int64_t c = 0;
+    db_query_i64(db, &c, "SELECT course_id FROM course_run WHERE id = $1", "i", run_id);
+    return c;
 }

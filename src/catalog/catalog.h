@@ -57,9 +57,32 @@ int catalog_search(Db *db, Arena *a, int64_t viewer, const char *q, int offset, 
 bool course_visible(Db *db, const Course *c, int64_t viewer, bool staff);
 
 const char *run_check(const char *title, const char *visibility, const char **msg);
+/* capacity 0 = no limit; starts/ends 0 = not set. */
 int run_create(Db *db, const Course *c, const char *title, const char *visibility, UsTime starts,
-               UsTime ends, UsTime now, int64_t *id);
+               UsTime ends, int64_t capacity, UsTime now, int64_t *id);
 /* Runs of a course; with `all` false only those `viewer` may see. */
 int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunList *out);
+
+/* ---- enrolment ---- */
+typedef struct Enrolment {
+    int64_t id, run_id, course_id;
+    char *course_title, *run_title, *org_name;
+    UsTime enrolled_at, starts_at, ends_at;
+} Enrolment;
+typedef struct EnrolmentList { Enrolment *items; int n; } EnrolmentList;
+
+/* Enrol `user` in run `run_id`: MOOC runs take anyone signed in, corporate
+ * runs the organisation's members; SPOC runs need an invitation (later).
+ * The enrolment window and capacity are enforced.  LN_OK (also when already
+ * enrolled), LN_NOTFOUND (no such run visible to the user), LN_EPERM (not
+ * open to this user, or closed), LN_ELIMIT (full). */
+int enrol(Db *db, int64_t run_id, int64_t user_id, UsTime now, const char **why);
+int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now);
+bool enrolled(Db *db, int64_t run_id, int64_t user_id);
+/* The run's organisation and course (0 when there is no such run). */
+int64_t run_org_id(Db *db, int64_t run_id);
+int64_t run_course_id(Db *db, int64_t run_id);
+/* The user's active enrolments, newest first. */
+int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out);
 
 #endif

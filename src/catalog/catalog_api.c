@@ -149,7 +149,8 @@ void api_org_course_patch(Req *r)
     else answer_course(r, 200, id);
 }
 
-/* ROUTE: POST /api/v1/orgs/{org}/courses/{id}/runs — {"title", "visibility", "starts_at"?, "ends_at"?} (times in µs) */
+/* ROUTE: POST /api/v1/orgs/{org}/courses/{id}/runs — {"title", "visibility", "starts_at"?, "ends_at"?,
+ * "capacity"?} (times in µs) */
 void api_org_course_runs_post(Req *r)
 {
     int64_t id;
@@ -164,9 +165,14 @@ void api_org_course_runs_post(Req *r)
     bool bad = false;
     const char *title = api_str(r, b, "title", &bad), *vis = api_str(r, b, "visibility", &bad);
     if (bad) return;
-    json_t *s = json_object_get(b, "starts_at"), *e = json_object_get(b, "ends_at");
+    json_t *s = json_object_get(b, "starts_at"), *e = json_object_get(b, "ends_at"), *cap = json_object_get(b, "capacity");
     UsTime starts = json_is_integer(s) ? json_integer_value(s) : 0, ends = json_is_integer(e) ? json_integer_value(e) : 0;
+    int64_t capacity = json_is_integer(cap) ? json_integer_value(cap) : 0;
     const char *msg, *field = run_check(title, vis, &msg);
+    if (!field && cap && (!json_is_integer(cap) || capacity < 1)) {
+        field = "capacity";
+        msg = "\"capacity\" must be a whole number ≥ 1";
+    }
     if (!field && starts && ends && ends < starts) {
         field = "ends_at";
         msg = "The session cannot end before it starts.";
@@ -176,10 +182,64 @@ void api_org_course_runs_post(Req *r)
         return;
     }
     int64_t run_id;
-    if (run_create(r->db, &c, title, vis, starts, ends, time_now_us(), &run_id) != LN_OK) {
+    if (run_create(r->db, &c, title, vis, starts, ends, capacity, time_now_us(), &run_id) != LN_OK) {
         api_error(r, 500, "internal", "saving failed on our side");
         return;
     }
     api_json(r, 201, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)run_id, "course_id", (json_int_t)c.id,
                                "title", title, "visibility", vis));
+}
+
+/* A run id from the path that a token may reach (its own organisation). */
+static bool run_for_caller(Req *r, int64_t *id)
+{
+    if (!req_path_id_or_404(r, "id", id)) return false;
+    if (r->via_token && run_org_id(r->db, *id) != r->token_org_id) {
+        api_error(r, 404, "not_found", "no such session");
+        return false;
+    }
+    return true;
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/enrolment — enrol the caller */
+void api_enrolment_post(Req *r)
+{
+    int64_t id;
+    if (!run_for_caller(r, &id)) return;
+    const char *why;
+    int rc = enrol(r->db, id, r->user->id, time_now_us(), &why);
+    if (rc == LN_OK) api_json(r, 201, json_pack("{s:I,s:s}", "run_id", (json_int_t)id, "status", "active"));
+    else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", "no such session open to you");
+    else if (rc == LN_EPERM || rc == LN_ELIMIT) api_error(r, 409, rc == LN_ELIMIT ? "full" : "closed", why);
+    else api_error(r, 500, "internal", "saving failed on our side");
+}
+
+/* ROUTE: DELETE /api/v1/runs/{id}/enrolment — leave */
+void api_enrolment_delete(Req *r)
+{
+    int64_t id;
+    if (!run_for_caller(r, &id)) return;
+    if (enrol_withdraw(r->db, id, r->user->id, time_now_us()) != LN_OK)
+        api_error(r, 404, "not_found", "you are not enrolled in this session");
+    else r->status = 204;
+}
+
+/* ROUTE: GET /api/v1/me/enrolments */
+void api_my_enrolments_get(Req *r)
+{
+    EnrolmentList el;
+    if (enrolment_list(r->db, r->arena, r->user->id, &el) != LN_OK) {
+        api_error(r, 500, "internal", "listing failed on our side");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < el.n; i++) {
+        Enrolment *e = &el.items[i];
+        if (r->via_token && run_org_id(r->db, e->run_id) != r->token_org_id) continue;
+        json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:s,s:o}", "run_id", (json_int_t)e->run_id,
+                                               "course_id", (json_int_t)e->course_id, "course", e->course_title,
+                                               "run", e->run_title, "org", e->org_name,
+                                               "enrolled_at", api_time(r->arena, e->enrolled_at)));
+    }
+    api_json(r, 200, json_pack("{s:o}", "items", items));
 }

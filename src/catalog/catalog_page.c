@@ -61,6 +61,23 @@ void catalog_page(Req *r)
     page_end(r);
 }
 
+/* The one next action for a session: enrol, or the state of enrolment. */
+static void enrol_action(Req *r, const Course *c, const CourseRun *run)
+{
+    if (str_eq(run->visibility, "spoc") && !(r->user && enrolled(r->db, run->id, r->user->id))) return;
+    if (!r->user) {
+        hprintf(r, " <a class=\"button small\" href=\"/signin?next=/courses/%lld\">%s</a>", (long long)c->id,
+                T(r, "Sign in to enrol"));
+        return;
+    }
+    bool in = enrolled(r->db, run->id, r->user->id);
+    form_begin(r, arena_printf(r->arena, "/runs/%lld/%s", (long long)run->id, in ? "withdraw" : "enrol"));
+    if (in) hprintf(r, "<span class=\"badge\">%s</span> <button type=\"submit\" class=\"button small secondary\" data-confirm=\"%s\">%s</button>",
+                    T(r, "Enrolled"), T(r, "Leave this session?"), T(r, "Leave"));
+    else hprintf(r, "<button type=\"submit\" class=\"button small\">%s</button>", T(r, "Enrol"));
+    form_end(r);
+}
+
 /* ROUTE: GET /courses/{id} — a course: summary, objectives, duration, runs. */
 void course_page(Req *r)
 {
@@ -96,7 +113,9 @@ void course_page(Req *r)
             html_lit(r, " → ");
             html_date(r, rl.items[i].ends_at);
         }
-        html_lit(r, "</span></li>\n");
+        html_lit(r, "</span>");
+        enrol_action(r, &c, &rl.items[i]);
+        html_lit(r, "</li>\n");
     }
     html_lit(r, "</ul></section>\n");
     page_end(r);
@@ -209,10 +228,43 @@ void org_course_run_post(Req *r)
         web_error(r, 422, "invalid", i18n_get(r->lang, msg));
         return;
     }
-    if (run_create(r->db, &c, req_form(r, "title"), req_form(r, "visibility"), 0, 0, time_now_us(), &id) != LN_OK) {
+    if (run_create(r->db, &c, req_form(r, "title"), req_form(r, "visibility"), 0, 0, 0, time_now_us(), &id) != LN_OK) {
         web_error(r, 500, "internal", T(r, "Saving failed on our side."));
         return;
     }
     page_flash(r, T(r, "The session is added."));
     req_redirect(r, arena_printf(r->arena, "/o/%s/courses", r->org->slug));
+}
+
+/* ---- enrolment ---- */
+
+static void back_to_course(Req *r, int64_t run_id, const char *flash)
+{
+    page_flash(r, flash);
+    req_redirect(r, arena_printf(r->arena, "/courses/%lld", (long long)run_course_id(r->db, run_id)));
+}
+
+/* ROUTE: POST /runs/{id}/enrol */
+void run_enrol_post(Req *r)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    const char *why;
+    int rc = enrol(r->db, id, r->user->id, time_now_us(), &why);
+    if (rc == LN_OK) back_to_course(r, id, T(r, "You are enrolled. Welcome!"));
+    else if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_EPERM || rc == LN_ELIMIT) web_error(r, 409, "closed", i18n_get(r->lang, why));
+    else web_error(r, 500, "internal", T(r, "Saving failed on our side."));
+}
+
+/* ROUTE: POST /runs/{id}/withdraw */
+void run_withdraw_post(Req *r)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (enrol_withdraw(r->db, id, r->user->id, time_now_us()) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    back_to_course(r, id, T(r, "You left the session."));
 }

@@ -6,6 +6,8 @@
 
 void catalog_page(Req *r);
 void course_page(Req *r);
+void run_enrol_post(Req *r);
+void run_withdraw_post(Req *r);
 void org_courses_page(Req *r);
 void org_courses_post(Req *r);
 void org_course_publish_post(Req *r);
@@ -16,6 +18,9 @@ bool course_staff(Req *r, int64_t org_id);
 
 void api_catalog_get(Req *r);
 void api_course_get(Req *r);
+void api_enrolment_post(Req *r);
+void api_enrolment_delete(Req *r);
+void api_my_enrolments_get(Req *r);
 void api_org_courses_get(Req *r);
 void api_org_courses_post(Req *r);
 void api_org_course_patch(Req *r);

@@ -107,7 +107,7 @@ static int demo_course(Db *db, int64_t org_id, UsTime now)
     int rc = course_create(db, org_id, &in, 0, now, &id);
     c.id = id;
     c.org_id = org_id;
-    if (rc == LN_OK) rc = run_create(db, &c, "Open session 2027", "mooc", now, now + (int64_t)180 * 86400 * US_PER_SEC, now, &run);
+    if (rc == LN_OK) rc = run_create(db, &c, "Open session 2027", "mooc", now, now + (int64_t)180 * 86400 * US_PER_SEC, 0, now, &run);
     return rc;
 }
 

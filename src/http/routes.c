@@ -46,6 +46,8 @@ ROUTE(POST,   "/invite/{token}",                            invite_post,        
 /* pages: catalog */
 ROUTE(GET,    "/courses",                                   catalog_page,           A_PUBLIC)
 ROUTE(GET,    "/courses/{id}",                              course_page,            A_PUBLIC)
+ROUTE(POST,   "/runs/{id}/enrol",                           run_enrol_post,         A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/withdraw",                        run_withdraw_post,      A_LOGIN | FORM)
 
 /* pages: organisations */
 ROUTE(GET,    "/o/{org}",                                   org_page,               A_PUBLIC)
@@ -94,6 +96,9 @@ ROUTE(POST,   "/api/v1/orgs/{org}/tokens",                  api_tokens_post,    
 ROUTE(DELETE, "/api/v1/orgs/{org}/tokens/{id}",             api_token_delete,       API_W | A_ADMIN)
 ROUTE(GET,    "/api/v1/courses",                            api_catalog_get,        API)
 ROUTE(GET,    "/api/v1/courses/{id}",                       api_course_get,         API)
+ROUTE(POST,   "/api/v1/runs/{id}/enrolment",                api_enrolment_post,     API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/enrolment",                api_enrolment_delete,   API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/me/enrolments",                      api_my_enrolments_get,  API | A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/courses",                 api_org_courses_get,    API | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses",                 api_org_courses_post,   API_W | A_STAFF)
 ROUTE(PATCH,  "/api/v1/orgs/{org}/courses/{id}",            api_org_course_patch,   API_W | A_STAFF)

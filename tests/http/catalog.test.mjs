@@ -112,3 +112,52 @@ test('API: checks, conflicts, updates; learners and other organisations cannot e
   apiError(await outsider.api('POST', `/api/v1/orgs/other/courses/${id}/runs`, { title: 'S', visibility: 'mooc' }), 404, 'not_found');
   assert.equal((await admin.get(`/api/v1/courses/${id}`)).json().title, 'API course, renamed');
 });
+
+test('enrolment: sign in to enrol, enrol by form and API, my courses, leave; SPOC and corporate rules; capacity', async () => {
+  const demo = (await anon().get('/api/v1/courses?q=SAFE-101')).json().items[0];
+  const run = (await anon().get(`/api/v1/courses/${demo.id}`)).json().runs[0];
+  assert.match((await anon().get(`/courses/${demo.id}`)).text, /Sign in to enrol/);
+  // By form: the course page's button, then the home page lists the course.
+  const f = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
+  const enrolled = await f.postForm(`/runs/${run.id}/enrol`, {}, { from: `/courses/${demo.id}` });
+  assert.equal(enrolled.status, 303);
+  assert.equal(enrolled.location, `/courses/${demo.id}`);
+  assert.match((await f.get(`/courses/${demo.id}`)).text, /Enrolled/);
+  assert.match((await f.get('/')).text, /Workplace safety essentials/);
+  assert.equal((await f.postForm(`/runs/${run.id}/withdraw`, {}, { from: `/courses/${demo.id}` })).status, 303);
+  assert.doesNotMatch((await f.get('/')).text, /Workplace safety essentials/);
+  // By API: idempotent, listed, then left.
+  const e = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.equal((await e.api('POST', `/api/v1/runs/${run.id}/enrolment`)).status, 201);
+  assert.equal((await e.api('POST', `/api/v1/runs/${run.id}/enrolment`)).status, 201);
+  assert.ok((await e.get('/api/v1/me/enrolments')).json().items.some((x) => x.run_id === run.id));
+  assert.equal((await e.api('DELETE', `/api/v1/runs/${run.id}/enrolment`)).status, 204);
+  apiError(await e.api('DELETE', `/api/v1/runs/${run.id}/enrolment`), 404, 'not_found');
+  apiError(await e.api('POST', '/api/v1/runs/999999/enrolment'), 404, 'not_found');
+  // SPOC: by invitation only; corporate: members only; nothing written when refused.
+  const admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  const mk = async (vis) => {
+    const c = (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `E-${vis}-${uniq()}`, title: `E ${vis}`, published: true })).json();
+    return (await admin.api('POST', `/api/v1/orgs/demo/courses/${c.id}/runs`, { title: 'S', visibility: vis })).json().id;
+  };
+  const spocRun = await mk('spoc');
+  const corpRun = await mk('corporate');
+  apiError(await e.api('POST', `/api/v1/runs/${spocRun}/enrolment`), 409, 'closed');
+  assert.equal((await e.api('POST', `/api/v1/runs/${corpRun}/enrolment`)).status, 201, 'a member enrols in a corporate session');
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  apiError(await outsider.api('POST', `/api/v1/runs/${corpRun}/enrolment`), 404, 'not_found');
+  assert.ok(!(await outsider.get('/api/v1/me/enrolments')).json().items.some((x) => x.run_id === corpRun));
+  // A token of another organisation cannot enrol its owner elsewhere.
+  const tok = (await outsider.api('POST', '/api/v1/orgs/other/tokens', { name: `t ${uniq()}`, role: 'learner' })).json().token;
+  apiError(await new Client(srv, { bearer: tok }).req('POST', `/api/v1/runs/${run.id}/enrolment`), 404, 'not_found');
+  // A full session refuses the next learner.
+  const c1 = (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `CAP-${uniq()}`, title: 'Capped', published: true })).json();
+  apiError(await admin.api('POST', `/api/v1/orgs/demo/courses/${c1.id}/runs`, { title: 'S', visibility: 'mooc', capacity: 0 }), 422, 'invalid');
+  const capped = (await admin.api('POST', `/api/v1/orgs/demo/courses/${c1.id}/runs`, { title: 'One seat', visibility: 'mooc', capacity: 1 })).json().id;
+  assert.equal((await e.api('POST', `/api/v1/runs/${capped}/enrolment`)).status, 201);
+  apiError(await outsider.api('POST', `/api/v1/runs/${capped}/enrolment`), 409, 'full');
+  assert.equal((await e.api('DELETE', `/api/v1/runs/${capped}/enrolment`)).status, 204);
+  assert.equal((await outsider.api('POST', `/api/v1/runs/${capped}/enrolment`)).status, 201, 'a freed seat can be taken');
+  // Without a CSRF header a cookie session cannot enrol.
+  apiError(await e.req('POST', `/api/v1/runs/${run.id}/enrolment`), 403, 'csrf');
+});
