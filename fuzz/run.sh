@@ -45,7 +45,6 @@ build_lib() {
     mkdir -p "$OUT/obj"
     for src in $(lib_sources); do
         obj="$OUT/obj/$(echo "${src#src/}" | tr / _).o"
-        [ "$obj" -nt "$src" ] && { objs+=("$obj"); continue; }
         if ! "$CC" "${CFLAGS[@]}" "${PKG_CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer-no-link \
                 -c "$src" -o "$obj" 2>"$obj.log"; then
             echo "FAIL  library: $src does not compile (see $obj.log)"
