@@ -309,16 +309,22 @@ int account_signin(Db *db, Arena *a, const char *email, const char *password,
 {
     char *e = email_normal(a, email ? email : "");
     UsTime since = now - (int64_t)SIGNIN_WINDOW_S * US_PER_SEC;
+    /* The attempt is recorded as a failure before anything is checked, then
+     * counted: parallel attempts see each other, so the limits hold even
+     * under a burst.  A success turns it into a success. */
+    int64_t attempt = 0;
+    if (db_query_i64(db, &attempt, "INSERT INTO signin_attempt (email, ip, at, ok) VALUES ($1, $2, $3, 0) RETURNING id",
+                     "tti", e, ip ? ip : "", now) != DB_ROW)
+        return LN_EDB;
     if (failures_since(db, "SELECT count(*) FROM signin_attempt WHERE email = $1 AND at > $2 AND ok = 0",
-                       e, since) >= SIGNIN_MAX_PER_ACCOUNT
+                       e, since) > SIGNIN_MAX_PER_ACCOUNT
         || failures_since(db, "SELECT count(*) FROM signin_attempt WHERE ip = $1 AND at > $2 AND ok = 0",
-                          ip ? ip : "", since) >= SIGNIN_MAX_PER_IP)
+                          ip ? ip : "", since) > SIGNIN_MAX_PER_IP)
         return LN_ELIMIT;
     DbStmt *st = db_prepare(db, "SELECT " USER_COLS ", password_hash FROM app_user"
                                 " WHERE email = $1 AND disabled = 0");
     if (!st) return LN_EDB;
     db_bind_text(st, 1, e);
-    bool ok = false;
     char *hash = NULL;
     if (db_step(st) == DB_ROW) {
         user_read(st, a, out);
@@ -328,11 +334,11 @@ int account_signin(Db *db, Arena *a, const char *email, const char *password,
     /* Verify even for unknown accounts so timing does not tell them apart. */
     static const char dummy[] = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
                                 "Yk0cCmTShqI5DqkV0IGCmhGmUbbQkSO5zRWgcQqhJ9k";
-    ok = password_verify(hash ? hash : dummy, password ? password : "") && hash;
-    db_run(db, "INSERT INTO signin_attempt (email, ip, at, ok) VALUES ($1, $2, $3, $4)", "ttii",
-           e, ip ? ip : "", now, (int64_t)ok);
-    if (ok) db_run(db, "DELETE FROM signin_attempt WHERE email = $1 AND ok = 0", "t", e);
-    return ok ? LN_OK : LN_EINVAL;
+    bool ok = password_verify(hash ? hash : dummy, password ? password : "") && hash;
+    if (!ok) return LN_EINVAL;
+    db_run(db, "UPDATE signin_attempt SET ok = 1 WHERE id = $1", "i", attempt);
+    db_run(db, "DELETE FROM signin_attempt WHERE email = $1 AND ok = 0", "t", e);
+    return LN_OK;
 }
 
 /* ======================================================================

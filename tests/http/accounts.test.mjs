@@ -135,6 +135,15 @@ test('rate limit per account: the 6th attempt after 5 failures is 429, even with
   await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
 });
 
+test('rate limit per account holds under a burst: of 12 parallel wrong attempts at most 5 are checked', async () => {
+  const email = `burst-${Date.now()}@lectern.test`;
+  const res = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+    new Client(srv).req('POST', '/api/v1/session', { json: { email, password: `wrong-burst-${i}` } })));
+  const counts = res.reduce((m, r) => ({ ...m, [r.status]: (m[r.status] || 0) + 1 }), {});
+  assert.ok((counts[401] || 0) <= 5, `401s: ${JSON.stringify(counts)}`);
+  assert.equal((counts[401] || 0) + (counts[429] || 0), 12, JSON.stringify(counts));
+});
+
 async function canBind(addr) {
   const net = await import('node:net');
   return new Promise((res) => {
