@@ -70,8 +70,9 @@ void home_page(Req *r)
                 orgs.items[i].slug, orgs.items[i].name,
                 role ? role_label(r->lang, role) : T(r, "platform administrator"));
         if (role == ROLE_ADMIN || role == ROLE_TRAINER || r->user->is_platform_admin)
-            hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/courses\">%s</a></p>", orgs.items[i].slug,
-                    T(r, "Courses"));
+            hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/courses\">%s</a> "
+                       "<a class=\"button secondary\" href=\"/o/%s/programmes\">%s</a></p>", orgs.items[i].slug,
+                    T(r, "Courses"), orgs.items[i].slug, T(r, "Programmes"));
         if (role == ROLE_ADMIN || r->user->is_platform_admin)
             hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/admin/users\">%s</a></p>",
                     orgs.items[i].slug, T(r, "Manage people"));

@@ -383,3 +383,100 @@ int64_t run_course_id(Db *db, int64_t run_id)
     db_query_i64(db, &c, "SELECT course_id FROM course_run WHERE id = $1", "i", run_id);
     return c;
 }
+
+/* ---- programmes ---- */
+
+const char *programme_check(const ProgrammeInput *in, const char **msg)
+{
+    if ((*msg = check_text(in->title, 200, true))) return "title";
+    if ((*msg = check_text(in->objectives, COURSE_TEXT_MAX, false))) return "objectives";
+    if ((*msg = check_text(in->assistance, 2000, false))) return "assistance";
+    if (in->estimated_minutes > 1000000) {
+        *msg = "The estimated duration is at most 1,000,000 minutes.";
+        return "estimated_minutes";
+    }
+    if (in->response_hours > 720) {
+        *msg = "The response delay is at most 720 hours.";
+        return "response_hours";
+    }
+    return NULL;
+}
+
+int programme_create(Db *db, int64_t org_id, const ProgrammeInput *in, UsTime now, int64_t *id)
+{
+    const char *msg;
+    if (programme_check(in, &msg)) return LN_EINVAL;
+    int rc = db_query_i64(db, id,
+        "INSERT INTO programme (org_id, title, objectives, estimated_minutes, assistance, response_hours, created_at,"
+        " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        "ittitii", org_id, in->title, in->objectives ? in->objectives : "",
+        in->estimated_minutes > 0 ? in->estimated_minutes : 0, in->assistance ? in->assistance : "",
+        in->response_hours >= 0 ? in->response_hours : 48, now);
+    return rc == DB_ROW ? LN_OK : LN_EDB;
+}
+
+#define PROGRAMME_COLS "p.id, p.org_id, p.title, p.objectives, p.assistance, p.estimated_minutes, p.response_hours," \
+                       " o.slug, o.name"
+
+static void programme_read(DbStmt *st, Arena *a, Programme *p)
+{
+    p->id = db_col_i64(st, 0);
+    p->org_id = db_col_i64(st, 1);
+    p->title = db_col_dup(st, 2, a);
+    p->objectives = db_col_dup(st, 3, a);
+    p->assistance = db_col_dup(st, 4, a);
+    p->estimated_minutes = db_col_i64(st, 5);
+    p->response_hours = db_col_i64(st, 6);
+    p->org_slug = db_col_dup(st, 7, a);
+    p->org_name = db_col_dup(st, 8, a);
+}
+
+int programme_load(Db *db, Arena *a, int64_t id, Programme *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT " PROGRAMME_COLS " FROM programme p JOIN org o ON o.id = p.org_id WHERE p.id = $1");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) programme_read(st, a, out);
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
+int programme_list_org(Db *db, Arena *a, int64_t org_id, ProgrammeList *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT " PROGRAMME_COLS " FROM programme p JOIN org o ON o.id = p.org_id"
+                                " WHERE p.org_id = $1 ORDER BY p.title, p.id LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, org_id);
+    out->items = arena_alloc(a, sizeof(Programme) * 200);
+    out->n = 0;
+    while (out->n < 200 && db_step(st) == DB_ROW) programme_read(st, a, &out->items[out->n++]);
+    db_done(st);
+    return LN_OK;
+}
+
+int programme_set_courses(Db *db, const Programme *p, const int64_t *ids, int n, UsTime now)
+{
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int rc = db_run(db, "UPDATE course SET programme_id = NULL, position = 0 WHERE programme_id = $1 AND org_id = $2",
+                    "ii", p->id, p->org_id) == DB_DONE ? LN_OK : LN_EDB;
+    for (int i = 0; rc == LN_OK && i < n; i++) {
+        rc = db_change(db, "UPDATE course SET programme_id = $1, position = $2, updated_at = $4"
+                           " WHERE id = $3 AND org_id = $5", "iiiii", p->id, (int64_t)i + 1, ids[i], now, p->org_id);
+        if (rc == LN_NOTFOUND) rc = LN_EINVAL;      /* not a course of this organisation */
+    }
+    if (rc != LN_OK || db_commit(db) != DB_DONE) {
+        db_rollback(db);
+        return rc != LN_OK ? rc : LN_EDB;
+    }
+    return LN_OK;
+}
+
+int programme_courses(Db *db, Arena *a, const Programme *p, CourseList *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT " COURSE_COLS " FROM course c JOIN org o ON o.id = c.org_id"
+                                " WHERE c.programme_id = $1 ORDER BY c.position, c.id LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, p->id);
+    return read_list(st, a, 200, out);
+}

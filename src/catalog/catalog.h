@@ -63,6 +63,30 @@ int run_create(Db *db, const Course *c, const char *title, const char *visibilit
 /* Runs of a course; with `all` false only those `viewer` may see. */
 int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunList *out);
 
+/* ---- programmes: a training plan of ordered courses ---- */
+typedef struct Programme {
+    int64_t id, org_id;
+    char *title, *objectives, *assistance, *org_slug, *org_name;
+    int64_t estimated_minutes, response_hours;
+} Programme;
+typedef struct ProgrammeList { Programme *items; int n; } ProgrammeList;
+
+typedef struct ProgrammeInput {
+    const char *title, *objectives, *assistance;
+    int64_t estimated_minutes, response_hours;     /* < 0: unchanged / default */
+} ProgrammeInput;
+
+const char *programme_check(const ProgrammeInput *in, const char **msg);
+int programme_create(Db *db, int64_t org_id, const ProgrammeInput *in, UsTime now, int64_t *id);
+int programme_load(Db *db, Arena *a, int64_t id, Programme *out);
+int programme_list_org(Db *db, Arena *a, int64_t org_id, ProgrammeList *out);
+/* Make `course_ids` (courses of the same organisation) the programme's
+ * courses, in that order; courses left out leave the programme.  One
+ * transaction.  LN_EINVAL when an id is not a course of the organisation. */
+int programme_set_courses(Db *db, const Programme *p, const int64_t *course_ids, int n, UsTime now);
+/* The programme's courses in order (drafts included: filter for display). */
+int programme_courses(Db *db, Arena *a, const Programme *p, CourseList *out);
+
 /* ---- enrolment ---- */
 typedef struct Enrolment {
     int64_t id, run_id, course_id;

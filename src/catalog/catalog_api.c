@@ -243,3 +243,115 @@ void api_my_enrolments_get(Req *r)
     }
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
+
+/* ---- programmes ---- */
+
+static json_t *programme_json(Req *r, const Programme *p, bool staff)
+{
+    CourseList cl;
+    json_t *courses = json_array();
+    if (programme_courses(r->db, r->arena, p, &cl) == LN_OK)
+        for (int i = 0; i < cl.n; i++)
+            if (course_visible(r->db, &cl.items[i], r->user ? r->user->id : 0, staff))
+                json_array_append_new(courses, json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)cl.items[i].id,
+                                                         "code", cl.items[i].code, "title", cl.items[i].title,
+                                                         "estimated_minutes", (json_int_t)cl.items[i].estimated_minutes));
+    return json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:{s:s,s:s},s:o}", "id", (json_int_t)p->id, "title", p->title,
+                     "objectives", p->objectives, "assistance", p->assistance,
+                     "estimated_minutes", (json_int_t)p->estimated_minutes, "response_hours", (json_int_t)p->response_hours,
+                     "org", "slug", p->org_slug, "name", p->org_name, "courses", courses);
+}
+
+/* ROUTE: GET /api/v1/programmes/{id} — when one of its courses is visible */
+void api_programme_get(Req *r)
+{
+    int64_t id;
+    Programme p;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (programme_load(r->db, r->arena, id, &p) != LN_OK) {
+        api_error(r, 404, "not_found", "no such programme");
+        return;
+    }
+    bool staff = course_staff(r, p.org_id);
+    json_t *j = programme_json(r, &p, staff);
+    if (!staff && json_array_size(json_object_get(j, "courses")) == 0) {
+        json_decref(j);
+        api_error(r, 404, "not_found", "no such programme");
+        return;
+    }
+    api_json(r, 200, j);
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/programmes */
+void api_org_programmes_get(Req *r)
+{
+    ProgrammeList pl;
+    programme_list_org(r->db, r->arena, r->org->id, &pl);
+    json_t *items = json_array();
+    for (int i = 0; i < pl.n; i++) json_array_append_new(items, programme_json(r, &pl.items[i], true));
+    api_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ROUTE: POST /api/v1/orgs/{org}/programmes — {"title", "objectives"?, "assistance"?, "estimated_minutes"?, "response_hours"?} */
+void api_org_programmes_post(Req *r)
+{
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    ProgrammeInput in = {.title = api_str(r, b, "title", &bad), .objectives = api_str(r, b, "objectives", &bad),
+                         .assistance = api_str(r, b, "assistance", &bad), .estimated_minutes = 0, .response_hours = 48};
+    if (bad) return;
+    static const char *const nums[] = {"estimated_minutes", "response_hours"};
+    int64_t *dst[] = {&in.estimated_minutes, &in.response_hours};
+    for (int i = 0; i < 2; i++) {
+        json_t *v = json_object_get(b, nums[i]);
+        if (!v) continue;
+        if (!json_is_integer(v) || json_integer_value(v) < 0) {
+            api_field_error(r, nums[i], "must be a whole number ≥ 0");
+            return;
+        }
+        *dst[i] = json_integer_value(v);
+    }
+    const char *msg, *field = programme_check(&in, &msg);
+    int64_t id;
+    Programme p;
+    if (field) api_field_error(r, field, msg);
+    else if (programme_create(r->db, r->org->id, &in, time_now_us(), &id) != LN_OK
+             || programme_load(r->db, r->arena, id, &p) != LN_OK)
+        api_error(r, 500, "internal", "saving failed on our side");
+    else api_json(r, 201, programme_json(r, &p, true));
+}
+
+/* ROUTE: PUT /api/v1/orgs/{org}/programmes/{id}/courses — {"course_ids": [..]} in order */
+void api_org_programme_courses_put(Req *r)
+{
+    int64_t id;
+    Programme p;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (programme_load(r->db, r->arena, id, &p) != LN_OK || p.org_id != r->org->id) {
+        api_error(r, 404, "not_found", "no such programme in this organisation");
+        return;
+    }
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    json_t *arr = json_object_get(b, "course_ids");
+    if (!json_is_array(arr) || json_array_size(arr) > 200) {
+        api_field_error(r, "course_ids", "\"course_ids\" must be an array of at most 200 course ids");
+        return;
+    }
+    int64_t ids[200];
+    int n = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (!json_is_integer(v)) {
+            api_field_error(r, "course_ids", "\"course_ids\" must hold integers");
+            return;
+        }
+        ids[n++] = json_integer_value(v);
+    }
+    int rc = programme_set_courses(r->db, &p, ids, n, time_now_us());
+    if (rc == LN_EINVAL) api_field_error(r, "course_ids", "one of these is not a course of this organisation");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "saving failed on our side");
+    else api_json(r, 200, programme_json(r, &p, true));
+}

@@ -268,3 +268,178 @@ void run_withdraw_post(Req *r)
     }
     back_to_course(r, id, T(r, "You left the session."));
 }
+
+/* ---- programmes ---- */
+
+/* The programme's courses that the viewer may see, in order. */
+static void visible_courses(Req *r, const Programme *p, bool staff, CourseList *out)
+{
+    CourseList all;
+    programme_courses(r->db, r->arena, p, &all);
+    out->items = all.items;
+    out->n = 0;
+    for (int i = 0; i < all.n; i++)
+        if (course_visible(r->db, &all.items[i], r->user ? r->user->id : 0, staff)) out->items[out->n++] = all.items[i];
+}
+
+/* ROUTE: GET /programmes/{id} — a training plan: what a distance learner
+ * must be told (objectives, duration, assistance and its delay, courses). */
+void programme_page(Req *r)
+{
+    int64_t id;
+    Programme p;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (programme_load(r->db, r->arena, id, &p) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    bool staff = course_staff(r, p.org_id);
+    CourseList cl;
+    visible_courses(r, &p, staff, &cl);
+    if (cl.n == 0 && !staff) {
+        web_not_found(r);
+        return;
+    }
+    page_begin(r, p.title);
+    hprintf(r, "<section class=\"hero\"><p class=\"muted\"><a href=\"/o/%s\">%s</a> · %s</p><h1>%s</h1><p class=\"muted\">",
+            p.org_slug, p.org_name, T(r, "Programme"), p.title);
+    duration(r, p.estimated_minutes);
+    html_lit(r, "</p></section>\n");
+    if (p.objectives[0])
+        hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n", T(r, "Objectives"), p.objectives);
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p><p>%s %lld h.</p></section>\n",
+            T(r, "Assistance"), p.assistance[0] ? p.assistance : T(r, "Your trainers answer your questions in the course forums."),
+            T(r, "Trainers answer within"), (long long)p.response_hours);
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><ol>\n", T(r, "Courses"));
+    for (int i = 0; i < cl.n; i++) {
+        hprintf(r, "<li><a href=\"/courses/%lld\">%s</a> <span class=\"muted\">", (long long)cl.items[i].id, cl.items[i].title);
+        duration(r, cl.items[i].estimated_minutes);
+        html_lit(r, "</span></li>\n");
+    }
+    html_lit(r, "</ol></section>\n");
+    page_end(r);
+}
+
+static void programme_courses_form(Req *r, const Programme *p, const CourseList *org_courses)
+{
+    form_begin(r, arena_printf(r->arena, "/o/%s/programmes/%lld/courses", r->org->slug, (long long)p->id));
+    hprintf(r, "<fieldset><legend>%s</legend><p class=\"muted\">%s</p>", T(r, "Courses of this programme"),
+            T(r, "Give each course its place (1, 2, 3…); leave empty to leave it out."));
+    CourseList in;
+    programme_courses(r->db, r->arena, p, &in);
+    for (int i = 0; i < org_courses->n; i++) {
+        const Course *c = &org_courses->items[i];
+        int pos = 0;
+        for (int k = 0; k < in.n; k++)
+            if (in.items[k].id == c->id) pos = k + 1;
+        char *field = arena_printf(r->arena, "pos_%lld", (long long)c->id);
+        char *value = pos ? arena_printf(r->arena, "%d", pos) : "";
+        hprintf(r, "<div class=\"field inline\"><input type=\"number\" min=\"1\" max=\"200\" id=\"f-%s-%lld\" name=\"%s\" value=\"%s\">"
+                   "<label for=\"f-%s-%lld\">%s</label></div>",
+                field, (long long)p->id, field, value, field, (long long)p->id, c->title);
+    }
+    html_lit(r, "</fieldset>");
+    hprintf(r, "<button type=\"submit\" class=\"button small\">%s</button>", T(r, "Save the order"));
+    form_end(r);
+}
+
+static void programmes_render(Req *r, const char *field, const char *error)
+{
+    ProgrammeList pl;
+    CourseList org_courses;
+    programme_list_org(r->db, r->arena, r->org->id, &pl);
+    course_list_org(r->db, r->arena, r->org->id, &org_courses);
+    page_begin(r, T(r, "Programmes"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n<div class=\"layout-2\"><section>\n", T(r, "Programmes"), r->org->name);
+    if (pl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No programme yet."));
+    for (int i = 0; i < pl.n; i++) {
+        hprintf(r, "<article class=\"card\"><h2><a href=\"/programmes/%lld\">%s</a></h2>", (long long)pl.items[i].id,
+                pl.items[i].title);
+        programme_courses_form(r, &pl.items[i], &org_courses);
+        html_lit(r, "</article>\n");
+    }
+    hprintf(r, "</section>\n<aside><section class=\"card\"><h2>%s</h2>\n", T(r, "New programme"));
+    form_begin(r, arena_printf(r->arena, "/o/%s/programmes", r->org->slug));
+    form_input(r, "text", "title", T(r, "Title"), req_form(r, "title"), str_eq(field, "title") ? error : NULL, "required");
+    form_input(r, "text", "objectives", T(r, "Objectives"), req_form(r, "objectives"), str_eq(field, "objectives") ? error : NULL, "");
+    form_input(r, "number", "estimated_minutes", T(r, "Estimated duration (minutes)"), req_form(r, "estimated_minutes"),
+               str_eq(field, "estimated_minutes") ? error : NULL, "min=\"0\"");
+    form_input(r, "text", "assistance", T(r, "Assistance offered"), req_form(r, "assistance"),
+               str_eq(field, "assistance") ? error : NULL, "");
+    form_input(r, "number", "response_hours", T(r, "Response delay (hours)"), req_form(r, "response_hours") ? req_form(r, "response_hours") : "48",
+               str_eq(field, "response_hours") ? error : NULL, "min=\"1\" max=\"720\"");
+    form_submit(r, T(r, "Create the programme"));
+    form_end(r);
+    html_lit(r, "</section></aside></div>\n");
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/programmes */
+void org_programmes_page(Req *r) { programmes_render(r, NULL, NULL); }
+
+/* A whole number ≥ 0 from a form field (empty = def); false when malformed. */
+static bool form_number(Req *r, const char *name, int64_t def, int64_t *out)
+{
+    const char *v = req_form(r, name);
+    *out = def;
+    return str_empty(v) || (str_to_i64(v, out) && *out >= 0);
+}
+
+/* ROUTE: POST /o/{org}/programmes — title, objectives, estimated_minutes, assistance, response_hours */
+void org_programmes_post(Req *r)
+{
+    ProgrammeInput in = {.title = req_form(r, "title"), .objectives = req_form(r, "objectives"),
+                         .assistance = req_form(r, "assistance")};
+    const char *msg = NULL, *field = NULL;
+    if (!form_number(r, "estimated_minutes", 0, &in.estimated_minutes)) field = "estimated_minutes";
+    else if (!form_number(r, "response_hours", 48, &in.response_hours)) field = "response_hours";
+    if (field) msg = "Enter a whole number.";
+    else field = programme_check(&in, &msg);
+    int64_t id;
+    if (field || programme_create(r->db, r->org->id, &in, time_now_us(), &id) != LN_OK) {
+        r->status = field ? 422 : 500;
+        programmes_render(r, field ? field : "", field ? i18n_get(r->lang, msg) : T(r, "Saving failed on our side."));
+        return;
+    }
+    page_flash(r, T(r, "The programme is created."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/programmes", r->org->slug));
+}
+
+/* ROUTE: POST /o/{org}/programmes/{id}/courses — pos_<course id>=<place> */
+void org_programme_courses_post(Req *r)
+{
+    int64_t id;
+    Programme p;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (programme_load(r->db, r->arena, id, &p) != LN_OK || p.org_id != r->org->id) {
+        web_not_found(r);
+        return;
+    }
+    /* Collect (place, course) pairs, then order by place. */
+    int64_t ids[200], places[200];
+    int n = 0;
+    for (const Param *f = r->form.head; f && n < 200; f = f->next) {
+        int64_t cid, place;
+        if (!str_startswith(f->name, "pos_") || str_empty(f->value)) continue;
+        if (!str_to_i64(f->name + 4, &cid) || !str_to_i64(f->value, &place) || place < 1) {
+            web_error(r, 422, "invalid", T(r, "Each place is a whole number from 1."));
+            return;
+        }
+        int k = n++;
+        while (k > 0 && places[k - 1] > place) {
+            places[k] = places[k - 1];
+            ids[k] = ids[k - 1];
+            k--;
+        }
+        places[k] = place;
+        ids[k] = cid;
+    }
+    int rc = programme_set_courses(r->db, &p, ids, n, time_now_us());
+    if (rc != LN_OK) {
+        web_error(r, rc == LN_EINVAL ? 422 : 500, "invalid", rc == LN_EINVAL ? T(r, "One of these courses is not in this organisation.")
+                                                                      : T(r, "Saving failed on our side."));
+        return;
+    }
+    page_flash(r, T(r, "The programme's courses are saved."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/programmes", r->org->slug));
+}

@@ -108,6 +108,15 @@ static int demo_course(Db *db, int64_t org_id, UsTime now)
     c.id = id;
     c.org_id = org_id;
     if (rc == LN_OK) rc = run_create(db, &c, "Open session 2027", "mooc", now, now + (int64_t)180 * 86400 * US_PER_SEC, 0, now, &run);
+    ProgrammeInput pin = {.title = "New colleague induction",
+                          .objectives = "Work safely from the first day and know whom to ask.",
+                          .assistance = "A named trainer answers in the course forum; a video call can be booked each week.",
+                          .estimated_minutes = 150, .response_hours = 24};
+    int64_t prog;
+    Programme p = {.org_id = org_id};
+    if (rc == LN_OK) rc = programme_create(db, org_id, &pin, now, &prog);
+    p.id = prog;
+    if (rc == LN_OK) rc = programme_set_courses(db, &p, &id, 1, now);
     return rc;
 }
 

@@ -46,6 +46,7 @@ ROUTE(POST,   "/invite/{token}",                            invite_post,        
 /* pages: catalog */
 ROUTE(GET,    "/courses",                                   catalog_page,           A_PUBLIC)
 ROUTE(GET,    "/courses/{id}",                              course_page,            A_PUBLIC)
+ROUTE(GET,    "/programmes/{id}",                           programme_page,         A_PUBLIC)
 ROUTE(POST,   "/runs/{id}/enrol",                           run_enrol_post,         A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/withdraw",                        run_withdraw_post,      A_LOGIN | FORM)
 
@@ -64,6 +65,9 @@ ROUTE(POST,   "/o/{org}/admin/import",                      org_import_post,    
 ROUTE(GET,    "/o/{org}/admin/tokens",                      org_tokens_page,        A_ADMIN)
 ROUTE(POST,   "/o/{org}/admin/tokens",                      org_token_post,         A_ADMIN | FORM)
 ROUTE(POST,   "/o/{org}/admin/tokens/{id}/revoke",          org_token_revoke_post,  A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/programmes",                        org_programmes_page,    A_STAFF)
+ROUTE(POST,   "/o/{org}/programmes",                        org_programmes_post,    A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/programmes/{id}/courses",           org_programme_courses_post, A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/courses",                           org_courses_page,       A_STAFF)
 ROUTE(POST,   "/o/{org}/courses",                           org_courses_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/courses/{id}/publish",              org_course_publish_post, A_STAFF | FORM)
@@ -99,6 +103,10 @@ ROUTE(GET,    "/api/v1/courses/{id}",                       api_course_get,     
 ROUTE(POST,   "/api/v1/runs/{id}/enrolment",                api_enrolment_post,     API_W | A_LOGIN)
 ROUTE(DELETE, "/api/v1/runs/{id}/enrolment",                api_enrolment_delete,   API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/me/enrolments",                      api_my_enrolments_get,  API | A_LOGIN)
+ROUTE(GET,    "/api/v1/programmes/{id}",                    api_programme_get,      API)
+ROUTE(GET,    "/api/v1/orgs/{org}/programmes",              api_org_programmes_get, API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/programmes",              api_org_programmes_post, API_W | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/programmes/{id}/courses", api_org_programme_courses_put, API_W | A_STAFF)
 ROUTE(GET,    "/api/v1/orgs/{org}/courses",                 api_org_courses_get,    API | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses",                 api_org_courses_post,   API_W | A_STAFF)
 ROUTE(PATCH,  "/api/v1/orgs/{org}/courses/{id}",            api_org_course_patch,   API_W | A_STAFF)

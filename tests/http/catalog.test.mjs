@@ -161,3 +161,45 @@ test('enrolment: sign in to enrol, enrol by form and API, my courses, leave; SPO
   // Without a CSRF header a cookie session cannot enrol.
   apiError(await e.req('POST', `/api/v1/runs/${run.id}/enrolment`), 403, 'csrf');
 });
+
+test('programmes: a training plan of ordered courses with its assistance and response delay', async () => {
+  // The demo programme is public through its public course.
+  const demoProg = await anon().get('/api/v1/programmes/1');
+  assert.equal(demoProg.status, 200);
+  assert.equal(demoProg.json().response_hours, 24);
+  assert.match((await anon().get('/programmes/1')).text, /Trainers answer within 24 h/);
+  const admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  const mk = async (title, published) => (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `P-${uniq()}`, title, published })).json();
+  const a = await mk('Part A', true), b = await mk('Part B draft', false);
+  await admin.api('POST', `/api/v1/orgs/demo/courses/${a.id}/runs`, { title: 'S', visibility: 'mooc' });
+  apiError(await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: '' }), 422, 'invalid');
+  apiError(await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: 'X', response_hours: 9999 }), 422, 'invalid');
+  const p = await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: 'Induction B', assistance: 'Forum + weekly call', response_hours: 12 });
+  assert.equal(p.status, 201);
+  const pid = p.json().id;
+  // Only its drafts so far: hidden from the public, visible to its staff.
+  await admin.api('PUT', `/api/v1/orgs/demo/programmes/${pid}/courses`, { course_ids: [b.id] });
+  assert.equal((await anon().get(`/api/v1/programmes/${pid}`)).status, 404);
+  assert.equal((await anon().get(`/programmes/${pid}`)).status, 404);
+  assert.equal((await admin.get(`/api/v1/programmes/${pid}`)).json().courses.length, 1);
+  // Order as given; the public sees the published course only.
+  const set = await admin.api('PUT', `/api/v1/orgs/demo/programmes/${pid}/courses`, { course_ids: [b.id, a.id] });
+  assert.equal(set.status, 200);
+  assert.deepEqual(set.json().courses.map((c) => c.id), [b.id, a.id]);
+  assert.deepEqual((await anon().get(`/api/v1/programmes/${pid}`)).json().courses.map((c) => c.id), [a.id]);
+  // A course of another organisation cannot be put in; nothing changes.
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  const theirs = (await outsider.api('POST', '/api/v1/orgs/other/courses', { code: `O-${uniq()}`, title: 'Theirs' })).json();
+  apiError(await admin.api('PUT', `/api/v1/orgs/demo/programmes/${pid}/courses`, { course_ids: [a.id, theirs.id] }), 422, 'invalid');
+  assert.deepEqual((await admin.get(`/api/v1/programmes/${pid}`)).json().courses.map((c) => c.id), [b.id, a.id]);
+  apiError(await outsider.api('PUT', `/api/v1/orgs/other/programmes/${pid}/courses`, { course_ids: [] }), 404, 'not_found');
+  // The pages: create and order by form.
+  const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  assert.equal((await t.postForm('/o/demo/programmes', { title: 'Form programme', response_hours: '36' })).status, 303);
+  const fp = (await t.get('/api/v1/orgs/demo/programmes')).json().items.find((x) => x.title === 'Form programme');
+  assert.ok(fp);
+  const saved = await t.postForm(`/o/demo/programmes/${fp.id}/courses`, { [`pos_${a.id}`]: '2', [`pos_${b.id}`]: '1' }, { from: '/o/demo/programmes' });
+  assert.equal(saved.status, 303);
+  assert.deepEqual((await t.get(`/api/v1/programmes/${fp.id}`)).json().courses.map((c) => c.id), [b.id, a.id]);
+  assert.equal((await t.postForm(`/o/demo/programmes/${fp.id}/courses`, { [`pos_${a.id}`]: 'first' }, { from: '/o/demo/programmes' })).status, 422);
+});
