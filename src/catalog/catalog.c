@@ -480,3 +480,23 @@ int programme_courses(Db *db, Arena *a, const Programme *p, CourseList *out)
     db_bind_i64(st, 1, p->id);
     return read_list(st, a, 200, out);
 }
+
+int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT id, org_id, course_id, capacity, title, visibility FROM course_run"
+                                " WHERE id = $1 AND org_id = $2");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, id);
+    db_bind_i64(st, 2, org_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = db_col_i64(st, 0);
+        out->org_id = db_col_i64(st, 1);
+        out->course_id = db_col_i64(st, 2);
+        out->capacity = db_col_is_null(st, 3) ? 0 : db_col_i64(st, 3);
+        out->title = db_col_dup(st, 4, a);
+        out->visibility = db_col_dup(st, 5, a);
+    }
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}

@@ -109,4 +109,27 @@ int64_t run_course_id(Db *db, int64_t run_id);
 /* The user's active enrolments, newest first. */
 int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out);
 
+/* ---- bulk enrolment from CSV ---- */
+typedef struct RunRef {
+    int64_t id, org_id, course_id, capacity;
+    char *title, *visibility;
+} RunRef;
+/* Run `id` of organisation `org_id`; LN_NOTFOUND otherwise. */
+int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out);
+
+typedef enum { ENROL_ADD, ENROL_SKIP, ENROL_ERROR } EnrolAction;
+typedef struct EnrolLine {
+    int line;
+    char *email;
+    int64_t user_id;
+    EnrolAction action;
+    const char *message;    /* English msgid */
+} EnrolLine;
+typedef struct EnrolReport { EnrolLine *lines; int n, added, skipped, errors; } EnrolReport;
+#define ENROL_IMPORT_MAX 10000
+/* One e-mail per line (a header line "email" is skipped).  Staff enrol
+ * existing accounts: the enrolment window and SPOC invitations do not apply,
+ * the capacity and corporate membership do.  With apply, one transaction. */
+int run_import_csv(Req *r, const RunRef *run, const char *csv, size_t len, bool apply, EnrolReport *out);
+
 #endif

@@ -355,3 +355,32 @@ void api_org_programme_courses_put(Req *r)
     else if (rc != LN_OK) api_error(r, 500, "internal", "saving failed on our side");
     else api_json(r, 200, programme_json(r, &p, true));
 }
+
+/* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/enrolments/import?apply=1 — body:
+ * CSV, one e-mail per line.  Without apply, the preview only. */
+void api_org_run_enrol_import_post(Req *r)
+{
+    int64_t id;
+    RunRef run;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (run_ref(r->db, r->arena, r->org->id, id, &run) != LN_OK) {
+        api_error(r, 404, "not_found", "no such session in this organisation");
+        return;
+    }
+    bool apply = str_eq(req_query(r, "apply"), "1");
+    EnrolReport rep;
+    int rc = run_import_csv(r, &run, r->body, r->body_len, apply, &rep);
+    if (rc == LN_EINVAL) { api_error(r, 422, "invalid", "the body must be UTF-8 CSV text"); return; }
+    if (rc == LN_ELIMIT) { api_error(r, 413, "too_large", "at most 10,000 lines at once"); return; }
+    if (rc != LN_OK) { api_error(r, 500, "internal", "the import failed on our side; nothing was changed"); return; }
+    static const char *const actions[] = {"enrol", "skip", "error"};
+    json_t *lines = json_array();
+    for (int i = 0; i < rep.n; i++) {
+        json_t *j = json_pack("{s:i,s:s,s:s}", "line", rep.lines[i].line, "email", rep.lines[i].email, "action",
+                              actions[rep.lines[i].action]);
+        if (rep.lines[i].message) json_object_set_new(j, "message", json_string(rep.lines[i].message));
+        json_array_append_new(lines, j);
+    }
+    api_json(r, apply ? 201 : 200, json_pack("{s:b,s:i,s:i,s:i,s:o}", "applied", apply, "enrolled", rep.added,
+                                             "skipped", rep.skipped, "rejected", rep.errors, "lines", lines));
+}

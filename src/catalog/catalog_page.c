@@ -115,6 +115,9 @@ void course_page(Req *r)
         }
         html_lit(r, "</span>");
         enrol_action(r, &c, &rl.items[i]);
+        if (staff)
+            hprintf(r, " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a>", c.org_slug,
+                    (long long)rl.items[i].id, T(r, "Enrol from CSV"));
         html_lit(r, "</li>\n");
     }
     html_lit(r, "</ul></section>\n");
@@ -442,4 +445,100 @@ void org_programme_courses_post(Req *r)
     }
     page_flash(r, T(r, "The programme's courses are saved."));
     req_redirect(r, arena_printf(r->arena, "/o/%s/programmes", r->org->slug));
+}
+
+/* ---- bulk enrolment from CSV (staff) ---- */
+
+static bool org_run_or_404(Req *r, RunRef *run)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
+    web_not_found(r);
+    return false;
+}
+
+static void enrol_csv_form(Req *r, const RunRef *run, const char *csv)
+{
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><p>%s</p>\n", T(r, "Enrol learners from a CSV file"),
+            T(r, "One e-mail address per line (other columns are ignored). The people need an account; invite them first if not."));
+    hprintf(r, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/o/%s/runs/%lld/enrol-csv\">"
+               "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->org->slug, (long long)run->id, access_csrf_token(r));
+    hprintf(r, "<div class=\"field\"><label for=\"f-file\">%s</label><input type=\"file\" id=\"f-file\" name=\"file\" accept=\".csv,text/csv\"></div>"
+               "<div class=\"field\"><label for=\"f-csv\">%s</label><textarea id=\"f-csv\" name=\"csv\" rows=\"6\">%s</textarea></div>",
+            T(r, "CSV file"), T(r, "Or paste the lines here"), csv ? csv : "");
+    hprintf(r, "<button type=\"submit\" class=\"button%s\">%s</button></form></section>\n", csv ? " secondary" : "", T(r, "Preview"));
+}
+
+/* ROUTE: GET /o/{org}/runs/{id}/enrol-csv */
+void org_run_enrol_csv_page(Req *r)
+{
+    RunRef run;
+    if (!org_run_or_404(r, &run)) return;
+    page_begin(r, T(r, "Enrol learners"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n", T(r, "Enrol learners"), run.title);
+    enrol_csv_form(r, &run, NULL);
+    page_end(r);
+}
+
+/* The CSV from the uploaded file, else from the textarea (raw bytes). */
+static const char *csv_input(Req *r, size_t *len)
+{
+    for (Part *p = r->parts; p; p = p->next)
+        if (str_eq(p->name, "file") && p->filename && p->len) {
+            *len = p->len;
+            return p->data;
+        }
+    for (const Param *f = r->form.head; f; f = f->next)
+        if (str_eq(f->name, "csv")) {
+            *len = f->value_len;
+            return f->value;
+        }
+    *len = 0;
+    return "";
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/enrol-csv — file or csv; apply=1 to confirm */
+void org_run_enrol_csv_post(Req *r)
+{
+    RunRef run;
+    if (!org_run_or_404(r, &run)) return;
+    size_t len;
+    const char *csv = csv_input(r, &len);
+    bool apply = str_eq(req_form(r, "apply"), "1");
+    EnrolReport rep;
+    int rc = run_import_csv(r, &run, csv, len, apply, &rep);
+    if (rc == LN_EINVAL || rc == LN_ELIMIT) {
+        web_error(r, rc == LN_ELIMIT ? 413 : 422, "invalid", rc == LN_ELIMIT
+                  ? T(r, "At most 10,000 lines can be imported at once.") : T(r, "The file is not UTF-8 text."));
+        return;
+    }
+    if (rc != LN_OK) {
+        web_error(r, 500, "internal", T(r, "The import failed on our side; nothing was changed."));
+        return;
+    }
+    if (apply) {
+        page_flash(r, arena_printf(r->arena, "%s %d", T(r, "Enrolled:"), rep.added));
+        req_redirect(r, arena_printf(r->arena, "/courses/%lld", (long long)run.course_id));
+        return;
+    }
+    page_begin(r, T(r, "Import preview"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n<p class=\"lead\">%d %s · %d %s · %d %s</p>\n",
+            T(r, "Import preview"), run.title, rep.added, T(r, "to enrol"), rep.skipped, T(r, "skipped"), rep.errors, T(r, "rejected"));
+    hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th></tr></thead><tbody>\n", T(r, "Line"), T(r, "E-mail"), T(r, "Note"));
+    for (int i = 0; i < rep.n; i++)
+        hprintf(r, "<tr class=\"%s\"><td>%d</td><td>%s</td><td>%s</td></tr>\n",
+                rep.lines[i].action == ENROL_ERROR ? "row-error" : "", rep.lines[i].line, rep.lines[i].email,
+                rep.lines[i].message ? i18n_get(r->lang, rep.lines[i].message) : T(r, "to enrol"));
+    html_lit(r, "</tbody></table></div>\n");
+    if (rep.added > 0) {
+        form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/enrol-csv", r->org->slug, (long long)run.id));
+        hprintf(r, "<input type=\"hidden\" name=\"apply\" value=\"1\"><textarea name=\"csv\" hidden>%s</textarea>",
+                arena_strndup(r->arena, csv, len));
+        form_submit(r, T(r, "Confirm the enrolments"));
+        form_end(r);
+    }
+    enrol_csv_form(r, &run, arena_strndup(r->arena, csv, len));
+    page_end(r);
 }

@@ -1,49 +1,11 @@
 /* import.c — adding users in bulk from CSV (email,name,role). */
 #include "org/org.h"
 #include "account/account.h"
+#include "core/csv.h"
 
 #include <string.h>
 
 #define MAX_FIELDS 8
-
-/* Read one CSV record (RFC 4180: quotes, doubled quotes, CRLF or LF) from
- * *p; fields are arena copies.  Returns the field count, 0 at the end. */
-static int csv_record(Arena *a, const char **p, const char *end, char **fields, bool *bad)
-{
-    if (*p >= end) return 0;
-    int n = 0;
-    Buf f;
-    buf_init(&f, 4096);
-    const char *s = *p;
-    for (;;) {
-        buf_reset(&f);
-        if (s < end && *s == '"') {
-            s++;
-            for (;;) {
-                if (s >= end) { *bad = true; break; }
-                if (*s == '"') {
-                    if (s + 1 < end && s[1] == '"') { buf_putc(&f, '"'); s += 2; continue; }
-                    s++;
-                    break;
-                }
-                buf_putc(&f, *s++);
-            }
-            while (s < end && *s != ',' && *s != '\n' && *s != '\r') { *bad = true; s++; }
-        } else {
-            while (s < end && *s != ',' && *s != '\n' && *s != '\r') buf_putc(&f, *s++);
-        }
-        if (f.over) *bad = true;
-        if (n < MAX_FIELDS) fields[n] = str_trim(a, buf_cstr(&f));
-        n++;
-        if (s < end && *s == ',') { s++; continue; }
-        break;
-    }
-    if (s < end && *s == '\r') s++;
-    if (s < end && *s == '\n') s++;
-    *p = s;
-    buf_free(&f);
-    return n;
-}
 
 static void check_line(Req *r, int64_t org_id, ImportLine *l, int nf, char **fields, bool bad)
 {
@@ -116,7 +78,7 @@ int org_import_csv(Req *r, int64_t org_id, const char *csv, size_t len, bool app
     char *fields[MAX_FIELDS];
     int nf;
     bool bad = false;
-    while ((nf = csv_record(r->arena, &p, end, fields, &bad)) > 0) {
+    while ((nf = csv_record(r->arena, &p, end, fields, MAX_FIELDS, &bad)) > 0) {
         lineno++;
         if (nf == 1 && fields[0][0] == 0) { bad = false; continue; }   /* blank line */
         if (lineno == 1 && str_ieq(fields[0], "email")) { bad = false; continue; }

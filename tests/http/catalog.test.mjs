@@ -203,3 +203,36 @@ test('programmes: a training plan of ordered courses with its assistance and res
   assert.deepEqual((await t.get(`/api/v1/programmes/${fp.id}`)).json().courses.map((c) => c.id), [b.id, a.id]);
   assert.equal((await t.postForm(`/o/demo/programmes/${fp.id}/courses`, { [`pos_${a.id}`]: 'first' }, { from: '/o/demo/programmes' })).status, 422);
 });
+
+test('bulk enrolment from CSV: preview with a report by line, then applied at once; capacity and membership kept', async () => {
+  const admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  const c = (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `B-${uniq()}`, title: 'Bulk course', published: true })).json();
+  const run = (await admin.api('POST', `/api/v1/orgs/demo/courses/${c.id}/runs`, { title: 'Corporate', visibility: 'corporate', capacity: 2 })).json().id;
+  const csv = 'email\r\nelodie@lectern.test\nFRANCOIS@lectern.test,extra column\nnobody@lectern.test\noutsider@other.test\nnot-an-email\ntrainer@lectern.test\n';
+  const post = (q) => admin.req('POST', `/api/v1/orgs/demo/runs/${run}/enrolments/import${q}`, { body: csv, headers: { 'content-type': 'text/csv' }, csrf: true });
+  const preview = await post('');
+  assert.equal(preview.status, 200);
+  const p = preview.json();
+  assert.equal(p.applied, false);
+  assert.deepEqual(p.lines.map((l) => [l.line, l.action]), [[2, 'enrol'], [3, 'enrol'], [4, 'error'], [5, 'error'], [6, 'error'], [7, 'error']]);
+  assert.match(p.lines[2].message, /No account/);
+  assert.match(p.lines[3].message, /members only/);
+  assert.match(p.lines[5].message, /full/, 'capacity 2: the third member is refused');
+  assert.equal((await admin.get(`/api/v1/courses/${c.id}`)).status, 200);
+  const e = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.ok(!(await e.get('/api/v1/me/enrolments')).json().items.some((x) => x.run_id === run), 'a preview writes nothing');
+  const applied = await post('?apply=1');
+  assert.equal(applied.status, 201);
+  assert.equal(applied.json().enrolled, 2);
+  assert.ok((await e.get('/api/v1/me/enrolments')).json().items.some((x) => x.run_id === run));
+  // Again: already enrolled lines are skipped.
+  assert.deepEqual((await post('')).json().lines.slice(0, 2).map((l) => l.action), ['skip', 'skip']);
+  // The page: preview by form, with the report.
+  const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const page = await t.postForm(`/o/demo/runs/${run}/enrol-csv`, { csv: 'nobody@lectern.test\n' });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /No account uses this e-mail address/);
+  // Another organisation's session does not exist through one's own routes.
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  apiError(await outsider.req('POST', `/api/v1/orgs/other/runs/${run}/enrolments/import`, { body: 'x@y.test\n', headers: { 'content-type': 'text/csv' }, csrf: true }), 404, 'not_found');
+});
