@@ -141,7 +141,10 @@ test('every org-scoped route refuses every role of another organisation (cookie 
 
 test('the same walk aimed at the caller\'s own organisation is not refused (the walk is meaningful)', async () => {
   const { client } = other.admin;
-  for (const rt of routes.filter((r) => r.method === 'GET' && r.path.includes('{org}') && !PUBLIC_ORG.has(`${r.method} ${r.path}`))) {
+  // Routes naming an object by {id} need one of that organisation: they are
+  // covered by the IDOR test below.
+  for (const rt of routes.filter((r) => r.method === 'GET' && r.path.includes('{org}') && !r.path.includes('{id}')
+                                   && !PUBLIC_ORG.has(`${r.method} ${r.path}`))) {
     const res = await client.get(fill(rt.path, 'other'));
     assert.equal(res.status, 200, `${rt.path} for the admin of other: ${res.status}`);
   }
