@@ -152,20 +152,42 @@ int course_list_org(Db *db, Arena *a, int64_t org_id, CourseList *out)
     return read_list(st, a, 500, out);
 }
 
-int catalog_search(Db *db, Arena *a, int64_t viewer, const char *q, int offset, CourseList *out)
+bool catalog_query_parse(Req *r, CatalogQuery *cq, const char **bad)
 {
+    memset(cq, 0, sizeof *cq);
+    cq->q = req_query(r, "q");
+    cq->lang = str_empty(req_query(r, "lang")) ? NULL : req_query(r, "lang");
+    cq->org = str_empty(req_query(r, "org")) ? NULL : req_query(r, "org");
+    cq->mode = str_empty(req_query(r, "mode")) ? NULL : req_query(r, "mode");
+    const char *m = req_query(r, "max_minutes");
+    if (cq->lang && !i18n_supported(cq->lang)) *bad = "lang";
+    else if (cq->mode && !str_eq(cq->mode, "mooc") && !str_eq(cq->mode, "corporate")) *bad = "mode";
+    else if (!str_empty(m) && (!str_to_i64(m, &cq->max_minutes) || cq->max_minutes < 0)) *bad = "max_minutes";
+    else return true;
+    return false;
+}
+
+int catalog_search(Db *db, Arena *a, int64_t viewer, const CatalogQuery *cq, CourseList *out)
+{
+    /* Empty filter values match everything, so one statement serves all. */
     DbStmt *st = db_prepare(db,
         "SELECT " COURSE_COLS " FROM course c JOIN org o ON o.id = c.org_id"
-        " WHERE c.published = 1 AND c.search_key LIKE $2 ESCAPE '\\' AND EXISTS ("
-        "   SELECT 1 FROM course_run r WHERE r.course_id = c.id AND (r.visibility = 'mooc' OR"
-        "   (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m"
+        " WHERE c.published = 1 AND c.search_key LIKE $2 ESCAPE '\\'"
+        " AND ($5 = '' OR c.lang = $5) AND ($6 = '' OR o.slug = $6)"
+        " AND (CAST($7 AS BIGINT) = 0 OR c.estimated_minutes <= CAST($7 AS BIGINT)) AND EXISTS ("
+        "   SELECT 1 FROM course_run r WHERE r.course_id = c.id AND ($8 = '' OR r.visibility = $8) AND"
+        "   (r.visibility = 'mooc' OR (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m"
         "     WHERE m.org_id = c.org_id AND m.user_id = $1))))"
         " ORDER BY c.title, c.id LIMIT $3 OFFSET $4");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, viewer);
-    db_bind_text(st, 2, db_like_contains(a, str_fold(a, q)));
+    db_bind_text(st, 2, db_like_contains(a, str_fold(a, cq->q)));
     db_bind_i64(st, 3, CATALOG_PAGE);
-    db_bind_i64(st, 4, offset);
+    db_bind_i64(st, 4, cq->offset);
+    db_bind_text(st, 5, cq->lang ? cq->lang : "");
+    db_bind_text(st, 6, cq->org ? cq->org : "");
+    db_bind_i64(st, 7, cq->max_minutes);
+    db_bind_text(st, 8, cq->mode ? cq->mode : "");
     return read_list(st, a, CATALOG_PAGE, out);
 }
 

@@ -52,7 +52,18 @@ int course_list_org(Db *db, Arena *a, int64_t org_id, CourseList *out);
  * with a MOOC run, or a corporate run of an organisation the viewer belongs
  * to.  `q` filters on title, summary and code (accents and case ignored). */
 #define CATALOG_PAGE 24
-int catalog_search(Db *db, Arena *a, int64_t viewer, const char *q, int offset, CourseList *out);
+typedef struct CatalogQuery {
+    const char *q;              /* words; NULL or "" for all */
+    const char *lang;           /* "en", "fr" or NULL */
+    const char *org;            /* organisation slug or NULL */
+    const char *mode;           /* "mooc", "corporate" or NULL */
+    int64_t max_minutes;        /* 0: any duration */
+    int offset;
+} CatalogQuery;
+/* Read the filters from the request's query string (q, lang, org, mode,
+ * max_minutes); false with *bad set to the parameter when one is invalid. */
+bool catalog_query_parse(Req *r, CatalogQuery *cq, const char **bad);
+int catalog_search(Db *db, Arena *a, int64_t viewer, const CatalogQuery *cq, CourseList *out);
 /* May `viewer` see this course's page? */
 bool course_visible(Db *db, const Course *c, int64_t viewer, bool staff);
 

@@ -35,17 +35,21 @@ static json_t *list_json(Req *r, const CourseList *cl)
     return json_pack("{s:o}", "items", items);
 }
 
-/* ROUTE: GET /api/v1/courses?q=&offset= — the public catalog */
+/* ROUTE: GET /api/v1/courses?q=&lang=&org=&mode=&max_minutes=&offset= — the public catalog */
 void api_catalog_get(Req *r)
 {
     int64_t offset = 0;
-    const char *o = req_query(r, "offset");
-    if (o && (!str_to_i64(o, &offset) || offset < 0 || offset > 1000000)) {
-        api_error(r, 400, "bad_request", "offset must be a number ≥ 0");
+    const char *o = req_query(r, "offset"), *bad = NULL;
+    CatalogQuery cq;
+    if (o && (!str_to_i64(o, &offset) || offset < 0 || offset > 1000000)) bad = "offset";
+    if (bad || !catalog_query_parse(r, &cq, &bad)) {
+        api_error(r, 400, "bad_request", arena_printf(r->arena, "the query parameter \"%s\" is not valid "
+                  "(lang: en|fr, mode: mooc|corporate, max_minutes and offset: numbers ≥ 0)", bad));
         return;
     }
+    cq.offset = (int)offset;
     CourseList cl;
-    if (catalog_search(r->db, r->arena, r->user ? r->user->id : 0, req_query(r, "q"), (int)offset, &cl) != LN_OK) {
+    if (catalog_search(r->db, r->arena, r->user ? r->user->id : 0, &cq, &cl) != LN_OK) {
         api_error(r, 500, "internal", "the search failed on our side");
         return;
     }

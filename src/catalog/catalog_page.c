@@ -38,26 +38,47 @@ static void course_card(Req *r, const Course *c)
     hprintf(r, "</p><p>%s</p></article>\n", c->summary);
 }
 
-/* ROUTE: GET /courses?q=&page= — the public catalog. */
+/* ROUTE: GET /courses?q=&lang=&mode=&org=&max_minutes=&page= — the public catalog. */
 void catalog_page(Req *r)
 {
-    const char *q = req_query(r, "q");
     int64_t page = 1;
     if (!req_query(r, "page") || !str_to_i64(req_query(r, "page"), &page) || page < 1 || page > 10000) page = 1;
+    CatalogQuery cq;
+    const char *bad = NULL;
+    if (!catalog_query_parse(r, &cq, &bad)) {
+        web_error(r, 400, "bad_request", T(r, "One of the filters is not valid."));
+        return;
+    }
+    const char *q = cq.q;
+    cq.offset = (int)(page - 1) * CATALOG_PAGE;
     CourseList cl;
-    catalog_search(r->db, r->arena, r->user ? r->user->id : 0, q, (int)(page - 1) * CATALOG_PAGE, &cl);
+    catalog_search(r->db, r->arena, r->user ? r->user->id : 0, &cq, &cl);
     page_begin(r, T(r, "Catalog"));
     hprintf(r, "<h1>%s</h1>\n<form method=\"get\" class=\"search\" role=\"search\"><label class=\"sr-only\" for=\"q\">%s</label>"
-               "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"%s\">"
-               "<button class=\"button secondary\" type=\"submit\">%s</button></form>\n",
-            T(r, "Catalog"), T(r, "Search courses"), q ? q : "", T(r, "Title, subject or code"), T(r, "Search"));
+               "<input type=\"search\" id=\"q\" name=\"q\" value=\"%s\" placeholder=\"%s\">",
+            T(r, "Catalog"), T(r, "Search courses"), q ? q : "", T(r, "Title, subject or code"));
+    hprintf(r, "<label class=\"sr-only\" for=\"f-lang\">%s</label><select id=\"f-lang\" name=\"lang\">"
+               "<option value=\"\">%s</option><option value=\"en\"%s>English</option><option value=\"fr\"%s>Français</option></select>",
+            T(r, "Language"), T(r, "All languages"), str_eq(cq.lang, "en") ? " selected" : "", str_eq(cq.lang, "fr") ? " selected" : "");
+    hprintf(r, "<label class=\"sr-only\" for=\"f-mode\">%s</label><select id=\"f-mode\" name=\"mode\">"
+               "<option value=\"\">%s</option><option value=\"mooc\"%s>%s</option><option value=\"corporate\"%s>%s</option></select>",
+            T(r, "Mode"), T(r, "All modes"), str_eq(cq.mode, "mooc") ? " selected" : "", T(r, "Open to all (MOOC)"),
+            str_eq(cq.mode, "corporate") ? " selected" : "", T(r, "Staff of the organisation"));
+    hprintf(r, "<label class=\"sr-only\" for=\"f-max\">%s</label><select id=\"f-max\" name=\"max_minutes\">"
+               "<option value=\"\">%s</option><option value=\"60\"%s>≤ 1 h</option><option value=\"240\"%s>≤ 4 h</option>"
+               "<option value=\"1200\"%s>≤ 20 h</option></select>",
+            T(r, "Duration"), T(r, "Any duration"), cq.max_minutes == 60 ? " selected" : "",
+            cq.max_minutes == 240 ? " selected" : "", cq.max_minutes == 1200 ? " selected" : "");
+    if (cq.org) hprintf(r, "<input type=\"hidden\" name=\"org\" value=\"%s\">", cq.org);
+    hprintf(r, "<button class=\"button secondary\" type=\"submit\">%s</button></form>\n", T(r, "Search"));
     if (cl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No course matches."));
     html_lit(r, "<div class=\"grid\">\n");
     for (int i = 0; i < cl.n; i++) course_card(r, &cl.items[i]);
     html_lit(r, "</div>\n");
     if (cl.n == CATALOG_PAGE)
-        hprintf(r, "<nav class=\"pager\"><a href=\"/courses?q=%s&amp;page=%lld\">%s</a></nav>\n",
-                url_encode(r->arena, q ? q : ""), (long long)page + 1, T(r, "Next"));
+        hprintf(r, "<nav class=\"pager\"><a href=\"/courses?q=%s&amp;lang=%s&amp;mode=%s&amp;org=%s&amp;max_minutes=%lld&amp;page=%lld\">%s</a></nav>\n",
+                url_encode(r->arena, q ? q : ""), cq.lang ? cq.lang : "", cq.mode ? cq.mode : "",
+                url_encode(r->arena, cq.org ? cq.org : ""), (long long)cq.max_minutes, (long long)page + 1, T(r, "Next"));
     page_end(r);
 }
 

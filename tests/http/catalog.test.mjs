@@ -236,3 +236,30 @@ test('bulk enrolment from CSV: preview with a report by line, then applied at on
   const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
   apiError(await outsider.req('POST', `/api/v1/orgs/other/runs/${run}/enrolments/import`, { body: 'x@y.test\n', headers: { 'content-type': 'text/csv' }, csrf: true }), 404, 'not_found');
 });
+
+test('catalog filters: language, organisation, mode and duration, in the page and the API; bad values refused', async () => {
+  const admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  const tag = uniq();
+  const mk = async (title, lang, minutes, vis) => {
+    const c = (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `F-${uniq()}`, title: `${title} ${tag}`, lang, estimated_minutes: minutes, published: true })).json();
+    await admin.api('POST', `/api/v1/orgs/demo/courses/${c.id}/runs`, { title: 'S', visibility: vis });
+    return c.title;
+  };
+  const fr = await mk('Filtre FR', 'fr', 30, 'mooc');
+  const en = await mk('Filter EN', 'en', 600, 'mooc');
+  const corp = await mk('Filter corporate', 'en', 30, 'corporate');
+  const e = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const titles = async (qs) => (await e.get(`/api/v1/courses?q=${tag}&${qs}`)).json().items.map((x) => x.title).sort();
+  assert.deepEqual(await titles(''), [corp, en, fr].sort());
+  assert.deepEqual(await titles('lang=fr'), [fr]);
+  assert.deepEqual(await titles('max_minutes=60'), [corp, fr].sort());
+  assert.deepEqual(await titles('mode=corporate'), [corp]);
+  assert.deepEqual(await titles('org=other'), []);
+  assert.deepEqual(await titles('org=demo&lang=en&mode=mooc'), [en]);
+  for (const bad of ['lang=de', 'mode=spoc', 'max_minutes=-1', 'max_minutes=abc', 'offset=-3'])
+    apiError(await e.get(`/api/v1/courses?${bad}`), 400, 'bad_request');
+  const page = await e.get(`/courses?q=${tag}&lang=fr`);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(fr) && !page.text.includes(en));
+  assert.equal((await e.get('/courses?mode=nope')).status, 400);
+});
