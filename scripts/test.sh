@@ -105,6 +105,11 @@ if ls tests/http/*.test.mjs >/dev/null 2>&1; then
         run_node "http" tests/http/*.test.mjs
 fi
 
+if [ -n "$PG_URL" ] && [ -f tests/http/catalog.test.mjs ]; then
+    LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_CATALOG_PG=1 \
+        run_node "http catalog on postgresql" tests/http/catalog.test.mjs
+fi
+
 section "Browser tests (headless Chromium)"
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
     if [ ! -d tests/browser/node_modules/playwright-core ]; then

@@ -5,12 +5,23 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopAll, demoDataDir, DEMO, Client, signinForm, signinApi, apiError, uniq, cli } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, stopAll, demoDataDir, tmpDir, DEMO, PG_URL, Client, signinForm, signinApi, apiError, uniq, cli } from './lib.mjs';
 
-const data = demoDataDir('catalog');
-cli({ data }, 'org', 'add', 'other', 'Other Org');
-cli({ data }, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'admin');
-const srv = await startServer({ data });
+// scripts/test.sh runs this file twice: on SQLite, then with
+// LECTERN_CATALOG_PG=1 on PostgreSQL (an emptied schema), so the catalog's
+// SQL is checked on both backends.
+let store;
+if (process.env.LECTERN_CATALOG_PG === '1' && PG_URL) {
+  execFileSync('psql', [PG_URL, '-qc', 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;'], { stdio: 'ignore' });
+  store = { db: PG_URL, data: tmpDir('catalog-pg') };
+  cli(store, 'demo');
+} else {
+  store = { data: demoDataDir('catalog') };
+}
+cli(store, 'org', 'add', 'other', 'Other Org');
+cli(store, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'admin');
+const srv = await startServer(store);
 after(() => stopAll(srv));
 
 const anon = () => new Client(srv);
