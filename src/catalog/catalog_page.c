@@ -502,30 +502,13 @@ void org_run_enrol_csv_page(Req *r)
     page_end(r);
 }
 
-/* The CSV from the uploaded file, else from the textarea (raw bytes). */
-static const char *csv_input(Req *r, size_t *len)
-{
-    for (Part *p = r->parts; p; p = p->next)
-        if (str_eq(p->name, "file") && p->filename && p->len) {
-            *len = p->len;
-            return p->data;
-        }
-    for (const Param *f = r->form.head; f; f = f->next)
-        if (str_eq(f->name, "csv")) {
-            *len = f->value_len;
-            return f->value;
-        }
-    *len = 0;
-    return "";
-}
-
 /* ROUTE: POST /o/{org}/runs/{id}/enrol-csv — file or csv; apply=1 to confirm */
 void org_run_enrol_csv_post(Req *r)
 {
     RunRef run;
     if (!org_run_or_404(r, &run)) return;
     size_t len;
-    const char *csv = csv_input(r, &len);
+    const char *csv = req_file_or_field(r, "file", "csv", &len);
     bool apply = str_eq(req_form(r, "apply"), "1");
     EnrolReport rep;
     int rc = run_import_csv(r, &run, csv, len, apply, &rep);

@@ -131,6 +131,22 @@ const char *req_form(const Req *r, const char *name)
     return NULL;
 }
 
+const char *req_file_or_field(const Req *r, const char *file_field, const char *text_field, size_t *len)
+{
+    for (const Part *p = r->parts; p; p = p->next)
+        if (str_eq(p->name, file_field) && p->filename && p->len) {
+            *len = p->len;
+            return p->data;
+        }
+    for (const Param *f = r->form.head; f; f = f->next)
+        if (str_eq(f->name, text_field)) {
+            *len = f->value_len;
+            return f->value;
+        }
+    *len = 0;
+    return "";
+}
+
 bool req_path_id_or_404(Req *r, const char *name, int64_t *out)
 {
     const char *s = req_path_param(r, name);

@@ -111,6 +111,9 @@ const char *req_query(const Req *r, const char *name);
 const char *req_form(const Req *r, const char *name);
 const char *req_cookie(const Req *r, const char *name);
 const char *req_path_param(const Req *r, const char *name);
+/* The bytes of uploaded file `file_field` when one was sent, else the raw
+ * value of form field `text_field` (not checked for UTF-8), else "". */
+const char *req_file_or_field(const Req *r, const char *file_field, const char *text_field, size_t *len);
 /* Path parameter as a positive integer; answers 404 and returns false when
  * it is not one. */
 bool req_path_id_or_404(Req *r, const char *name, int64_t *out);

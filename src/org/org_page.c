@@ -303,29 +303,11 @@ static void import_report(Req *r, const ImportReport *rep)
     html_lit(r, "</tbody></table></div>\n");
 }
 
-/* The CSV from the uploaded file, else from the textarea. */
-static const char *import_input(Req *r, size_t *len)
-{
-    for (Part *p = r->parts; p; p = p->next)
-        if (str_eq(p->name, "file") && p->filename && p->len) {
-            *len = p->len;
-            return p->data;
-        }
-    /* The raw field: org_import_csv refuses what is not UTF-8, clearly. */
-    for (const Param *p = r->form.head; p; p = p->next)
-        if (str_eq(p->name, "csv")) {
-            *len = p->value_len;
-            return p->value;
-        }
-    *len = 0;
-    return "";
-}
-
 /* ROUTE: POST /o/{org}/admin/import — file or csv, apply=1 to confirm */
 void org_import_post(Req *r)
 {
     size_t len;
-    const char *csv = import_input(r, &len);
+    const char *csv = req_file_or_field(r, "file", "csv", &len);
     bool apply = str_eq(req_form(r, "apply"), "1");
     ImportReport rep;
     int rc = org_import_csv(r, r->org->id, csv, len, apply, &rep);
