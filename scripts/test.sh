@@ -29,38 +29,36 @@ count() {
     printf -- '--- %s: %d passed, %d failed\n' "$1" "$2" "$3"
 }
 
-# A cmocka binary: read its summary; a crash or no summary is one failure.
-run_cmocka() {
-    local name=$1; shift
+# run_suite NAME PASS_RE FAIL_RE FIELD SHOW_CMD -- COMMAND...: run COMMAND into
+# a log, read its pass and fail counts (field FIELD of the last lines
+# matching the patterns); a non-zero exit with no failure counted (a crash,
+# no summary) is one failure.  On failure, SHOW_CMD prints the relevant part.
+run_suite() {
+    local name=$1 pass_re=$2 fail_re=$3 field=$4 show=$5; shift 6
     local out="$TMP/$(echo "$name" | tr ' /:' '___').log"
     "$@" >"$out" 2>&1
-    local rc=$?
-    local p f
-    p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$out" | awk '{print $4}' | tail -1)
-    f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$out" | awk '{print $4}' | tail -1)
+    local rc=$? p f
+    p=$(grep -E "$pass_re" "$out" | awk -v f="$field" '{print $f}' | tail -1)
+    f=$(grep -E "$fail_re" "$out" | awk -v f="$field" '{print $f}' | tail -1)
     p=${p:-0}; f=${f:-0}
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    if [ "$f" -gt 0 ]; then
-        grep -E 'FAILED|ERROR|error|Assert|runtime error|Sanitizer' "$out" | head -20
-    fi
+    [ "$f" -gt 0 ] && eval "$show" <"$out"
     count "$name" "$p" "$f"
 }
 
-# node --test with the TAP reporter: read "# pass N" / "# fail N".
+# A cmocka binary: its "[  PASSED  ] N test(s)" summary.
+run_cmocka() {
+    local name=$1; shift
+    run_suite "$name" '^\[  PASSED  \] [0-9]+ test' '^\[  FAILED  \] [0-9]+ test' 4 \
+        "grep -E 'FAILED|ERROR|error|Assert|runtime error|Sanitizer' | head -20" -- "$@"
+}
+
+# node --test with the TAP reporter: its "# pass N" / "# fail N".
 run_node() {
     local name=$1; shift
-    local out="$TMP/$(echo "$name" | tr ' /:' '___').log"
-    node --test --test-concurrency=1 --test-reporter=tap "$@" >"$out" 2>&1
-    local rc=$?
-    local p f
-    p=$(grep -E '^# pass [0-9]+' "$out" | awk '{print $3}' | tail -1)
-    f=$(grep -E '^# fail [0-9]+' "$out" | awk '{print $3}' | tail -1)
-    p=${p:-0}; f=${f:-0}
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    if [ "$f" -gt 0 ]; then
-        grep -E -B2 -A12 '^not ok|^\s+not ok' "$out" | head -80
-    fi
-    count "$name" "$p" "$f"
+    run_suite "$name" '^# pass [0-9]+' '^# fail [0-9]+' 3 \
+        "grep -E -B2 -A12 '^not ok|^\s+not ok' | head -80" -- \
+        node --test --test-concurrency=1 --test-reporter=tap "$@"
 }
 
 section "PostgreSQL"

@@ -1,5 +1,6 @@
 /* catalog.c — courses, runs and the catalog query. */
 #include "catalog/catalog.h"
+#include "org/org.h"
 #include "web/i18n.h"
 
 #include <stdio.h>
@@ -104,8 +105,7 @@ int course_update(Db *db, int64_t org_id, int64_t id, const CourseInput *in, UsT
     if (course_check(in, false, &msg)) return LN_EINVAL;
     Arena *a = arena_new();
     Course c;
-    int rc = course_load(db, a, id, &c);
-    if (rc == LN_OK && c.org_id != org_id) rc = LN_NOTFOUND;     /* scoped to the organisation */
+    int rc = course_load_in(db, a, org_id, id, &c);
     if (rc == LN_OK) {
         const char *code = in->code ? in->code : c.code, *title = in->title ? in->title : c.title;
         const char *summary = in->summary ? in->summary : c.summary;
@@ -131,6 +131,12 @@ int course_load(Db *db, Arena *a, int64_t id, Course *out)
     if (rc == DB_ROW) course_read(st, a, out);
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
+int course_load_in(Db *db, Arena *a, int64_t org_id, int64_t id, Course *out)
+{
+    int rc = course_load(db, a, id, out);
+    return rc == LN_OK && out->org_id != org_id ? LN_NOTFOUND : rc;
 }
 
 static int read_list(DbStmt *st, Arena *a, int max, CourseList *out)
@@ -275,32 +281,6 @@ int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunLis
 
 /* ---- enrolment ---- */
 
-typedef struct RunInfo {
-    int64_t org_id, capacity;
-    char visibility[16];
-    bool published;
-    UsTime enrol_from, enrol_until;
-} RunInfo;
-
-static int run_info(Db *db, int64_t run_id, RunInfo *ri)
-{
-    DbStmt *st = db_prepare(db, "SELECT r.org_id, r.visibility, c.published, r.enrol_from, r.enrol_until, r.capacity"
-                                " FROM course_run r JOIN course c ON c.id = r.course_id WHERE r.id = $1");
-    if (!st) return LN_EDB;
-    db_bind_i64(st, 1, run_id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        ri->org_id = db_col_i64(st, 0);
-        snprintf(ri->visibility, sizeof ri->visibility, "%s", db_col_text(st, 1));
-        ri->published = db_col_i64(st, 2) != 0;
-        ri->enrol_from = db_col_i64(st, 3);
-        ri->enrol_until = db_col_i64(st, 4);
-        ri->capacity = db_col_is_null(st, 5) ? 0 : db_col_i64(st, 5);
-    }
-    db_done(st);
-    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
-}
-
 bool enrolled(Db *db, int64_t run_id, int64_t user_id)
 {
     int64_t n = 0;
@@ -310,14 +290,10 @@ bool enrolled(Db *db, int64_t run_id, int64_t user_id)
 }
 
 /* May the user enrol now?  LN_OK or the refusal with *why. */
-static int enrol_allowed(Db *db, const RunInfo *ri, int64_t run_id, int64_t user_id, UsTime now, const char **why)
+static int enrol_allowed(Db *db, const RunRef *ri, int64_t user_id, UsTime now, const char **why)
 {
     if (!ri->published) return LN_NOTFOUND;
-    bool member = false;
-    int64_t n = 0;
-    db_query_i64(db, &n, "SELECT count(*) FROM membership WHERE org_id = $1 AND user_id = $2", "ii", ri->org_id, user_id);
-    member = n > 0;
-    if (str_eq(ri->visibility, "corporate") && !member) return LN_NOTFOUND;
+    if (str_eq(ri->visibility, "corporate") && member_role(db, ri->org_id, user_id) == ROLE_NONE) return LN_NOTFOUND;
     if (str_eq(ri->visibility, "spoc")) {
         *why = "This private session takes learners by invitation only.";
         return LN_EPERM;
@@ -327,7 +303,8 @@ static int enrol_allowed(Db *db, const RunInfo *ri, int64_t run_id, int64_t user
         return LN_EPERM;
     }
     if (ri->capacity > 0) {
-        db_query_i64(db, &n, "SELECT count(*) FROM enrolment WHERE run_id = $1 AND status = 'active'", "i", run_id);
+        int64_t n = 0;
+        db_query_i64(db, &n, "SELECT count(*) FROM enrolment WHERE run_id = $1 AND status = 'active'", "i", ri->id);
         if (n >= ri->capacity) {
             *why = "This session is full.";
             return LN_ELIMIT;
@@ -336,22 +313,23 @@ static int enrol_allowed(Db *db, const RunInfo *ri, int64_t run_id, int64_t user
     return LN_OK;
 }
 
-int enrol(Db *db, int64_t run_id, int64_t user_id, UsTime now, const char **why)
+int enrol_insert(Db *db, const RunRef *run, int64_t user_id, UsTime now)
+{
+    return db_run(db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at) VALUES ($1, $2, $3, 'active', $4)"
+                      " ON CONFLICT (run_id, user_id) DO UPDATE SET status = 'active', enrolled_at = excluded.enrolled_at,"
+                      " withdrawn_at = NULL", "iiii", run->id, user_id, run->org_id, now) == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int enrol(Db *db, const RunRef *run, int64_t user_id, UsTime now, const char **why)
 {
     static const char *none = "";
     *why = none;
-    RunInfo ri;
-    int rc = run_info(db, run_id, &ri);
-    if (rc != LN_OK) return rc;
-    if (enrolled(db, run_id, user_id)) return LN_OK;
+    if (enrolled(db, run->id, user_id)) return LN_OK;
     /* One transaction for the capacity check and the insert (exact on
      * SQLite, whose BEGIN IMMEDIATE serialises writers). */
     if (db_begin(db) != DB_DONE) return LN_EDB;
-    if ((rc = enrol_allowed(db, &ri, run_id, user_id, now, why)) == LN_OK
-        && db_run(db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at) VALUES ($1, $2, $3, 'active', $4)"
-                      " ON CONFLICT (run_id, user_id) DO UPDATE SET status = 'active', enrolled_at = excluded.enrolled_at,"
-                      " withdrawn_at = NULL", "iiii", run_id, user_id, ri.org_id, now) != DB_DONE)
-        rc = LN_EDB;
+    int rc = enrol_allowed(db, run, user_id, now, why);
+    if (rc == LN_OK) rc = enrol_insert(db, run, user_id, now);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         return rc != LN_OK ? rc : LN_EDB;
@@ -368,7 +346,7 @@ int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now)
 int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out)
 {
     DbStmt *st = db_prepare(db,
-        "SELECT e.id, e.run_id, c.id, c.title, r.title, o.name, e.enrolled_at, r.starts_at, r.ends_at"
+        "SELECT e.id, e.run_id, c.id, c.title, r.title, o.name, e.enrolled_at, r.starts_at, r.ends_at, e.org_id"
         " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
         " JOIN org o ON o.id = c.org_id WHERE e.user_id = $1 AND e.status = 'active'"
         " ORDER BY e.enrolled_at DESC, e.id DESC LIMIT 200");
@@ -387,23 +365,10 @@ int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out)
         e->enrolled_at = db_col_i64(st, 6);
         e->starts_at = db_col_i64(st, 7);
         e->ends_at = db_col_i64(st, 8);
+        e->org_id = db_col_i64(st, 9);
     }
     db_done(st);
     return LN_OK;
-}
-
-int64_t run_org_id(Db *db, int64_t run_id)
-{
-    int64_t org = 0;
-    db_query_i64(db, &org, "SELECT org_id FROM course_run WHERE id = $1", "i", run_id);
-    return org;
-}
-
-int64_t run_course_id(Db *db, int64_t run_id)
-{
-    int64_t c = 0;
-    db_query_i64(db, &c, "SELECT course_id FROM course_run WHERE id = $1", "i", run_id);
-    return c;
 }
 
 /* ---- programmes ---- */
@@ -464,6 +429,12 @@ int programme_load(Db *db, Arena *a, int64_t id, Programme *out)
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
 }
 
+int programme_load_in(Db *db, Arena *a, int64_t org_id, int64_t id, Programme *out)
+{
+    int rc = programme_load(db, a, id, out);
+    return rc == LN_OK && out->org_id != org_id ? LN_NOTFOUND : rc;
+}
+
 int programme_list_org(Db *db, Arena *a, int64_t org_id, ProgrammeList *out)
 {
     DbStmt *st = db_prepare(db, "SELECT " PROGRAMME_COLS " FROM programme p JOIN org o ON o.id = p.org_id"
@@ -505,8 +476,9 @@ int programme_courses(Db *db, Arena *a, const Programme *p, CourseList *out)
 
 int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out)
 {
-    DbStmt *st = db_prepare(db, "SELECT id, org_id, course_id, capacity, title, visibility FROM course_run"
-                                " WHERE id = $1 AND org_id = $2");
+    DbStmt *st = db_prepare(db,
+        "SELECT r.id, r.org_id, r.course_id, r.capacity, r.title, r.visibility, c.published, r.enrol_from, r.enrol_until"
+        " FROM course_run r JOIN course c ON c.id = r.course_id WHERE r.id = $1 AND ($2 = 0 OR r.org_id = $2)");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, id);
     db_bind_i64(st, 2, org_id);
@@ -518,6 +490,9 @@ int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out)
         out->capacity = db_col_is_null(st, 3) ? 0 : db_col_i64(st, 3);
         out->title = db_col_dup(st, 4, a);
         out->visibility = db_col_dup(st, 5, a);
+        out->published = db_col_i64(st, 6) != 0;
+        out->enrol_from = db_col_i64(st, 7);
+        out->enrol_until = db_col_i64(st, 8);
     }
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;

@@ -45,6 +45,8 @@ int course_create(Db *db, int64_t org_id, const CourseInput *in, int64_t user_id
 int course_update(Db *db, int64_t org_id, int64_t id, const CourseInput *in, UsTime now);
 /* Any course by id (with its organisation's slug and name). */
 int course_load(Db *db, Arena *a, int64_t id, Course *out);
+/* The same, only when the course belongs to organisation `org_id`. */
+int course_load_in(Db *db, Arena *a, int64_t org_id, int64_t id, Course *out);
 /* Courses of one organisation, drafts included (for its staff). */
 int course_list_org(Db *db, Arena *a, int64_t org_id, CourseList *out);
 
@@ -90,6 +92,7 @@ typedef struct ProgrammeInput {
 const char *programme_check(const ProgrammeInput *in, const char **msg);
 int programme_create(Db *db, int64_t org_id, const ProgrammeInput *in, UsTime now, int64_t *id);
 int programme_load(Db *db, Arena *a, int64_t id, Programme *out);
+int programme_load_in(Db *db, Arena *a, int64_t org_id, int64_t id, Programme *out);
 int programme_list_org(Db *db, Arena *a, int64_t org_id, ProgrammeList *out);
 /* Make `course_ids` (courses of the same organisation) the programme's
  * courses, in that order; courses left out leave the programme.  One
@@ -99,8 +102,17 @@ int programme_set_courses(Db *db, const Programme *p, const int64_t *course_ids,
 int programme_courses(Db *db, Arena *a, const Programme *p, CourseList *out);
 
 /* ---- enrolment ---- */
+typedef struct RunRef {
+    int64_t id, org_id, course_id, capacity;
+    char *title, *visibility;
+    bool published;                 /* its course's */
+    UsTime enrol_from, enrol_until; /* 0: open */
+} RunRef;
+/* Run `id`, of organisation `org_id` (0: any); LN_NOTFOUND otherwise. */
+int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out);
+
 typedef struct Enrolment {
-    int64_t id, run_id, course_id;
+    int64_t id, run_id, course_id, org_id;
     char *course_title, *run_title, *org_name;
     UsTime enrolled_at, starts_at, ends_at;
 } Enrolment;
@@ -111,22 +123,16 @@ typedef struct EnrolmentList { Enrolment *items; int n; } EnrolmentList;
  * The enrolment window and capacity are enforced.  LN_OK (also when already
  * enrolled), LN_NOTFOUND (no such run visible to the user), LN_EPERM (not
  * open to this user, or closed), LN_ELIMIT (full). */
-int enrol(Db *db, int64_t run_id, int64_t user_id, UsTime now, const char **why);
+int enrol(Db *db, const RunRef *run, int64_t user_id, UsTime now, const char **why);
+/* The enrolment row alone (active again if withdrawn); no checks: the
+ * caller decided and holds the transaction. */
+int enrol_insert(Db *db, const RunRef *run, int64_t user_id, UsTime now);
 int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now);
 bool enrolled(Db *db, int64_t run_id, int64_t user_id);
-/* The run's organisation and course (0 when there is no such run). */
-int64_t run_org_id(Db *db, int64_t run_id);
-int64_t run_course_id(Db *db, int64_t run_id);
 /* The user's active enrolments, newest first. */
 int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out);
 
 /* ---- bulk enrolment from CSV ---- */
-typedef struct RunRef {
-    int64_t id, org_id, course_id, capacity;
-    char *title, *visibility;
-} RunRef;
-/* Run `id` of organisation `org_id`; LN_NOTFOUND otherwise. */
-int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out);
 
 typedef enum { ENROL_ADD, ENROL_SKIP, ENROL_ERROR } EnrolAction;
 typedef struct EnrolLine {

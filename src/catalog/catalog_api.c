@@ -14,17 +14,15 @@ static json_t *course_json(Req *r, const Course *c)
                      "org", "slug", c->org_slug, "name", c->org_name);
 }
 
-static json_t *runs_json(Req *r, const Course *c, bool all)
+static json_t *runs_json(Req *r, const RunList *rl)
 {
-    RunList rl;
     json_t *runs = json_array();
-    if (run_list(r->db, r->arena, c, r->user ? r->user->id : 0, all, &rl) == LN_OK)
-        for (int i = 0; i < rl.n; i++)
-            json_array_append_new(runs, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)rl.items[i].id,
-                                                  "title", rl.items[i].title, "visibility", rl.items[i].visibility,
-                                                  "pacing", rl.items[i].pacing,
-                                                  "starts_at", api_time(r->arena, rl.items[i].starts_at),
-                                                  "ends_at", api_time(r->arena, rl.items[i].ends_at)));
+    for (int i = 0; i < rl->n; i++)
+        json_array_append_new(runs, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)rl->items[i].id,
+                                              "title", rl->items[i].title, "visibility", rl->items[i].visibility,
+                                              "pacing", rl->items[i].pacing,
+                                              "starts_at", api_time(r->arena, rl->items[i].starts_at),
+                                              "ends_at", api_time(r->arena, rl->items[i].ends_at)));
     return runs;
 }
 
@@ -61,15 +59,15 @@ void api_course_get(Req *r)
 {
     int64_t id;
     Course c;
+    RunList rl;
+    bool staff;
     if (!req_path_id_or_404(r, "id", &id)) return;
-    bool staff = false;
-    if (course_load(r->db, r->arena, id, &c) != LN_OK
-        || !course_visible(r->db, &c, r->user ? r->user->id : 0, staff = course_staff(r, c.org_id))) {
+    if (!course_for_caller(r, id, &c, &rl, &staff)) {
         api_error(r, 404, "not_found", "no such course, or not visible to you");
         return;
     }
     json_t *j = course_json(r, &c);
-    json_object_set_new(j, "runs", runs_json(r, &c, staff));
+    json_object_set_new(j, "runs", runs_json(r, &rl));
     api_json(r, 200, j);
 }
 
@@ -160,7 +158,7 @@ void api_org_course_runs_post(Req *r)
     int64_t id;
     Course c;
     if (!req_path_id_or_404(r, "id", &id)) return;
-    if (course_load(r->db, r->arena, id, &c) != LN_OK || c.org_id != r->org->id) {
+    if (course_load_in(r->db, r->arena, r->org->id, id, &c) != LN_OK) {
         api_error(r, 404, "not_found", "no such course in this organisation");
         return;
     }
@@ -195,10 +193,12 @@ void api_org_course_runs_post(Req *r)
 }
 
 /* A run id from the path that a token may reach (its own organisation). */
-static bool run_for_caller(Req *r, int64_t *id)
+/* The session {id} of the path; a token reaches only its organisation's. */
+static bool run_for_caller(Req *r, RunRef *run)
 {
-    if (!req_path_id_or_404(r, "id", id)) return false;
-    if (r->via_token && run_org_id(r->db, *id) != r->token_org_id) {
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (run_ref(r->db, r->arena, r->via_token ? r->token_org_id : 0, id, run) != LN_OK) {
         api_error(r, 404, "not_found", "no such session");
         return false;
     }
@@ -208,11 +208,11 @@ static bool run_for_caller(Req *r, int64_t *id)
 /* ROUTE: POST /api/v1/runs/{id}/enrolment — enrol the caller */
 void api_enrolment_post(Req *r)
 {
-    int64_t id;
-    if (!run_for_caller(r, &id)) return;
+    RunRef run;
+    if (!run_for_caller(r, &run)) return;
     const char *why;
-    int rc = enrol(r->db, id, r->user->id, time_now_us(), &why);
-    if (rc == LN_OK) api_json(r, 201, json_pack("{s:I,s:s}", "run_id", (json_int_t)id, "status", "active"));
+    int rc = enrol(r->db, &run, r->user->id, time_now_us(), &why);
+    if (rc == LN_OK) api_json(r, 201, json_pack("{s:I,s:s}", "run_id", (json_int_t)run.id, "status", "active"));
     else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", "no such session open to you");
     else if (rc == LN_EPERM || rc == LN_ELIMIT) api_error(r, 409, rc == LN_ELIMIT ? "full" : "closed", why);
     else api_error(r, 500, "internal", "saving failed on our side");
@@ -221,9 +221,9 @@ void api_enrolment_post(Req *r)
 /* ROUTE: DELETE /api/v1/runs/{id}/enrolment — leave */
 void api_enrolment_delete(Req *r)
 {
-    int64_t id;
-    if (!run_for_caller(r, &id)) return;
-    if (enrol_withdraw(r->db, id, r->user->id, time_now_us()) != LN_OK)
+    RunRef run;
+    if (!run_for_caller(r, &run)) return;
+    if (enrol_withdraw(r->db, run.id, r->user->id, time_now_us()) != LN_OK)
         api_error(r, 404, "not_found", "you are not enrolled in this session");
     else r->status = 204;
 }
@@ -239,7 +239,7 @@ void api_my_enrolments_get(Req *r)
     json_t *items = json_array();
     for (int i = 0; i < el.n; i++) {
         Enrolment *e = &el.items[i];
-        if (r->via_token && run_org_id(r->db, e->run_id) != r->token_org_id) continue;
+        if (r->via_token && e->org_id != r->token_org_id) continue;
         json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:s,s:o}", "run_id", (json_int_t)e->run_id,
                                                "course_id", (json_int_t)e->course_id, "course", e->course_title,
                                                "run", e->run_title, "org", e->org_name,
@@ -332,7 +332,7 @@ void api_org_programme_courses_put(Req *r)
     int64_t id;
     Programme p;
     if (!req_path_id_or_404(r, "id", &id)) return;
-    if (programme_load(r->db, r->arena, id, &p) != LN_OK || p.org_id != r->org->id) {
+    if (programme_load_in(r->db, r->arena, r->org->id, id, &p) != LN_OK) {
         api_error(r, 404, "not_found", "no such programme in this organisation");
         return;
     }

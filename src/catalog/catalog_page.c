@@ -30,6 +30,15 @@ bool course_staff(Req *r, int64_t org_id)
     return role == ROLE_TRAINER || role == ROLE_ADMIN;
 }
 
+bool course_for_caller(Req *r, int64_t id, Course *c, RunList *runs, bool *staff)
+{
+    if (course_load(r->db, r->arena, id, c) != LN_OK) return false;
+    *staff = course_staff(r, c->org_id);
+    if (run_list(r->db, r->arena, c, r->user ? r->user->id : 0, *staff, runs) != LN_OK) return false;
+    /* The rule of course_visible, read off the sessions already loaded. */
+    return *staff || (c->published && runs->n > 0);
+}
+
 static void course_card(Req *r, const Course *c)
 {
     hprintf(r, "<article class=\"card course\"><h2><a href=\"/courses/%lld\">%s</a></h2><p class=\"muted\">%s · ",
@@ -104,10 +113,10 @@ void course_page(Req *r)
 {
     int64_t id;
     Course c;
+    RunList rl;
+    bool staff;
     if (!req_path_id_or_404(r, "id", &id)) return;
-    bool staff = false;
-    if (course_load(r->db, r->arena, id, &c) != LN_OK
-        || !course_visible(r->db, &c, r->user ? r->user->id : 0, staff = course_staff(r, c.org_id))) {
+    if (!course_for_caller(r, id, &c, &rl, &staff)) {
         web_not_found(r);
         return;
     }
@@ -119,8 +128,6 @@ void course_page(Req *r)
     if (!c.published) hprintf(r, "<p class=\"alert\">%s</p>\n", T(r, "Draft: only the organisation's trainers see this course."));
     if (c.objectives[0]) hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n",
                                  T(r, "Objectives"), c.objectives);
-    RunList rl;
-    run_list(r->db, r->arena, &c, r->user ? r->user->id : 0, staff, &rl);
     hprintf(r, "<section class=\"card\"><h2>%s</h2>\n", T(r, "Sessions"));
     if (rl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No session is open yet."));
     html_lit(r, "<ul class=\"plain\">\n");
@@ -222,7 +229,7 @@ static bool org_course_or_404(Req *r, Course *c)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (course_load(r->db, r->arena, id, c) == LN_OK && c->org_id == r->org->id) return true;
+    if (course_load_in(r->db, r->arena, r->org->id, id, c) == LN_OK) return true;
     web_not_found(r);
     return false;
 }
@@ -262,20 +269,30 @@ void org_course_run_post(Req *r)
 
 /* ---- enrolment ---- */
 
-static void back_to_course(Req *r, int64_t run_id, const char *flash)
+/* The session {id} of the path, or a 404 answered. */
+static bool run_or_404(Req *r, RunRef *run)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (run_ref(r->db, r->arena, 0, id, run) == LN_OK) return true;
+    web_not_found(r);
+    return false;
+}
+
+static void back_to_course(Req *r, const RunRef *run, const char *flash)
 {
     page_flash(r, flash);
-    req_redirect(r, arena_printf(r->arena, "/courses/%lld", (long long)run_course_id(r->db, run_id)));
+    req_redirect(r, arena_printf(r->arena, "/courses/%lld", (long long)run->course_id));
 }
 
 /* ROUTE: POST /runs/{id}/enrol */
 void run_enrol_post(Req *r)
 {
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return;
+    RunRef run;
+    if (!run_or_404(r, &run)) return;
     const char *why;
-    int rc = enrol(r->db, id, r->user->id, time_now_us(), &why);
-    if (rc == LN_OK) back_to_course(r, id, T(r, "You are enrolled. Welcome!"));
+    int rc = enrol(r->db, &run, r->user->id, time_now_us(), &why);
+    if (rc == LN_OK) back_to_course(r, &run, T(r, "You are enrolled. Welcome!"));
     else if (rc == LN_NOTFOUND) web_not_found(r);
     else if (rc == LN_EPERM || rc == LN_ELIMIT) web_error(r, 409, "closed", i18n_get(r->lang, why));
     else web_error(r, 500, "internal", T(r, "Saving failed on our side."));
@@ -284,13 +301,13 @@ void run_enrol_post(Req *r)
 /* ROUTE: POST /runs/{id}/withdraw */
 void run_withdraw_post(Req *r)
 {
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return;
-    if (enrol_withdraw(r->db, id, r->user->id, time_now_us()) != LN_OK) {
+    RunRef run;
+    if (!run_or_404(r, &run)) return;
+    if (enrol_withdraw(r->db, run.id, r->user->id, time_now_us()) != LN_OK) {
         web_not_found(r);
         return;
     }
-    back_to_course(r, id, T(r, "You left the session."));
+    back_to_course(r, &run, T(r, "You left the session."));
 }
 
 /* ---- programmes ---- */
@@ -435,7 +452,7 @@ void org_programme_courses_post(Req *r)
     int64_t id;
     Programme p;
     if (!req_path_id_or_404(r, "id", &id)) return;
-    if (programme_load(r->db, r->arena, id, &p) != LN_OK || p.org_id != r->org->id) {
+    if (programme_load_in(r->db, r->arena, r->org->id, id, &p) != LN_OK) {
         web_not_found(r);
         return;
     }

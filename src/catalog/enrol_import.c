@@ -4,6 +4,7 @@
 #include "catalog/catalog.h"
 #include "account/account.h"
 #include "core/csv.h"
+#include "org/org.h"
 
 #include <string.h>
 
@@ -19,10 +20,7 @@ static void check_line(Req *r, const RunRef *run, EnrolLine *l, const char *emai
         return;
     }
     l->user_id = u.id;
-    int64_t member = 0;
-    db_query_i64(r->db, &member, "SELECT count(*) FROM membership WHERE org_id = $1 AND user_id = $2", "ii",
-                 run->org_id, u.id);
-    if (str_eq(run->visibility, "corporate") && !member) {
+    if (str_eq(run->visibility, "corporate") && member_role(r->db, run->org_id, u.id) == ROLE_NONE) {
         l->message = "This corporate session is for the organisation's members only.";
     } else if (enrolled(r->db, run->id, u.id)) {
         l->action = ENROL_SKIP;
@@ -89,10 +87,7 @@ int run_import_csv(Req *r, const RunRef *run, const char *csv, size_t len, bool 
     int rc = LN_OK;
     for (int i = 0; rc == LN_OK && i < out->n; i++)
         if (out->lines[i].action == ENROL_ADD)
-            rc = db_run(r->db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at) VALUES ($1, $2, $3, 'active', $4)"
-                               " ON CONFLICT (run_id, user_id) DO UPDATE SET status = 'active', enrolled_at = excluded.enrolled_at,"
-                               " withdrawn_at = NULL", "iiii", run->id, out->lines[i].user_id, run->org_id, now)
-                     == DB_DONE ? LN_OK : LN_EDB;
+            rc = enrol_insert(r->db, run, out->lines[i].user_id, now);
     if (rc != LN_OK || db_commit(r->db) != DB_DONE) {
         db_rollback(r->db);
         return rc != LN_OK ? rc : LN_EDB;

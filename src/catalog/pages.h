@@ -2,7 +2,7 @@
 #ifndef LECTERN_CATALOG_PAGES_H
 #define LECTERN_CATALOG_PAGES_H
 
-#include "http/req.h"
+#include "catalog/catalog.h"
 
 void catalog_page(Req *r);
 void course_page(Req *r);
@@ -21,6 +21,9 @@ void org_course_run_post(Req *r);
 
 /* May the caller edit courses of organisation `org_id` (trainer, admin)? */
 bool course_staff(Req *r, int64_t org_id);
+/* Course `id` with the sessions the caller may see; false when the caller
+ * may not see the course (its page is then a 404). */
+bool course_for_caller(Req *r, int64_t id, Course *c, RunList *runs, bool *staff);
 
 void api_catalog_get(Req *r);
 void api_course_get(Req *r);

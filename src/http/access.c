@@ -152,7 +152,7 @@ bool access_check(Req *r, const Route *route)
         r->user = NULL;     /* bearer tokens are for the API only */
         r->via_token = false;
     }
-    access_pick_lang(r);
+    if (r->user) access_pick_lang(r);  /* the account's language wins over the cookie */
     bool changes = !(r->method & (M_GET | M_HEAD | M_OPTIONS));
     if (changes && !r->via_token && (access & A_CSRF) && !csrf_ok(r)) {
         if (r->is_api)
