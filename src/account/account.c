@@ -220,12 +220,6 @@ int user_backfill_search(Db *db)
     return total;
 }
 
-int user_set_platform_admin(Db *db, int64_t id, bool yes, UsTime now)
-{
-    return db_run(db, "UPDATE app_user SET is_platform_admin = $1, updated_at = $2 WHERE id = $3",
-                  "iii", (int64_t)yes, now, id) == DB_DONE ? LN_OK : LN_EDB;
-}
-
 /* ======================================================================
  * Sessions
  * ==================================================================== */

@@ -46,7 +46,6 @@ int user_update_profile(Db *db, int64_t id, const char *name, const char *lang, 
 char *user_search_key(Arena *a, const char *name, const char *email);
 /* Fill search keys of accounts made before migration 002. */
 int user_backfill_search(Db *db);
-int user_set_platform_admin(Db *db, int64_t id, bool yes, UsTime now);
 
 /* ---- sessions (cookie token stored hashed) ---- */
 int session_create(Db *db, int64_t user_id, const char *ip, const char *ua, UsTime now,

@@ -71,7 +71,6 @@ typedef struct Cleanup {
 struct Arena {
     Block *head;
     Cleanup *cleanups;
-    size_t total;
     Block *first;       /* allocated with the arena itself */
 };
 
@@ -124,7 +123,6 @@ void *arena_alloc(Arena *a, size_t n)
             big->used = need;
             big->next = b->next;
             b->next = big;
-            a->total += need;
             memset(big->data, 0, need);
             return big->data;
         }
@@ -134,7 +132,6 @@ void *arena_alloc(Arena *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += need;
-    a->total += need;
     memset(p, 0, need);
     return p;
 }
@@ -182,7 +179,6 @@ void arena_on_free(Arena *a, ArenaCleanup fn, void *ptr)
     a->cleanups = c;
 }
 
-size_t arena_used(const Arena *a) { return a->total; }
 
 /* ======================================================================
  * Buf

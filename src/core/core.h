@@ -52,7 +52,6 @@ char *arena_printf(Arena *a, const char *fmt, ...)
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
 /* Run `fn(ptr)` when the arena is freed. */
 void arena_on_free(Arena *a, ArenaCleanup fn, void *ptr);
-size_t arena_used(const Arena *a);
 
 /* ---- growable byte buffer with a ceiling -------------------------------- */
 typedef struct Buf {

@@ -144,7 +144,6 @@ struct DbPool {
     Db **free_list;
     int nfree, size;
     int64_t waits;
-    char *url;
     DbOptions opt;
 };
 
@@ -154,7 +153,6 @@ DbPool *db_pool_new(const char *url, const DbOptions *opt, int size, char **err)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     p->free_list = xcalloc((size_t)size, sizeof(Db *));
-    p->url = xstrdup(url);
     if (opt) p->opt = *opt;
     for (int i = 0; i < size; i++) {
         Db *db = db_open(url, &p->opt, err);
@@ -173,7 +171,6 @@ void db_pool_free(DbPool *p)
     if (!p) return;
     for (int i = 0; i < p->nfree; i++) db_close(p->free_list[i]);
     free(p->free_list);
-    free(p->url);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p);
@@ -206,8 +203,6 @@ void db_pool_stats(DbPool *p, int *size, int *in_use, int64_t *waits)
     pthread_mutex_unlock(&p->mu);
 }
 
-const char *db_pool_url(DbPool *p) { return p->url; }
-const DbOptions *db_pool_options(DbPool *p) { return &p->opt; }
 
 /* ======================================================================
  * Migrations: migrations/NNN_name.sql, compiled into the binary.  The only

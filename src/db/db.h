@@ -87,8 +87,6 @@ void db_pool_free(DbPool *p);
 Db *db_pool_get(DbPool *p);         /* blocks until one is free */
 void db_pool_put(DbPool *p, Db *db);
 void db_pool_stats(DbPool *p, int *size, int *in_use, int64_t *waits);
-const char *db_pool_url(DbPool *p);
-const DbOptions *db_pool_options(DbPool *p);
 
 /* ---- migrations ---------------------------------------------------------- */
 /* Apply every migration not yet recorded, each in its own transaction.

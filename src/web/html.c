@@ -25,16 +25,6 @@ static void escape_into(Buf *b, const char *s)
     }
 }
 
-char *html_escape(Arena *a, const char *s)
-{
-    Buf b;
-    buf_init(&b, 0);
-    escape_into(&b, s);
-    char *out = arena_strdup(a, buf_cstr(&b));
-    buf_free(&b);
-    return out;
-}
-
 void html_text(Req *r, const char *s) { escape_into(&r->out, s); }
 void html_raw_(Req *r, const char *literal) { buf_puts(&r->out, literal); }
 void html_safe(Req *r, SafeHtml h) { if (h.html) buf_puts(&r->out, h.html); }

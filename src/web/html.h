@@ -28,8 +28,6 @@ void html_text(Req *r, const char *s);
  * the request's language. */
 void html_date(Req *r, UsTime t);
 
-/* Escape `s` for HTML text or attribute into the arena. */
-char *html_escape(Arena *a, const char *s);
 
 /* ---- page layout ---- */
 void page_begin(Req *r, const char *title);
