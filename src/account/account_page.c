@@ -42,10 +42,28 @@ static void my_courses(Req *r)
     if (el.n == 0)
         hprintf(r, "<p class=\"muted\">%s <a href=\"/courses\">%s</a></p>", T(r, "You are not enrolled in any course yet."),
                 T(r, "Browse the catalog"));
-    html_lit(r, "<ul class=\"plain\">\n");
-    for (int i = 0; i < el.n; i++)
-        hprintf(r, "<li><a href=\"/courses/%lld\">%s</a> <span class=\"muted\">%s · %s</span></li>\n",
-                (long long)el.items[i].course_id, el.items[i].course_title, el.items[i].run_title, el.items[i].org_name);
+    html_lit(r, "<ul class=\"plain my-courses\">\n");
+    for (int i = 0; i < el.n; i++) {
+        const Enrolment *e = &el.items[i];
+        int pct = e->units_required ? (int)(e->units_done * 100 / e->units_required) : 0;
+        hprintf(r, "<li><div class=\"spread\"><span><a href=\"/courses/%lld\">%s</a> <span class=\"muted\">%s · %s</span></span>"
+                   "<a class=\"button small\" href=\"/runs/%lld/learn\">%s</a></div>",
+                (long long)e->course_id, e->course_title, e->run_title, e->org_name, (long long)e->run_id,
+                e->completed_at ? T(r, "Review") : e->last_unit_id ? T(r, "Continue") : T(r, "Start"));
+        hprintf(r, "<p class=\"progress\"><progress max=\"100\" value=\"%d\" aria-label=\"%s\"></progress> ", pct,
+                T(r, "Progress"));
+        if (e->completed_at) {
+            hprintf(r, "%s ", T(r, "Completed on"));
+            html_date(r, e->completed_at);
+        } else {
+            hprintf(r, "%d %% · %lld/%lld", pct, (long long)e->units_done, (long long)e->units_required);
+            if (e->ends_at) {
+                hprintf(r, " · %s ", T(r, "ends on"));
+                html_date(r, e->ends_at);
+            }
+        }
+        html_lit(r, "</p></li>\n");
+    }
     html_lit(r, "</ul></section>\n");
 }
 

@@ -346,7 +346,11 @@ int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now)
 int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out)
 {
     DbStmt *st = db_prepare(db,
-        "SELECT e.id, e.run_id, c.id, c.title, r.title, o.name, e.enrolled_at, r.starts_at, r.ends_at, e.org_id"
+        "SELECT e.id, e.run_id, c.id, c.title, r.title, o.name, e.enrolled_at, r.starts_at, r.ends_at, e.org_id,"
+        " e.completed_at, COALESCE(e.last_unit_id, 0),"
+        " (SELECT count(*) FROM unit u WHERE u.course_id = c.id AND u.required = 1),"
+        " (SELECT count(*) FROM unit_progress p JOIN unit u ON u.id = p.unit_id WHERE p.run_id = e.run_id"
+        "  AND p.user_id = e.user_id AND p.completed_at IS NOT NULL AND u.required = 1)"
         " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
         " JOIN org o ON o.id = c.org_id WHERE e.user_id = $1 AND e.status = 'active'"
         " ORDER BY e.enrolled_at DESC, e.id DESC LIMIT 200");
@@ -366,6 +370,10 @@ int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out)
         e->starts_at = db_col_i64(st, 7);
         e->ends_at = db_col_i64(st, 8);
         e->org_id = db_col_i64(st, 9);
+        e->completed_at = db_col_i64(st, 10);
+        e->last_unit_id = db_col_i64(st, 11);
+        e->units_required = db_col_i64(st, 12);
+        e->units_done = db_col_i64(st, 13);
     }
     db_done(st);
     return LN_OK;
@@ -477,7 +485,8 @@ int programme_courses(Db *db, Arena *a, const Programme *p, CourseList *out)
 int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out)
 {
     DbStmt *st = db_prepare(db,
-        "SELECT r.id, r.org_id, r.course_id, r.capacity, r.title, r.visibility, c.published, r.enrol_from, r.enrol_until"
+        "SELECT r.id, r.org_id, r.course_id, r.capacity, r.title, r.visibility, c.published, r.enrol_from, r.enrol_until,"
+        " r.pacing, r.starts_at, r.ends_at"
         " FROM course_run r JOIN course c ON c.id = r.course_id WHERE r.id = $1 AND ($2 = 0 OR r.org_id = $2)");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, id);
@@ -493,6 +502,9 @@ int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out)
         out->published = db_col_i64(st, 6) != 0;
         out->enrol_from = db_col_i64(st, 7);
         out->enrol_until = db_col_i64(st, 8);
+        out->pacing = db_col_dup(st, 9, a);
+        out->starts_at = db_col_i64(st, 10);
+        out->ends_at = db_col_i64(st, 11);
     }
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;

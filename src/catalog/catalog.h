@@ -104,9 +104,10 @@ int programme_courses(Db *db, Arena *a, const Programme *p, CourseList *out);
 /* ---- enrolment ---- */
 typedef struct RunRef {
     int64_t id, org_id, course_id, capacity;
-    char *title, *visibility;
+    char *title, *visibility, *pacing;
     bool published;                 /* its course's */
     UsTime enrol_from, enrol_until; /* 0: open */
+    UsTime starts_at, ends_at;      /* 0: not set */
 } RunRef;
 /* Run `id`, of organisation `org_id` (0: any); LN_NOTFOUND otherwise. */
 int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out);
@@ -115,6 +116,9 @@ typedef struct Enrolment {
     int64_t id, run_id, course_id, org_id;
     char *course_title, *run_title, *org_name;
     UsTime enrolled_at, starts_at, ends_at;
+    UsTime completed_at;            /* 0: not yet */
+    int64_t last_unit_id;           /* where to resume; 0: not started */
+    int64_t units_required, units_done;
 } Enrolment;
 typedef struct EnrolmentList { Enrolment *items; int n; } EnrolmentList;
 

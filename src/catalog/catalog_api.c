@@ -240,10 +240,17 @@ void api_my_enrolments_get(Req *r)
     for (int i = 0; i < el.n; i++) {
         Enrolment *e = &el.items[i];
         if (r->via_token && e->org_id != r->token_org_id) continue;
-        json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:s,s:o}", "run_id", (json_int_t)e->run_id,
+        json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o}",
+                                               "run_id", (json_int_t)e->run_id,
                                                "course_id", (json_int_t)e->course_id, "course", e->course_title,
                                                "run", e->run_title, "org", e->org_name,
-                                               "enrolled_at", api_time(r->arena, e->enrolled_at)));
+                                               "enrolled_at", api_time(r->arena, e->enrolled_at),
+                                               "ends_at", api_time(r->arena, e->ends_at),
+                                               "completed_at", api_time(r->arena, e->completed_at),
+                                               "units_required", (json_int_t)e->units_required,
+                                               "units_done", (json_int_t)e->units_done,
+                                               "resume_unit_id", e->last_unit_id ? json_integer(e->last_unit_id)
+                                                                                 : json_null()));
     }
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -2,6 +2,7 @@
  * of an organisation's trainers. */
 #include "catalog/catalog.h"
 #include "catalog/pages.h"
+#include "content/content.h"
 #include "account/account.h"
 #include "http/access.h"
 #include "org/org.h"
@@ -102,13 +103,37 @@ static void enrol_action(Req *r, const Course *c, const CourseRun *run)
     }
     bool in = enrolled(r->db, run->id, r->user->id);
     form_begin(r, arena_printf(r->arena, "/runs/%lld/%s", (long long)run->id, in ? "withdraw" : "enrol"));
-    if (in) hprintf(r, "<span class=\"badge\">%s</span> <button type=\"submit\" class=\"button small secondary\" data-confirm=\"%s\">%s</button>",
-                    T(r, "Enrolled"), T(r, "Leave this session?"), T(r, "Leave"));
+    if (in) hprintf(r, "<a class=\"button small\" href=\"/runs/%lld/learn\">%s</a> "
+                       "<button type=\"submit\" class=\"button small secondary\" data-confirm=\"%s\">%s</button>",
+                    (long long)run->id, T(r, "Go to the course"), T(r, "Leave this session?"), T(r, "Leave"));
     else hprintf(r, "<button type=\"submit\" class=\"button small\">%s</button>", T(r, "Enrol"));
     form_end(r);
 }
 
 /* ROUTE: GET /courses/{id} — a course: summary, objectives, duration, runs. */
+/* The outline, titles and durations only: what a visitor needs to decide. */
+static void syllabus(Req *r, const Course *c, bool staff)
+{
+    Outline o;
+    if (outline_load(r->db, r->arena, c->id, &o) != LN_OK || (o.n == 0 && !staff)) return;
+    hprintf(r, "<section class=\"card\"><div class=\"spread\"><h2>%s</h2>", T(r, "Syllabus"));
+    if (staff) hprintf(r, "<a class=\"button small secondary\" href=\"/o/%s/courses/%lld/outline\">%s</a>", c->org_slug,
+                       (long long)c->id, T(r, "Edit the outline"));
+    html_lit(r, "</div><ol class=\"syllabus\">");
+    for (int i = 0; i < o.n; i++) {
+        const Section *s = &o.sections[i];
+        hprintf(r, "<li><strong>%s</strong><ul class=\"plain\">", s->title);
+        for (int j = 0; j < s->n; j++) {
+            const UnitKind *k = unit_kind(s->units[j].kind);
+            hprintf(r, "<li>%s <span class=\"muted\">· %s", s->units[j].title, k ? i18n_get(r->lang, k->label) : "");
+            if (s->units[j].minutes) hprintf(r, " · %lld min", (long long)s->units[j].minutes);
+            html_lit(r, "</span></li>");
+        }
+        html_lit(r, "</ul></li>");
+    }
+    html_lit(r, "</ol></section>\n");
+}
+
 void course_page(Req *r)
 {
     int64_t id;
@@ -128,6 +153,7 @@ void course_page(Req *r)
     if (!c.published) hprintf(r, "<p class=\"alert\">%s</p>\n", T(r, "Draft: only the organisation's trainers see this course."));
     if (c.objectives[0]) hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n",
                                  T(r, "Objectives"), c.objectives);
+    syllabus(r, &c, staff);
     hprintf(r, "<section class=\"card\"><h2>%s</h2>\n", T(r, "Sessions"));
     if (rl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No session is open yet."));
     html_lit(r, "<ul class=\"plain\">\n");
@@ -144,8 +170,10 @@ void course_page(Req *r)
         html_lit(r, "</span>");
         enrol_action(r, &c, &rl.items[i]);
         if (staff)
-            hprintf(r, " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a>", c.org_slug,
-                    (long long)rl.items[i].id, T(r, "Enrol from CSV"));
+            hprintf(r, " <a class=\"button small secondary\" href=\"/runs/%lld/learn\">%s</a>"
+                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a>",
+                    (long long)rl.items[i].id, T(r, "Preview"), c.org_slug, (long long)rl.items[i].id,
+                    T(r, "Enrol from CSV"));
         html_lit(r, "</li>\n");
     }
     html_lit(r, "</ul></section>\n");
@@ -163,8 +191,10 @@ static void courses_render(Req *r, const char *field, const char *error)
     if (cl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No course yet."));
     for (int i = 0; i < cl.n; i++) {
         Course *c = &cl.items[i];
-        hprintf(r, "<article class=\"card\"><h2><a href=\"/courses/%lld\">%s</a></h2><p class=\"muted\"><code>%s</code> · %s</p>",
-                (long long)c->id, c->title, c->code, c->published ? T(r, "published") : T(r, "draft"));
+        hprintf(r, "<article class=\"card\"><h2><a href=\"/courses/%lld\">%s</a></h2><p class=\"muted\"><code>%s</code> · %s"
+                   " · <a href=\"/o/%s/courses/%lld/outline\">%s</a></p>",
+                (long long)c->id, c->title, c->code, c->published ? T(r, "published") : T(r, "draft"), r->org->slug,
+                (long long)c->id, T(r, "Edit the outline"));
         form_begin(r, arena_printf(r->arena, "/o/%s/courses/%lld/publish", r->org->slug, (long long)c->id));
         hprintf(r, "<input type=\"hidden\" name=\"published\" value=\"%s\">"
                    "<button type=\"submit\" class=\"button small secondary\">%s</button>",

@@ -95,7 +95,7 @@ static void demo_print(Cli *c)
 }
 
 /* A published course with an open (MOOC) session, for the catalog. */
-static int demo_course(Db *db, int64_t org_id, UsTime now)
+static int demo_course(Cli *cli, Db *db, int64_t org_id, int64_t learner_id, UsTime now)
 {
     CourseInput in = {.code = "SAFE-101", .title = "Workplace safety essentials",
                       .summary = "Spot hazards, prevent accidents and react well: the basics every new colleague needs.",
@@ -108,6 +108,7 @@ static int demo_course(Db *db, int64_t org_id, UsTime now)
     c.id = id;
     c.org_id = org_id;
     if (rc == LN_OK) rc = run_create(db, &c, "Open session 2027", "mooc", now, now + (int64_t)180 * 86400 * US_PER_SEC, 0, now, &run);
+    if (rc == LN_OK) rc = demo_content(cli, db, &c, run, learner_id, now);
     ProgrammeInput pin = {.title = "New colleague induction",
                           .objectives = "Work safely from the first day and know whom to ask.",
                           .assistance = "A named trainer answers in the course forum; a video call can be booked each week.",
@@ -129,15 +130,14 @@ int cmd_demo(Cli *c)
     UsTime now = time_now_us();
     int rc = LN_OK;
     if (org_by_slug(db, a, "demo", &o) != LN_OK) {
-        int64_t org_id;
+        int64_t org_id, uids[LN_ARRAY_LEN(demo_users)];
         rc = org_create(db, "demo", "Lectern Academy", true, now, &org_id);
         for (size_t i = 0; rc == LN_OK && i < LN_ARRAY_LEN(demo_users); i++) {
             const DemoUser *d = &demo_users[i];
-            int64_t uid;
-            rc = user_create(db, d->email, d->name, d->password, i == 2 ? "fr" : "en", d->platform, now, &uid);
-            if (rc == LN_OK) rc = member_set(db, org_id, uid, d->role, now);
+            rc = user_create(db, d->email, d->name, d->password, i == 2 ? "fr" : "en", d->platform, now, &uids[i]);
+            if (rc == LN_OK) rc = member_set(db, org_id, uids[i], d->role, now);
         }
-        if (rc == LN_OK) rc = demo_course(db, org_id, now);
+        if (rc == LN_OK) rc = demo_course(c, db, org_id, uids[2], now);   /* Élodie is part-way */
         if (rc == LN_OK) printf("demo data created in %s\n", c->cfg.db_url);
     } else {
         printf("demo data already present in %s\n", c->cfg.db_url);

@@ -1,6 +1,9 @@
 /* app.c — configuration (defaults < file < environment < command line) and
  * the process-wide state. */
 #include "http/app.h"
+
+#include <errno.h>
+#include <sys/stat.h>
 #include "account/account.h"
 #include "obs/metrics.h"
 
@@ -29,7 +32,7 @@ void config_defaults(Config *c)
     c->threads = n > 0 ? (int)n : 2;
     c->max_header = 16 * 1024;    /* libmicrohttpd zeroes this much per request */
     c->max_body = 1024 * 1024;
-    c->max_upload = 16 * 1024 * 1024;  /* held in memory until streaming uploads land */
+    c->max_upload = (size_t)2 << 30;   /* streamed to DATA/tmp, never held in memory */
     c->timeout_s = 30;
     c->sync_full = true;
 }
@@ -194,6 +197,12 @@ int app_open(App *app, char **err)
         *err = xstrdup("cannot prepare the database (see the log above)");
         return rc;
     }
+    /* Uploads are streamed into DATA/tmp, then renamed into DATA/media:
+     * both on one file system so the rename is atomic. */
+    char dir[4096];
+    mkdir(app->cfg.data_dir, 0750);
+    snprintf(dir, sizeof dir, "%s/tmp", app->cfg.data_dir);
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST) log_warn("cannot create %s: %s", dir, strerror(errno));
     app->writer = writer_start(app->cfg.db_url, &opt, 2000, err);
     if (!app->writer) return LN_EDB;
     app->metrics = metrics_new();

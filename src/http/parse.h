@@ -63,6 +63,10 @@ typedef struct Part {
     const char *content_type;   /* NULL when the part had none */
     const char *data;           /* points into the body given to the parser */
     size_t len;
+    char *path;                 /* the server streams file parts to this
+                                   temporary file instead (data NULL); it is
+                                   removed after the response unless a
+                                   handler moved it away */
     struct Part *next;
 } Part;
 

@@ -54,6 +54,8 @@ Req *req_new(App *app)
 void req_free(Req *r)
 {
     if (!r) return;
+    for (const Part *p = r->parts; p; p = p->next)
+        if (p->path) unlink(p->path);      /* not moved into the store */
     buf_free(&r->out);
     arena_free(r->arena);
 }
@@ -131,12 +133,39 @@ const char *req_form(const Req *r, const char *name)
     return NULL;
 }
 
+const char *req_part_read(const Req *r, const Part *p, size_t *len)
+{
+    if (!p->path) {
+        *len = p->len;
+        return p->data;
+    }
+    *len = 0;
+    FILE *f = fopen(p->path, "rb");
+    if (!f || p->len > REQ_PART_READ_MAX) {
+        if (f) fclose(f);
+        return "";
+    }
+    char *data = arena_alloc(r->arena, p->len + 1);
+    size_t n = fread(data, 1, p->len, f);
+    fclose(f);
+    data[n] = 0;
+    *len = n;
+    return data;
+}
+
+const Part *req_part(const Req *r, const char *name)
+{
+    for (const Part *p = r->parts; p; p = p->next)
+        if (str_eq(p->name, name) && p->filename && p->len) return p;
+    return NULL;
+}
+
 const char *req_file_or_field(const Req *r, const char *file_field, const char *text_field, size_t *len)
 {
     for (const Part *p = r->parts; p; p = p->next)
         if (str_eq(p->name, file_field) && p->filename && p->len) {
             *len = p->len;
-            return p->data;
+            return p->path ? req_part_read(r, p, len) : p->data;
         }
     for (const Param *f = r->form.head; f; f = f->next)
         if (str_eq(f->name, text_field)) {

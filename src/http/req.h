@@ -114,6 +114,12 @@ const char *req_path_param(const Req *r, const char *name);
 /* The bytes of uploaded file `file_field` when one was sent, else the raw
  * value of form field `text_field` (not checked for UTF-8), else "". */
 const char *req_file_or_field(const Req *r, const char *file_field, const char *text_field, size_t *len);
+/* The bytes of a part, read from its temporary file when it was streamed
+ * to disk (at most REQ_PART_READ_MAX bytes, else ""). */
+#define REQ_PART_READ_MAX (16u << 20)
+const char *req_part_read(const Req *r, const Part *p, size_t *len);
+/* The first uploaded file of field `name`, or NULL. */
+const Part *req_part(const Req *r, const char *name);
 /* Path parameter as a positive integer; answers 404 and returns false when
  * it is not one. */
 bool req_path_id_or_404(Req *r, const char *name, int64_t *out);

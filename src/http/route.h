@@ -17,6 +17,7 @@ enum {
     A_PLATFORM = 1 << 6,    /* platform administrator */
     A_NOLOG    = 1 << 7,    /* probes: no access-log line */
     A_NODB     = 1 << 8,    /* needs no database and no identity (probes, assets) */
+    A_UPLOAD   = 1 << 9,    /* multipart bodies up to max-upload (else 16 MiB) */
 };
 
 #define ROUTE_STATUS_SLOTS 20

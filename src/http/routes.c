@@ -4,6 +4,7 @@
 #include "http/route.h"
 #include "account/pages.h"
 #include "catalog/pages.h"
+#include "content/pages.h"
 #include "event/event.h"
 #include "obs/ops.h"
 #include "org/pages.h"
@@ -50,6 +51,14 @@ ROUTE(GET,    "/programmes/{id}",                           programme_page,     
 ROUTE(POST,   "/runs/{id}/enrol",                           run_enrol_post,         A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/withdraw",                        run_withdraw_post,      A_LOGIN | FORM)
 
+/* pages: learning */
+ROUTE(GET,    "/runs/{id}/learn",                           learn_resume_page,      A_LOGIN)
+ROUTE(GET,    "/runs/{id}/units/{unit}",                    learn_unit_page,        A_LOGIN)
+ROUTE(GET,    "/runs/{id}/units/{unit}/file",               learn_file_get,         A_LOGIN)
+ROUTE(GET,    "/runs/{id}/units/{unit}/tracks/{track}",     learn_track_get,        A_LOGIN)
+ROUTE(GET,    "/runs/{id}/units/{unit}/open",               learn_open_get,         A_LOGIN)
+ROUTE(POST,   "/runs/{id}/units/{unit}/beat",               learn_beat_post,        A_LOGIN | FORM)
+
 /* pages: organisations */
 ROUTE(GET,    "/o/{org}",                                   org_page,               A_PUBLIC)
 ROUTE(GET,    "/o/{org}/signup",                            signup_page,            A_PUBLIC)
@@ -74,6 +83,18 @@ ROUTE(GET,    "/o/{org}/courses",                           org_courses_page,   
 ROUTE(POST,   "/o/{org}/courses",                           org_courses_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/courses/{id}/publish",              org_course_publish_post, A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/courses/{id}/runs",                 org_course_run_post,    A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/courses/{id}/outline",              outline_page,           A_STAFF)
+ROUTE(POST,   "/o/{org}/courses/{id}/sections",             outline_section_post,   A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/sections/{sid}",       outline_section_edit_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/sections/{sid}/move",  outline_section_move_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/sections/{sid}/delete", outline_section_delete_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units",                outline_unit_post,      A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}",          unit_edit_page,         A_STAFF)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}",          unit_edit_post,         A_STAFF | FORM | A_UPLOAD)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/move",     unit_move_post,         A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/delete",   unit_delete_post,       A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/tracks",   unit_track_post,        A_STAFF | FORM | A_UPLOAD)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/tracks/{tid}/delete", unit_track_delete_post, A_STAFF | FORM)
 ROUTE(GET,    "/admin/orgs",                                admin_orgs_page,        A_PLATFORM)
 ROUTE(POST,   "/admin/orgs",                                admin_orgs_post,        A_PLATFORM | FORM)
 
@@ -114,6 +135,18 @@ ROUTE(GET,    "/api/v1/orgs/{org}/courses",                 api_org_courses_get,
 ROUTE(POST,   "/api/v1/orgs/{org}/courses",                 api_org_courses_post,   API_W | A_STAFF)
 ROUTE(PATCH,  "/api/v1/orgs/{org}/courses/{id}",            api_org_course_patch,   API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/runs",       api_org_course_runs_post, API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/courses/{id}/outline",               api_outline_get,        API)
+ROUTE(GET,    "/api/v1/runs/{id}/progress",                 api_my_progress_get,    API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/heartbeat",   learn_beat_post,        API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/orgs/{org}/media",                   api_media_post,         API_W | A_STAFF | A_UPLOAD)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/sections",   api_sections_post,      API_W | A_STAFF)
+ROUTE(PATCH,  "/api/v1/orgs/{org}/courses/{id}/sections/{sid}", api_section_patch,  API_W | A_STAFF)
+ROUTE(DELETE, "/api/v1/orgs/{org}/courses/{id}/sections/{sid}", api_section_delete, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units",      api_units_post,         API_W | A_STAFF)
+ROUTE(PATCH,  "/api/v1/orgs/{org}/courses/{id}/units/{uid}", api_unit_patch,        API_W | A_STAFF)
+ROUTE(DELETE, "/api/v1/orgs/{org}/courses/{id}/units/{uid}", api_unit_delete,       API_W | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/outline",    api_outline_put,        API_W | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/tracks/{kind}/{lang}", api_unit_track_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/events",                  api_events_post,        API_W | A_MEMBER)
 };
 

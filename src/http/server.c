@@ -8,10 +8,12 @@
  */
 #include "http/server.h"
 #include "http/dispatch.h"
+#include "http/route.h"
 #include "obs/metrics.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -30,6 +32,15 @@ typedef struct Conn {
     Buf body;
     size_t limit;
     bool counted;
+    /* multipart/form-data is streamed: fields to r->form, files to disk */
+    struct MHD_PostProcessor *pp;
+    size_t received;
+    Part *part, **tail; /* the file part being written, the list's end */
+    int part_fd;
+    int nparts;
+    char *field;        /* the plain field being collected */
+    Buf value;
+    bool bad_form;
 } Conn;
 
 struct Server {
@@ -37,6 +48,100 @@ struct Server {
     struct MHD_Daemon *d;
     uint16_t port;
 };
+
+/* ---- streamed multipart uploads ---------------------------------------- */
+
+/* libmicrohttpd's post processor parses multipart/form-data as it arrives
+ * and hands us each part's bytes in pieces.  Plain fields are collected in
+ * memory (bounded by max_body); file parts are written to a temporary file
+ * under DATA/tmp, so an upload of any size never sits in memory.  Handlers
+ * see the same r->form and r->parts as for a body parsed in memory, with
+ * part->path set instead of part->data. */
+
+static void field_flush(Conn *c)
+{
+    if (!c->field) return;
+    params_add(c->r->arena, &c->r->form, c->field, c->value.data ? c->value.data : "", c->value.len);
+    c->field = NULL;
+    buf_free(&c->value);
+}
+
+static void part_close(Conn *c)
+{
+    if (c->part_fd >= 0 && close(c->part_fd) != 0) c->bad_form = true;
+    c->part_fd = -1;
+    c->part = NULL;
+}
+
+static bool part_open(Conn *c, const char *key, const char *filename, const char *content_type)
+{
+    Req *r = c->r;
+    if (++c->nparts > 64) return false;
+    char *path = arena_printf(r->arena, "%s/tmp/upload-XXXXXX", c->app->cfg.data_dir);
+    c->part_fd = mkostemp(path, O_CLOEXEC);
+    if (c->part_fd < 0) {
+        log_error("upload: cannot create %s: %s", path, strerror(errno));
+        return false;
+    }
+    Part *p = arena_alloc(r->arena, sizeof *p);
+    p->name = arena_strdup(r->arena, key);
+    p->filename = arena_strdup(r->arena, filename);
+    p->content_type = content_type ? arena_strdup(r->arena, content_type) : NULL;
+    p->path = path;
+    *c->tail = p;
+    c->tail = &p->next;
+    c->part = p;
+    return true;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+                                 const char *content_type, const char *transfer_encoding, const char *data,
+                                 uint64_t off, size_t size)
+{
+    Conn *c = cls;
+    if (!key) return MHD_YES;
+    if (filename) {
+        if (off == 0 || !c->part) {
+            field_flush(c);
+            part_close(c);
+            if (!part_open(c, key, filename, content_type)) {
+                c->bad_form = true;
+                return MHD_NO;
+            }
+        }
+        for (size_t done = 0; done < size;) {
+            ssize_t n = write(c->part_fd, data + done, size - done);
+            if (n <= 0) {
+                c->bad_form = true;
+                return MHD_NO;
+            }
+            done += (size_t)n;
+        }
+        c->part->len += size;
+        return MHD_YES;
+    }
+    if (off == 0 || !str_eq(c->field, key)) {
+        part_close(c);
+        field_flush(c);
+        c->field = arena_strdup(c->r->arena, key);
+        buf_init(&c->value, c->app->cfg.max_body);
+    }
+    if (size && !buf_append(&c->value, data, size)) {
+        c->r->body_too_large = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* The end of the body: close the last part, hand fields and parts over. */
+static void stream_finish(Conn *c)
+{
+    MHD_destroy_post_processor(c->pp);
+    c->pp = NULL;
+    field_flush(c);
+    part_close(c);
+    if (c->bad_form) c->r->form.count = -1;     /* answered 400 by dispatch */
+}
 
 /* ---- request set-up --------------------------------------------------- */
 
@@ -71,6 +176,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 {
     Conn *c = xcalloc(1, sizeof *c);
     c->uri = xstrdup(uri ? uri : "");
+    c->part_fd = -1;
     return c;
 }
 
@@ -100,12 +206,26 @@ static void conn_init(Conn *c, App *app, struct MHD_Connection *mc, const char *
     client_ip(r, mc);
     req_set_target(r, method, c->uri);
     const char *ct = req_header(r, "content-type");
-    c->limit = str_startswith(ct, "multipart/") ? app->cfg.max_upload : app->cfg.max_body;
+    /* Only routes that take files accept large multipart bodies, so nobody
+     * fills the disk through a sign-in form. */
+    c->limit = app->cfg.max_body;
+    if (str_startswith(ct, "multipart/")) {
+        unsigned allowed;
+        Params pp = {0};
+        const Route *rt = r->path ? route_find(r->arena, r->method, r->path, &pp, &allowed) : NULL;
+        c->limit = rt && (rt->access & A_UPLOAD) ? app->cfg.max_upload : REQ_PART_READ_MAX;
+        if (c->limit > app->cfg.max_upload) c->limit = app->cfg.max_upload;
+    }
     buf_init(&c->body, c->limit);
     r->bad_framing = framing_is_ambiguous(r);
     const char *cl = req_header(r, "content-length");
     int64_t n;
     if (cl && str_to_i64(cl, &n) && (n < 0 || (uint64_t)n > c->limit)) r->body_too_large = true;
+    c->tail = &r->parts;
+    if (!r->body_too_large && !r->bad_framing && str_startswith(ct, "multipart/form-data")) {
+        c->pp = MHD_create_post_processor(mc, 64 * 1024, post_iter, c);
+        if (!c->pp) c->bad_form = true;         /* no boundary: 400 */
+    }
 }
 
 /* ---- responses ---------------------------------------------------------- */
@@ -177,12 +297,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     }
     if (c->state != C_READING) return MHD_YES;
     if (*upload_size) {
-        if (!c->r->body_too_large && !buf_append(&c->body, upload_data, *upload_size))
+        c->received += *upload_size;
+        if (c->received > c->limit) c->r->body_too_large = true;
+        else if (c->pp) {
+            if (!c->bad_form && MHD_post_process(c->pp, upload_data, *upload_size) != MHD_YES) c->bad_form = true;
+        } else if (!c->r->body_too_large && !buf_append(&c->body, upload_data, *upload_size))
             c->r->body_too_large = true;
         *upload_size = 0;
         return MHD_YES;
     }
+    if (c->pp) stream_finish(c);
     req_set_body(c->r, &c->body);
+    if (c->bad_form) c->r->form.count = -1;
     dispatch(c->r);
     if (c->r->pending_job) {
         WriteJob *job = c->r->pending_job;
@@ -207,6 +333,9 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     if (!c) return;
     if (c->r && c->state == C_ANSWERED) req_log(c->r);
     if (c->counted) atomic_fetch_sub(&app->in_flight, 1);
+    if (c->pp) MHD_destroy_post_processor(c->pp);   /* the client went away mid-upload */
+    if (c->part_fd >= 0) close(c->part_fd);
+    buf_free(&c->value);
     req_free(c->r);
     buf_free(&c->body);
     free(c->uri);

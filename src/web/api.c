@@ -49,3 +49,18 @@ json_t *api_time(Arena *a, int64_t us)
 {
     return us ? json_string(time_iso(a, us)) : json_null();
 }
+
+bool api_int(Req *r, json_t *o, const char *key, int64_t min, int64_t def, int64_t *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) {
+        *out = def;
+        return true;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min) {
+        api_field_error(r, key, arena_printf(r->arena, "\"%s\" must be a whole number ≥ %lld", key, (long long)min));
+        return false;
+    }
+    *out = (int64_t)json_integer_value(v);
+    return true;
+}

@@ -15,6 +15,9 @@ void api_field_error(Req *r, const char *field, const char *message);
 /* String member of `o`, or NULL when absent; answers 400 and sets *bad
  * when present but not a string. */
 const char *api_str(Req *r, json_t *o, const char *key, bool *bad);
+/* Integer member of `o` ≥ `min`, or `def` when absent (or null); answers
+ * 400 naming the field and returns false otherwise. */
+bool api_int(Req *r, json_t *o, const char *key, int64_t min, int64_t def, int64_t *out);
 /* "2026-11-28T18:06:31Z" or null */
 json_t *api_time(Arena *a, int64_t us);
 #endif

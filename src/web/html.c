@@ -1,5 +1,6 @@
 /* html.c — the escaping printf and error answers. */
 #include "web/html.h"
+#include "web/markdown.h"
 #include "web/api.h"
 #include "web/i18n.h"
 
@@ -111,4 +112,14 @@ void web_not_found(Req *r)
 void web_forbidden(Req *r)
 {
     web_error(r, 403, "forbidden", T(r, "You do not have access to this page."));
+}
+
+SafeHtml html_markdown(Arena *a, const char *md)
+{
+    Buf b;
+    buf_init(&b, 4u << 20);
+    if (markdown_render(&b, md ? md : "", md ? strlen(md) : 0) != LN_OK) buf_free(&b);
+    SafeHtml h = {arena_strndup(a, b.data ? b.data : "", b.len)};
+    buf_free(&b);
+    return h;
 }

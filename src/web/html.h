@@ -21,6 +21,8 @@ void html_raw_(Req *r, const char *literal);
 #define hprintf(r, fmt, ...) html_printf_((r), "" fmt "", ##__VA_ARGS__)
 #define html_lit(r, s) html_raw_((r), "" s "")
 void html_safe(Req *r, SafeHtml h);
+/* Markdown from a person, rendered by the sanitising renderer (markdown.c). */
+SafeHtml html_markdown(Arena *a, const char *md);
 /* Escaped text. */
 void html_text(Req *r, const char *s);
 
@@ -37,6 +39,8 @@ void page_flash(Req *r, const char *message);
 
 /* ---- forms ---- */
 void form_begin(Req *r, const char *action);    /* <form method=post> + CSRF */
+/* The same for forms that send files (multipart/form-data). */
+void form_begin_upload(Req *r, const char *action);
 void form_end(Req *r);
 /* A labelled input with an inline error when `error` is not NULL. */
 void form_input_(Req *r, const char *type, const char *name, const char *label,

@@ -105,6 +105,12 @@ void form_begin(Req *r, const char *action)
             action, access_csrf_token(r));
 }
 
+void form_begin_upload(Req *r, const char *action)
+{
+    hprintf(r, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"%s\">"
+               "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", action, access_csrf_token(r));
+}
+
 void form_end(Req *r) { html_lit(r, "</form>\n"); }
 
 void form_input_(Req *r, const char *type, const char *name, const char *label, const char *value,
