@@ -53,8 +53,8 @@
  * An <article data-beat="URL" data-csrf="TOKEN"> is a unit being followed.
  * Every BEAT_MS the page posts what happened since the last beat: the
  * active milliseconds (the tab visible and, for a video, playing; for a
- * text, the reader moved, scrolled or typed in the last minute) and, for a
- * video, the stretches actually played ("12.5-17,30-31" in seconds), not
+ * text, the reader moved, scrolled or typed within the organisation's idle
+ * time, data-idle-ms) and, for a video, the stretches actually played ("12.5-17,30-31" in seconds), not
  * just the position: seeking past a part does not count it as watched.
  * Pausing, hiding the tab or leaving flushes at once with sendBeacon, which
  * the browser delivers even as the page goes away.  The server decides
@@ -81,6 +81,7 @@
   }
   if (!unit) return;
 
+  IDLE_MS = parseInt(unit.getAttribute("data-idle-ms"), 10) || IDLE_MS;
   var url = unit.getAttribute("data-beat");
   var csrf = unit.getAttribute("data-csrf");
   var activeMs = 0, lastTick = Date.now(), lastInput = Date.now();

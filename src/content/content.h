@@ -154,6 +154,9 @@ typedef struct Beat {
 /* Parse and normalise a segment list "12.5-17,30-31.25" (seconds) into
  * canonical milliseconds; false when malformed or too long. */
 bool segments_parse(Arena *a, const char *in, char **canonical);
+/* The first `allowance_ms` milliseconds of a canonical list: a heartbeat
+ * cannot report more video played than its active time allows. */
+char *segments_trim(Arena *a, const char *canonical, int64_t allowance_ms);
 /* Total milliseconds covered by the union of all `lists` (canonical). */
 int64_t segments_cover_ms(const char *const *lists, int n, int64_t clip_ms);
 /* A writer job appending the heartbeat. */
@@ -164,7 +167,46 @@ bool beat_rule_met(Db *db, const RunRef *run, const Unit *u, int64_t user_id);
 /* Last known video position (ms) of the learner in this unit, or 0. */
 int64_t beat_last_position(Db *db, const RunRef *run, const Unit *u, int64_t user_id);
 
-/* Active time of a learner in a run, from the heartbeats. */
-int64_t time_on_task_ms(Db *db, int64_t run_id, int64_t user_id);
+/* ---- time-on-task (activity.c) ---- */
+#define TIME_IDLE_DEFAULT 30
+#define TIME_CAP_DEFAULT 480
+typedef struct TimeRules {
+    int64_t idle_minutes;           /* no input this long: idle; a gap this long: new session */
+    int64_t session_cap_minutes;    /* active time counted per session at most */
+} TimeRules;
+const char *time_rules_check(const TimeRules *t, const char **msg);
+int time_rules_get(Db *db, int64_t org_id, TimeRules *out);
+int time_rules_set(Db *db, int64_t org_id, const TimeRules *t, UsTime now);
+/* The active time a new heartbeat may claim: capped by the time since the
+ * learner's previous heartbeat in the run (see activity.c). */
+int64_t beat_cap_active(Db *db, const RunRef *run, int64_t user_id, const TimeRules *t, UsTime now, int64_t active_ms);
+
+typedef struct ConnSession {
+    UsTime start, end;
+    int64_t active_ms, beats;
+    bool capped;                    /* active time reached the session cap */
+    char *ip, *user_agent;          /* of the session's first heartbeat */
+} ConnSession;
+typedef struct UnitTime { int64_t unit_id, active_ms; UsTime last_at; } UnitTime;
+typedef struct Activity {
+    ConnSession *sessions;
+    int nsessions;
+    UnitTime *units;
+    int nunits;
+    int64_t active_ms;              /* the sum of the sessions' counted time */
+    UsTime last_at;
+} Activity;
+/* A learner's connection sessions and time per unit in a run. */
+int activity_load(Db *db, Arena *a, const TimeRules *t, int64_t run_id, int64_t user_id, Activity *out);
+int64_t activity_unit_ms(const Activity *a, int64_t unit_id, UsTime *last_at);
+
+typedef struct Learner {
+    int64_t user_id, units_done;
+    char *name, *email;
+    UsTime enrolled_at, completed_at;
+} Learner;
+typedef struct LearnerList { Learner *items; int n; int64_t total; } LearnerList;
+/* The active learners of a run by name, one page. */
+int run_learners(Db *db, Arena *a, int64_t run_id, int offset, int limit, LearnerList *out);
 
 #endif

@@ -179,8 +179,12 @@ void learn_unit_page(Req *r)
     outline_nav(r, &l);
     hprintf(r, "<article class=\"unit\" data-kind=\"%s\"", l.unit->kind);
     if (l.learner)      /* heartbeats only for learners: a preview records nothing */
-        hprintf(r, " data-beat=\"/runs/%lld/units/%lld/beat\" data-csrf=\"%s\"", (long long)l.run.id,
-                (long long)l.unit->id, access_csrf_token(r));
+    {
+        TimeRules tr;
+        time_rules_get(r->db, l.run.org_id, &tr);
+        hprintf(r, " data-beat=\"/runs/%lld/units/%lld/beat\" data-csrf=\"%s\" data-idle-ms=\"%lld\"",
+                (long long)l.run.id, (long long)l.unit->id, access_csrf_token(r), (long long)tr.idle_minutes * 60000);
+    }
     hprintf(r, "><p class=\"muted\">%s", k ? i18n_get(r->lang, k->label) : l.unit->kind);
     if (l.unit->minutes) hprintf(r, " · %lld min", (long long)l.unit->minutes);
     hprintf(r, "</p><h1>%s</h1>", l.unit->title);
@@ -338,7 +342,13 @@ void learn_beat_post(Req *r)
     }
     Beat b;
     if (!beat_read(r, &b, r->is_api)) return;
-    WriteJob *job = beat_job(&l.run, l.unit, r->user->id, &b, time_now_us(), r->client_ip,
-                             req_header(r, "user-agent"));
+    /* What one beat may claim: active time since the previous beat, and at
+     * most twice that of video (the fastest playback speed offered). */
+    TimeRules tr;
+    UsTime now = time_now_us();
+    time_rules_get(r->db, l.run.org_id, &tr);
+    b.active_ms = beat_cap_active(r->db, &l.run, r->user->id, &tr, now, b.active_ms);
+    b.segments = segments_trim(r->arena, b.segments, b.active_ms * 2 + 2000);
+    WriteJob *job = beat_job(&l.run, l.unit, r->user->id, &b, now, r->client_ip, req_header(r, "user-agent"));
     req_defer_write(r, job, beat_committed);
 }

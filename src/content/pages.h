@@ -41,6 +41,18 @@ void unit_delete_post(Req *r);
 void unit_track_post(Req *r);
 void unit_track_delete_post(Req *r);
 
+void run_progress_page(Req *r);
+void run_progress_csv(Req *r);
+void run_learner_page(Req *r);
+void my_activity_page(Req *r);
+void time_rules_page(Req *r);
+void time_rules_post(Req *r);
+void api_my_activity_get(Req *r);
+void api_learner_activity_get(Req *r);
+void api_run_progress_get(Req *r);
+void api_time_rules_get(Req *r);
+void api_time_rules_put(Req *r);
+
 void api_outline_get(Req *r);
 void api_my_progress_get(Req *r);
 void api_sections_post(Req *r);

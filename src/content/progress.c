@@ -155,6 +155,26 @@ bool segments_parse(Arena *a, const char *in, char **canonical)
     return true;
 }
 
+char *segments_trim(Arena *a, const char *canonical, int64_t allowance_ms)
+{
+    Buf b;
+    buf_init(&b, 4096);
+    const char *p = canonical;
+    while (p && *p && allowance_ms > 0) {
+        char *end;
+        long long x = strtoll(p, &end, 10);
+        if (*end != '-') break;
+        long long y = strtoll(end + 1, &end, 10);
+        if (y - x > allowance_ms) y = x + allowance_ms;
+        allowance_ms -= y - x;
+        buf_printf(&b, "%s%lld-%lld", b.len ? "," : "", x, y);
+        p = *end == ',' ? end + 1 : NULL;
+    }
+    char *out = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
+}
+
 /* Canonical lists are "a-b,c-d" in integer milliseconds. */
 int64_t segments_cover_ms(const char *const *lists, int n, int64_t clip_ms)
 {
@@ -252,13 +272,5 @@ int64_t beat_last_position(Db *db, const RunRef *run, const Unit *u, int64_t use
     db_query_i64(db, &ms, "SELECT position_ms FROM heartbeat WHERE run_id = $1 AND user_id = $2 AND unit_id = $3"
                           " AND position_ms IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1", "iii", run->id, user_id,
                  u->id);
-    return ms;
-}
-
-int64_t time_on_task_ms(Db *db, int64_t run_id, int64_t user_id)
-{
-    int64_t ms = 0;
-    db_query_i64(db, &ms, "SELECT COALESCE(sum(active_ms), 0) FROM heartbeat WHERE run_id = $1 AND user_id = $2",
-                 "ii", run_id, user_id);
     return ms;
 }

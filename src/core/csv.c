@@ -1,5 +1,6 @@
 /* csv.c — one CSV record at a time. */
 #include "core/csv.h"
+#include <string.h>
 
 int csv_record(Arena *a, const char **p, const char *end, char **fields, int max_fields, bool *bad)
 {
@@ -38,3 +39,21 @@ int csv_record(Arena *a, const char **p, const char *end, char **fields, int max
     return n;
 }
 
+
+void csv_row(Buf *out, const char *const *fields, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *f = fields[i] ? fields[i] : "";
+        bool formula = strchr("=+-@\t\r", f[0]) && f[0];
+        bool quote = formula || strpbrk(f, ",\"\r\n") != NULL;
+        if (i) buf_append(out, ",", 1);
+        if (quote) buf_append(out, "\"", 1);
+        if (formula) buf_append(out, "'", 1);
+        for (const char *p = f; *p; p++) {
+            if (*p == '"') buf_append(out, "\"", 1);
+            buf_append(out, p, 1);
+        }
+        if (quote) buf_append(out, "\"", 1);
+    }
+    buf_append(out, "\r\n", 2);
+}

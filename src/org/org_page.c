@@ -28,6 +28,7 @@ static void admin_tabs(Req *r, const char *current)
 {
     static const struct { const char *path, *label; } tabs[] = {
         {"users", "People"}, {"import", "Import"}, {"tokens", "API tokens"}, {"settings", "Settings"},
+        {"time", "Time-on-task"},
     };
     html_lit(r, "<nav class=\"tabs\" aria-label=\"Administration\">");
     for (size_t i = 0; i < LN_ARRAY_LEN(tabs); i++) {

@@ -94,8 +94,13 @@ test('heartbeats: only video actually played counts, then the unit and the cours
   assert.equal(video.kind, 'video');
   assert.equal(welcome.body, undefined, 'learners get no authoring fields');
 
-  // Text: 30 s of active reading by default.
-  let r = await beat(n, run, welcome.id, { active_ms: '20000' });
+  // Text: the trainer asks for 5 s of reading (30 s by default).  A beat
+  // claims at most the time since the previous one, so the first (capped
+  // at 30 s for a new session) counts 3 s, the next one about 5 s.
+  const t = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  for (const u of [welcome, procedure])
+    assert.equal((await t.api('PATCH', `/api/v1/orgs/demo/courses/${course.id}/units/${u.id}`, { threshold: 5 })).status, 200);
+  let r = await beat(n, run, welcome.id, { active_ms: '3000' });
   assert.equal(r.status, 200);
   assert.equal(r.json().unit_done, false);
   r = await beat(n, run, welcome.id, { active_ms: '15000' });
@@ -103,6 +108,7 @@ test('heartbeats: only video actually played counts, then the unit and the cours
 
   // Video (24 s, 80 % = 19.2 s): the same ten seconds twice count once.
   r = await beat(n, run, video.id, { active_ms: '10000', position: '10', segments: '0-10' });
+  assert.equal(r.json().unit_done, false);
   r = await beat(n, run, video.id, { active_ms: '10000', position: '10', segments: '0-5,5-10' });
   assert.equal(r.json().unit_done, false, 'replaying does not add');
   r = await beat(n, run, video.id, { active_ms: '5000', position: '23', segments: '18-23' });
@@ -124,11 +130,12 @@ test('heartbeats: only video actually played counts, then the unit and the cours
   let prog = (await n.get(`/api/v1/runs/${run}/progress`)).json();
   assert.equal(prog.units_done, 4);
   assert.equal(prog.completed_at, null);
-  assert.equal(prog.time_on_task_ms, 68000, 'time on task adds the active time of every beat');
+  assert.ok(prog.time_on_task_ms >= 3000 + 5 * 5000 && prog.time_on_task_ms < 20000 + 5 * 6000,
+    `each beat counts the time since the previous one at most (${prog.time_on_task_ms} ms claimed 51000)`);
 
   // The API heartbeat (JSON) completes the last text.
   const api = await signinApi(srv, 'newbie@lectern.test', 'newbie-pass-123');
-  r = await api.api('POST', `/api/v1/runs/${run}/units/${procedure.id}/heartbeat`, { active_ms: 40000 });
+  r = await api.api('POST', `/api/v1/runs/${run}/units/${procedure.id}/heartbeat`, { active_ms: 9000 });
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json(), { unit_done: true, course_done: true });
   prog = (await n.get(`/api/v1/runs/${run}/progress`)).json();
@@ -321,4 +328,58 @@ test('progress survives a restart', async () => {
   assert.equal(again.units_done, before.units_done);
   assert.equal(again.resume_unit_id, before.resume_unit_id);
   assert.equal(again.time_on_task_ms, before.time_on_task_ms);
+});
+
+test('time-on-task: sessions, caps, the trainer\'s progress table, CSV and the rules', async () => {
+  const e = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const mine = (await e.get('/api/v1/me/enrolments')).json().items[0];
+  const run = mine.run_id;
+  // Élodie's last beat was yesterday: a new session, whose first beat may
+  // claim 30 s at most; the next one only the time since.
+  const ef = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  await beat(ef, run, mine.resume_unit_id, { active_ms: '120000', position: '1', segments: '0-1' });
+  await beat(ef, run, mine.resume_unit_id, { active_ms: '120000', position: '1' });
+  const act = (await e.get(`/api/v1/runs/${run}/activity`)).json();
+  assert.ok(act.sessions.length >= 2, 'yesterday and today are two sessions');
+  const today = act.sessions[act.sessions.length - 1];
+  assert.ok(today.active_ms <= 30000 + 6000, `capped (${today.active_ms})`);
+  assert.equal(today.beats, 2);
+  assert.ok(act.units.some((u) => u.unit_id === mine.resume_unit_id));
+  assert.match((await ef.get(`/runs/${run}/activity`)).text, /Connection sessions/);
+
+  const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const page = await t.get(`/o/demo/runs/${run}/progress`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Élodie Learner/);
+  const csv = await t.get(`/o/demo/runs/${run}/progress.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines[0], 'email,name,enrolled_at,units_done,units_required,time_on_task_minutes,sessions,last_activity,completed_at');
+  assert.ok(lines.some((l) => l.startsWith('elodie@lectern.test,Élodie Learner,')));
+  const who = (await t.get(`/api/v1/orgs/demo/runs/${run}/progress`, { headers: { 'x-csrf-token': '' } }));
+  assert.equal(who.status, 200);
+  const elodie = who.json().items.find((x) => x.email === 'elodie@lectern.test');
+  assert.equal(elodie.time_on_task_ms, act.active_ms, 'the table and the learner\'s record agree');
+  const detail = await t.get(`/o/demo/runs/${run}/learners/${elodie.user_id}`);
+  assert.equal(detail.status, 200);
+  assert.match(detail.text, /Warehouse tour/);
+  assert.equal((await t.get(`/api/v1/orgs/demo/runs/${run}/learners/${elodie.user_id}/activity`)).json().active_ms, act.active_ms);
+  // Learners do not see the table; another organisation does not either.
+  assert.equal((await ef.get(`/o/demo/runs/${run}/progress`)).status, 403);
+  assert.equal((await ef.get(`/o/demo/runs/${run}/progress.csv`)).status, 403);
+  const o = await signinForm(srv, 'outsider@other.test', 'outsider-pass-1');
+  assert.equal((await o.get(`/o/other/runs/${run}/progress`)).status, 404);
+
+  // The rules: admins only, checked.
+  const a = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  assert.deepEqual((await a.get('/api/v1/orgs/demo/time-rules')).json(), { idle_minutes: 30, session_cap_minutes: 480 });
+  apiError(await a.api('PUT', '/api/v1/orgs/demo/time-rules', { idle_minutes: 0 }), 422, 'invalid');
+  assert.equal((await a.api('PUT', '/api/v1/orgs/demo/time-rules', { idle_minutes: 20 })).json().idle_minutes, 20);
+  assert.match((await ef.get(`/runs/${run}/units/${mine.resume_unit_id}`)).text, /data-idle-ms="1200000"/);
+  const tr = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  assert.equal((await tr.api('PUT', '/api/v1/orgs/demo/time-rules', { idle_minutes: 25 })).status, 403);
+  const af = await signinForm(srv, DEMO.admin.email, DEMO.admin.password);
+  assert.equal((await af.postForm('/o/demo/admin/time', { idle_minutes: '30', session_cap_minutes: '5' })).status, 422);
+  assert.equal((await af.postForm('/o/demo/admin/time', { idle_minutes: '30', session_cap_minutes: '480' })).status, 303);
 });
