@@ -14,7 +14,8 @@
 static void duration_text(Req *r, int64_t ms)
 {
     int64_t min = (ms + 30000) / 60000;
-    if (min >= 60) hprintf(r, "%lld h %02lld", (long long)(min / 60), (long long)(min % 60));
+    if (ms < 60000) hprintf(r, "%lld s", (long long)(ms / 1000));
+    else if (min >= 60) hprintf(r, "%lld h %02lld", (long long)(min / 60), (long long)(min % 60));
     else hprintf(r, "%lld min", (long long)min);
 }
 
@@ -74,9 +75,9 @@ void run_progress_page(Req *r)
     page_begin(r, arena_printf(r->arena, "%s — %s", T(r, "Progress"), run.title));
     hprintf(r, "<p class=\"muted\"><a href=\"/courses/%lld\">%s</a></p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             (long long)c.id, c.title, T(r, "Progress"), run.title);
-    hprintf(r, "<p class=\"spread\"><span class=\"muted\">%lld %s</span><a class=\"button small secondary\""
-               " href=\"/o/%s/runs/%lld/progress.csv\" download>%s</a></p>",
-            (long long)ll.total, T(r, "learners"), r->org->slug, (long long)run.id, T(r, "Export as CSV"));
+    hprintf(r, "<div class=\"spread\"><span class=\"muted\">%s %lld</span><a class=\"button small secondary\""
+               " href=\"/o/%s/runs/%lld/progress.csv\" download>%s</a></div>",
+            T(r, "Learners:"), (long long)ll.total, r->org->slug, (long long)run.id, T(r, "Export as CSV"));
     hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
             T(r, "Learner"), T(r, "Progress"), T(r, "Time on task"), T(r, "Last activity"), T(r, "Completed on"));

@@ -267,7 +267,7 @@ static void tracks_block(Req *r, const Course *c, const Unit *u)
                " accept=\".vtt,.txt,text/vtt,text/plain\"></div>"
                "<button type=\"submit\" class=\"button small\">%s</button></form></section>\n",
             T(r, "Kind"), T(r, "Captions (WebVTT)"), T(r, "Transcript"),
-            T(r, "Language"), T(r, "File"), T(r, "Upload"));
+            T(r, "Language"), T(r, "Track file"), T(r, "Upload"));
 }
 
 static void unit_render(Req *r, const Course *c, const Outline *o, const Unit *u, const char *field, const char *error)
@@ -297,9 +297,10 @@ static void unit_render(Req *r, const Course *c, const Outline *o, const Unit *u
         if (u->media_id)
             hprintf(r, "<p>%s <strong>%s</strong> <span class=\"muted\">(%s, %lld KiB)</span></p>", T(r, "File:"),
                     u->media.filename, u->media.mime, (long long)((u->media.size + 1023) / 1024));
-        hprintf(r, "<div class=\"field\"><label for=\"file\">%s</label><input id=\"file\" type=\"file\" name=\"file\"%s></div>",
-                u->media_id ? T(r, "Replace the file") : T(r, "File"),
-                str_eq(u->kind, "video") ? " accept=\"video/mp4,video/webm,video/ogg\"" : "");
+        hprintf(r, "<div class=\"field\"><label for=\"file\">%s</label><input id=\"file\" type=\"file\" name=\"file\"",
+                u->media_id ? T(r, "Replace the file") : T(r, "File"));
+        if (str_eq(u->kind, "video")) html_lit(r, " accept=\"video/mp4,video/webm,video/ogg\"");
+        html_lit(r, "></div>");
     }
     const char *minutes = arena_printf(r->arena, "%lld", (long long)u->minutes);
     form_input(r, "number", "minutes", T(r, "Estimated duration (minutes)"), minutes,
@@ -312,8 +313,7 @@ static void unit_render(Req *r, const Course *c, const Outline *o, const Unit *u
         form_input(r, "number", "threshold", i18n_get(r->lang, k->threshold_label),
                    arena_printf(r->arena, "%lld", (long long)u->threshold), str_eq(field, "threshold") ? error : NULL,
                    "min=\"0\"");
-    hprintf(r, "<div class=\"field check\"><input type=\"hidden\" name=\"required\" value=\"0\">"
-               "<input type=\"checkbox\" id=\"required\" name=\"required\" value=\"1\"%s>"
+    hprintf(r, "<div class=\"field check\"><input type=\"checkbox\" id=\"required\" name=\"required\" value=\"1\"%s>"
                "<label for=\"required\">%s</label></div>", u->required ? " checked" : "",
             T(r, "Required for the course to be complete"));
     form_submit(r, T(r, "Save"));
@@ -368,7 +368,7 @@ void unit_edit_post(Req *r)
     Unit *u;
     if (!staff_unit(r, &c, &o, &u)) return;
     UnitInput in = {.kind = req_form(r, "kind"), .title = req_form(r, "title"), .body = req_form(r, "body"),
-                    .url = req_form(r, "url"), .required = str_eq(req_form(r, "required"), "0") ? 0 : 1,
+                    .url = req_form(r, "url"), .required = str_eq(req_form(r, "required"), "1"),   /* the form always has the box */
                     .minutes = -1, .duration_s = -1, .threshold = -1};
     if (!str_to_i64(req_form(r, "section_id"), &in.section_id)) in.section_id = 0;
     const char *field = NULL, *msg = NULL;

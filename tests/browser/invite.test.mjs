@@ -9,106 +9,15 @@
 // No console errors (which include CSP violations) are allowed on any page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.LECTERN_BIN || path.resolve(HERE, '../../build/lectern');
-const OUT = path.join(HERE, 'out');
+import { env, setUp, tearDown, newContext, shot, nav, signIn, signOut, PHONE } from './lib.mjs';
 
 const ADMIN = { email: 'admin@lectern.test', password: 'demo-admin-pass' };
 const NADIA = { email: 'nadia@lectern.test', password: 'nadia-pass-1234', name: 'Nadia Benoît-Élise' };
 const ORG = 'Lectern Academy';
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
-let dataDir, ownTmp = null, server = null, serverLog = '', base, browser;
-const consoleErrors = [];
-
-function startServer() {
-    return new Promise((resolve, reject) => {
-        const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--access-log', 'off'],
-                           { stdio: ['ignore', 'pipe', 'pipe'] });
-        server = proc;
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`server not ready after 10 s:\n${out}${serverLog}`)), 10000);
-        proc.stdout.setEncoding('utf8');
-        proc.stderr.setEncoding('utf8');
-        proc.stderr.on('data', (d) => { serverLog += d; });
-        proc.stdout.on('data', (d) => {
-            out += d;
-            const m = out.match(/listening on (http:\/\/\S+)/);
-            if (m) { clearTimeout(timer); resolve(m[1]); }
-        });
-        proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-        proc.on('exit', (code, sig) => {
-            if (server === proc) server = null;
-            clearTimeout(timer);
-            reject(new Error(`server exited (${code ?? sig}) before listening:\n${out}${serverLog}`));
-        });
-    });
-}
-
-async function stopServer() {
-    const proc = server;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    const t = setTimeout(() => { if (proc.exitCode === null) proc.kill('SIGKILL'); }, 10000);
-    await exited;
-    clearTimeout(t);
-}
-
-// A browser context whose pages report console errors (CSP violations are
-// console errors in Chromium; a securitypolicyviolation listener makes sure
-// of it) and uncaught exceptions into consoleErrors.
-async function newContext(viewport = DESKTOP, extra = {}) {
-    const ctx = await browser.newContext({ viewport, locale: 'en-GB', ...extra });
-    ctx.setDefaultTimeout(10000);
-    await ctx.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => {
-            console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
-        });
-    });
-    ctx.on('page', watch);
-    return ctx;
-}
-
-function watch(page) {
-    page.on('console', (msg) => {
-        if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: uncaught ${err.message}`));
-}
-
-async function shot(page, name) {
-    await page.screenshot({ path: path.join(OUT, name), fullPage: true });
-}
-
-function nav(page) {
-    return page.getByRole('navigation', { name: 'Main' });
-}
-
-async function signIn(page, who) {
-    await nav(page).getByRole('link', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(/\/signin/);
-    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    await page.getByLabel('E-mail', { exact: true }).fill(who.email);
-    await page.getByLabel('Password', { exact: true }).fill(who.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${base}/`);
-}
-
-async function signOut(page) {
-    await nav(page).getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(`${base}/`);
-    await nav(page).getByRole('link', { name: 'Sign in', exact: true }).waitFor();
-}
+let base, dataDir;
+const consoleErrors = env.consoleErrors;
 
 // The invitation .eml addressed to `to`, once the mail sender has written it.
 async function waitForMail(to, timeoutMs = 10000) {
@@ -130,24 +39,12 @@ function decodeSubject(raw) {
 }
 
 before(async () => {
-    fs.mkdirSync(OUT, { recursive: true });
-    const tmpRoot = process.env.LECTERN_TEST_TMP;
-    if (tmpRoot) dataDir = fs.mkdtempSync(path.join(tmpRoot, 'browser-invite-'));
-    else dataDir = ownTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-browser-'));
-    execFileSync(BIN, ['demo', '--data', dataDir], { stdio: 'pipe' });
-    base = await startServer();
-    browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-               '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    await setUp('invite');
+    base = env.base;
+    dataDir = env.dataDir;
 });
 
-after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    await stopServer();
-    if (ownTmp) fs.rmSync(ownTmp, { recursive: true, force: true });
-});
+after(tearDown);
 
 test('an admin invites a trainer who accepts, signs in again and switches to French', { timeout: 60000 }, async (t) => {
     // ---- the admin: sign in, Manage people, invite ----
