@@ -345,7 +345,7 @@ test('time-on-task: sessions, caps, the trainer\'s progress table, CSV and the r
   assert.ok(today.active_ms <= 30000 + 6000, `capped (${today.active_ms})`);
   assert.equal(today.beats, 2);
   assert.ok(act.units.some((u) => u.unit_id === mine.resume_unit_id));
-  assert.match((await ef.get(`/runs/${run}/activity`)).text, /Connection sessions/);
+  assert.match((await ef.get(`/runs/${run}/activity`)).text, /Sessions de connexion/, 'in her language, French');
 
   const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
   const page = await t.get(`/o/demo/runs/${run}/progress`);
