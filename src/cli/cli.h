@@ -41,6 +41,8 @@ int cmd_demo(Cli *c);
 /* The demo course's sections, units, files and a learner's progress. */
 struct Course;
 int demo_content(Cli *cli, Db *db, const struct Course *c, int64_t run_id, int64_t learner_id, UsTime now);
+int cmd_course_export(Cli *c);
+int cmd_course_import(Cli *c);
 int cmd_backup(Cli *c);
 int cmd_test_request(Cli *c);
 int cmd_mail_flush(Cli *c);
