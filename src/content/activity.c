@@ -58,12 +58,9 @@ int time_rules_set(Db *db, int64_t org_id, const TimeRules *t, UsTime now)
                   "iiii", org_id, t->idle_minutes, t->session_cap_minutes, now) == DB_DONE ? LN_OK : LN_EDB;
 }
 
-int64_t beat_cap_active(Db *db, const RunRef *run, int64_t user_id, const TimeRules *t, UsTime now, int64_t active_ms)
+int64_t beat_cap_active(const TimeRules *t, UsTime last_beat, UsTime now, int64_t active_ms)
 {
-    int64_t last = 0;
-    db_query_i64(db, &last, "SELECT COALESCE(max(at), 0) FROM heartbeat WHERE run_id = $1 AND user_id = $2", "ii",
-                 run->id, user_id);
-    int64_t gap_ms = last ? (now - last) / 1000 : INT64_MAX;
+    int64_t gap_ms = last_beat ? (now - last_beat) / 1000 : INT64_MAX;
     int64_t cap = gap_ms <= t->idle_minutes * 60000 ? gap_ms + BEAT_SLACK_MS : FIRST_BEAT_MAX_MS;
     if (cap > BEAT_MAX_ACTIVE_MS) cap = BEAT_MAX_ACTIVE_MS;
     if (active_ms > cap) active_ms = cap;

@@ -178,8 +178,23 @@ const char *time_rules_check(const TimeRules *t, const char **msg);
 int time_rules_get(Db *db, int64_t org_id, TimeRules *out);
 int time_rules_set(Db *db, int64_t org_id, const TimeRules *t, UsTime now);
 /* The active time a new heartbeat may claim: capped by the time since the
- * learner's previous heartbeat in the run (see activity.c). */
-int64_t beat_cap_active(Db *db, const RunRef *run, int64_t user_id, const TimeRules *t, UsTime now, int64_t active_ms);
+ * learner's previous heartbeat in the run, `last_beat` (0: none); see
+ * activity.c. */
+int64_t beat_cap_active(const TimeRules *t, UsTime last_beat, UsTime now, int64_t active_ms);
+
+/* Everything a heartbeat needs, in one query: the run, the unit (with the
+ * learner's done_at), its section's release, the organisation's rules and
+ * the learner's previous heartbeat.  LN_NOTFOUND when the learner is not
+ * enrolled in the run or the unit is not the course's; LN_EPERM when its
+ * section is not released yet. */
+typedef struct BeatTarget {
+    RunRef run;
+    Unit unit;
+    Section section;
+    TimeRules rules;
+    UsTime last_beat;
+} BeatTarget;
+int beat_target(Db *db, Arena *a, int64_t run_id, int64_t user_id, int64_t unit_id, UsTime now, BeatTarget *out);
 
 typedef struct ConnSession {
     UsTime start, end;

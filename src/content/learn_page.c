@@ -309,46 +309,46 @@ bad:
     return false;
 }
 
+/* After the heartbeat committed: is the unit's completion rule met now?
+ * The target loaded before the write travels in r->cont_data. */
 static void beat_committed(Req *r, int rc, int64_t id)
 {
+    BeatTarget *bt = r->cont_data;
     if (rc != DB_DONE) {
         web_error(r, 503, "unavailable", T(r, "Something went wrong on our side."));
         return;
     }
-    Learn l;
-    int64_t run = 0, uid = 0;
-    req_path_id_or_404(r, "id", &run);
-    req_path_id_or_404(r, "unit", &uid);
-    if (!learn_load(r, run, uid, &l)) return;
     bool course_done = false;
-    bool done = l.unit->done_at != 0;
-    if (!done && beat_rule_met(r->db, &l.run, l.unit, r->user->id))
-        done = progress_complete(r->db, &l.run, l.unit, r->user->id, time_now_us(), &course_done) == LN_OK;
-    json_t *j = json_pack("{s:b, s:b}", "unit_done", done, "course_done", course_done);
-    api_json(r, 200, j);
+    bool done = bt->unit.done_at != 0;
+    if (!done && beat_rule_met(r->db, &bt->run, &bt->unit, r->user->id))
+        done = progress_complete(r->db, &bt->run, &bt->unit, r->user->id, time_now_us(), &course_done) == LN_OK;
+    api_json(r, 200, json_pack("{s:b, s:b}", "unit_done", done, "course_done", course_done));
 }
 
 /* POST /runs/{id}/units/{unit}/beat (form, also from sendBeacon) and
- * POST /api/v1/runs/{id}/units/{unit}/heartbeat (JSON). */
+ * POST /api/v1/runs/{id}/units/{unit}/heartbeat (JSON).  One query loads
+ * what the beat needs; the refusals (not enrolled, no such unit, not
+ * released) are worded by learn_load. */
 void learn_beat_post(Req *r)
 {
     int64_t id, uid;
-    Learn l;
-    if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "unit", &uid) || !learn_load(r, id, uid, &l))
-        return;
-    if (!l.learner) {
-        web_error(r, 403, "not_enrolled", T(r, "Enrol in this session to open its units."));
+    if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "unit", &uid)) return;
+    UsTime now = time_now_us();
+    BeatTarget *bt = arena_alloc(r->arena, sizeof *bt);
+    int rc = beat_target(r->db, r->arena, id, r->user->id, uid, now, bt);
+    if (rc != LN_OK) {
+        Learn l;
+        if (learn_load(r, id, uid, &l))     /* staff previewing: nothing to record */
+            web_error(r, 403, "not_enrolled", T(r, "Enrol in this session to open its units."));
         return;
     }
     Beat b;
     if (!beat_read(r, &b, r->is_api)) return;
     /* What one beat may claim: active time since the previous beat, and at
      * most twice that of video (the fastest playback speed offered). */
-    TimeRules tr;
-    UsTime now = time_now_us();
-    time_rules_get(r->db, l.run.org_id, &tr);
-    b.active_ms = beat_cap_active(r->db, &l.run, r->user->id, &tr, now, b.active_ms);
+    b.active_ms = beat_cap_active(&bt->rules, bt->last_beat, now, b.active_ms);
     b.segments = segments_trim(r->arena, b.segments, b.active_ms * 2 + 2000);
-    WriteJob *job = beat_job(&l.run, l.unit, r->user->id, &b, now, r->client_ip, req_header(r, "user-agent"));
-    req_defer_write(r, job, beat_committed);
+    r->cont_data = bt;
+    req_defer_write(r, beat_job(&bt->run, &bt->unit, r->user->id, &b, now, r->client_ip,
+                                req_header(r, "user-agent")), beat_committed);
 }

@@ -206,6 +206,49 @@ int64_t segments_cover_ms(const char *const *lists, int n, int64_t clip_ms)
 
 /* ---- heartbeats ------------------------------------------------------------ */
 
+int beat_target(Db *db, Arena *a, int64_t run_id, int64_t user_id, int64_t unit_id, UsTime now, BeatTarget *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db,
+        "SELECT r.org_id, r.course_id, r.pacing, r.starts_at, u.kind, u.duration_s, u.threshold, u.required,"
+        " s.release_days, p.completed_at, COALESCE(t.idle_minutes, $4), COALESCE(t.session_cap_minutes, $5),"
+        " (SELECT max(h.at) FROM heartbeat h WHERE h.run_id = r.id AND h.user_id = e.user_id)"
+        " FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+        " JOIN unit u ON u.id = $3 AND u.course_id = r.course_id JOIN section s ON s.id = u.section_id"
+        " LEFT JOIN unit_progress p ON p.run_id = r.id AND p.user_id = e.user_id AND p.unit_id = u.id"
+        " LEFT JOIN time_rules t ON t.org_id = r.org_id"
+        " WHERE e.run_id = $1 AND e.user_id = $2 AND e.status = 'active'");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run_id);
+    db_bind_i64(st, 2, user_id);
+    db_bind_i64(st, 3, unit_id);
+    db_bind_i64(st, 4, TIME_IDLE_DEFAULT);
+    db_bind_i64(st, 5, TIME_CAP_DEFAULT);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->run.id = run_id;
+        out->run.org_id = db_col_i64(st, 0);
+        out->run.course_id = db_col_i64(st, 1);
+        out->run.pacing = db_col_dup(st, 2, a);
+        out->run.starts_at = db_col_i64(st, 3);
+        out->unit.id = unit_id;
+        out->unit.org_id = out->run.org_id;
+        out->unit.course_id = out->run.course_id;
+        out->unit.kind = db_col_dup(st, 4, a);
+        out->unit.duration_s = db_col_i64(st, 5);
+        out->unit.threshold = db_col_i64(st, 6);
+        out->unit.required = db_col_i64(st, 7) != 0;
+        out->section.release_days = db_col_is_null(st, 8) ? -1 : db_col_i64(st, 8);
+        out->unit.done_at = db_col_i64(st, 9);
+        out->rules.idle_minutes = db_col_i64(st, 10);
+        out->rules.session_cap_minutes = db_col_i64(st, 11);
+        out->last_beat = db_col_i64(st, 12);
+    }
+    db_done(st);
+    if (rc != DB_ROW) return rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+    return section_released(&out->section, &out->run, now) ? LN_OK : LN_EPERM;
+}
+
 WriteJob *beat_job(const RunRef *run, const Unit *u, int64_t user_id, const Beat *b, UsTime now,
                    const char *ip, const char *ua)
 {

@@ -103,6 +103,7 @@ struct Req {
     WriteCont pending_cont;
     int pending_rc;
     int64_t pending_id;
+    void *cont_data;            /* the handler's state for its continuation */
 };
 
 /* ---- reading the request ---- */

@@ -7,13 +7,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, stopAll, demoDataDir, DEMO, Client, signinForm, signinApi, apiError, uniq, cli, multipart, csrfFrom } from './lib.mjs';
+import { startServer, stopAll, demoStore, DEMO, Client, signinForm, signinApi, apiError, uniq, cli, multipart, csrfFrom } from './lib.mjs';
 
-const data = demoDataDir('content');
-cli({ data }, 'org', 'add', 'other', 'Other Org');
-cli({ data }, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'trainer');
-cli({ data }, 'user', 'add', 'newbie@lectern.test', 'New Bie', '--password', 'newbie-pass-123', '--org', 'demo', '--role', 'learner');
-let srv = await startServer({ data });
+// scripts/test.sh runs this file on SQLite, then with LECTERN_HTTP_PG=1 on
+// a PostgreSQL database of its own.
+const store = demoStore('content');
+const data = store.data;
+cli(store, 'org', 'add', 'other', 'Other Org');
+cli(store, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'trainer');
+cli(store, 'user', 'add', 'newbie@lectern.test', 'New Bie', '--password', 'newbie-pass-123', '--org', 'demo', '--role', 'learner');
+let srv = await startServer(store);
 after(() => stopAll(srv));
 
 const demoCourse = async (c) => (await c.get('/api/v1/courses')).json().items.find((x) => x.code === 'SAFE-101');
@@ -322,7 +325,7 @@ test('progress survives a restart', async () => {
   const run = (await e.get('/api/v1/me/enrolments')).json().items[0].run_id;
   const before = (await e.get(`/api/v1/runs/${run}/progress`)).json();
   await srv.stop();
-  srv = await startServer({ data });
+  srv = await startServer(store);
   const e2 = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
   const again = (await e2.get(`/api/v1/runs/${run}/progress`)).json();
   assert.equal(again.units_done, before.units_done);

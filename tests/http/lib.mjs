@@ -74,6 +74,24 @@ export function demoDataDir(prefix = 'demo') {
   return data;
 }
 
+/**
+ * A store with the demo data for one test file: on PostgreSQL when
+ * LECTERN_HTTP_PG=1 and LECTERN_TEST_PG is set — a database of its own,
+ * lectern_<name>, made afresh, so files running in parallel never share one —
+ * else SQLite in a new data directory.  Returns {data, db?}.
+ */
+export function demoStore(name) {
+  if (process.env.LECTERN_HTTP_PG !== '1' || !PG_URL) return { data: demoDataDir(name) };
+  const admin = new URL(PG_URL);
+  const db = `lectern_${name.replace(/[^a-z0-9_]/g, '_')}`;
+  execFileSync('psql', [PG_URL, '-qc', `DROP DATABASE IF EXISTS ${db}`], { stdio: 'ignore' });
+  execFileSync('psql', [PG_URL, '-qc', `CREATE DATABASE ${db}`], { stdio: 'ignore' });
+  admin.pathname = `/${db}`;
+  const store = { db: admin.toString(), data: tmpDir(name) };
+  cli(store, 'demo');
+  return store;
+}
+
 /** The route table: [{method, path, access:[...]}]. */
 export function routeTable() {
   return JSON.parse(lectern(['routes']));
