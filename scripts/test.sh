@@ -90,7 +90,8 @@ for t in build/asan/tests/test_*; do
 done
 
 section "Storage suite on PostgreSQL (the same tests as on SQLite above)"
-for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build/tests/test_routes; do
+for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build/tests/test_routes \
+         build/tests/test_search build/tests/test_content build/tests/test_course_io build/tests/test_spoc; do
     [ -x "$t" ] && [ -n "$PG_URL" ] || continue
     run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
     # Each suite starts from an empty database.
@@ -103,9 +104,12 @@ if ls tests/http/*.test.mjs >/dev/null 2>&1; then
         run_node "http" tests/http/*.test.mjs
 fi
 
-if [ -n "$PG_URL" ] && [ -f tests/http/catalog.test.mjs ]; then
-    LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_CATALOG_PG=1 \
-        run_node "http catalog on postgresql" tests/http/catalog.test.mjs
+# The files that exercise most SQL run again on PostgreSQL, each in a
+# database of its own (tests/http/lib.mjs demoStore).
+if [ -n "$PG_URL" ]; then
+    LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_HTTP_PG=1 \
+        run_node "http on postgresql" tests/http/catalog.test.mjs tests/http/search.test.mjs \
+        tests/http/spoc.test.mjs tests/http/content.test.mjs
 fi
 
 section "Browser tests (headless Chromium)"

@@ -64,7 +64,20 @@ static void my_courses(Req *r)
         }
         html_lit(r, "</p></li>\n");
     }
-    html_lit(r, "</ul></section>\n");
+    html_lit(r, "</ul>\n");
+    JoinRequestList waiting;
+    if (spoc_my_pending(r->db, r->arena, r->user->id, &waiting) == LN_OK && waiting.n > 0) {
+        hprintf(r, "<h3>%s</h3><ul class=\"plain my-requests\">\n", T(r, "Waiting for approval"));
+        for (int i = 0; i < waiting.n; i++) {
+            const JoinRequest *q = &waiting.items[i];
+            hprintf(r, "<li><span>%s</span><span class=\"muted\">%s · %s · %s ", q->course_title, q->run_title, q->org_name,
+                    T(r, "requested on"));
+            html_date(r, q->created_at);
+            html_lit(r, "</span></li>\n");
+        }
+        html_lit(r, "</ul>\n");
+    }
+    hprintf(r, "<p class=\"muted\"><a href=\"/join\">%s</a></p></section>\n", T(r, "Have a code from your trainer? Join a session"));
 }
 
 /* ROUTE: GET / — the signed-in user's organisations, or the welcome page. */

@@ -1,5 +1,6 @@
 /* catalog.c — courses, runs and the catalog query. */
 #include "catalog/catalog.h"
+#include "catalog/search.h"
 #include "org/org.h"
 #include "web/i18n.h"
 
@@ -76,6 +77,7 @@ int course_create(Db *db, int64_t org_id, const CourseInput *in, int64_t user_id
     if (rc == DB_ROW) *id = db_col_i64(st, 0);
     db_done(st);
     arena_free(a);
+    if (rc == DB_ROW) course_search_index(db, *id);
     return rc == DB_ROW ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
 }
 
@@ -119,6 +121,7 @@ int course_update(Db *db, int64_t org_id, int64_t id, const CourseInput *in, UsT
             course_search_key(a, code, title, summary), now);
     }
     arena_free(a);
+    if (rc == LN_OK) course_search_index(db, id);
     return rc;
 }
 
@@ -173,27 +176,43 @@ bool catalog_query_parse(Req *r, CatalogQuery *cq, const char **bad)
     return false;
 }
 
+/* The catalog's rules: published, the filters (an empty value matches
+ * everything), and a run the viewer may see.  $1 viewer, $2 lang, $3 org
+ * slug, $4 max_minutes, $5 mode, $6 limit, $7 offset; $8 the search. */
+#define CATALOG_WHERE \
+    " WHERE c.published = 1 AND ($2 = '' OR c.lang = $2) AND ($3 = '' OR o.slug = $3)" \
+    " AND (CAST($4 AS BIGINT) = 0 OR c.estimated_minutes <= CAST($4 AS BIGINT)) AND EXISTS (" \
+    "   SELECT 1 FROM course_run r WHERE r.course_id = c.id AND ($5 = '' OR r.visibility = $5) AND" \
+    "   (r.visibility = 'mooc' OR (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m" \
+    "     WHERE m.org_id = c.org_id AND m.user_id = $1))))"
+
 int catalog_search(Db *db, Arena *a, int64_t viewer, const CatalogQuery *cq, CourseList *out)
 {
-    /* Empty filter values match everything, so one statement serves all. */
-    DbStmt *st = db_prepare(db,
-        "SELECT " COURSE_COLS " FROM course c JOIN org o ON o.id = c.org_id"
-        " WHERE c.published = 1 AND c.search_key LIKE $2 ESCAPE '\\'"
-        " AND ($5 = '' OR c.lang = $5) AND ($6 = '' OR o.slug = $6)"
-        " AND (CAST($7 AS BIGINT) = 0 OR c.estimated_minutes <= CAST($7 AS BIGINT)) AND EXISTS ("
-        "   SELECT 1 FROM course_run r WHERE r.course_id = c.id AND ($8 = '' OR r.visibility = $8) AND"
-        "   (r.visibility = 'mooc' OR (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m"
-        "     WHERE m.org_id = c.org_id AND m.user_id = $1))))"
-        " ORDER BY c.title, c.id LIMIT $3 OFFSET $4");
+    /* The words, quoted for the backend's full-text engine (search.c); the
+     * ranking functions differ, so do the statements. */
+    const char *match = search_query(a, db_kind(db), cq->q);
+    const char *sql;
+    if (!match)
+        sql = "SELECT " COURSE_COLS " FROM course c JOIN org o ON o.id = c.org_id" CATALOG_WHERE
+              " ORDER BY c.title, c.id LIMIT $6 OFFSET $7";
+    else if (db_kind(db) == DB_SQLITE)      /* bm25: lower is better; code, title, summary, outline, body */
+        sql = "SELECT " COURSE_COLS " FROM course_search JOIN course c ON c.id = course_search.rowid"
+              " JOIN org o ON o.id = c.org_id" CATALOG_WHERE " AND course_search MATCH $8"
+              " ORDER BY bm25(course_search, 10.0, 10.0, 4.0, 2.0, 1.0), c.title, c.id LIMIT $6 OFFSET $7";
+    else
+        sql = "SELECT " COURSE_COLS " FROM course_search s JOIN course c ON c.id = s.course_id"
+              " JOIN org o ON o.id = c.org_id CROSS JOIN to_tsquery('simple', CAST($8 AS TEXT)) query"
+              CATALOG_WHERE " AND s.doc @@ query ORDER BY ts_rank(s.doc, query) DESC, c.title, c.id LIMIT $6 OFFSET $7";
+    DbStmt *st = db_prepare(db, sql);
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, viewer);
-    db_bind_text(st, 2, db_like_contains(a, str_fold(a, cq->q)));
-    db_bind_i64(st, 3, CATALOG_PAGE);
-    db_bind_i64(st, 4, cq->offset);
-    db_bind_text(st, 5, cq->lang ? cq->lang : "");
-    db_bind_text(st, 6, cq->org ? cq->org : "");
-    db_bind_i64(st, 7, cq->max_minutes);
-    db_bind_text(st, 8, cq->mode ? cq->mode : "");
+    db_bind_text(st, 2, cq->lang ? cq->lang : "");
+    db_bind_text(st, 3, cq->org ? cq->org : "");
+    db_bind_i64(st, 4, cq->max_minutes);
+    db_bind_text(st, 5, cq->mode ? cq->mode : "");
+    db_bind_i64(st, 6, CATALOG_PAGE);
+    db_bind_i64(st, 7, cq->offset);
+    if (match) db_bind_text(st, 8, match);
     return read_list(st, a, CATALOG_PAGE, out);
 }
 
@@ -204,7 +223,9 @@ bool course_visible(Db *db, const Course *c, int64_t viewer, bool staff)
     int64_t n = 0;
     db_query_i64(db, &n,
         "SELECT count(*) FROM course_run r WHERE r.course_id = $1 AND (r.visibility = 'mooc' OR"
-        " (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $2 AND m.user_id = $3)))",
+        " (r.visibility = 'corporate' AND EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $2 AND m.user_id = $3)) OR"
+        " (r.visibility = 'spoc' AND EXISTS (SELECT 1 FROM enrolment e WHERE e.run_id = r.id AND e.user_id = $3"
+        "  AND e.status = 'active')))",
         "iii", c->id, c->org_id, viewer);
     return n > 0;
 }
@@ -248,15 +269,23 @@ int run_create(Db *db, const Course *c, const char *title, const char *visibilit
     int rc = db_step(st);
     if (rc == DB_ROW) *id = db_col_i64(st, 0);
     db_done(st);
-    return rc == DB_ROW ? LN_OK : LN_EDB;
+    if (rc != DB_ROW) return LN_EDB;
+    char code[JOIN_CODE_LEN + 1];
+    /* A SPOC run gets its join code at once; should that fail, its staff
+     * make one with "New code". */
+    if (str_eq(visibility, "spoc") && spoc_code_rotate(db, *id, now, code) != LN_OK)
+        log_warn("run %lld: no join code yet", (long long)*id);
+    return LN_OK;
 }
 
 int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunList *out)
 {
     DbStmt *st = db_prepare(db,
-        "SELECT r.id, r.title, r.visibility, r.pacing, r.starts_at, r.ends_at FROM course_run r"
+        "SELECT r.id, r.title, r.visibility, r.pacing, r.starts_at, r.ends_at, COALESCE(r.trainer_id, 0), u.name"
+        " FROM course_run r LEFT JOIN app_user u ON u.id = r.trainer_id"
         " WHERE r.course_id = $1 AND ($2 = 1 OR r.visibility = 'mooc' OR (r.visibility = 'corporate' AND"
-        " EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $3 AND m.user_id = $4)))"
+        " EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $3 AND m.user_id = $4)) OR (r.visibility = 'spoc' AND"
+        " EXISTS (SELECT 1 FROM enrolment e WHERE e.run_id = r.id AND e.user_id = $4 AND e.status = 'active')))"
         " ORDER BY r.starts_at, r.id LIMIT 100");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, c->id);
@@ -274,6 +303,8 @@ int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunLis
         r->pacing = db_col_dup(st, 3, a);
         r->starts_at = db_col_i64(st, 4);
         r->ends_at = db_col_i64(st, 5);
+        r->trainer_id = db_col_i64(st, 6);
+        r->trainer_name = db_col_dup(st, 7, a);
     }
     db_done(st);
     return LN_OK;
@@ -289,12 +320,13 @@ bool enrolled(Db *db, int64_t run_id, int64_t user_id)
     return n > 0;
 }
 
-/* May the user enrol now?  LN_OK or the refusal with *why. */
-static int enrol_allowed(Db *db, const RunRef *ri, int64_t user_id, UsTime now, const char **why)
+/* May the user enrol now?  LN_OK or the refusal with *why.  `invited`:
+ * the SPOC join code was checked (spoc.c). */
+static int enrol_allowed(Db *db, const RunRef *ri, int64_t user_id, UsTime now, bool invited, const char **why)
 {
     if (!ri->published) return LN_NOTFOUND;
     if (str_eq(ri->visibility, "corporate") && member_role(db, ri->org_id, user_id) == ROLE_NONE) return LN_NOTFOUND;
-    if (str_eq(ri->visibility, "spoc")) {
+    if (str_eq(ri->visibility, "spoc") && !invited) {
         *why = "This private session takes learners by invitation only.";
         return LN_EPERM;
     }
@@ -313,6 +345,11 @@ static int enrol_allowed(Db *db, const RunRef *ri, int64_t user_id, UsTime now, 
     return LN_OK;
 }
 
+int run_lock(Db *db, int64_t run_id)
+{
+    return db_run(db, "UPDATE course_run SET updated_at = updated_at WHERE id = $1", "i", run_id) == DB_DONE ? LN_OK : LN_EDB;
+}
+
 int enrol_insert(Db *db, const RunRef *run, int64_t user_id, UsTime now)
 {
     return db_run(db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at) VALUES ($1, $2, $3, 'active', $4)"
@@ -320,21 +357,33 @@ int enrol_insert(Db *db, const RunRef *run, int64_t user_id, UsTime now)
                       " withdrawn_at = NULL", "iiii", run->id, user_id, run->org_id, now) == DB_DONE ? LN_OK : LN_EDB;
 }
 
-int enrol(Db *db, const RunRef *run, int64_t user_id, UsTime now, const char **why)
+static int enrol_as(Db *db, const RunRef *run, int64_t user_id, UsTime now, bool invited, const char **why)
 {
     static const char *none = "";
     *why = none;
     if (enrolled(db, run->id, user_id)) return LN_OK;
     /* One transaction for the capacity check and the insert (exact on
-     * SQLite, whose BEGIN IMMEDIATE serialises writers). */
+     * SQLite, whose BEGIN IMMEDIATE serialises writers; on PostgreSQL the
+     * no-op update locks the run's row until the commit). */
     if (db_begin(db) != DB_DONE) return LN_EDB;
-    int rc = enrol_allowed(db, run, user_id, now, why);
+    int rc = run_lock(db, run->id);
+    if (rc == LN_OK) rc = enrol_allowed(db, run, user_id, now, invited, why);
     if (rc == LN_OK) rc = enrol_insert(db, run, user_id, now);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         return rc != LN_OK ? rc : LN_EDB;
     }
     return LN_OK;
+}
+
+int enrol(Db *db, const RunRef *run, int64_t user_id, UsTime now, const char **why)
+{
+    return enrol_as(db, run, user_id, now, false, why);
+}
+
+int enrol_invited(Db *db, const RunRef *run, int64_t user_id, UsTime now, const char **why)
+{
+    return enrol_as(db, run, user_id, now, true, why);
 }
 
 int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now)
@@ -386,6 +435,7 @@ const char *programme_check(const ProgrammeInput *in, const char **msg)
     if ((*msg = check_text(in->title, 200, true))) return "title";
     if ((*msg = check_text(in->objectives, COURSE_TEXT_MAX, false))) return "objectives";
     if ((*msg = check_text(in->assistance, 2000, false))) return "assistance";
+    if ((*msg = check_text(in->prerequisites, 2000, false))) return "prerequisites";
     if (in->estimated_minutes > 1000000) {
         *msg = "The estimated duration is at most 1,000,000 minutes.";
         return "estimated_minutes";
@@ -403,15 +453,15 @@ int programme_create(Db *db, int64_t org_id, const ProgrammeInput *in, UsTime no
     if (programme_check(in, &msg)) return LN_EINVAL;
     int rc = db_query_i64(db, id,
         "INSERT INTO programme (org_id, title, objectives, estimated_minutes, assistance, response_hours, created_at,"
-        " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-        "ittitii", org_id, in->title, in->objectives ? in->objectives : "",
+        " updated_at, prerequisites) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
+        "ittitiit", org_id, in->title, in->objectives ? in->objectives : "",
         in->estimated_minutes > 0 ? in->estimated_minutes : 0, in->assistance ? in->assistance : "",
-        in->response_hours >= 0 ? in->response_hours : 48, now);
+        in->response_hours >= 0 ? in->response_hours : 48, now, in->prerequisites ? in->prerequisites : "");
     return rc == DB_ROW ? LN_OK : LN_EDB;
 }
 
 #define PROGRAMME_COLS "p.id, p.org_id, p.title, p.objectives, p.assistance, p.estimated_minutes, p.response_hours," \
-                       " o.slug, o.name"
+                       " o.slug, o.name, p.prerequisites"
 
 static void programme_read(DbStmt *st, Arena *a, Programme *p)
 {
@@ -424,6 +474,7 @@ static void programme_read(DbStmt *st, Arena *a, Programme *p)
     p->response_hours = db_col_i64(st, 6);
     p->org_slug = db_col_dup(st, 7, a);
     p->org_name = db_col_dup(st, 8, a);
+    p->prerequisites = db_col_dup(st, 9, a);
 }
 
 int programme_load(Db *db, Arena *a, int64_t id, Programme *out)
@@ -486,7 +537,7 @@ int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out)
 {
     DbStmt *st = db_prepare(db,
         "SELECT r.id, r.org_id, r.course_id, r.capacity, r.title, r.visibility, c.published, r.enrol_from, r.enrol_until,"
-        " r.pacing, r.starts_at, r.ends_at"
+        " r.pacing, r.starts_at, r.ends_at, r.join_code, r.approval, COALESCE(r.trainer_id, 0)"
         " FROM course_run r JOIN course c ON c.id = r.course_id WHERE r.id = $1 AND ($2 = 0 OR r.org_id = $2)");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, id);
@@ -505,6 +556,9 @@ int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out)
         out->pacing = db_col_dup(st, 9, a);
         out->starts_at = db_col_i64(st, 10);
         out->ends_at = db_col_i64(st, 11);
+        out->join_code = db_col_dup(st, 12, a);
+        out->approval = db_col_i64(st, 13) != 0;
+        out->trainer_id = db_col_i64(st, 14);
     }
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;

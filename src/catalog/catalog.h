@@ -28,6 +28,8 @@ typedef struct CourseRun {
     int64_t id, course_id;
     char *title, *visibility, *pacing;
     UsTime starts_at, ends_at;
+    int64_t trainer_id;             /* the named trainer; 0: none */
+    char *trainer_name;             /* NULL: none */
 } CourseRun;
 
 typedef struct RunList { CourseRun *items; int n; } RunList;
@@ -52,7 +54,10 @@ int course_list_org(Db *db, Arena *a, int64_t org_id, CourseList *out);
 
 /* The public catalog for `viewer` (0 when signed out): published courses
  * with a MOOC run, or a corporate run of an organisation the viewer belongs
- * to.  `q` filters on title, summary and code (accents and case ignored). */
+ * to.  `q` is a full-text search (search.h): every word a prefix, all
+ * required, accents and case ignored, in code, title, summary, objectives,
+ * section and unit titles and unit text; results by relevance (bm25 on
+ * SQLite, ts_rank on PostgreSQL), then title.  Without words: by title. */
 #define CATALOG_PAGE 24
 typedef struct CatalogQuery {
     const char *q;              /* words; NULL or "" for all */
@@ -66,6 +71,15 @@ typedef struct CatalogQuery {
  * max_minutes); false with *bad set to the parameter when one is invalid. */
 bool catalog_query_parse(Req *r, CatalogQuery *cq, const char **bad);
 int catalog_search(Db *db, Arena *a, int64_t viewer, const CatalogQuery *cq, CourseList *out);
+/* Bring course `course_id`'s row of the search index up to date (search.c):
+ * call it after any change to the course's text, sections or units, in the
+ * same transaction when there is one (it runs one statement, no BEGIN of its
+ * own).  LN_OK; LN_NOTFOUND when the course is gone (its row is removed);
+ * LN_EDB (logged). */
+int course_search_index(Db *db, int64_t course_id);
+/* Index the courses that have no row yet (after migration 007); at
+ * start-up.  The number indexed, or LN_EDB. */
+int course_search_backfill(Db *db);
 /* May `viewer` see this course's page? */
 bool course_visible(Db *db, const Course *c, int64_t viewer, bool staff);
 
@@ -80,12 +94,13 @@ int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunLis
 typedef struct Programme {
     int64_t id, org_id;
     char *title, *objectives, *assistance, *org_slug, *org_name;
+    char *prerequisites;
     int64_t estimated_minutes, response_hours;
 } Programme;
 typedef struct ProgrammeList { Programme *items; int n; } ProgrammeList;
 
 typedef struct ProgrammeInput {
-    const char *title, *objectives, *assistance;
+    const char *title, *objectives, *assistance, *prerequisites;
     int64_t estimated_minutes, response_hours;     /* < 0: unchanged / default */
 } ProgrammeInput;
 
@@ -108,6 +123,9 @@ typedef struct RunRef {
     bool published;                 /* its course's */
     UsTime enrol_from, enrol_until; /* 0: open */
     UsTime starts_at, ends_at;      /* 0: not set */
+    char *join_code;                /* SPOC: "K7QF-29XD"; NULL: none yet */
+    bool approval;                  /* SPOC: joining needs a trainer's approval */
+    int64_t trainer_id;             /* the named trainer; 0: none */
 } RunRef;
 /* Run `id`, of organisation `org_id` (0: any); LN_NOTFOUND otherwise. */
 int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out);
@@ -123,7 +141,8 @@ typedef struct Enrolment {
 typedef struct EnrolmentList { Enrolment *items; int n; } EnrolmentList;
 
 /* Enrol `user` in run `run_id`: MOOC runs take anyone signed in, corporate
- * runs the organisation's members; SPOC runs need an invitation (later).
+ * runs the organisation's members; SPOC runs only through their join code
+ * (spoc_join below).
  * The enrolment window and capacity are enforced.  LN_OK (also when already
  * enrolled), LN_NOTFOUND (no such run visible to the user), LN_EPERM (not
  * open to this user, or closed), LN_ELIMIT (full). */
@@ -131,6 +150,10 @@ int enrol(Db *db, const RunRef *run, int64_t user_id, UsTime now, const char **w
 /* The enrolment row alone (active again if withdrawn); no checks: the
  * caller decided and holds the transaction. */
 int enrol_insert(Db *db, const RunRef *run, int64_t user_id, UsTime now);
+/* Inside a transaction: hold the run's row until the commit, so that two
+ * enrolments cannot both take the last seat (PostgreSQL; SQLite's BEGIN
+ * IMMEDIATE already serialises writers). */
+int run_lock(Db *db, int64_t run_id);
 int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now);
 bool enrolled(Db *db, int64_t run_id, int64_t user_id);
 /* The user's active enrolments, newest first. */
@@ -152,5 +175,79 @@ typedef struct EnrolReport { EnrolLine *lines; int n, added, skipped, errors; } 
  * existing accounts: the enrolment window and SPOC invitations do not apply,
  * the capacity and corporate membership do.  With apply, one transaction. */
 int run_import_csv(Req *r, const RunRef *run, const char *csv, size_t len, bool apply, EnrolReport *out);
+
+/* ======================================================================
+ * SPOC: private sessions joined by invitation (spoc.c)
+ *
+ * A SPOC run has a join code, "K7QF-29XD" (8 characters drawn with
+ * libsodium from 31 that cannot be mistaken for one another: no 0, O, 1, I,
+ * L); its invitation link is BASE/join/CODE.  A new code replaces the old
+ * one, which stops working.  Joining enrols at once (the enrolment window
+ * and the capacity hold, as in enrol()), or, when the run has `approval`,
+ * makes a request that the organisation's trainers and administrators
+ * approve (capacity enforced then) or refuse; both sides get an e-mail.
+ * A refused request stays refused for that session.
+ * ==================================================================== */
+
+#define JOIN_CODE_LEN 9                 /* "K7QF-29XD" */
+/* The canonical code for what a person typed (case ignored, dashes and
+ * spaces optional) into out; false when it cannot be a code. */
+bool join_code_normal(const char *typed, char out[JOIN_CODE_LEN + 1]);
+/* Give SPOC run `run_id` a new random code (the old one stops working). */
+int spoc_code_rotate(Db *db, int64_t run_id, UsTime now, char out[JOIN_CODE_LEN + 1]);
+/* The SPOC run whose code is `typed` (any organisation); LN_NOTFOUND. */
+int spoc_run_by_code(Db *db, Arena *a, const char *typed, RunRef *out);
+
+/* Enrol through the invitation path: enrol() without the SPOC refusal.
+ * Only for spoc.c, once the code has been checked. */
+int enrol_invited(Db *db, const RunRef *run, int64_t user_id, UsTime now, const char **why);
+
+typedef enum { JOIN_ENROLLED, JOIN_PENDING, JOIN_REFUSED, JOIN_CLOSED } JoinResult;
+/* Join `run` (found by its code) as the signed-in user, with an optional
+ * note for the trainers.  LN_OK with *res ENROLLED or PENDING (also when
+ * already enrolled or already waiting); LN_NOTFOUND when the course is not
+ * published; LN_EPERM with *res CLOSED or REFUSED (refused before), or
+ * LN_ELIMIT (full), with *why, an English msgid; LN_EINVAL when the note is
+ * too long.  A new request queues the trainers' e-mail in its transaction. */
+int spoc_join(Req *r, const RunRef *run, const char *message, JoinResult *res, const char **why);
+
+typedef struct JoinRequest {
+    int64_t id, run_id, course_id, user_id, org_id;
+    char *status;                   /* "pending", "approved", "refused" */
+    char *message, *reply;          /* the learner's note, the decider's answer */
+    char *user_name, *user_email, *decided_by_name;
+    char *course_title, *run_title, *org_name;
+    UsTime created_at, decided_at;
+} JoinRequest;
+typedef struct JoinRequestList { JoinRequest *items; int n; } JoinRequestList;
+#define JOIN_REQUEST_MESSAGE_MAX 2000
+
+/* Requests of run `run_id` with `status` (NULL: all), oldest first for
+ * pending ones, newest decisions first otherwise; at most 500. */
+int spoc_requests(Db *db, Arena *a, int64_t run_id, const char *status, JoinRequestList *out);
+/* The request of `user_id` for run `run_id`; LN_NOTFOUND when none. */
+int spoc_request_of(Db *db, Arena *a, int64_t run_id, int64_t user_id, JoinRequest *out);
+/* The user's requests still waiting for a decision, newest first. */
+int spoc_my_pending(Db *db, Arena *a, int64_t user_id, JoinRequestList *out);
+/* How many requests of the run wait for a decision. */
+int64_t spoc_pending_count(Db *db, int64_t run_id);
+/* Approve (enrols; the capacity holds: LN_ELIMIT) or refuse request `id`
+ * of `run`, with an optional answer; one transaction with the learner's
+ * e-mail.  LN_NOTFOUND when the run has no such request, LN_EEXIST when it
+ * was already decided. */
+int spoc_decide(Req *r, const RunRef *run, int64_t id, bool approve, const char *reply, JoinRequest *out);
+
+/* The session's settings: approval (-1: unchanged) and named trainer
+ * (-1: unchanged, 0: none).  LN_EINVAL when the trainer is not a trainer or
+ * administrator of the run's organisation. */
+int spoc_settings(Db *db, const RunRef *run, int approval, int64_t trainer_id, UsTime now);
+
+/* People who may be a session's named trainer: the organisation's trainers
+ * and administrators, by name. */
+typedef struct Person { int64_t id; char *name, *email; } Person;
+typedef struct PersonList { Person *items; int n; } PersonList;
+int run_trainer_choices(Db *db, Arena *a, int64_t org_id, PersonList *out);
+/* A user's name, or NULL. */
+char *user_name_of(Db *db, Arena *a, int64_t user_id);
 
 #endif

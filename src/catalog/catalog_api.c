@@ -267,8 +267,8 @@ static json_t *programme_json(Req *r, const Programme *p, bool staff)
                 json_array_append_new(courses, json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)cl.items[i].id,
                                                          "code", cl.items[i].code, "title", cl.items[i].title,
                                                          "estimated_minutes", (json_int_t)cl.items[i].estimated_minutes));
-    return json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:{s:s,s:s},s:o}", "id", (json_int_t)p->id, "title", p->title,
-                     "objectives", p->objectives, "assistance", p->assistance,
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:{s:s,s:s},s:o}", "id", (json_int_t)p->id, "title", p->title,
+                     "objectives", p->objectives, "prerequisites", p->prerequisites, "assistance", p->assistance,
                      "estimated_minutes", (json_int_t)p->estimated_minutes, "response_hours", (json_int_t)p->response_hours,
                      "org", "slug", p->org_slug, "name", p->org_name, "courses", courses);
 }
@@ -303,14 +303,17 @@ void api_org_programmes_get(Req *r)
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-/* ROUTE: POST /api/v1/orgs/{org}/programmes — {"title", "objectives"?, "assistance"?, "estimated_minutes"?, "response_hours"?} */
+/* ROUTE: POST /api/v1/orgs/{org}/programmes — {"title", "objectives"?, "prerequisites"?, "assistance"?,
+ * "estimated_minutes"?, "response_hours"?} */
 void api_org_programmes_post(Req *r)
 {
     json_t *b = req_json_or_400(r);
     if (!b) return;
     bool bad = false;
     ProgrammeInput in = {.title = api_str(r, b, "title", &bad), .objectives = api_str(r, b, "objectives", &bad),
-                         .assistance = api_str(r, b, "assistance", &bad), .estimated_minutes = 0, .response_hours = 48};
+                         .assistance = api_str(r, b, "assistance", &bad),
+                         .prerequisites = api_str(r, b, "prerequisites", &bad), .estimated_minutes = 0,
+                         .response_hours = 48};
     if (bad) return;
     static const char *const nums[] = {"estimated_minutes", "response_hours"};
     int64_t *dst[] = {&in.estimated_minutes, &in.response_hours};

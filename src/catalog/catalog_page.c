@@ -145,7 +145,7 @@ void course_page(Req *r)
         web_not_found(r);
         return;
     }
-    page_begin(r, c.title);
+    page_begin_meta(r, c.title, c.summary, arena_printf(r->arena, "/courses/%lld", (long long)c.id));
     hprintf(r, "<section class=\"hero\"><p class=\"muted\"><a href=\"/o/%s\">%s</a> · <code>%s</code></p><h1>%s</h1>"
                "<p class=\"lead\">%s</p><p class=\"muted\">", c.org_slug, c.org_name, c.code, c.title, c.summary);
     duration(r, c.estimated_minutes);
@@ -169,11 +169,14 @@ void course_page(Req *r)
         }
         html_lit(r, "</span>");
         enrol_action(r, &c, &rl.items[i]);
+        if (rl.items[i].trainer_name && !staff && r->user && enrolled(r->db, rl.items[i].id, r->user->id))
+            hprintf(r, "<span class=\"trainer\">%s %s</span>", T(r, "Your trainer:"), rl.items[i].trainer_name);
         if (staff)
             hprintf(r, " <a class=\"button small secondary\" href=\"/runs/%lld/learn\">%s</a>"
                        " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a>",
                     (long long)rl.items[i].id, T(r, "Preview"), c.org_slug, (long long)rl.items[i].id,
                     T(r, "Enrol from CSV"));
+        if (staff && str_eq(rl.items[i].visibility, "spoc")) spoc_staff_panel(r, &c, &rl.items[i]);
         html_lit(r, "</li>\n");
     }
     html_lit(r, "</ul></section>\n");
@@ -378,6 +381,9 @@ void programme_page(Req *r)
     html_lit(r, "</p></section>\n");
     if (p.objectives[0])
         hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n", T(r, "Objectives"), p.objectives);
+    if (p.prerequisites[0])
+        hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n", T(r, "Prerequisites"),
+                p.prerequisites);
     hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p><p>%s %lld h.</p></section>\n",
             T(r, "Assistance"), p.assistance[0] ? p.assistance : T(r, "Your trainers answer your questions in the course forums."),
             T(r, "Trainers answer within"), (long long)p.response_hours);
@@ -437,6 +443,8 @@ static void programmes_render(Req *r, const char *field, const char *error)
                str_eq(field, "estimated_minutes") ? error : NULL, "min=\"0\"");
     form_input(r, "text", "assistance", T(r, "Assistance offered"), req_form(r, "assistance"),
                str_eq(field, "assistance") ? error : NULL, "");
+    form_input(r, "text", "prerequisites", T(r, "Prerequisites"), req_form(r, "prerequisites"),
+               str_eq(field, "prerequisites") ? error : NULL, "");
     form_input(r, "number", "response_hours", T(r, "Response delay (hours)"), req_form(r, "response_hours") ? req_form(r, "response_hours") : "48",
                str_eq(field, "response_hours") ? error : NULL, "min=\"1\" max=\"720\"");
     form_submit(r, T(r, "Create the programme"));
@@ -460,7 +468,7 @@ static bool form_number(Req *r, const char *name, int64_t def, int64_t *out)
 void org_programmes_post(Req *r)
 {
     ProgrammeInput in = {.title = req_form(r, "title"), .objectives = req_form(r, "objectives"),
-                         .assistance = req_form(r, "assistance")};
+                         .assistance = req_form(r, "assistance"), .prerequisites = req_form(r, "prerequisites")};
     const char *msg = NULL, *field = NULL;
     if (!form_number(r, "estimated_minutes", 0, &in.estimated_minutes)) field = "estimated_minutes";
     else if (!form_number(r, "response_hours", 48, &in.response_hours)) field = "response_hours";

@@ -25,6 +25,25 @@ bool course_staff(Req *r, int64_t org_id);
  * may not see the course (its page is then a 404). */
 bool course_for_caller(Req *r, int64_t id, Course *c, RunList *runs, bool *staff);
 
+/* private sessions (spoc_page.c, spoc_api.c) */
+void join_page(Req *r);
+void join_code_page(Req *r);
+void join_code_post(Req *r);
+void org_run_code_post(Req *r);
+void org_run_settings_post(Req *r);
+void org_run_requests_page(Req *r);
+void org_run_request_approve_post(Req *r);
+void org_run_request_refuse_post(Req *r);
+/* For the course page: a SPOC session's link, code and settings (staff). */
+void spoc_staff_panel(Req *r, const Course *c, const CourseRun *run);
+void api_join_post(Req *r);
+void api_my_requests_get(Req *r);
+void api_org_run_get(Req *r);
+void api_org_run_patch(Req *r);
+void api_org_run_requests_get(Req *r);
+void api_org_run_request_approve_post(Req *r);
+void api_org_run_request_refuse_post(Req *r);
+
 void api_catalog_get(Req *r);
 void api_course_get(Req *r);
 void api_enrolment_post(Req *r);

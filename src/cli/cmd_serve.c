@@ -109,8 +109,10 @@ static int demo_course(Cli *cli, Db *db, int64_t org_id, int64_t learner_id, UsT
     c.org_id = org_id;
     if (rc == LN_OK) rc = run_create(db, &c, "Open session 2027", "mooc", now, now + (int64_t)180 * 86400 * US_PER_SEC, 0, now, &run);
     if (rc == LN_OK) rc = demo_content(cli, db, &c, run, learner_id, now);
+    if (rc == LN_OK) rc = course_search_index(db, id);     /* with its sections and units */
     ProgrammeInput pin = {.title = "New colleague induction",
                           .objectives = "Work safely from the first day and know whom to ask.",
+                          .prerequisites = "None: this is the first programme of every new colleague.",
                           .assistance = "A named trainer answers in the course forum; a video call can be booked each week.",
                           .estimated_minutes = 150, .response_hours = 24};
     int64_t prog;

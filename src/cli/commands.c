@@ -1,6 +1,7 @@
 /* commands.c — the command table and the administrative commands. */
 #include "cli/cli.h"
 #include "account/account.h"
+#include "catalog/catalog.h"
 #include "db/db_backup.h"
 #include "mail/mail.h"
 #include "http/route.h"
@@ -28,8 +29,6 @@ const Command commands[] = {
      "write a course as files (docs/course-format.md) to a new folder or a .tar.gz"},
     {"course import", cmd_course_import, "DIR|FILE.tar.gz --org SLUG [--code CODE]",
      "create a course from files (docs/course-format.md); all or nothing"},
-    {"backup", cmd_backup, "FILE", "online backup of a SQLite database (PostgreSQL: use pg_dump)"},
-    {"mail flush", cmd_mail_flush, "", "deliver the mail that is due now"},
     {"backup", cmd_backup, "FILE", "online backup of a SQLite database (PostgreSQL: use pg_dump)"},
     {"mail flush", cmd_mail_flush, "", "deliver the mail that is due now"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
@@ -64,6 +63,7 @@ Db *cli_db(Cli *c)
         return NULL;
     }
     user_backfill_search(db);
+    course_search_backfill(db);
     return db;
 }
 

@@ -122,6 +122,7 @@ static void answer_outline(Req *r, int status, const Course *c)
 
 static void answer_rc(Req *r, int rc, const Course *c, int ok_status, const char *what)
 {
+    if (rc == LN_OK) course_search_index(r->db, c->id);   /* titles and texts are searchable */
     if (rc == LN_OK) answer_outline(r, ok_status, c);
     else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", arena_printf(r->arena, "no such %s in this course", what));
     else if (rc == LN_EINVAL) api_error(r, 422, "invalid", arena_printf(r->arena, "this %s cannot be changed so", what));

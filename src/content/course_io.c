@@ -890,6 +890,7 @@ static int pkg_write(Pkg *p, Db *db, int64_t org_id, int64_t *course_id)
     Course c = {.id = id, .org_id = org_id};
     if (rc == LN_OK) rc = pkg_store_files(p, db, org_id);
     if (rc == LN_OK) rc = pkg_store_outline(p, db, &c, now);
+    if (rc == LN_OK) rc = course_search_index(db, id);
     if (rc == LN_OK && db_commit(db) != DB_DONE)
         rc = pkg_fail(p, LN_EDB, "course.txt", 0, "database error: %s", db_errmsg(db));
     if (rc != LN_OK) {

@@ -28,8 +28,11 @@ static char *unit_url(Req *r, const Course *c, int64_t uid)
     return arena_printf(r->arena, "/o/%s/courses/%lld/units/%lld", r->org->slug, (long long)c->id, (long long)uid);
 }
 
-static void back(Req *r, const char *url, const char *flash)
+/* After a change to the outline: the catalog's search index follows the
+ * titles and texts, then back to `url`. */
+static void back(Req *r, const Course *c, const char *url, const char *flash)
 {
+    course_search_index(r->db, c->id);
     if (flash) page_flash(r, flash);
     req_redirect(r, url);
 }
@@ -167,7 +170,7 @@ void outline_section_post(Req *r)
         outline_render(r, &c, T(r, "A title is required."));
         return;
     }
-    back(r, outline_url(r, &c), NULL);
+    back(r, &c, outline_url(r, &c), NULL);
 }
 
 static bool path_id(Req *r, const char *name, int64_t *id) { return req_path_id_or_404(r, name, id); }
@@ -181,7 +184,7 @@ void outline_section_edit_post(Req *r)
     if (!staff_course(r, &c) || !path_id(r, "sid", &sid) || !section_input(r, &in)) return;
     int rc = section_update(r->db, &c, sid, &in, time_now_us());
     if (rc == LN_NOTFOUND) web_not_found(r);
-    else back(r, outline_url(r, &c), rc == LN_OK ? T(r, "Saved.") : T(r, "Something went wrong on our side."));
+    else back(r, &c, outline_url(r, &c), rc == LN_OK ? T(r, "Saved.") : T(r, "Something went wrong on our side."));
 }
 
 /* POST /o/{org}/courses/{id}/sections/{sid}/move */
@@ -191,7 +194,7 @@ void outline_section_move_post(Req *r)
     int64_t sid;
     if (!staff_course(r, &c) || !path_id(r, "sid", &sid)) return;
     if (section_move(r->db, &c, sid, str_eq(req_form(r, "dir"), "up") ? -1 : 1) == LN_NOTFOUND) web_not_found(r);
-    else back(r, outline_url(r, &c), NULL);
+    else back(r, &c, outline_url(r, &c), NULL);
 }
 
 /* POST /o/{org}/courses/{id}/sections/{sid}/delete */
@@ -202,7 +205,7 @@ void outline_section_delete_post(Req *r)
     if (!staff_course(r, &c) || !path_id(r, "sid", &sid)) return;
     int rc = section_delete(r->db, &c, sid);
     if (rc == LN_NOTFOUND) web_not_found(r);
-    else back(r, outline_url(r, &c), rc == LN_OK ? T(r, "Section deleted.")
+    else back(r, &c, outline_url(r, &c), rc == LN_OK ? T(r, "Section deleted.")
                                      : T(r, "Move or delete its units first."));
 }
 
@@ -225,7 +228,7 @@ void outline_unit_post(Req *r)
     int rc = unit_create(r->db, &c, &in, time_now_us(), &id);
     if (rc == LN_EINVAL) web_not_found(r);
     else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
-    else back(r, unit_url(r, &c, id), NULL);
+    else back(r, &c, unit_url(r, &c, id), NULL);
 }
 
 /* ---- one unit ---------------------------------------------------------------- */
@@ -395,7 +398,7 @@ void unit_edit_post(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
-    back(r, unit_url(r, &c, u->id), T(r, "Saved."));
+    back(r, &c, unit_url(r, &c, u->id), T(r, "Saved."));
 }
 
 /* POST /o/{org}/courses/{id}/units/{uid}/move */
@@ -405,7 +408,7 @@ void unit_move_post(Req *r)
     int64_t uid;
     if (!staff_course(r, &c) || !path_id(r, "uid", &uid)) return;
     if (unit_move(r->db, &c, uid, str_eq(req_form(r, "dir"), "up") ? -1 : 1) == LN_NOTFOUND) web_not_found(r);
-    else back(r, outline_url(r, &c), NULL);
+    else back(r, &c, outline_url(r, &c), NULL);
 }
 
 /* POST /o/{org}/courses/{id}/units/{uid}/delete */
@@ -416,8 +419,8 @@ void unit_delete_post(Req *r)
     if (!staff_course(r, &c) || !path_id(r, "uid", &uid)) return;
     int rc = unit_delete(r->db, &c, uid);
     if (rc == LN_NOTFOUND) web_not_found(r);
-    else if (rc == LN_EINVAL) back(r, unit_url(r, &c, uid), T(r, "Learners have opened this unit: it cannot be deleted."));
-    else back(r, outline_url(r, &c), rc == LN_OK ? T(r, "Unit deleted.") : T(r, "Something went wrong on our side."));
+    else if (rc == LN_EINVAL) back(r, &c, unit_url(r, &c, uid), T(r, "Learners have opened this unit: it cannot be deleted."));
+    else back(r, &c, outline_url(r, &c), rc == LN_OK ? T(r, "Unit deleted.") : T(r, "Something went wrong on our side."));
 }
 
 /* POST /o/{org}/courses/{id}/units/{uid}/tracks (multipart) */
@@ -451,7 +454,7 @@ void unit_track_post(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
-    back(r, unit_url(r, &c, u->id), T(r, "Saved."));
+    back(r, &c, unit_url(r, &c, u->id), T(r, "Saved."));
 }
 
 /* POST /o/{org}/courses/{id}/units/{uid}/tracks/{tid}/delete */
@@ -463,5 +466,5 @@ void unit_track_delete_post(Req *r)
     int64_t tid;
     if (!staff_unit(r, &c, &o, &u) || !path_id(r, "tid", &tid)) return;
     if (unit_track_delete(r->db, u, tid) == LN_NOTFOUND) web_not_found(r);
-    else back(r, unit_url(r, &c, u->id), T(r, "Removed."));
+    else back(r, &c, unit_url(r, &c, u->id), T(r, "Removed."));
 }

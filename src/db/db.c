@@ -205,8 +205,11 @@ void db_pool_stats(DbPool *p, int *size, int *in_use, int64_t *waits)
 
 
 /* ======================================================================
- * Migrations: migrations/NNN_name.sql, compiled into the binary.  The only
- * per-backend differences are the macros below (table definitions).
+ * Migrations: migrations/NNN_name.sql, compiled into the binary.  The
+ * per-backend differences are the macros below (table definitions) and,
+ * where a whole statement differs (a full-text index), sections: a line
+ * "-- @sqlite" or "-- @postgres" starts lines for that backend only, a line
+ * "-- @all" goes back to lines for both.
  * ==================================================================== */
 
 static const struct { const char *macro, *sqlite, *pg; } dialect[] = {
@@ -214,23 +217,46 @@ static const struct { const char *macro, *sqlite, *pg; } dialect[] = {
     {"{{BLOB}}", "BLOB", "BYTEA"},
 };
 
+/* The backend a section marker line selects: DB_SQLITE, DB_POSTGRES, 0 for
+ * "-- @all", -1 when the line is not a marker. */
+static int section_marker(const char *line, size_t len)
+{
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r')) len--;
+    static const struct { const char *text; int kind; } marks[] = {
+        {"-- @sqlite", DB_SQLITE}, {"-- @postgres", DB_POSTGRES}, {"-- @all", 0},
+    };
+    for (size_t i = 0; i < LN_ARRAY_LEN(marks); i++)
+        if (len == strlen(marks[i].text) && memcmp(line, marks[i].text, len) == 0) return marks[i].kind;
+    return -1;
+}
+
 char *db_expand(DbKind kind, const char *src)
 {
     Buf b;
     buf_init(&b, 0);
     const char *p = src;
+    int section = 0;        /* 0: both backends */
     while (*p) {
-        bool hit = false;
-        for (size_t i = 0; i < LN_ARRAY_LEN(dialect); i++) {
-            size_t ml = strlen(dialect[i].macro);
-            if (strncmp(p, dialect[i].macro, ml) == 0) {
-                buf_puts(&b, kind == DB_SQLITE ? dialect[i].sqlite : dialect[i].pg);
-                p += ml;
-                hit = true;
-                break;
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        int mark = section_marker(p, len);
+        if (mark >= 0) section = mark;
+        bool keep = mark < 0 && (section == 0 || section == (int)kind);
+        const char *end = p + len + (eol ? 1 : 0);
+        while (keep && p < end) {
+            bool hit = false;
+            for (size_t i = 0; i < LN_ARRAY_LEN(dialect); i++) {
+                size_t ml = strlen(dialect[i].macro);
+                if ((size_t)(end - p) >= ml && strncmp(p, dialect[i].macro, ml) == 0) {
+                    buf_puts(&b, kind == DB_SQLITE ? dialect[i].sqlite : dialect[i].pg);
+                    p += ml;
+                    hit = true;
+                    break;
+                }
             }
+            if (!hit) buf_putc(&b, *p++);
         }
-        if (!hit) buf_putc(&b, *p++);
+        p = end;
     }
     return buf_steal(&b);
 }

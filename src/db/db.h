@@ -93,8 +93,9 @@ void db_pool_stats(DbPool *p, int *size, int *in_use, int64_t *waits);
  * Returns the number applied, or a negative LN_ code. */
 int db_migrate(Db *db, bool verbose);
 int db_schema_version(Db *db);
-/* Expand the table-definition macros ({{ID}}, {{BLOB}}) for a backend;
- * returns a malloc'd string. */
+/* Expand the table-definition macros ({{ID}}, {{BLOB}}) for a backend and
+ * keep only its lines of per-backend sections ("-- @sqlite", "-- @postgres"
+ * up to "-- @all" or the end); returns a malloc'd string. */
 char *db_expand(DbKind kind, const char *sql);
 
 /* ---- backend vtable (implemented by db_sqlite.c and db_pg.c) ------------- */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include "account/account.h"
+#include "catalog/catalog.h"
 #include "obs/metrics.h"
 
 #include <stdio.h>
@@ -186,6 +187,7 @@ int app_open(App *app, char **err)
     Db *db = db_pool_get(app->pool);
     int rc = db_migrate(db, true) < 0 ? LN_EDB : load_secret(app, db);
     if (rc == LN_OK) user_backfill_search(db);
+    if (rc == LN_OK) course_search_backfill(db);
     if (rc == LN_OK) {
         unsigned char key[crypto_hash_sha256_BYTES];
         crypto_hash_sha256(key, (const unsigned char *)app->secret, strlen(app->secret));

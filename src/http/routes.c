@@ -50,6 +50,9 @@ ROUTE(GET,    "/courses/{id}",                              course_page,        
 ROUTE(GET,    "/programmes/{id}",                           programme_page,         A_PUBLIC)
 ROUTE(POST,   "/runs/{id}/enrol",                           run_enrol_post,         A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/withdraw",                        run_withdraw_post,      A_LOGIN | FORM)
+ROUTE(GET,    "/join",                                      join_page,              A_PUBLIC)
+ROUTE(GET,    "/join/{code}",                               join_code_page,         A_PUBLIC)
+ROUTE(POST,   "/join/{code}",                               join_code_post,         A_LOGIN | FORM)
 
 /* pages: learning */
 ROUTE(GET,    "/runs/{id}/learn",                           learn_resume_page,      A_LOGIN)
@@ -80,6 +83,11 @@ ROUTE(POST,   "/o/{org}/programmes",                        org_programmes_post,
 ROUTE(POST,   "/o/{org}/programmes/{id}/courses",           org_programme_courses_post, A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/runs/{id}/enrol-csv",               org_run_enrol_csv_page, A_STAFF)
 ROUTE(POST,   "/o/{org}/runs/{id}/enrol-csv",               org_run_enrol_csv_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/code",                    org_run_code_post,      A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/settings",                org_run_settings_post,  A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/requests",                org_run_requests_page,  A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/requests/{rid}/approve",  org_run_request_approve_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/requests/{rid}/refuse",   org_run_request_refuse_post, A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/courses",                           org_courses_page,       A_STAFF)
 ROUTE(POST,   "/o/{org}/courses",                           org_courses_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/courses/{id}/publish",              org_course_publish_post, A_STAFF | FORM)
@@ -137,6 +145,13 @@ ROUTE(GET,    "/api/v1/orgs/{org}/programmes",              api_org_programmes_g
 ROUTE(POST,   "/api/v1/orgs/{org}/programmes",              api_org_programmes_post, API_W | A_STAFF)
 ROUTE(PUT,    "/api/v1/orgs/{org}/programmes/{id}/courses", api_org_programme_courses_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/enrolments/import", api_org_run_enrol_import_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/join",                               api_join_post,          API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/me/requests",                        api_my_requests_get,    API | A_LOGIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}",               api_org_run_get,        API | A_STAFF)
+ROUTE(PATCH,  "/api/v1/orgs/{org}/runs/{id}",               api_org_run_patch,      API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/requests",      api_org_run_requests_get, API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/requests/{rid}/approve", api_org_run_request_approve_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/requests/{rid}/refuse", api_org_run_request_refuse_post, API_W | A_STAFF)
 ROUTE(GET,    "/api/v1/orgs/{org}/courses",                 api_org_courses_get,    API | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses",                 api_org_courses_post,   API_W | A_STAFF)
 ROUTE(PATCH,  "/api/v1/orgs/{org}/courses/{id}",            api_org_course_patch,   API_W | A_STAFF)
@@ -159,6 +174,7 @@ ROUTE(DELETE, "/api/v1/orgs/{org}/courses/{id}/units/{uid}", api_unit_delete,   
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/outline",    api_outline_put,        API_W | A_STAFF)
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/tracks/{kind}/{lang}", api_unit_track_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/events",                  api_events_post,        API_W | A_MEMBER)
+
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

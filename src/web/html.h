@@ -33,6 +33,9 @@ void html_date(Req *r, UsTime t);
 
 /* ---- page layout ---- */
 void page_begin(Req *r, const char *title);
+/* The same with a meta description and a canonical link (base URL + path),
+ * for pages search engines should index. */
+void page_begin_meta(Req *r, const char *title, const char *description, const char *canonical_path);
 void page_end(Req *r);
 /* A flash message shown at the top of the next page (cookie). */
 void page_flash(Req *r, const char *message);

@@ -5,6 +5,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 #include "web/static.h"
+#include "mail/mail.h"
 
 #include <string.h>
 
@@ -70,16 +71,22 @@ void page_flash(Req *r, const char *message)
     req_set_cookie(r, FLASH_COOKIE, url_encode(r->arena, message), 60);
 }
 
-void page_begin(Req *r, const char *title)
+void page_begin(Req *r, const char *title) { page_begin_meta(r, title, NULL, NULL); }
+
+void page_begin_meta(Req *r, const char *title, const char *description, const char *canonical_path)
 {
     r->content_type = "text/html; charset=utf-8";
     hprintf(r, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-               "<title>%s · Lectern</title>\n"
-               "<link rel=\"stylesheet\" href=\"%s\">\n"
+               "<title>%s · Lectern</title>\n", r->lang, title);
+    if (description && *description) hprintf(r, "<meta name=\"description\" content=\"%s\">\n", description);
+    if (canonical_path)
+        hprintf(r, "<link rel=\"canonical\" href=\"%s%s\">\n<meta property=\"og:title\" content=\"%s\">\n",
+                mail_base_url(r), canonical_path, title);
+    hprintf(r, "<link rel=\"stylesheet\" href=\"%s\">\n"
                "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">\n"
                "<script src=\"%s\" defer></script>\n</head>\n<body>\n",
-            r->lang, title, static_url("app.css"), static_url("favicon.svg"), static_url("app.js"));
+            static_url("app.css"), static_url("favicon.svg"), static_url("app.js"));
     hprintf(r, "<a class=\"skip\" href=\"#main\">%s</a>\n", T(r, "Skip to content"));
     html_lit(r, "<header class=\"site-header\"><div class=\"bar\">"
                 "<a class=\"brand\" href=\"/\"><svg aria-hidden=\"true\" width=\"24\" height=\"24\" "

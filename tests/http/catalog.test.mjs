@@ -5,20 +5,12 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, stopAll, demoDataDir, tmpDir, DEMO, PG_URL, Client, signinForm, signinApi, apiError, uniq, cli } from './lib.mjs';
+import { startServer, stopAll, demoStore, DEMO, Client, signinForm, signinApi, apiError, uniq, cli } from './lib.mjs';
 
 // scripts/test.sh runs this file twice: on SQLite, then with
-// LECTERN_CATALOG_PG=1 on PostgreSQL (an emptied schema), so the catalog's
+// LECTERN_HTTP_PG=1 on PostgreSQL (a database of its own), so the catalog's
 // SQL is checked on both backends.
-let store;
-if (process.env.LECTERN_CATALOG_PG === '1' && PG_URL) {
-  execFileSync('psql', [PG_URL, '-qc', 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;'], { stdio: 'ignore' });
-  store = { db: PG_URL, data: tmpDir('catalog-pg') };
-  cli(store, 'demo');
-} else {
-  store = { data: demoDataDir('catalog') };
-}
+const store = demoStore('catalog');
 cli(store, 'org', 'add', 'other', 'Other Org');
 cli(store, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'admin');
 const srv = await startServer(store);
@@ -179,14 +171,17 @@ test('programmes: a training plan of ordered courses with its assistance and res
   assert.equal(demoProg.status, 200);
   assert.equal(demoProg.json().response_hours, 24);
   assert.match((await anon().get('/programmes/1')).text, /Trainers answer within 24 h/);
+  assert.match(demoProg.json().prerequisites, /first programme/);
+  assert.match((await anon().get('/programmes/1')).text, /<h2>Prerequisites<\/h2>/);
   const admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
   const mk = async (title, published) => (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `P-${uniq()}`, title, published })).json();
   const a = await mk('Part A', true), b = await mk('Part B draft', false);
   await admin.api('POST', `/api/v1/orgs/demo/courses/${a.id}/runs`, { title: 'S', visibility: 'mooc' });
   apiError(await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: '' }), 422, 'invalid');
   apiError(await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: 'X', response_hours: 9999 }), 422, 'invalid');
-  const p = await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: 'Induction B', assistance: 'Forum + weekly call', response_hours: 12 });
+  const p = await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: 'Induction B', assistance: 'Forum + weekly call', response_hours: 12, prerequisites: 'Part A <b>first</b>' });
   assert.equal(p.status, 201);
+  assert.equal(p.json().prerequisites, 'Part A <b>first</b>');
   const pid = p.json().id;
   // Only its drafts so far: hidden from the public, visible to its staff.
   await admin.api('PUT', `/api/v1/orgs/demo/programmes/${pid}/courses`, { course_ids: [b.id] });
