@@ -320,9 +320,17 @@ test('uploads stream to disk: large files reach upload routes only', async () =>
   assert.deepEqual(fs.readdirSync(path.join(data, 'tmp')).filter((f) => f.startsWith('upload-')), [], 'no temporary file left');
 });
 
-test('progress survives a restart', async () => {
+test('acknowledged heartbeats and progress survive a restart', async () => {
   const e = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
-  const run = (await e.get('/api/v1/me/enrolments')).json().items[0].run_id;
+  const mine = (await e.get('/api/v1/me/enrolments')).json().items[0];
+  const run = mine.run_id;
+  const beats = async (c) => (await c.get(`/api/v1/runs/${run}/activity`)).json().sessions.reduce((n, s) => n + s.beats, 0);
+  const count = await beats(e);
+  // 24 heartbeats at once, then SIGTERM as soon as they are answered: an
+  // answered heartbeat is committed, so every one is there after the restart.
+  const sent = await Promise.all(Array.from({ length: 24 }, () =>
+    e.api('POST', `/api/v1/runs/${run}/units/${mine.resume_unit_id}/heartbeat`, { active_ms: 1000 })));
+  assert.ok(sent.every((r) => r.status === 200), sent.map((r) => r.status).join(','));
   const before = (await e.get(`/api/v1/runs/${run}/progress`)).json();
   await srv.stop();
   srv = await startServer(store);
@@ -331,22 +339,26 @@ test('progress survives a restart', async () => {
   assert.equal(again.units_done, before.units_done);
   assert.equal(again.resume_unit_id, before.resume_unit_id);
   assert.equal(again.time_on_task_ms, before.time_on_task_ms);
+  assert.equal(await beats(e2), count + 24);
 });
 
 test('time-on-task: sessions, caps, the trainer\'s progress table, CSV and the rules', async () => {
   const e = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
   const mine = (await e.get('/api/v1/me/enrolments')).json().items[0];
   const run = mine.run_id;
-  // Élodie's last beat was yesterday: a new session, whose first beat may
-  // claim 30 s at most; the next one only the time since.
+  // Two beats claiming two minutes each count at most the time since the
+  // previous beat (plus slack), or 30 s when they open a session.
   const ef = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const prev = (await e.get(`/api/v1/runs/${run}/activity`)).json();
   await beat(ef, run, mine.resume_unit_id, { active_ms: '120000', position: '1', segments: '0-1' });
   await beat(ef, run, mine.resume_unit_id, { active_ms: '120000', position: '1' });
   const act = (await e.get(`/api/v1/runs/${run}/activity`)).json();
   assert.ok(act.sessions.length >= 2, 'yesterday and today are two sessions');
   const today = act.sessions[act.sessions.length - 1];
-  assert.ok(today.active_ms <= 30000 + 6000, `capped (${today.active_ms})`);
-  assert.equal(today.beats, 2);
+  const prevToday = prev.sessions[prev.sessions.length - 1];
+  const claimed = act.active_ms - prev.active_ms;
+  assert.ok(claimed <= 30000 + 2 * 6000, `capped (${claimed} ms of 240000 claimed)`);
+  assert.equal(today.beats - (prev.sessions.length === act.sessions.length ? prevToday.beats : 0), 2);
   assert.ok(act.units.some((u) => u.unit_id === mine.resume_unit_id));
   assert.match((await ef.get(`/runs/${run}/activity`)).text, /Sessions de connexion/, 'in her language, French');
 
