@@ -1,6 +1,7 @@
 /* catalog.c — courses, runs and the catalog query. */
 #include "catalog/catalog.h"
 #include "catalog/search.h"
+#include "evidence/ledger.h"
 #include "org/org.h"
 #include "web/i18n.h"
 
@@ -350,11 +351,27 @@ int run_lock(Db *db, int64_t run_id)
     return db_run(db, "UPDATE course_run SET updated_at = updated_at WHERE id = $1", "i", run_id) == DB_DONE ? LN_OK : LN_EDB;
 }
 
+/* The enrolment facts of the evidence ledger: who joined or left which
+ * session, when.  Appended in the caller's transaction. */
+static int enrolment_fact(Db *db, int64_t org_id, const char *kind, int64_t course_id, int64_t run_id,
+                          int64_t user_id, UsTime now)
+{
+    char subject[64];
+    snprintf(subject, sizeof subject, "run:%lld user:%lld", (long long)run_id, (long long)user_id);
+    json_t *p = json_pack("{s:I, s:I, s:I}", "course_id", (json_int_t)course_id, "run_id", (json_int_t)run_id,
+                          "user_id", (json_int_t)user_id);
+    int rc = ledger_append(db, org_id, kind, subject, p, now, NULL);
+    json_decref(p);
+    return rc;
+}
+
 int enrol_insert(Db *db, const RunRef *run, int64_t user_id, UsTime now)
 {
-    return db_run(db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at) VALUES ($1, $2, $3, 'active', $4)"
-                      " ON CONFLICT (run_id, user_id) DO UPDATE SET status = 'active', enrolled_at = excluded.enrolled_at,"
-                      " withdrawn_at = NULL", "iiii", run->id, user_id, run->org_id, now) == DB_DONE ? LN_OK : LN_EDB;
+    if (db_run(db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at) VALUES ($1, $2, $3, 'active', $4)"
+                   " ON CONFLICT (run_id, user_id) DO UPDATE SET status = 'active', enrolled_at = excluded.enrolled_at,"
+                   " withdrawn_at = NULL", "iiii", run->id, user_id, run->org_id, now) != DB_DONE)
+        return LN_EDB;
+    return enrolment_fact(db, run->org_id, "enrolment.created", run->course_id, run->id, user_id, now);
 }
 
 static int enrol_as(Db *db, const RunRef *run, int64_t user_id, UsTime now, bool invited, const char **why)
@@ -388,8 +405,29 @@ int enrol_invited(Db *db, const RunRef *run, int64_t user_id, UsTime now, const 
 
 int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now)
 {
-    return db_change(db, "UPDATE enrolment SET status = 'withdrawn', withdrawn_at = $3 WHERE run_id = $1"
-                         " AND user_id = $2 AND status = 'active'", "iii", run_id, user_id, now);
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    DbStmt *st = db_prepare(db, "UPDATE enrolment SET status = 'withdrawn', withdrawn_at = $3 WHERE run_id = $1"
+                                " AND user_id = $2 AND status = 'active' RETURNING org_id,"
+                                " (SELECT course_id FROM course_run WHERE id = $1)");
+    int rc = st ? LN_OK : LN_EDB;
+    int64_t org_id = 0, course_id = 0;
+    if (st) {
+        db_bind_i64(st, 1, run_id);
+        db_bind_i64(st, 2, user_id);
+        db_bind_i64(st, 3, now);
+        int step = db_step(st);
+        if (step == DB_ROW) {
+            org_id = db_col_i64(st, 0);
+            course_id = db_col_i64(st, 1);
+        } else rc = step == DB_DONE ? LN_NOTFOUND : LN_EDB;
+        db_done(st);
+    }
+    if (rc == LN_OK) rc = enrolment_fact(db, org_id, "enrolment.withdrawn", course_id, run_id, user_id, now);
+    if (rc != LN_OK || db_commit(db) != DB_DONE) {
+        db_rollback(db);
+        return rc != LN_OK ? rc : LN_EDB;
+    }
+    return LN_OK;
 }
 
 int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out)

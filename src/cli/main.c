@@ -49,7 +49,7 @@ static bool is_config_key(const char *k)
 {
     static const char *const keys[] = {"db", "listen", "data", "base-url", "smtp", "mail-from", "access-log",
                                        "threads", "db-pool", "max-body", "max-upload", "max-header", "timeout",
-                                       "sync", NULL};
+                                       "sync", "checkpoint-minutes", NULL};
     for (int i = 0; keys[i]; i++)
         if (str_eq(k, keys[i])) return true;
     return false;

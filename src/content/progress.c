@@ -8,6 +8,9 @@
  * course is complete when every required unit is.
  */
 #include "content/content.h"
+#include "evidence/ledger.h"
+
+#include <jansson.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,14 +44,34 @@ int progress_open(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsT
     return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
+/* Completions are evidence: appended to the organisation's ledger in the
+ * same transaction (unit 0: the course). */
+static int progress_fact(Db *db, const RunRef *run, const char *kind, int64_t unit_id, int64_t user_id, UsTime now)
+{
+    char subject[96];
+    if (unit_id) snprintf(subject, sizeof subject, "run:%lld unit:%lld user:%lld", (long long)run->id,
+                          (long long)unit_id, (long long)user_id);
+    else snprintf(subject, sizeof subject, "run:%lld user:%lld", (long long)run->id, (long long)user_id);
+    json_t *p = unit_id ? json_pack("{s:I, s:I, s:I, s:I}", "course_id", (json_int_t)run->course_id, "run_id",
+                                    (json_int_t)run->id, "unit_id", (json_int_t)unit_id, "user_id", (json_int_t)user_id)
+                        : json_pack("{s:I, s:I, s:I}", "course_id", (json_int_t)run->course_id, "run_id",
+                                    (json_int_t)run->id, "user_id", (json_int_t)user_id);
+    int rc = ledger_append(db, run->org_id, kind, subject, p, now, NULL);
+    json_decref(p);
+    return rc;
+}
+
 int progress_complete(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsTime now, bool *course_done)
 {
     *course_done = false;
     if (db_begin(db) != DB_DONE) return LN_EDB;
-    int rc = db_run(db, "INSERT INTO unit_progress (run_id, unit_id, user_id, org_id, first_at, completed_at)"
-                        " VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (run_id, user_id, unit_id)"
-                        " DO UPDATE SET completed_at = COALESCE(unit_progress.completed_at, $5)",
-                    "iiiii", run->id, u->id, user_id, run->org_id, now) == DB_DONE ? LN_OK : LN_EDB;
+    int64_t done_at = 0;
+    int rc = db_query_i64(db, &done_at, "INSERT INTO unit_progress (run_id, unit_id, user_id, org_id, first_at,"
+                          " completed_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (run_id, user_id, unit_id)"
+                          " DO UPDATE SET completed_at = COALESCE(unit_progress.completed_at, $5) RETURNING completed_at",
+                          "iiiii", run->id, u->id, user_id, run->org_id, now) == DB_ROW ? LN_OK : LN_EDB;
+    if (rc == LN_OK && done_at == now)      /* this call completed it: a fact for the ledger */
+        rc = progress_fact(db, run, "unit.completed", u->id, user_id, now);
     int64_t missing = -1;
     if (rc == LN_OK && db_query_i64(db, &missing,
             "SELECT count(*) FROM unit x WHERE x.course_id = $1 AND x.required = 1 AND NOT EXISTS"
@@ -58,8 +81,10 @@ int progress_complete(Db *db, const RunRef *run, const Unit *u, int64_t user_id,
     if (rc == LN_OK && missing == 0) {
         int r2 = db_change(db, "UPDATE enrolment SET completed_at = $1 WHERE run_id = $2 AND user_id = $3"
                                " AND completed_at IS NULL", "iii", now, run->id, user_id);
-        if (r2 == LN_OK) *course_done = true;
-        else if (r2 != LN_NOTFOUND) rc = LN_EDB;
+        if (r2 == LN_OK) {
+            *course_done = true;
+            rc = progress_fact(db, run, "course.completed", 0, user_id, now);
+        } else if (r2 != LN_NOTFOUND) rc = LN_EDB;
     }
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);

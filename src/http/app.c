@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include "account/account.h"
 #include "catalog/catalog.h"
+#include "evidence/ledger.h"
 #include "obs/metrics.h"
 
 #include <stdio.h>
@@ -81,6 +82,7 @@ int config_set(Config *c, const char *key, const char *v)
     else if (str_eq(key, "max-upload")) return set_size(&c->max_upload, v);
     else if (str_eq(key, "max-header")) return set_size(&c->max_header, v);
     else if (str_eq(key, "timeout")) return set_int(&c->timeout_s, v, 1, 3600);
+    else if (str_eq(key, "checkpoint-minutes")) return set_int(&c->checkpoint_minutes, v, 1, 7 * 24 * 60);
     else if (str_eq(key, "sync")) {
         if (!str_eq(v, "full") && !str_eq(v, "normal")) return LN_EINVAL;
         c->sync_full = str_eq(v, "full");
@@ -234,6 +236,7 @@ void app_tick(App *app, Db *db)
 {
     if (db_kind(db) == DB_SQLITE) db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
     if (app->access_log) fflush(app->access_log);
+    ledger_tick(app, db);     /* periodic evidence checkpoints */
 }
 
 char *app_csrf_mac(App *app, Arena *a, const char *basis)

@@ -24,6 +24,7 @@ typedef struct Config {
     int timeout_s;          /* idle connection time-out */
     bool sync_full;         /* SQLite synchronous=FULL */
     bool secure_cookies;    /* behind TLS (set when base_url is https) */
+    int checkpoint_minutes; /* ledger checkpoints at most this often; 0: default 60 */
 } Config;
 
 /* Fill `c` with defaults, then the config file (LECTERN_CONFIG or

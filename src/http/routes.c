@@ -6,6 +6,7 @@
 #include "catalog/pages.h"
 #include "content/pages.h"
 #include "event/event.h"
+#include "evidence/pages.h"
 #include "obs/ops.h"
 #include "org/pages.h"
 #include "web/static.h"
@@ -175,6 +176,11 @@ ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/outline",    api_outline_put,    
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/tracks/{kind}/{lang}", api_unit_track_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/events",                  api_events_post,        API_W | A_MEMBER)
 
+/* evidence ledger (verify: A_MEMBER, the handler admits administrators and auditors only) */
+ROUTE(GET,    "/o/{org}/evidence-key.pub",                  org_evidence_key_get,   A_PUBLIC)
+ROUTE(GET,    "/api/v1/orgs/{org}/ledger/key",              api_ledger_key_get,     API)
+ROUTE(POST,   "/api/v1/orgs/{org}/ledger/checkpoints",      api_ledger_checkpoints_post, API_W | A_ADMIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/ledger/verify",           api_ledger_verify_get,  API | A_MEMBER)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

@@ -4,6 +4,7 @@
 #include "org/org.h"
 #include "account/account.h"
 #include "account/pages.h"
+#include "evidence/pages.h"
 #include "http/access.h"
 #include "org/pages.h"
 #include "web/html.h"
@@ -53,6 +54,7 @@ void org_page(Req *r)
     if (r->role == ROLE_ADMIN)
         hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/admin/users\">%s</a></p>", r->org->slug, T(r, "Manage people"));
     html_lit(r, "</section>\n");
+    evidence_key_section(r);
     page_end(r);
 }
 

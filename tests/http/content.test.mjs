@@ -87,6 +87,7 @@ test('videos answer Range requests; captions are WebVTT', async () => {
 
 test('heartbeats: only video actually played counts, then the unit and the course complete', async () => {
   // A new learner enrols in the demo run and works through it.
+  const ledgerBefore = (await (await signinApi(srv, DEMO.admin.email, DEMO.admin.password)).get('/api/v1/orgs/demo/ledger/verify')).json().entries;
   const n = await signinForm(srv, 'newbie@lectern.test', 'newbie-pass-123');
   const course = await demoCourse(n);
   const run = (await n.get(`/api/v1/courses/${course.id}`)).json().runs[0].id;
@@ -143,6 +144,11 @@ test('heartbeats: only video actually played counts, then the unit and the cours
   assert.deepEqual(r.json(), { unit_done: true, course_done: true });
   prog = (await n.get(`/api/v1/runs/${run}/progress`)).json();
   assert.equal(prog.units_done, 5);
+  // Each completion, and the enrolment, is in the organisation's evidence
+  // ledger, which still verifies.
+  const ledger = (await (await signinApi(srv, DEMO.admin.email, DEMO.admin.password)).get('/api/v1/orgs/demo/ledger/verify')).json();
+  assert.equal(ledger.ok, true);
+  assert.ok(ledger.entries >= ledgerBefore + 7, `enrolment, 5 units and the course: ${ledgerBefore} → ${ledger.entries}`);
   assert.match(prog.completed_at, /^\d{4}-\d\d-\d\dT/);
   assert.match((await n.get('/')).text, /Completed on/);
 });

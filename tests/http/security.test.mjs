@@ -14,7 +14,8 @@ import {
 
 const ROLES = ['learner', 'trainer', 'admin', 'auditor'];
 // {org} routes anyone may use
-const PUBLIC_ORG = new Set(['GET /o/{org}', 'GET /o/{org}/signup', 'POST /o/{org}/signup', 'POST /api/v1/orgs/{org}/signup']);
+const PUBLIC_ORG = new Set(['GET /o/{org}', 'GET /o/{org}/signup', 'POST /o/{org}/signup', 'POST /api/v1/orgs/{org}/signup',
+  'GET /o/{org}/evidence-key.pub', 'GET /api/v1/orgs/{org}/ledger/key']);   // the evidence signing key is public
 
 let srv, small, data, routes, demoAdmin;
 const other = {};       // role → {email, password, token, client}

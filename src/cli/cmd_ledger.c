@@ -1,0 +1,142 @@
+/* cmd_ledger.c — `lectern verify`, `lectern checkpoint`, `lectern key show`
+ * and `lectern key rotate`: the evidence ledger from the command line
+ * (docs/evidence.md). */
+#include "cli/cli.h"
+#include "evidence/ledger.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The organisations named by --org, or all of them. */
+static int pick_orgs(Cli *c, Db *db, bool slug_required, OrgList *out)
+{
+    const char *slug = cli_opt(c, "org");
+    if (!slug && slug_required) {
+        fprintf(stderr, "lectern: --org SLUG is needed\n");
+        return 2;
+    }
+    if (!slug) {
+        if (org_list(db, c->arena, 0, true, out) != LN_OK) {
+            fprintf(stderr, "lectern: cannot list the organisations: %s\n", db_errmsg(db));
+            return 1;
+        }
+        return 0;
+    }
+    out->items = arena_alloc(c->arena, sizeof(Org));
+    out->n = 1;
+    if (org_by_slug(db, c->arena, slug, &out->items[0]) != LN_OK) {
+        fprintf(stderr, "lectern: no organisation %s\n", slug);
+        return 1;
+    }
+    return 0;
+}
+
+/* The App the ledger needs: only the configuration (data directory, key
+ * files, checkpoint-minutes). */
+static void ledger_app(Cli *c, App *app)
+{
+    memset(app, 0, sizeof *app);
+    app->cfg = c->cfg;
+}
+
+int cmd_verify(Cli *c)
+{
+    Db *db = cli_db(c);
+    if (!db) return 1;
+    OrgList ol;
+    int rc = pick_orgs(c, db, false, &ol);
+    int bad = 0;
+    for (int i = 0; rc == 0 && i < ol.n; i++) {
+        const Org *o = &ol.items[i];
+        LedgerReport rep;
+        int v = ledger_verify(db, o->id, &rep);
+        if (v == LN_OK) {
+            printf("%s: ok — %lld entr%s and %lld checkpoint%s verified", o->slug, (long long)rep.entries,
+                   rep.entries == 1 ? "y" : "ies", (long long)rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
+            if (rep.head_seq) printf("; head %lld %s", (long long)rep.head_seq, rep.head_hash);
+            if (rep.public_key[0]) printf("; key %s", rep.public_key);
+            printf("\n");
+        } else if (v == LN_EINVAL) {
+            bad++;
+            printf("%s: FAILED at seq %lld (%s): %s — %lld entr%s and %lld checkpoint%s verified before it\n", o->slug,
+                   (long long)rep.bad_seq, ledger_fault_code(rep.fault), rep.detail, (long long)rep.entries,
+                   rep.entries == 1 ? "y" : "ies", (long long)rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
+        } else {
+            bad++;
+            printf("%s: cannot be verified: database error: %s\n", o->slug, db_errmsg(db));
+        }
+    }
+    db_close(db);
+    if (rc) return rc;
+    return bad ? 1 : 0;
+}
+
+int cmd_checkpoint(Cli *c)
+{
+    Db *db = cli_db(c);
+    if (!db) return 1;
+    App app;
+    ledger_app(c, &app);
+    OrgList ol;
+    bool one = cli_opt(c, "org") != NULL;
+    int rc = pick_orgs(c, db, false, &ol);
+    int failed = 0;
+    for (int i = 0; rc == 0 && i < ol.n; i++) {
+        const Org *o = &ol.items[i];
+        int64_t head = 0, ck = 0, seq = 0;
+        UsTime at = 0;
+        if (ledger_status(db, o->id, &head, &ck, &at) != LN_OK) {
+            failed++;
+            continue;
+        }
+        /* All organisations: only those whose head moved; one: always. */
+        if (!one && (head == 0 || ck >= head)) {
+            if (head) printf("%s: up to date (entry %lld signed at %s)\n", o->slug, (long long)ck, time_iso(c->arena, at));
+            continue;
+        }
+        int r = ledger_checkpoint(db, &app, o->id, &seq);
+        if (r == LN_OK) {
+            printf("%s: checkpoint of entry %lld signed\n", o->slug, (long long)seq);
+        } else {
+            failed++;
+            printf("%s: no checkpoint: %s\n", o->slug,
+                   r == LN_EINVAL ? "the ledger does not verify (run lectern verify)"
+                   : r == LN_NOTFOUND || r == LN_EPERM ? "its secret key cannot be read (see above)"
+                   : "database error");
+        }
+    }
+    db_close(db);
+    if (rc) return rc;
+    return failed ? 1 : 0;
+}
+
+static int key_cmd(Cli *c, bool rotate)
+{
+    Db *db = cli_db(c);
+    if (!db) return 1;
+    App app;
+    ledger_app(c, &app);
+    OrgList ol;
+    int rc = pick_orgs(c, db, true, &ol);
+    if (rc == 0) {
+        LedgerKey k;
+        bool created = false;
+        int r = rotate ? ledger_key_rotate(db, &app, ol.items[0].id, &k)
+                       : ledger_key_ensure(db, &app, ol.items[0].id, &k, &created);
+        if (r == LN_OK) {
+            printf("%s\n", k.public_key);
+            if (rotate || created)
+                fprintf(stderr, "new Ed25519 key %lld of %s; its secret is in %s/keys/ (back it up)\n", (long long)k.id,
+                        ol.items[0].slug, c->cfg.data_dir);
+        } else {
+            fprintf(stderr, "lectern: cannot %s the key (see above)\n", rotate ? "rotate" : "read or make");
+            rc = 1;
+        }
+    }
+    db_close(db);
+    return rc;
+}
+
+int cmd_key_show(Cli *c) { return key_cmd(c, false); }
+int cmd_key_rotate(Cli *c) { return key_cmd(c, true); }
