@@ -279,6 +279,60 @@ int run_create(Db *db, const Course *c, const char *title, const char *visibilit
     return LN_OK;
 }
 
+static UsTime pick(UsTime given, UsTime cur) { return given >= 0 ? given : cur; }
+
+const char *run_input_check(const RunInput *in, const RunRef *cur, const char **msg)
+{
+    if (in->title && (*msg = check_text(in->title, 200, true))) return "title";
+    if (in->pacing && !str_eq(in->pacing, "self") && !str_eq(in->pacing, "instructor")) {
+        *msg = "Choose self-paced or instructor-paced.";
+        return "pacing";
+    }
+    UsTime starts = pick(in->starts_at, cur->starts_at), ends = pick(in->ends_at, cur->ends_at);
+    UsTime from = pick(in->enrol_from, cur->enrol_from), until = pick(in->enrol_until, cur->enrol_until);
+    if (starts && ends && ends < starts) {
+        *msg = "The session cannot end before it starts.";
+        return "ends_at";
+    }
+    if (from && until && until < from) {
+        *msg = "Enrolment cannot close before it opens.";
+        return "enrol_until";
+    }
+    if (in->capacity > 1000000) {
+        *msg = "The capacity is at most 1,000,000.";
+        return "capacity";
+    }
+    return NULL;
+}
+
+int run_update(Db *db, const RunRef *run, const RunInput *in, UsTime now)
+{
+    const char *msg;
+    if (run_input_check(in, run, &msg)) return LN_EINVAL;
+    UsTime v[4] = {pick(in->starts_at, run->starts_at), pick(in->ends_at, run->ends_at),
+                   pick(in->enrol_from, run->enrol_from), pick(in->enrol_until, run->enrol_until)};
+    int64_t cap = in->capacity >= 0 ? in->capacity : run->capacity;
+    DbStmt *st = db_prepare(db, "UPDATE course_run SET title = $1, pacing = $2, starts_at = $3, ends_at = $4,"
+                                " enrol_from = $5, enrol_until = $6, capacity = $7, updated_at = $8"
+                                " WHERE id = $9 AND org_id = $10");
+    if (!st) return LN_EDB;
+    db_bind_text(st, 1, in->title ? in->title : run->title);
+    db_bind_text(st, 2, in->pacing ? in->pacing : run->pacing);
+    for (int i = 0; i < 4; i++) {      /* 0: not set */
+        if (v[i]) db_bind_i64(st, 3 + i, v[i]);
+        else db_bind_null(st, 3 + i);
+    }
+    if (cap > 0) db_bind_i64(st, 7, cap);
+    else db_bind_null(st, 7);
+    db_bind_i64(st, 8, now);
+    db_bind_i64(st, 9, run->id);
+    db_bind_i64(st, 10, run->org_id);
+    int rc = db_step(st);
+    int64_t n = db_changes(st);
+    db_done(st);
+    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+}
+
 int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunList *out)
 {
     DbStmt *st = db_prepare(db,
@@ -496,6 +550,21 @@ int programme_create(Db *db, int64_t org_id, const ProgrammeInput *in, UsTime no
         in->estimated_minutes > 0 ? in->estimated_minutes : 0, in->assistance ? in->assistance : "",
         in->response_hours >= 0 ? in->response_hours : 48, now, in->prerequisites ? in->prerequisites : "");
     return rc == DB_ROW ? LN_OK : LN_EDB;
+}
+
+int programme_update(Db *db, const Programme *p, const ProgrammeInput *in, UsTime now)
+{
+    const char *msg;
+    ProgrammeInput full = {in->title ? in->title : p->title, in->objectives ? in->objectives : p->objectives,
+                           in->assistance ? in->assistance : p->assistance,
+                           in->prerequisites ? in->prerequisites : p->prerequisites,
+                           in->estimated_minutes >= 0 ? in->estimated_minutes : p->estimated_minutes,
+                           in->response_hours >= 0 ? in->response_hours : p->response_hours};
+    if (programme_check(&full, &msg)) return LN_EINVAL;
+    return db_change(db, "UPDATE programme SET title = $1, objectives = $2, assistance = $3, prerequisites = $4,"
+                         " estimated_minutes = $5, response_hours = $6, updated_at = $7 WHERE id = $8 AND org_id = $9",
+                     "ttttiiiii", full.title, full.objectives, full.assistance, full.prerequisites,
+                     full.estimated_minutes, full.response_hours, now, p->id, p->org_id);
 }
 
 #define PROGRAMME_COLS "p.id, p.org_id, p.title, p.objectives, p.assistance, p.estimated_minutes, p.response_hours," \

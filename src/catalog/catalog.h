@@ -105,6 +105,8 @@ typedef struct ProgrammeInput {
 } ProgrammeInput;
 
 const char *programme_check(const ProgrammeInput *in, const char **msg);
+/* Fields left NULL (numbers < 0) stay as they are. */
+int programme_update(Db *db, const Programme *p, const ProgrammeInput *in, UsTime now);
 int programme_create(Db *db, int64_t org_id, const ProgrammeInput *in, UsTime now, int64_t *id);
 int programme_load(Db *db, Arena *a, int64_t id, Programme *out);
 int programme_load_in(Db *db, Arena *a, int64_t org_id, int64_t id, Programme *out);
@@ -129,6 +131,19 @@ typedef struct RunRef {
 } RunRef;
 /* Run `id`, of organisation `org_id` (0: any); LN_NOTFOUND otherwise. */
 int run_ref(Db *db, Arena *a, int64_t org_id, int64_t id, RunRef *out);
+
+/* A change to a run's settings: NULL / -1 leaves a field as it is; 0
+ * clears a date or the capacity. */
+typedef struct RunInput {
+    const char *title, *pacing;             /* pacing: "self" | "instructor" */
+    UsTime starts_at, ends_at, enrol_from, enrol_until;
+    int64_t capacity;
+} RunInput;
+#define RUN_INPUT_UNCHANGED {NULL, NULL, -1, -1, -1, -1, -1}
+/* NULL when fine (checked against the run's current values), else the
+ * field in error and *msg (an English msgid). */
+const char *run_input_check(const RunInput *in, const RunRef *cur, const char **msg);
+int run_update(Db *db, const RunRef *run, const RunInput *in, UsTime now);
 
 typedef struct Enrolment {
     int64_t id, run_id, course_id, org_id;

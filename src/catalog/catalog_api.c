@@ -167,29 +167,29 @@ void api_org_course_runs_post(Req *r)
     bool bad = false;
     const char *title = api_str(r, b, "title", &bad), *vis = api_str(r, b, "visibility", &bad);
     if (bad) return;
-    json_t *s = json_object_get(b, "starts_at"), *e = json_object_get(b, "ends_at"), *cap = json_object_get(b, "capacity");
-    UsTime starts = json_is_integer(s) ? json_integer_value(s) : 0, ends = json_is_integer(e) ? json_integer_value(e) : 0;
-    int64_t capacity = json_is_integer(cap) ? json_integer_value(cap) : 0;
+    RunInput in;
+    if (!run_input_json(r, b, &in)) return;
+    UsTime starts = in.starts_at > 0 ? in.starts_at : 0, ends = in.ends_at > 0 ? in.ends_at : 0;
+    int64_t capacity = in.capacity > 0 ? in.capacity : 0;
+    RunRef blank = {.pacing = "self"};
     const char *msg, *field = run_check(title, vis, &msg);
-    if (!field && cap && (!json_is_integer(cap) || capacity < 1)) {
-        field = "capacity";
-        msg = "\"capacity\" must be a whole number ≥ 1";
-    }
-    if (!field && starts && ends && ends < starts) {
-        field = "ends_at";
-        msg = "The session cannot end before it starts.";
-    }
+    if (!field) field = run_input_check(&in, &blank, &msg);
     if (field) {
         api_field_error(r, field, msg);
         return;
     }
     int64_t run_id;
-    if (run_create(r->db, &c, title, vis, starts, ends, capacity, time_now_us(), &run_id) != LN_OK) {
+    RunRef run;
+    UsTime now = time_now_us();
+    int rc = run_create(r->db, &c, title, vis, starts, ends, capacity, now, &run_id);
+    if (rc == LN_OK) rc = run_ref(r->db, r->arena, c.org_id, run_id, &run);
+    if (rc == LN_OK && (in.pacing || in.enrol_from > 0 || in.enrol_until > 0)) rc = run_update(r->db, &run, &in, now);
+    if (rc != LN_OK) {
         api_error(r, 500, "internal", "saving failed on our side");
         return;
     }
-    api_json(r, 201, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)run_id, "course_id", (json_int_t)c.id,
-                               "title", title, "visibility", vis));
+    api_json(r, 201, json_pack("{s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)run_id, "course_id", (json_int_t)c.id,
+                               "title", title, "visibility", vis, "pacing", in.pacing ? in.pacing : "self"));
 }
 
 /* A run id from the path that a token may reach (its own organisation). */

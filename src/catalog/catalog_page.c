@@ -117,8 +117,10 @@ static void syllabus(Req *r, const Course *c, bool staff)
     Outline o;
     if (outline_load(r->db, r->arena, c->id, &o) != LN_OK || (o.n == 0 && !staff)) return;
     hprintf(r, "<section class=\"card\"><div class=\"spread\"><h2>%s</h2>", T(r, "Syllabus"));
-    if (staff) hprintf(r, "<a class=\"button small secondary\" href=\"/o/%s/courses/%lld/outline\">%s</a>", c->org_slug,
-                       (long long)c->id, T(r, "Edit the outline"));
+    if (staff) hprintf(r, "<span><a class=\"button small secondary\" href=\"/o/%s/courses/%lld/edit\">%s</a> "
+                          "<a class=\"button small secondary\" href=\"/o/%s/courses/%lld/outline\">%s</a></span>",
+                       c->org_slug, (long long)c->id, T(r, "Edit the course"), c->org_slug, (long long)c->id,
+                       T(r, "Edit the outline"));
     html_lit(r, "</div><ol class=\"syllabus\">");
     for (int i = 0; i < o.n; i++) {
         const Section *s = &o.sections[i];
@@ -171,6 +173,11 @@ void course_page(Req *r)
         enrol_action(r, &c, &rl.items[i]);
         if (rl.items[i].trainer_name && !staff && r->user && enrolled(r->db, rl.items[i].id, r->user->id))
             hprintf(r, "<span class=\"trainer\">%s %s</span>", T(r, "Your trainer:"), rl.items[i].trainer_name);
+        if (staff)
+            hprintf(r, " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/edit\">%s</a>"
+                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/progress\">%s</a>",
+                    c.org_slug, (long long)rl.items[i].id, T(r, "Settings"), c.org_slug, (long long)rl.items[i].id,
+                    T(r, "Progress"));
         if (staff)
             hprintf(r, " <a class=\"button small secondary\" href=\"/runs/%lld/learn\">%s</a>"
                        " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a>",
@@ -258,7 +265,7 @@ void org_courses_post(Req *r)
 }
 
 /* The course {id} of r->org, or a 404 answered. */
-static bool org_course_or_404(Req *r, Course *c)
+bool org_course_or_404(Req *r, Course *c)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
@@ -430,8 +437,9 @@ static void programmes_render(Req *r, const char *field, const char *error)
     hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n<div class=\"layout-2\"><section>\n", T(r, "Programmes"), r->org->name);
     if (pl.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No programme yet."));
     for (int i = 0; i < pl.n; i++) {
-        hprintf(r, "<article class=\"card\"><h2><a href=\"/programmes/%lld\">%s</a></h2>", (long long)pl.items[i].id,
-                pl.items[i].title);
+        hprintf(r, "<article class=\"card\"><h2><a href=\"/programmes/%lld\">%s</a></h2>"
+                   "<p><a class=\"button small secondary\" href=\"/o/%s/programmes/%lld/edit\">%s</a></p>",
+                (long long)pl.items[i].id, pl.items[i].title, r->org->slug, (long long)pl.items[i].id, T(r, "Edit"));
         programme_courses_form(r, &pl.items[i], &org_courses);
         html_lit(r, "</article>\n");
     }
@@ -457,7 +465,7 @@ static void programmes_render(Req *r, const char *field, const char *error)
 void org_programmes_page(Req *r) { programmes_render(r, NULL, NULL); }
 
 /* A whole number ≥ 0 from a form field (empty = def); false when malformed. */
-static bool form_number(Req *r, const char *name, int64_t def, int64_t *out)
+bool form_number(Req *r, const char *name, int64_t def, int64_t *out)
 {
     const char *v = req_form(r, name);
     *out = def;
@@ -525,7 +533,7 @@ void org_programme_courses_post(Req *r)
 
 /* ---- bulk enrolment from CSV (staff) ---- */
 
-static bool org_run_or_404(Req *r, RunRef *run)
+bool org_run_or_404(Req *r, RunRef *run)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;

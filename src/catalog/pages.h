@@ -19,6 +19,24 @@ void org_courses_post(Req *r);
 void org_course_publish_post(Req *r);
 void org_course_run_post(Req *r);
 
+/* Course / run {id} of r->org; answers 404 (page or JSON) otherwise. */
+bool org_course_or_404(Req *r, Course *c);
+bool org_run_or_404(Req *r, RunRef *run);
+/* Form field `name` as a whole number ≥ 0, `def` when empty; false when
+ * it is not one. */
+bool form_number(Req *r, const char *name, int64_t def, int64_t *out);
+
+void course_edit_page(Req *r);
+void course_edit_post(Req *r);
+void run_edit_page(Req *r);
+void run_edit_post(Req *r);
+void programme_edit_page(Req *r);
+void programme_edit_post(Req *r);
+void api_org_programme_patch(Req *r);
+/* Read title, pacing, dates, enrolment window and capacity from a JSON
+ * body into *in; false after answering 400. */
+bool run_input_json(Req *r, struct json_t *b, RunInput *in);
+
 /* May the caller edit courses of organisation `org_id` (trainer, admin)? */
 bool course_staff(Req *r, int64_t org_id);
 /* Course `id` with the sessions the caller may see; false when the caller

@@ -86,16 +86,6 @@ void api_my_requests_get(Req *r)
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-/* The session {id} of r->org, or a 404 answered. */
-static bool org_run_or_404(Req *r, RunRef *run)
-{
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
-    api_error(r, 404, "not_found", "no such session in this organisation");
-    return false;
-}
-
 /* ROUTE: GET /api/v1/orgs/{org}/runs/{id} — a session with its join code and settings (staff) */
 void api_org_run_get(Req *r)
 {
@@ -110,6 +100,18 @@ void api_org_run_patch(Req *r)
     if (!org_run_or_404(r, &run)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
+    /* The session's own settings first: title, pacing, dates, capacity. */
+    RunInput in;
+    const char *msg, *field;
+    if (!run_input_json(r, b, &in)) return;
+    if ((field = run_input_check(&in, &run, &msg))) {
+        api_field_error(r, field, msg);
+        return;
+    }
+    if (run_update(r->db, &run, &in, time_now_us()) != LN_OK) {
+        api_error(r, 500, "internal", "saving failed on our side");
+        return;
+    }
     json_t *ap = json_object_get(b, "approval"), *tr = json_object_get(b, "trainer_id"), *rot = json_object_get(b, "rotate_code");
     bool spoc = str_eq(run.visibility, "spoc");
     if (ap && !json_is_boolean(ap)) {

@@ -430,6 +430,38 @@ char *time_iso(Arena *a, UsTime t)
     return arena_strdup(a, buf);
 }
 
+bool time_parse_iso(const char *s, UsTime *out)
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+    int64_t frac = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return false;
+    const char *p = s + 10;
+    if (*p == 'T' || *p == ' ') {
+        int m = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5) return false;
+        p += 1 + m;
+        if (*p == ':') {
+            if (sscanf(p + 1, "%2d%n", &sec, &m) != 1 || m != 2) return false;
+            p += 3;
+            if (*p == '.') {        /* fractions of a second, as JavaScript's toISOString */
+                p++;
+                for (int scale = 100000; *p >= '0' && *p <= '9'; p++, scale /= 10) frac += (*p - '0') * scale;
+                if (p[-1] == '.') return false;
+            }
+        }
+    }
+    if (*p == 'Z') p++;
+    if (*p || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+        return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    time_t t = timegm(&tm);
+    struct tm back;
+    gmtime_r(&t, &back);
+    if (back.tm_mday != d || back.tm_mon != mo - 1) return false;      /* 2026-02-30 */
+    *out = (UsTime)t * US_PER_SEC + frac;
+    return true;
+}
+
 void time_http_date(UsTime t, char *buf, size_t n)
 {
     static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

@@ -103,6 +103,10 @@ UsTime time_now_us(void);
 UsTime time_mono_us(void);
 /* ISO-8601 UTC, e.g. 2026-11-28T18:06:31Z, into the arena. */
 char *time_iso(Arena *a, UsTime t);
+/* "2026-12-01", "2026-12-01T09:30", "2026-12-01T09:30:00(.123456)" with an
+ * optional "Z": UTC (HTML date and datetime-local fields send no zone: read
+ * as UTC). */
+bool time_parse_iso(const char *s, UsTime *out);
 /* RFC 7231 date for HTTP headers into buf (at least 30 bytes). */
 void time_http_date(UsTime t, char *buf, size_t n);
 

@@ -64,3 +64,16 @@ bool api_int(Req *r, json_t *o, const char *key, int64_t min, int64_t def, int64
     *out = (int64_t)json_integer_value(v);
     return true;
 }
+
+bool api_time_in(Req *r, json_t *o, const char *key, UsTime *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) *out = -1;
+    else if (json_is_null(v)) *out = 0;
+    else if (json_is_integer(v) && json_integer_value(v) > 0) *out = (UsTime)json_integer_value(v);
+    else if (!json_is_string(v) || !time_parse_iso(json_string_value(v), out)) {
+        api_field_error(r, key, arena_printf(r->arena, "\"%s\" must be a date such as \"2026-12-01T09:00:00Z\"", key));
+        return false;
+    }
+    return true;
+}

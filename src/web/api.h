@@ -18,6 +18,11 @@ const char *api_str(Req *r, json_t *o, const char *key, bool *bad);
 /* Integer member of `o` ≥ `min`, or `def` when absent (or null); answers
  * 400 naming the field and returns false otherwise. */
 bool api_int(Req *r, json_t *o, const char *key, int64_t min, int64_t def, int64_t *out);
+/* A time member: absent → -1 (unchanged), null → 0 (cleared), an ISO
+ * date or date-time in UTC ("2026-12-01T09:00:00Z", see time_parse_iso) or
+ * an integer of microseconds since the epoch.  Answers 400 naming the field
+ * and returns false otherwise. */
+bool api_time_in(Req *r, json_t *o, const char *key, UsTime *out);
 /* "2026-11-28T18:06:31Z" or null */
 json_t *api_time(Arena *a, int64_t us);
 #endif

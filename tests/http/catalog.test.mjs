@@ -269,3 +269,58 @@ test('catalog filters: language, organisation, mode and duration, in the page an
   assert.ok(page.text.includes(fr) && !page.text.includes(en));
   assert.equal((await e.get('/courses?mode=nope')).status, 400);
 });
+
+test('trainers edit a course, a session and a programme in the pages and the API', async () => {
+  const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const api = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const code = `ED-${uniq()}`;
+  const c = (await api.api('POST', '/api/v1/orgs/demo/courses', { code, title: 'To edit', published: true })).json();
+  // The course: its details by form; a taken code is refused with the form again.
+  const edit = `/o/demo/courses/${c.id}/edit`;
+  assert.equal((await t.get(edit)).status, 200);
+  let r = await t.postForm(edit, { title: 'Edited <title>', code, summary: 'New summary', objectives: 'Line 1\nLine 2', lang: 'fr', estimated_minutes: '45' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const after = (await api.get(`/api/v1/courses/${c.id}`)).json();
+  assert.equal(after.title, 'Edited <title>');
+  assert.equal(after.lang, 'fr');
+  assert.equal(after.estimated_minutes, 45);
+  r = await t.postForm(edit, { title: 'x', code: 'SAFE-101', lang: 'en' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /has this code/);
+  assert.equal((await t.postForm(edit, { title: 'x', code, estimated_minutes: 'lots' })).status, 422);
+  // The session: pacing, dates, enrolment window, capacity (UTC).
+  const run = (await api.api('POST', `/api/v1/orgs/demo/courses/${c.id}/runs`, { title: 'S1', visibility: 'mooc', starts_at: '2027-01-04T09:00:00Z' })).json();
+  assert.equal(run.pacing, 'self');
+  const redit = `/o/demo/runs/${run.id}/edit`;
+  assert.match((await t.get(redit)).text, /value="2027-01-04T09:00"/);
+  r = await t.postForm(redit, { title: 'S1 renamed', pacing: 'instructor', starts_at: '2027-01-04T09:00', ends_at: '2027-01-03T09:00' });
+  assert.equal(r.status, 422, 'ends before it starts');
+  r = await t.postForm(redit, { title: 'S1 renamed', pacing: 'instructor', starts_at: '2027-01-04T09:00', ends_at: '2027-02-04T17:00',
+    enrol_from: '', enrol_until: '2027-01-10T00:00', capacity: '30' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  let got = (await api.get(`/api/v1/orgs/demo/runs/${run.id}`)).json();
+  assert.equal(got.title, 'S1 renamed');
+  assert.equal(got.capacity, 30);
+  r = await api.api('PATCH', `/api/v1/orgs/demo/runs/${run.id}`, { capacity: null, enrol_until: null, pacing: 'sometimes' });
+  apiError(r, 422, 'invalid');
+  r = await api.api('PATCH', `/api/v1/orgs/demo/runs/${run.id}`, { capacity: null, enrol_until: 'tomorrow' });
+  apiError(r, 422, 'invalid');
+  r = await api.api('PATCH', `/api/v1/orgs/demo/runs/${run.id}`, { capacity: null, ends_at: '2027-03-01' });
+  assert.equal(r.status, 200, r.text);
+  got = (await api.get(`/api/v1/orgs/demo/runs/${run.id}`)).json();
+  assert.ok(!got.capacity, 'capacity cleared');
+  // The programme: every fact of the training plan.
+  const p = (await api.api('POST', '/api/v1/orgs/demo/programmes', { title: 'Plan to edit' })).json();
+  r = await t.postForm(`/o/demo/programmes/${p.id}/edit`, { title: 'Plan edited', objectives: 'Goals', prerequisites: 'None',
+    assistance: 'Forum', estimated_minutes: '120', response_hours: '72' });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  r = await api.api('PATCH', `/api/v1/orgs/demo/programmes/${p.id}`, { response_hours: 24 });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json().prerequisites, 'None');
+  assert.equal(r.json().response_hours, 24);
+  apiError(await api.api('PATCH', `/api/v1/orgs/demo/programmes/${p.id}`, { response_hours: 9999 }), 422, 'invalid');
+  // Another organisation reaches none of it.
+  const o = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  assert.equal((await o.api('PATCH', `/api/v1/orgs/other/programmes/${p.id}`, { title: 'x' })).status, 404);
+  assert.equal((await o.api('PATCH', `/api/v1/orgs/demo/runs/${run.id}`, { title: 'x' })).status, 403);
+});

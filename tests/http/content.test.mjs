@@ -297,11 +297,13 @@ test('who may open units: enrolled learners and staff only; sections open on the
   const fa = await signinApi(srv, DEMO.francois.email, DEMO.francois.password);
   assert.equal((await fa.api('POST', `/api/v1/runs/${run}/enrolment`, {})).status, 201);
   assert.equal((await f.get(`/runs/${run}/units/${units[0].id}`)).status, 200);
+  assert.equal(runRes.json().pacing, 'instructor');
   const closed = await f.get(`/runs/${run}/units/${units[1].id}`);
-  if (runRes.json().pacing === 'instructor') {
-    assert.equal(closed.status, 403, 'released 30 days after the start');
-    assert.match((await f.get(`/runs/${run}/units/${units[0].id}`)).text, /Opens on/);
-  }
+  assert.equal(closed.status, 403, 'released 30 days after the start');
+  assert.match((await f.get(`/runs/${run}/units/${units[0].id}`)).text, /Opens on/);
+  // Self-paced from now on: everything is open.
+  assert.equal((await t.api('PATCH', `/api/v1/orgs/demo/runs/${run}`, { pacing: 'self' })).status, 200);
+  assert.equal((await f.get(`/runs/${run}/units/${units[1].id}`)).status, 200);
   assert.equal((await t.get(`/runs/${run}/units/${units[1].id}`)).status, 200, 'staff preview everything');
   assert.equal((await new Client(srv).get(`/runs/${run}/units/${units[0].id}`)).status, 303, 'signed out: to sign-in');
   const o = await signinForm(srv, 'outsider@other.test', 'outsider-pass-1');

@@ -136,6 +136,22 @@ static void test_time(void **state)
     arena_free(a);
 }
 
+static void test_time_parse_iso(void **state)
+{
+    UsTime t;
+    assert_true(time_parse_iso("2026-12-01T09:30:00Z", &t));
+    assert_int_equal(t, INT64_C(1796117400) * US_PER_SEC);
+    assert_true(time_parse_iso("2026-12-01T09:30", &t));         /* datetime-local: read as UTC */
+    assert_int_equal(t, INT64_C(1796117400) * US_PER_SEC);
+    assert_true(time_parse_iso("2026-12-01", &t));
+    assert_int_equal(t, INT64_C(1796083200) * US_PER_SEC);
+    assert_true(time_parse_iso("2026-12-01T09:30:00.250Z", &t));  /* JavaScript's toISOString */
+    assert_int_equal(t, INT64_C(1796117400) * US_PER_SEC + 250000);
+    const char *bad[] = {"", "2026-13-01", "2026-02-30", "2026-12-01T25:00", "2026-12-01T09:30:00+01:00",
+                         "tomorrow", "2026-12-1", "2026-12-01T09:30:00.Z", "1969-12-31"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_false(time_parse_iso(bad[i], &t));
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -150,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_validation),
         cmocka_unit_test(test_secrets),
         cmocka_unit_test(test_time),
+        cmocka_unit_test(test_time_parse_iso),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
