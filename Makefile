@@ -5,7 +5,7 @@
 #   make fuzz    libFuzzer targets (clang), each run FUZZ_SECONDS
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libcurl zlib md4c libmagic libarchive
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libcurl zlib md4c libmagic libarchive libqrencode
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration \
@@ -29,7 +29,7 @@ deps-build:
 
 $(B)/gen/embed.c: scripts/embed.sh $(EMBED)
 	@mkdir -p $(@D)
-	@sh scripts/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+	@sh scripts/embed.sh $(EMBED) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 $(B)/obj/gen/embed.o: $(B)/gen/embed.c
 	@mkdir -p $(@D)

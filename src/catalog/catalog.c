@@ -327,10 +327,7 @@ int run_update(Db *db, const RunRef *run, const RunInput *in, UsTime now)
     db_bind_i64(st, 8, now);
     db_bind_i64(st, 9, run->id);
     db_bind_i64(st, 10, run->org_id);
-    int rc = db_step(st);
-    int64_t n = db_changes(st);
-    db_done(st);
-    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+    return db_step_change(st);
 }
 
 int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunList *out)

@@ -218,10 +218,7 @@ int section_update(Db *db, const Course *c, int64_t id, const SectionInput *in, 
     db_bind_i64(st, 4, now);
     db_bind_i64(st, 5, id);
     db_bind_i64(st, 6, c->id);
-    int rc = db_step(st);
-    int64_t n = db_changes(st);
-    db_done(st);
-    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+    return db_step_change(st);
 }
 
 int section_delete(Db *db, const Course *c, int64_t id)
@@ -387,10 +384,7 @@ int unit_update(Db *db, const Course *c, int64_t id, const UnitInput *in, UsTime
     db_bind_i64(st, 10, now);
     db_bind_i64(st, 11, id);
     db_bind_i64(st, 12, c->id);
-    int rc = db_step(st);
-    int64_t n = db_changes(st);
-    db_done(st);
-    return rc != DB_DONE ? LN_EDB : n ? LN_OK : LN_NOTFOUND;
+    return db_step_change(st);
 }
 
 int unit_delete(Db *db, const Course *c, int64_t id)

@@ -93,7 +93,11 @@ int db_change(Db *db, const char *sql, const char *spec, ...)
     va_start(ap, spec);
     DbStmt *st = prepare_bound(db, sql, spec, ap);
     va_end(ap);
-    if (!st) return LN_EDB;
+    return st ? db_step_change(st) : LN_EDB;
+}
+
+int db_step_change(DbStmt *st)
+{
     int rc = db_step(st);
     int64_t n = db_changes(st);
     db_done(st);

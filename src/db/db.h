@@ -74,6 +74,9 @@ int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...);
  * LN_NOTFOUND when it changed none, LN_EEXIST on a constraint, LN_EDB on
  * failure. */
 int db_change(Db *db, const char *sql, const char *spec, ...);
+/* The same for a statement the caller prepared and bound (then returned to
+ * the cache). */
+int db_step_change(DbStmt *st);
 /* "%text%" for `LIKE $n ESCAPE '\'`, with %, _ and \ in `text` escaped so
  * that a person's text is matched literally.  In the arena. */
 char *db_like_contains(Arena *a, const char *text);
