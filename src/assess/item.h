@@ -14,7 +14,7 @@
 typedef enum {
     ITEM_SINGLE = 1,    /* one right choice among several */
     ITEM_MULTIPLE,      /* several choices with weights; partial credit */
-    ITEM_TRUEFALSE,
+    ITEM_TRUEFALSE,     /* choices[0] "true", choices[1] "false"; the right one weighs 1000 */
     ITEM_NUMERIC,       /* exact, tolerance or range; several accepted answers with weights */
     ITEM_SHORT,         /* short text: exact, case-insensitive or pattern */
     ITEM_MATCHING,      /* pairs: left item → right item */
@@ -32,7 +32,9 @@ typedef enum { TEXT_EXACT = 0, TEXT_NOCASE, TEXT_PATTERN } TextMatch;
 /* One choice or accepted answer.  For NUMERIC: value ± tolerance, or the
  * range [min, max] (values in millionths to stay integer: 1.5 → 1500000).
  * For MATCHING: `text` is the left side, `match` the right side.  For CLOZE:
- * `gap` is the index of the gap the answer belongs to. */
+ * `gap` is the index of the gap the answer belongs to.  GIFT's NUMERIC "any
+ * other answer" ("~#feedback") is a last choice with text "*", weight 0 and
+ * the range [INT64_MIN, INT64_MAX]. */
 typedef struct Choice {
     char *text;
     char *match;                /* MATCHING: the right side */
@@ -50,8 +52,12 @@ typedef struct Choice {
 typedef struct Item {
     ItemType type;
     char *title;                /* may be NULL */
-    char *text;                 /* the question; for CLOZE with gaps marked "{#N}" */
-    char *text_format;          /* "markdown" | "plain" | "html" (GIFT [format]) */
+    char *text;                 /* the question; for CLOZE with gaps marked "{#N}";
+                                   GIFT's missing word keeps its type and has
+                                   "_____" where the answers stand */
+    char *text_format;          /* "markdown" | "plain" | "html" | "moodle" (GIFT
+                                   [format]; "moodle", GIFT's default: plain text
+                                   with line breaks kept) */
     char *general_feedback;     /* shown after answering whatever the answer */
     char *category;             /* GIFT $CATEGORY in force, may be NULL */
     Choice *choices;
