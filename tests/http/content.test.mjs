@@ -73,6 +73,13 @@ test('videos answer Range requests; captions are WebVTT', async () => {
   const tail = await e.get(url, { headers: { range: 'bytes=-10', 'if-range': etag } });
   assert.equal(tail.status, 206);
   assert.equal(tail.headers.get('content-range'), `bytes ${size - 10}-${size - 1}/${size}`);
+  const multi = await e.get(url, { headers: { range: 'bytes=0-9,20-29' } });
+  assert.equal(multi.status, 206);
+  const boundary = multi.headers.get('content-type').match(/^multipart\/byteranges; boundary=(\S+)$/)[1];
+  assert.equal(multi.text.split(`--${boundary}`).length, 4, 'two parts and the closing delimiter');
+  assert.match(multi.text, new RegExp(`Content-Range: bytes 20-29/${size}`));
+  const merged = await e.get(url, { headers: { range: 'bytes=0-9,5-19' } });
+  assert.equal(merged.headers.get('content-range'), `bytes 0-19/${size}`, 'overlapping ranges are merged');
   const stale = await e.req('HEAD', url, { headers: { range: 'bytes=0-9', 'if-range': '"old"' } });
   assert.equal(stale.status, 200, 'If-Range with another tag sends the whole file');
   assert.equal((await e.get(url, { headers: { range: `bytes=${size + 5}-` } })).status, 416);
