@@ -170,3 +170,227 @@
   });
   window.addEventListener("pagehide", function () { flush(true); });
 })();
+
+/* Attendance (docs/attendance.md).
+ *
+ *   1. <form data-signature>: the signature pad.  Pointer events on the
+ *      <canvas data-pad> become strokes, arrays of [x, y, t] points in the
+ *      canvas's 600 × 200 box (t: milliseconds since the first point),
+ *      written as JSON into <input data-strokes> on submit.  The server
+ *      draws the image itself from those numbers.
+ *   2. <div data-live="API URL">: the trainer's live view asks the API for
+ *      the attendance every 5 s and updates the cells in place (text and
+ *      images built with the DOM, never markup); <section data-qr> shows
+ *      the QR code of the current window.
+ *   3. <input data-tz-offset> still at "+00:00" gets the browser's offset.
+ */
+(function () {
+  "use strict";
+
+  function pad2(n) { return (n < 10 ? "0" : "") + n; }
+
+  var tz = document.querySelectorAll("input[data-tz-offset]");
+  for (var i = 0; i < tz.length; i++) {
+    if (tz[i].value !== "+00:00") continue;
+    var m = -new Date().getTimezoneOffset();
+    tz[i].value = (m < 0 ? "-" : "+") + pad2(Math.floor(Math.abs(m) / 60)) + ":" + pad2(Math.abs(m) % 60);
+  }
+
+  /* ---- the pad ---- */
+  var forms = document.querySelectorAll("form[data-signature]");
+  Array.prototype.forEach.call(forms, function (form) {
+    var canvas = form.querySelector("canvas[data-pad]");
+    var field = form.querySelector("input[data-strokes]");
+    var error = form.querySelector("[data-pad-error]");
+    if (!canvas || !field || !canvas.getContext) return;
+    var ctx = canvas.getContext("2d");
+    var W = canvas.width, H = canvas.height;
+    var strokes = [], current = null, t0 = null, points = 0;
+    ctx.lineWidth = 3;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.strokeStyle = "#111827";
+    canvas.style.touchAction = "none";
+
+    function at(ev) {
+      var r = canvas.getBoundingClientRect();
+      var x = (ev.clientX - r.left) * W / r.width, y = (ev.clientY - r.top) * H / r.height;
+      x = Math.max(0, Math.min(W, x));
+      y = Math.max(0, Math.min(H, y));
+      var now = performance.now();
+      if (t0 === null) t0 = now;
+      return [Math.round(x * 10) / 10, Math.round(y * 10) / 10, Math.round(now - t0)];
+    }
+    function add(p) {
+      if (points >= 5000) return;
+      var last = current[current.length - 1];
+      if (last && last[0] === p[0] && last[1] === p[1]) return;
+      current.push(p);
+      points++;
+      ctx.beginPath();
+      if (last) ctx.moveTo(last[0], last[1]); else ctx.moveTo(p[0], p[1]);
+      ctx.lineTo(p[0], p[1] + (last ? 0 : 0.01));
+      ctx.stroke();
+    }
+    canvas.addEventListener("pointerdown", function (ev) {
+      if (strokes.length >= 50) return;
+      ev.preventDefault();
+      if (canvas.setPointerCapture) canvas.setPointerCapture(ev.pointerId);
+      current = [];
+      strokes.push(current);
+      add(at(ev));
+      if (error) error.hidden = true;
+    });
+    canvas.addEventListener("pointermove", function (ev) {
+      if (!current) return;
+      ev.preventDefault();
+      var evs = ev.getCoalescedEvents ? ev.getCoalescedEvents() : [ev];
+      for (var k = 0; k < evs.length; k++) add(at(evs[k]));
+    });
+    function end() {
+      if (current && current.length === 0) strokes.pop();
+      current = null;
+    }
+    canvas.addEventListener("pointerup", end);
+    canvas.addEventListener("pointercancel", end);
+    var clear = form.querySelector("[data-pad-clear]");
+    if (clear) clear.addEventListener("click", function () {
+      strokes = [];
+      current = null;
+      t0 = null;
+      points = 0;
+      ctx.clearRect(0, 0, W, H);
+      field.value = "";
+    });
+    form.addEventListener("submit", function (ev) {
+      if (points < 2) {
+        ev.preventDefault();
+        ev.stopPropagation();          /* not "submitted": the double-submit guard stays off */
+        if (error) {
+          error.textContent = form.getAttribute("data-empty") || "";
+          error.hidden = false;
+        }
+        return;
+      }
+      field.value = JSON.stringify(strokes);
+    });
+  });
+
+  /* ---- the live view ---- */
+  var live = document.querySelector("[data-live]");
+  if (!live) return;
+  var api = live.getAttribute("data-live");
+
+  function cellFor(row, half) { return row.querySelector('td[data-half="' + half + '"]'); }
+
+  function fill(td, sig, name) {
+    while (td.firstChild) td.removeChild(td.firstChild);
+    if (!sig) {
+      var none = document.createElement("span");
+      none.className = "muted";
+      none.textContent = live.getAttribute("data-unsigned-label") || "";
+      td.appendChild(none);
+      return;
+    }
+    var img = document.createElement("img");
+    img.className = "sig";
+    img.src = sig.image_url;
+    img.width = 150;
+    img.height = 50;
+    img.alt = (live.getAttribute("data-image-alt") || "") + " " + name;
+    var meta = document.createElement("span");
+    meta.className = "sig-meta";
+    var d = new Date(sig.signed_at);
+    var text = pad2(d.getHours()) + ":" + pad2(d.getMinutes()) + " · " + (live.getAttribute("data-m-" + sig.method) || sig.method);
+    if (sig.late_minutes > 0) text += " · " + (live.getAttribute("data-late-label") || "") + " " + sig.late_minutes + " min";
+    meta.textContent = text;
+    td.appendChild(img);
+    td.appendChild(meta);
+  }
+
+  function update(kind, people) {
+    var table = live.querySelector('table[data-people="' + kind + '"]');
+    if (!table) return;
+    people.forEach(function (p) {
+      var row = table.querySelector('tr[data-user="' + p.user_id + '"]');
+      if (!row) return;
+      ["am", "pm"].forEach(function (half) {
+        var td = cellFor(row, half);
+        if (!td) return;
+        var sig = null;
+        p.signatures.forEach(function (s) { if (s.half_day === half) sig = s; });
+        var shown = td.getAttribute("data-sig") || "";
+        var want = sig ? String(sig.id) : "";
+        if (shown === want && td.firstChild) return;
+        td.setAttribute("data-sig", want);
+        fill(td, sig, p.name);
+      });
+    });
+  }
+
+  function refresh() {
+    if (document.visibilityState !== "visible") return;
+    fetch(api, { credentials: "same-origin", headers: { accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j) return;
+        var c = live.querySelector("[data-count-signed]");
+        if (c) c.textContent = String(j.signed);
+        var e = live.querySelector("[data-count-expected]");
+        if (e) e.textContent = String(j.expected);
+        update("learners", j.learners || []);
+        update("trainers", j.trainers || []);
+      })
+      .catch(function () {});
+  }
+  window.setInterval(refresh, 5000);
+
+  var qr = live.querySelector("[data-qr]");
+  if (qr) {
+    var qrApi = qr.getAttribute("data-qr");
+    var secs = parseInt(qr.getAttribute("data-qr-seconds"), 10) || 15;
+    var img = qr.querySelector("[data-qr-image]"), link = qr.querySelector("[data-qr-url]");
+    var shownWindow = null;
+    var renew = function () {
+      fetch(qrApi, { credentials: "same-origin", headers: { accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (!j || j.window === shownWindow) return;
+          shownWindow = j.window;
+          if (img) img.src = j.image_url;
+          if (link) { link.href = j.url; link.textContent = j.url; }
+        })
+        .catch(function () {});
+    };
+    window.setInterval(renew, Math.max(1000, Math.min(5000, secs * 1000 / 3)));
+  }
+})();
+
+/* A quiz attempt with a time limit: <form class="quiz-attempt"
+ * data-left-ms="N"> counts down in its <time data-time-left> and submits
+ * itself when the time is up.  The count starts from what the server said
+ * was left (not from the device's clock); the server is the authority and
+ * refuses a submission later than the deadline plus a short grace.
+ */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.quiz-attempt[data-left-ms]");
+  if (!form) return;
+  var out = document.querySelector("[data-time-left]");
+  var end = Date.now() + (parseInt(form.getAttribute("data-left-ms"), 10) || 0);
+  var sent = false;
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function tick() {
+    var left = Math.max(0, end - Date.now());
+    var s = Math.ceil(left / 1000);
+    if (out) out.textContent = Math.floor(s / 60) + ":" + pad(s % 60);
+    if (left > 0 || sent) return;
+    sent = true;
+    form.setAttribute("data-submitting", "");
+    HTMLFormElement.prototype.submit.call(form);  /* no confirm: the time is up */
+  }
+  tick();
+  window.setInterval(tick, 500);
+})();

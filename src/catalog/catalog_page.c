@@ -175,9 +175,10 @@ void course_page(Req *r)
             hprintf(r, "<span class=\"trainer\">%s %s</span>", T(r, "Your trainer:"), rl.items[i].trainer_name);
         if (staff)
             hprintf(r, " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/edit\">%s</a>"
-                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/progress\">%s</a>",
+                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/progress\">%s</a>"
+                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/sessions\">%s</a>",
                     c.org_slug, (long long)rl.items[i].id, T(r, "Settings"), c.org_slug, (long long)rl.items[i].id,
-                    T(r, "Progress"));
+                    T(r, "Progress"), c.org_slug, (long long)rl.items[i].id, T(r, "Live sessions"));
         if (staff)
             hprintf(r, " <a class=\"button small secondary\" href=\"/runs/%lld/learn\">%s</a>"
                        " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a>",

@@ -75,9 +75,11 @@ void run_progress_page(Req *r)
     page_begin(r, arena_printf(r->arena, "%s — %s", T(r, "Progress"), run.title));
     hprintf(r, "<p class=\"muted\"><a href=\"/courses/%lld\">%s</a></p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             (long long)c.id, c.title, T(r, "Progress"), run.title);
-    hprintf(r, "<div class=\"spread\"><span class=\"muted\">%s %lld</span><a class=\"button small secondary\""
-               " href=\"/o/%s/runs/%lld/progress.csv\" download>%s</a></div>",
-            T(r, "Learners:"), (long long)ll.total, r->org->slug, (long long)run.id, T(r, "Export as CSV"));
+    hprintf(r, "<div class=\"spread\"><span class=\"muted\">%s %lld</span><span><a class=\"button small secondary\""
+               " href=\"/o/%s/runs/%lld/sessions\">%s</a> <a class=\"button small secondary\""
+               " href=\"/o/%s/runs/%lld/progress.csv\" download>%s</a></span></div>",
+            T(r, "Learners:"), (long long)ll.total, r->org->slug, (long long)run.id, T(r, "Live sessions"), r->org->slug,
+            (long long)run.id, T(r, "Export as CSV"));
     hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
             T(r, "Learner"), T(r, "Progress"), T(r, "Time on task"), T(r, "Last activity"), T(r, "Completed on"));

@@ -12,6 +12,10 @@ const UnitKind unit_kinds[] = {
     {"video", "Video", "Share of the video to watch (%)", 80, 100, true, false},
     {"resource", "Resource", NULL, 0, 0, true, false},
     {"link", "External link", NULL, 0, 0, false, true},
+    /* complete when the learner signs one of its sessions (src/attendance) */
+    {"live", "Live session", NULL, 0, 0, false, false},
+    /* complete when an attempt reaches the pass mark (src/assess/quiz.c) */
+    {"quiz", "Quiz", NULL, 0, 0, false, false},
 };
 const int unit_kind_count = (int)LN_ARRAY_LEN(unit_kinds);
 

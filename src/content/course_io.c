@@ -628,6 +628,13 @@ static int unit_files(Pkg *p, const char *rel, const CourseHeader *h, PkgUnit *u
     return rc;
 }
 
+/* The kinds the format holds today; quiz and live-session units (their
+ * questions, their sessions) are not in it yet. */
+static bool kind_in_format(const char *kind)
+{
+    return str_eq(kind, "text") || str_eq(kind, "video") || str_eq(kind, "resource") || str_eq(kind, "link");
+}
+
 static int pkg_unit(Pkg *p, const char *rel, PkgUnit *u)
 {
     CourseHeader h;
@@ -646,6 +653,11 @@ static int pkg_unit(Pkg *p, const char *rel, PkgUnit *u)
         || (rc = get_yes_no(p, rel, &h, "required", 1, &req)) != LN_OK)
         return rc;
     in->required = req;
+    int kline;
+    course_header_get(&h, "kind", &kline);
+    if (in->kind && unit_kind(in->kind) && !kind_in_format(in->kind))
+        return pkg_fail(p, LN_EINVAL, rel, kline, "kind: %s units cannot be imported from files yet"
+                        " (text, video, resource and link can)", in->kind);
     const char *msg, *field = unit_check(in, true, &msg);
     if (field) return check_fail(p, rel, &h, field, msg);
     rc = unit_kind_keys(p, rel, &h, unit_kind(in->kind));
@@ -1277,6 +1289,9 @@ static int unit_tracks_text(Out *o, Db *db, const Unit *u, Buf *b)
 static int unit_text(Out *o, Db *db, const Unit *u, char *path)
 {
     const UnitKind *k = unit_kind(u->kind);
+    if (!kind_in_format(u->kind))
+        return out_fail(o, LN_EINVAL, "unit %lld (%s): %s units cannot be exported to files yet", (long long)u->id,
+                        u->title, u->kind);
     Buf b;
     buf_init(&b, 0);
     put_kv(&b, "kind", u->kind);

@@ -1,6 +1,8 @@
 /* learn_page.c — the unit player: what a learner (or a trainer previewing)
  * sees of a course run, the files it serves, and the heartbeats it takes. */
 #include "content/pages.h"
+#include "assess/pages.h"
+#include "attendance/pages.h"
 #include "http/access.h"
 #include "http/range.h"
 #include "web/html.h"
@@ -146,10 +148,12 @@ static void unit_body(Req *r, const Learn *l)
     if (str_eq(u->kind, "resource") && u->media_id)
         hprintf(r, "<p><a class=\"button\" href=\"%s\" download>%s</a> <span class=\"muted\">%s · %lld KiB</span></p>",
                 file_url, T(r, "Download"), u->media.filename, (long long)((u->media.size + 1023) / 1024));
+    if (str_eq(u->kind, "live")) att_unit_render(r, &l->run, u->id);
     if (str_eq(u->kind, "link"))
         hprintf(r, "<p><a class=\"button\" href=\"/runs/%lld/units/%lld/open\" target=\"_blank\" rel=\"noopener\">%s</a>"
                    " <span class=\"muted\">%s</span></p>", (long long)l->run.id, (long long)u->id,
                 T(r, "Open the link"), u->url);
+    if (str_eq(u->kind, "quiz")) quiz_player(r, l);
 }
 
 static void prev_next(Req *r, const Learn *l)

@@ -2,6 +2,7 @@
  * order (buttons that work without script), unit settings, files and
  * caption tracks.  Routes are A_STAFF under /o/{org}/courses/{id}. */
 #include "content/pages.h"
+#include "assess/pages.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
@@ -329,6 +330,7 @@ static void unit_render(Req *r, const Course *c, const Outline *o, const Unit *u
             T(r, "Delete the unit"));
     form_end(r);
     html_lit(r, "</section></aside></div>\n");
+    if (str_eq(u->kind, "quiz")) quiz_edit_section(r, c, u);
     page_end(r);
 }
 

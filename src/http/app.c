@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include "account/account.h"
+#include "attendance/attendance.h"
 #include "catalog/catalog.h"
 #include "evidence/ledger.h"
 #include "obs/metrics.h"
@@ -237,6 +238,7 @@ void app_tick(App *app, Db *db)
     if (db_kind(db) == DB_SQLITE) db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
     if (app->access_log) fflush(app->access_log);
     ledger_tick(app, db);     /* periodic evidence checkpoints */
+    attendance_tick(app, db); /* signing links e-mailed as live sessions start */
 }
 
 char *app_csrf_mac(App *app, Arena *a, const char *basis)

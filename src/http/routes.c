@@ -3,6 +3,8 @@
  * caller's role in that organisation by access.c. */
 #include "http/route.h"
 #include "account/pages.h"
+#include "assess/pages.h"
+#include "attendance/pages.h"
 #include "catalog/pages.h"
 #include "content/pages.h"
 #include "event/event.h"
@@ -63,6 +65,9 @@ ROUTE(GET,    "/runs/{id}/units/{unit}/tracks/{track}",     learn_track_get,    
 ROUTE(GET,    "/runs/{id}/units/{unit}/open",               learn_open_get,         A_LOGIN)
 ROUTE(POST,   "/runs/{id}/units/{unit}/beat",               learn_beat_post,        A_LOGIN | FORM)
 ROUTE(GET,    "/runs/{id}/activity",                        my_activity_page,       A_LOGIN)
+ROUTE(POST,   "/runs/{id}/units/{unit}/attempts",           quiz_start_post,        A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/units/{unit}/attempts/{aid}",     quiz_attempt_page,      A_LOGIN)
+ROUTE(POST,   "/runs/{id}/units/{unit}/attempts/{aid}/submit", quiz_submit_post,    A_LOGIN | FORM)
 
 /* pages: organisations */
 ROUTE(GET,    "/o/{org}",                                   org_page,               A_PUBLIC)
@@ -116,6 +121,9 @@ ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/move",     unit_move_post,     
 ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/delete",   unit_delete_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/tracks",   unit_track_post,        A_STAFF | FORM | A_UPLOAD)
 ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/tracks/{tid}/delete", unit_track_delete_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz",     quiz_settings_post,     A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/gift", quiz_gift_post,       A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}/quiz.gift", quiz_gift_get,        A_STAFF)
 ROUTE(GET,    "/admin/orgs",                                admin_orgs_page,        A_PLATFORM)
 ROUTE(POST,   "/admin/orgs",                                admin_orgs_post,        A_PLATFORM | FORM)
 
@@ -183,11 +191,50 @@ ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/outline",    api_outline_put,    
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/tracks/{kind}/{lang}", api_unit_track_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/events",                  api_events_post,        API_W | A_MEMBER)
 
+/* quizzes (docs/assessments.md) */
+ROUTE(GET,    "/api/v1/runs/{id}/units/{unit}/quiz",        api_quiz_get,           API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/attempts",    api_quiz_attempts_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/units/{unit}/attempts/{aid}", api_quiz_attempt_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/attempts/{aid}/submit", api_quiz_submit_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_staff_get, API | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_settings_put, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_post, API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_get, API | A_STAFF)
+
 /* evidence ledger (verify: A_MEMBER, the handler admits administrators and auditors only) */
 ROUTE(GET,    "/o/{org}/evidence-key.pub",                  org_evidence_key_get,   A_PUBLIC)
 ROUTE(GET,    "/api/v1/orgs/{org}/ledger/key",              api_ledger_key_get,     API)
 ROUTE(POST,   "/api/v1/orgs/{org}/ledger/checkpoints",      api_ledger_checkpoints_post, API_W | A_ADMIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/ledger/verify",           api_ledger_verify_get,  API | A_MEMBER)
+
+/* live sessions and attendance (docs/attendance.md); the link and QR pages sign for the
+ * link's person or the signed-in learner; images, attendance and signals: A_MEMBER, the
+ * handlers admit trainers, administrators and auditors */
+ROUTE(GET,    "/o/{org}/runs/{id}/sessions",                att_run_sessions_page,  A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/sessions",                att_run_sessions_post,  A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/sessions/import",         att_run_sessions_import_post, A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/sessions/{id}",                     att_session_page,       A_STAFF)
+ROUTE(GET,    "/o/{org}/sessions/{id}/qr",                  att_session_qr_get,     A_STAFF)
+ROUTE(POST,   "/o/{org}/sessions/{id}/links",               att_session_links_post, A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/sessions/{id}/kiosk",               att_kiosk_page,         A_STAFF)
+ROUTE(GET,    "/o/{org}/sessions/{id}/kiosk/{uid}",         att_kiosk_sign_page,    A_STAFF)
+ROUTE(POST,   "/o/{org}/sessions/{id}/kiosk/{uid}",         att_kiosk_sign_post,    A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/sessions/{id}/sign",                att_trainer_sign_page,  A_STAFF)
+ROUTE(POST,   "/o/{org}/sessions/{id}/sign",                att_trainer_sign_post,  A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/signatures/{id}/image",             att_signature_image_get, A_MEMBER)
+ROUTE(GET,    "/o/{org}/attendance/signals",                att_signals_page,       A_MEMBER)
+ROUTE(GET,    "/sign/{token}",                              att_link_page,          A_PUBLIC)
+ROUTE(POST,   "/sign/{token}",                              att_link_post,          FORM)
+ROUTE(GET,    "/sessions/{id}/sign",                        att_qr_page,            A_LOGIN)
+ROUTE(POST,   "/sessions/{id}/sign",                        att_qr_post,            A_LOGIN | FORM)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/sessions",      api_att_run_sessions_get, API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions",      api_att_run_sessions_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/import", api_att_run_sessions_import_post, API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/sessions/{id}/attendance", api_att_attendance_get, API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/sessions/{id}/qr",        api_att_qr_get,         API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/sessions/{id}/links",     api_att_links_post,     API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/sessions/{id}/signatures",           api_att_signatures_post, API_W)
+ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,    API | A_MEMBER)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

@@ -518,8 +518,13 @@ static void test_refused_headers(void **state)
     refused(a, org_bad, d, NULL, arena_printf(a, "%s/" S2 "/01-checklist.md:1: title: A title is required.", d),
             LN_EINVAL);
 
-    d = package(a, "bad-kind");
+    d = package(a, "quiz-kind");     /* a kind the format does not hold yet */
     edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "kind: text", "kind: quiz");
+    refused(a, org_bad, d, NULL, arena_printf(a, "%s/" S1 "/01-le-texte.md:1: kind: quiz units cannot be imported from"
+                                              " files yet (text, video, resource and link can)", d), LN_EINVAL);
+
+    d = package(a, "bad-kind");
+    edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "kind: text", "kind: hologram");
     refused(a, org_bad, d, NULL, arena_printf(a, "%s/" S1 "/01-le-texte.md:1: kind: Choose the kind of unit.", d),
             LN_EINVAL);
 

@@ -1,0 +1,51 @@
+/* pages.h — handlers of live sessions and attendance (HTML in
+ * attendance_page.c, JSON in attendance_api.c). */
+#ifndef LECTERN_ATTENDANCE_PAGES_H
+#define LECTERN_ATTENDANCE_PAGES_H
+
+#include "attendance/attendance.h"
+
+/* staff pages */
+void att_run_sessions_page(Req *r);
+void att_run_sessions_post(Req *r);
+void att_run_sessions_import_post(Req *r);
+void att_session_page(Req *r);
+void att_session_qr_get(Req *r);
+void att_session_links_post(Req *r);
+void att_kiosk_page(Req *r);
+void att_kiosk_sign_page(Req *r);
+void att_kiosk_sign_post(Req *r);
+void att_trainer_sign_page(Req *r);
+void att_trainer_sign_post(Req *r);
+void att_signature_image_get(Req *r);
+void att_signals_page(Req *r);
+
+/* learner pages */
+void att_link_page(Req *r);
+void att_link_post(Req *r);
+void att_qr_page(Req *r);
+void att_qr_post(Req *r);
+
+/* JSON */
+void api_att_run_sessions_get(Req *r);
+void api_att_run_sessions_post(Req *r);
+void api_att_run_sessions_import_post(Req *r);
+void api_att_attendance_get(Req *r);
+void api_att_qr_get(Req *r);
+void api_att_links_post(Req *r);
+void api_att_signatures_post(Req *r);
+void api_att_signals_get(Req *r);
+
+/* For the unit player: the sessions of a live-session unit (when, where,
+ * the virtual classroom's link). */
+void att_unit_render(Req *r, const RunRef *run, int64_t unit_id);
+
+/* Shared by the pages and the API (attendance_page.c). */
+/* The base URL a learner opens to sign by QR for session `id` now. */
+char *att_qr_url(Req *r, int64_t session_id, char token[ATT_QR_TOKEN_LEN + 1], int64_t *window);
+/* The caller may read attendance: trainer, administrator or auditor. */
+bool att_reader(Req *r);
+/* HTTP status and code for an attendance_sign() refusal. */
+int att_refusal_status(int rc, const char *why, const char **code);
+
+#endif
