@@ -94,6 +94,7 @@ static void outline_nav(Req *r, const Learn *l)
         }
         html_lit(r, "</ol>");
     }
+    hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum\">%s</a></p>", (long long)l->run.id, T(r, "Course forum"));
     html_lit(r, "</nav>\n");
 }
 

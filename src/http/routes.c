@@ -9,6 +9,7 @@
 #include "content/pages.h"
 #include "event/event.h"
 #include "evidence/pages.h"
+#include "forum/forum.h"
 #include "obs/ops.h"
 #include "org/pages.h"
 #include "web/static.h"
@@ -235,6 +236,25 @@ ROUTE(GET,    "/api/v1/orgs/{org}/sessions/{id}/qr",        api_att_qr_get,     
 ROUTE(POST,   "/api/v1/orgs/{org}/sessions/{id}/links",     api_att_links_post,     API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/sessions/{id}/signatures",           api_att_signatures_post, API_W)
 ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,    API | A_MEMBER)
+/* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
+ * enrolled learners and its course's staff (forum_access) */
+ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
+ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/forum/{tid}",                     forum_thread_page,      A_LOGIN)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/vote",    forum_vote_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/endorse", forum_endorse_post,     A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/answered",            forum_answered_post,    A_LOGIN | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/assistance",              forum_assistance_page,  A_STAFF)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/threads",            api_forum_threads_get,  API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads",            api_forum_threads_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/threads/{tid}",      api_forum_thread_get,   API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts", api_forum_posts_post,  API_W | A_LOGIN)
+ROUTE(PATCH,  "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}", api_forum_post_patch, API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/vote", api_forum_vote_post, API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/endorse", api_forum_endorse_post, API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/answered", api_forum_answered_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/assistance",    api_forum_assistance_get, API | A_STAFF)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

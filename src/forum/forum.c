@@ -1,0 +1,349 @@
+/* forum.c — the rules and SQL of the run forum (forum.h, docs/forum.md). */
+#include "forum/forum.h"
+#include "catalog/catalog.h"
+#include "evidence/ledger.h"
+#include "web/html.h"
+#include "web/i18n.h"
+#include <stdlib.h>
+#include <string.h>
+
+bool forum_access(Req *r, int64_t run_id, ForumCtx *f)
+{
+    memset(f, 0, sizeof *f);
+    if (run_ref(r->db, r->arena, 0, run_id, &f->run) != LN_OK
+        || course_load(r->db, r->arena, f->run.course_id, &f->course) != LN_OK) {
+        web_not_found(r);
+        return false;
+    }
+    f->staff = r->user && course_staff(r, f->course.org_id);
+    f->learner = r->user && enrolled(r->db, run_id, r->user->id);
+    if (!f->staff && !f->learner) {
+        if (!r->user) web_error(r, 401, "unauthenticated", T(r, "Sign in to follow this course."));
+        else web_error(r, 403, "not_enrolled", T(r, "Enrol in this session to take part in its forum."));
+        return false;
+    }
+    return true;
+}
+
+/* Grow an arena array of `size`-byte items to hold n + 1. */
+static void *grow(Arena *a, void *items, int n, int *cap, size_t size)
+{
+    if (n < *cap) return items;
+    int nc = *cap ? *cap * 2 : 16;
+    void *p = arena_alloc(a, (size_t)nc * size);
+    if (n) memcpy(p, items, (size_t)n * size);
+    *cap = nc;
+    return p;
+}
+
+static bool has_controls(const char *s, bool allow_newlines)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && !(allow_newlines && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f) return true;
+    return false;
+}
+
+const char *forum_check_title(const char *title)
+{
+    if (str_empty(title)) return "Give the thread a title.";
+    if (!utf8_valid(title, strlen(title)) || has_controls(title, false)) return "The text is not valid UTF-8.";
+    if (utf8_len(title) > FORUM_TITLE_MAX) return "The title is too long (200 characters at most).";
+    return NULL;
+}
+
+const char *forum_check_body(const char *body)
+{
+    if (str_empty(body)) return "Write a message.";
+    if (!utf8_valid(body, strlen(body)) || has_controls(body, true)) return "The text is not valid UTF-8.";
+    if (utf8_len(body) > FORUM_BODY_MAX) return "The message is too long (20,000 characters at most).";
+    return NULL;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+#define THREAD_COLS \
+    "t.id, t.run_id, t.org_id, COALESCE(t.unit_id, 0), t.author_id, t.kind, t.title, u.name, t.created_at, " \
+    "t.last_activity_at, COALESCE(t.answered_at, 0), COALESCE(t.answered_by, 0), " \
+    "COALESCE(t.first_trainer_reply_at, 0), COALESCE(t.first_trainer_reply_by, 0), tr.name, t.pinned, t.closed, " \
+    "(SELECT count(*) FROM forum_post p WHERE p.thread_id = t.id) - 1, " \
+    "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id) "
+#define THREAD_FROM \
+    " FROM forum_thread t JOIN app_user u ON u.id = t.author_id " \
+    "LEFT JOIN app_user tr ON tr.id = t.first_trainer_reply_by "
+
+static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
+{
+    t->id = db_col_i64(st, 0);
+    t->run_id = db_col_i64(st, 1);
+    t->org_id = db_col_i64(st, 2);
+    t->unit_id = db_col_i64(st, 3);
+    t->author_id = db_col_i64(st, 4);
+    t->kind = db_col_dup(st, 5, a);
+    t->title = db_col_dup(st, 6, a);
+    t->author_name = db_col_dup(st, 7, a);
+    t->created_at = db_col_i64(st, 8);
+    t->last_activity_at = db_col_i64(st, 9);
+    t->answered_at = db_col_i64(st, 10);
+    t->answered_by = db_col_i64(st, 11);
+    t->first_trainer_reply_at = db_col_i64(st, 12);
+    t->first_trainer_reply_by = db_col_i64(st, 13);
+    t->first_trainer_name = db_col_dup(st, 14, a);
+    t->pinned = db_col_i64(st, 15) != 0;
+    t->closed = db_col_i64(st, 16) != 0;
+    t->replies = db_col_i64(st, 17);
+    t->votes = db_col_i64(st, 18);
+}
+
+int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, ForumThreadList *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *sql;
+    if (str_eq(sort, "votes"))
+        sql = "SELECT " THREAD_COLS THREAD_FROM "WHERE t.run_id = $1 "
+              "ORDER BY t.pinned DESC, 19 DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
+    else if (str_eq(sort, "unanswered"))
+        sql = "SELECT " THREAD_COLS THREAD_FROM "WHERE t.run_id = $1 AND t.kind = 'question' "
+              "AND t.answered_at IS NULL ORDER BY t.created_at, t.id LIMIT 500";
+    else
+        sql = "SELECT " THREAD_COLS THREAD_FROM "WHERE t.run_id = $1 "
+              "ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
+    DbStmt *st = db_prepare(db, sql);
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run_id);
+    int rc, cap = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = grow(a, out->items, out->n, &cap, sizeof *out->items);
+        thread_row(st, a, &out->items[out->n++]);
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db, "SELECT " THREAD_COLS THREAD_FROM "WHERE t.id = $1 AND t.run_id = $2");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, id);
+    db_bind_i64(st, 2, run_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) thread_row(st, a, out);
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
+#define POST_SQL \
+    "SELECT p.id, p.thread_id, COALESCE(p.parent_id, 0), p.author_id, u.name, p.body, COALESCE(m.role, ''), " \
+    "p.created_at, COALESCE(p.edited_at, 0), p.endorsed, " \
+    "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id), " \
+    "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id AND v.user_id = $2) " \
+    "FROM forum_post p JOIN app_user u ON u.id = p.author_id " \
+    "LEFT JOIN membership m ON m.org_id = p.org_id AND m.user_id = p.author_id " \
+    "WHERE p.thread_id = $1 "
+
+static void post_row(DbStmt *st, Arena *a, ForumPost *p)
+{
+    p->id = db_col_i64(st, 0);
+    p->thread_id = db_col_i64(st, 1);
+    p->parent_id = db_col_i64(st, 2);
+    p->author_id = db_col_i64(st, 3);
+    p->author_name = db_col_dup(st, 4, a);
+    p->body = db_col_dup(st, 5, a);
+    p->author_role = db_col_dup(st, 6, a);
+    p->created_at = db_col_i64(st, 7);
+    p->edited_at = db_col_i64(st, 8);
+    p->endorsed = db_col_i64(st, 9) != 0;
+    p->votes = db_col_i64(st, 10);
+    p->voted = db_col_i64(st, 11) != 0;
+}
+
+int forum_posts(Db *db, Arena *a, int64_t thread_id, int64_t viewer_id, ForumPostList *out)
+{
+    memset(out, 0, sizeof *out);
+    /* top-level posts in order, each followed by its replies */
+    DbStmt *st = db_prepare(db, POST_SQL "ORDER BY COALESCE(p.parent_id, p.id), p.parent_id IS NOT NULL, p.id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, thread_id);
+    db_bind_i64(st, 2, viewer_id);
+    int rc, cap = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = grow(a, out->items, out->n, &cap, sizeof *out->items);
+        post_row(st, a, &out->items[out->n++]);
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int forum_post_load(Db *db, Arena *a, int64_t thread_id, int64_t id, ForumPost *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db, POST_SQL "AND p.id = $3");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, thread_id);
+    db_bind_i64(st, 2, 0);
+    db_bind_i64(st, 3, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) post_row(st, a, out);
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int finish(Db *db, int rc)
+{
+    if (rc == LN_OK && db_commit(db) == DB_DONE) return LN_OK;
+    db_rollback(db);
+    return rc == LN_OK ? LN_EDB : rc;
+}
+
+static int insert_post(Db *db, int64_t thread_id, int64_t run_id, int64_t org_id, int64_t parent_id,
+                       int64_t user_id, const char *body, UsTime now, int64_t *id)
+{
+    int rc = parent_id
+        ? db_query_i64(db, id, "INSERT INTO forum_post (thread_id, run_id, org_id, parent_id, author_id, body, created_at) "
+                               "VALUES ($1, $2, $3, $4, $5, $6, CAST($7 AS BIGINT)) RETURNING id",
+                       "iiiiiti", thread_id, run_id, org_id, parent_id, user_id, body, (int64_t)now)
+        : db_query_i64(db, id, "INSERT INTO forum_post (thread_id, run_id, org_id, author_id, body, created_at) "
+                               "VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT)) RETURNING id",
+                       "iiiiti", thread_id, run_id, org_id, user_id, body, (int64_t)now);
+    return rc == DB_ROW ? LN_OK : LN_EDB;
+}
+
+int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, const char *title,
+                        const char *body, UsTime now, int64_t *thread_id)
+{
+    if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) return LN_EINVAL;
+    if (forum_check_title(title) || forum_check_body(body)) return LN_EINVAL;
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int64_t tid = 0, pid = 0;
+    int rc = db_query_i64(db, &tid,
+                          "INSERT INTO forum_thread (run_id, org_id, kind, title, author_id, created_at, last_activity_at) "
+                          "VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($6 AS BIGINT)) RETURNING id",
+                          "iittii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now) == DB_ROW
+                 ? LN_OK : LN_EDB;
+    if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
+    rc = finish(db, rc);
+    if (rc == LN_OK && thread_id) *thread_id = tid;
+    return rc;
+}
+
+static int assistance_fact(Db *db, const ForumThread *t, int64_t trainer_id, UsTime now)
+{
+    char subject[96];
+    snprintf(subject, sizeof subject, "run:%lld thread:%lld", (long long)t->run_id, (long long)t->id);
+    json_t *p = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "thread_id", (json_int_t)t->id,
+                          "run_id", (json_int_t)t->run_id, "asked_at", (json_int_t)t->created_at,
+                          "replied_at", (json_int_t)now, "trainer_id", (json_int_t)trainer_id,
+                          "response_seconds", (json_int_t)((now - t->created_at) / 1000000));
+    if (!p) return LN_EINVAL;
+    int rc = ledger_append(db, t->org_id, "assistance.reply", subject, p, now, NULL);
+    json_decref(p);
+    return rc;
+}
+
+int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id, bool staff, int64_t parent_id,
+                const char *body, UsTime now, int64_t *post_id)
+{
+    if (forum_check_body(body)) return LN_EINVAL;
+    if (t->closed) return LN_EPERM;
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int rc = LN_OK;
+    int64_t top = 0;
+    if (parent_id) {
+        /* one level: a reply to a reply attaches to its top-level reply */
+        int q = db_query_i64(db, &top, "SELECT COALESCE(parent_id, id) FROM forum_post WHERE id = $1 AND thread_id = $2",
+                             "ii", parent_id, t->id);
+        if (q != DB_ROW) rc = q == DB_DONE ? LN_NOTFOUND : LN_EDB;
+        /* a reply to the opening post is a top-level reply */
+        int64_t first = 0;
+        if (rc == LN_OK && db_query_i64(db, &first, "SELECT MIN(id) FROM forum_post WHERE thread_id = $1", "i", t->id) == DB_ROW
+            && first == top)
+            top = 0;
+    }
+    int64_t pid = 0;
+    if (rc == LN_OK) rc = insert_post(db, t->id, t->run_id, t->org_id, top, user_id, body, now, &pid);
+    if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
+                              (int64_t)now, t->id) != DB_DONE)
+        rc = LN_EDB;
+    if (rc == LN_OK && staff && str_eq(t->kind, "question") && user_id != t->author_id) {
+        int c = db_change(db, "UPDATE forum_thread SET first_trainer_reply_at = CAST($1 AS BIGINT), first_trainer_reply_by = $2 "
+                              "WHERE id = $3 AND first_trainer_reply_at IS NULL", "iii", (int64_t)now, user_id, t->id);
+        if (c == LN_OK) rc = assistance_fact(db, t, user_id, now);
+        else if (c != LN_NOTFOUND) rc = LN_EDB;
+    }
+    rc = finish(db, rc);
+    if (rc == LN_OK && post_id) *post_id = pid;
+    return rc;
+}
+
+int forum_edit(Db *db, const ForumPost *p, int64_t user_id, const char *body, UsTime now)
+{
+    if (forum_check_body(body)) return LN_EINVAL;
+    if (p->author_id != user_id || now - p->created_at > FORUM_EDIT_WINDOW_US) return LN_EPERM;
+    return db_change(db, "UPDATE forum_post SET body = $1, edited_at = CAST($2 AS BIGINT) WHERE id = $3", "tii", body,
+                     (int64_t)now, p->id);
+}
+
+int forum_vote(Db *db, const ForumPost *p, int64_t user_id, UsTime now)
+{
+    int rc = db_run(db, "INSERT INTO forum_vote (post_id, user_id, created_at) VALUES ($1, $2, CAST($3 AS BIGINT))", "iii",
+                    p->id, user_id, (int64_t)now);
+    return rc == DB_DONE ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+}
+
+int forum_endorse(Db *db, const ForumPost *p, bool endorsed)
+{
+    return db_change(db, "UPDATE forum_post SET endorsed = $1 WHERE id = $2", "ii", (int64_t)endorsed, p->id);
+}
+
+int forum_mark_answered(Db *db, const ForumThread *t, int64_t user_id, UsTime now)
+{
+    if (!str_eq(t->kind, "question")) return LN_EINVAL;
+    int rc = db_change(db, "UPDATE forum_thread SET answered_at = CAST($1 AS BIGINT), answered_by = $2 "
+                           "WHERE id = $3 AND answered_at IS NULL", "iii", (int64_t)now, user_id, t->id);
+    return rc == LN_NOTFOUND ? LN_OK : rc;     /* already answered: nothing to do */
+}
+
+/* ---- the assistance report ----------------------------------------------- */
+
+int forum_assistance(Db *db, Arena *a, const RunRef *run, UsTime now, ForumAssistList *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t hours = FORUM_DEFAULT_RESPONSE_HOURS;
+    db_query_i64(db, &hours,
+                 "SELECT p.response_hours FROM course c JOIN programme p ON p.id = c.programme_id WHERE c.id = $1", "i",
+                 run->course_id);
+    out->response_hours = hours;
+    DbStmt *st = db_prepare(db,
+        "SELECT t.id, t.title, u.name, tr.name, t.created_at, COALESCE(t.first_trainer_reply_at, 0) "
+        "FROM forum_thread t JOIN app_user u ON u.id = t.author_id "
+        "LEFT JOIN app_user tr ON tr.id = t.first_trainer_reply_by "
+        "WHERE t.run_id = $1 AND t.kind = 'question' ORDER BY t.created_at, t.id LIMIT 5000");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run->id);
+    int rc, cap = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = grow(a, out->items, out->n, &cap, sizeof *out->items);
+        ForumAssist *x = &out->items[out->n++];
+        x->thread_id = db_col_i64(st, 0);
+        x->title = db_col_dup(st, 1, a);
+        x->author_name = db_col_dup(st, 2, a);
+        x->trainer_name = db_col_dup(st, 3, a);
+        x->asked_at = db_col_i64(st, 4);
+        x->replied_at = db_col_i64(st, 5);
+        UsTime end = x->replied_at ? x->replied_at : now;
+        x->delay_s = end > x->asked_at ? (end - x->asked_at) / 1000000 : 0;
+        x->overdue = x->delay_s > hours * 3600;
+    }
+    db_done(st);
+    if (rc != DB_DONE) return LN_EDB;
+    /* overdue first, stable */
+    ForumAssist *sorted = arena_alloc(a, (size_t)(out->n ? out->n : 1) * sizeof *sorted);
+    int k = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < out->n; i++)
+            if (out->items[i].overdue == (pass == 0)) sorted[k++] = out->items[i];
+    if (out->n) out->items = sorted;
+    return LN_OK;
+}

@@ -1,0 +1,109 @@
+/* forum.h — the forum of a course run (docs/forum.md): threads of kind
+ * question or discussion, posts in Markdown with one level of nesting,
+ * upvotes, a trainer's endorsement and "answered" mark, and the record of
+ * trainer assistance (first trainer reply to each question, in the
+ * evidence ledger as "assistance.reply"). */
+#ifndef LECTERN_FORUM_H
+#define LECTERN_FORUM_H
+
+#include "catalog/pages.h"
+
+#define FORUM_TITLE_MAX 200             /* characters */
+#define FORUM_BODY_MAX 20000            /* characters */
+#define FORUM_EDIT_WINDOW_US (30LL * 60 * 1000000)
+#define FORUM_DEFAULT_RESPONSE_HOURS 48
+
+/* Who is asking, for run `run_id`. */
+typedef struct ForumCtx {
+    RunRef run;
+    Course course;
+    bool staff, learner;
+} ForumCtx;
+/* Load run `run_id` for the caller: its enrolled learners and its course's
+ * staff (the rule of learn_load).  Answers 401/403/404 and returns false
+ * otherwise. */
+bool forum_access(Req *r, int64_t run_id, ForumCtx *f);
+
+typedef struct ForumThread {
+    int64_t id, run_id, org_id, unit_id, author_id;
+    char *kind, *title, *author_name;
+    UsTime created_at, last_activity_at, answered_at, first_trainer_reply_at;
+    int64_t answered_by, first_trainer_reply_by;
+    char *first_trainer_name;
+    bool pinned, closed;
+    int64_t replies, votes;
+} ForumThread;
+typedef struct ForumThreadList { ForumThread *items; int n; } ForumThreadList;
+
+typedef struct ForumPost {
+    int64_t id, thread_id, parent_id, author_id;
+    char *author_name, *body, *author_role;     /* role in the organisation, "" when none */
+    UsTime created_at, edited_at;
+    bool endorsed, voted;                       /* voted: by the viewer */
+    int64_t votes;
+} ForumPost;
+typedef struct ForumPostList { ForumPost *items; int n; } ForumPostList;
+
+/* NULL when fine, else an English message (a msgid). */
+const char *forum_check_title(const char *title);
+const char *forum_check_body(const char *body);
+
+/* sort: "recent" (default), "votes", "unanswered" (open questions only). */
+int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, ForumThreadList *out);
+int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread *out);
+/* The posts in order: the opening post first, then each top-level reply
+ * followed by its replies. */
+int forum_posts(Db *db, Arena *a, int64_t thread_id, int64_t viewer_id, ForumPostList *out);
+int forum_post_load(Db *db, Arena *a, int64_t thread_id, int64_t id, ForumPost *out);
+
+/* A new thread and its opening post, in one transaction. */
+int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, const char *title,
+                        const char *body, UsTime now, int64_t *thread_id);
+/* A reply (parent_id 0: top level; a reply to a reply attaches to its
+ * top-level reply).  When `staff` answers a question for the first time,
+ * records the first trainer reply and appends "assistance.reply" to the
+ * ledger in the same transaction.  LN_NOTFOUND for a parent not in the
+ * thread, LN_EINVAL when the thread is closed. */
+int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id, bool staff, int64_t parent_id,
+                const char *body, UsTime now, int64_t *post_id);
+/* The author edits within FORUM_EDIT_WINDOW_US: LN_EINVAL when not the
+ * author or too late. */
+int forum_edit(Db *db, const ForumPost *p, int64_t user_id, const char *body, UsTime now);
+/* Once per user: LN_EEXIST when already voted. */
+int forum_vote(Db *db, const ForumPost *p, int64_t user_id, UsTime now);
+int forum_endorse(Db *db, const ForumPost *p, bool endorsed);
+/* LN_EINVAL when the thread is not a question. */
+int forum_mark_answered(Db *db, const ForumThread *t, int64_t user_id, UsTime now);
+
+/* The response-time report of a run. */
+typedef struct ForumAssist {
+    int64_t thread_id;
+    char *title, *author_name, *trainer_name;
+    UsTime asked_at, replied_at;        /* replied_at 0: not yet */
+    int64_t delay_s;                    /* to the reply, or to now when none */
+    bool overdue;
+} ForumAssist;
+typedef struct ForumAssistList { ForumAssist *items; int n; int64_t response_hours; } ForumAssistList;
+/* Overdue questions first, then by time asked. */
+int forum_assistance(Db *db, Arena *a, const RunRef *run, UsTime now, ForumAssistList *out);
+
+/* handlers (forum_page.c, forum_api.c) */
+void forum_index_page(Req *r);
+void forum_thread_new_post(Req *r);
+void forum_thread_page(Req *r);
+void forum_reply_post(Req *r);
+void forum_vote_post(Req *r);
+void forum_endorse_post(Req *r);
+void forum_answered_post(Req *r);
+void forum_assistance_page(Req *r);
+void api_forum_threads_get(Req *r);
+void api_forum_threads_post(Req *r);
+void api_forum_thread_get(Req *r);
+void api_forum_posts_post(Req *r);
+void api_forum_post_patch(Req *r);
+void api_forum_vote_post(Req *r);
+void api_forum_endorse_post(Req *r);
+void api_forum_answered_post(Req *r);
+void api_forum_assistance_get(Req *r);
+
+#endif

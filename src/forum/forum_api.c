@@ -1,0 +1,256 @@
+/* forum_api.c — the JSON API of the run forum (docs/forum.md). */
+#include "forum/forum.h"
+#include "web/api.h"
+#include "web/html.h"
+#include "web/i18n.h"
+#include <string.h>
+
+static json_t *thread_json(Req *r, const ForumThread *t)
+{
+    json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:o,s:o,s:o,s:b,s:b,s:I,s:I}", "id", (json_int_t)t->id,
+                          "run_id", (json_int_t)t->run_id, "kind", t->kind, "title", t->title,
+                          "author_id", (json_int_t)t->author_id, "author_name", t->author_name,
+                          "created_at", api_time(r->arena, t->created_at),
+                          "last_activity_at", api_time(r->arena, t->last_activity_at),
+                          "answered_at", api_time(r->arena, t->answered_at), "pinned", t->pinned, "closed", t->closed,
+                          "replies", (json_int_t)t->replies, "votes", (json_int_t)t->votes);
+    json_object_set_new(j, "unit_id", t->unit_id ? json_integer(t->unit_id) : json_null());
+    json_object_set_new(j, "answered_by", t->answered_by ? json_integer(t->answered_by) : json_null());
+    json_object_set_new(j, "first_trainer_reply_at", api_time(r->arena, t->first_trainer_reply_at));
+    json_object_set_new(j, "first_trainer_reply_by",
+                        t->first_trainer_reply_by ? json_integer(t->first_trainer_reply_by) : json_null());
+    return j;
+}
+
+static json_t *post_json(Req *r, const ForumPost *p)
+{
+    json_t *j = json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:o,s:b,s:I,s:b}", "id", (json_int_t)p->id,
+                          "thread_id", (json_int_t)p->thread_id, "author_id", (json_int_t)p->author_id,
+                          "author_name", p->author_name, "author_role", p->author_role, "body", p->body,
+                          "created_at", api_time(r->arena, p->created_at), "endorsed", p->endorsed,
+                          "votes", (json_int_t)p->votes, "voted", p->voted);
+    json_object_set_new(j, "parent_id", p->parent_id ? json_integer(p->parent_id) : json_null());
+    json_object_set_new(j, "edited_at", api_time(r->arena, p->edited_at));
+    json_object_set_new(j, "body_html", json_string(html_markdown(r->arena, p->body).html));
+    return j;
+}
+
+static bool api_thread(Req *r, ForumCtx *f, ForumThread *t)
+{
+    int64_t id, tid;
+    if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !forum_access(r, id, f)) return false;
+    if (forum_thread_load(r->db, r->arena, id, tid, t) == LN_OK) return true;
+    api_error(r, 404, "not_found", "no such thread in this run");
+    return false;
+}
+
+static bool api_post(Req *r, ForumCtx *f, ForumThread *t, ForumPost *p)
+{
+    int64_t pid;
+    if (!api_thread(r, f, t) || !req_path_id_or_404(r, "pid", &pid)) return false;
+    if (forum_post_load(r->db, r->arena, t->id, pid, p) == LN_OK) return true;
+    api_error(r, 404, "not_found", "no such post in this thread");
+    return false;
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/threads?sort=recent|votes|unanswered */
+void api_forum_threads_get(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    ForumThreadList l;
+    if (forum_threads(r->db, r->arena, id, req_query(r, "sort"), &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) json_array_append_new(items, thread_json(r, &l.items[i]));
+    api_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static void answer_thread(Req *r, int status, int64_t run_id, int64_t tid)
+{
+    ForumThread t;
+    ForumPostList l;
+    if (forum_thread_load(r->db, r->arena, run_id, tid, &t) != LN_OK
+        || forum_posts(r->db, r->arena, tid, r->user->id, &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *j = thread_json(r, &t), *posts = json_array();
+    for (int i = 0; i < l.n; i++) json_array_append_new(posts, post_json(r, &l.items[i]));
+    json_object_set_new(j, "posts", posts);
+    api_json(r, status, j);
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/threads {"kind","title","body"} */
+void api_forum_threads_post(Req *r)
+{
+    int64_t id, tid = 0;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *kind = api_str(r, b, "kind", &bad), *title = api_str(r, b, "title", &bad),
+               *body = api_str(r, b, "body", &bad);
+    if (bad) return;
+    if (!kind) kind = "discussion";
+    const char *err;
+    if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) api_field_error(r, "kind", "question or discussion");
+    else if ((err = forum_check_title(title ? str_trim(r->arena, title) : NULL))) api_field_error(r, "title", err);
+    else if ((err = forum_check_body(body))) api_field_error(r, "body", err);
+    else if (forum_thread_create(r->db, &f, r->user->id, kind, str_trim(r->arena, title), body, time_now_us(), &tid) != LN_OK)
+        api_error(r, 500, "internal", "database error");
+    else answer_thread(r, 201, id, tid);
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/threads/{tid} */
+void api_forum_thread_get(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!api_thread(r, &f, &t)) return;
+    answer_thread(r, 200, t.run_id, t.id);
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/posts {"body","parent_id"} */
+void api_forum_posts_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!api_thread(r, &f, &t)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *body = api_str(r, b, "body", &bad), *err;
+    int64_t parent;
+    if (bad || !api_int(r, b, "parent_id", 0, 0, &parent)) return;
+    if ((err = forum_check_body(body))) {
+        api_field_error(r, "body", err);
+        return;
+    }
+    int64_t pid = 0;
+    int rc = forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), &pid);
+    ForumPost p;
+    if (rc == LN_NOTFOUND) api_field_error(r, "parent_id", "no such post in this thread");
+    else if (rc == LN_EPERM) api_error(r, 409, "closed", "this thread is closed");
+    else if (rc != LN_OK || forum_post_load(r->db, r->arena, t.id, pid, &p) != LN_OK)
+        api_error(r, 500, "internal", "database error");
+    else api_json(r, 201, post_json(r, &p));
+}
+
+/* ROUTE: PATCH /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid} {"body"}: the author, within 30 minutes */
+void api_forum_post_patch(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!api_post(r, &f, &t, &p)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *body = api_str(r, b, "body", &bad), *err;
+    if (bad) return;
+    if ((err = forum_check_body(body))) {
+        api_field_error(r, "body", err);
+        return;
+    }
+    int rc = forum_edit(r->db, &p, r->user->id, body, time_now_us());
+    if (rc == LN_EPERM) api_error(r, 403, "forbidden", "only the author may edit a post, within 30 minutes");
+    else if (rc != LN_OK || forum_post_load(r->db, r->arena, t.id, p.id, &p) != LN_OK)
+        api_error(r, 500, "internal", "database error");
+    else api_json(r, 200, post_json(r, &p));
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/vote: once per user */
+void api_forum_vote_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!api_post(r, &f, &t, &p)) return;
+    int rc = forum_vote(r->db, &p, r->user->id, time_now_us());
+    if (rc != LN_OK && rc != LN_EEXIST) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    forum_post_load(r->db, r->arena, t.id, p.id, &p);
+    api_json(r, 200, json_pack("{s:I,s:I,s:b}", "post_id", (json_int_t)p.id, "votes", (json_int_t)p.votes,
+                               "counted", rc == LN_OK));
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/endorse {"endorsed": true} (staff) */
+void api_forum_endorse_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!api_post(r, &f, &t, &p)) return;
+    if (!f.staff) {
+        api_error(r, 403, "forbidden", "only the course's trainers may endorse");
+        return;
+    }
+    bool endorsed = true;
+    if (r->body_len) {
+        json_t *b = req_json_or_400(r);
+        if (!b) return;
+        json_t *e = json_object_get(b, "endorsed");
+        if (e && !json_is_boolean(e)) {
+            api_field_error(r, "endorsed", "true or false");
+            return;
+        }
+        if (e) endorsed = json_is_true(e);
+    }
+    if (forum_endorse(r->db, &p, endorsed) != LN_OK || forum_post_load(r->db, r->arena, t.id, p.id, &p) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    api_json(r, 200, post_json(r, &p));
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/answered (staff) */
+void api_forum_answered_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!api_thread(r, &f, &t)) return;
+    if (!f.staff) {
+        api_error(r, 403, "forbidden", "only the course's trainers may mark a question answered");
+        return;
+    }
+    int rc = forum_mark_answered(r->db, &t, r->user->id, time_now_us());
+    if (rc == LN_EINVAL) api_error(r, 400, "not_a_question", "only a question can be marked answered");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+    else answer_thread(r, 200, t.run_id, t.id);
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/assistance (staff) */
+void api_forum_assistance_get(Req *r)
+{
+    int64_t id;
+    RunRef run;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (run_ref(r->db, r->arena, r->org->id, id, &run) != LN_OK) {
+        api_error(r, 404, "not_found", "no such session (run) in this organisation");
+        return;
+    }
+    ForumAssistList l;
+    if (forum_assistance(r->db, r->arena, &run, time_now_us(), &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) {
+        const ForumAssist *x = &l.items[i];
+        json_t *j = json_pack("{s:I,s:s,s:s,s:o,s:o,s:I,s:b}", "thread_id", (json_int_t)x->thread_id, "title", x->title,
+                              "asked_by", x->author_name, "asked_at", api_time(r->arena, x->asked_at),
+                              "first_trainer_reply_at", api_time(r->arena, x->replied_at),
+                              "delay_seconds", (json_int_t)x->delay_s, "overdue", x->overdue);
+        json_object_set_new(j, "trainer_name", x->trainer_name ? json_string(x->trainer_name) : json_null());
+        json_array_append_new(items, j);
+    }
+    api_json(r, 200, json_pack("{s:I,s:I,s:o}", "run_id", (json_int_t)run.id, "response_hours",
+                               (json_int_t)l.response_hours, "items", items));
+}

@@ -1,0 +1,307 @@
+/* forum_page.c — the forum pages of a run (docs/forum.md): the thread list
+ * with its "new thread" form, a thread with its posts and reply forms, and
+ * the staff's response-time report.  Every form works without JavaScript. */
+#include "forum/forum.h"
+#include "web/html.h"
+#include "web/i18n.h"
+#include <string.h>
+
+static void delay_text(Req *r, int64_t s)
+{
+    if (s >= 86400) hprintf(r, "%lld d %lld h", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+    else if (s >= 3600) hprintf(r, "%lld h %lld min", (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else hprintf(r, "%lld min", (long long)(s / 60));
+}
+
+static bool load_thread(Req *r, ForumCtx *f, ForumThread *t)
+{
+    int64_t id, tid;
+    if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !forum_access(r, id, f)) return false;
+    if (forum_thread_load(r->db, r->arena, id, tid, t) != LN_OK) {
+        web_not_found(r);
+        return false;
+    }
+    return true;
+}
+
+/* GET /runs/{id}/forum */
+void forum_index_page(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    const char *sort = req_query(r, "sort");
+    if (!str_eq(sort, "votes") && !str_eq(sort, "unanswered")) sort = "recent";
+    ForumThreadList l;
+    if (forum_threads(r->db, r->arena, id, sort, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Forum"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/courses/%lld\">%s</a> · %s</p><h1>%s</h1>", (long long)f.course.id,
+            f.course.title, f.run.title, T(r, "Forum"));
+    if (f.staff)
+        hprintf(r, "<p><a href=\"/o/%s/runs/%lld/assistance\">%s</a></p>", f.course.org_slug ? f.course.org_slug : "",
+                (long long)id, T(r, "Response times"));
+    hprintf(r, "<p>%s: ", T(r, "Sort by"));
+    static const char *const sorts[] = {"recent", "votes", "unanswered"};
+    const char *labels[] = {T(r, "recent activity"), T(r, "votes"), T(r, "unanswered")};
+    for (int i = 0; i < 3; i++) {
+        if (i) html_lit(r, " · ");
+        if (str_eq(sort, sorts[i])) hprintf(r, "<strong>%s</strong>", labels[i]);
+        else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s\">%s</a>", (long long)id, sorts[i], labels[i]);
+    }
+    html_lit(r, "</p>");
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No thread yet."));
+    else {
+        hprintf(r, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                T(r, "Thread"), T(r, "Author"), T(r, "Replies"), T(r, "Votes"), T(r, "Last activity"));
+        for (int i = 0; i < l.n; i++) {
+            const ForumThread *t = &l.items[i];
+            hprintf(r, "<tr><td><a href=\"/runs/%lld/forum/%lld\">%s</a>", (long long)id, (long long)t->id, t->title);
+            if (str_eq(t->kind, "question"))
+                hprintf(r, " <span class=\"badge\">%s</span>",
+                        t->answered_at ? T(r, "answered") : T(r, "question"));
+            hprintf(r, "</td><td>%s</td><td>%lld</td><td>%lld</td><td>", t->author_name, (long long)t->replies,
+                    (long long)t->votes);
+            html_date(r, t->last_activity_at);
+            html_lit(r, "</td></tr>");
+        }
+        html_lit(r, "</tbody></table>");
+    }
+    hprintf(r, "<h2>%s</h2>", T(r, "New thread"));
+    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
+    hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
+               "<option value=\"discussion\">%s</option></select></label></p>",
+            T(r, "Kind"), T(r, "Question"), T(r, "Discussion"));
+    form_input(r, "text", "title", T(r, "Title"), "", NULL, "required maxlength=\"200\"");
+    hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
+            T(r, "Message (Markdown)"));
+    form_submit(r, T(r, "Post"));
+    form_end(r);
+    page_end(r);
+}
+
+/* POST /runs/{id}/forum */
+void forum_thread_new_post(Req *r)
+{
+    int64_t id, tid = 0;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    const char *kind = req_form(r, "kind"), *title = str_trim(r->arena, req_form(r, "title") ? req_form(r, "title") : "");
+    const char *body = req_form(r, "body");
+    const char *err = forum_check_title(title);
+    if (!err) err = forum_check_body(body);
+    if (!err && !str_eq(kind, "question") && !str_eq(kind, "discussion")) err = "Choose question or discussion.";
+    if (err) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    if (forum_thread_create(r->db, &f, r->user->id, kind, title, body, time_now_us(), &tid) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/%lld", (long long)id, (long long)tid));
+}
+
+static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const ForumPost *p, bool first)
+{
+    const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld", (long long)t->run_id,
+                                    (long long)t->id, (long long)p->id);
+    html_lit(r, "<div class=\"actions\">");
+    if (!p->voted) {
+        form_begin(r, arena_printf(r->arena, "%s/vote", base));
+        form_submit(r, T(r, "Upvote"));
+        form_end(r);
+    }
+    if (f->staff && !first) {
+        form_begin(r, arena_printf(r->arena, "%s/endorse", base));
+        hprintf(r, "<input type=\"hidden\" name=\"endorsed\" value=\"%s\">", p->endorsed ? "0" : "1");
+        form_submit(r, p->endorsed ? T(r, "Withdraw endorsement") : T(r, "Endorse"));
+        form_end(r);
+    }
+    if (!t->closed && !first) {
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t->run_id, (long long)t->id));
+        hprintf(r, "<input type=\"hidden\" name=\"parent_id\" value=\"%lld\">", (long long)p->id);
+        hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"2\" required maxlength=\"20000\"></textarea></label></p>",
+                T(r, "Reply to this"));
+        form_submit(r, T(r, "Reply"));
+        form_end(r);
+    }
+    html_lit(r, "</div>");
+}
+
+/* GET /runs/{id}/forum/{tid} */
+void forum_thread_page(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!load_thread(r, &f, &t)) return;
+    ForumPostList l;
+    if (forum_posts(r->db, r->arena, t.id, r->user->id, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, t.title);
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)t.run_id,
+            T(r, "Forum"), f.run.title, t.title);
+    if (str_eq(t.kind, "question")) {
+        if (t.answered_at) {
+            hprintf(r, "<p class=\"badge done\">%s ", T(r, "Answered on"));
+            html_date(r, t.answered_at);
+            html_lit(r, "</p>");
+        } else if (f.staff) {
+            form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/answered", (long long)t.run_id, (long long)t.id));
+            form_submit(r, T(r, "Mark answered"));
+            form_end(r);
+        }
+    }
+    for (int i = 0; i < l.n; i++) {
+        const ForumPost *p = &l.items[i];
+        hprintf(r, "<article class=\"post%s%s\" id=\"post-%lld\"><p class=\"muted\">%s", p->parent_id ? " nested" : "",
+                p->endorsed ? " endorsed" : "", (long long)p->id, p->author_name);
+        if (str_eq(p->author_role, "trainer") || str_eq(p->author_role, "admin"))
+            hprintf(r, " <span class=\"badge\">%s</span>", T(r, "trainer"));
+        html_lit(r, " · ");
+        html_date(r, p->created_at);
+        if (p->edited_at) hprintf(r, " · %s", T(r, "edited"));
+        hprintf(r, " · %lld %s", (long long)p->votes, T(r, "votes"));
+        if (p->endorsed) hprintf(r, " · <strong>%s</strong>", T(r, "endorsed by a trainer"));
+        html_lit(r, "</p>");
+        html_safe(r, html_markdown(r->arena, p->body));
+        post_actions(r, &f, &t, p, i == 0);
+        html_lit(r, "</article>\n");
+    }
+    if (!t.closed) {
+        hprintf(r, "<h2>%s</h2>", T(r, "Reply"));
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t.run_id, (long long)t.id));
+        hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
+                T(r, "Message (Markdown)"));
+        form_submit(r, T(r, "Reply"));
+        form_end(r);
+    }
+    page_end(r);
+}
+
+static void back(Req *r, const ForumThread *t)
+{
+    req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/%lld", (long long)t->run_id, (long long)t->id));
+}
+
+/* POST /runs/{id}/forum/{tid}/posts */
+void forum_reply_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!load_thread(r, &f, &t)) return;
+    const char *body = req_form(r, "body"), *err = forum_check_body(body);
+    int64_t parent = 0;
+    if (!str_empty(req_form(r, "parent_id")) && !str_to_i64(req_form(r, "parent_id"), &parent)) parent = -1;
+    if (err) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    int rc = parent < 0 ? LN_NOTFOUND : forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), NULL);
+    if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_EPERM) web_error(r, 403, "closed", T(r, "This thread is closed."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+static bool load_post(Req *r, ForumCtx *f, ForumThread *t, ForumPost *p)
+{
+    int64_t pid;
+    if (!load_thread(r, f, t) || !req_path_id_or_404(r, "pid", &pid)) return false;
+    if (forum_post_load(r->db, r->arena, t->id, pid, p) != LN_OK) {
+        web_not_found(r);
+        return false;
+    }
+    return true;
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/vote */
+void forum_vote_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p)) return;
+    int rc = forum_vote(r->db, &p, r->user->id, time_now_us());
+    if (rc != LN_OK && rc != LN_EEXIST) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/endorse (staff) */
+void forum_endorse_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    if (forum_endorse(r->db, &p, !str_eq(req_form(r, "endorsed"), "0")) != LN_OK)
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/answered (staff) */
+void forum_answered_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!load_thread(r, &f, &t)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    int rc = forum_mark_answered(r->db, &t, r->user->id, time_now_us());
+    if (rc == LN_EINVAL) web_error(r, 400, "not_a_question", T(r, "Only a question can be marked answered."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* GET /o/{org}/runs/{id}/assistance (staff) */
+void forum_assistance_page(Req *r)
+{
+    int64_t id;
+    RunRef run;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (run_ref(r->db, r->arena, r->org->id, id, &run) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    ForumAssistList l;
+    if (forum_assistance(r->db, r->arena, &run, time_now_us(), &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Response times"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)run.id,
+            T(r, "Forum"), run.title, T(r, "Response times"));
+    hprintf(r, "<p>%s %lld h</p>", T(r, "Response promised by the programme:"), (long long)l.response_hours);
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No question yet."));
+    else {
+        hprintf(r, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                T(r, "Question"), T(r, "Asked by"), T(r, "Asked"), T(r, "First trainer reply"), T(r, "Delay"),
+                T(r, "Status"));
+        for (int i = 0; i < l.n; i++) {
+            const ForumAssist *x = &l.items[i];
+            hprintf(r, "<tr class=\"%s\"><td><a href=\"/runs/%lld/forum/%lld\">%s</a></td><td>%s</td><td>",
+                    x->overdue ? "overdue" : "", (long long)run.id, (long long)x->thread_id, x->title, x->author_name);
+            html_date(r, x->asked_at);
+            html_lit(r, "</td><td>");
+            if (x->replied_at) {
+                hprintf(r, "%s, ", x->trainer_name ? x->trainer_name : "");
+                html_date(r, x->replied_at);
+            } else hprintf(r, "%s", T(r, "not yet"));
+            hprintf(r, "</td><td data-seconds=\"%lld\">", (long long)x->delay_s);
+            delay_text(r, x->delay_s);
+            hprintf(r, "</td><td>%s</td></tr>", x->overdue ? T(r, "overdue") : x->replied_at ? T(r, "on time") : T(r, "waiting"));
+        }
+        html_lit(r, "</tbody></table>");
+    }
+    page_end(r);
+}

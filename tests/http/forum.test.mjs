@@ -1,0 +1,206 @@
+// forum.test.mjs — the run forum and the record of trainer assistance
+// (issue 5, first slice; docs/forum.md): a learner asks, another replies, a
+// trainer replies (first trainer reply recorded and chained in the ledger),
+// endorses and marks answered; the response-time report; stored XSS
+// neutralised; outsiders refused; votes counted once.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, stopAll, demoStore, DEMO, Client, signinForm, signinApi, apiError, cli, csrfFrom } from './lib.mjs';
+
+const store = demoStore('forum');
+cli(store, 'org', 'add', 'other', 'Other Org');
+cli(store, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'admin');
+cli(store, 'user', 'add', 'nobody@lectern.test', 'No Body', '--password', 'nobody-pass-123', '--org', 'demo', '--role', 'learner');
+const srv = await startServer(store);
+after(() => stopAll(srv));
+
+const RUN = 1;
+const base = `/api/v1/runs/${RUN}/forum/threads`;
+const ledgerEntries = async (admin) => {
+  const res = await admin.get('/api/v1/orgs/demo/ledger/verify');
+  assert.equal(res.status, 200, res.text);
+  const j = res.json();
+  assert.equal(j.ok, true, res.text);
+  return j.entries;
+};
+
+let elodie, francois, trainer, admin, question;
+
+test('a learner asks, another replies, the trainer replies, endorses and marks answered; the ledger records it', async () => {
+  elodie = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  francois = await signinApi(srv, DEMO.francois.email, DEMO.francois.password);
+  trainer = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  const en = await francois.api('POST', `/api/v1/runs/${RUN}/enrolment`);
+  assert.ok([200, 201].includes(en.status), en.text);
+
+  const before = await ledgerEntries(admin);
+  const q = await elodie.api('POST', base, { kind: 'question', title: 'How long is the course?', body: 'I wonder **how long** it takes.' });
+  assert.equal(q.status, 201, q.text);
+  question = q.json();
+  assert.equal(question.kind, 'question');
+  assert.equal(question.posts.length, 1);
+  assert.match(question.posts[0].body_html, /<strong>how long<\/strong>/);
+
+  const r1 = await francois.api('POST', `${base}/${question.id}/posts`, { body: 'About two hours, I think.' });
+  assert.equal(r1.status, 201, r1.text);
+  let t = (await elodie.get(`${base}/${question.id}`)).json();
+  assert.equal(t.first_trainer_reply_at, null, 'a learner reply is not assistance');
+
+  const r2 = await trainer.api('POST', `${base}/${question.id}/posts`, { body: 'Three hours in all.' });
+  assert.equal(r2.status, 201, r2.text);
+  const trainerPost = r2.json();
+  t = (await elodie.get(`${base}/${question.id}`)).json();
+  assert.ok(t.first_trainer_reply_at, 'first trainer reply recorded');
+  assert.equal(typeof t.first_trainer_reply_by, 'number');
+  assert.equal(t.posts.find((p) => p.id === trainerPost.id).author_id, t.first_trainer_reply_by, 'by the trainer');
+  assert.equal(await ledgerEntries(admin), before + 1, 'one assistance.reply entry, and the chain verifies');
+
+  // a second trainer reply is not a second first reply
+  const r3 = await trainer.api('POST', `${base}/${question.id}/posts`, { body: 'And a quiz.', parent_id: r1.json().id });
+  assert.equal(r3.status, 201, r3.text);
+  assert.equal(r3.json().parent_id, r1.json().id);
+  // a reply to a reply attaches to the top-level reply
+  const r4 = await elodie.api('POST', `${base}/${question.id}/posts`, { body: 'Thanks!', parent_id: r3.json().id });
+  assert.equal(r4.json().parent_id, r1.json().id, 'one level of nesting');
+  assert.equal(await ledgerEntries(admin), before + 1);
+
+  // endorse and answered: staff only
+  apiError(await elodie.api('POST', `${base}/${question.id}/posts/${trainerPost.id}/endorse`), 403);
+  apiError(await elodie.api('POST', `${base}/${question.id}/answered`), 403);
+  const e = await trainer.api('POST', `${base}/${question.id}/posts/${trainerPost.id}/endorse`, { endorsed: true });
+  assert.equal(e.status, 200, e.text);
+  assert.equal(e.json().endorsed, true);
+  const a = await trainer.api('POST', `${base}/${question.id}/answered`);
+  assert.equal(a.status, 200, a.text);
+  assert.ok(a.json().answered_at);
+
+  const unanswered = (await elodie.get(`${base}?sort=unanswered`)).json().items;
+  assert.ok(!unanswered.some((x) => x.id === question.id), 'answered questions leave the unanswered list');
+});
+
+test('the assistance report shows the delay, for staff only', async () => {
+  const res = await trainer.get(`/api/v1/orgs/demo/runs/${RUN}/assistance`);
+  assert.equal(res.status, 200, res.text);
+  const j = res.json();
+  assert.equal(typeof j.response_hours, 'number');
+  const row = j.items.find((x) => x.thread_id === question.id);
+  assert.ok(row, 'the question is in the report');
+  assert.ok(row.first_trainer_reply_at);
+  assert.equal(typeof row.delay_seconds, 'number');
+  assert.equal(row.overdue, false);
+  const page = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const html = await page.get(`/o/demo/runs/${RUN}/assistance`);
+  assert.equal(html.status, 200);
+  assert.match(html.text, /How long is the course\?/);
+  assert.match(html.text, /data-seconds="\d+"/);
+  assert.match((await page.get(`/runs/${RUN}/forum`)).text, new RegExp(`href="/o/demo/runs/${RUN}/assistance"`), 'staff see the report link');
+  apiError(await elodie.get(`/api/v1/orgs/demo/runs/${RUN}/assistance`), 403);
+});
+
+test('the pages: list, thread, and forms that work without JavaScript', async () => {
+  const e = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const list = await e.get(`/runs/${RUN}/forum`);
+  assert.equal(list.status, 200);
+  assert.match(list.text, /How long is the course\?/);
+  const created = await e.post(`/runs/${RUN}/forum`, { form: { _csrf: csrfFrom(list.text), kind: 'discussion', title: 'Hello all', body: 'Nice to meet you.' } });
+  assert.equal(created.status, 303, created.text.slice(0, 300));
+  const page = await e.get(created.location);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Nice to meet you\./);
+  const reply = await e.post(`${created.location}/posts`, { form: { _csrf: csrfFrom(page.text), body: 'Replying by form.' } });
+  assert.equal(reply.status, 303);
+  assert.match((await e.get(created.location)).text, /Replying by form\./);
+  // the unit player links to the forum
+  const learn = await e.get(`/runs/${RUN}/learn`);
+  if (learn.status === 303) assert.match((await e.get(learn.location)).text, new RegExp(`href="/runs/${RUN}/forum"`));
+});
+
+test('stored XSS in titles, bodies and Markdown links is neutralised', async () => {
+  const evil = await elodie.api('POST', base, {
+    kind: 'discussion', title: '<script>alert(1)</script>"><img src=x onerror=alert(2)>',
+    body: '[click](javascript:alert(3)) <script>alert(4)</script> <img src=x onerror=alert(5)> [ok](https://example.org)',
+  });
+  assert.equal(evil.status, 201, evil.text);
+  const id = evil.json().id;
+  const e = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  for (const p of [`/runs/${RUN}/forum`, `/runs/${RUN}/forum/${id}`]) {
+    const html = (await e.get(p)).text;
+    assert.ok(!html.includes('<script>alert'), `no script tag on ${p}`);
+    assert.ok(!/<img[^>]*onerror/i.test(html), `no onerror on ${p}`);
+    assert.ok(!/href="javascript:/i.test(html), `no javascript: link on ${p}`);
+    assert.match(html, /&lt;script&gt;alert\(1\)/);
+  }
+  const body = evil.json().posts[0].body_html;
+  assert.ok(!/href="javascript:/i.test(body), 'no javascript: link in body_html');
+  assert.ok(!body.includes('<script'), 'no script tag in body_html');
+  assert.match(body, /href="https:\/\/example.org"/);
+});
+
+test('limits: title and body length, kind', async () => {
+  assert.equal(apiError(await elodie.api('POST', base, { kind: 'question', title: 'x'.repeat(201), body: 'b' }), 422).field, 'title');
+  assert.equal((await elodie.api('POST', base, { kind: 'question', title: 'é'.repeat(200), body: 'b' })).status, 201, '200 characters, not bytes');
+  assert.equal(apiError(await elodie.api('POST', base, { kind: 'question', title: 'ok', body: 'b'.repeat(20001) }), 422).field, 'body');
+  assert.equal(apiError(await elodie.api('POST', base, { kind: 'poll', title: 'ok', body: 'b' }), 422).field, 'kind');
+  assert.equal(apiError(await elodie.api('POST', base, { kind: 'question', title: '  ', body: 'b' }), 422).field, 'title');
+});
+
+test('votes count once', async () => {
+  const t = (await elodie.get(`${base}/${question.id}`)).json();
+  const post = t.posts[1];
+  const v1 = await elodie.api('POST', `${base}/${question.id}/posts/${post.id}/vote`);
+  assert.equal(v1.status, 200, v1.text);
+  const v2 = await elodie.api('POST', `${base}/${question.id}/posts/${post.id}/vote`);
+  assert.equal(v2.json().votes, v1.json().votes, 'a second vote is not counted');
+  assert.equal(v2.json().counted, false);
+  const v3 = await trainer.api('POST', `${base}/${question.id}/posts/${post.id}/vote`);
+  assert.equal(v3.json().votes, v1.json().votes + 1);
+});
+
+test('a non-enrolled learner and another organisation cannot read or post', async () => {
+  const nobody = await signinApi(srv, 'nobody@lectern.test', 'nobody-pass-123');
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  for (const who of [nobody, outsider]) {
+    for (const res of [
+      await who.get(base),
+      await who.get(`${base}/${question.id}`),
+      await who.api('POST', base, { kind: 'question', title: 't', body: 'b' }),
+      await who.api('POST', `${base}/${question.id}/posts`, { body: 'b' }),
+      await who.api('POST', `${base}/${question.id}/posts/${question.posts[0].id}/vote`),
+      await who.get(`/api/v1/orgs/demo/runs/${RUN}/assistance`),
+    ]) assert.ok([403, 404].includes(res.status), `refused: ${res.status} ${res.text.slice(0, 200)}`);
+  }
+  const page = await signinForm(srv, 'nobody@lectern.test', 'nobody-pass-123');
+  assert.ok([403, 404].includes((await page.get(`/runs/${RUN}/forum`)).status));
+  assert.ok([403, 404].includes((await page.get(`/runs/${RUN}/forum/${question.id}`)).status));
+  apiError(await new Client(srv).get(base), 401);
+  // a thread of this run is not reachable through another run's path
+  const other = await elodie.get(`/api/v1/runs/999999/forum/threads/${question.id}`);
+  assert.equal(other.status, 404);
+});
+
+test('sorting by votes; unanswered questions past the programme\'s response time are overdue and listed first', async () => {
+  const byVotes = (await elodie.get(`${base}?sort=votes`)).json().items;
+  assert.equal(byVotes[0].id, question.id, `the voted thread first: ${JSON.stringify(byVotes.map((x) => [x.id, x.votes]))}`);
+  for (let i = 1; i < byVotes.length; i++) assert.ok(byVotes[i - 1].votes >= byVotes[i].votes);
+
+  const mine = (await elodie.get('/api/v1/me/enrolments')).json().items.find((x) => x.run_id === RUN);
+  assert.ok(mine?.course_id, 'the run\'s course');
+  const p = await admin.api('POST', '/api/v1/orgs/demo/programmes', { title: 'Fast answers', response_hours: 0 });
+  assert.equal(p.status, 201, p.text);
+  const put = await admin.api('PUT', `/api/v1/orgs/demo/programmes/${p.json().id}/courses`, { course_ids: [mine.course_id] });
+  assert.ok(put.status < 300, put.text);
+  const late = (await elodie.api('POST', base, { kind: 'question', title: 'Nobody answers?', body: 'Hello?' })).json();
+  await new Promise((res) => setTimeout(res, 1100));
+  const j = (await trainer.get(`/api/v1/orgs/demo/runs/${RUN}/assistance`)).json();
+  assert.equal(j.response_hours, 0);
+  const row = j.items.find((x) => x.thread_id === late.id);
+  assert.equal(row.overdue, true);
+  assert.equal(row.first_trainer_reply_at, null);
+  assert.ok(row.delay_seconds >= 1);
+  const firstOnTime = j.items.findIndex((x) => !x.overdue);
+  assert.ok(firstOnTime === -1 || j.items.slice(firstOnTime).every((x) => !x.overdue), 'overdue questions first');
+  const html = (await (await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password)).get(`/o/demo/runs/${RUN}/assistance`)).text;
+  assert.match(html, /<tr class="overdue">/);
+});
