@@ -5,7 +5,7 @@
 #   make fuzz    libFuzzer targets (clang), each run FUZZ_SECONDS
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libcurl zlib md4c libmagic libarchive libqrencode
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq libcurl zlib md4c libmagic libarchive libqrencode cairo pangocairo
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit-function-declaration \

@@ -21,7 +21,7 @@ CC=${FUZZ_CC:-$(command -v clang || command -v clang-14 || echo clang)}
 CFLAGS=(-g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc)
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 # shellcheck disable=SC2207
-PKGS="libmicrohttpd jansson libsodium sqlite3 libpq libcurl zlib md4c libmagic libarchive libqrencode"
+PKGS="libmicrohttpd jansson libsodium sqlite3 libpq libcurl zlib md4c libmagic libarchive libqrencode cairo pangocairo"
 # shellcheck disable=SC2207
 PKG_CFLAGS=($(pkg-config --cflags $PKGS 2>/dev/null) -Ibuild/gen)
 # shellcheck disable=SC2207

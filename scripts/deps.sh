@@ -3,8 +3,9 @@
 # As root: installs what is missing.  Otherwise: prints the apt-get line.
 set -eu
 BUILD="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev \
-libsodium-dev libcurl4-gnutls-dev zlib1g-dev libmd4c-dev libmagic-dev libarchive-dev libqrencode-dev ffmpeg"
-TEST="libcmocka-dev clang libclang-rt-14-dev postgresql chromium"
+libsodium-dev libcurl4-gnutls-dev zlib1g-dev libmd4c-dev libmagic-dev libarchive-dev libqrencode-dev ffmpeg \
+libcairo2-dev libpango1.0-dev fonts-dejavu-core"
+TEST="libcmocka-dev clang libclang-rt-14-dev postgresql chromium poppler-utils"
 BENCH="wrk nginx-light"
 case "${1:-all}" in
     build) PKGS="$BUILD" ;;

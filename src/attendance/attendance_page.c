@@ -3,6 +3,7 @@
  * (personal link, QR) and trainers, signature images and fraud signals.
  * Everything works without script except drawing the signature. */
 #include "attendance/pages.h"
+#include "attendance/pdf.h"
 #include "account/account.h"
 #include "http/access.h"
 #include "mail/mail.h"
@@ -528,6 +529,8 @@ void att_session_page(Req *r)
     }
     hprintf(r, "<p class=\"actions\"><a class=\"button secondary\" href=\"/o/%s/sessions/%lld/kiosk\">%s</a> ",
             r->org->slug, (long long)s.id, T(r, "Kiosk mode"));
+    hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/sessions/%lld/sheet.pdf\" download>%s</a> ",
+            r->org->slug, (long long)s.id, T(r, "Attendance sheet (PDF)"));
     if (attendance_is_trainer(r->db, s.id, r->user->id) && w == ATT_OPEN)
         hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/sessions/%lld/sign\">%s</a> ", r->org->slug, (long long)s.id,
                 T(r, "Sign as trainer"));
@@ -550,6 +553,38 @@ void att_session_page(Req *r)
             r->org->slug, (long long)s.run_id, T(r, "All sessions of this run"), r->org->slug, (long long)s.id,
             T(r, "Fraud signals"));
     page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/sessions/{id}/sheet.pdf — the attendance sheet (trainers, administrators, auditors) */
+void att_sheet_pdf_get(Req *r)
+{
+    if (!att_reader(r)) {
+        web_forbidden(r);
+        return;
+    }
+    LiveSession s;
+    if (!org_session_or_404(r, &s)) return;
+    /* The QR code of the sheet links to the session's page for now; a public
+     * verification page of the sheet comes next. */
+    const char *verify = arena_printf(r->arena, "%s/o/%s/sessions/%lld", mail_base_url(r), r->org->slug, (long long)s.id);
+    Buf pdf;
+    buf_init(&pdf, 0);
+    int rc = attendance_sheet_pdf_lang(r->db, r->arena, r->org->id, s.id, verify, r->lang, &pdf);
+    if (rc != LN_OK) {
+        buf_free(&pdf);
+        web_error(r, 500, "internal", T(r, "The attendance sheet cannot be made now."));
+        return;
+    }
+    r->status = 200;
+    r->content_type = "application/pdf";
+    buf_reset(&r->out);
+    buf_append(&r->out, pdf.data, pdf.len);
+    buf_free(&pdf);
+    req_set_header(r, "Content-Disposition",
+                   arena_printf(r->arena, "attachment; filename=\"%s-%lld.pdf\"",
+                                str_eq(r->lang, "fr") ? "feuille-emargement" : "attendance-sheet", (long long)s.id));
+    req_set_header(r, "Cache-Control", "private, no-store");
+    req_set_header(r, "X-Content-Type-Options", "nosniff");
 }
 
 /* ROUTE: GET /o/{org}/sessions/{id}/qr — the current code as an SVG image */

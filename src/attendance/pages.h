@@ -11,6 +11,7 @@ void att_run_sessions_post(Req *r);
 void att_run_sessions_import_post(Req *r);
 void att_session_page(Req *r);
 void att_session_qr_get(Req *r);
+void att_sheet_pdf_get(Req *r);
 void att_session_links_post(Req *r);
 void att_kiosk_page(Req *r);
 void att_kiosk_sign_page(Req *r);

@@ -209,13 +209,14 @@ ROUTE(POST,   "/api/v1/orgs/{org}/ledger/checkpoints",      api_ledger_checkpoin
 ROUTE(GET,    "/api/v1/orgs/{org}/ledger/verify",           api_ledger_verify_get,  API | A_MEMBER)
 
 /* live sessions and attendance (docs/attendance.md); the link and QR pages sign for the
- * link's person or the signed-in learner; images, attendance and signals: A_MEMBER, the
+ * link's person or the signed-in learner; images, sheets, attendance and signals: A_MEMBER, the
  * handlers admit trainers, administrators and auditors */
 ROUTE(GET,    "/o/{org}/runs/{id}/sessions",                att_run_sessions_page,  A_STAFF)
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions",                att_run_sessions_post,  A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions/import",         att_run_sessions_import_post, A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/sessions/{id}",                     att_session_page,       A_STAFF)
 ROUTE(GET,    "/o/{org}/sessions/{id}/qr",                  att_session_qr_get,     A_STAFF)
+ROUTE(GET,    "/o/{org}/sessions/{id}/sheet.pdf",           att_sheet_pdf_get,      A_MEMBER)
 ROUTE(POST,   "/o/{org}/sessions/{id}/links",               att_session_links_post, A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/sessions/{id}/kiosk",               att_kiosk_page,         A_STAFF)
 ROUTE(GET,    "/o/{org}/sessions/{id}/kiosk/{uid}",         att_kiosk_sign_page,    A_STAFF)
