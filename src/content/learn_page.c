@@ -207,7 +207,10 @@ void learn_unit_page(Req *r)
 
 /* ---- files ---------------------------------------------------------------- */
 
-static void complete_and_forget(Req *r, const Learn *l)
+/* Downloading a resource or opening a link completes it (for learners; a
+ * trainer's preview records nothing).  The file or the redirect is answered
+ * whatever happens to the record. */
+static void complete_on_use(Req *r, const Learn *l)
 {
     bool course_done;
     if (l->learner) progress_complete(r->db, &l->run, l->unit, r->user->id, time_now_us(), &course_done);
@@ -225,7 +228,7 @@ void learn_file_get(Req *r)
         web_not_found(r);
         return;
     }
-    if (str_eq(l.unit->kind, "resource")) complete_and_forget(r, &l);
+    if (str_eq(l.unit->kind, "resource")) complete_on_use(r, &l);
     const Media *m = &l.unit->media;
     bool inline_ok = media_is_video(m) || str_eq(m->mime, "application/pdf") || str_startswith(m->mime, "image/png")
                   || str_startswith(m->mime, "image/jpeg");
@@ -272,7 +275,7 @@ void learn_open_get(Req *r)
         web_not_found(r);
         return;
     }
-    complete_and_forget(r, &l);
+    complete_on_use(r, &l);
     req_redirect(r, l.unit->url);
 }
 
