@@ -2,11 +2,28 @@
 # bench/run.sh — `make bench`: lectern's figures beside ceilings measured in
 # the same run on the same machine (see bench/RESULTS.md).
 #
+#   bash bench/run.sh [PART...]      PART: core range beat search dashboard
+#                                    (default: all of them; "courses" = the last four)
+#
+# core, on the demo data (lectern demo):
 #   (a) GET /healthz                       vs nginx returning the same "ok\n"
 #   (b) GET / as the signed-in demo admin  vs nginx serving the same page bytes
 #   (c) POST /api/v1/orgs/demo/events      vs (d) the same POST with ?dry_run=1
 #       plus raw SQLite insert loops (bench/sqlite_insert.c) as reference lines
 #       and a check that the event rows equal the 201s wrk counted.
+# courses, on a generated site (`lectern bench-seed`, once per run, into the
+# temp dir: 10,000 courses, 100,000 learners, 10 million heartbeats, a 50 MB
+# video), as learner 1 (50 enrolments), lectern --sync full:
+#   (e) range      GET /runs/{run}/units/{unit}/file with random 1 MiB Range
+#                  requests (bench/range.lua) vs nginx, same file, same ranges
+#   (f) beat       POST /runs/{run}/units/{unit}/beat (bench/beat.lua) vs (g)
+#                  the same server's no-op POST: POST /api/v1/orgs/bench/events
+#                  ?dry_run=1 with the same session cookie and CSRF token
+#                  (checked, nothing stored); raw SQLite heartbeat inserts as
+#                  reference lines; heartbeat rows = 200s counted
+#   (h) search     GET /courses?q=WORD and GET /api/v1/courses?q=WORD, four
+#                  words (bench/paths.lua), signed out: p50/p99 at -c64 and -c1
+#   (i) dashboard  GET / and GET /api/v1/me/enrolments: p50/p99 at -c64 and -c1
 #
 # wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
 # and its ceiling alternating; the median of the runs is printed.  Loopback
@@ -18,6 +35,12 @@
 #   BENCH_SQLITE_SECONDS=3  BENCH_KEEP=1 (keep the temp dir)  TMPDIR
 #   BENCH_OUT=bench/out (where latest.txt and runs.txt go)
 #   BENCH_SERVE_ARGS="--max-header 8192" (extra `lectern serve` options, to try a setting)
+#   BENCH_PARTS="core range" (the parts, when none are given as arguments)
+#   BENCH_COURSES=10000 BENCH_LEARNERS=100000 BENCH_HEARTBEATS=10000000
+#   BENCH_ENROLMENTS_PER_LEARNER=5 (what bench-seed generates)
+#   BENCH_SEED_DATA=DIR (reuse a data dir seeded by an earlier run, kept with
+#       BENCH_KEEP=1: DIR is its seed/ folder; (f) adds rows to it)
+#   BENCH_LAT_DURATION=5 (seconds of each -c1 run of (h) and (i))
 set -euo pipefail
 export LC_ALL=C
 
@@ -33,10 +56,30 @@ THREADS=${BENCH_THREADS:-2}
 SQ_SECS=${BENCH_SQLITE_SECONDS:-3}
 OUT_DIR=${BENCH_OUT:-$ROOT/bench/out}
 
+LAT_DUR=${BENCH_LAT_DURATION:-5}
+
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
-for tool in wrk nginx curl cc; do
+ALL_PARTS="core range beat search dashboard"
+PARTS=" "
+ASKED=("$@")
+[ "${#ASKED[@]}" -gt 0 ] || read -r -a ASKED <<< "${BENCH_PARTS:-all}"
+for p in "${ASKED[@]}"; do
+    case $p in
+    all) PARTS+="$ALL_PARTS " ;;
+    courses) PARTS+="range beat search dashboard " ;;
+    core|range|beat|search|dashboard) PARTS+="$p " ;;
+    *) die "unknown part $p (parts: $ALL_PARTS, all, courses)" ;;
+    esac
+done
+want() { case $PARTS in *" $1 "*) return 0 ;; esac; return 1; }
+COURSES=0
+for p in range beat search dashboard; do want "$p" && COURSES=1; done
+
+TOOLS="wrk curl cc"
+if want core || want range; then TOOLS+=" nginx"; fi
+for tool in $TOOLS; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (make deps installs it on Debian)"
 done
 [ -x "$BIN" ] || die "$BIN is missing: run make first"
@@ -111,12 +154,14 @@ child_ticks() { # child_ticks FILE: CPU ticks in the output of `times` (run in
 }
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100); export HZ
 OUR_PIDS=()     # lectern, nginx master and workers: set once both are up
+NGINX_PIDS=()
 SRV_PIDS=()     # the server under test in the current run
 
 # snap_procs FILE: "pid comm ticks" for every process (threads included), to
 # name whoever else used the CPU during a run
 snap_procs() {
-    cat /proc/[0-9]*/stat 2>/dev/null | awk '{ o = index($0, "("); c = match($0, /\) [A-Za-z] /)
+    # (cat fails when a process exits between the glob and the read: not an error)
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '{ o = index($0, "("); c = match($0, /\) [A-Za-z] /)
         if (!o || !c) next; comm = substr($0, o + 1, c - o - 1); gsub(/[ \t]/, "_", comm)
         split(substr($0, c + 2), f, " "); print $1, comm, f[12] + f[13] }' > "$1"
 }
@@ -148,9 +193,10 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (
 
 # run_wrk NAME DURATION URL [wrk args...]: runs wrk against the server whose
 # processes are in SRV_PIDS, records one line in $T/runs.txt:
-#   NAME rps p50_ms p99_ms requests non2xx socket_errors kept s201 s200 sother other_cores conns server_cpu_us_per_req
+#   NAME rps p50_ms p99_ms requests non2xx socket_errors kept s201 s200 sother other_cores conns server_cpu_us_per_req wrk_conns
 # kept: of the wrk connections open 1 s in, how many were still the same at the end
-# (keep-alive held when kept = conns = CONNS); other_cores: CPU used by
+# (keep-alive held when kept = conns = CONNS = wrk_conns, the -c of the run,
+# which callers may lower: CONNS=1 WT=1 run_wrk ...); other_cores: CPU used by
 # processes other than wrk, lectern and nginx during the run, in cores.
 WRK_N=0
 run_wrk() {
@@ -198,7 +244,7 @@ run_wrk() {
     [ -n "$rps" ] || { cat "$out" >&2; die "could not read wrk's output for $name"; }
     local cpu_us    # the server's CPU time per answered request, in µs
     cpu_us=$(awk -v t=$((s1 - s0)) -v hz="$HZ" -v n="${reqs:-0}" 'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
-    echo "$name ${rps} ${p50} ${p99} ${reqs:-0} ${non2xx:-0} ${serr:-0} $kept ${s201:-0} ${s200:-0} ${sother:-0} $other $conns $cpu_us" >> "$T/runs.txt"
+    echo "$name ${rps} ${p50} ${p99} ${reqs:-0} ${non2xx:-0} ${serr:-0} $kept ${s201:-0} ${s200:-0} ${sother:-0} $other $conns $cpu_us $CONNS" >> "$T/runs.txt"
 }
 
 # col NAME FIELD: that field (2 = rps, 3 = p50, 4 = p99, ...) of every measured run of NAME
@@ -211,10 +257,34 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 fmt_ms() { awk -v v="$1" 'BEGIN { if (v < 10) printf "%.2f ms", v; else printf "%.1f ms", v }'; }
 
-alive() { kill -0 "$1" 2>/dev/null || { cat "$T/lectern.log" >&2 2>/dev/null; die "$2 exited during the benchmark"; }; }
+alive() { kill -0 "$1" 2>/dev/null || { cat "${3:-$T/lectern.log}" >&2 2>/dev/null; die "$2 exited during the benchmark"; }; }
 
-metric() {  # metric NAME: value of an unlabelled counter/gauge from lectern's /metrics
-    curl -s --max-time 5 "$L/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+metric() {  # metric NAME [URL]: value of an unlabelled counter/gauge from lectern's /metrics
+    curl -s --max-time 5 "${2:-$L}/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+}
+wire() { curl -s --max-time 5 -o /dev/null -w '%{size_header}+%{size_download}' "$@"; }
+
+# wait_listening PID LOG: until lectern prints its address (60 s at most)
+wait_listening() {
+    local i
+    for i in $(seq 600); do
+        grep -q 'listening on http://' "$2" && return 0
+        kill -0 "$1" 2>/dev/null || { cat "$2" >&2; die "lectern serve exited"; }
+        sleep 0.1
+    done
+    die "lectern did not print 'listening on' within 60 s"
+}
+
+# signin URL EMAIL PASSWORD PREFIX: POST /api/v1/session; sets COOKIE_OUT
+# (lectern_session=...) and CSRF_OUT (the session's CSRF token)
+signin() {
+    local code
+    code=$(curl -s --max-time 10 -D "$T/$4.hdr" -o "$T/$4.json" -w '%{http_code}' \
+        -H 'Content-Type: application/json' -d "{\"email\":\"$2\",\"password\":\"$3\"}" "$1/api/v1/session")
+    [ "$code" = 201 ] || [ "$code" = 200 ] || { cat "$T/$4.hdr" "$T/$4.json" >&2; die "sign-in as $2 answered $code"; }
+    COOKIE_OUT=$(tr -d '\r' < "$T/$4.hdr" | awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^lectern_session=/ { print $2; exit }')
+    [ -n "$COOKIE_OUT" ] || die "no lectern_session cookie in the sign-in answer"
+    CSRF_OUT=$(sed -n 's/.*"csrf_token": *"\([^"]*\)".*/\1/p' "$T/$4.json")
 }
 
 # ---- set-up -----------------------------------------------------------------------
@@ -226,161 +296,395 @@ note "building bench/sqlite_insert.c"
 SQ=$T/sqlite_insert
 cc -O2 -o "$SQ" "$ROOT/bench/sqlite_insert.c" $(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
 
-DATA=$T/data
-"$BIN" demo --data "$DATA" > "$T/demo.log" 2>&1 || { cat "$T/demo.log" >&2; die "lectern demo failed"; }
-TOKEN=$("$BIN" token create --org demo --user admin@lectern.test --data "$DATA" 2> "$T/token.err" | tail -n 1)
-[ -n "$TOKEN" ] || { cat "$T/token.err" >&2; die "lectern token create printed no token"; }
-DB=$DATA/lectern.db
-
-LPORT=$(free_port)
-# shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
-"$BIN" serve --data "$DATA" --listen "127.0.0.1:$LPORT" --access-log off --threads "$THREADS" \
-    ${BENCH_SERVE_ARGS:-} > "$T/lectern.log" 2>&1 &
-LPID=$!
-PIDS+=("$LPID")
-for i in $(seq 100); do
-    grep -q 'listening on http://' "$T/lectern.log" && break
-    kill -0 "$LPID" 2>/dev/null || { cat "$T/lectern.log" >&2; die "lectern serve exited"; }
-    sleep 0.1
-done
-grep -q 'listening on http://' "$T/lectern.log" || die "lectern did not print 'listening on' within 10 s"
-L=http://127.0.0.1:$LPORT
-
-# Sign in as the demo admin; keep the session cookie.
-SIGNIN=$(curl -s --max-time 10 -D "$T/signin.hdr" -o "$T/signin.json" -w '%{http_code}' \
-    -H 'Content-Type: application/json' \
-    -d '{"email":"admin@lectern.test","password":"demo-admin-pass"}' "$L/api/v1/session")
-[ "$SIGNIN" = 201 ] || [ "$SIGNIN" = 200 ] || { cat "$T/signin.hdr" "$T/signin.json" >&2; die "sign-in answered $SIGNIN"; }
-COOKIE=$(tr -d '\r' < "$T/signin.hdr" | awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^lectern_session=/ { print $2; exit }')
-[ -n "$COOKIE" ] || die "no lectern_session cookie in the sign-in answer"
-
-# The page, its bytes and headers; then the same bytes for nginx.
 NG=$T/nginx
 mkdir -p "$NG/www" "$NG/tmp"
-PAGE_CODE=$(curl -s --max-time 10 -D "$T/page.hdr" -o "$NG/www/page.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$L/")
-[ "$PAGE_CODE" = 200 ] || die "GET / as the admin answered $PAGE_CODE"
-curl -s --max-time 10 -o "$T/anon.html" "$L/"
-cmp -s "$T/anon.html" "$NG/www/page.html" && die "GET / with the session cookie gives the signed-out page"
-curl -s --max-time 10 -D "$T/healthz.hdr" -o "$T/healthz.body" "$L/healthz" >/dev/null
-
-# Repeat lectern's fixed headers in nginx (same response size on the wire).
-# Values with '"' or '$' would need nginx escaping; they are left out.
-headers_conf() {
-    tr -d '\r' < "$1" | awk -F': ' 'NR > 1 && NF >= 2 {
-        n = tolower($1)
-        if (n ~ /^(date|content-length|content-type|connection|keep-alive|transfer-encoding|server|set-cookie)$/) next
-        v = substr($0, length($1) + 3)
-        if (v ~ /["$\\]/) next
-        printf "add_header %s \"%s\" always;\n", $1, v }'
-}
-headers_conf "$T/healthz.hdr" > "$NG/healthz_headers.conf"
-headers_conf "$T/page.hdr" > "$NG/page_headers.conf"
-
-NPORT=$(free_port)
-while [ "$NPORT" = "$LPORT" ]; do NPORT=$(free_port); done
-USER_LINE=""
-[ "$(id -u)" = 0 ] && USER_LINE="user root;"
-sed -e "s|@DIR@|$NG|g" -e "s|@PORT@|$NPORT|g" -e "s|@WORKERS@|$THREADS|g" -e "s|@USER@|$USER_LINE|g" \
-    "$ROOT/bench/nginx.conf.in" > "$NG/nginx.conf"
-nginx -t -q -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf" 2> "$T/nginx-t.log" \
-    || { cat "$T/nginx-t.log" "$NG/error.log" >&2 2>/dev/null; die "nginx -t rejected the generated config"; }
-nginx -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf" > "$T/nginx.out" 2>&1 &
-NPID=$!
-PIDS+=("$NPID")
-N=http://127.0.0.1:$NPORT
-for i in $(seq 100); do
-    curl -s --max-time 1 -o /dev/null "$N/healthz" && break
-    kill -0 "$NPID" 2>/dev/null || { cat "$T/nginx.out" "$NG/error.log" >&2; die "nginx exited"; }
-    sleep 0.1
-done
-
-NGINX_PIDS=("$NPID" $(pgrep -P "$NPID" 2>/dev/null || true))
-OUR_PIDS=("$LPID" "${NGINX_PIDS[@]}")
-
-# Same bytes?
-curl -s --max-time 5 -o "$T/nginx-healthz.body" "$N/healthz"
-curl -s --max-time 5 -o "$T/nginx-page.body" "$N/"
-cmp -s "$T/healthz.body" "$T/nginx-healthz.body" || die "nginx's /healthz body differs from lectern's"
-cmp -s "$NG/www/page.html" "$T/nginx-page.body" || die "nginx's page differs from lectern's"
-wire() { curl -s --max-time 5 -o /dev/null -w '%{size_header}+%{size_download}' "$@"; }
-SZ_HL=$(wire "$L/healthz"); SZ_HN=$(wire "$N/healthz")
-SZ_PL=$(wire -H "Cookie: $COOKIE" "$L/"); SZ_PN=$(wire "$N/")
-PAGE_BYTES=$(wc -c < "$NG/www/page.html" | tr -d ' ')
-
-# ?dry_run=1 must answer without storing: probe it once.
-EV=$L/api/v1/orgs/demo/events
-AUTH="Authorization: Bearer $TOKEN"
-BODY='{"verb":"viewed","object":"unit/1"}'
-ROWS0=$("$SQ" count "$DB")
-DRY_CODE=$(curl -s --max-time 10 -o "$T/dry.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$EV?dry_run=1")
-ROWS1=$("$SQ" count "$DB")
-DRY_OK=1
-if [ "$DRY_CODE" != 200 ] || [ "$ROWS1" != "$ROWS0" ]; then
-    DRY_OK=0
-    note "warning: POST $EV?dry_run=1 answered $DRY_CODE $(cat "$T/dry.json") and stored $((ROWS1 - ROWS0)) row(s): (d) is skipped"
-fi
-POST_CODE=$(curl -s --max-time 10 -o "$T/post.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$EV")
-[ "$POST_CODE" = 201 ] || die "POST $EV answered $POST_CODE $(cat "$T/post.json")"
-
+: > "$NG/healthz_headers.conf"; : > "$NG/page_headers.conf"
 : > "$T/runs.txt"; : > "$T/others.txt"; : > "$T/walls.txt"
-START=$(date +%s)
+T_START=$(date +%s)
+ELAPSED=0
 
-# ---- (a) and (b) -------------------------------------------------------------------
+# ---- core: set-up -------------------------------------------------------------------
 
-pair() {    # pair KEY LECTERN_URL NGINX_URL [wrk args for lectern]
+if want core; then
+    DATA=$T/data
+    "$BIN" demo --data "$DATA" > "$T/demo.log" 2>&1 || { cat "$T/demo.log" >&2; die "lectern demo failed"; }
+    TOKEN=$("$BIN" token create --org demo --user admin@lectern.test --data "$DATA" 2> "$T/token.err" | tail -n 1)
+    [ -n "$TOKEN" ] || { cat "$T/token.err" >&2; die "lectern token create printed no token"; }
+    DB=$DATA/lectern.db
+
+    LPORT=$(free_port)
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$DATA" --listen "127.0.0.1:$LPORT" --access-log off --threads "$THREADS" \
+        ${BENCH_SERVE_ARGS:-} > "$T/lectern.log" 2>&1 &
+    LPID=$!
+    PIDS+=("$LPID")
+    for i in $(seq 100); do
+        grep -q 'listening on http://' "$T/lectern.log" && break
+        kill -0 "$LPID" 2>/dev/null || { cat "$T/lectern.log" >&2; die "lectern serve exited"; }
+        sleep 0.1
+    done
+    grep -q 'listening on http://' "$T/lectern.log" || die "lectern did not print 'listening on' within 10 s"
+    L=http://127.0.0.1:$LPORT
+
+    # Sign in as the demo admin; keep the session cookie.
+    SIGNIN=$(curl -s --max-time 10 -D "$T/signin.hdr" -o "$T/signin.json" -w '%{http_code}' \
+        -H 'Content-Type: application/json' \
+        -d '{"email":"admin@lectern.test","password":"demo-admin-pass"}' "$L/api/v1/session")
+    [ "$SIGNIN" = 201 ] || [ "$SIGNIN" = 200 ] || { cat "$T/signin.hdr" "$T/signin.json" >&2; die "sign-in answered $SIGNIN"; }
+    COOKIE=$(tr -d '\r' < "$T/signin.hdr" | awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^lectern_session=/ { print $2; exit }')
+    [ -n "$COOKIE" ] || die "no lectern_session cookie in the sign-in answer"
+
+    # The page, its bytes and headers; then the same bytes for nginx.
+    PAGE_CODE=$(curl -s --max-time 10 -D "$T/page.hdr" -o "$NG/www/page.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$L/")
+    [ "$PAGE_CODE" = 200 ] || die "GET / as the admin answered $PAGE_CODE"
+    curl -s --max-time 10 -o "$T/anon.html" "$L/"
+    cmp -s "$T/anon.html" "$NG/www/page.html" && die "GET / with the session cookie gives the signed-out page"
+    curl -s --max-time 10 -D "$T/healthz.hdr" -o "$T/healthz.body" "$L/healthz" >/dev/null
+
+    # Repeat lectern's fixed headers in nginx (same response size on the wire).
+    # Values with '"' or '$' would need nginx escaping; they are left out.
+    headers_conf() {
+        tr -d '\r' < "$1" | awk -F': ' 'NR > 1 && NF >= 2 {
+            n = tolower($1)
+            if (n ~ /^(date|content-length|content-type|connection|keep-alive|transfer-encoding|server|set-cookie)$/) next
+            v = substr($0, length($1) + 3)
+            if (v ~ /["$\\]/) next
+            printf "add_header %s \"%s\" always;\n", $1, v }'
+    }
+    headers_conf "$T/healthz.hdr" > "$NG/healthz_headers.conf"
+    headers_conf "$T/page.hdr" > "$NG/page_headers.conf"
+fi
+
+if want core || want range; then
+    NPORT=$(free_port)
+    while [ "$NPORT" = "${LPORT:-}" ]; do NPORT=$(free_port); done
+    USER_LINE=""
+    [ "$(id -u)" = 0 ] && USER_LINE="user root;"
+    sed -e "s|@DIR@|$NG|g" -e "s|@PORT@|$NPORT|g" -e "s|@WORKERS@|$THREADS|g" -e "s|@USER@|$USER_LINE|g" \
+        "$ROOT/bench/nginx.conf.in" > "$NG/nginx.conf"
+    nginx -t -q -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf" 2> "$T/nginx-t.log" \
+        || { cat "$T/nginx-t.log" "$NG/error.log" >&2 2>/dev/null; die "nginx -t rejected the generated config"; }
+    nginx -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf" > "$T/nginx.out" 2>&1 &
+    NPID=$!
+    PIDS+=("$NPID")
+    N=http://127.0.0.1:$NPORT
+    for i in $(seq 100); do
+        curl -s --max-time 1 -o /dev/null "$N/healthz" && break
+        kill -0 "$NPID" 2>/dev/null || { cat "$T/nginx.out" "$NG/error.log" >&2; die "nginx exited"; }
+        sleep 0.1
+    done
+
+    NGINX_PIDS=("$NPID" $(pgrep -P "$NPID" 2>/dev/null || true))
+fi
+
+if want core; then
+    OUR_PIDS=("$LPID" "${NGINX_PIDS[@]}")
+
+    # Same bytes?
+    curl -s --max-time 5 -o "$T/nginx-healthz.body" "$N/healthz"
+    curl -s --max-time 5 -o "$T/nginx-page.body" "$N/"
+    cmp -s "$T/healthz.body" "$T/nginx-healthz.body" || die "nginx's /healthz body differs from lectern's"
+    cmp -s "$NG/www/page.html" "$T/nginx-page.body" || die "nginx's page differs from lectern's"
+    SZ_HL=$(wire "$L/healthz"); SZ_HN=$(wire "$N/healthz")
+    SZ_PL=$(wire -H "Cookie: $COOKIE" "$L/"); SZ_PN=$(wire "$N/")
+    PAGE_BYTES=$(wc -c < "$NG/www/page.html" | tr -d ' ')
+
+    # ?dry_run=1 must answer without storing: probe it once.
+    EV=$L/api/v1/orgs/demo/events
+    AUTH="Authorization: Bearer $TOKEN"
+    BODY='{"verb":"viewed","object":"unit/1"}'
+    ROWS0=$("$SQ" count "$DB")
+    DRY_CODE=$(curl -s --max-time 10 -o "$T/dry.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$EV?dry_run=1")
+    ROWS1=$("$SQ" count "$DB")
+    DRY_OK=1
+    if [ "$DRY_CODE" != 200 ] || [ "$ROWS1" != "$ROWS0" ]; then
+        DRY_OK=0
+        note "warning: POST $EV?dry_run=1 answered $DRY_CODE $(cat "$T/dry.json") and stored $((ROWS1 - ROWS0)) row(s): (d) is skipped"
+    fi
+    POST_CODE=$(curl -s --max-time 10 -o "$T/post.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" "$EV")
+    [ "$POST_CODE" = 201 ] || die "POST $EV answered $POST_CODE $(cat "$T/post.json")"
+
+    START=$(date +%s)
+
+    # ---- (a) and (b) -------------------------------------------------------------------
+
+    pair() {    # pair KEY LECTERN_URL NGINX_URL [wrk args for lectern]
+        local key=$1 lu=$2 nu=$3 i; shift 3
+        note "($key) warm-up"
+        SRV_PIDS=("$LPID"); run_wrk "$key-lectern-warm" "$WARM" "$lu" "$@"
+        SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx-warm" "$WARM" "$nu"
+        for i in $(seq "$REPS"); do
+            note "($key) run $i/$REPS: lectern, nginx (${DUR} s each)"
+            SRV_PIDS=("$LPID"); run_wrk "$key-lectern" "$DUR" "$lu" "$@"
+            alive "$LPID" lectern
+            SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx" "$DUR" "$nu"
+            alive "$NPID" nginx
+        done
+    }
+    pair a "$L/healthz" "$N/healthz"
+    pair b "$L/" "$N/" -H "Cookie: $COOKIE"
+
+    # ---- (c) and (d) ---------------------------------------------------------------------
+
+    LUA=$ROOT/bench/post_event.lua
+    SRV_PIDS=("$LPID")
+    J0=$(metric lectern_writer_jobs_total); B0=$(metric lectern_writer_batches_total)
+    ROWS_C0=$("$SQ" count "$DB")
+    note "(c) warm-up"
+    run_wrk c-warm "$WARM" "$EV" -s "$LUA" -H "$AUTH"
+    if [ "$DRY_OK" = 1 ]; then run_wrk d-warm "$WARM" "$EV?dry_run=1" -s "$LUA" -H "$AUTH"; fi
+    JW=$(metric lectern_writer_jobs_total); BW=$(metric lectern_writer_batches_total)
+    for i in $(seq "$REPS"); do
+        note "(c) run $i/$REPS: POST events$([ "$DRY_OK" = 1 ] && echo ', then ?dry_run=1') (${DUR} s each)"
+        run_wrk c "$DUR" "$EV" -s "$LUA" -H "$AUTH"
+        alive "$LPID" lectern
+        if [ "$DRY_OK" = 1 ]; then
+            run_wrk d "$DUR" "$EV?dry_run=1" -s "$LUA" -H "$AUTH"
+            alive "$LPID" lectern
+        fi
+    done
+    # let the writer drain what wrk left in flight
+    for i in $(seq 50); do
+        [ "$(metric lectern_writer_queue)" = 0 ] && break
+        sleep 0.1
+    done
+    sleep 0.3
+    J1=$(metric lectern_writer_jobs_total); B1=$(metric lectern_writer_batches_total)
+    FAILED=$(metric lectern_writer_failed_batches_total)
+    ROWS_C1=$("$SQ" count "$DB")
+    SRV201=$(curl -s --max-time 5 "$L/metrics" | awk '$1 == "lectern_http_requests_total{route=\"/api/v1/orgs/{org}/events\",status=\"201\"}" { print $2 }')
+
+    # Average batch over the measured runs (warm-up excluded).
+    AVG_BATCH=$(awk -v j="$((J1 - JW))" -v b="$((B1 - BW))" 'BEGIN { if (b > 0) printf "%.1f", j / b; else print 1 }')
+    REF_BATCH=$(awk -v a="$AVG_BATCH" 'BEGIN { n = int(a + 0.5); if (n < 1) n = 1; print n }')
+
+    note "raw SQLite reference: batches of $REF_BATCH and 100 (${SQ_SECS} s each)"
+    SQ_A=$("$SQ" insert "$T/raw-a.db" "$REF_BATCH" "$SQ_SECS" | awk '{ print $6 }')
+    SQ_100=$("$SQ" insert "$T/raw-100.db" 100 "$SQ_SECS" | awk '{ print $6 }')
+    ELAPSED=$(( $(date +%s) - START ))
+fi
+
+# ---- courses: a generated site ----------------------------------------------------------
+
+# pair2 KEY LECTERN_URL NGINX_URL [wrk args for both]: as pair, against the
+# seeded server, with the same wrk arguments for both servers
+pair2() {
     local key=$1 lu=$2 nu=$3 i; shift 3
     note "($key) warm-up"
-    SRV_PIDS=("$LPID"); run_wrk "$key-lectern-warm" "$WARM" "$lu" "$@"
-    SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx-warm" "$WARM" "$nu"
+    SRV_PIDS=("$SPID"); run_wrk "$key-lectern-warm" "$WARM" "$lu" "$@"
+    SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx-warm" "$WARM" "$nu" "$@"
     for i in $(seq "$REPS"); do
         note "($key) run $i/$REPS: lectern, nginx (${DUR} s each)"
-        SRV_PIDS=("$LPID"); run_wrk "$key-lectern" "$DUR" "$lu" "$@"
-        alive "$LPID" lectern
-        SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx" "$DUR" "$nu"
+        SRV_PIDS=("$SPID"); run_wrk "$key-lectern" "$DUR" "$lu" "$@"
+        alive "$SPID" lectern "$T/lectern-seed.log"
+        SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx" "$DUR" "$nu" "$@"
         alive "$NPID" nginx
     done
 }
-pair a "$L/healthz" "$N/healthz"
-pair b "$L/" "$N/" -H "Cookie: $COOKIE"
 
-# ---- (c) and (d) ---------------------------------------------------------------------
+# duo KEY1 URL1 KEY2 URL2 [wrk args for both]: two configurations of the
+# seeded server, alternating, at -c$CONNS, then at -t1 -c1 (names KEY-c1)
+# for LAT_DUR s each; BENCH_PATHS1/BENCH_PATHS2 (when set) are the paths
+# bench/paths.lua rotates over for each
+duo() {
+    local k1=$1 u1=$2 k2=$3 u2=$4 i; shift 4
+    SRV_PIDS=("$SPID")
+    note "($k1, $k2) warm-up"
+    BENCH_PATHS=${BENCH_PATHS1:-} run_wrk "$k1-warm" "$WARM" "$u1" "$@"
+    BENCH_PATHS=${BENCH_PATHS2:-} run_wrk "$k2-warm" "$WARM" "$u2" "$@"
+    for i in $(seq "$REPS"); do
+        note "($k1, $k2) run $i/$REPS (${DUR} s each)"
+        BENCH_PATHS=${BENCH_PATHS1:-} run_wrk "$k1" "$DUR" "$u1" "$@"
+        BENCH_PATHS=${BENCH_PATHS2:-} run_wrk "$k2" "$DUR" "$u2" "$@"
+        alive "$SPID" lectern "$T/lectern-seed.log"
+    done
+    for i in $(seq "$REPS"); do
+        note "($k1, $k2) run $i/$REPS at -c1 (${LAT_DUR} s each)"
+        BENCH_PATHS=${BENCH_PATHS1:-} CONNS=1 WT=1 run_wrk "$k1-c1" "$LAT_DUR" "$u1" "$@"
+        BENCH_PATHS=${BENCH_PATHS2:-} CONNS=1 WT=1 run_wrk "$k2-c1" "$LAT_DUR" "$u2" "$@"
+        alive "$SPID" lectern "$T/lectern-seed.log"
+    done
+}
 
-LUA=$ROOT/bench/post_event.lua
-SRV_PIDS=("$LPID")
-J0=$(metric lectern_writer_jobs_total); B0=$(metric lectern_writer_batches_total)
-ROWS_C0=$("$SQ" count "$DB")
-note "(c) warm-up"
-run_wrk c-warm "$WARM" "$EV" -s "$LUA" -H "$AUTH"
-if [ "$DRY_OK" = 1 ]; then run_wrk d-warm "$WARM" "$EV?dry_run=1" -s "$LUA" -H "$AUTH"; fi
-JW=$(metric lectern_writer_jobs_total); BW=$(metric lectern_writer_batches_total)
-for i in $(seq "$REPS"); do
-    note "(c) run $i/$REPS: POST events$([ "$DRY_OK" = 1 ] && echo ', then ?dry_run=1') (${DUR} s each)"
-    run_wrk c "$DUR" "$EV" -s "$LUA" -H "$AUTH"
-    alive "$LPID" lectern
-    if [ "$DRY_OK" = 1 ]; then
-        run_wrk d "$DUR" "$EV?dry_run=1" -s "$LUA" -H "$AUTH"
-        alive "$LPID" lectern
+# what bench-seed printed, as S_KEY variables
+read_seed_env() {
+    local k v
+    while IFS='=' read -r k v; do
+        case $k in
+        BENCH_*|VIDEO_*|BEAT_TARGETS|COURSES|LEARNERS|ENROLMENTS|PROGRESS_ROWS|HEARTBEATS|SEED_SECONDS)
+            printf -v "S_$k" '%s' "$v" ;;
+        esac
+    done < "$1"
+}
+
+if [ "$COURSES" = 1 ]; then
+    # The demo server is done: stop it, it would only hold memory.
+    if [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; fi
+
+    SEED_WALL=""
+    if [ -n "${BENCH_SEED_DATA:-}" ]; then
+        SDATA=$BENCH_SEED_DATA
+        [ -f "$SDATA/seed.env" ] || die "$SDATA/seed.env is missing: BENCH_SEED_DATA is the seed/ folder of a run kept with BENCH_KEEP=1"
+        note "reusing the site seeded in $SDATA"
+        VIDEO_KIND=$(cat "$SDATA/video.kind" 2>/dev/null || echo "?")
+    else
+        SDATA=$T/seed
+        mkdir -p "$SDATA"
+        VIDEO=$T/video.mp4
+        # 50 MiB: a real (lossless, so large) H.264 video when ffmpeg is there
+        # (about 8 s here), random bytes otherwise.
+        note "making a 50 MiB video"
+        if command -v ffmpeg >/dev/null 2>&1 && timeout 120 ffmpeg -nostdin -y -loglevel error \
+                -f lavfi -i testsrc2=size=640x360:rate=25 -t 600 -c:v libx264 -preset ultrafast -qp 0 \
+                -pix_fmt yuv420p -fs 52428800 -movflags +faststart "$VIDEO" 2> "$T/ffmpeg.log"; then
+            VIDEO_KIND="an H.264 MP4 made by ffmpeg (testsrc2, 640x360, lossless)"
+        else
+            note "ffmpeg is missing or failed: random bytes instead"
+            head -c 52428800 /dev/urandom > "$VIDEO"
+            VIDEO_KIND="random bytes"
+        fi
+        echo "$VIDEO_KIND" > "$SDATA/video.kind"
+        SEED_ARGS=(--courses "${BENCH_COURSES:-10000}" --learners "${BENCH_LEARNERS:-100000}"
+                   --heartbeats "${BENCH_HEARTBEATS:-10000000}"
+                   --enrolments-per-learner "${BENCH_ENROLMENTS_PER_LEARNER:-5}")
+        note "seeding: lectern bench-seed ${SEED_ARGS[*]}"
+        SEED_T0=$EPOCHREALTIME
+        "$BIN" bench-seed --data "$SDATA" "${SEED_ARGS[@]}" --video "$VIDEO" > "$T/seed.env" \
+            2> >(tee "$T/seed.log" | sed -u 's/^/bench: seed: /' >&2) \
+            || { sleep 0.2; die "lectern bench-seed failed (see above)"; }
+        SEED_WALL=$(awk -v a="$SEED_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+        rm -f "$VIDEO"
+        cp "$T/seed.env" "$SDATA/seed.env"
     fi
-done
-# let the writer drain what wrk left in flight
-for i in $(seq 50); do
-    [ "$(metric lectern_writer_queue)" = 0 ] && break
-    sleep 0.1
-done
-sleep 0.3
-J1=$(metric lectern_writer_jobs_total); B1=$(metric lectern_writer_batches_total)
-FAILED=$(metric lectern_writer_failed_batches_total)
-ROWS_C1=$("$SQ" count "$DB")
-SRV201=$(curl -s --max-time 5 "$L/metrics" | awk '$1 == "lectern_http_requests_total{route=\"/api/v1/orgs/{org}/events\",status=\"201\"}" { print $2 }')
+    read_seed_env "$SDATA/seed.env"
+    SDB=$SDATA/lectern.db
+    SDB_BYTES=$(stat -c %s "$SDB")
 
-# Average batch over the measured runs (warm-up excluded).
-AVG_BATCH=$(awk -v j="$((J1 - JW))" -v b="$((B1 - BW))" 'BEGIN { if (b > 0) printf "%.1f", j / b; else print 1 }')
-REF_BATCH=$(awk -v a="$AVG_BATCH" 'BEGIN { n = int(a + 0.5); if (n < 1) n = 1; print n }')
+    SPORT=$(free_port)
+    while [ "$SPORT" = "${NPORT:-}" ]; do SPORT=$(free_port); done
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$SDATA" --listen "127.0.0.1:$SPORT" --access-log off --threads "$THREADS" \
+        --sync full ${BENCH_SERVE_ARGS:-} > "$T/lectern-seed.log" 2>&1 &
+    SPID=$!
+    PIDS+=("$SPID")
+    wait_listening "$SPID" "$T/lectern-seed.log"
+    S=http://127.0.0.1:$SPORT
+    OUR_PIDS=("$SPID" "${NGINX_PIDS[@]}")
+    signin "$S" "$S_BENCH_EMAIL" "$S_BENCH_PASSWORD" learner
+    LCOOKIE=$COOKIE_OUT
+    CSRF=$CSRF_OUT
+    [ -n "$CSRF" ] || die "no csrf_token in the sign-in answer"
+    C_START=$(date +%s)
 
-note "raw SQLite reference: batches of $REF_BATCH and 100 (${SQ_SECS} s each)"
-SQ_A=$("$SQ" insert "$T/raw-a.db" "$REF_BATCH" "$SQ_SECS" | awk '{ print $6 }')
-SQ_100=$("$SQ" insert "$T/raw-100.db" 100 "$SQ_SECS" | awk '{ print $6 }')
-ELAPSED=$(( $(date +%s) - START ))
+    # ---- (e) Range requests on the video ----
+    if want range; then
+        [ "${S_VIDEO_SIZE:-0}" -ge 1048576 ] || die "the seeded site has no video of 1 MiB or more"
+        MEDIA=$SDATA/media/${S_VIDEO_SHA256:0:2}/$S_VIDEO_SHA256
+        ln -f "$MEDIA" "$NG/www/video.mp4" 2>/dev/null || cp "$MEDIA" "$NG/www/video.mp4"
+        VURL=$S/runs/$S_VIDEO_RUN/units/$S_VIDEO_UNIT/file
+        # Both answer 206 with the same 1 MiB at the start, the middle and the end.
+        for r in "0-1048575" "$((S_VIDEO_SIZE / 2))-$((S_VIDEO_SIZE / 2 + 1048575))" \
+                 "$((S_VIDEO_SIZE - 1048576))-$((S_VIDEO_SIZE - 1))"; do
+            code=$(curl -s --max-time 10 -o "$T/range-l.bin" -D "$T/range-l.hdr" -w '%{http_code}' \
+                -H "Cookie: $LCOOKIE" -H "Range: bytes=$r" "$VURL")
+            [ "$code" = 206 ] || die "lectern answered $code to Range: bytes=$r"
+            grep -qi "^content-range: bytes $r/$S_VIDEO_SIZE" "$T/range-l.hdr" || die "lectern's Content-Range for $r is wrong"
+            code=$(curl -s --max-time 10 -o "$T/range-n.bin" -w '%{http_code}' -H "Range: bytes=$r" "$N/video.mp4")
+            [ "$code" = 206 ] || die "nginx answered $code to Range: bytes=$r"
+            [ "$(wc -c < "$T/range-l.bin" | tr -d ' ')" = 1048576 ] || die "lectern's answer to $r is not 1 MiB"
+            cmp -s "$T/range-l.bin" "$T/range-n.bin" || die "lectern and nginx answer $r with different bytes"
+        done
+        VIDEO_TYPE=$(tr -d '\r' < "$T/range-l.hdr" | awk -F': ' 'tolower($1) == "content-type" { print $2 }')
+        SZ_RL=$(wire -H "Cookie: $LCOOKIE" -H "Range: bytes=0-1048575" "$VURL")
+        SZ_RN=$(wire -H "Cookie: $LCOOKIE" -H "Range: bytes=0-1048575" "$N/video.mp4")
+        export RANGE_FILE_SIZE=$S_VIDEO_SIZE RANGE_LEN=1048576
+        pair2 e "$VURL" "$N/video.mp4" -s "$ROOT/bench/range.lua" -H "Cookie: $LCOOKIE"
+    fi
+
+    # ---- (h) catalog search on 10,000 courses ----
+    if want search; then
+        # words as typed, URL-encoded; their folded form (what search_key holds)
+        H_WORDS="safety advanced s%C3%A9curit%C3%A9 workshop"
+        H_FOLDED="safety advanced securite workshop"
+        H_MATCHES=""
+        for w in $H_FOLDED; do
+            H_MATCHES+="$w $("$SQ" scalar "$SDB" "SELECT count(*) FROM course WHERE published = 1 AND search_key LIKE '%$w%'"), "
+        done
+        H_MATCHES=${H_MATCHES%, }
+        BENCH_PATHS1=""; BENCH_PATHS2=""
+        for w in $H_WORDS; do
+            BENCH_PATHS1+="/courses?q=$w "; BENCH_PATHS2+="/api/v1/courses?q=$w "
+            code=$(curl -s --max-time 10 -o "$T/search.html" -w '%{http_code}' "$S/courses?q=$w")
+            [ "$code" = 200 ] || die "GET /courses?q=$w answered $code"
+            code=$(curl -s --max-time 10 -o "$T/search.json" -w '%{http_code}' "$S/api/v1/courses?q=$w")
+            [ "$code" = 200 ] || die "GET /api/v1/courses?q=$w answered $code"
+            grep -q '"code":"BC' "$T/search.json" || die "GET /api/v1/courses?q=$w found no course"
+        done
+        export BENCH_PATHS1 BENCH_PATHS2
+        duo h-page "$S/courses" h-api "$S/api/v1/courses" -s "$ROOT/bench/paths.lua"
+        unset BENCH_PATHS1 BENCH_PATHS2
+    fi
+
+    # ---- (i) the learner's dashboard ----
+    if want dashboard; then
+        code=$(curl -s --max-time 10 -o "$T/dash.html" -w '%{http_code}' -H "Cookie: $LCOOKIE" "$S/")
+        [ "$code" = 200 ] || die "GET / as the learner answered $code"
+        I_PAGE_N=$(grep -o 'href="/runs/[0-9]*/learn"' "$T/dash.html" | wc -l | tr -d ' ')
+        code=$(curl -s --max-time 10 -o "$T/dash.json" -w '%{http_code}' -H "Cookie: $LCOOKIE" "$S/api/v1/me/enrolments")
+        [ "$code" = 200 ] || die "GET /api/v1/me/enrolments answered $code"
+        I_API_N=$(grep -o '"run_id":' "$T/dash.json" | wc -l | tr -d ' ')
+        [ "$I_PAGE_N" = "$S_BENCH_ENROLMENTS" ] && [ "$I_API_N" = "$S_BENCH_ENROLMENTS" ] \
+            || die "the learner's dashboard lists $I_PAGE_N courses and the API $I_API_N, not $S_BENCH_ENROLMENTS"
+        I_PAGE_BYTES=$(wc -c < "$T/dash.html" | tr -d ' ')
+        I_API_BYTES=$(wc -c < "$T/dash.json" | tr -d ' ')
+        duo i-page "$S/" i-api "$S/api/v1/me/enrolments" -H "Cookie: $LCOOKIE"
+    fi
+
+    # ---- (f) heartbeats and (g) the no-op POST (last: it adds rows) ----
+    if want beat; then
+        SRV_PIDS=("$SPID")
+        export BENCH_CSRF=$CSRF BEAT_TARGETS=$S_BEAT_TARGETS
+        FIRST=${S_BEAT_TARGETS%%,*}
+        BURL=$S/runs/${FIRST%%:*}/units/${FIRST##*:}/beat
+        code=$(curl -s --max-time 10 -o "$T/beat.json" -w '%{http_code}' -H "Cookie: $LCOOKIE" \
+            --data "_csrf=$CSRF&active_ms=5000&position=12.5&segments=7.5-12.5" "$BURL")
+        [ "$code" = 200 ] || die "POST $BURL answered $code $(cat "$T/beat.json")"
+        NOOP="$S/api/v1/orgs/$S_BENCH_ORG/events?dry_run=1"
+        E0=$("$SQ" count "$SDB" event)
+        code=$(curl -s --max-time 10 -o "$T/noop.json" -w '%{http_code}' -H "Cookie: $LCOOKIE" -H "X-CSRF-Token: $CSRF" \
+            -H 'Content-Type: application/json' -d '{"verb":"viewed","object":"unit/1"}' "$NOOP")
+        E1=$("$SQ" count "$SDB" event)
+        [ "$code" = 200 ] && [ "$E1" = "$E0" ] \
+            || die "the no-op POST $NOOP answered $code $(cat "$T/noop.json") and stored $((E1 - E0)) row(s)"
+        HB0=$("$SQ" count "$SDB" heartbeat)
+        BEAT=$ROOT/bench/beat.lua
+        note "(f, g) warm-up"
+        BEAT_MODE=beat run_wrk f-warm "$WARM" "$S/" -s "$BEAT" -H "Cookie: $LCOOKIE"
+        BEAT_MODE=noop run_wrk g-warm "$WARM" "$NOOP" -s "$BEAT" -H "Cookie: $LCOOKIE"
+        FJW=$(metric lectern_writer_jobs_total "$S"); FBW=$(metric lectern_writer_batches_total "$S")
+        for i in $(seq "$REPS"); do
+            note "(f, g) run $i/$REPS: POST beats, then the no-op POST (${DUR} s each)"
+            BEAT_MODE=beat run_wrk f "$DUR" "$S/" -s "$BEAT" -H "Cookie: $LCOOKIE"
+            alive "$SPID" lectern "$T/lectern-seed.log"
+            BEAT_MODE=noop run_wrk g "$DUR" "$NOOP" -s "$BEAT" -H "Cookie: $LCOOKIE"
+            alive "$SPID" lectern "$T/lectern-seed.log"
+        done
+        for i in $(seq 50); do
+            [ "$(metric lectern_writer_queue "$S")" = 0 ] && break
+            sleep 0.1
+        done
+        sleep 0.3
+        FJ1=$(metric lectern_writer_jobs_total "$S"); FB1=$(metric lectern_writer_batches_total "$S")
+        F_FAILED=$(metric lectern_writer_failed_batches_total "$S")
+        HB1=$("$SQ" count "$SDB" heartbeat)
+        F_AVG_BATCH=$(awk -v j="$((FJ1 - FJW))" -v b="$((FB1 - FBW))" 'BEGIN { if (b > 0) printf "%.1f", j / b; else print 1 }')
+        F_REF_BATCH=$(awk -v a="$F_AVG_BATCH" 'BEGIN { n = int(a + 0.5); if (n < 1) n = 1; print n }')
+        note "raw SQLite heartbeat reference: batches of $F_REF_BATCH and 100 (${SQ_SECS} s each)"
+        SQ_HB_A=$("$SQ" heartbeat "$T/raw-hb-a.db" "$SDB" "$F_REF_BATCH" "$SQ_SECS" | awk '{ print $6 }')
+        SQ_HB_100=$("$SQ" heartbeat "$T/raw-hb-100.db" "$SDB" 100 "$SQ_SECS" | awk '{ print $6 }')
+    fi
+    C_ELAPSED=$(( $(date +%s) - C_START ))
+fi
 
 # ---- report ---------------------------------------------------------------------------
 
@@ -397,67 +701,143 @@ line_pair() {   # line_pair KEY LABEL GOAL
         "$r" "$goal" "$(VERDICT ge "$r" "$goal")" "$(med "$k-lectern" 14)" "$(med "$k-nginx" 14)"
 }
 
-C201=$(sum c 9)                     # 201s wrk counted in (c), warm-up included
-COTHER=$(( $(sum c 10) + $(sum c 11) ))
-CRUNS=$(awk '$1 == "c" || $1 == "c-warm"' "$T/runs.txt" | wc -l)
-ROWS_ADDED=$((ROWS_C1 - ROWS_C0))
-INFLIGHT=$((ROWS_ADDED - C201))
-MAX_INFLIGHT=$((CONNS * CRUNS))
-if [ "$INFLIGHT" = 0 ]; then ROWS_OK="ok (exact)"
-elif [ "$INFLIGHT" -gt 0 ] && [ "$INFLIGHT" -le "$MAX_INFLIGHT" ]; then
-    ROWS_OK="ok (+$INFLIGHT rows for requests still in flight when wrk stopped, ≤ $MAX_INFLIGHT)"
-else ROWS_OK="MISMATCH"; fi
+if want core; then
+    C201=$(sum c 9)                     # 201s wrk counted in (c), warm-up included
+    COTHER=$(( $(sum c 10) + $(sum c 11) ))
+    CRUNS=$(awk '$1 == "c" || $1 == "c-warm"' "$T/runs.txt" | wc -l)
+    ROWS_ADDED=$((ROWS_C1 - ROWS_C0))
+    INFLIGHT=$((ROWS_ADDED - C201))
+    MAX_INFLIGHT=$((CONNS * CRUNS))
+    if [ "$INFLIGHT" = 0 ]; then ROWS_OK="ok (exact)"
+    elif [ "$INFLIGHT" -gt 0 ] && [ "$INFLIGHT" -le "$MAX_INFLIGHT" ]; then
+        ROWS_OK="ok (+$INFLIGHT rows for requests still in flight when wrk stopped, ≤ $MAX_INFLIGHT)"
+    else ROWS_OK="MISMATCH"; fi
+fi
+if want beat; then
+    F200=$(sum f 10)                    # 200s wrk counted in (f), warm-up included
+    FOTHER=$(( $(sum f 9) + $(sum f 11) ))
+    FRUNS=$(awk '$1 == "f" || $1 == "f-warm"' "$T/runs.txt" | wc -l)
+    HB_ADDED=$((HB1 - HB0))
+    F_INFLIGHT=$((HB_ADDED - F200))
+    F_MAX_INFLIGHT=$((CONNS * FRUNS))
+    if [ "$F_INFLIGHT" = 0 ]; then HB_OK="ok (exact)"
+    elif [ "$F_INFLIGHT" -gt 0 ] && [ "$F_INFLIGHT" -le "$F_MAX_INFLIGHT" ]; then
+        HB_OK="ok (+$F_INFLIGHT rows for requests still in flight when wrk stopped, ≤ $F_MAX_INFLIGHT)"
+    else HB_OK="MISMATCH"; fi
+fi
+
+# lat_line KEY LABEL: req/s, p50 and p99 at -c$CONNS, then p50 and p99 at -c1
+lat_line() {
+    printf '%s %s req/s, p50 %s, p99 %s; at -c1: %s req/s, p50 %s, p99 %s; server CPU/req %s µs' "$2" \
+        "$(fmt_int "$(med "$1" 2)")" "$(fmt_ms "$(med "$1" 3)")" "$(fmt_ms "$(med "$1" 4)")" \
+        "$(fmt_int "$(med "$1-c1" 2)")" "$(fmt_ms "$(med "$1-c1" 3)")" "$(fmt_ms "$(med "$1-c1" 4)")" "$(med "$1" 14)"
+}
 
 {
-    echo "Lectern bench — $(date -u '+%Y-%m-%d %H:%M UTC') — $NPROC × $CPU — temp dir on $FSTYPE"
+    echo "Lectern bench — $(date -u '+%Y-%m-%d %H:%M UTC') — $NPROC × $CPU — temp dir on $FSTYPE — parts:$PARTS"
     [ -n "${BENCH_SERVE_ARGS:-}" ] && echo "lectern serve options added: $BENCH_SERVE_ARGS"
     [ -n "${LECTERN_BIN:-}" ] && echo "binary: $BIN"
     echo "wrk -t$WT -c$CONNS --latency, ${WARM} s warm-up, median of $REPS × ${DUR} s runs (p50/p99: median of the runs' values); lectern --threads $THREADS, nginx worker_processes $THREADS"
-    echo
-    line_pair a healthz 1.0
-    line_pair b page 0.5
-    CR=$(med c 2); CP50=$(med c 3); CP99=$(med c 4)
-    if [ "$DRY_OK" = 1 ]; then
-        DR=$(med d 2); R=$(ratio "$CR" "$DR")
-        printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 %s req/s p50 %s p99 %s | ratio %s× (goal ≥ 0.5) %s | p99 goal < 25 ms %s | server CPU/req (c) %s µs, (d) %s µs\n' \
-            "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$(fmt_int "$DR")" "$(fmt_ms "$(med d 3)")" "$(fmt_ms "$(med d 4)")" \
-            "$R" "$(VERDICT ge "$R" 0.5)" "$(VERDICT lt "$CP99" 25)" "$(med c 14)" "$(med d 14)"
-    else
-        printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 NOT MEASURED: the server answered %s and stored the row | ratio n/a (goal ≥ 0.5) | p99 goal < 25 ms %s\n' \
-            "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$DRY_CODE" "$(VERDICT lt "$CP99" 25)"
+    if want core; then
+        echo
+        line_pair a healthz 1.0
+        line_pair b page 0.5
+        CR=$(med c 2); CP50=$(med c 3); CP99=$(med c 4)
+        if [ "$DRY_OK" = 1 ]; then
+            DR=$(med d 2); R=$(ratio "$CR" "$DR")
+            printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 %s req/s p50 %s p99 %s | ratio %s× (goal ≥ 0.5) %s | p99 goal < 25 ms %s | server CPU/req (c) %s µs, (d) %s µs\n' \
+                "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$(fmt_int "$DR")" "$(fmt_ms "$(med d 3)")" "$(fmt_ms "$(med d 4)")" \
+                "$R" "$(VERDICT ge "$R" 0.5)" "$(VERDICT lt "$CP99" 25)" "$(med c 14)" "$(med d 14)"
+        else
+            printf '(c) event     lectern %s req/s p50 %s p99 %s | (d) ?dry_run=1 NOT MEASURED: the server answered %s and stored the row | ratio n/a (goal ≥ 0.5) | p99 goal < 25 ms %s\n' \
+                "$(fmt_int "$CR")" "$(fmt_ms "$CP50")" "$(fmt_ms "$CP99")" "$DRY_CODE" "$(VERDICT lt "$CP99" 25)"
+        fi
+        printf '    raw SQLite (WAL, synchronous=FULL, same table and statement): %s rows/s at %s rows/commit (lectern'"'"'s average batch %s = %s jobs / %s batches in the measured runs), %s rows/s at 100 rows/commit | (c) / raw at the same batch %s×\n' \
+            "$(fmt_int "$SQ_A")" "$REF_BATCH" "$AVG_BATCH" "$((J1 - JW))" "$((B1 - BW))" "$(fmt_int "$SQ_100")" "$(ratio "$CR" "$SQ_A")"
+        printf '    rows check: %s event rows added during (c) vs %s 201s counted by wrk (lectern counted %s 201s in all): %s; other statuses %s; failed batches %s\n' \
+            "$(fmt_int "$ROWS_ADDED")" "$(fmt_int "$C201")" "$(fmt_int "${SRV201:-0}")" "$ROWS_OK" "$COTHER" "${FAILED:-?}"
     fi
-    printf '    raw SQLite (WAL, synchronous=FULL, same table and statement): %s rows/s at %s rows/commit (lectern'"'"'s average batch %s = %s jobs / %s batches in the measured runs), %s rows/s at 100 rows/commit | (c) / raw at the same batch %s×\n' \
-        "$(fmt_int "$SQ_A")" "$REF_BATCH" "$AVG_BATCH" "$((J1 - JW))" "$((B1 - BW))" "$(fmt_int "$SQ_100")" "$(ratio "$CR" "$SQ_A")"
-    printf '    rows check: %s event rows added during (c) vs %s 201s counted by wrk (lectern counted %s 201s in all): %s; other statuses %s; failed batches %s\n' \
-        "$(fmt_int "$ROWS_ADDED")" "$(fmt_int "$C201")" "$(fmt_int "${SRV201:-0}")" "$ROWS_OK" "$COTHER" "${FAILED:-?}"
+    if [ "$COURSES" = 1 ]; then
+        echo
+        if [ -n "$SEED_WALL" ]; then
+            printf 'courses: lectern bench-seed %s: %s courses, %s learners, %s enrolments, %s progress rows, %s heartbeats in %s s (%s s of it writing rows); database %s MB; video: %s\n' \
+                "${SEED_ARGS[*]}" "$(fmt_int "$S_COURSES")" "$(fmt_int "$S_LEARNERS")" "$(fmt_int "$S_ENROLMENTS")" "$(fmt_int "$S_PROGRESS_ROWS")" \
+                "$(fmt_int "$S_HEARTBEATS")" "$SEED_WALL" "$S_SEED_SECONDS" "$(fmt_int "$((SDB_BYTES / 1000000))")" "$VIDEO_KIND"
+        else
+            printf 'courses: reused %s: %s courses, %s learners, %s enrolments, %s heartbeats at seeding; database %s MB now\n' "$SDATA" \
+                "$(fmt_int "$S_COURSES")" "$(fmt_int "$S_LEARNERS")" "$(fmt_int "$S_ENROLMENTS")" "$(fmt_int "$S_HEARTBEATS")" "$(fmt_int "$((SDB_BYTES / 1000000))")"
+        fi
+        echo "  signed in as $S_BENCH_EMAIL ($S_BENCH_ENROLMENTS enrolments); lectern serve --sync full"
+    fi
+    if want range; then
+        ER=$(med e-lectern 2); EN=$(med e-nginx 2); R=$(ratio "$ER" "$EN")
+        mbs() { awk -v r="$1" 'BEGIN { printf "%.0f", r * 1048576 / 1e6 }'; }
+        printf '(e) range     lectern %s req/s = %s MB/s p50 %s p99 %s | nginx %s req/s = %s MB/s p50 %s p99 %s | ratio %s× (goal ≥ 0.8) %s | server CPU/req lectern %s µs, nginx %s µs\n' \
+            "$(fmt_int "$ER")" "$(fmt_int "$(mbs "$ER")")" "$(fmt_ms "$(med e-lectern 3)")" "$(fmt_ms "$(med e-lectern 4)")" \
+            "$(fmt_int "$EN")" "$(fmt_int "$(mbs "$EN")")" "$(fmt_ms "$(med e-nginx 3)")" "$(fmt_ms "$(med e-nginx 4)")" \
+            "$R" "$(VERDICT ge "$R" 0.8)" "$(med e-lectern 14)" "$(med e-nginx 14)"
+        printf '    random 1 MiB ranges of a %s-byte %s (%s); same ranges for both; 206 and the same bytes as nginx checked at the start, middle and end\n' \
+            "$(fmt_int "$S_VIDEO_SIZE")" "${VIDEO_TYPE:-?}" "$VIDEO_KIND"
+    fi
+    if want beat; then
+        FR=$(med f 2); GR=$(med g 2); R=$(ratio "$FR" "$GR")
+        printf '(f) beat      lectern %s beats/s p50 %s p99 %s | (g) no-op POST %s req/s p50 %s p99 %s | ratio %s× (goal ≥ 0.5) %s | server CPU/req (f) %s µs, (g) %s µs\n' \
+            "$(fmt_int "$FR")" "$(fmt_ms "$(med f 3)")" "$(fmt_ms "$(med f 4)")" "$(fmt_int "$GR")" "$(fmt_ms "$(med g 3)")" "$(fmt_ms "$(med g 4)")" \
+            "$R" "$(VERDICT ge "$R" 0.5)" "$(med f 14)" "$(med g 14)"
+        printf '    (g) = POST /api/v1/orgs/%s/events?dry_run=1, same cookie, X-CSRF-Token, JSON body: authenticated, CSRF-checked, parsed, nothing stored\n' "$S_BENCH_ORG"
+        printf '    raw SQLite heartbeat inserts (WAL, synchronous=FULL, lectern'"'"'s heartbeat table and indexes, beat_job'"'"'s statement): %s rows/s at %s rows/commit (the writer'"'"'s average batch %s = %s jobs / %s batches in the measured runs), %s rows/s at 100 rows/commit | (f) / raw at the same batch %s×\n' \
+            "$(fmt_int "$SQ_HB_A")" "$F_REF_BATCH" "$F_AVG_BATCH" "$((FJ1 - FJW))" "$((FB1 - FBW))" "$(fmt_int "$SQ_HB_100")" "$(ratio "$FR" "$SQ_HB_A")"
+        printf '    rows check: %s heartbeat rows added during (f) vs %s 200s counted by wrk: %s; other statuses %s; failed batches %s\n' \
+            "$(fmt_int "$HB_ADDED")" "$(fmt_int "$F200")" "$HB_OK" "$FOTHER" "${F_FAILED:-?}"
+    fi
+    if want search; then
+        echo "(h) search    $(lat_line h-page 'GET /courses?q=') | $(lat_line h-api 'GET /api/v1/courses?q=')"
+        echo "    words (matching courses of $(fmt_int "$S_COURSES")): $H_MATCHES; signed out; no goal set"
+    fi
+    if want dashboard; then
+        echo "(i) dashboard $(lat_line i-page 'GET /') | $(lat_line i-api 'GET /api/v1/me/enrolments')"
+        echo "    $S_BENCH_ENROLMENTS courses listed by both; page $(fmt_int "$I_PAGE_BYTES") bytes, JSON $(fmt_int "$I_API_BYTES") bytes; no goal set"
+    fi
     echo
-    echo "runs (req/s min–max): a lectern $(spread a-lectern), nginx $(spread a-nginx); b lectern $(spread b-lectern), nginx $(spread b-nginx); c $(spread c)$([ "$DRY_OK" = 1 ] && echo "; d $(spread d)")"
-    echo "response sizes (header+body bytes): healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
+    RUNS=""
+    if want core; then
+        RUNS="a lectern $(spread a-lectern), nginx $(spread a-nginx); b lectern $(spread b-lectern), nginx $(spread b-nginx); c $(spread c)$([ "$DRY_OK" = 1 ] && echo "; d $(spread d)")"
+    fi
+    want range && RUNS+="${RUNS:+; }e lectern $(spread e-lectern), nginx $(spread e-nginx)"
+    want beat && RUNS+="${RUNS:+; }f $(spread f); g $(spread g)"
+    want search && RUNS+="${RUNS:+; }h page $(spread h-page), api $(spread h-api)"
+    want dashboard && RUNS+="${RUNS:+; }i page $(spread i-page), api $(spread i-api)"
+    echo "runs (req/s min–max): $RUNS"
+    SIZES=""
+    want core && SIZES="healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
+    want range && SIZES+="${SIZES:+; }1 MiB range lectern $SZ_RL, nginx $SZ_RN"
+    echo "response sizes (header+body bytes): $SIZES"
     # Checks on every run: keep-alive held, no socket errors, no unexpected statuses.
     awk -v conns="$CONNS" '
         { name = $1; if (name ~ /-warm$/) { sub(/-warm$/, "", name); warm = 1 } else warm = 0
+          want = $15 != "" ? $15 : conns; wc[name] = want
           n[name]++; err[name] += $7; bad[name] += $6
           if (!warm) { oc[name, ++on[name]] = $12 } }
         function med(x,   i, j, t, m) { m = on[x]; for (i = 1; i <= m; i++) v[i] = oc[x, i]
             for (i = 2; i <= m; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
             return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2 }
         {
-          if ($8 >= 0 && $13 >= 0) { ka[name] = 1; if (!(name in minkept) || $8 < minkept[name]) minkept[name] = $8; if ($13 < conns) short[name]++ }
+          if ($8 >= 0 && $13 >= 0) { ka[name] = 1; if (!(name in minkept) || $8 < minkept[name]) minkept[name] = $8; if ($13 < want) short[name]++ }
           if (!warm && $12 > maxo[name]) maxo[name] = $12 }
-        name == "d" { bad[name] += $9 + $11 }   # (d) must answer 200 only
+        name == "d" || name == "f" || name == "g" { bad[name] += $9 + $11 }   # 200 only
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            split("a-lectern a-nginx b-lectern b-nginx c d", order, " ")
-            for (i = 1; i <= 6; i++) { x = order[i]; if (!(x in n)) continue
-                if (x in ka) k = k sprintf("%s%s %d", k == "" ? "" : ", ", x, minkept[x])
+            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1", order, " ")
+            for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
+                if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])
-                if ((x in ka) && minkept[x] < conns) problems = problems sprintf(" %s: keep-alive not held (only %d of %d connections lasted a run);", x, minkept[x], conns)
-                if (short[x]) problems = problems sprintf(" %s: fewer than %d connections open in %d run(s);", x, conns, short[x])
+                if ((x in ka) && minkept[x] < wc[x]) problems = problems sprintf(" %s: keep-alive not held (only %d of %d connections lasted a run);", x, minkept[x], wc[x])
+                if (short[x]) problems = problems sprintf(" %s: fewer than %d connections open in %d run(s);", x, wc[x], short[x])
                 if (err[x] > 0) problems = problems sprintf(" %s: %d socket errors;", x, err[x])
-                if (bad[x] > 0) problems = problems sprintf(" %s: %d unexpected responses (non-2xx, or 201 from dry_run);", x, bad[x])
+                if (bad[x] > 0) problems = problems sprintf(" %s: %d unexpected responses (non-2xx, or not the one expected status);", x, bad[x])
                 if (med(x) > 0.2) busy = 1 }
-            if (k != "") printf "checks: wrk connections that lasted the whole run (min over runs, of %d): %s\n", conns, k
+            if (k != "") printf "checks: wrk connections that lasted the whole run (min over runs / opened): %s\n", k
             else print "checks: keep-alive not checked (ss is not installed)"
             print "checks: " (problems == "" ? "no socket errors, no non-2xx responses, keep-alive held" : "PROBLEMS:" problems)
             printf "CPU used by other processes during the measured runs, median (max), in cores of %d: %s%s\n", ENVIRON["NPROC"], o, busy ? " — the machine was not quiet: figures disturbed" : " — quiet"
@@ -473,10 +853,10 @@ else ROWS_OK="MISMATCH"; fi
                s = s sprintf("%sshort-lived/unattributed %.2f", s == "" ? "" : ", ", rest / ENVIRON["HZ"] / wall)
                print "other CPU by process, average over the measured runs, in cores: " s }' \
         "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
-    echo "took ${ELAPSED} s of benchmarking; all runs: ${OUT_DIR#$ROOT/}/runs.txt"
+    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"
 cp "$T/table.txt" "$OUT_DIR/latest.txt"
-{ echo "# name rps p50_ms p99_ms requests non2xx socket_errors kept status201 status200 status_other other_cores conns server_cpu_us_per_req"; cat "$T/runs.txt"; } > "$OUT_DIR/runs.txt"
+{ echo "# name rps p50_ms p99_ms requests non2xx socket_errors kept status201 status200 status_other other_cores conns server_cpu_us_per_req wrk_conns"; cat "$T/runs.txt"; } > "$OUT_DIR/runs.txt"
 cat "$T/table.txt"

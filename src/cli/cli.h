@@ -51,5 +51,6 @@ int cmd_checkpoint(Cli *c);
 int cmd_key_show(Cli *c);
 int cmd_key_rotate(Cli *c);
 int cmd_routes(Cli *c);
+int cmd_bench_seed(Cli *c);
 
 #endif
