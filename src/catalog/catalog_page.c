@@ -171,8 +171,11 @@ void course_page(Req *r)
         }
         html_lit(r, "</span>");
         enrol_action(r, &c, &rl.items[i]);
-        if (rl.items[i].trainer_name && !staff && r->user && enrolled(r->db, rl.items[i].id, r->user->id))
-            hprintf(r, "<span class=\"trainer\">%s %s</span>", T(r, "Your trainer:"), rl.items[i].trainer_name);
+        if (rl.items[i].trainer_name)
+            hprintf(r, "<span class=\"trainer\">%s %s</span>",
+                    !staff && r->user && enrolled(r->db, rl.items[i].id, r->user->id) ? T(r, "Your trainer:")
+                                                                                   : T(r, "Trainer:"),
+                    rl.items[i].trainer_name);
         if (staff)
             hprintf(r, " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/edit\">%s</a>"
                        " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/progress\">%s</a>"

@@ -2,6 +2,7 @@
  * session's dates, pacing, enrolment window and capacity, a programme's
  * training-plan facts; pages for trainers and the matching JSON. */
 #include "catalog/pages.h"
+#include "org/org.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -116,6 +117,14 @@ static void run_form(Req *r, const RunRef *run, const char *field, const char *e
     form_input(r, "number", "capacity", T(r, "Capacity (empty: no limit)"),
                run->capacity ? arena_printf(r->arena, "%lld", (long long)run->capacity) : "",
                field_err(field, "capacity", error), "min=\"1\"");
+    PersonList staff;       /* the trainer who follows the session's learners */
+    run_trainer_choices(r->db, r->arena, run->org_id, &staff);
+    hprintf(r, "<div class=\"field\"><label for=\"f-trainer\">%s</label><select id=\"f-trainer\" name=\"trainer_id\">"
+               "<option value=\"\">%s</option>", T(r, "Named trainer"), T(r, "None"));
+    for (int i = 0; i < staff.n; i++)
+        hprintf(r, "<option value=\"%lld\"%s>%s</option>", (long long)staff.items[i].id,
+                staff.items[i].id == run->trainer_id ? " selected" : "", staff.items[i].name);
+    html_lit(r, "</select></div>");
     form_submit(r, T(r, "Save"));
     form_end(r);
     html_lit(r, "</section>\n");
@@ -160,7 +169,21 @@ void run_edit_post(Req *r)
         run_form(r, &run, field, i18n_get(r->lang, msg));
         return;
     }
-    if (run_update(r->db, &run, &in, time_now_us()) != LN_OK) {
+    /* The named trainer must teach in the organisation: checked before
+     * anything is saved. */
+    int64_t trainer = 0;
+    const char *t = req_form(r, "trainer_id");
+    if (!str_empty(t) && (!str_to_i64(t, &trainer) || trainer < 1)) trainer = -2;
+    Role role = trainer > 0 ? member_role(r->db, run.org_id, trainer) : ROLE_TRAINER;
+    int rc = trainer == -2 || (role != ROLE_TRAINER && role != ROLE_ADMIN) ? LN_EINVAL
+           : run_update(r->db, &run, &in, time_now_us());
+    if (rc == LN_OK) rc = spoc_settings(r->db, &run, -1, trainer, time_now_us());
+    if (rc == LN_EINVAL) {
+        r->status = 422;
+        run_form(r, &run, "trainer_id", T(r, "Choose a trainer or an administrator of this organisation."));
+        return;
+    }
+    if (rc != LN_OK) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }

@@ -298,6 +298,13 @@ test('trainers edit a course, a session and a programme in the pages and the API
   r = await t.postForm(redit, { title: 'S1 renamed', pacing: 'instructor', starts_at: '2027-01-04T09:00', ends_at: '2027-02-04T17:00',
     enrol_from: '', enrol_until: '2027-01-10T00:00', capacity: '30' });
   assert.equal(r.status, 303, r.text.slice(0, 300));
+  // The named trainer, for any kind of session, shown to every visitor.
+  const me = (await api.get('/api/v1/me')).json();
+  r = await t.postForm(redit, { title: 'S1 renamed', pacing: 'instructor', starts_at: '2027-01-04T09:00', ends_at: '2027-02-04T17:00',
+    enrol_until: '2027-01-10T00:00', capacity: '30', trainer_id: String(me.id) });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.match((await new Client(srv).get(`/courses/${c.id}`)).text, /Trainer: Théo Formateur/);
+  assert.equal((await t.postForm(redit, { title: 'S1 renamed', trainer_id: '999999' })).status, 422);
   let got = (await api.get(`/api/v1/orgs/demo/runs/${run.id}`)).json();
   assert.equal(got.title, 'S1 renamed');
   assert.equal(got.capacity, 30);
