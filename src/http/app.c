@@ -2,7 +2,10 @@
  * the process-wide state. */
 #include "http/app.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <sys/stat.h>
 #include "account/account.h"
 #include "attendance/attendance.h"
@@ -181,6 +184,27 @@ static int load_secret(App *app, Db *db)
     return rc;
 }
 
+/* Temporary upload files left by a crash: removed at start-up once a day
+ * old (several servers may share DATA, and another one may be receiving an
+ * upload right now). */
+static void sweep_uploads(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    time_t cutoff = time(NULL) - 86400;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, "upload-", 7) != 0) continue;
+        struct stat sb;
+        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode)
+            && sb.st_mtime < cutoff && unlinkat(dirfd(d), e->d_name, 0) == 0)
+            n++;
+    }
+    closedir(d);
+    if (n) log_info("removed %d stale upload file(s) from %s", n, dir);
+}
+
 int app_open(App *app, char **err)
 {
     DbOptions opt = {.sync_full = app->cfg.sync_full};
@@ -208,6 +232,7 @@ int app_open(App *app, char **err)
     mkdir(app->cfg.data_dir, 0750);
     snprintf(dir, sizeof dir, "%s/tmp", app->cfg.data_dir);
     if (mkdir(dir, 0750) != 0 && errno != EEXIST) log_warn("cannot create %s: %s", dir, strerror(errno));
+    sweep_uploads(dir);
     app->writer = writer_start(app->cfg.db_url, &opt, 2000, err);
     if (!app->writer) return LN_EDB;
     app->metrics = metrics_new();

@@ -347,6 +347,12 @@ test('acknowledged heartbeats and progress survive a restart', async () => {
     e.api('POST', `/api/v1/runs/${run}/units/${mine.resume_unit_id}/heartbeat`, { active_ms: 1000 })));
   assert.ok(sent.every((r) => r.status === 200), sent.map((r) => r.status).join(','));
   const before = (await e.get(`/api/v1/runs/${run}/progress`)).json();
+  // Upload files a crash left behind are swept at start-up once a day old.
+  const stale = path.join(data, 'tmp', 'upload-stale'), fresh = path.join(data, 'tmp', 'upload-fresh');
+  fs.writeFileSync(stale, 'x');
+  fs.writeFileSync(fresh, 'x');
+  const old = new Date(Date.now() - 2 * 86400 * 1000);
+  fs.utimesSync(stale, old, old);
   await srv.stop();
   srv = await startServer(store);
   const e2 = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
@@ -355,6 +361,9 @@ test('acknowledged heartbeats and progress survive a restart', async () => {
   assert.equal(again.resume_unit_id, before.resume_unit_id);
   assert.equal(again.time_on_task_ms, before.time_on_task_ms);
   assert.equal(await beats(e2), count + 24);
+  assert.ok(!fs.existsSync(stale), 'the stale upload file is gone');
+  assert.ok(fs.existsSync(fresh), 'a recent one may belong to another server: kept');
+  fs.rmSync(fresh);
 });
 
 test('time-on-task: sessions, caps, the trainer\'s progress table, CSV and the rules', async () => {
