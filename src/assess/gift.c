@@ -139,34 +139,6 @@ typedef struct Parser {
     GiftError err;
 } Parser;
 
-/* Byte offset of the first byte that is not valid UTF-8 (or is NUL); n if
- * all is well.  The same rules as utf8_valid. */
-static size_t utf8_bad(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c == 0) return i;
-        if (c < 0x80) { i++; continue; }
-        size_t len;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-        else return i;
-        if (n - i < len) return i;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-            || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += len;
-    }
-    return n;
-}
-
 /* Characters (not bytes) in s[0..n): UTF-8 lead bytes and ASCII. */
 static int count_chars(const char *s, size_t n)
 {
@@ -867,7 +839,7 @@ int gift_parse(Arena *a, const char *src, size_t len, ItemBank *out, GiftError *
     }
     p.src = src;
     p.len = len;
-    size_t bad = utf8_bad((const unsigned char *)src, len);
+    size_t bad = utf8_valid_prefix(src, len);
     if (bad < len) fail_src(&p, bad, "not valid UTF-8 (or a NUL byte)");
     else parse_lines(&p);
     if (p.rc == LN_OK) {

@@ -22,19 +22,10 @@ static const char latin_ext_a[129] =
  * byte that does not start a valid, shortest-form character. */
 static uint32_t utf8_next(const unsigned char *p, size_t *len)
 {
-    *len = 1;
-    if (p[0] < 0x80) return p[0];
-    int n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : 0;
-    if (!n) return 0;
-    uint32_t c = p[0] & (0x7F >> n);
-    for (int i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0;        /* also stops at the NUL */
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *len = (size_t)n;
-    return c;
+    uint32_t c;
+    size_t n = p[0] ? utf8_decode((const char *)p, strnlen((const char *)p, 4), &c) : 0;
+    *len = n ? n : 1;
+    return n ? c : 0;
 }
 
 enum { CH_SEP, CH_DROP, CH_WORD };

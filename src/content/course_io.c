@@ -249,19 +249,6 @@ static bool is_targz(const char *path)
     return ends_with(path, ".tar.gz") || ends_with(path, ".tgz");
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return LN_EIO;
-        p += n;
-        len -= (size_t)n;
-    }
-    return LN_OK;
-}
-
 /* Copy the file `src` into `fd`. */
 static int copy_into(const char *src, int fd)
 {
@@ -272,7 +259,7 @@ static int copy_into(const char *src, int fd)
     int rc = LN_OK;
     while (rc == LN_OK && (n = read(in, buf, sizeof buf)) != 0) {
         if (n < 0 && errno == EINTR) continue;
-        rc = n < 0 ? LN_EIO : write_all(fd, buf, (size_t)n);
+        rc = n < 0 ? LN_EIO : write_full(fd, buf, (size_t)n);
     }
     close(in);
     return rc;
@@ -966,7 +953,7 @@ static int unpack_data(Pkg *p, struct archive *ar, int fd, const char *what)
     while ((r = archive_read_data_block(ar, &buf, &n, &off)) == ARCHIVE_OK) {
         int rc = count_bytes(p, what, (int64_t)n, false);
         if (rc != LN_OK) return rc;
-        if (write_all(fd, buf, n) != LN_OK) return pkg_fail(p, LN_EIO, what, 0, "cannot write: %s", strerror(errno));
+        if (write_full(fd, buf, n) != LN_OK) return pkg_fail(p, LN_EIO, what, 0, "cannot write: %s", strerror(errno));
     }
     return r == ARCHIVE_EOF ? LN_OK : pkg_fail(p, LN_EINVAL, what, 0, "%s", archive_error_string(ar));
 }
@@ -1371,7 +1358,7 @@ static int write_one(Out *o, const char *dest, const OutFile *f)
     if (f->dir) return mkdir(path, 0755) == 0 ? LN_OK : out_fail(o, LN_EIO, "%s: %s", path, strerror(errno));
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) return out_fail(o, LN_EIO, "%s: %s", path, strerror(errno));
-    int rc = f->src ? copy_into(f->src, fd) : write_all(fd, f->data, f->len);
+    int rc = f->src ? copy_into(f->src, fd) : write_full(fd, f->data, f->len);
     if (close(fd) != 0) rc = LN_EIO;
     return rc == LN_OK ? LN_OK : out_fail(o, LN_EIO, "%s: cannot write: %s", path, strerror(errno));
 }

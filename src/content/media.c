@@ -158,19 +158,8 @@ int media_store_bytes(App *app, Db *db, Arena *a, int64_t org_id, const void *da
     char *tmp = arena_printf(a, "%s/upload-XXXXXX", dir);
     int fd = mkstemp(tmp);
     if (fd < 0) return LN_EIO;
-    const char *p = data;
-    size_t left = len;
-    while (left) {
-        ssize_t n = write(fd, p, left);
-        if (n <= 0) {
-            close(fd);
-            unlink(tmp);
-            return LN_EIO;
-        }
-        p += n;
-        left -= (size_t)n;
-    }
-    if (close(fd) != 0) {
+    int wrote = write_full(fd, data, len);
+    if (close(fd) != 0 || wrote != LN_OK) {
         unlink(tmp);
         return LN_EIO;
     }

@@ -82,6 +82,13 @@ bool str_empty(const char *s);                      /* NULL or "" */
 bool str_to_i64(const char *s, int64_t *out);
 /* Valid UTF-8 without NUL, overlongs or surrogates. */
 bool utf8_valid(const char *s, size_t n);
+/* Offset of the first byte that is not valid UTF-8 (or is NUL); n when
+ * all of s[0..n) is. */
+size_t utf8_valid_prefix(const char *s, size_t n);
+/* Length of the shortest-form UTF-8 sequence at s (NUL included, as U+0000)
+ * with its code point in *cp, or 0 when there is none: bad lead or
+ * continuation bytes, overlongs, surrogates, truncation. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Lower-cases ASCII letters in place. */
 void str_ascii_lower(char *s);
 /* Trim ASCII whitespace; returns a new string in the arena. */
@@ -102,6 +109,8 @@ typedef int64_t UsTime;     /* microseconds since the epoch, UTC */
 UsTime time_now_us(void);
 UsTime time_mono_us(void);
 /* ISO-8601 UTC, e.g. 2026-11-28T18:06:31Z, into the arena. */
+/* write() until all `len` bytes are written (EINTR retried); LN_EIO else. */
+int write_full(int fd, const void *data, size_t len);
 char *time_iso(Arena *a, UsTime t);
 /* "2026-12-01", "2026-12-01T09:30", "2026-12-01T09:30:00(.123456)" with an
  * optional "Z": UTC (HTML date and datetime-local fields send no zone: read

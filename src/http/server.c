@@ -109,13 +109,9 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
                 return MHD_NO;
             }
         }
-        for (size_t done = 0; done < size;) {
-            ssize_t n = write(c->part_fd, data + done, size - done);
-            if (n <= 0) {
-                c->bad_form = true;
-                return MHD_NO;
-            }
-            done += (size_t)n;
+        if (write_full(c->part_fd, data, size) != LN_OK) {
+            c->bad_form = true;
+            return MHD_NO;
         }
         c->part->len += size;
         return MHD_YES;

@@ -30,30 +30,6 @@
 
 #define REPLACEMENT 0xFFFD
 
-/* Length of the valid UTF-8 sequence at `s` (its code point in *cp), or 0
- * when it is not one: overlongs, surrogates and truncation included. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t v;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (s[k] & 0x3F);
-    }
-    if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF))
-        || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 /* The UTF-8 of `cp`, a Unicode scalar value (callers make sure), into `s`;
  * returns its length. */
 static size_t utf8_encode(uint32_t cp, unsigned char s[4])
@@ -123,7 +99,7 @@ static void put_text(Buf *b, const char *s, size_t n)
         buf_append(b, run, (size_t)(p - run));
         if (p == end) return;
         uint32_t cp;
-        size_t k = utf8_decode(p, (size_t)(end - p), &cp);
+        size_t k = utf8_decode((const char *)p, (size_t)(end - p), &cp);
         put_cp(b, k ? cp : REPLACEMENT);
         p += k ? k : 1;
     }
@@ -699,7 +675,7 @@ static void plain_bytes(Plain *t, const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end && !t->full) {
         uint32_t cp;
-        size_t k = utf8_decode(p, (size_t)(end - p), &cp);
+        size_t k = utf8_decode((const char *)p, (size_t)(end - p), &cp);
         plain_cp(t, k ? cp : REPLACEMENT);
         p += k ? k : 1;
     }
