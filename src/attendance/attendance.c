@@ -315,12 +315,7 @@ static int session_query(Db *db, Arena *a, const char *sql, int64_t p1, int64_t 
     if (p2) db_bind_i64(st, 2, p2);
     int cap = 0, rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            LiveSession *bigger = arena_alloc(a, sizeof *bigger * (size_t)cap);
-            if (out->n) memcpy(bigger, out->items, sizeof *bigger * (size_t)out->n);
-            out->items = bigger;
-        }
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
         session_read(st, a, &out->items[out->n++]);
     }
     db_done(st);
@@ -744,12 +739,7 @@ int attendance_signatures(Db *db, Arena *a, int64_t session_id, SignatureList *o
     db_bind_i64(st, 1, session_id);
     int cap = 0, rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            Signature *bigger = arena_alloc(a, sizeof *bigger * (size_t)cap);
-            if (out->n) memcpy(bigger, out->items, sizeof *bigger * (size_t)out->n);
-            out->items = bigger;
-        }
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
         Signature *g = &out->items[out->n++];
         g->id = db_col_i64(st, 0);
         g->session_id = db_col_i64(st, 1);
@@ -804,12 +794,7 @@ static int people(Db *db, Arena *a, const char *sql, int64_t id, AttendeeList *o
     db_bind_i64(st, 1, id);
     int cap = 0, rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            Attendee *bigger = arena_alloc(a, sizeof *bigger * (size_t)cap);
-            if (out->n) memcpy(bigger, out->items, sizeof *bigger * (size_t)out->n);
-            out->items = bigger;
-        }
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
         Attendee *p = &out->items[out->n++];
         p->user_id = db_col_i64(st, 0);
         p->name = db_col_dup(st, 1, a);
@@ -1019,12 +1004,7 @@ int attendance_import_csv(Db *db, Arena *a, const RunRef *run, int64_t creator, 
         if (nf == 1 && f[0][0] == 0) { bad = false; continue; }
         if (lineno == 1 && str_ieq(f[0], "title")) { bad = false; continue; }
         if (out->n == ATT_IMPORT_MAX) return LN_ELIMIT;
-        if (out->n == cap) {
-            SessionLine *bigger = arena_alloc(a, sizeof(SessionLine) * (size_t)cap * 2);
-            memcpy(bigger, out->lines, sizeof(SessionLine) * (size_t)cap);
-            out->lines = bigger;
-            cap *= 2;
-        }
+        out->lines = arena_grow(a, out->lines, out->n, &cap, sizeof *out->lines);
         SessionLine *l = &out->lines[out->n++];
         l->line = lineno;
         l->title = f[0];
@@ -1059,12 +1039,7 @@ int attendance_import_csv(Db *db, Arena *a, const RunRef *run, int64_t creator, 
 
 static FraudSignal *signal_push(Arena *a, FraudList *out, int *cap)
 {
-    if (out->n == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        FraudSignal *bigger = arena_alloc(a, sizeof *bigger * (size_t)*cap);
-        if (out->n) memcpy(bigger, out->items, sizeof *bigger * (size_t)out->n);
-        out->items = bigger;
-    }
+    out->items = arena_grow(a, out->items, out->n, cap, sizeof *out->items);
     FraudSignal *f = &out->items[out->n++];
     memset(f, 0, sizeof *f);
     return f;

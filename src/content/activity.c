@@ -71,12 +71,7 @@ static UnitTime *unit_slot(Activity *a, Arena *ar, int64_t unit_id, int *cap)
 {
     for (int i = 0; i < a->nunits; i++)
         if (a->units[i].unit_id == unit_id) return &a->units[i];
-    if (a->nunits == *cap) {
-        UnitTime *more = arena_alloc(ar, sizeof *more * (size_t)*cap * 2);
-        memcpy(more, a->units, sizeof *more * (size_t)a->nunits);
-        a->units = more;
-        *cap *= 2;
-    }
+    a->units = arena_grow(ar, a->units, a->nunits, cap, sizeof *a->units);
     UnitTime *u = &a->units[a->nunits++];
     u->unit_id = unit_id;
     return u;
@@ -84,12 +79,7 @@ static UnitTime *unit_slot(Activity *a, Arena *ar, int64_t unit_id, int *cap)
 
 static ConnSession *session_new(Activity *a, Arena *ar, int *cap)
 {
-    if (a->nsessions == *cap) {
-        ConnSession *more = arena_alloc(ar, sizeof *more * (size_t)*cap * 2);
-        memcpy(more, a->sessions, sizeof *more * (size_t)a->nsessions);
-        a->sessions = more;
-        *cap *= 2;
-    }
+    a->sessions = arena_grow(ar, a->sessions, a->nsessions, cap, sizeof *a->sessions);
     ConnSession *s = &a->sessions[a->nsessions++];
     memset(s, 0, sizeof *s);
     return s;
@@ -98,9 +88,7 @@ static ConnSession *session_new(Activity *a, Arena *ar, int *cap)
 int activity_load(Db *db, Arena *ar, const TimeRules *t, int64_t run_id, int64_t user_id, Activity *out)
 {
     memset(out, 0, sizeof *out);
-    int scap = 16, ucap = 16;
-    out->sessions = arena_alloc(ar, sizeof *out->sessions * (size_t)scap);
-    out->units = arena_alloc(ar, sizeof *out->units * (size_t)ucap);
+    int scap = 0, ucap = 0;
     DbStmt *st = db_prepare(db, "SELECT at, active_ms, unit_id, ip, user_agent FROM heartbeat"
                                 " WHERE run_id = $1 AND user_id = $2 ORDER BY at, id");
     if (!st) return LN_EDB;

@@ -420,15 +420,10 @@ static int move_row(Db *db, const char *table, const char *parent_col, int64_t p
         return LN_EDB;
     }
     db_bind_i64(st, 1, parent);
-    int n = 0, cap = 64, at = -1;
-    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)cap);
+    int n = 0, cap = 0, at = -1;
+    int64_t *ids = NULL;
     while (db_step(st) == DB_ROW) {
-        if (n == cap) {
-            int64_t *more = arena_alloc(a, sizeof *ids * (size_t)cap * 2);
-            memcpy(more, ids, sizeof *ids * (size_t)n);
-            ids = more;
-            cap *= 2;
-        }
+        ids = arena_grow(a, ids, n, &cap, sizeof *ids);
         ids[n] = db_col_i64(st, 0);
         if (ids[n] == id) at = n;
         n++;

@@ -307,15 +307,10 @@ static int64_t watched_ms(Db *db, const RunRef *run, const Unit *u, int64_t user
     db_bind_i64(st, 2, user_id);
     db_bind_i64(st, 3, u->id);
     Arena *a = arena_new();
-    int n = 0, cap = 64;
-    const char **lists = arena_alloc(a, sizeof *lists * (size_t)cap);
+    int n = 0, cap = 0;
+    const char **lists = NULL;
     while (db_step(st) == DB_ROW) {
-        if (n == cap) {
-            const char **more = arena_alloc(a, sizeof *lists * (size_t)cap * 2);
-            memcpy(more, lists, sizeof *lists * (size_t)n);
-            lists = more;
-            cap *= 2;
-        }
+        lists = arena_grow(a, lists, n, &cap, sizeof *lists);
         lists[n++] = db_col_dup(st, 0, a);
     }
     db_done(st);

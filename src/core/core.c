@@ -145,6 +145,16 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
     return p;
 }
 
+void *arena_grow(Arena *a, void *items, int n, int *cap, size_t size)
+{
+    if (n < *cap) return items;
+    int nc = *cap ? *cap * 2 : 16;
+    void *p = arena_alloc(a, (size_t)nc * size);
+    if (n) memcpy(p, items, (size_t)n * size);
+    *cap = nc;
+    return p;
+}
+
 char *arena_strdup(Arena *a, const char *s)
 {
     return s ? arena_strndup(a, s, strlen(s)) : NULL;

@@ -45,6 +45,9 @@ typedef void (*ArenaCleanup)(void *ptr);
 Arena *arena_new(void);
 void arena_free(Arena *a);          /* runs cleanups in reverse order */
 void *arena_alloc(Arena *a, size_t n);  /* zeroed, 16-byte aligned */
+/* An arena array of `size`-byte items with room for n + 1: `items` itself
+ * while n < *cap, else a copy twice as large (16 at first); *cap follows. */
+void *arena_grow(Arena *a, void *items, int n, int *cap, size_t size);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_printf(Arena *a, const char *fmt, ...)

@@ -25,17 +25,6 @@ bool forum_access(Req *r, int64_t run_id, ForumCtx *f)
     return true;
 }
 
-/* Grow an arena array of `size`-byte items to hold n + 1. */
-static void *grow(Arena *a, void *items, int n, int *cap, size_t size)
-{
-    if (n < *cap) return items;
-    int nc = *cap ? *cap * 2 : 16;
-    void *p = arena_alloc(a, (size_t)nc * size);
-    if (n) memcpy(p, items, (size_t)n * size);
-    *cap = nc;
-    return p;
-}
-
 static bool has_controls(const char *s, bool allow_newlines)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -112,7 +101,7 @@ int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, ForumThrea
     db_bind_i64(st, 1, run_id);
     int rc, cap = 0;
     while ((rc = db_step(st)) == DB_ROW) {
-        out->items = grow(a, out->items, out->n, &cap, sizeof *out->items);
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
         thread_row(st, a, &out->items[out->n++]);
     }
     db_done(st);
@@ -167,7 +156,7 @@ int forum_posts(Db *db, Arena *a, int64_t thread_id, int64_t viewer_id, ForumPos
     db_bind_i64(st, 2, viewer_id);
     int rc, cap = 0;
     while ((rc = db_step(st)) == DB_ROW) {
-        out->items = grow(a, out->items, out->n, &cap, sizeof *out->items);
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
         post_row(st, a, &out->items[out->n++]);
     }
     db_done(st);
@@ -324,7 +313,7 @@ int forum_assistance(Db *db, Arena *a, const RunRef *run, UsTime now, ForumAssis
     db_bind_i64(st, 1, run->id);
     int rc, cap = 0;
     while ((rc = db_step(st)) == DB_ROW) {
-        out->items = grow(a, out->items, out->n, &cap, sizeof *out->items);
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
         ForumAssist *x = &out->items[out->n++];
         x->thread_id = db_col_i64(st, 0);
         x->title = db_col_dup(st, 1, a);
