@@ -1,5 +1,6 @@
 /* account.c — users, passwords, sessions, sign-in, password resets. */
 #include "account/account.h"
+#include "account/authcache.h"
 #include "http/access.h"
 #include "http/app.h"
 #include "mail/mail.h"
@@ -245,15 +246,20 @@ int session_lookup(Db *db, Arena *a, const char *token, UsTime now, User *out)
 {
     char hash[HASH_HEX];
     token_hash(token, hash);
+    uint64_t epoch = db_auth_epoch(db);     /* before the query: see authcache.h */
+    if (authcache_session_get(hash, epoch, now, a, out)) return LN_OK;
     DbStmt *st = db_prepare(db,
-        "SELECT u.id, u.email, u.name, u.lang, u.is_platform_admin FROM user_session s"
+        "SELECT u.id, u.email, u.name, u.lang, u.is_platform_admin, s.expires_at FROM user_session s"
         " JOIN app_user u ON u.id = s.user_id"
         " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0");
     if (!st) return LN_EDB;
     db_bind_text(st, 1, hash);
     db_bind_i64(st, 2, now);
     int rc = db_step(st);
-    if (rc == DB_ROW) user_read(st, a, out);
+    if (rc == DB_ROW) {
+        user_read(st, a, out);
+        authcache_session_put(hash, epoch, db_col_i64(st, 5), out);
+    }
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
 }

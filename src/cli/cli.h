@@ -46,6 +46,7 @@ int cmd_course_import(Cli *c);
 int cmd_backup(Cli *c);
 int cmd_test_request(Cli *c);
 int cmd_mail_flush(Cli *c);
+int cmd_cache_clear(Cli *c);
 int cmd_verify(Cli *c);
 int cmd_checkpoint(Cli *c);
 int cmd_key_show(Cli *c);

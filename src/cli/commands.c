@@ -31,6 +31,8 @@ const Command commands[] = {
      "create a course from files (docs/course-format.md); all or nothing"},
     {"backup", cmd_backup, "FILE", "online backup of a SQLite database (PostgreSQL: use pg_dump)"},
     {"mail flush", cmd_mail_flush, "", "deliver the mail that is due now"},
+    {"cache clear", cmd_cache_clear, "",
+     "make every running server on this SQLite database forget its cached sessions (after editing accounts by hand)"},
     {"verify", cmd_verify, "[--org SLUG]",
      "recompute the evidence ledger and check its signed checkpoints; exit 1 naming the first bad entry"},
     {"checkpoint", cmd_checkpoint, "[--org SLUG]",
@@ -274,6 +276,17 @@ int cmd_mail_flush(Cli *c)
     printf("%d message%s delivered\n", n < 0 ? 0 : n, n == 1 ? "" : "s");
     app_close(&app);
     return n < 0 ? 1 : 0;
+}
+
+int cmd_cache_clear(Cli *c)
+{
+    Db *db = cli_db(c);
+    if (!db) return 1;
+    db_auth_changed(db);
+    db_close(db);
+    printf("%s\n", str_startswith(c->cfg.db_url, "sqlite:") ? "cached sessions and organisation lists dropped"
+                                                           : "nothing to do: on PostgreSQL nothing is cached");
+    return 0;
 }
 
 int cmd_routes(Cli *c)

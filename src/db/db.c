@@ -47,6 +47,8 @@ int64_t db_col_i64(DbStmt *st, int col) { return st->be->col_i64(st, col); }
 const char *db_col_text(DbStmt *st, int col) { return st->be->col_text(st, col); }
 int64_t db_changes(DbStmt *st) { return st->be->changes(st); }
 void db_done(DbStmt *st) { if (st) st->be->done(st); }
+uint64_t db_auth_epoch(Db *db) { return db->be->auth_epoch ? db->be->auth_epoch(db) : 0; }
+void db_auth_changed(Db *db) { if (db->be->auth_changed) db->be->auth_changed(db); }
 
 char *db_col_dup(DbStmt *st, int col, Arena *a)
 {

@@ -83,6 +83,18 @@ char *db_like_contains(Arena *a, const char *text);
 /* Bind values from a spec (used by the above and by the batching writer). */
 void db_bind_va(DbStmt *st, const char *spec, va_list ap);
 
+/* ---- the sign-in epoch ---------------------------------------------------
+ * A number that changes after every committed change to sessions, accounts,
+ * memberships or organisations, on any connection of any process using the
+ * same database — what a per-process cache of sessions (account/authcache.h)
+ * checks before trusting an entry.  0: this store offers none, do not cache
+ * (PostgreSQL: another node's change could not be seen without a round trip,
+ * which is what the cache saves; see docs/architecture.md). */
+uint64_t db_auth_epoch(Db *db);
+/* Move the epoch by hand: every process forgets what it cached (after
+ * editing those tables outside Lectern; `lectern cache clear`). */
+void db_auth_changed(Db *db);
+
 /* ---- connection pool (one per process) ----------------------------------- */
 typedef struct DbPool DbPool;
 DbPool *db_pool_new(const char *url, const DbOptions *opt, int size, char **err);
@@ -120,6 +132,8 @@ typedef struct DbBackend {
     const char *(*col_text)(DbStmt *st, int col);
     int64_t (*changes)(DbStmt *st);
     void (*done)(DbStmt *st);
+    uint64_t (*auth_epoch)(Db *db);     /* NULL: none */
+    void (*auth_changed)(Db *db);
 } DbBackend;
 
 /* Every Db and DbStmt starts with this header so db.c can dispatch. */

@@ -1,11 +1,17 @@
 /* db_sqlite.c — SQLite backend: WAL, busy timeout, statements cached per
- * connection, $N parameters bound by name. */
+ * connection, $N parameters bound by name, and the sign-in epoch (db.h
+ * db_auth_epoch): a counter in a small file shared by every process on the
+ * database, bumped after a transaction that changed who is signed in. */
 #include "db/db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct SqStmt {
     struct DbStmt base;
@@ -20,6 +26,8 @@ typedef struct SqDb {
     struct Db base;
     sqlite3 *h;
     SqStmt *cache;
+    uint64_t *epoch;        /* mapped from PATH-lectern-epoch; NULL: no sign-in cache */
+    bool auth_dirty;        /* this transaction changed a table the epoch watches */
     char err[512];
 } SqDb;
 
@@ -30,6 +38,56 @@ static void set_err(SqDb *d, const char *what)
 {
     snprintf(d->err, sizeof d->err, "%s%s%s", what ? what : "", what ? ": " : "",
              sqlite3_errmsg(d->h));
+}
+
+/* ---- the sign-in epoch ---------------------------------------------------
+ * Tables whose changes can make a cached session or organisation list stale.
+ * New sessions and new users cannot, so inserts into those are not counted. */
+static void auth_hook(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+    SqDb *d = arg;
+    bool insert_only_new = str_eq(table, "user_session") || str_eq(table, "app_user");
+    if (str_eq(table, "membership") || str_eq(table, "org") || (insert_only_new && op != SQLITE_INSERT))
+        d->auth_dirty = true;
+}
+
+/* The epoch file beside a database file; an in-memory or URI database has
+ * none, and then nothing is cached. */
+static uint64_t *epoch_map(const char *path)
+{
+    if (!*path || str_eq(path, ":memory:") || str_startswith(path, "file:")) return NULL;
+    char name[4096];
+    if ((size_t)snprintf(name, sizeof name, "%s-lectern-epoch", path) >= sizeof name) return NULL;
+    int fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return NULL;
+    struct stat sb;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &sb) == 0 && (sb.st_size >= 64 || ftruncate(fd, 64) == 0))
+        m = mmap(NULL, 64, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+static void sq_auth_changed(Db *db)
+{
+    if (SQ(db)->epoch) __atomic_add_fetch(SQ(db)->epoch, 1, __ATOMIC_SEQ_CST);
+}
+
+/* After a statement: once no transaction is open, a counted change is
+ * committed (or rolled back, which costs a cache miss and nothing else). */
+static void auth_settle(SqDb *d)
+{
+    if (d->auth_dirty && sqlite3_get_autocommit(d->h)) {
+        d->auth_dirty = false;
+        sq_auth_changed(&d->base);
+    }
+}
+
+static uint64_t sq_auth_epoch(Db *db)
+{
+    SqDb *d = SQ(db);
+    /* 0 means "no cache": skip it if the counter ever wraps to it */
+    return d->epoch ? __atomic_load_n(d->epoch, __ATOMIC_SEQ_CST) | (UINT64_C(1) << 63) : 0;
 }
 
 static Db *sq_open(const char *url, const DbOptions *opt, char **err)
@@ -65,6 +123,7 @@ static Db *sq_open(const char *url, const DbOptions *opt, char **err)
         free(d);
         return NULL;
     }
+    if ((d->epoch = epoch_map(path))) sqlite3_update_hook(d->h, auth_hook, d);
     return &d->base;
 }
 
@@ -80,6 +139,7 @@ static void sq_close(Db *db)
         s = n;
     }
     sqlite3_close(d->h);
+    if (d->epoch) munmap(d->epoch, 64);
     free(d);
 }
 
@@ -99,6 +159,7 @@ static int sq_exec(Db *db, const char *sql)
 {
     char *e = NULL;
     int rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &e);
+    auth_settle(SQ(db));
     if (rc != SQLITE_OK) {
         snprintf(SQ(db)->err, sizeof SQ(db)->err, "%s", e ? e : sqlite3_errstr(rc));
         sqlite3_free(e);
@@ -166,6 +227,7 @@ static int sq_step(DbStmt *st)
 {
     SqStmt *s = SQS(st);
     int rc = sqlite3_step(s->st);
+    if (rc != SQLITE_ROW) auth_settle(SQ(st->db));
     if (rc == SQLITE_DONE) s->changes = sqlite3_changes64(SQ(st->db)->h);
     else if (rc != SQLITE_ROW) set_err(SQ(st->db), NULL);
     return map_rc(rc);
@@ -209,4 +271,6 @@ const DbBackend db_sqlite_backend = {
     .col_text = sq_col_text,
     .changes = sq_changes,
     .done = sq_done,
+    .auth_epoch = sq_auth_epoch,
+    .auth_changed = sq_auth_changed,
 };

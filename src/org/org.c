@@ -1,6 +1,7 @@
 /* org.c — organisations, memberships, invitations, API tokens, CSV import. */
 #include "org/org.h"
 #include "account/account.h"
+#include "account/authcache.h"
 #include "mail/mail.h"
 #include "web/i18n.h"
 
@@ -65,6 +66,8 @@ int org_update(Db *db, int64_t id, const char *name, bool allow_signup, const ch
 
 int org_list(Db *db, Arena *a, int64_t viewer, bool all, OrgList *out)
 {
+    uint64_t epoch = db_auth_epoch(db);     /* before the query: see authcache.h */
+    if (authcache_orgs_get(viewer, all, epoch, a, out)) return LN_OK;
     /* Two statements, so that "mine" walks the membership index. */
     DbStmt *st = all
         ? db_prepare(db, "SELECT o.id, o.slug, o.name, o.allow_signup, o.signup_domains, m.role FROM org o"
@@ -73,21 +76,17 @@ int org_list(Db *db, Arena *a, int64_t viewer, bool all, OrgList *out)
                          " JOIN org o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.name, o.id");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, viewer);
-    int cap = 16;
+    int cap = 0, rc;
     out->n = 0;
-    out->items = arena_alloc(a, sizeof(Org) * (size_t)cap);
-    while (db_step(st) == DB_ROW) {
-        if (out->n == cap) {
-            Org *bigger = arena_alloc(a, sizeof(Org) * (size_t)cap * 2);
-            memcpy(bigger, out->items, sizeof(Org) * (size_t)cap);
-            out->items = bigger;
-            cap *= 2;
-        }
+    out->items = NULL;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(Org));
         Org *o = &out->items[out->n++];
         org_read(st, a, o);
         o->viewer_role = role_parse(db_col_text(st, 5));
     }
     db_done(st);
+    if (rc == DB_DONE) authcache_orgs_put(viewer, all, epoch, out);
     return LN_OK;
 }
 
