@@ -244,10 +244,10 @@ int session_create(Db *db, int64_t user_id, const char *ip, const char *ua, UsTi
 
 int session_lookup(Db *db, Arena *a, const char *token, UsTime now, User *out)
 {
+    uint64_t epoch = db_auth_epoch(db);     /* before the query: see authcache.h */
+    if (authcache_session_get(token, epoch, now, a, out)) return LN_OK;
     char hash[HASH_HEX];
     token_hash(token, hash);
-    uint64_t epoch = db_auth_epoch(db);     /* before the query: see authcache.h */
-    if (authcache_session_get(hash, epoch, now, a, out)) return LN_OK;
     DbStmt *st = db_prepare(db,
         "SELECT u.id, u.email, u.name, u.lang, u.is_platform_admin, s.expires_at FROM user_session s"
         " JOIN app_user u ON u.id = s.user_id"
@@ -258,7 +258,7 @@ int session_lookup(Db *db, Arena *a, const char *token, UsTime now, User *out)
     int rc = db_step(st);
     if (rc == DB_ROW) {
         user_read(st, a, out);
-        authcache_session_put(hash, epoch, db_col_i64(st, 5), out);
+        authcache_session_put(token, epoch, db_col_i64(st, 5), out);
     }
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;

@@ -3,6 +3,7 @@
 #include "org/org.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,7 @@
 #define MAX_ORGS 32             /* longer lists (a platform administrator's) are not kept */
 
 typedef struct SessionSlot {
-    char hash[72];
+    char token[64];             /* the cookie's value; compared in constant time */
     uint64_t epoch;             /* 0: empty */
     UsTime expires_at;
     User user;                  /* strings malloc'd */
@@ -27,6 +28,20 @@ typedef struct OrgsSlot {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static SessionSlot sessions[SLOTS];
 static OrgsSlot orgs[SLOTS];
+
+/* Slots of sessions are picked by SipHash under a per-process random key, so
+ * that neither the slot nor the comparison tells anything about a token. */
+static unsigned char slot_key[crypto_shorthash_KEYBYTES];
+static pthread_once_t slot_key_once = PTHREAD_ONCE_INIT;
+static void slot_key_init(void) { crypto_shorthash_keygen(slot_key); }
+
+static SessionSlot *session_slot(const char *token, size_t n)
+{
+    pthread_once(&slot_key_once, slot_key_init);
+    uint64_t h;
+    crypto_shorthash((unsigned char *)&h, (const unsigned char *)token, n, slot_key);
+    return &sessions[h & (SLOTS - 1)];
+}
 
 static uint32_t fnv(const void *p, size_t n)
 {
@@ -48,13 +63,14 @@ static void user_free(User *u)
     free(u->lang);
 }
 
-bool authcache_session_get(const char *hash, uint64_t epoch, UsTime now, Arena *a, User *out)
+bool authcache_session_get(const char *token, uint64_t epoch, UsTime now, Arena *a, User *out)
 {
-    if (!epoch) return false;
-    SessionSlot *s = &sessions[fnv(hash, strlen(hash)) & (SLOTS - 1)];
+    size_t n = strlen(token);
+    if (!epoch || n >= sizeof sessions[0].token) return false;
+    SessionSlot *s = session_slot(token, n);
     bool hit = false;
     pthread_mutex_lock(&lock);
-    if (s->epoch == epoch && now < s->expires_at && str_eq(s->hash, hash)) {
+    if (s->epoch == epoch && now < s->expires_at && strlen(s->token) == n && sodium_memcmp(s->token, token, n) == 0) {
         *out = s->user;
         out->email = arena_dup_or_null(a, s->user.email);
         out->name = arena_dup_or_null(a, s->user.name);
@@ -65,17 +81,18 @@ bool authcache_session_get(const char *hash, uint64_t epoch, UsTime now, Arena *
     return hit;
 }
 
-void authcache_session_put(const char *hash, uint64_t epoch, UsTime expires_at, const User *u)
+void authcache_session_put(const char *token, uint64_t epoch, UsTime expires_at, const User *u)
 {
-    if (!epoch || strlen(hash) >= sizeof sessions[0].hash) return;
-    SessionSlot *s = &sessions[fnv(hash, strlen(hash)) & (SLOTS - 1)];
+    size_t n = strlen(token);
+    if (!epoch || n >= sizeof sessions[0].token) return;
+    SessionSlot *s = session_slot(token, n);
     User copy = *u;
     copy.email = dup_or_null(u->email);
     copy.name = dup_or_null(u->name);
     copy.lang = dup_or_null(u->lang);
     pthread_mutex_lock(&lock);
     User old = s->user;
-    strcpy(s->hash, hash);
+    memcpy(s->token, token, n + 1);
     s->epoch = epoch;
     s->expires_at = expires_at;
     s->user = copy;
@@ -151,7 +168,7 @@ void authcache_clear(void)
         user_free(&sessions[i].user);
         orgs_free(orgs[i].items, orgs[i].n);
     }
-    memset(sessions, 0, sizeof sessions);
+    sodium_memzero(sessions, sizeof sessions);
     memset(orgs, 0, sizeof orgs);
     pthread_mutex_unlock(&lock);
 }

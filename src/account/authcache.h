@@ -14,9 +14,10 @@
 
 typedef struct OrgList OrgList;
 
-/* `hash`: the session token's hash (account.c token_hash). */
-bool authcache_session_get(const char *hash, uint64_t epoch, UsTime now, Arena *a, User *out);
-void authcache_session_put(const char *hash, uint64_t epoch, UsTime expires_at, const User *u);
+/* `token`: the session cookie's value (the database keeps only its hash; the
+ * cache keeps the token, as the request itself does, to skip hashing it). */
+bool authcache_session_get(const char *token, uint64_t epoch, UsTime now, Arena *a, User *out);
+void authcache_session_put(const char *token, uint64_t epoch, UsTime expires_at, const User *u);
 
 bool authcache_orgs_get(int64_t viewer, bool all, uint64_t epoch, Arena *a, OrgList *out);
 void authcache_orgs_put(int64_t viewer, bool all, uint64_t epoch, const OrgList *list);

@@ -344,9 +344,11 @@ int run_list(Db *db, Arena *a, const Course *c, int64_t viewer, bool all, RunLis
     db_bind_i64(st, 2, all);
     db_bind_i64(st, 3, c->org_id);
     db_bind_i64(st, 4, viewer);
-    out->items = arena_alloc(a, sizeof(CourseRun) * 100);
+    int cap = 0;
+    out->items = NULL;
     out->n = 0;
     while (out->n < 100 && db_step(st) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(CourseRun));
         CourseRun *r = &out->items[out->n++];
         r->id = db_col_i64(st, 0);
         r->course_id = c->id;
@@ -494,9 +496,11 @@ int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out)
         " ORDER BY e.enrolled_at DESC, e.id DESC LIMIT 200");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, user_id);
-    out->items = arena_alloc(a, sizeof(Enrolment) * 200);
+    int cap = 0;
+    out->items = NULL;
     out->n = 0;
     while (out->n < 200 && db_step(st) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(Enrolment));
         Enrolment *e = &out->items[out->n++];
         e->id = db_col_i64(st, 0);
         e->run_id = db_col_i64(st, 1);
@@ -604,9 +608,13 @@ int programme_list_org(Db *db, Arena *a, int64_t org_id, ProgrammeList *out)
                                 " WHERE p.org_id = $1 ORDER BY p.title, p.id LIMIT 200");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, org_id);
-    out->items = arena_alloc(a, sizeof(Programme) * 200);
+    int cap = 0;
+    out->items = NULL;
     out->n = 0;
-    while (out->n < 200 && db_step(st) == DB_ROW) programme_read(st, a, &out->items[out->n++]);
+    while (out->n < 200 && db_step(st) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(Programme));
+        programme_read(st, a, &out->items[out->n++]);
+    }
     db_done(st);
     return LN_OK;
 }

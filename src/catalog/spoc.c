@@ -90,9 +90,11 @@ int run_trainer_choices(Db *db, Arena *a, int64_t org_id, PersonList *out)
                                 " ORDER BY u.name, u.id LIMIT 200");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, org_id);
-    out->items = arena_alloc(a, sizeof(Person) * 200);
+    int cap = 0;
+    out->items = NULL;
     out->n = 0;
     while (out->n < 200 && db_step(st) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(Person));
         Person *p = &out->items[out->n++];
         p->id = db_col_i64(st, 0);
         p->name = db_col_dup(st, 1, a);
@@ -159,9 +161,13 @@ static void request_read(DbStmt *st, Arena *a, JoinRequest *q)
 
 static int request_list(DbStmt *st, Arena *a, JoinRequestList *out)
 {
-    out->items = arena_alloc(a, sizeof(JoinRequest) * 500);
+    int cap = 0;
+    out->items = NULL;
     out->n = 0;
-    while (out->n < 500 && db_step(st) == DB_ROW) request_read(st, a, &out->items[out->n++]);
+    while (out->n < 500 && db_step(st) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(JoinRequest));
+        request_read(st, a, &out->items[out->n++]);
+    }
     db_done(st);
     return LN_OK;
 }

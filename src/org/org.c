@@ -277,9 +277,11 @@ int invite_list(Db *db, Arena *a, int64_t org_id, UsTime now, InviteList *out)
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, org_id);
     db_bind_i64(st, 2, now);
-    out->items = arena_alloc(a, sizeof(Invitation) * 200);
+    int cap = 0;
+    out->items = NULL;
     out->n = 0;
     while (out->n < 200 && db_step(st) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(Invitation));
         Invitation *i = &out->items[out->n++];
         i->id = db_col_i64(st, 0);
         i->org_id = org_id;
@@ -372,9 +374,11 @@ int apitoken_list(Db *db, Arena *a, int64_t org_id, ApiTokenList *out)
         " ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC LIMIT 200");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, org_id);
-    out->items = arena_alloc(a, sizeof(ApiToken) * 200);
+    int cap = 0;
+    out->items = NULL;
     out->n = 0;
     while (out->n < 200 && db_step(st) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof(ApiToken));
         ApiToken *t = &out->items[out->n++];
         t->id = db_col_i64(st, 0);
         t->org_id = org_id;
