@@ -169,10 +169,11 @@ json_t *peer_learner_json(Req *r, const PeerCtx *p)
         for (int i = 0; i < nt; i++)
             json_array_append_new(tasks, json_pack("{s:I, s:b, s:b}", "id", (json_int_t)t[i].allocation_id, "self",
                                                    t[i].self_review, "done", t[i].review_id != 0));
-        peer_reviews_of(r->db, r->arena, unit, run, me, &v, &nv);
+        peer_grade_current(r->db, r->arena, unit, run, me, &g);
+        /* a withheld grade keeps the reviews that make it withheld too */
+        if (!g.id || !str_eq(g.status, "withheld")) peer_reviews_of(r->db, r->arena, unit, run, me, &v, &nv);
         for (int i = 0, k = 0; i < nv; i++)
             if (v[i].id) json_array_append_new(recv, received_json(r, &v[i], v[i].self_review ? 0 : ++k));
-        peer_grade_current(r->db, r->arena, unit, run, me, &g);
     }
     json_object_set_new(j, "submissions", subs);
     json_object_set_new(j, "reviews_to_do", tasks);
