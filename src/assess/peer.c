@@ -638,12 +638,23 @@ static int pair_insert(Db *db, const RunRef *run, int64_t unit_id, int64_t revie
     return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
+/* Inside a transaction: serialise the allocations and overrides of one
+ * assignment by writing its row (a row lock on PostgreSQL; SQLite's writer
+ * lock already does), so two first allocations cannot both run. */
+static int lock_assignment(Db *db, const RunRef *run, int64_t unit_id, UsTime now)
+{
+    return db_run(db, "INSERT INTO assignment (unit_id, org_id, updated_at) VALUES ($1, $2, $3)"
+                      " ON CONFLICT (unit_id) DO UPDATE SET updated_at = assignment.updated_at", "iii", unit_id,
+                  run->org_id, now) == DB_DONE ? LN_OK : LN_EDB;
+}
+
 /* Inside the transaction: allocate the newcomers. */
 static int allocate_in_tx(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps, uint64_t seed, UsTime now,
                           int *added)
 {
     Ids authors, in;
     int64_t u = ps->unit_id;
+    if (lock_assignment(db, run, u, now) != LN_OK) return LN_EDB;
     if (ids_query(db, a, &authors, "SELECT DISTINCT user_id FROM peer_submission WHERE unit_id = $1 AND run_id = $2"
                                    " ORDER BY user_id", u, run->id) != LN_OK
         || ids_query(db, a, &in, "SELECT author_id FROM peer_allocation WHERE unit_id = $1 AND run_id = $2"
@@ -1080,6 +1091,7 @@ int peer_override(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, i
     Arena *a = arena_new();
     PeerGrade cur;
     int rc = db_begin(db) == DB_DONE ? LN_OK : LN_EDB;
+    if (rc == LN_OK) rc = lock_assignment(db, run, unit_id, now);
     if (rc == LN_OK) rc = peer_grade_current(db, a, unit_id, run->id, user_id, &cur);
     PeerGrade g = {.user_id = user_id, .kind = "override", .status = "graded", .score = score,
                    .reviews = cur.reviews, .overrides = cur.id, .reason = (char *)reason, .by_user = by_user};
