@@ -278,11 +278,21 @@ test('reviews with the rubric, final; grades by median; anonymous reviewers; a f
   assert.equal(g.score, 800);
   assert.equal(g.reason, 'The flagged review ignored the sources.');
   assert.equal((await ta.api('POST', `/api/v1/orgs/demo/runs/${run}/units/${uid}/peer/learners/999999/override`, { score: 1, reason: 'x' })).status, 409);
+  // The trainer's page: the same override by its form, in percent.
+  const tf = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const spage = `/o/demo/runs/${run}/units/${uid}/peer`;
+  r = await tf.postForm(`${spage}/learners/${victim}/override`, { score: '85', reason: '' }, { from: spage });
+  assert.equal(r.status, 303);
+  assert.equal((await ta.get(sbase)).json().learners.find((x) => x.user_id === victim).grade.score, 800, 'no reason, no override');
+  r = await tf.postForm(`${spage}/learners/${victim}/override`, { score: '85', reason: 'Second look.' }, { from: spage });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  assert.equal((await ta.get(sbase)).json().learners.find((x) => x.user_id === victim).grade.score, 850);
+  assert.match((await tf.get(spage)).text, /Second look\./);
   // A learner cannot override.
   assert.equal((await vc.api('POST', `${sbase}/learners/${victim}/override`, { score: 1000, reason: 'me' })).status, 403);
   const l = await ledger();
   assert.equal(l.ok, true);
-  assert.equal(l.entries, lo + 1, 'the override is one ledger entry');
+  assert.equal(l.entries, lo + 2, 'each override is one ledger entry');
   assert.ok(l.entries >= before + 8 + 4 + 1, 'reviews, grades, override');
 });
 
