@@ -152,10 +152,13 @@ test('allocation: K reviewers each, nobody reviews themselves, idempotent; a lea
   const { run, uid } = ctx;
   const ta = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
   const sbase = `/api/v1/orgs/demo/runs/${run}/units/${uid}/peer`;
-  let r = await ta.api('POST', `${sbase}/allocate`, { seed: 12345 });
-  assert.equal(r.status, 200, r.text);
-  assert.equal(r.json().added, 8);
+  // Two trainers' clicks at once, with different seeds: one allocation.
+  const [r1, r2] = await Promise.all([ta.api('POST', `${sbase}/allocate`, { seed: 12345 }), ta.api('POST', `${sbase}/allocate`, { seed: 54321 })]);
+  assert.equal(r1.status, 200, r1.text);
+  assert.equal(r2.status, 200, r2.text);
+  assert.equal(r1.json().added + r2.json().added, 8);
   assert.equal((await ta.api('POST', `${sbase}/allocate`, { seed: 999 })).json().added, 0, 'idempotent');
+  assert.equal((await ctx.clients[0].get(sbase)).status, 403, 'a learner does not see the allocation');
   const staff = (await ta.get(sbase)).json();
   assert.equal(staff.learners.length, 4);
   assert.equal(staff.allocations.length, 8);
