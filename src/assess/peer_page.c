@@ -799,9 +799,13 @@ void peer_staff_page(Req *r)
                 T(r, "Flags"), T(r, "Grade"), T(r, "Override"));
         for (int i = 0; i < n; i++) {
             const PeerRow *w = &rows[i];
-            hprintf(r, "<tr id=\"learner-%lld\"><td>%s</td><td>%lld%s</td><td>%d / %d</td><td>%d</td><td>%d</td><td>",
-                    (long long)w->user_id, w->name ? w->name : "", (long long)w->sub.version,
-                    w->sub.late ? T(r, " (late)") : "", w->done, w->to_do, w->received, w->flags);
+            hprintf(r, "<tr id=\"learner-%lld\"><td>%s</td><td><details><summary>%lld%s</summary>", (long long)w->user_id,
+                    w->name ? w->name : "", (long long)w->sub.version, w->sub.late ? T(r, " (late)") : "");
+            json_t *sj = peer_submission_json(r, &p, &w->sub);
+            submission_show(r, sj);
+            json_decref(sj);
+            hprintf(r, "</details></td><td>%d / %d</td><td>%d</td><td>%d</td><td>", w->done, w->to_do, w->received,
+                    w->flags);
             if (w->grade.id) {
                 hprintf(r, "%s <span class=\"muted\">(%s)</span>", pct(r, w->grade.score), str_eq(w->grade.kind, "override")
                         ? T(r, "overridden") : status_label(r, w->grade.status));

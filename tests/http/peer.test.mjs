@@ -269,6 +269,7 @@ test('reviews with the rubric, final; grades by median; anonymous reviewers; a f
   assert.equal(staff.allocations.find((x) => x.id === harsh.id).review.flag_reason, 'It ignores my sources.');
   const tp = await (await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password)).get(`/o/demo/runs/${run}/units/${uid}/peer`);
   assert.match(tp.text, /It ignores my sources\./);
+  assert.match(tp.text, /MARC essay/, 'the trainer reads the submissions');
   // The override: a reason is required; a new grade, the old one kept.
   apiError(await ta.api('POST', `${sbase}/learners/${victim}/override`, { score: 800 }), 422, 'invalid');
   const lo = (await ledger()).entries;
