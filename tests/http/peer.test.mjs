@@ -321,6 +321,21 @@ test('late submissions follow the setting; a late newcomer gets reviewers and re
   const me = (await la.get('/api/v1/me')).json().id;
   assert.equal(staff.allocations.filter((x) => x.author_id === me).length, 2);
   assert.ok(staff.allocations.every((x) => x.reviewer_id !== x.author_id));
+  // Withheld: the newcomer is reviewed but reviews nothing; the grade is recorded, not shown, nor the reviews.
+  r = await ta.api('PUT', `${apiBase}/units/${uid}/assignment`, { no_review_policy: 'withhold' });
+  assert.equal(r.status, 200);
+  const alloc = staff.allocations.find((x) => x.author_id === me);
+  for (const c of ctx.clients) {
+    if ((await c.get('/api/v1/me')).json().id !== alloc.reviewer_id) continue;
+    assert.equal((await c.api('POST', `/api/v1/runs/${run}/units/${uid}/reviews/${alloc.id}`, { levels: [2, 1] })).status, 201);
+  }
+  assert.equal((await ta.api('POST', `/api/v1/orgs/demo/runs/${run}/units/${uid}/peer/finalise`, {})).json().graded, 1);
+  const after = (await la.get(`/api/v1/runs/${run}/units/${uid}/assignment`)).json();
+  assert.equal(after.grade.status, 'withheld');
+  assert.equal(after.grade.score, null);
+  assert.deepEqual(after.received, []);
+  const seen = (await ta.get(`/api/v1/orgs/demo/runs/${run}/units/${uid}/peer`)).json().learners.find((x) => x.user_id === me);
+  assert.equal(seen.grade.score, 1000, 'the trainer sees it');
   // The rubric cannot change once reviews exist.
   apiError(await ta.api('PUT', `${apiBase}/units/${uid}/assignment`, { rubric: { criteria: [] } }), 409, 'rubric_in_use');
 });
