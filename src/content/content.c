@@ -16,6 +16,8 @@ const UnitKind unit_kinds[] = {
     {"live", "Live session", NULL, 0, 0, false, false},
     /* complete when an attempt reaches the pass mark (src/assess/quiz.c) */
     {"quiz", "Quiz", NULL, 0, 0, false, false},
+    /* complete when the learner submits (src/assess/peer.c) */
+    {"assignment", "Peer-assessed assignment", NULL, 0, 0, false, false},
 };
 const int unit_kind_count = (int)LN_ARRAY_LEN(unit_kinds);
 

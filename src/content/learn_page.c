@@ -2,6 +2,7 @@
  * sees of a course run, the files it serves, and the heartbeats it takes. */
 #include "content/pages.h"
 #include "assess/pages.h"
+#include "assess/peer.h"
 #include "attendance/pages.h"
 #include "http/access.h"
 #include "http/range.h"
@@ -155,6 +156,7 @@ static void unit_body(Req *r, const Learn *l)
                    " <span class=\"muted\">%s</span></p>", (long long)l->run.id, (long long)u->id,
                 T(r, "Open the link"), u->url);
     if (str_eq(u->kind, "quiz")) quiz_player(r, l);
+    if (str_eq(u->kind, "assignment")) peer_player(r, l);
 }
 
 static void prev_next(Req *r, const Learn *l)

@@ -3,6 +3,7 @@
  * caption tracks.  Routes are A_STAFF under /o/{org}/courses/{id}. */
 #include "content/pages.h"
 #include "assess/pages.h"
+#include "assess/peer.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
@@ -331,6 +332,7 @@ static void unit_render(Req *r, const Course *c, const Outline *o, const Unit *u
     form_end(r);
     html_lit(r, "</section></aside></div>\n");
     if (str_eq(u->kind, "quiz")) quiz_edit_section(r, c, u);
+    if (str_eq(u->kind, "assignment")) peer_edit_section(r, c, u);
     page_end(r);
 }
 

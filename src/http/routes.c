@@ -4,6 +4,7 @@
 #include "http/route.h"
 #include "account/pages.h"
 #include "assess/pages.h"
+#include "assess/peer.h"
 #include "attendance/pages.h"
 #include "catalog/pages.h"
 #include "content/pages.h"
@@ -256,6 +257,31 @@ ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/vote", api_foru
 ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/endorse", api_forum_endorse_post, API_W | A_LOGIN)
 ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/answered", api_forum_answered_post, API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/assistance",    api_forum_assistance_get, API | A_STAFF)
+/* peer assessment (docs/assessments.md, "Peer assessment"): run routes admit
+ * the run's enrolled learners and its course's staff (learn_load); a
+ * learner reaches only their own work and the reviews given to them */
+ROUTE(POST,   "/runs/{id}/units/{unit}/submissions",        peer_submit_post,       A_LOGIN | FORM | A_UPLOAD)
+ROUTE(GET,    "/runs/{id}/units/{unit}/submissions/{sid}/files/{n}", peer_file_get, A_LOGIN)
+ROUTE(GET,    "/runs/{id}/units/{unit}/reviews/{aid}",      peer_review_page,       A_LOGIN)
+ROUTE(POST,   "/runs/{id}/units/{unit}/reviews/{aid}",      peer_review_post,       A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/units/{unit}/received/{rid}/flag", peer_flag_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/assignment", peer_settings_post,   A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/rubric",   peer_rubric_post,       A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/units/{uid}/peer",        peer_staff_page,        A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/peer/allocate", peer_allocate_post,   A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/peer/finalise", peer_finalise_post,   A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/peer/learners/{lid}/override", peer_override_post, A_STAFF | FORM)
+ROUTE(GET,    "/api/v1/runs/{id}/units/{unit}/assignment",  api_peer_get,           API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/submissions", api_peer_submit_post,   API_W | A_LOGIN | A_UPLOAD)
+ROUTE(GET,    "/api/v1/runs/{id}/units/{unit}/reviews/{aid}", api_peer_review_get,  API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/reviews/{aid}", api_peer_review_post, API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/received/{rid}/flag", api_peer_flag_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/assignment", api_peer_settings_get, API | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/assignment", api_peer_settings_put, API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer", api_peer_staff_get,  API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/allocate", api_peer_allocate_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/finalise", api_peer_finalise_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/learners/{lid}/override", api_peer_override_post, API_W | A_STAFF)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

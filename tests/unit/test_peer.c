@@ -1,0 +1,463 @@
+/* test_peer.c — peer assessment: the allocation as a pure function (nobody
+ * reviews themselves, loads differ by at most one, deterministic for a
+ * seed, small N), the median and mean, the rubric's checks; then on the
+ * database: versions of a submission never changed, late policies,
+ * allocation idempotent and fair with a late newcomer, reviews final, the
+ * grade with its penalties, flags, overrides as new rows and ledger
+ * corrections.  Fixed times, never the wall clock.  Runs on SQLite and
+ * PostgreSQL (LECTERN_TEST_DB). */
+#include "testutil.h"
+#include "assess/peer.h"
+#include "account/account.h"
+#include "evidence/ledger.h"
+#include "org/org.h"
+
+/* ---- the pure part ------------------------------------------------------------ */
+
+static void check_allocation(int n, int k, uint64_t seed)
+{
+    PeerPair *p = calloc((size_t)(n * (k + 1) + 1), sizeof *p);
+    int m = peer_allocate(n, k, seed, p);
+    int kk = n < 2 ? 0 : k < n - 1 ? k : n - 1;
+    assert_int_equal(m, n * kk);
+    int *load = calloc((size_t)n + 1, sizeof(int)), *recv = calloc((size_t)n + 1, sizeof(int));
+    for (int i = 0; i < m; i++) {
+        assert_true(p[i].reviewer != p[i].author);                 /* no self-review */
+        assert_true(p[i].reviewer >= 0 && p[i].reviewer < n && p[i].author >= 0 && p[i].author < n);
+        for (int j = 0; j < i; j++)                                /* no pair twice */
+            assert_false(p[j].reviewer == p[i].reviewer && p[j].author == p[i].author);
+        load[p[i].reviewer]++;
+        recv[p[i].author]++;
+    }
+    int lo = m ? 1 << 30 : 0, hi = 0;
+    for (int i = 0; i < n; i++) {
+        if (load[i] < lo) lo = load[i];
+        if (load[i] > hi) hi = load[i];
+        assert_int_equal(recv[i], kk);                             /* K' reviews each */
+    }
+    assert_true(hi - lo <= 1);                                     /* balanced */
+    /* deterministic for a seed */
+    PeerPair *q = calloc((size_t)(n * (k + 1) + 1), sizeof *q);
+    assert_int_equal(peer_allocate(n, k, seed, q), m);
+    assert_memory_equal(p, q, sizeof *p * (size_t)m);
+    free(p);
+    free(q);
+    free(load);
+    free(recv);
+}
+
+static void test_allocate(void **state)
+{
+    for (int n = 0; n <= 12; n++)
+        for (int k = 1; k <= 5; k++)
+            for (uint64_t seed = 1; seed <= 5; seed++) check_allocation(n, k, seed * 7919);
+    check_allocation(250, 3, 42);
+    PeerPair p[4];
+    assert_int_equal(peer_allocate(1, 3, 9, p), 0);                /* alone: nobody to review */
+    assert_int_equal(peer_allocate(2, 3, 9, p), 2);                /* N <= K: each reviews the other */
+    assert_true(p[0].reviewer == p[1].author && p[1].reviewer == p[0].author);
+    /* another seed, another order (for these sizes) */
+    PeerPair a[30], b[30];
+    int na = peer_allocate(10, 3, 1, a), nb = peer_allocate(10, 3, 2, b);
+    assert_int_equal(na, nb);
+    assert_true(memcmp(a, b, sizeof a[0] * (size_t)na) != 0);
+}
+
+static void test_pick_least(void **state)
+{
+    int count[] = {3, 1, 2, 1, 0};
+    int out[5];
+    assert_int_equal(peer_pick_least(count, 5, 4, 2, 7, out), 2);
+    /* 4 is excluded: the two with count 1 */
+    assert_true((out[0] == 1 && out[1] == 3) || (out[0] == 3 && out[1] == 1));
+    assert_int_equal(peer_pick_least(count, 5, -1, 1, 7, out), 1);
+    assert_int_equal(out[0], 4);
+    assert_int_equal(peer_pick_least(count, 5, -1, 9, 7, out), 5);
+    assert_int_equal(out[4], 0);                                    /* the busiest last */
+    int again[5];
+    peer_pick_least(count, 5, -1, 9, 7, again);
+    assert_memory_equal(out, again, sizeof out);
+}
+
+static void test_aggregate(void **state)
+{
+    int64_t s[] = {900, 100, 500, 700};
+    assert_int_equal(peer_aggregate(s, 0, "median"), -1);
+    assert_int_equal(peer_aggregate(s, 1, "median"), 900);
+    assert_int_equal(peer_aggregate(s, 3, "median"), 500);          /* 100 500 900 */
+    assert_int_equal(peer_aggregate(s, 4, "median"), 600);          /* (500 + 700) / 2 */
+    assert_int_equal(peer_aggregate(s, 4, "mean"), 550);
+    int64_t h[] = {1, 2};
+    assert_int_equal(peer_aggregate(h, 2, "mean"), 1);              /* 1.5: halves down */
+    assert_int_equal(peer_aggregate(h, 2, "median"), 1);
+    int64_t o[] = {1000, 0, 0};
+    assert_int_equal(peer_aggregate(o, 3, "median"), 0);            /* one outlier does not move a median */
+    assert_int_equal(peer_aggregate(o, 3, "mean"), 333);
+}
+
+static void test_rubric(void **state)
+{
+    Arena *a = arena_new();
+    PeerRubric r;
+    const char *err = NULL;
+    json_t *ok = json_loads("{\"criteria\": [{\"title\": \"Clarity\", \"levels\": [{\"title\": \"Poor\", \"points\": 0},"
+                            " {\"title\": \"Good\", \"points\": 4}]}, {\"title\": \"Sources\", \"description\": \"cited\","
+                            " \"levels\": [{\"title\": \"None\", \"points\": 0}, {\"title\": \"Some\", \"points\": 1},"
+                            " {\"title\": \"All\", \"points\": 2}]}]}", 0, NULL);
+    assert_int_equal(peer_rubric_from_json(a, ok, &r, &err), LN_OK);
+    assert_int_equal(r.n, 2);
+    assert_int_equal(peer_rubric_max(&r), 6);
+    json_t *back = peer_rubric_to_json(&r);
+    PeerRubric r2;
+    assert_int_equal(peer_rubric_from_json(a, back, &r2, &err), LN_OK);
+    assert_int_equal(r2.n, 2);
+    assert_string_equal(r2.criteria[1].description, "cited");
+    json_decref(back);
+    json_decref(ok);
+    static const char *const bad[] = {
+        "[]x", "{\"criteria\": 3}", "{\"criteria\": [{\"levels\": []}]}",
+        "{\"criteria\": [{\"title\": \"A\", \"levels\": [{\"title\": \"x\", \"points\": 1}]}]}",
+        "{\"criteria\": [{\"title\": \"A\", \"levels\": [{\"title\": \"x\", \"points\": 1}, {\"title\": \"\", \"points\": 2}]}]}",
+        "{\"criteria\": [{\"title\": \"A\", \"levels\": [{\"title\": \"x\", \"points\": -1}, {\"title\": \"y\", \"points\": 2}]}]}",
+        "{\"criteria\": [{\"title\": \"A\", \"levels\": [{\"title\": \"x\", \"points\": 1.5}, {\"title\": \"y\", \"points\": 2}]}]}",
+        "{\"criteria\": [{\"title\": \"A\", \"levels\": [{\"title\": \"x\", \"points\": 0}, {\"title\": \"y\", \"points\": 0}]}]}",
+        "{\"criteria\": [{\"title\": \"A\", \"levels\": [{\"title\": \"x\", \"points\": 1001}, {\"title\": \"y\", \"points\": 2}]}]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = json_loads(bad[i], 0, NULL);
+        err = NULL;
+        assert_int_equal(peer_rubric_from_json(a, j, &r, &err), LN_EINVAL);
+        assert_non_null(err);
+        json_decref(j);
+    }
+    arena_free(a);
+}
+
+/* ---- on the database ------------------------------------------------------------ */
+
+static Db *db;
+static Course course;
+static int64_t org, section_id, users[6];
+static RunRef run;
+static Arena *arena;
+
+#define T0 INT64_C(1800000000000000)        /* a fixed moment (2027-01-15) */
+#define HOUR (INT64_C(3600) * US_PER_SEC)
+
+static int setup(void **state)
+{
+    char *err = NULL;
+    db = db_open(test_db_url(), NULL, &err);
+    if (!db || db_migrate(db, false) < 0) {
+        fprintf(stderr, "cannot open %s: %s\n", test_db_url(), err ? err : "migrations failed");
+        return -1;
+    }
+    arena = arena_new();
+    char slug[48];
+    snprintf(slug, sizeof slug, "peer-%d", (int)getpid());
+    int64_t cid = 0, run_id = 0;
+    CourseInput in = {.code = "P-1", .title = "Peer rules", .estimated_minutes = -1, .published = 1};
+    SectionInput si = {.title = "Only", .release_days = -1};
+    if (org_create(db, slug, "Peer", false, T0, &org) != LN_OK || course_create(db, org, &in, 0, T0, &cid) != LN_OK
+        || course_load(db, arena, cid, &course) != LN_OK
+        || run_create(db, &course, "Run", "mooc", T0, 0, 0, T0, &run_id) != LN_OK
+        || run_ref(db, arena, org, run_id, &run) != LN_OK || section_create(db, &course, &si, T0, &section_id) != LN_OK)
+        return -1;
+    for (int i = 0; i < 6; i++) {
+        char email[64];
+        snprintf(email, sizeof email, "p%d-%d@peer.test", i, (int)getpid());
+        if (user_create(db, email, "Peer Learner", "a-long-password", "en", false, T0, &users[i]) != LN_OK
+            || enrol_insert(db, &run, users[i], T0) != LN_OK)
+            return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    arena_free(arena);
+    db_close(db);
+    return 0;
+}
+
+static int64_t count(const char *sql, int64_t id)
+{
+    int64_t n = -1;
+    assert_int_equal(db_query_i64(db, &n, sql, "i", id), DB_ROW);
+    return n;
+}
+
+static void make_assignment(PeerSettings *ps, const char *late, int64_t k)
+{
+    UnitInput in = {.kind = "assignment", .title = "Essay", .section_id = section_id, .minutes = 30, .duration_s = -1,
+                    .threshold = -1, .required = 1};
+    int64_t id = 0;
+    assert_int_equal(unit_create(db, &course, &in, T0, &id), LN_OK);
+    peer_settings_default(ps);
+    ps->unit_id = id;
+    ps->instructions = "Write **an essay**.";
+    ps->submit_by = T0 + 24 * HOUR;
+    ps->review_by = T0 + 48 * HOUR;
+    ps->reviewers = k;
+    ps->late_policy = late;
+    ps->late_penalty = 100;
+    json_t *j = json_loads("{\"criteria\": [{\"title\": \"Clarity\", \"levels\": [{\"title\": \"Poor\", \"points\": 0},"
+                           " {\"title\": \"Fair\", \"points\": 1}, {\"title\": \"Good\", \"points\": 2}]},"
+                           " {\"title\": \"Sources\", \"levels\": [{\"title\": \"None\", \"points\": 0},"
+                           " {\"title\": \"All\", \"points\": 2}]}]}", 0, NULL);
+    const char *err;
+    assert_int_equal(peer_rubric_from_json(arena, j, &ps->rubric, &err), LN_OK);
+    json_decref(j);
+    assert_int_equal(peer_settings_set(db, org, ps, T0), LN_OK);
+    PeerSettings back;
+    assert_int_equal(peer_settings_get(db, arena, id, &back), LN_OK);
+    assert_int_equal(back.rubric.n, 2);
+    assert_int_equal(back.reviewers, k);
+    assert_string_equal(back.late_policy, late);
+    *ps = back;
+}
+
+static void test_settings_checked(void **state)
+{
+    PeerSettings ps;
+    peer_settings_default(&ps);
+    const char *msg;
+    assert_null(peer_settings_check(&ps, &msg));
+    ps.reviewers = 0;
+    assert_string_equal(peer_settings_check(&ps, &msg), "reviewers");
+    ps.reviewers = 3;
+    ps.submit_by = T0 + HOUR;
+    ps.review_by = T0;
+    assert_string_equal(peer_settings_check(&ps, &msg), "review_by");
+    ps.review_by = 0;
+    ps.late_policy = "maybe";
+    assert_string_equal(peer_settings_check(&ps, &msg), "late_policy");
+    ps.late_policy = "accept";
+    ps.grade_method = "mode";
+    assert_string_equal(peer_settings_check(&ps, &msg), "grade_method");
+    ps.grade_method = "mean";
+    ps.no_review_penalty = 1001;
+    assert_string_equal(peer_settings_check(&ps, &msg), "no_review_penalty");
+}
+
+static void test_submissions(void **state)
+{
+    PeerSettings ps;
+    make_assignment(&ps, "refuse", 2);
+    PeerSubmission s;
+    PeerRefusal why;
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[0], "   \n", NULL, 0, T0, &s, &why), LN_EPERM);
+    assert_int_equal(why, PEER_EMPTY);
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[0], "First draft", NULL, 0, T0, &s, &why), LN_OK);
+    assert_int_equal(s.version, 1);
+    int64_t first = s.id;
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[0], "Second draft", NULL, 0, T0 + HOUR, &s, &why), LN_OK);
+    assert_int_equal(s.version, 2);
+    /* the first version is still there, unchanged */
+    PeerSubmission *v;
+    int n;
+    assert_int_equal(peer_submission_versions(db, arena, ps.unit_id, run.id, users[0], &v, &n), LN_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, first);
+    assert_string_equal(v[0].body, "First draft");
+    /* each version is an evidence entry, in order */
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'assessment.submission'", org),
+                     2);
+    /* completing the unit */
+    assert_int_equal(count("SELECT count(*) FROM unit_progress WHERE unit_id = $1 AND completed_at IS NOT NULL",
+                           ps.unit_id), 1);
+    /* late: refused by this assignment's policy, nothing written */
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[1], "Late", NULL, 0, T0 + 25 * HOUR, &s, &why), LN_EPERM);
+    assert_int_equal(why, PEER_CLOSED);
+    assert_int_equal(count("SELECT count(*) FROM peer_submission WHERE unit_id = $1", ps.unit_id), 2);
+    LedgerReport rep;
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+}
+
+/* The whole flow: 4 on time, K = 2, allocation idempotent; a late
+ * newcomer (penalty) added to the least loaded; reviews; grades; flag;
+ * override. */
+static void test_flow(void **state)
+{
+    PeerSettings ps;
+    make_assignment(&ps, "penalty", 2);
+    ps.self_assessment = true;
+    ps.no_review_policy = "withhold";
+    assert_int_equal(peer_settings_set(db, org, &ps, T0), LN_OK);
+    PeerSubmission s;
+    PeerRefusal why;
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(peer_submit(db, arena, &run, &ps, users[i], "My essay", NULL, 0, T0 + i, &s, &why), LN_OK);
+    /* before the deadline, nothing is due */
+    assert_int_equal(peer_due(db, &run, &ps, T0 + HOUR), LN_OK);
+    assert_int_equal(count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1", ps.unit_id), 0);
+    /* after it: allocated, lazily, once */
+    UsTime after = T0 + 25 * HOUR;
+    assert_int_equal(peer_due(db, &run, &ps, after), LN_OK);
+    int64_t pairs = count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND self_review = 0", ps.unit_id);
+    assert_int_equal(pairs, 8);
+    assert_int_equal(count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND self_review = 1", ps.unit_id), 4);
+    assert_int_equal(count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND self_review = 0"
+                           " AND reviewer_id = author_id", ps.unit_id), 0);
+    int added = -1;
+    assert_int_equal(peer_allocate_run(db, &run, &ps, 77, after, &added), LN_OK);
+    assert_int_equal(added, 0);                                     /* idempotent */
+    /* a late newcomer: accepted with a penalty, reviewed by 2, reviews 2 */
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[4], "Late essay", NULL, 0, after, &s, &why), LN_OK);
+    assert_true(s.late);
+    assert_int_equal(peer_allocate_run(db, &run, &ps, 77, after, &added), LN_OK);
+    assert_int_equal(added, 5);                                     /* 2 + 2 + a self-assessment */
+    int64_t lo = 99, hi = 0;
+    for (int i = 0; i < 5; i++) {
+        int64_t n = 0;
+        assert_int_equal(db_query_i64(db, &n, "SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND reviewer_id = $2"
+                                              " AND self_review = 0", "ii", ps.unit_id, users[i]), DB_ROW);
+        lo = n < lo ? n : lo;
+        hi = n > hi ? n : hi;
+    }
+    assert_true(hi - lo <= 1);
+    /* reviews: everybody reviews, except users[3] who reviews nothing */
+    for (int i = 0; i < 5; i++) {
+        if (i == 3) continue;
+        PeerTask *t;
+        int n;
+        assert_int_equal(peer_tasks(db, arena, ps.unit_id, run.id, users[i], &t, &n), LN_OK);
+        for (int j = 0; j < n; j++) {
+            int levels[2] = {t[j].self_review ? 2 : 1, t[j].self_review ? 0 : 1};  /* peers: 1 + 2 of 4 = 750 */
+            const char *err = NULL;
+            int64_t rid;
+            assert_int_equal(peer_review_submit(db, arena, &run, &ps, &t[j], users[i], levels, 2, "Clear.", after, &rid,
+                                                &why, &err), LN_OK);
+            /* final: a second review of the same allocation is refused */
+            PeerTask again = t[j];
+            again.review_id = 0;
+            assert_int_equal(peer_review_submit(db, arena, &run, &ps, &again, users[i], levels, 2, "x", after, &rid,
+                                                &why, &err), LN_EPERM);
+            assert_int_equal(why, PEER_ALREADY_REVIEWED);
+        }
+    }
+    /* a review that does not fit the rubric */
+    {
+        PeerTask *t;
+        int n;
+        assert_int_equal(peer_tasks(db, arena, ps.unit_id, run.id, users[3], &t, &n), LN_OK);
+        assert_true(n >= 2);
+        int bad[2] = {3, 0};
+        const char *err = NULL;
+        int64_t rid;
+        assert_int_equal(peer_review_submit(db, arena, &run, &ps, &t[0], users[3], bad, 2, "", after, &rid, &why, &err),
+                         LN_EINVAL);
+        assert_non_null(err);
+        assert_int_equal(peer_review_submit(db, arena, &run, &ps, &t[0], users[3], bad, 1, "", after, &rid, &why, &err),
+                         LN_EINVAL);
+        /* too late */
+        int good[2] = {0, 0};
+        assert_int_equal(peer_review_submit(db, arena, &run, &ps, &t[0], users[3], good, 2, "", T0 + 49 * HOUR, &rid,
+                                            &why, &err), LN_EPERM);
+        assert_int_equal(why, PEER_REVIEW_CLOSED);
+    }
+    /* the rubric is frozen once reviews exist */
+    PeerSettings changed = ps;
+    changed.rubric.n = 1;
+    assert_int_equal(peer_settings_set(db, org, &changed, after), LN_EEXIST);
+    /* grades, when the review deadline has passed */
+    UsTime closed = T0 + 49 * HOUR;
+    int64_t grades0 = count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'assessment.grade'", org);
+    assert_int_equal(peer_due(db, &run, &ps, closed), LN_OK);
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'assessment.grade'", org),
+                     grades0 + 5);
+    assert_int_equal(peer_finalise(db, &run, &ps, closed, &added), LN_OK);
+    assert_int_equal(added, 0);                                     /* once */
+    PeerGrade g;
+    /* users[0]: reviewed by peers who gave 3 of 4 (750), or none when its only reviewer was users[3] */
+    assert_int_equal(peer_grade_current(db, arena, ps.unit_id, run.id, users[0], &g), LN_OK);
+    assert_string_equal(g.kind, "grade");
+    assert_true(str_eq(g.status, "graded") || str_eq(g.status, "no_reviews"));
+    if (str_eq(g.status, "graded")) assert_int_equal(g.score, 750);
+    /* users[3] reviewed nothing: withheld */
+    assert_int_equal(peer_grade_current(db, arena, ps.unit_id, run.id, users[3], &g), LN_OK);
+    assert_string_equal(g.status, "withheld");
+    /* users[4] was late: 750 - 100 */
+    assert_int_equal(peer_grade_current(db, arena, ps.unit_id, run.id, users[4], &g), LN_OK);
+    if (str_eq(g.status, "graded")) assert_int_equal(g.score, 650);
+    /* flags: only the author, only peers' reviews, once */
+    PeerReview *rv;
+    int n;
+    assert_int_equal(peer_reviews_of(db, arena, ps.unit_id, run.id, users[4], &rv, &n), LN_OK);
+    int64_t peer_review = 0, self_review = 0;
+    for (int i = 0; i < n; i++) {
+        if (rv[i].id && !rv[i].self_review) peer_review = rv[i].id;
+        if (rv[i].id && rv[i].self_review) self_review = rv[i].id;
+    }
+    assert_true(peer_review && self_review);
+    assert_int_equal(peer_flag(db, ps.unit_id, run.id, users[0], peer_review, "unfair", closed, &why), LN_NOTFOUND);
+    assert_int_equal(peer_flag(db, ps.unit_id, run.id, users[4], self_review, "unfair", closed, &why), LN_NOTFOUND);
+    assert_int_equal(peer_flag(db, ps.unit_id, run.id, users[4], peer_review, "", closed, &why), LN_EINVAL);
+    assert_int_equal(peer_flag(db, ps.unit_id, run.id, users[4], peer_review, "Too harsh", closed, &why), LN_OK);
+    assert_int_equal(peer_flag(db, ps.unit_id, run.id, users[4], peer_review, "Again", closed, &why), LN_EPERM);
+    assert_int_equal(why, PEER_ALREADY_FLAGGED);
+    /* override: a new row and a ledger correction, the old row unchanged */
+    PeerGrade before;
+    assert_int_equal(peer_grade_current(db, arena, ps.unit_id, run.id, users[4], &before), LN_OK);
+    assert_int_equal(peer_override(db, &run, ps.unit_id, users[4], 900, "", users[5], closed, &g), LN_EINVAL);
+    assert_int_equal(peer_override(db, &run, ps.unit_id, users[4], 1001, "why", users[5], closed, &g), LN_EINVAL);
+    assert_int_equal(peer_override(db, &run, ps.unit_id, users[4], 900, "Review was unfair", users[5], closed, &g), LN_OK);
+    PeerGrade now;
+    assert_int_equal(peer_grade_current(db, arena, ps.unit_id, run.id, users[4], &now), LN_OK);
+    assert_string_equal(now.kind, "override");
+    assert_int_equal(now.score, 900);
+    assert_int_equal(now.overrides, before.id);
+    assert_int_equal(count("SELECT count(*) FROM peer_grade WHERE id = $1 AND kind = 'grade'", before.id), 1);
+    int64_t corrects = 0;
+    assert_int_equal(db_query_i64(db, &corrects, "SELECT seq FROM ledger_entry WHERE org_id = $1 AND seq = $2"
+                                                 " AND kind = 'assessment.override'", "ii", org, now.ledger_seq), DB_ROW);
+    assert_int_equal(peer_override(db, &run, ps.unit_id, users[5], 900, "none yet", users[5], closed, &g),
+                     LN_NOTFOUND);
+    LedgerReport rep;
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+}
+
+/* N = 1: nobody to review; N = 2 with K = 3: each reviews the other. */
+static void test_small(void **state)
+{
+    PeerSettings ps;
+    make_assignment(&ps, "accept", 3);
+    PeerSubmission s;
+    PeerRefusal why;
+    int added;
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[0], "Alone", NULL, 0, T0, &s, &why), LN_OK);
+    assert_int_equal(peer_allocate_run(db, &run, &ps, 5, T0, &added), LN_OK);
+    assert_int_equal(added, 0);
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[1], "Second", NULL, 0, T0, &s, &why), LN_OK);
+    assert_int_equal(peer_allocate_run(db, &run, &ps, 5, T0, &added), LN_OK);
+    assert_int_equal(added, 2);
+    assert_int_equal(count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND reviewer_id = author_id",
+                           ps.unit_id), 0);
+    /* a third, late (accepted, no penalty): reviewed by both, reviews both */
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[2], "Third", NULL, 0, T0 + 30 * HOUR, &s, &why), LN_OK);
+    assert_true(s.late);
+    assert_int_equal(peer_allocate_run(db, &run, &ps, 5, T0 + 30 * HOUR, &added), LN_OK);
+    assert_int_equal(added, 4);
+    /* past the review deadline nobody submits any more */
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[3], "Too late", NULL, 0, T0 + 49 * HOUR, &s, &why),
+                     LN_EPERM);
+    assert_int_equal(why, PEER_CLOSED);
+}
+
+int main(void)
+{
+    const struct CMUnitTest pure[] = {
+        cmocka_unit_test(test_allocate),
+        cmocka_unit_test(test_pick_least),
+        cmocka_unit_test(test_aggregate),
+        cmocka_unit_test(test_rubric),
+        cmocka_unit_test(test_settings_checked),
+    };
+    const struct CMUnitTest stored[] = {
+        cmocka_unit_test(test_submissions),
+        cmocka_unit_test(test_flow),
+        cmocka_unit_test(test_small),
+    };
+    int failed = cmocka_run_group_tests_name("peer (pure)", pure, NULL, NULL);
+    return failed + cmocka_run_group_tests_name("peer (stored)", stored, setup, teardown);
+}
