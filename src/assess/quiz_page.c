@@ -1059,3 +1059,8 @@ void quiz_gift_get(Req *r)
                    content_disposition(r->arena, true, arena_printf(r->arena, "quiz-%lld.gift", (long long)u->id)));
     if (skipped) req_set_header(r, "X-Lectern-Skipped", arena_printf(r->arena, "%d", skipped));
 }
+
+const char *quiz_percent(Req *r, int64_t th)
+{
+    return pct(r, th);
+}
