@@ -865,6 +865,63 @@ int gradebook_rule_met(Db *db, const RunRef *run, int64_t user_id, bool *met)
     return rc;
 }
 
+int gb_effective_attempts(Db *db, AttemptList *mine)
+{
+    for (int i = 0; mine && i < mine->n; i++) {
+        Attempt *at = &mine->items[i];
+        if (str_eq(at->status, "in_progress")) continue;
+        int64_t score, pending, v;
+        if (attempt_current(db, at, &score, &pending) != LN_OK) return LN_EDB;
+        if (db_query_i64(db, &v, "SELECT score FROM grade_override WHERE attempt_id = $1 ORDER BY id DESC LIMIT 1", "i",
+                         at->id) == DB_ROW) {
+            score = v;
+            pending = 0;
+        }
+        at->score = score;
+        at->pending = pending;
+    }
+    return LN_OK;
+}
+
+int64_t gb_quiz_grade(Db *db, const QuizSettings *qs, int64_t run_id, int64_t user_id, const AttemptList *mine)
+{
+    int64_t v;
+    if (db_query_i64(db, &v, "SELECT score FROM grade_override WHERE run_id = $1 AND unit_id = $2 AND user_id = $3"
+                             " AND attempt_id IS NULL ORDER BY id DESC LIMIT 1", "iii", run_id, qs->unit_id,
+                     user_id) == DB_ROW)
+        return v;
+    return quiz_grade(qs, mine);
+}
+
+int gb_comments(Db *db, Arena *a, int64_t run_id, int64_t user_id, GbComment **out, int *n)
+{
+    int cap = 0;
+    *n = 0;
+    *out = NULL;
+    DbStmt *st = db_prepare(db,
+        "SELECT t.unit_id, t.number, g.score, x.title, i.item, g.comment, g.graded_at FROM answer_grade g"
+        " JOIN attempt t ON t.id = g.attempt_id JOIN unit x ON x.id = t.unit_id JOIN quiz_item i ON i.id = g.quiz_item_id"
+        " WHERE t.run_id = $1 AND t.user_id = $2 AND g.kind = 'essay' AND g.id = (SELECT max(h.id) FROM answer_grade h"
+        " WHERE h.attempt_id = g.attempt_id AND h.quiz_item_id = g.quiz_item_id) ORDER BY g.id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run_id);
+    db_bind_i64(st, 2, user_id);
+    while (db_step(st) == DB_ROW) {
+        *out = arena_grow(a, *out, *n, &cap, sizeof **out);
+        GbComment *c = &(*out)[(*n)++];
+        Item it;
+        c->unit_id = db_col_i64(st, 0);
+        c->number = db_col_i64(st, 1);
+        c->score = db_col_i64(st, 2);
+        c->unit_title = db_col_dup(st, 3, a);
+        c->question = item_from_text(a, db_col_text(st, 4), &it) == LN_OK ? (it.title ? it.title : it.text) : "";
+        c->comment = db_col_dup(st, 5, a);
+        c->at = db_col_i64(st, 6);
+    }
+    db_done(st);
+    return LN_OK;
+}
+
 /* ---- item analysis --------------------------------------------------------------------- */
 
 typedef struct Sums { double n, sx, sy, sxx, syy, sxy; } Sums;

@@ -129,6 +129,23 @@ void gradebook_filter(Gradebook *g, Arena *a, const char *q, const char *status,
  * the course does not require a grade, or has no weighted quiz. */
 int gradebook_rule_met(Db *db, const RunRef *run, int64_t user_id, bool *met);
 
+/* The learner's attempts as decisions left them: each finished attempt's
+ * score and pending count replaced by its effective ones (latest override,
+ * else latest rescore).  For the quiz pages (quiz_page.c). */
+int gb_effective_attempts(Db *db, AttemptList *mine);
+/* The learner's grade for the quiz: the latest quiz-level override, else
+ * quiz_grade over `mine` (effective); -1 when none. */
+int64_t gb_quiz_grade(Db *db, const QuizSettings *qs, int64_t run_id, int64_t user_id, const AttemptList *mine);
+
+typedef struct GbComment {
+    int64_t unit_id, number, score;
+    char *unit_title, *question, *comment;
+    UsTime at;
+} GbComment;
+/* The trainers' comments on the learner's essays in the run, latest grade
+ * per answer, oldest first. */
+int gb_comments(Db *db, Arena *a, int64_t run_id, int64_t user_id, GbComment **out, int *n);
+
 /* ---- item analysis ---- */
 
 typedef struct GbItemStat {

@@ -133,9 +133,19 @@ void api_my_grades_get(Req *r)
         api_error(r, 500, "internal", "reading the grades failed on our side");
         return;
     }
-    json_t *j = head_json(&l.run, &g), *me = row_json(r, &g, &g.rows[0]);
+    json_t *j = head_json(&l.run, &g), *me = row_json(r, &g, &g.rows[0]), *comments = json_array();
     json_object_update(j, me);
     json_decref(me);
+    GbComment *cm;
+    int ncm = 0;
+    gb_comments(r->db, r->arena, l.run.id, r->user->id, &cm, &ncm);
+    for (int i = 0; i < ncm; i++)
+        json_array_append_new(comments, json_pack("{s:I, s:I, s:s, s:I, s:s, s:o}", "unit_id", (json_int_t)cm[i].unit_id,
+                                                  "attempt_number", (json_int_t)cm[i].number, "question",
+                                                  cm[i].question ? cm[i].question : "", "score", (json_int_t)cm[i].score,
+                                                  "comment", cm[i].comment ? cm[i].comment : "", "graded_at",
+                                                  api_time(r->arena, cm[i].at)));
+    json_object_set_new(j, "comments", comments);
     api_json(r, 200, j);
 }
 

@@ -601,5 +601,16 @@ void my_grades_page(Req *r)
     hprintf(r, "<p><strong>%s %s</strong> · %s %s · %s</p>", T(r, "Course grade:"), quiz_percent(r, w->grade),
             T(r, "Course pass mark:"), quiz_percent(r, g.s.pass_mark), w->passed ? T(r, "Passed") : T(r, "Not passed yet"));
     if (g.s.require_grade) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Completing the course requires the pass mark."));
+    GbComment *cm;
+    int ncm = 0;
+    gb_comments(r->db, r->arena, l.run.id, r->user->id, &cm, &ncm);
+    if (ncm) hprintf(r, "<h2>%s</h2><ul>", T(r, "Your trainers' comments"));
+    for (int i = 0; i < ncm; i++) {
+        hprintf(r, "<li><strong>%s</strong> · %s %lld · %s — %s", cm[i].unit_title, T(r, "attempt"), (long long)cm[i].number,
+                cm[i].question, quiz_percent(r, cm[i].score));
+        if (!str_empty(cm[i].comment)) text_block(r, cm[i].comment);
+        html_lit(r, "</li>");
+    }
+    if (ncm) html_lit(r, "</ul>");
     page_end(r);
 }

@@ -136,6 +136,11 @@ test('an override needs its reason; the latest counts; the learner sees their ow
   assert.ok(!('learners' in mine));
   const his = (await fa.get(`/api/v1/runs/${run}/grades`)).json();
   assert.equal(his.user_id, faId);
+  assert.deepEqual(his.comments.map((c) => [c.comment, c.score]), [['Well argued.', 1000]]);
+  assert.deepEqual(mine.comments.map((c) => c.comment), ['Try again.']);
+  // The quiz page's grade follows the essay's grade.
+  const fq = (await fa.get(`/api/v1/runs/${run}/units/${essay}/quiz`)).json();
+  assert.deepEqual([fq.attempts[0].score, fq.attempts[0].pending, fq.grade], [1000, 0, 1000]);
   const lf = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
   page = await lf.get(`/runs/${run}/grades`);
   assert.equal(page.status, 200);
@@ -168,10 +173,10 @@ test('a wrong key is fixed and the attempts regraded; the original answers stay'
   const cell = (uid) => gb.learners.find((l) => l.user_id === uid).quizzes.find((q) => q.unit_id === key);
   assert.equal(cell(faId).grade, 1000);
   assert.equal(cell(elId).grade, 0);
-  // The attempt as submitted is unchanged for the learner's record.
+  // The learner's quiz shows the regraded score and grade.
   const fa = ctx.fa;
   const q = (await fa.get(`/api/v1/runs/${run}/units/${key}/quiz`)).json();
-  assert.equal(q.attempts[0].score, 0);
+  assert.deepEqual([q.attempts[0].score, q.attempts[0].passed, q.grade], [1000, true, 1000]);
 
   // Item analysis: difficulty and picks per choice.
   const an = (await ta.get(`/api/v1/orgs/demo/runs/${run}/units/${key}/analysis`)).json();
