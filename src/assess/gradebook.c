@@ -729,14 +729,16 @@ static int load_learners(Db *db, Arena *a, int64_t run_id, int64_t user_id, Grad
     return LN_OK;
 }
 
+/* The latest rescore and attempt-level override of each attempt of the run
+ * come from two grouped subqueries joined once (no per-row look-up). */
 #define EFFECTIVE_SQL \
-    "SELECT t.user_id, t.unit_id," \
-    " COALESCE((SELECT o.score FROM grade_override o WHERE o.attempt_id = t.id ORDER BY o.id DESC LIMIT 1)," \
-    "          (SELECT s.score FROM attempt_rescore s WHERE s.attempt_id = t.id ORDER BY s.id DESC LIMIT 1), t.score)," \
-    " COALESCE((SELECT s.pending FROM attempt_rescore s WHERE s.attempt_id = t.id ORDER BY s.id DESC LIMIT 1)," \
-    "          t.pending)," \
-    " (SELECT count(*) FROM grade_override o WHERE o.attempt_id = t.id)" \
-    " FROM attempt t WHERE t.run_id = $1 AND t.status <> 'in_progress'"
+    "SELECT t.user_id, t.unit_id, COALESCE(o.score, s.score, t.score), COALESCE(s.pending, t.pending)," \
+    " CASE WHEN o.id IS NULL THEN 0 ELSE 1 END FROM attempt t" \
+    " LEFT JOIN (SELECT attempt_id, max(id) AS id FROM attempt_rescore WHERE run_id = $1 GROUP BY attempt_id) sl" \
+    "  ON sl.attempt_id = t.id LEFT JOIN attempt_rescore s ON s.id = sl.id" \
+    " LEFT JOIN (SELECT attempt_id, max(id) AS id FROM grade_override WHERE run_id = $1 AND attempt_id IS NOT NULL" \
+    "  GROUP BY attempt_id) ol ON ol.attempt_id = t.id LEFT JOIN grade_override o ON o.id = ol.id" \
+    " WHERE t.run_id = $1 AND t.status <> 'in_progress'"
 
 #define QUIZ_OVERRIDE_SQL \
     "SELECT o.user_id, o.unit_id, o.score FROM grade_override o WHERE o.run_id = $1 AND o.attempt_id IS NULL" \

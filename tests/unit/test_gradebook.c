@@ -414,6 +414,56 @@ static void test_gradebook(void **state)
     assert_int_equal(g.rows[0].grade, 625);
 }
 
+/* Many learners: the set-based gradebook gives every learner's grade.
+ * LECTERN_GB_LEARNERS (default 500) sets how many; the time taken is
+ * printed, never asserted. */
+static void test_many(void **state)
+{
+    Fix f;
+    fixture(&f, 0);
+    int64_t q1 = add_quiz(&f, "Many 1", "::A::Capital of France? {=Paris ~Lyon}\n", 0, "best");
+    int64_t q2 = add_quiz(&f, "Many 2", "::B::Capital of Italy? {=Rome ~Milan}\n", 0, "last");
+    const char *env = getenv("LECTERN_GB_LEARNERS");
+    int n = env ? atoi(env) : 500;
+    if (n < 10) n = 10;
+    UsTime now = time_now_us();
+    assert_int_equal(db_begin(db), DB_DONE);
+    for (int i = 0; i < n; i++) {
+        int64_t uid = 0;
+        char email[64], name[32];
+        snprintf(email, sizeof email, "m%d-%d-%d@gb.test", ncourse, i, (int)getpid());
+        snprintf(name, sizeof name, "Learner %05d", i);
+        assert_int_equal(db_query_i64(db, &uid, "INSERT INTO app_user (email, name, created_at, updated_at)"
+                                                " VALUES ($1, $2, $3, $3) RETURNING id", "tti", email, name, now), DB_ROW);
+        assert_int_equal(db_run(db, "INSERT INTO enrolment (run_id, user_id, org_id, status, enrolled_at)"
+                                    " VALUES ($1, $2, $3, 'active', $4)", "iiii", f.run.id, uid, org, now), DB_DONE);
+        /* quiz 1: one attempt scoring i % 1001; quiz 2: two attempts, the last scoring 1000 - i % 1001 */
+        int64_t s1 = i % 1001, s2 = 1000 - i % 1001;
+        const char *ins = "INSERT INTO attempt (unit_id, run_id, user_id, org_id, number, items, started_at, submitted_at,"
+                          " score, status) VALUES ($1, $2, $3, $4, $5, '[]', $6, $6, $7, 'submitted')";
+        assert_int_equal(db_run(db, ins, "iiiiiii", q1, f.run.id, uid, org, (int64_t)1, now, s1), DB_DONE);
+        assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)1, now, (int64_t)1000), DB_DONE);
+        assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)2, now, s2), DB_DONE);
+    }
+    assert_int_equal(db_commit(db), DB_DONE);
+    UsTime t0 = time_mono_us();
+    Gradebook g;
+    assert_int_equal(gradebook_load(db, arena, &f.run, 0, &g), LN_OK);
+    gradebook_filter(&g, arena, NULL, NULL, "grade");
+    UsTime t1 = time_mono_us();
+    fprintf(stderr, "    gradebook of %d learners, 2 quizzes, %d attempts: %.1f ms\n", n, 3 * n,
+            (double)(t1 - t0) / 1000.0);
+    assert_int_equal(g.n, n);
+    for (int i = 0; i < g.n; i++) {
+        const GbRow *w = &g.rows[i];
+        int k = atoi(w->name + 8);
+        assert_int_equal(w->cells[0].grade, k % 1001);
+        assert_int_equal(w->cells[1].grade, 1000 - k % 1001);   /* "last" */
+        assert_int_equal(w->grade, 500);                        /* (k + 1000 - k) / 2 */
+        if (i) assert_true(g.rows[i - 1].grade >= w->grade);
+    }
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -422,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_override),
         cmocka_unit_test(test_regrade),
         cmocka_unit_test(test_gradebook),
+        cmocka_unit_test(test_many),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
