@@ -16,6 +16,7 @@
 #include "assess/gradebook_pages.h"
 #include "assess/pages.h"
 #include "core/csv.h"
+#include "http/parse.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -119,7 +120,7 @@ static void sort_link(Req *r, const char *label, const char *key, const char *so
                      : str_eq(sort, arena_printf(r->arena, "-%s", key)) ? (str_eq(key, "grade") ? "ascending" : "descending")
                      : NULL;
     hprintf(r, "<th scope=\"col\"%s%s%s><a href=\"?sort=%s&amp;q=%s&amp;status=%s\">%s</a></th>", aria ? " aria-sort=\"" : "",
-            aria ? aria : "", aria ? "\"" : "", next, q ? q : "", status ? status : "", label);
+            aria ? aria : "", aria ? "\"" : "", next, url_encode(r->arena, q ? q : ""), status ? status : "", label);
 }
 
 static void gradebook_render(Req *r, int status_code, const RunRef *run, const Course *c, const Errors *e)
@@ -184,7 +185,7 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
     if (!g.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No learner matches."));
     if (g.n > from + GB_PAGE)
         hprintf(r, "<nav class=\"pager\"><a href=\"?page=%lld&amp;sort=%s&amp;q=%s&amp;status=%s\">%s →</a></nav>",
-                (long long)page + 1, sort, q ? q : "", status, T(r, "Next"));
+                (long long)page + 1, sort, url_encode(r->arena, q ? q : ""), status, T(r, "Next"));
     hprintf(r, "<p class=\"muted\">* %s</p>", T(r, "a trainer overrode this grade."));
     page_end(r);
 }
