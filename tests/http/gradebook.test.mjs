@@ -146,6 +146,9 @@ test('an override needs its reason; the latest counts; the learner sees their ow
   assert.equal(page.status, 200);
   assert.match(page.text, /My grades|Mes notes/);   // Élodie may read French
   assert.doesNotMatch(page.text, /François|francois@/);
+  // Where to find them: the learner's course navigation, the trainer's progress page.
+  assert.match((await lf.get(`/runs/${run}/units/${essay}`)).text, new RegExp(`href="/runs/${run}/grades"`));
+  assert.match((await t.get(`/o/demo/runs/${run}/progress`)).text, new RegExp(`href="/o/demo/runs/${run}/gradebook"`));
   const ledger = (await (await signinApi(srv, DEMO.admin.email, DEMO.admin.password)).get('/api/v1/orgs/demo/ledger/verify')).json();
   assert.equal(ledger.ok, true, JSON.stringify(ledger));
 });
