@@ -516,6 +516,13 @@ int gb_fix_key(Db *db, Arena *a, int64_t org_id, int64_t unit_id, int64_t old_id
                                  " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", "iiiitii", org_id, unit_id, old_id,
                              *new_id, reason, by, now) != DB_DONE)
         r = LN_EDB;
+    if (r == LN_OK) {
+        json_t *p = json_pack("{s:I, s:I, s:I, s:s, s:I}", "unit_id", (json_int_t)unit_id, "old_item_id",
+                              (json_int_t)old_id, "new_item_id", (json_int_t)*new_id, "reason", reason, "by", (json_int_t)by);
+        r = ledger_append(db, org_id, "assessment.key_fixed", arena_printf(a, "unit:%lld", (long long)unit_id), p, now,
+                          NULL);
+        json_decref(p);
+    }
     commit_or_rollback(db, &r);
     return r;
 }
@@ -998,6 +1005,16 @@ int gb_analysis(Db *db, Arena *a, int64_t run_id, int64_t unit_id, GbAnalysis *o
         db_query_i64(db, &retired, "SELECT count(*) FROM quiz_item WHERE id = $1 AND retired_at IS NOT NULL", "i",
                      s->quiz_item_id);
         s->retired = retired > 0;
+        /* a retired question whose key was fixed: follow to the current version */
+        int64_t cur = s->quiz_item_id, next = 0;
+        for (int step = 0; step < 100 && retired; step++) {
+            if (db_query_i64(db, &next, "SELECT new_item_id FROM item_fix WHERE old_item_id = $1 ORDER BY id DESC LIMIT 1",
+                             "i", cur) != DB_ROW)
+                break;
+            cur = next;
+            db_query_i64(db, &retired, "SELECT count(*) FROM quiz_item WHERE id = $1 AND retired_at IS NOT NULL", "i", cur);
+        }
+        if (!retired && item_by_id(db, a, cur, &s->current) == LN_OK) s->current_id = cur;
         ItemType t = s->item.type;
         if (!(t == ITEM_SINGLE || t == ITEM_MULTIPLE || t == ITEM_TRUEFALSE) || s->item.nchoices > 64) s->picks = NULL;
     }

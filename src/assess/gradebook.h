@@ -152,6 +152,8 @@ typedef struct GbItemStat {
     int64_t quiz_item_id;
     Item item;
     bool retired;
+    int64_t current_id;             /* the current version (a fixed key's successor); 0: none */
+    Item current;                   /* its question, when current_id */
     int answers;                    /* graded answers */
     double difficulty;              /* mean score, 0..1 (share correct) */
     double discrimination;          /* point-biserial: item score vs attempt score; NAN below 2 answers */

@@ -391,6 +391,7 @@ void api_gradebook_analysis_get(Req *r)
         json_t *j = json_pack("{s:I, s:s, s:s, s:b, s:i}", "quiz_item_id", (json_int_t)s->quiz_item_id, "type",
                               item_type_name(s->item.type), "title", s->item.title ? s->item.title : "", "retired",
                               s->retired, "answers", s->answers);
+        json_object_set_new(j, "current_item_id", s->current_id ? json_integer(s->current_id) : json_null());
         /* difficulty and discrimination in thousandths (integers, as every score) */
         json_object_set_new(j, "difficulty", isnan(s->difficulty) ? json_null()
                                                                   : json_integer((json_int_t)lround(s->difficulty * 1000)));

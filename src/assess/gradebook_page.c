@@ -10,6 +10,7 @@
  *   POST /o/{org}/runs/{id}/units/{uid}/overrides
  *   GET  /o/{org}/runs/{id}/units/{uid}/analysis  item analysis; regrade a question with its current key
  *   POST /o/{org}/runs/{id}/units/{uid}/items/{qid}/regrade
+ *   POST /o/{org}/runs/{id}/units/{uid}/items/{qid}/key    fix a choice question's key, then regrade
  * The learner:
  *   GET  /runs/{id}/grades                         my grades
  */
@@ -489,6 +490,33 @@ static const char *ratio(Req *r, double v)
     return arena_printf(r->arena, str_eq(r->lang, "fr") ? "%.2f" : "%.2f", v);
 }
 
+static bool choice_item(const Item *it)
+{
+    return (it->type == ITEM_SINGLE || it->type == ITEM_MULTIPLE || it->type == ITEM_TRUEFALSE) && it->nchoices <= 64;
+}
+
+/* A weight in percent per choice (−100 to 100), the reason: a fixed key,
+ * then a regrade. */
+static void key_form(Req *r, const RunRef *run, int64_t unit, const GbItemStat *s, int i)
+{
+    hprintf(r, "<details><summary>%s</summary>", T(r, "Fix the key"));
+    const Item *it = &s->current;
+    form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/units/%lld/items/%lld/key", r->org->slug, (long long)run->id,
+                               (long long)unit, (long long)s->current_id));
+    hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Credit per choice, in % (−100 to 100; 100 is the right answer)."));
+    for (int k = 0; k < it->nchoices; k++) {
+        int w = it->choices[k].weight;
+        hprintf(r, "<div class=\"field\"><label for=\"k%d-%d\">%s</label><input id=\"k%d-%d\" name=\"w%d\""
+                   " inputmode=\"decimal\" value=\"%s%d.%d\"></div>", i, k,
+                it->choices[k].text ? it->choices[k].text : "", i, k, k, w < 0 ? "-" : "", abs(w) / 10, abs(w) % 10);
+    }
+    hprintf(r, "<div class=\"field\"><label for=\"kr-%d\">%s</label><input id=\"kr-%d\" name=\"reason\" required></div>",
+            i, T(r, "Reason"), i);
+    form_submit(r, T(r, "Fix the key and regrade"));
+    form_end(r);
+    html_lit(r, "</details>");
+}
+
 /* GET /o/{org}/runs/{id}/units/{uid}/analysis */
 void gradebook_analysis_page(Req *r)
 {
@@ -529,9 +557,10 @@ void gradebook_analysis_page(Req *r)
             html_lit(r, "</ul>");
         }
         html_lit(r, "</td><td>");
-        if (!s->retired && s->item.type != ITEM_ESSAY && s->item.type != ITEM_DESCRIPTION) {
+        if (s->current_id && choice_item(&s->current)) key_form(r, &run, unit, s, i);
+        if (s->current_id && s->current.type != ITEM_ESSAY && s->current.type != ITEM_DESCRIPTION) {
             form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/units/%lld/items/%lld/regrade", r->org->slug,
-                                       (long long)run.id, (long long)unit, (long long)s->quiz_item_id));
+                                       (long long)run.id, (long long)unit, (long long)s->current_id));
             hprintf(r, "<div class=\"field\"><label for=\"rg-%d\">%s</label><input id=\"rg-%d\" name=\"reason\" required>"
                        "</div>", i, T(r, "Reason"), i);
             form_submit(r, T(r, "Regrade with the current key"));
@@ -562,6 +591,58 @@ void gradebook_regrade_post(Req *r)
     else if (rc != LN_OK) internal(r);
     else {
         page_flash(r, arena_printf(r->arena, "%s %d", T(r, "Regraded. Attempts changed:"), o.changed));
+        req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/units/%lld/analysis", r->org->slug, (long long)run.id,
+                                     (long long)unit));
+    }
+}
+
+/* POST /o/{org}/runs/{id}/units/{uid}/items/{qid}/key (form: w0, w1, ... in %, reason) */
+void gradebook_key_post(Req *r)
+{
+    RunRef run;
+    Course c;
+    int64_t unit, qid;
+    if (!gb_org_run(r, &run, &c) || !gb_quiz_unit(r, &c, &unit, NULL) || !req_path_id_or_404(r, "qid", &qid)) return;
+    QuizItems qi;
+    if (quiz_items_load(r->db, r->arena, unit, &qi) != LN_OK) {
+        internal(r);
+        return;
+    }
+    Item *it = NULL;
+    for (int i = 0; i < qi.n; i++)
+        if (qi.items[i].id == qid) it = &qi.items[i].item;
+    if (!it || !choice_item(it)) {
+        web_not_found(r);
+        return;
+    }
+    const char *reason = str_trim(r->arena, req_form(r, "reason") ? req_form(r, "reason") : "");
+    bool ok = !str_empty(reason) && strlen(reason) <= GB_REASON_MAX, right = false;
+    for (int k = 0; ok && k < it->nchoices; k++) {
+        const char *v = req_form(r, arena_printf(r->arena, "w%d", k));
+        bool neg = v && *v == '-';
+        int64_t m;
+        if (!v || !parse_milli(neg ? v + 1 : v, 100, &m)) ok = false;
+        else it->choices[k].weight = (int)((neg ? -m : m) / 100);
+        right |= it->choices[k].weight > 0;
+    }
+    if (!ok || !right) {
+        web_error(r, 422, "invalid", T(r, "Give the reason, and a credit from −100 to 100 % for each choice, one at least above 0."));
+        return;
+    }
+    if (it->type == ITEM_SINGLE || it->type == ITEM_TRUEFALSE)
+        for (int k = 0; k < it->nchoices; k++)
+            if (it->choices[k].weight < 0) it->choices[k].weight = 0;
+    UsTime now = time_now_us();
+    int64_t key = 0;
+    const char *err = NULL;
+    GbOutcome o = {0};
+    int rc = gb_fix_key(r->db, r->arena, c.org_id, unit, qid, it, reason, r->user->id, now, &key, &err);
+    if (rc == LN_OK) rc = gb_regrade(r->db, r->arena, c.org_id, unit, key, reason, r->user->id, now, &o);
+    if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "Give the reason for the change."));
+    else if (rc != LN_OK) internal(r);
+    else {
+        page_flash(r, arena_printf(r->arena, "%s %d", T(r, "Key fixed and attempts regraded. Attempts changed:"), o.changed));
         req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/units/%lld/analysis", r->org->slug, (long long)run.id,
                                      (long long)unit));
     }

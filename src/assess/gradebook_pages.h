@@ -20,6 +20,7 @@ void gradebook_learner_page(Req *r);
 void gradebook_override_post(Req *r);
 void gradebook_analysis_page(Req *r);
 void gradebook_regrade_post(Req *r);
+void gradebook_key_post(Req *r);
 void my_grades_page(Req *r);
 
 void api_gradebook_get(Req *r);

@@ -213,6 +213,7 @@ ROUTE(GET,    "/o/{org}/runs/{id}/gradebook/learners/{uid}", gradebook_learner_p
 ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/overrides",   gradebook_override_post, A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/runs/{id}/units/{uid}/analysis",    gradebook_analysis_page, A_STAFF)
 ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/items/{qid}/regrade", gradebook_regrade_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/items/{qid}/key", gradebook_key_post,   A_STAFF | FORM)
 ROUTE(GET,    "/runs/{id}/grades",                          my_grades_page,         A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/gradebook",     api_gradebook_get,      API | A_STAFF)
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/gradebook",  api_gradebook_settings_put, API_W | A_STAFF)

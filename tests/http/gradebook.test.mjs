@@ -237,4 +237,19 @@ test('the gradebook: weights, course grade, pass/fail, sort, filter, CSV, the co
   const s = (await ta.get(`${org}/gradebook`)).json();
   assert.deepEqual([s.pass_mark, s.require_grade], [550, true]);
   assert.ok(s.learners.find((l) => l.user_id === elId).passed);
+
+  // Fixing a key through the item analysis page: "three" is right now.
+  const an = `/o/demo/runs/${run}/units/${key}/analysis`;
+  page = await t.get(an);
+  const m = page.text.match(new RegExp(`action="/o/demo/runs/${run}/units/${key}/items/(\\d+)/key"`));
+  assert.ok(m, 'a key form for the current question');
+  const keyUrl = `/o/demo/runs/${run}/units/${key}/items/${m[1]}/key`;
+  r = await t.postForm(keyUrl, { w0: '0', w1: '0', w2: '100', reason: '' }, { from: an });
+  assert.equal(r.status, 422);
+  r = await t.postForm(keyUrl, { w0: '0', w1: '0', w2: '100', reason: 'Trick question: three' }, { from: an });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  const after = (await ta.get(`${org}/gradebook`)).json();
+  assert.equal(after.learners.find((l) => l.user_id === faId).quizzes.find((q) => q.unit_id === key).grade, 0);
+  // The old version's form is gone: fixing it again is refused.
+  assert.equal((await t.postForm(keyUrl, { w0: '100', w1: '0', w2: '0', reason: 'again' }, { from: an })).status, 404);
 });

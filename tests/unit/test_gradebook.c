@@ -297,6 +297,7 @@ static void test_regrade(void **state)
                                 &new_id, &err), LN_OK);
     assert_int_equal(gb_fix_key(db, arena, org, unit, old_id, &fixed.items[0], "again", trainer, now + 5, &new_id, &err),
                      LN_NOTFOUND);     /* retired: fix the current version */
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'assessment.key_fixed'", org), 1);
     QuizItems cur;
     assert_int_equal(quiz_items_load(db, arena, unit, &cur), LN_OK);
     assert_int_equal(cur.n, 1);
@@ -334,6 +335,7 @@ static void test_regrade(void **state)
     assert_int_equal(an.items[0].picks[1], 2);     /* "four" */
     assert_int_equal(an.items[0].picks[0], 1);     /* "five" */
     assert_true(an.items[0].retired);               /* the attempts showed the old version */
+    assert_int_equal(an.items[0].current_id, new_id);  /* ... whose key was fixed */
     assert_true(fabs(an.items[0].discrimination - 1.0) < 1e-9);
     LedgerReport rep;
     assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
