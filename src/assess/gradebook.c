@@ -352,8 +352,9 @@ int gb_grade_answer(Db *db, Arena *a, const RunRef *run, int64_t attempt_id, int
     if (rc == LN_OK) {
         json_t *p = json_pack("{s:I, s:I, s:I, s:s}", "quiz_item_id", (json_int_t)quiz_item_id, "answer_grade_id",
                               (json_int_t)gid, "item_score", (json_int_t)score, "comment", comment ? comment : "");
-        if (s.grade_id[k]) json_object_set_new(p, "replaces", json_integer(s.grade_id[k]));
-        rc = rescore_in_tx(db, a, run, &at, "assessment.grade", "essay", "", by, now, true, p, out);
+        if (!p) rc = LN_EINVAL;         /* a comment that is not UTF-8 */
+        else if (s.grade_id[k]) json_object_set_new(p, "replaces", json_integer(s.grade_id[k]));
+        if (rc == LN_OK) rc = rescore_in_tx(db, a, run, &at, "assessment.grade", "essay", "", by, now, true, p, out);
     }
     commit_or_rollback(db, &rc);
     if (rc != LN_OK) return rc;
@@ -426,6 +427,10 @@ int gb_override(Db *db, Arena *a, const RunRef *run, int64_t unit_id, int64_t us
     json_t *p = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "course_id", (json_int_t)run->course_id,
                           "run_id", (json_int_t)run->id, "unit_id", (json_int_t)unit_id, "user_id", (json_int_t)user_id,
                           "score", (json_int_t)score, "max", (json_int_t)1000, "reason", reason, "by", (json_int_t)by);
+    if (!p) {                           /* a reason that is not UTF-8 */
+        db_rollback(db);
+        return LN_EINVAL;
+    }
     json_object_set_new(p, "attempt_id", attempt_id ? json_integer(attempt_id) : json_null());
     json_object_set_new(p, "previous_score", prev >= 0 ? json_integer(prev) : json_null());
     if (prev_id) json_object_set_new(p, "replaces", json_integer(prev_id));
@@ -519,7 +524,7 @@ int gb_fix_key(Db *db, Arena *a, int64_t org_id, int64_t unit_id, int64_t old_id
     if (r == LN_OK) {
         json_t *p = json_pack("{s:I, s:I, s:I, s:s, s:I}", "unit_id", (json_int_t)unit_id, "old_item_id",
                               (json_int_t)old_id, "new_item_id", (json_int_t)*new_id, "reason", reason, "by", (json_int_t)by);
-        r = ledger_append(db, org_id, "assessment.key_fixed", arena_printf(a, "unit:%lld", (long long)unit_id), p, now,
+        r = !p ? LN_EINVAL : ledger_append(db, org_id, "assessment.key_fixed", arena_printf(a, "unit:%lld", (long long)unit_id), p, now,
                           NULL);
         json_decref(p);
     }

@@ -293,6 +293,7 @@ void api_gradebook_grade_post(Req *r)
     int rc = gb_grade_answer(r->db, r->arena, &run, aid, qid, score, comment ? comment : "", r->user->id, time_now_us(),
                              &o);
     if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", "no answered essay with this id in a finished attempt of this session");
+    else if (rc == LN_EINVAL) api_field_error(r, "comment", "the comment must be UTF-8 text");
     else if (rc != LN_OK) api_error(r, 500, "internal", "grading failed on our side");
     else api_json(r, 200, outcome_json(&o));
 }
@@ -321,6 +322,7 @@ void api_gradebook_override_post(Req *r)
     GbOutcome o;
     int rc = gb_override(r->db, r->arena, &run, unit, user, attempt, score, reason, r->user->id, time_now_us(), &o);
     if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", "no such learner or attempt in this session");
+    else if (rc == LN_EINVAL) api_field_error(r, "reason", "the reason must be UTF-8 text");
     else if (rc != LN_OK) api_error(r, 500, "internal", "saving failed on our side");
     else api_json(r, 201, outcome_json(&o));
 }

@@ -343,6 +343,7 @@ void gradebook_grade_post(Req *r)
     int rc = gb_grade_answer(r->db, r->arena, &run, aid, qid, score / 100, comment ? comment : "", r->user->id,
                              time_now_us(), &o);
     if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "Give the reason for the change."));
     else if (rc != LN_OK) internal(r);
     else {
         page_flash(r, T(r, "Graded."));
@@ -474,6 +475,7 @@ void gradebook_override_post(Req *r)
     int rc = attempt < 0 ? LN_NOTFOUND
            : gb_override(r->db, r->arena, &run, unit, user, attempt, score / 100, reason, r->user->id, time_now_us(), &o);
     if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "Give the reason for the change."));
     else if (rc != LN_OK) internal(r);
     else {
         page_flash(r, T(r, "Grade overridden."));
@@ -588,6 +590,7 @@ void gradebook_regrade_post(Req *r)
     GbOutcome o;
     int rc = gb_regrade(r->db, r->arena, c.org_id, unit, qid, reason, r->user->id, time_now_us(), &o);
     if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "Give the reason for the change."));
     else if (rc != LN_OK) internal(r);
     else {
         page_flash(r, arena_printf(r->arena, "%s %d", T(r, "Regraded. Attempts changed:"), o.changed));

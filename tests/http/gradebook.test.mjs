@@ -67,10 +67,16 @@ test('learners and other organisations are refused', async () => {
   apiError(await fa.api('POST', `${org}/units/${essay}/overrides`, { user_id: elId, score: 1000, reason: 'mine' }), 403);
   apiError(await fa.api('POST', `${apiBase}/units/${key}/quiz/items/1/regrade`, { reason: 'x' }), 403);
   apiError(await fa.get(`${org}/units/${key}/analysis`), 403);
+  apiError(await fa.api('POST', `${org}/attempts/1/items/1/grade`, { score: 1000 }), 403);
+  apiError(await fa.api('PUT', `/api/v1/orgs/demo/courses/${ctx.course.id}/gradebook`, { pass_mark: 0 }), 403);
   const f = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
   assert.equal((await f.get(`/o/demo/runs/${run}/gradebook`)).status, 403);
   assert.equal((await f.get(`/o/demo/runs/${run}/gradebook.csv`)).status, 403);
   assert.equal((await f.get(`/o/demo/runs/${run}/gradebook/learners/${elId}`)).status, 403);
+  const fc = await f.pageCsrf('/');
+  assert.equal((await f.post(`/o/demo/runs/${run}/units/${essay}/overrides`,
+    { form: { _csrf: fc, user_id: String(ctx.faId), attempt_id: '0', score_percent: '100', reason: 'me' } })).status, 403);
+  assert.equal((await f.post(`/o/demo/runs/${run}/gradebook/settings`, { form: { _csrf: fc, pass_percent: '0' } })).status, 403);
   const o = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
   apiError(await o.get(`${org}/gradebook`), 403);
   apiError(await o.get(`/api/v1/orgs/other/runs/${run}/gradebook`), 404);
