@@ -897,6 +897,18 @@ int gb_effective_attempts(Db *db, AttemptList *mine)
     return LN_OK;
 }
 
+int gb_attempt_answers(Db *db, Arena *a, const Attempt *at, Response *responses, int *scores)
+{
+    Scored s;
+    int rc = attempt_scored(db, a, at, &s);
+    if (rc != LN_OK) return quiz_attempt_answers(db, a, at, responses, scores);
+    for (int i = 0; i < at->nshown; i++) {
+        responses[i] = s.resp[i];
+        scores[i] = s.scores[i];
+    }
+    return LN_OK;
+}
+
 int64_t gb_quiz_grade(Db *db, const QuizSettings *qs, int64_t run_id, int64_t user_id, const AttemptList *mine)
 {
     int64_t v;

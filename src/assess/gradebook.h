@@ -137,6 +137,10 @@ int gb_effective_attempts(Db *db, AttemptList *mine);
  * quiz_grade over `mine` (effective); -1 when none. */
 int64_t gb_quiz_grade(Db *db, const QuizSettings *qs, int64_t run_id, int64_t user_id, const AttemptList *mine);
 
+/* quiz_attempt_answers with the decisions applied: each answer's latest
+ * grade (an essay graded, a regrade) in scores[i]. */
+int gb_attempt_answers(Db *db, Arena *a, const Attempt *at, Response *responses, int *scores);
+
 typedef struct GbComment {
     int64_t unit_id, number, score;
     char *unit_title, *question, *comment;

@@ -143,7 +143,7 @@ json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at)
     bool feedback = !open && quiz_feedback_allowed(&q->qs, &q->mine, time_now_us());
     Response *resp = arena_alloc(r->arena, sizeof(Response) * (size_t)(at->nshown + 1));
     int *scores = arena_alloc(r->arena, sizeof(int) * (size_t)(at->nshown + 1));
-    if (!open) quiz_attempt_answers(r->db, r->arena, at, resp, scores);
+    if (!open) gb_attempt_answers(r->db, r->arena, at, resp, scores);     /* with essays graded, regrades */
     json_t *arr = json_array();
     for (int i = 0; i < at->nshown; i++) {
         json_t *v = item_learner_view(&items[i], &at->shown[i]);

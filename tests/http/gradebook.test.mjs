@@ -147,6 +147,9 @@ test('an override needs its reason; the latest counts; the learner sees their ow
   // The quiz page's grade follows the essay's grade.
   const fq = (await fa.get(`/api/v1/runs/${run}/units/${essay}/quiz`)).json();
   assert.deepEqual([fq.attempts[0].score, fq.attempts[0].pending, fq.grade], [1000, 0, 1000]);
+  const fat = (await fa.get(`/api/v1/runs/${run}/units/${essay}/attempts/${fq.attempts[0].id}`)).json();
+  const graded = fat.items.find((i) => i.type === 'essay');
+  assert.deepEqual([graded.score, graded.correct], [1000, true]);
   const lf = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
   page = await lf.get(`/runs/${run}/grades`);
   assert.equal(page.status, 200);
