@@ -206,6 +206,7 @@ void gradebook_settings_post(Req *r)
     Course c;
     if (!gb_org_run(r, &run, &c)) return;
     Gradebook g;
+    /* user -1: nobody, only the settings and the quizzes with their weights */
     if (gradebook_load(r->db, r->arena, &run, -1, &g) != LN_OK) {
         internal(r);
         return;
