@@ -8,6 +8,7 @@
  * answers come only when quiz_feedback_allowed says so.
  */
 #include "assess/pages.h"
+#include "assess/gradebook.h"
 #include "assess/gift.h"
 #include "http/access.h"
 #include "http/range.h"
@@ -42,7 +43,8 @@ bool quiz_ctx_load(Req *r, QuizCtx *q)
     if (q->l.learner) {
         UsTime now = time_now_us();
         if (quiz_expire_overdue(r->db, &q->l.run, uid, r->user->id, q->qs.purpose, now) != LN_OK
-            || quiz_attempts(r->db, r->arena, uid, id, r->user->id, &q->mine) != LN_OK) {
+            || quiz_attempts(r->db, r->arena, uid, id, r->user->id, &q->mine) != LN_OK
+            || gb_effective_attempts(r->db, &q->mine) != LN_OK) {
             web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
             return false;
         }
@@ -112,7 +114,7 @@ json_t *quiz_summary_json(Req *r, const QuizCtx *q)
     const QuizSettings *qs = &q->qs;
     QuizItems qi;
     quiz_items_load(r->db, r->arena, qs->unit_id, &qi);
-    int64_t grade = quiz_grade(qs, &q->mine);
+    int64_t grade = q->l.learner ? gb_quiz_grade(r->db, qs, q->l.run.id, r->user->id, &q->mine) : -1;
     json_t *attempts = json_array();
     for (int i = 0; i < q->mine.n; i++) json_array_append_new(attempts, attempt_brief(r, qs, &q->mine.items[i]));
     int drawn = qs->draw_count && qs->draw_count < qi.n ? (int)qs->draw_count : qi.n;
@@ -141,7 +143,7 @@ json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at)
     bool feedback = !open && quiz_feedback_allowed(&q->qs, &q->mine, time_now_us());
     Response *resp = arena_alloc(r->arena, sizeof(Response) * (size_t)(at->nshown + 1));
     int *scores = arena_alloc(r->arena, sizeof(int) * (size_t)(at->nshown + 1));
-    if (!open) quiz_attempt_answers(r->db, r->arena, at, resp, scores);
+    if (!open) gb_attempt_answers(r->db, r->arena, at, resp, scores);     /* with essays graded, regrades */
     json_t *arr = json_array();
     for (int i = 0; i < at->nshown; i++) {
         json_t *v = item_learner_view(&items[i], &at->shown[i]);
@@ -360,6 +362,7 @@ void quiz_player(Req *r, const Learn *l)
     if (l->learner) {
         quiz_expire_overdue(r->db, &l->run, l->unit->id, r->user->id, q.qs.purpose, now);
         quiz_attempts(r->db, r->arena, l->unit->id, l->run.id, r->user->id, &q.mine);
+        gb_effective_attempts(r->db, &q.mine);     /* essays graded, regrades, overrides */
     }
     json_t *sum = quiz_summary_json(r, &q);
     hprintf(r, "<section class=\"card quiz\" aria-labelledby=\"quiz-h\"><h2 id=\"quiz-h\">%s</h2>", T(r, "Quiz"));
@@ -369,7 +372,7 @@ void quiz_player(Req *r, const Learn *l)
         json_decref(sum);
         return;
     }
-    int64_t grade = quiz_grade(&q.qs, &q.mine);
+    int64_t grade = gb_quiz_grade(r->db, &q.qs, l->run.id, r->user->id, &q.mine);
     if (grade >= 0)
         hprintf(r, "<p class=\"quiz-grade\">%s <strong>%s</strong> <span class=\"muted\">(%s)</span></p>",
                 T(r, "Your grade:"), pct(r, grade),
@@ -1058,4 +1061,9 @@ void quiz_gift_get(Req *r)
     req_set_header(r, "Content-Disposition",
                    content_disposition(r->arena, true, arena_printf(r->arena, "quiz-%lld.gift", (long long)u->id)));
     if (skipped) req_set_header(r, "X-Lectern-Skipped", arena_printf(r->arena, "%d", skipped));
+}
+
+const char *quiz_percent(Req *r, int64_t th)
+{
+    return pct(r, th);
 }

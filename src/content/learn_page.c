@@ -96,6 +96,7 @@ static void outline_nav(Req *r, const Learn *l)
         html_lit(r, "</ol>");
     }
     hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum\">%s</a></p>", (long long)l->run.id, T(r, "Course forum"));
+    if (l->learner) hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/grades\">%s</a></p>", (long long)l->run.id, T(r, "My grades"));
     html_lit(r, "</nav>\n");
 }
 

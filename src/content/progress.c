@@ -5,9 +5,12 @@
  * video when `threshold` percent of its length was actually played (the
  * union of the segments the player reported, so replaying one minute ten
  * times counts once), resource when downloaded, link when opened.  The
- * course is complete when every required unit is.
+ * course is complete when every required unit is, and when the course asks
+ * for a grade (docs/assessments.md, "Gradebook"), the learner's course
+ * grade reaches its pass mark.
  */
 #include "content/content.h"
+#include "assess/gradebook.h"
 #include "evidence/ledger.h"
 
 #include <jansson.h>
@@ -78,7 +81,10 @@ int progress_complete(Db *db, const RunRef *run, const Unit *u, int64_t user_id,
             " (SELECT 1 FROM unit_progress p WHERE p.unit_id = x.id AND p.run_id = $2 AND p.user_id = $3"
             " AND p.completed_at IS NOT NULL)", "iii", run->course_id, run->id, user_id) != DB_ROW)
         rc = LN_EDB;
-    if (rc == LN_OK && missing == 0) {
+    /* The course may also require a grade (gradebook.c). */
+    bool grade_met = true;
+    if (rc == LN_OK && missing == 0 && gradebook_rule_met(db, run, user_id, &grade_met) != LN_OK) rc = LN_EDB;
+    if (rc == LN_OK && missing == 0 && grade_met) {
         int r2 = db_change(db, "UPDATE enrolment SET completed_at = $1 WHERE run_id = $2 AND user_id = $3"
                                " AND completed_at IS NULL", "iii", now, run->id, user_id);
         if (r2 == LN_OK) {

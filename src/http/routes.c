@@ -5,6 +5,7 @@
 #include "account/pages.h"
 #include "assess/pages.h"
 #include "assess/peer.h"
+#include "assess/gradebook_pages.h"
 #include "attendance/pages.h"
 #include "catalog/pages.h"
 #include "content/pages.h"
@@ -202,6 +203,27 @@ ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_staff
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_settings_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_post, API_W | A_STAFF)
 ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_get, API | A_STAFF)
+
+/* gradebook: essays, overrides, regrades, grades, item analysis (docs/assessments.md, "Gradebook") */
+ROUTE(GET,    "/o/{org}/runs/{id}/gradebook",               gradebook_page,         A_STAFF)
+ROUTE(GET,    "/o/{org}/runs/{id}/gradebook.csv",           gradebook_csv,          A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/gradebook/settings",      gradebook_settings_post, A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/gradebook/pending",       gradebook_pending_page, A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/attempts/{aid}/items/{qid}/grade", gradebook_grade_post, A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/gradebook/learners/{uid}", gradebook_learner_page, A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/overrides",   gradebook_override_post, A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/units/{uid}/analysis",    gradebook_analysis_page, A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/items/{qid}/regrade", gradebook_regrade_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/units/{uid}/items/{qid}/key", gradebook_key_post,   A_STAFF | FORM)
+ROUTE(GET,    "/runs/{id}/grades",                          my_grades_page,         A_LOGIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/gradebook",     api_gradebook_get,      API | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/gradebook",  api_gradebook_settings_put, API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/gradebook/pending", api_gradebook_pending_get, API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/attempts/{aid}/items/{qid}/grade", api_gradebook_grade_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/overrides", api_gradebook_override_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/items/{qid}/regrade", api_gradebook_regrade_post, API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/units/{uid}/analysis", api_gradebook_analysis_get, API | A_STAFF)
+ROUTE(GET,    "/api/v1/runs/{id}/grades",                   api_my_grades_get,      API | A_LOGIN)
 
 /* evidence ledger (verify: A_MEMBER, the handler admits administrators and auditors only) */
 ROUTE(GET,    "/o/{org}/evidence-key.pub",                  org_evidence_key_get,   A_PUBLIC)
