@@ -44,7 +44,7 @@ struct App {
     DbPool *pool;
     Writer *writer;
     char secret[65];        /* hex, from the setting table, same on every node */
-    crypto_auth_hmacsha256_state csrf_mac;  /* HMAC keyed with the secret, ready to copy */
+    unsigned char csrf_key[32];             /* BLAKE2b key derived from the secret (app_csrf_mac) */
     Metrics *metrics;
     atomic_int in_flight;
     atomic_llong req_counter;
