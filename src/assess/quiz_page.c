@@ -864,7 +864,7 @@ static void edit_sections(Req *r, const Course *c, const Unit *u, const EditStat
         hprintf(r, "<p class=\"alert\" role=\"alert\">%s %d:%d — %s</p>", T(r, "Nothing was imported. Line and column:"),
                 st->gerr->line, st->gerr->column, st->gerr->message ? st->gerr->message : "");
     if (st->preview) {
-        hprintf(r, "<p class=\"alert\" role=\"status\" data-preview-count=\"%d\">%d %s</p>", st->preview->n,
+        hprintf(r, "<p class=\"flash\" role=\"status\" data-preview-count=\"%d\">%d %s</p>", st->preview->n,
                 st->preview->n, T(r, "questions ready to import:"));
         items_table(r, st->preview->items, st->preview->n);
     }
