@@ -116,7 +116,7 @@ static json_t *settings_json(Req *r, const QuizSettings *qs)
                      "grade_policy", qs->grade_policy, "updated_at", api_time(r->arena, qs->updated_at));
 }
 
-static void answer_staff(Req *r, int status, int64_t unit_id)
+void quiz_answer_staff(Req *r, int status, int64_t unit_id)
 {
     QuizSettings qs;
     QuizItems qi;
@@ -142,7 +142,7 @@ void api_quiz_staff_get(Req *r)
 {
     Course c;
     Unit *u;
-    if (quiz_staff_unit(r, &c, &u)) answer_staff(r, 200, u->id);
+    if (quiz_staff_unit(r, &c, &u)) quiz_answer_staff(r, 200, u->id);
 }
 
 static bool time_member(Req *r, json_t *b, const char *key, UsTime *out)
@@ -196,7 +196,7 @@ void api_quiz_settings_put(Req *r)
         api_error(r, 500, "internal", "saving failed on our side");
         return;
     }
-    answer_staff(r, 200, u->id);
+    quiz_answer_staff(r, 200, u->id);
 }
 
 /* POST /api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift — JSON {"gift": "...", "preview": false}, or
@@ -252,7 +252,7 @@ void api_quiz_gift_post(Req *r)
         api_error(r, 500, "internal", "importing failed on our side");
         return;
     }
-    answer_staff(r, 200, u->id);
+    quiz_answer_staff(r, 200, u->id);
 }
 
 /* GET /api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift */

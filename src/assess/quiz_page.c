@@ -889,20 +889,7 @@ static void edit_sections(Req *r, const Course *c, const Unit *u, const EditStat
     html_lit(r, "</section>\n");
 
     /* items */
-    QuizItems qi;
-    quiz_items_load(r->db, r->arena, u->id, &qi);
-    hprintf(r, "<section class=\"card\" id=\"quiz-items\"><div class=\"spread\"><h2>%s (%d)</h2>", T(r, "Questions"),
-            qi.n);
-    if (qi.n) hprintf(r, "<a class=\"button small secondary\" href=\"%s/quiz.gift\" download>%s</a>", base,
-                      T(r, "Export as GIFT"));
-    html_lit(r, "</div>");
-    if (!qi.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No questions yet: import a GIFT file."));
-    else {
-        Item *items = arena_alloc(r->arena, sizeof(Item) * (size_t)qi.n);
-        for (int i = 0; i < qi.n; i++) items[i] = qi.items[i].item;
-        items_table(r, items, qi.n);
-    }
-    html_lit(r, "</section>\n");
+    author_items_section(r, c, u);
 }
 
 void quiz_edit_section(Req *r, const Course *c, const Unit *u)
