@@ -222,3 +222,68 @@ test('a time-limited attempt counts down and submits itself at the limit', { tim
     await lctx.close();
     assert.deepEqual(env.consoleErrors, [], 'no console errors or CSP violations');
 });
+
+test('a trainer writes questions in the page, without GIFT: several choices, fill in the blanks, edit, move, remove', { timeout: 60000 }, async () => {
+    const tctx = await newContext();
+    const t = await tctx.newPage();
+    t.on('dialog', (d) => d.accept());
+    await t.goto(`${base}/`);
+    await signIn(t, TRAINER);
+    await addQuiz(t, 'Written quiz');
+    await t.getByLabel('Add a question:').selectOption('multiple');
+    await t.getByRole('button', { name: 'Add', exact: true }).click();
+    await t.getByRole('heading', { name: /New question/, level: 1 }).waitFor();
+    await t.getByLabel('Title (optional)').fill('Classes');
+    await t.getByLabel('Question', { exact: true }).fill('Which fires does **CO2** put out?');
+    const row = (i) => t.locator('fieldset.author-choice').nth(i);
+    for (const [i, text, credit, fb] of [[0, 'Class B (liquids)', '50', ''], [1, 'Electrical', '50', ''], [2, 'Class A (wood)', '-50', 'Not on embers.']]) {
+        await row(i).getByLabel('Text').fill(text);
+        await row(i).getByLabel('Credit %').fill(credit);
+        await row(i).getByLabel('Feedback').fill(fb);
+    }
+    await t.getByRole('button', { name: 'More answer rows' }).click();
+    assert.equal(await t.locator('fieldset.author-choice').count(), 9, 'the four rows and five more');
+    await row(1).getByLabel('Credit %').fill('lots');
+    await t.getByRole('button', { name: 'Save the question' }).click();
+    await t.getByText('Give a credit between -100 and 100 %.').first().waitFor();
+    await shot(t, 'quiz-13-author-error.png');
+    await row(1).getByLabel('Credit %').fill('50');
+    await t.getByRole('button', { name: 'Save the question' }).click();
+    await t.getByText('Question saved.').waitFor();
+
+    await t.getByLabel('Add a question:').selectOption('cloze');
+    await t.getByRole('button', { name: 'Add', exact: true }).click();
+    await t.getByLabel('Question', { exact: true }).fill('Call {#1} and keep {#2} metres away.');
+    await row(0).getByLabel('Blank no.').fill('1');
+    await row(0).getByLabel('Text').fill('112');
+    await row(1).getByLabel('Blank no.').fill('2');
+    await row(1).getByLabel('Kind').selectOption('numeric');
+    await row(1).getByLabel('Text').fill('10');
+    await row(1).getByLabel('± tolerance (numbers)').fill('2');
+    await shot(t, 'quiz-14-author-cloze.png');
+    await t.getByRole('button', { name: 'Save the question' }).click();
+    await t.getByText('Question saved.').waitFor();
+    const rows = t.locator('#quiz-items tbody tr');
+    assert.equal(await rows.count(), 2);
+    await rows.nth(1).getByRole('button', { name: /Move up/ }).click();
+    await t.getByText('Call {#1}').first().waitFor();
+    assert.match(await rows.first().innerText(), /Fill in the blanks/);
+    await shot(t, 'quiz-15-author-list.png');
+    await t.getByRole('link', { name: 'Classes' }).click();
+    await t.getByRole('heading', { name: /Edit the question/, level: 1 }).waitFor();
+    assert.equal(await row(2).getByLabel('Credit %').inputValue(), '-50');
+    await nav(t).getByRole('button', { name: 'Français' }).click();
+    await t.waitForFunction(() => document.documentElement.lang === 'fr');
+    await shot(t, 'quiz-16-author-edit-fr.png');
+    await nav(t).getByRole('button', { name: 'English' }).click();
+    await t.waitForFunction(() => document.documentElement.lang === 'en');
+    await t.getByLabel('Points').fill('2');
+    await t.getByRole('button', { name: 'Save the question' }).click();
+    await t.getByText('Question saved.').waitFor();
+    assert.match(await rows.nth(1).innerText(), /Classes.*\t2/s);
+    await rows.nth(0).getByRole('button', { name: /Remove/ }).click();
+    await t.getByText('Question removed.').waitFor();
+    assert.equal(await rows.count(), 1);
+    await tctx.close();
+    assert.deepEqual(env.consoleErrors.filter((e) => !/status of 422/.test(e)), [], 'no console errors or CSP violations');
+});
