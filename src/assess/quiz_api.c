@@ -133,6 +133,7 @@ void quiz_answer_staff(Req *r, int status, int64_t unit_id)
         json_array_append_new(items, it);
     }
     json_t *j = settings_json(r, &qs);
+    json_object_set_new(j, "draw_per_pool", json_boolean(qs.draw_per_pool));
     json_object_set_new(j, "items", items);
     api_json(r, status, j);
 }
@@ -187,6 +188,12 @@ void api_quiz_settings_put(Req *r)
         return;
     }
     if (sh) qs.shuffle = json_is_true(sh);
+    json_t *dp = json_object_get(b, "draw_per_pool");
+    if (dp && !json_is_boolean(dp)) {
+        api_field_error(r, "draw_per_pool", "\"draw_per_pool\" must be true or false");
+        return;
+    }
+    if (dp) qs.draw_per_pool = json_is_true(dp);
     const char *msg, *field = quiz_settings_check(&qs, &msg);
     if (field) {
         api_field_error(r, field, msg);

@@ -220,3 +220,40 @@ test('a learner cannot author or read the keys; another organisation gets 403/40
   apiError(await ta.api('DELETE', `${apiBase}/units/${uid2}/quiz/items/${ids[0]}`), 404);
   assert.equal((await ta.get(`${apiBase}/units/${uid}/quiz`)).json().items.length, ids.length, 'still there');
 });
+
+test('pools: GIFT categories, and N questions drawn from each pool per learner', async () => {
+  const { apiBase, sec, course } = ctx;
+  const ta = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const uid = lastUnit((await ta.api('POST', `${apiBase}/units`, { section_id: sec.id, kind: 'quiz', title: 'Pooled' })).json());
+  const gift = '$CATEGORY: easy\n::E1::one {}\n\n::E2::two {}\n\n::E3::three {}\n\n$CATEGORY: hard\n::H1::four {}\n\n::H2::five {}\n\n$CATEGORY:\n::Intro::always {}\n';
+  assert.equal((await ta.api('POST', `${apiBase}/units/${uid}/quiz/gift`, { gift })).status, 200);
+  // the settings form: one question from each pool
+  const unitUrl = `/o/demo/courses/${course.id}/units/${uid}`;
+  let page = await t.get(unitUrl);
+  assert.match(page.text, /name="draw_per_pool"/);
+  assert.match(page.text, /<td>easy<\/td>/, 'the pool of each question is listed');
+  const r = await t.postForm(`${unitUrl}/quiz`, { purpose: 'formative', attempts_allowed: '0', time_limit_s: '0', draw_count: '1',
+    draw_per_pool: '1', pass_percent: '0', feedback_when: 'immediately', grade_policy: 'best' }, { from: unitUrl });
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  let quiz = (await ta.get(`${apiBase}/units/${uid}/quiz`)).json();
+  assert.equal(quiz.draw_per_pool, true);
+  assert.deepEqual(quiz.items.map((i) => i.category ?? null), ['easy', 'easy', 'easy', 'hard', 'hard', null]);
+  apiError(await ta.api('PUT', `${apiBase}/units/${uid}/quiz`, { draw_per_pool: 'yes' }), 422, 'invalid');
+
+  const run = (await ta.api('POST', `${apiBase}/runs`, { title: 'Pool run', visibility: 'mooc' })).json().id;
+  for (const who of [DEMO.francois, DEMO.elodie]) {
+    const la = await signinApi(srv, who.email, who.password);
+    assert.equal((await la.api('POST', `/api/v1/runs/${run}/enrolment`, {})).status, 201);
+    assert.equal((await la.get(`/api/v1/runs/${run}/units/${uid}/quiz`)).json().questions, 3);
+    const at = (await la.api('POST', `/api/v1/runs/${run}/units/${uid}/attempts`, {})).json();
+    const shown = at.items.map((i) => i.text);
+    assert.equal(shown.length, 3, JSON.stringify(shown));
+    assert.equal(shown.filter((s) => ['one', 'two', 'three'].includes(s)).length, 1);
+    assert.equal(shown.filter((s) => ['four', 'five'].includes(s)).length, 1);
+    assert.ok(shown.includes('always'));
+  }
+  // without pools: one question from the whole quiz
+  quiz = (await ta.api('PUT', `${apiBase}/units/${uid}/quiz`, { draw_per_pool: false })).json();
+  assert.equal(quiz.draw_per_pool, false);
+});
