@@ -62,7 +62,9 @@ end
 function request()
     n = n + 1
     local l = mine[((n - 1) % #mine) + 1]
-    local h = { ["Cookie"] = l.cookie, ["X-CSRF-Token"] = l.csrf }
+    -- (a headers table of its own replaces wrk.headers: repeat them)
+    local h = { ["Cookie"] = l.cookie, ["X-CSRF-Token"] = l.csrf, ["Content-Type"] = "application/json",
+                ["User-Agent"] = wrk.headers["User-Agent"] }
     if mode == "submit" then
         return wrk.format("POST", l.path, h, body)
     end
