@@ -42,6 +42,8 @@ const Command commands[] = {
     {"bench-seed", cmd_bench_seed,
      "--courses N --learners N --heartbeats N --enrolments-per-learner N [--bench-enrolments N] [--video FILE] [--password PW] [--batch N]",
      "fill an empty database with generated courses, learners, enrolments and heartbeats (make bench)"},
+    {"bench-quiz-seed", cmd_bench_quiz_seed, "--out FILE [--learners N]",
+     "fill an empty database with a quiz, N learners' submitted attempts and as many in progress (make bench quiz)"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
     {"test-request", cmd_test_request, "FILE [--as EMAIL]",
      "run one raw HTTP request from FILE through the handlers, without a socket"},

@@ -127,6 +127,13 @@ ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/tracks/{tid}/delete", unit_trac
 ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz",     quiz_settings_post,     A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/gift", quiz_gift_post,       A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}/quiz.gift", quiz_gift_get,        A_STAFF)
+/* quiz authoring, one question at a time (docs/assessments.md) */
+ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}/quiz/items/new", author_new_page, A_STAFF)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items", author_add_post,    A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", author_edit_page, A_STAFF)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", author_edit_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}/move", author_move_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}/delete", author_delete_post, A_STAFF | FORM)
 ROUTE(GET,    "/admin/orgs",                                admin_orgs_page,        A_PLATFORM)
 ROUTE(POST,   "/admin/orgs",                                admin_orgs_post,        A_PLATFORM | FORM)
 
@@ -203,6 +210,10 @@ ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_staff
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_settings_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_post, API_W | A_STAFF)
 ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_get, API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/items", api_quiz_item_post, API_W | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", api_quiz_item_put, API_W | A_STAFF)
+ROUTE(DELETE, "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", api_quiz_item_delete, API_W | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/order", api_quiz_order_put, API_W | A_STAFF)
 
 /* gradebook: essays, overrides, regrades, grades, item analysis (docs/assessments.md, "Gradebook") */
 ROUTE(GET,    "/o/{org}/runs/{id}/gradebook",               gradebook_page,         A_STAFF)
