@@ -25,8 +25,8 @@
  *    override will be a record of its own, with its reason.
  *  - Every finished attempt (submitted or expired) is an entry
  *    "assessment.attempt" of the organisation's evidence ledger, in the
- *    transaction that finished it.  Completing the unit (progress_complete,
- *    its own transaction) follows the commit.
+ *    transaction that finished it.  A pass also completes the unit (and
+ *    the course when it was the last required unit) in that transaction.
  *  - Essays are not graded by the machine: an answered essay leaves the
  *    attempt `pending`, its score counting what is graded so far; an
  *    unanswered one earns 0.  An attempt passes when its score reaches the
@@ -728,8 +728,15 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
         free(rt);
     }
     if (rc == LN_OK) rc = attempt_fact(db, run, at, "submitted", out, qs->purpose, now, now);
+    /* A pass completes the unit (and maybe the course) in the same commit. */
+    if (rc == LN_OK && out->passed) {
+        Unit u = {.id = at->unit_id};
+        rc = progress_complete_tx(db, run, &u, at->user_id, now, &out->course_done);
+        out->completed = rc == LN_OK;
+    }
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
+        out->completed = out->course_done = false;
         if (rc == LN_EEXIST) {
             *refusal = QUIZ_ALREADY_SUBMITTED;
             return LN_EPERM;
@@ -740,10 +747,6 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
     at->submitted_at = now;
     at->score = out->score;
     at->pending = out->pending;
-    if (out->passed) {
-        Unit u = {.id = at->unit_id};
-        out->completed = progress_complete(db, run, &u, at->user_id, now, &out->course_done) == LN_OK;
-    }
     return LN_OK;
 }
 
