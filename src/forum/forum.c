@@ -125,7 +125,8 @@ int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread 
     "SELECT p.id, p.thread_id, COALESCE(p.parent_id, 0), p.author_id, u.name, p.body, COALESCE(m.role, ''), " \
     "p.created_at, COALESCE(p.edited_at, 0), p.endorsed, " \
     "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id), " \
-    "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id AND v.user_id = $2) " \
+    "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id AND v.user_id = $2), " \
+    "COALESCE(p.deleted_at, 0), COALESCE(p.hidden_at, 0), COALESCE(p.hidden_reason, ''), p.run_id " \
     "FROM forum_post p JOIN app_user u ON u.id = p.author_id " \
     "LEFT JOIN membership m ON m.org_id = p.org_id AND m.user_id = p.author_id " \
     "WHERE p.thread_id = $1 "
@@ -144,6 +145,10 @@ static void post_row(DbStmt *st, Arena *a, ForumPost *p)
     p->endorsed = db_col_i64(st, 9) != 0;
     p->votes = db_col_i64(st, 10);
     p->voted = db_col_i64(st, 11) != 0;
+    p->deleted_at = db_col_i64(st, 12);
+    p->hidden_at = db_col_i64(st, 13);
+    p->hidden_reason = db_col_dup(st, 14, a);
+    p->run_id = db_col_i64(st, 15);
 }
 
 int forum_posts(Db *db, Arena *a, int64_t thread_id, int64_t viewer_id, ForumPostList *out)
@@ -266,12 +271,61 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     return rc;
 }
 
+bool forum_post_visible(const ForumCtx *f, const ForumPost *p, int64_t viewer_id)
+{
+    if (f->staff) return true;
+    if (p->deleted_at) return false;
+    return !p->hidden_at || p->author_id == viewer_id;
+}
+
+bool forum_can_change(const ForumPost *p, int64_t user_id, UsTime now)
+{
+    return p->author_id == user_id && !p->deleted_at && !p->hidden_at && now - p->created_at <= FORUM_EDIT_WINDOW_US
+        && now >= p->created_at;
+}
+
 int forum_edit(Db *db, const ForumPost *p, int64_t user_id, const char *body, UsTime now)
 {
     if (forum_check_body(body)) return LN_EINVAL;
-    if (p->author_id != user_id || now - p->created_at > FORUM_EDIT_WINDOW_US) return LN_EPERM;
-    return db_change(db, "UPDATE forum_post SET body = $1, edited_at = CAST($2 AS BIGINT) WHERE id = $3", "tii", body,
-                     (int64_t)now, p->id);
+    if (!forum_can_change(p, user_id, now)) return LN_EPERM;
+    if (str_eq(body, p->body)) return LN_OK;            /* nothing changed: no revision */
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    /* the version being replaced, from when it was written until now */
+    int rc = db_run(db, "INSERT INTO forum_post_revision (post_id, body, written_at, replaced_at) "
+                        "SELECT id, body, COALESCE(edited_at, created_at), CAST($1 AS BIGINT) FROM forum_post WHERE id = $2",
+                    "ii", (int64_t)now, p->id) == DB_DONE ? LN_OK : LN_EDB;
+    if (rc == LN_OK)
+        rc = db_change(db, "UPDATE forum_post SET body = $1, edited_at = CAST($2 AS BIGINT) "
+                           "WHERE id = $3 AND deleted_at IS NULL AND hidden_at IS NULL", "tii", body, (int64_t)now, p->id);
+    if (rc == LN_NOTFOUND) rc = LN_EPERM;
+    return finish(db, rc);
+}
+
+int forum_delete(Db *db, const ForumPost *p, int64_t user_id, UsTime now)
+{
+    if (!forum_can_change(p, user_id, now)) return LN_EPERM;
+    int rc = db_change(db, "UPDATE forum_post SET deleted_at = CAST($1 AS BIGINT) WHERE id = $2 AND deleted_at IS NULL",
+                       "ii", (int64_t)now, p->id);
+    return rc == LN_NOTFOUND ? LN_EPERM : rc;
+}
+
+int forum_revisions(Db *db, Arena *a, int64_t post_id, ForumRevList *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db, "SELECT body, written_at, replaced_at FROM forum_post_revision WHERE post_id = $1 "
+                                "ORDER BY id DESC LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, post_id);
+    int rc, cap = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
+        ForumRev *v = &out->items[out->n++];
+        v->body = db_col_dup(st, 0, a);
+        v->written_at = db_col_i64(st, 1);
+        v->replaced_at = db_col_i64(st, 2);
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
 int forum_vote(Db *db, const ForumPost *p, int64_t user_id, UsTime now)

@@ -36,9 +36,10 @@ typedef struct ForumThread {
 typedef struct ForumThreadList { ForumThread *items; int n; } ForumThreadList;
 
 typedef struct ForumPost {
-    int64_t id, thread_id, parent_id, author_id;
+    int64_t id, thread_id, parent_id, author_id, run_id;
     char *author_name, *body, *author_role;     /* role in the organisation, "" when none */
-    UsTime created_at, edited_at;
+    char *hidden_reason;                        /* "" unless hidden */
+    UsTime created_at, edited_at, deleted_at, hidden_at;
     bool endorsed, voted;                       /* voted: by the viewer */
     int64_t votes;
 } ForumPost;
@@ -66,9 +67,22 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
  * thread, LN_EINVAL when the thread is closed. */
 int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id, bool staff, int64_t parent_id,
                 const char *body, UsTime now, int64_t *post_id);
-/* The author edits within FORUM_EDIT_WINDOW_US: LN_EINVAL when not the
- * author or too late. */
+/* Whether the viewer may read the body of `p` (and its history): staff
+ * always; others unless deleted, and unless hidden (its author still). */
+bool forum_post_visible(const ForumCtx *f, const ForumPost *p, int64_t viewer_id);
+/* Whether `user_id` may edit or delete `p` at `now`: its author, within
+ * FORUM_EDIT_WINDOW_US of posting, unless deleted or hidden. */
+bool forum_can_change(const ForumPost *p, int64_t user_id, UsTime now);
+/* The author edits (forum_can_change, else LN_EPERM); the replaced version
+ * is kept in forum_post_revision in the same transaction. */
 int forum_edit(Db *db, const ForumPost *p, int64_t user_id, const char *body, UsTime now);
+/* The author deletes (forum_can_change, else LN_EPERM): the post is marked
+ * deleted, never erased (a trainer's reply stays evidence). */
+int forum_delete(Db *db, const ForumPost *p, int64_t user_id, UsTime now);
+typedef struct ForumRev { char *body; UsTime written_at, replaced_at; } ForumRev;
+typedef struct ForumRevList { ForumRev *items; int n; } ForumRevList;
+/* Earlier versions of a post, the latest first. */
+int forum_revisions(Db *db, Arena *a, int64_t post_id, ForumRevList *out);
 /* Once per user: LN_EEXIST when already voted. */
 int forum_vote(Db *db, const ForumPost *p, int64_t user_id, UsTime now);
 int forum_endorse(Db *db, const ForumPost *p, bool endorsed);
@@ -96,6 +110,12 @@ void forum_vote_post(Req *r);
 void forum_endorse_post(Req *r);
 void forum_answered_post(Req *r);
 void forum_assistance_page(Req *r);
+void forum_edit_page(Req *r);
+void forum_edit_post(Req *r);
+void forum_delete_post(Req *r);
+void forum_history_page(Req *r);
+void api_forum_post_delete(Req *r);
+void api_forum_post_history_get(Req *r);
 void api_forum_threads_get(Req *r);
 void api_forum_threads_post(Req *r);
 void api_forum_thread_get(Req *r);

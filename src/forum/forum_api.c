@@ -22,16 +22,22 @@ static json_t *thread_json(Req *r, const ForumThread *t)
     return j;
 }
 
-static json_t *post_json(Req *r, const ForumPost *p)
+/* A post as the viewer may see it: no body when deleted or hidden from them. */
+static json_t *post_json(Req *r, const ForumCtx *f, const ForumPost *p)
 {
-    json_t *j = json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:o,s:b,s:I,s:b}", "id", (json_int_t)p->id,
+    bool shown = forum_post_visible(f, p, r->user->id) && !p->deleted_at;
+    json_t *j = json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:o,s:b,s:I,s:b,s:b,s:b}", "id", (json_int_t)p->id,
                           "thread_id", (json_int_t)p->thread_id, "author_id", (json_int_t)p->author_id,
-                          "author_name", p->author_name, "author_role", p->author_role, "body", p->body,
+                          "author_name", p->author_name, "author_role", p->author_role, "body", shown ? p->body : "",
                           "created_at", api_time(r->arena, p->created_at), "endorsed", p->endorsed,
-                          "votes", (json_int_t)p->votes, "voted", p->voted);
+                          "votes", (json_int_t)p->votes, "voted", p->voted, "deleted", p->deleted_at != 0,
+                          "hidden", p->hidden_at != 0);
     json_object_set_new(j, "parent_id", p->parent_id ? json_integer(p->parent_id) : json_null());
     json_object_set_new(j, "edited_at", api_time(r->arena, p->edited_at));
-    json_object_set_new(j, "body_html", json_string(html_markdown(r->arena, p->body).html));
+    json_object_set_new(j, "body_html", json_string(shown ? html_markdown(r->arena, p->body).html : ""));
+    bool own = p->author_id == r->user->id;
+    json_object_set_new(j, "hidden_reason", p->hidden_at && (own || f->staff) ? json_string(p->hidden_reason) : json_null());
+    json_object_set_new(j, "can_edit", json_boolean(forum_can_change(p, r->user->id, time_now_us())));
     return j;
 }
 
@@ -69,7 +75,7 @@ void api_forum_threads_get(Req *r)
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-static void answer_thread(Req *r, int status, int64_t run_id, int64_t tid)
+static void answer_thread(Req *r, const ForumCtx *f, int status, int64_t run_id, int64_t tid)
 {
     ForumThread t;
     ForumPostList l;
@@ -79,7 +85,7 @@ static void answer_thread(Req *r, int status, int64_t run_id, int64_t tid)
         return;
     }
     json_t *j = thread_json(r, &t), *posts = json_array();
-    for (int i = 0; i < l.n; i++) json_array_append_new(posts, post_json(r, &l.items[i]));
+    for (int i = 0; i < l.n; i++) json_array_append_new(posts, post_json(r, f, &l.items[i]));
     json_object_set_new(j, "posts", posts);
     api_json(r, status, j);
 }
@@ -103,7 +109,7 @@ void api_forum_threads_post(Req *r)
     else if ((err = forum_check_body(body))) api_field_error(r, "body", err);
     else if (forum_thread_create(r->db, &f, r->user->id, kind, str_trim(r->arena, title), body, time_now_us(), &tid) != LN_OK)
         api_error(r, 500, "internal", "database error");
-    else answer_thread(r, 201, id, tid);
+    else answer_thread(r, &f, 201, id, tid);
 }
 
 /* ROUTE: GET /api/v1/runs/{id}/forum/threads/{tid} */
@@ -112,7 +118,7 @@ void api_forum_thread_get(Req *r)
     ForumCtx f;
     ForumThread t;
     if (!api_thread(r, &f, &t)) return;
-    answer_thread(r, 200, t.run_id, t.id);
+    answer_thread(r, &f, 200, t.run_id, t.id);
 }
 
 /* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/posts {"body","parent_id"} */
@@ -138,7 +144,7 @@ void api_forum_posts_post(Req *r)
     else if (rc == LN_EPERM) api_error(r, 409, "closed", "this thread is closed");
     else if (rc != LN_OK || forum_post_load(r->db, r->arena, t.id, pid, &p) != LN_OK)
         api_error(r, 500, "internal", "database error");
-    else api_json(r, 201, post_json(r, &p));
+    else api_json(r, 201, post_json(r, &f, &p));
 }
 
 /* ROUTE: PATCH /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid} {"body"}: the author, within 30 minutes */
@@ -158,10 +164,10 @@ void api_forum_post_patch(Req *r)
         return;
     }
     int rc = forum_edit(r->db, &p, r->user->id, body, time_now_us());
-    if (rc == LN_EPERM) api_error(r, 403, "forbidden", "only the author may edit a post, within 30 minutes");
+    if (rc == LN_EPERM) api_error(r, 403, "forbidden", "only the author may edit a post, within 30 minutes of posting");
     else if (rc != LN_OK || forum_post_load(r->db, r->arena, t.id, p.id, &p) != LN_OK)
         api_error(r, 500, "internal", "database error");
-    else api_json(r, 200, post_json(r, &p));
+    else api_json(r, 200, post_json(r, &f, &p));
 }
 
 /* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/vote: once per user */
@@ -207,7 +213,7 @@ void api_forum_endorse_post(Req *r)
         api_error(r, 500, "internal", "database error");
         return;
     }
-    api_json(r, 200, post_json(r, &p));
+    api_json(r, 200, post_json(r, &f, &p));
 }
 
 /* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/answered (staff) */
@@ -223,7 +229,7 @@ void api_forum_answered_post(Req *r)
     int rc = forum_mark_answered(r->db, &t, r->user->id, time_now_us());
     if (rc == LN_EINVAL) api_error(r, 400, "not_a_question", "only a question can be marked answered");
     else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
-    else answer_thread(r, 200, t.run_id, t.id);
+    else answer_thread(r, &f, 200, t.run_id, t.id);
 }
 
 /* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/assistance (staff) */
@@ -253,4 +259,43 @@ void api_forum_assistance_get(Req *r)
     }
     api_json(r, 200, json_pack("{s:I,s:I,s:o}", "run_id", (json_int_t)run.id, "response_hours",
                                (json_int_t)l.response_hours, "items", items));
+}
+
+/* ROUTE: DELETE /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}: the author, within 30 minutes */
+void api_forum_post_delete(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!api_post(r, &f, &t, &p)) return;
+    int rc = forum_delete(r->db, &p, r->user->id, time_now_us());
+    if (rc == LN_EPERM) api_error(r, 403, "forbidden", "only the author may delete a post, within 30 minutes of posting");
+    else if (rc != LN_OK || forum_post_load(r->db, r->arena, t.id, p.id, &p) != LN_OK)
+        api_error(r, 500, "internal", "database error");
+    else api_json(r, 200, post_json(r, &f, &p));
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/history: earlier versions, latest first */
+void api_forum_post_history_get(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    ForumRevList l;
+    if (!api_post(r, &f, &t, &p)) return;
+    if (!forum_post_visible(&f, &p, r->user->id)) {
+        api_error(r, 404, "not_found", "no such post in this thread");
+        return;
+    }
+    if (forum_revisions(r->db, r->arena, p.id, &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++)
+        json_array_append_new(items, json_pack("{s:s,s:s,s:o,s:o}", "body", l.items[i].body, "body_html",
+                                               html_markdown(r->arena, l.items[i].body).html, "written_at",
+                                               api_time(r->arena, l.items[i].written_at), "replaced_at",
+                                               api_time(r->arena, l.items[i].replaced_at)));
+    api_json(r, 200, json_pack("{s:I,s:o}", "post_id", (json_int_t)p.id, "items", items));
 }

@@ -131,6 +131,27 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
     html_lit(r, "</div>");
 }
 
+/* The body of a post as this viewer may see it; false when it is not shown
+ * (deleted, or hidden from this viewer): no actions then. */
+static bool post_body(Req *r, const ForumCtx *f, const ForumPost *p)
+{
+    if (p->deleted_at) {
+        hprintf(r, "<p class=\"muted\"><em>%s</em></p>", T(r, "This message was deleted by its author."));
+        return false;
+    }
+    if (p->hidden_at) {
+        bool own = r->user && r->user->id == p->author_id;
+        if (own || f->staff)
+            hprintf(r, "<p class=\"notice\">%s %s</p>", T(r, "Hidden by a moderator. Reason:"), p->hidden_reason);
+        else {
+            hprintf(r, "<p class=\"muted\"><em>%s</em></p>", T(r, "Hidden by a moderator."));
+            return false;
+        }
+    }
+    html_safe(r, html_markdown(r->arena, p->body));
+    return !p->hidden_at || f->staff;
+}
+
 /* GET /runs/{id}/forum/{tid} */
 void forum_thread_page(Req *r)
 {
@@ -156,6 +177,7 @@ void forum_thread_page(Req *r)
             form_end(r);
         }
     }
+    UsTime now = time_now_us();
     for (int i = 0; i < l.n; i++) {
         const ForumPost *p = &l.items[i];
         hprintf(r, "<article class=\"post%s%s\" id=\"post-%lld\"><p class=\"muted\">%s", p->parent_id ? " nested" : "",
@@ -164,11 +186,24 @@ void forum_thread_page(Req *r)
             hprintf(r, " <span class=\"badge\">%s</span>", T(r, "trainer"));
         html_lit(r, " · ");
         html_date(r, p->created_at);
-        if (p->edited_at) hprintf(r, " · %s", T(r, "edited"));
+        if (p->edited_at && !p->deleted_at)
+            hprintf(r, " · <a href=\"/runs/%lld/forum/%lld/posts/%lld/history\">%s</a>", (long long)t.run_id,
+                    (long long)t.id, (long long)p->id, T(r, "edited"));
         hprintf(r, " · %lld %s", (long long)p->votes, T(r, "votes"));
         if (p->endorsed) hprintf(r, " · <strong>%s</strong>", T(r, "endorsed by a trainer"));
         html_lit(r, "</p>");
-        html_safe(r, html_markdown(r->arena, p->body));
+        if (!post_body(r, &f, p)) {
+            html_lit(r, "</article>\n");
+            continue;
+        }
+        if (forum_can_change(p, r->user->id, now)) {
+            const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld", (long long)t.run_id,
+                                            (long long)t.id, (long long)p->id);
+            hprintf(r, "<p><a href=\"%s/edit\">%s</a></p>", base, T(r, "Edit"));
+            form_begin(r, arena_printf(r->arena, "%s/delete", base));
+            form_submit(r, T(r, "Delete"));
+            form_end(r);
+        }
         post_actions(r, &f, &t, p, i == 0);
         html_lit(r, "</article>\n");
     }
@@ -303,5 +338,117 @@ void forum_assistance_page(Req *r)
         }
         html_lit(r, "</tbody></table>");
     }
+    page_end(r);
+}
+
+/* ---- edit, delete, history -------------------------------------------- */
+
+static void edit_form(Req *r, const ForumThread *t, const ForumPost *p, const char *body, const char *error)
+{
+    page_begin(r, T(r, "Edit your message"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum/%lld\">%s</a></p><h1>%s</h1>", (long long)t->run_id,
+            (long long)t->id, t->title, T(r, "Edit your message"));
+    hprintf(r, "<p class=\"muted\">%s</p>",
+            T(r, "You may edit or delete your message for 30 minutes after posting. Earlier versions stay visible."));
+    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld/edit", (long long)t->run_id,
+                               (long long)t->id, (long long)p->id));
+    hprintf(r, "<div class=\"field%s\"><label for=\"f-body\">%s</label>"
+               "<textarea id=\"f-body\" name=\"body\" rows=\"8\" required maxlength=\"20000\">%s</textarea>",
+            error ? " has-error" : "", T(r, "Message (Markdown)"), body ? body : "");
+    if (error) hprintf(r, "<p class=\"field-error\">%s</p>", error);
+    html_lit(r, "</div>");
+    form_submit(r, T(r, "Save"));
+    form_end(r);
+    page_end(r);
+}
+
+static void refuse_change(Req *r)
+{
+    web_error(r, 403, "forbidden", T(r, "Only the author may edit or delete a message, within 30 minutes of posting."));
+}
+
+static bool may_change(Req *r, const ForumPost *p)
+{
+    if (forum_can_change(p, r->user->id, time_now_us())) return true;
+    refuse_change(r);
+    return false;
+}
+
+/* GET /runs/{id}/forum/{tid}/posts/{pid}/edit */
+void forum_edit_page(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p) || !may_change(r, &p)) return;
+    edit_form(r, &t, &p, p.body, NULL);
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/edit */
+void forum_edit_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p) || !may_change(r, &p)) return;
+    const char *body = req_form(r, "body"), *err = forum_check_body(body);
+    if (err) {
+        r->status = 400;
+        edit_form(r, &t, &p, body, i18n_get(r->lang, err));
+        return;
+    }
+    int rc = forum_edit(r->db, &p, r->user->id, body, time_now_us());
+    if (rc == LN_EPERM) refuse_change(r);
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/delete */
+void forum_delete_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p) || !may_change(r, &p)) return;
+    int rc = forum_delete(r->db, &p, r->user->id, time_now_us());
+    if (rc == LN_EPERM) refuse_change(r);
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* GET /runs/{id}/forum/{tid}/posts/{pid}/history */
+void forum_history_page(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    ForumRevList l;
+    if (!load_post(r, &f, &t, &p)) return;
+    if (!forum_post_visible(&f, &p, r->user->id)) {
+        web_not_found(r);
+        return;
+    }
+    if (forum_revisions(r->db, r->arena, p.id, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Edit history"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum/%lld#post-%lld\">%s</a></p><h1>%s</h1>",
+            (long long)t.run_id, (long long)t.id, (long long)p.id, t.title, T(r, "Edit history"));
+    hprintf(r, "<section class=\"post\"><h2>%s</h2><p class=\"muted\">", T(r, "Current version"));
+    html_date(r, p.edited_at ? p.edited_at : p.created_at);
+    html_lit(r, "</p>");
+    html_safe(r, html_markdown(r->arena, p.body));
+    html_lit(r, "</section>");
+    for (int i = 0; i < l.n; i++) {
+        hprintf(r, "<section class=\"post revision\"><h2>%s</h2><p class=\"muted\">", T(r, "Earlier version"));
+        html_date(r, l.items[i].written_at);
+        html_lit(r, " – ");
+        html_date(r, l.items[i].replaced_at);
+        html_lit(r, "</p>");
+        html_safe(r, html_markdown(r->arena, l.items[i].body));
+        html_lit(r, "</section>");
+    }
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "This message was not edited."));
     page_end(r);
 }

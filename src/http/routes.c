@@ -256,6 +256,13 @@ ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/vote", api_foru
 ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/endorse", api_forum_endorse_post, API_W | A_LOGIN)
 ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/answered", api_forum_answered_post, API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/assistance",    api_forum_assistance_get, API | A_STAFF)
+/* forum, continued (docs/forum.md): edit history and deletion by the author */
+ROUTE(GET,    "/runs/{id}/forum/{tid}/posts/{pid}/edit",    forum_edit_page,        A_LOGIN)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/edit",    forum_edit_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/delete",  forum_delete_post,      A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/forum/{tid}/posts/{pid}/history", forum_history_page,     A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}", api_forum_post_delete, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/history", api_forum_post_history_get, API | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

@@ -204,3 +204,71 @@ test('sorting by votes; unanswered questions past the programme\'s response time
   const html = (await (await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password)).get(`/o/demo/runs/${RUN}/assistance`)).text;
   assert.match(html, /<tr class="overdue">/);
 });
+
+// ---- issue 5, continued: edit history and deletion by the author ----------
+
+test('edits keep the earlier versions, visible in a history; the author deletes within the window', async () => {
+  const t = (await elodie.api('POST', base, { kind: 'discussion', title: 'Edit me', body: 'version one <script>alert(7)</script>' })).json();
+  const first = t.posts[0];
+  assert.equal(first.can_edit, true);
+  apiError(await francois.api('PATCH', `${base}/${t.id}/posts/${first.id}`, { body: 'not mine' }), 403);
+  const e = await elodie.api('PATCH', `${base}/${t.id}/posts/${first.id}`, { body: 'version two' });
+  assert.equal(e.status, 200, e.text);
+  assert.ok(e.json().edited_at);
+  const h = await francois.get(`${base}/${t.id}/posts/${first.id}/history`);
+  assert.equal(h.status, 200, h.text);
+  assert.deepEqual(h.json().items.map((x) => x.body), ['version one <script>alert(7)</script>']);
+  assert.ok(!h.json().items[0].body_html.includes('<script'));
+
+  const page = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
+  const thread = (await page.get(`/runs/${RUN}/forum/${t.id}`)).text;
+  assert.match(thread, new RegExp(`href="/runs/${RUN}/forum/${t.id}/posts/${first.id}/history">edited<`));
+  const hist = await page.get(`/runs/${RUN}/forum/${t.id}/posts/${first.id}/history`);
+  assert.equal(hist.status, 200);
+  assert.match(hist.text, /version one &lt;script&gt;/);
+  assert.match(hist.text, /version two/);
+  assert.ok(!hist.text.includes('<script>alert(7)'));
+  // another learner sees no edit or delete form; the author does, and edits by form
+  assert.ok(!thread.includes(`/posts/${first.id}/delete`));
+  const ep = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.equal((await page.get(`/runs/${RUN}/forum/${t.id}/posts/${first.id}/edit`)).status, 403);
+  const form = await ep.get(`/runs/${RUN}/forum/${t.id}/posts/${first.id}/edit`);
+  assert.equal(form.status, 200);
+  assert.match(form.text, /<textarea[^>]*name="body"[^>]*>version two<\/textarea>/);
+  const empty = await ep.post(`/runs/${RUN}/forum/${t.id}/posts/${first.id}/edit`, { form: { _csrf: csrfFrom(form.text), body: '' } });
+  assert.equal(empty.status, 400);
+  assert.match(empty.text, /class="field-error"/);
+  const saved = await ep.post(`/runs/${RUN}/forum/${t.id}/posts/${first.id}/edit`, { form: { _csrf: csrfFrom(form.text), body: 'version three' } });
+  assert.equal(saved.status, 303);
+  assert.equal((await francois.get(`${base}/${t.id}/posts/${first.id}/history`)).json().items.length, 2);
+
+  // delete: the author only; the post shows as deleted, its text is gone from the API
+  const reply = (await francois.api('POST', `${base}/${t.id}/posts`, { body: 'regrettable words' })).json();
+  apiError(await elodie.api('DELETE', `${base}/${t.id}/posts/${reply.id}`), 403);
+  const d = await francois.api('DELETE', `${base}/${t.id}/posts/${reply.id}`);
+  assert.equal(d.status, 200, d.text);
+  assert.equal(d.json().deleted, true);
+  const seen = (await elodie.get(`${base}/${t.id}`)).json().posts.find((p) => p.id === reply.id);
+  assert.equal(seen.body, '');
+  assert.equal(seen.body_html, '');
+  const html = (await ep.get(`/runs/${RUN}/forum/${t.id}`)).text;
+  assert.ok(!html.includes('regrettable words'));
+  assert.match(html, /deleted by its author/);
+  apiError(await elodie.get(`${base}/${t.id}/posts/${reply.id}/history`), 404);
+  apiError(await francois.api('PATCH', `${base}/${t.id}/posts/${reply.id}`, { body: 'again' }), 403);
+  // by form too
+  const r2 = (await francois.api('POST', `${base}/${t.id}/posts`, { body: 'second thoughts' })).json();
+  const tp = await page.get(`/runs/${RUN}/forum/${t.id}`);
+  assert.match(tp.text, new RegExp(`/posts/${r2.id}/delete`));
+  assert.equal((await page.post(`/runs/${RUN}/forum/${t.id}/posts/${r2.id}/delete`, { form: { _csrf: csrfFrom(tp.text) } })).status, 303);
+  assert.equal((await elodie.get(`${base}/${t.id}`)).json().posts.find((p) => p.id === r2.id).deleted, true);
+
+  // outsiders read no history
+  const nobody = await signinApi(srv, 'nobody@lectern.test', 'nobody-pass-123');
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  for (const who of [nobody, outsider]) {
+    assert.ok([403, 404].includes((await who.get(`${base}/${t.id}/posts/${first.id}/history`)).status));
+    assert.ok([403, 404].includes((await who.api('DELETE', `${base}/${t.id}/posts/${first.id}`)).status));
+  }
+  assert.equal((await elodie.get(`/api/v1/runs/999999/forum/threads/${t.id}/posts/${first.id}/history`)).status, 404);
+});

@@ -1,0 +1,182 @@
+/* test_forum.c — the rules of the run forum (src/forum, docs/forum.md): edit
+ * history and deletion by the author within the window, with the trainer's
+ * reply kept as evidence.  Runs on SQLite and PostgreSQL (LECTERN_TEST_DB). */
+#include "testutil.h"
+#include "forum/forum.h"
+#include "account/account.h"
+#include "catalog/catalog.h"
+#include "evidence/ledger.h"
+#include "org/org.h"
+
+#include <sodium.h>
+
+#define MINUTE (60 * US_PER_SEC)
+#define T0 ((UsTime)1767258000 * US_PER_SEC)   /* 2026-01-01 09:00 UTC: fixed, never the wall clock */
+
+static Db *db;
+static Arena *arena;
+static int64_t org, trainer, learners[3];
+static ForumCtx ctx;
+
+static int64_t add_user(const char *what, Role role)
+{
+    char email[96];
+    snprintf(email, sizeof email, "%s-%d@forum.test", what, (int)getpid());
+    int64_t id = 0;
+    if (user_create(db, email, what, "a-long-password", "fr", false, T0, &id) != LN_OK) return 0;
+    if (role != ROLE_NONE && member_set(db, org, id, role, T0) != LN_OK) return 0;
+    return id;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    db = db_open(test_db_url(), NULL, &err);
+    if (!db || db_migrate(db, false) < 0) {
+        fprintf(stderr, "cannot open %s: %s\n", test_db_url(), err ? err : "migrations failed");
+        return -1;
+    }
+    arena = arena_new();
+    char slug[48];
+    snprintf(slug, sizeof slug, "forum-%d", (int)getpid());
+    int64_t cid = 0, rid = 0;
+    CourseInput in = {.code = "FORUM-1", .title = "Forum", .estimated_minutes = -1, .published = 1};
+    if (org_create(db, slug, "Forum", false, T0, &org) != LN_OK) return -1;
+    trainer = add_user("trainer", ROLE_TRAINER);
+    for (int i = 0; i < 3; i++) {
+        char w[16];
+        snprintf(w, sizeof w, "learner%d", i);
+        learners[i] = add_user(w, ROLE_LEARNER);
+    }
+    if (!trainer || !learners[2]) return -1;
+    if (course_create(db, org, &in, trainer, T0, &cid) != LN_OK || course_load(db, arena, cid, &ctx.course) != LN_OK
+        || run_create(db, &ctx.course, "Run", "corporate", 0, 0, 0, T0, &rid) != LN_OK
+        || run_ref(db, arena, org, rid, &ctx.run) != LN_OK)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (enrol_insert(db, &ctx.run, learners[i], T0) != LN_OK) return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    arena_free(arena);
+    db_close(db);
+    return 0;
+}
+
+static int64_t new_thread(const char *kind, const char *title, int64_t author, UsTime at)
+{
+    int64_t tid = 0;
+    assert_int_equal(forum_thread_create(db, &ctx, author, kind, title, "Opening post", at, &tid), LN_OK);
+    return tid;
+}
+
+static ForumThread thread(int64_t tid)
+{
+    ForumThread t;
+    assert_int_equal(forum_thread_load(db, arena, ctx.run.id, tid, &t), LN_OK);
+    return t;
+}
+
+static ForumPost post(int64_t tid, int64_t pid)
+{
+    ForumPost p;
+    assert_int_equal(forum_post_load(db, arena, tid, pid, &p), LN_OK);
+    return p;
+}
+
+static int64_t count(const char *sql, int64_t id)
+{
+    int64_t n = -1;
+    assert_int_equal(db_query_i64(db, &n, sql, "i", id), DB_ROW);
+    return n;
+}
+
+/* ---- edit history and deletion ------------------------------------------ */
+
+static void test_edit_keeps_history(void **state)
+{
+    (void)state;
+    int64_t tid = new_thread("discussion", "Edits", learners[0], T0), pid = 0;
+    ForumThread t = thread(tid);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "first words", T0 + MINUTE, &pid), LN_OK);
+    ForumPost p = post(tid, pid);
+    /* someone else may not edit it */
+    assert_int_equal(forum_edit(db, &p, learners[0], "not mine", T0 + 2 * MINUTE), LN_EPERM);
+    assert_int_equal(forum_edit(db, &p, learners[1], "second words", T0 + 2 * MINUTE), LN_OK);
+    p = post(tid, pid);
+    assert_int_equal(forum_edit(db, &p, learners[1], "third words", T0 + 3 * MINUTE), LN_OK);
+    /* the same text again: no new version */
+    p = post(tid, pid);
+    assert_int_equal(forum_edit(db, &p, learners[1], "third words", T0 + 4 * MINUTE), LN_OK);
+    p = post(tid, pid);
+    assert_string_equal(p.body, "third words");
+    assert_true(p.edited_at == T0 + 3 * MINUTE);
+    ForumRevList l;
+    assert_int_equal(forum_revisions(db, arena, pid, &l), LN_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[0].body, "second words");       /* latest first */
+    assert_true(l.items[0].written_at == T0 + 2 * MINUTE && l.items[0].replaced_at == T0 + 3 * MINUTE);
+    assert_string_equal(l.items[1].body, "first words");
+    assert_true(l.items[1].written_at == T0 + MINUTE && l.items[1].replaced_at == T0 + 2 * MINUTE);
+    /* past the window: refused, nothing written */
+    assert_int_equal(forum_edit(db, &p, learners[1], "too late", T0 + MINUTE + FORUM_EDIT_WINDOW_US + 1), LN_EPERM);
+    assert_int_equal(forum_edit(db, &p, learners[1], "", T0 + 5 * MINUTE), LN_EINVAL);
+    assert_int_equal(forum_revisions(db, arena, pid, &l), LN_OK);
+    assert_int_equal(l.n, 2);
+}
+
+static void test_delete_within_window(void **state)
+{
+    (void)state;
+    int64_t tid = new_thread("question", "Deletes", learners[0], T0), mine = 0, late = 0, tr = 0;
+    ForumThread t = thread(tid);
+    ForumCtx learner_view = ctx, staff_view = ctx;
+    learner_view.learner = true;
+    staff_view.staff = true;
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "oops", T0 + MINUTE, &mine), LN_OK);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "keep", T0 + MINUTE, &late), LN_OK);
+    ForumPost p = post(tid, mine);
+    assert_true(forum_can_change(&p, learners[1], T0 + MINUTE + FORUM_EDIT_WINDOW_US));
+    assert_false(forum_can_change(&p, learners[1], T0 + MINUTE + FORUM_EDIT_WINDOW_US + 1));
+    assert_false(forum_can_change(&p, learners[2], T0 + 2 * MINUTE));
+    assert_int_equal(forum_delete(db, &p, learners[2], T0 + 2 * MINUTE), LN_EPERM);
+    assert_int_equal(forum_delete(db, &p, learners[1], T0 + 2 * MINUTE), LN_OK);
+    p = post(tid, mine);
+    assert_true(p.deleted_at == T0 + 2 * MINUTE);
+    assert_string_equal(p.body, "oops");                        /* marked, never erased */
+    assert_false(forum_post_visible(&learner_view, &p, learners[2]));
+    assert_true(forum_post_visible(&staff_view, &p, trainer));
+    /* deleted: no edit, no second delete */
+    assert_int_equal(forum_edit(db, &p, learners[1], "again", T0 + 3 * MINUTE), LN_EPERM);
+    assert_int_equal(forum_delete(db, &p, learners[1], T0 + 3 * MINUTE), LN_EPERM);
+    p = post(tid, late);
+    assert_int_equal(forum_delete(db, &p, learners[1], T0 + MINUTE + FORUM_EDIT_WINDOW_US + 1), LN_EPERM);
+    assert_true(post(tid, late).deleted_at == 0);
+
+    /* a trainer's first reply is evidence: deleting it keeps the record and the ledger entry */
+    int64_t before = count("SELECT count(*) FROM ledger_entry WHERE org_id = $1", org);
+    t = thread(tid);
+    assert_int_equal(forum_reply(db, &ctx, &t, trainer, true, 0, "the answer", T0 + 10 * MINUTE, &tr), LN_OK);
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1", org), before + 1);
+    p = post(tid, tr);
+    assert_int_equal(forum_delete(db, &p, trainer, T0 + 11 * MINUTE), LN_OK);
+    t = thread(tid);
+    assert_true(t.first_trainer_reply_at == T0 + 10 * MINUTE);
+    assert_true(t.first_trainer_reply_by == trainer);
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1", org), before + 1);
+    assert_int_equal(count("SELECT count(*) FROM forum_post WHERE id = $1", tr), 1);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0) return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_edit_keeps_history),
+        cmocka_unit_test(test_delete_within_window),
+    };
+    return cmocka_run_group_tests_name("forum", tests, setup, teardown);
+}
