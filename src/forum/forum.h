@@ -12,6 +12,7 @@
 #define FORUM_BODY_MAX 20000            /* characters */
 #define FORUM_EDIT_WINDOW_US (30LL * 60 * 1000000)
 #define FORUM_DEFAULT_RESPONSE_HOURS 48
+#define FORUM_CATEGORY_MAX 80           /* characters */
 
 /* Who is asking, for run `run_id`. */
 typedef struct ForumCtx {
@@ -32,6 +33,9 @@ typedef struct ForumThread {
     char *first_trainer_name;
     bool pinned, closed;
     int64_t replies, votes;
+    int64_t category_id;                /* 0: none */
+    char *category_name;                /* "" when none */
+    bool unread;                        /* new activity since the viewer last read it (lists only) */
 } ForumThread;
 typedef struct ForumThreadList { ForumThread *items; int n; } ForumThreadList;
 
@@ -49,17 +53,39 @@ typedef struct ForumPostList { ForumPost *items; int n; } ForumPostList;
 const char *forum_check_title(const char *title);
 const char *forum_check_body(const char *body);
 
-/* sort: "recent" (default), "votes", "unanswered" (open questions only). */
-int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, ForumThreadList *out);
+/* sort: "recent" (default), "votes", "unanswered" (open questions only);
+ * category_id 0: all; unread markers for viewer_id. */
+int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t viewer_id,
+                  ForumThreadList *out);
 int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread *out);
 /* The posts in order: the opening post first, then each top-level reply
  * followed by its replies. */
 int forum_posts(Db *db, Arena *a, int64_t thread_id, int64_t viewer_id, ForumPostList *out);
 int forum_post_load(Db *db, Arena *a, int64_t thread_id, int64_t id, ForumPost *out);
 
-/* A new thread and its opening post, in one transaction. */
-int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, const char *title,
-                        const char *body, UsTime now, int64_t *thread_id);
+/* The viewer has read the thread up to `now` (unread markers). */
+int forum_mark_read(Db *db, int64_t thread_id, int64_t user_id, UsTime now);
+
+/* Categories of a run's forum (managed by staff). */
+typedef struct ForumCategory { int64_t id; char *name; int64_t threads; } ForumCategory;
+typedef struct ForumCategoryList { ForumCategory *items; int n; } ForumCategoryList;
+const char *forum_check_category(const char *name);
+int forum_categories(Db *db, Arena *a, int64_t run_id, ForumCategoryList *out);
+/* LN_EEXIST when the run has a category of that name. */
+int forum_category_create(Db *db, const RunRef *run, const char *name, UsTime now, int64_t *id);
+
+/* Appends a moderation action to forum_mod_action (append-only). */
+int forum_mod_record(Db *db, int64_t run_id, int64_t org_id, int64_t actor_id, const char *action, int64_t thread_id,
+                     int64_t post_id, int64_t user_id, const char *reason, UsTime now);
+/* Staff: what "pinned" or "closed" (value 0/1) or "category" (an id of
+ * the run's, 0 for none: LN_NOTFOUND otherwise), recorded as a moderation
+ * action (pin/unpin, close/reopen, move) in the same transaction. */
+int forum_thread_set(Db *db, const ForumThread *t, int64_t actor_id, const char *what, int64_t value, UsTime now);
+
+/* A new thread (category_id 0: none; LN_NOTFOUND when not the run's) and
+ * its opening post, in one transaction. */
+int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, int64_t category_id,
+                        const char *title, const char *body, UsTime now, int64_t *thread_id);
 /* A reply (parent_id 0: top level; a reply to a reply attaches to its
  * top-level reply).  When `staff` answers a question for the first time,
  * records the first trainer reply and appends "assistance.reply" to the
@@ -115,6 +141,13 @@ void forum_edit_post(Req *r);
 void forum_delete_post(Req *r);
 void forum_history_page(Req *r);
 void api_forum_post_delete(Req *r);
+void forum_category_post(Req *r);
+void forum_pin_post(Req *r);
+void forum_close_post(Req *r);
+void forum_move_post(Req *r);
+void api_forum_categories_get(Req *r);
+void api_forum_categories_post(Req *r);
+void api_forum_thread_patch(Req *r);
 void api_forum_post_history_get(Req *r);
 void api_forum_threads_get(Req *r);
 void api_forum_threads_post(Req *r);

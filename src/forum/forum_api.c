@@ -15,6 +15,8 @@ static json_t *thread_json(Req *r, const ForumThread *t)
                           "answered_at", api_time(r->arena, t->answered_at), "pinned", t->pinned, "closed", t->closed,
                           "replies", (json_int_t)t->replies, "votes", (json_int_t)t->votes);
     json_object_set_new(j, "unit_id", t->unit_id ? json_integer(t->unit_id) : json_null());
+    json_object_set_new(j, "category_id", t->category_id ? json_integer(t->category_id) : json_null());
+    json_object_set_new(j, "category_name", t->category_id ? json_string(t->category_name) : json_null());
     json_object_set_new(j, "answered_by", t->answered_by ? json_integer(t->answered_by) : json_null());
     json_object_set_new(j, "first_trainer_reply_at", api_time(r->arena, t->first_trainer_reply_at));
     json_object_set_new(j, "first_trainer_reply_by",
@@ -59,19 +61,27 @@ static bool api_post(Req *r, ForumCtx *f, ForumThread *t, ForumPost *p)
     return false;
 }
 
-/* ROUTE: GET /api/v1/runs/{id}/forum/threads?sort=recent|votes|unanswered */
+/* ROUTE: GET /api/v1/runs/{id}/forum/threads?sort=recent|votes|unanswered&category= */
 void api_forum_threads_get(Req *r)
 {
-    int64_t id;
+    int64_t id, cat = 0;
     ForumCtx f;
     if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (!str_empty(req_query(r, "category")) && (!str_to_i64(req_query(r, "category"), &cat) || cat < 0)) {
+        api_error(r, 400, "bad_request", "category: a category id");
+        return;
+    }
     ForumThreadList l;
-    if (forum_threads(r->db, r->arena, id, req_query(r, "sort"), &l) != LN_OK) {
+    if (forum_threads(r->db, r->arena, id, req_query(r, "sort"), cat, r->user->id, &l) != LN_OK) {
         api_error(r, 500, "internal", "database error");
         return;
     }
     json_t *items = json_array();
-    for (int i = 0; i < l.n; i++) json_array_append_new(items, thread_json(r, &l.items[i]));
+    for (int i = 0; i < l.n; i++) {
+        json_t *j = thread_json(r, &l.items[i]);
+        json_object_set_new(j, "unread", json_boolean(l.items[i].unread));
+        json_array_append_new(items, j);
+    }
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -101,23 +111,28 @@ void api_forum_threads_post(Req *r)
     bool bad = false;
     const char *kind = api_str(r, b, "kind", &bad), *title = api_str(r, b, "title", &bad),
                *body = api_str(r, b, "body", &bad);
-    if (bad) return;
+    int64_t cat;
+    if (bad || !api_int(r, b, "category_id", 0, 0, &cat)) return;
     if (!kind) kind = "discussion";
     const char *err;
     if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) api_field_error(r, "kind", "question or discussion");
     else if ((err = forum_check_title(title ? str_trim(r->arena, title) : NULL))) api_field_error(r, "title", err);
     else if ((err = forum_check_body(body))) api_field_error(r, "body", err);
-    else if (forum_thread_create(r->db, &f, r->user->id, kind, str_trim(r->arena, title), body, time_now_us(), &tid) != LN_OK)
-        api_error(r, 500, "internal", "database error");
-    else answer_thread(r, &f, 201, id, tid);
+    else {
+        int rc = forum_thread_create(r->db, &f, r->user->id, kind, cat, str_trim(r->arena, title), body, time_now_us(), &tid);
+        if (rc == LN_NOTFOUND) api_field_error(r, "category_id", "no such category in this forum");
+        else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+        else answer_thread(r, &f, 201, id, tid);
+    }
 }
 
-/* ROUTE: GET /api/v1/runs/{id}/forum/threads/{tid} */
+/* ROUTE: GET /api/v1/runs/{id}/forum/threads/{tid}: also marks it read */
 void api_forum_thread_get(Req *r)
 {
     ForumCtx f;
     ForumThread t;
     if (!api_thread(r, &f, &t)) return;
+    forum_mark_read(r->db, t.id, r->user->id, time_now_us());
     answer_thread(r, &f, 200, t.run_id, t.id);
 }
 
@@ -298,4 +313,85 @@ void api_forum_post_history_get(Req *r)
                                                api_time(r->arena, l.items[i].written_at), "replaced_at",
                                                api_time(r->arena, l.items[i].replaced_at)));
     api_json(r, 200, json_pack("{s:I,s:o}", "post_id", (json_int_t)p.id, "items", items));
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/categories */
+void api_forum_categories_get(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    ForumCategoryList l;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (forum_categories(r->db, r->arena, id, &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++)
+        json_array_append_new(items, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)l.items[i].id, "name", l.items[i].name,
+                                               "threads", (json_int_t)l.items[i].threads));
+    api_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/categories {"name"} (staff) */
+void api_forum_categories_post(Req *r)
+{
+    int64_t id, cid = 0;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (!f.staff) {
+        api_error(r, 403, "forbidden", "only the course's trainers may manage categories");
+        return;
+    }
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *name = api_str(r, b, "name", &bad), *err;
+    if (bad) return;
+    name = name ? str_trim(r->arena, name) : NULL;
+    if ((err = forum_check_category(name))) {
+        api_field_error(r, "name", err);
+        return;
+    }
+    int rc = forum_category_create(r->db, &f.run, name, time_now_us(), &cid);
+    if (rc == LN_EEXIST) api_error(r, 409, "exists", "this forum already has a category of that name");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+    else api_json(r, 201, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)cid, "name", name, "threads", (json_int_t)0));
+}
+
+/* ROUTE: PATCH /api/v1/runs/{id}/forum/threads/{tid} {"pinned","closed","category_id"} (staff) */
+void api_forum_thread_patch(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!api_thread(r, &f, &t)) return;
+    if (!f.staff) {
+        api_error(r, 403, "forbidden", "only the course's trainers may pin, close or move a thread");
+        return;
+    }
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    static const char *const keys[] = {"pinned", "closed"};
+    for (int i = 0; i < 2; i++) {
+        json_t *v = json_object_get(b, keys[i]);
+        if (v && !json_is_boolean(v)) {
+            api_field_error(r, keys[i], "true or false");
+            return;
+        }
+    }
+    json_t *c = json_object_get(b, "category_id");
+    if (c && !json_is_null(c) && (!json_is_integer(c) || json_integer_value(c) < 1)) {
+        api_field_error(r, "category_id", "a category id, or null");
+        return;
+    }
+    UsTime now = time_now_us();
+    int rc = LN_OK;
+    for (int i = 0; i < 2 && rc == LN_OK; i++) {
+        json_t *v = json_object_get(b, keys[i]);
+        if (v) rc = forum_thread_set(r->db, &t, r->user->id, keys[i], json_is_true(v), now);
+    }
+    if (rc == LN_OK && c) rc = forum_thread_set(r->db, &t, r->user->id, "category", json_is_null(c) ? 0 : json_integer_value(c), now);
+    if (rc == LN_NOTFOUND) api_field_error(r, "category_id", "no such category in this forum");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+    else answer_thread(r, &f, 200, t.run_id, t.id);
 }

@@ -24,16 +24,28 @@ static bool load_thread(Req *r, ForumCtx *f, ForumThread *t)
     return true;
 }
 
-/* GET /runs/{id}/forum */
+static void category_select(Req *r, const ForumCategoryList *cats, int64_t selected, const char *label)
+{
+    hprintf(r, "<p><label>%s <select name=\"category_id\"><option value=\"0\">%s</option>", label, T(r, "none"));
+    for (int i = 0; i < cats->n; i++)
+        hprintf(r, "<option value=\"%lld\"%s>%s</option>", (long long)cats->items[i].id,
+                cats->items[i].id == selected ? " selected" : "", cats->items[i].name);
+    html_lit(r, "</select></label></p>");
+}
+
+/* GET /runs/{id}/forum?sort=&category= */
 void forum_index_page(Req *r)
 {
-    int64_t id;
+    int64_t id, cat = 0;
     ForumCtx f;
     if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
     const char *sort = req_query(r, "sort");
     if (!str_eq(sort, "votes") && !str_eq(sort, "unanswered")) sort = "recent";
+    if (!str_empty(req_query(r, "category")) && (!str_to_i64(req_query(r, "category"), &cat) || cat < 0)) cat = 0;
     ForumThreadList l;
-    if (forum_threads(r->db, r->arena, id, sort, &l) != LN_OK) {
+    ForumCategoryList cats;
+    if (forum_threads(r->db, r->arena, id, sort, cat, r->user->id, &l) != LN_OK
+        || forum_categories(r->db, r->arena, id, &cats) != LN_OK) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
@@ -43,13 +55,27 @@ void forum_index_page(Req *r)
     if (f.staff)
         hprintf(r, "<p><a href=\"/o/%s/runs/%lld/assistance\">%s</a></p>", f.course.org_slug ? f.course.org_slug : "",
                 (long long)id, T(r, "Response times"));
+    if (cats.n) {
+        hprintf(r, "<p>%s: ", T(r, "Categories"));
+        if (!cat) hprintf(r, "<strong>%s</strong>", T(r, "all"));
+        else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s\">%s</a>", (long long)id, sort, T(r, "all"));
+        for (int i = 0; i < cats.n; i++) {
+            html_lit(r, " · ");
+            if (cats.items[i].id == cat) hprintf(r, "<strong>%s</strong>", cats.items[i].name);
+            else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s&amp;category=%lld\">%s</a>", (long long)id, sort,
+                         (long long)cats.items[i].id, cats.items[i].name);
+            hprintf(r, " (%lld)", (long long)cats.items[i].threads);
+        }
+        html_lit(r, "</p>");
+    }
     hprintf(r, "<p>%s: ", T(r, "Sort by"));
     static const char *const sorts[] = {"recent", "votes", "unanswered"};
     const char *labels[] = {T(r, "recent activity"), T(r, "votes"), T(r, "unanswered")};
     for (int i = 0; i < 3; i++) {
         if (i) html_lit(r, " · ");
         if (str_eq(sort, sorts[i])) hprintf(r, "<strong>%s</strong>", labels[i]);
-        else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s\">%s</a>", (long long)id, sorts[i], labels[i]);
+        else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s&amp;category=%lld\">%s</a>", (long long)id, sorts[i],
+                     (long long)cat, labels[i]);
     }
     html_lit(r, "</p>");
     if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No thread yet."));
@@ -58,10 +84,15 @@ void forum_index_page(Req *r)
                 T(r, "Thread"), T(r, "Author"), T(r, "Replies"), T(r, "Votes"), T(r, "Last activity"));
         for (int i = 0; i < l.n; i++) {
             const ForumThread *t = &l.items[i];
-            hprintf(r, "<tr><td><a href=\"/runs/%lld/forum/%lld\">%s</a>", (long long)id, (long long)t->id, t->title);
+            hprintf(r, "<tr class=\"%s\"><td>", t->unread ? "unread" : "");
+            if (t->unread) hprintf(r, "<span class=\"badge\">%s</span> ", T(r, "new"));
+            if (t->pinned) hprintf(r, "<span class=\"badge\">%s</span> ", T(r, "pinned"));
+            hprintf(r, "<a href=\"/runs/%lld/forum/%lld\">%s</a>", (long long)id, (long long)t->id, t->title);
             if (str_eq(t->kind, "question"))
                 hprintf(r, " <span class=\"badge\">%s</span>",
                         t->answered_at ? T(r, "answered") : T(r, "question"));
+            if (t->closed) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "closed"));
+            if (t->category_id) hprintf(r, " <span class=\"muted\">%s</span>", t->category_name);
             hprintf(r, "</td><td>%s</td><td>%lld</td><td>%lld</td><td>", t->author_name, (long long)t->replies,
                     (long long)t->votes);
             html_date(r, t->last_activity_at);
@@ -74,11 +105,19 @@ void forum_index_page(Req *r)
     hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
                "<option value=\"discussion\">%s</option></select></label></p>",
             T(r, "Kind"), T(r, "Question"), T(r, "Discussion"));
+    if (cats.n) category_select(r, &cats, cat, T(r, "Category"));
     form_input(r, "text", "title", T(r, "Title"), "", NULL, "required maxlength=\"200\"");
     hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
             T(r, "Message (Markdown)"));
     form_submit(r, T(r, "Post"));
     form_end(r);
+    if (f.staff) {
+        hprintf(r, "<h2>%s</h2>", T(r, "New category"));
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/categories", (long long)id));
+        form_input(r, "text", "name", T(r, "Name"), "", NULL, "required maxlength=\"80\"");
+        form_submit(r, T(r, "Add the category"));
+        form_end(r);
+    }
     page_end(r);
 }
 
@@ -97,7 +136,14 @@ void forum_thread_new_post(Req *r)
         web_error(r, 400, "invalid", i18n_get(r->lang, err));
         return;
     }
-    if (forum_thread_create(r->db, &f, r->user->id, kind, title, body, time_now_us(), &tid) != LN_OK) {
+    int64_t cat = 0;
+    if (!str_empty(req_form(r, "category_id")) && !str_to_i64(req_form(r, "category_id"), &cat)) cat = -1;
+    int rc = cat < 0 ? LN_NOTFOUND : forum_thread_create(r->db, &f, r->user->id, kind, cat, title, body, time_now_us(), &tid);
+    if (rc == LN_NOTFOUND) {
+        web_error(r, 400, "invalid", T(r, "No such category in this forum."));
+        return;
+    }
+    if (rc != LN_OK) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
@@ -131,20 +177,43 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
     html_lit(r, "</div>");
 }
 
+/* Pin, close and move a thread (staff). */
+static void staff_tools(Req *r, const ForumThread *t)
+{
+    const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld", (long long)t->run_id, (long long)t->id);
+    html_lit(r, "<div class=\"actions\">");
+    form_begin(r, arena_printf(r->arena, "%s/pin", base));
+    hprintf(r, "<input type=\"hidden\" name=\"pinned\" value=\"%s\">", t->pinned ? "0" : "1");
+    form_submit(r, t->pinned ? T(r, "Unpin") : T(r, "Pin"));
+    form_end(r);
+    form_begin(r, arena_printf(r->arena, "%s/close", base));
+    hprintf(r, "<input type=\"hidden\" name=\"closed\" value=\"%s\">", t->closed ? "0" : "1");
+    form_submit(r, t->closed ? T(r, "Reopen") : T(r, "Close"));
+    form_end(r);
+    ForumCategoryList cats;
+    if (forum_categories(r->db, r->arena, t->run_id, &cats) == LN_OK && cats.n) {
+        form_begin(r, arena_printf(r->arena, "%s/move", base));
+        category_select(r, &cats, t->category_id, T(r, "Category"));
+        form_submit(r, T(r, "Move"));
+        form_end(r);
+    }
+    html_lit(r, "</div>");
+}
+
 /* The body of a post as this viewer may see it; false when it is not shown
  * (deleted, or hidden from this viewer): no actions then. */
 static bool post_body(Req *r, const ForumCtx *f, const ForumPost *p)
 {
     if (p->deleted_at) {
-        hprintf(r, "<p class=\"muted\"><em>%s</em></p>", T(r, "This message was deleted by its author."));
+        hprintf(r, "<p class=\"muted deleted\"><em>%s</em></p>", T(r, "This message was deleted by its author."));
         return false;
     }
     if (p->hidden_at) {
         bool own = r->user && r->user->id == p->author_id;
         if (own || f->staff)
-            hprintf(r, "<p class=\"notice\">%s %s</p>", T(r, "Hidden by a moderator. Reason:"), p->hidden_reason);
+            hprintf(r, "<p class=\"notice hidden-post\">%s %s</p>", T(r, "Hidden by a moderator. Reason:"), p->hidden_reason);
         else {
-            hprintf(r, "<p class=\"muted\"><em>%s</em></p>", T(r, "Hidden by a moderator."));
+            hprintf(r, "<p class=\"muted hidden-post\"><em>%s</em></p>", T(r, "Hidden by a moderator."));
             return false;
         }
     }
@@ -163,9 +232,17 @@ void forum_thread_page(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
+    forum_mark_read(r->db, t.id, r->user->id, time_now_us());
     page_begin(r, t.title);
-    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)t.run_id,
-            T(r, "Forum"), f.run.title, t.title);
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s", (long long)t.run_id, T(r, "Forum"),
+            f.run.title);
+    if (t.category_id)
+        hprintf(r, " · <a href=\"/runs/%lld/forum?category=%lld\">%s</a>", (long long)t.run_id, (long long)t.category_id,
+                t.category_name);
+    hprintf(r, "</p><h1>%s</h1>", t.title);
+    if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
+    if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));
+    if (f.staff) staff_tools(r, &t);
     if (str_eq(t.kind, "question")) {
         if (t.answered_at) {
             hprintf(r, "<p class=\"badge done\">%s ", T(r, "Answered on"));
@@ -452,3 +529,50 @@ void forum_history_page(Req *r)
     if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "This message was not edited."));
     page_end(r);
 }
+
+/* ---- categories, pin, close, move (staff) -------------------------------- */
+
+/* POST /runs/{id}/forum/categories {name} (staff) */
+void forum_category_post(Req *r)
+{
+    int64_t id, cid = 0;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    const char *name = str_trim(r->arena, req_form(r, "name") ? req_form(r, "name") : ""), *err = forum_check_category(name);
+    int rc = err ? LN_EINVAL : forum_category_create(r->db, &f.run, name, time_now_us(), &cid);
+    if (rc == LN_EINVAL) web_error(r, 400, "invalid", i18n_get(r->lang, err));
+    else if (rc == LN_EEXIST) web_error(r, 409, "exists", T(r, "This forum already has a category of that name."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum?category=%lld", (long long)id, (long long)cid));
+}
+
+static void thread_set(Req *r, const char *what, const char *field)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!load_thread(r, &f, &t)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    int64_t v = 0;
+    if (!str_to_i64(req_form(r, field) ? req_form(r, field) : "", &v) || v < 0) {
+        web_error(r, 400, "invalid", T(r, "Something in the form is not valid."));
+        return;
+    }
+    int rc = forum_thread_set(r->db, &t, r->user->id, what, v, time_now_us());
+    if (rc == LN_NOTFOUND) web_error(r, 400, "invalid", T(r, "No such category in this forum."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/pin {pinned=0|1} (staff) */
+void forum_pin_post(Req *r) { thread_set(r, "pinned", "pinned"); }
+/* POST /runs/{id}/forum/{tid}/close {closed=0|1} (staff) */
+void forum_close_post(Req *r) { thread_set(r, "closed", "closed"); }
+/* POST /runs/{id}/forum/{tid}/move {category_id} (staff) */
+void forum_move_post(Req *r) { thread_set(r, "category", "category_id"); }

@@ -263,6 +263,14 @@ ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/delete",  forum_delete_post,  
 ROUTE(GET,    "/runs/{id}/forum/{tid}/posts/{pid}/history", forum_history_page,     A_LOGIN)
 ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}", api_forum_post_delete, API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/history", api_forum_post_history_get, API | A_LOGIN)
+/* forum: categories, pin, close, move (staff: checked by the handlers through forum_access) */
+ROUTE(POST,   "/runs/{id}/forum/categories",                forum_category_post,    A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/pin",                 forum_pin_post,         A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/close",               forum_close_post,       A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/move",                forum_move_post,        A_LOGIN | FORM)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/categories",         api_forum_categories_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/categories",         api_forum_categories_post, API_W | A_LOGIN)
+ROUTE(PATCH,  "/api/v1/runs/{id}/forum/threads/{tid}",      api_forum_thread_patch, API_W | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

@@ -253,7 +253,7 @@ test('edits keep the earlier versions, visible in a history; the author deletes 
   assert.equal(seen.body_html, '');
   const html = (await ep.get(`/runs/${RUN}/forum/${t.id}`)).text;
   assert.ok(!html.includes('regrettable words'));
-  assert.match(html, /deleted by its author/);
+  assert.match(html, /class="muted deleted"/);
   apiError(await elodie.get(`${base}/${t.id}/posts/${reply.id}/history`), 404);
   apiError(await francois.api('PATCH', `${base}/${t.id}/posts/${reply.id}`, { body: 'again' }), 403);
   // by form too
@@ -271,4 +271,67 @@ test('edits keep the earlier versions, visible in a history; the author deletes 
     assert.ok([403, 404].includes((await who.api('DELETE', `${base}/${t.id}/posts/${first.id}`)).status));
   }
   assert.equal((await elodie.get(`/api/v1/runs/999999/forum/threads/${t.id}/posts/${first.id}/history`)).status, 404);
+});
+
+// ---- categories, pin, close, move, unread markers ---------------------------
+
+test('trainers manage categories, pin, close and move; learners filter by category and see unread markers', async () => {
+  apiError(await elodie.api('POST', `/api/v1/runs/${RUN}/forum/categories`, { name: 'Mine' }), 403);
+  const cat = await trainer.api('POST', `/api/v1/runs/${RUN}/forum/categories`, { name: 'Week <b>1</b>' });
+  assert.equal(cat.status, 201, cat.text);
+  const catId = cat.json().id;
+  apiError(await trainer.api('POST', `/api/v1/runs/${RUN}/forum/categories`, { name: 'Week <b>1</b>' }), 409);
+  assert.equal(apiError(await trainer.api('POST', `/api/v1/runs/${RUN}/forum/categories`, { name: ' ' }), 422).field, 'name');
+  assert.ok((await elodie.get(`/api/v1/runs/${RUN}/forum/categories`)).json().items.some((c) => c.id === catId));
+
+  const t = (await francois.api('POST', base, { kind: 'question', title: 'In week one', body: 'q', category_id: catId })).json();
+  assert.equal(t.category_id, catId);
+  assert.equal(apiError(await francois.api('POST', base, { kind: 'question', title: 'x', body: 'q', category_id: 999999 }), 422).field, 'category_id');
+  const filtered = (await elodie.get(`${base}?category=${catId}`)).json().items;
+  assert.deepEqual(filtered.map((x) => x.id), [t.id]);
+  // unread for elodie until she opens it; read for its author
+  assert.equal((await elodie.get(base)).json().items.find((x) => x.id === t.id).unread, true);
+  assert.equal((await francois.get(base)).json().items.find((x) => x.id === t.id).unread, false);
+  const e = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const list = await e.get(`/runs/${RUN}/forum?category=${catId}`);
+  assert.match(list.text, /<tr class="unread">/);
+  assert.match(list.text, /Week &lt;b&gt;1&lt;\/b&gt;/, 'category names escaped');
+  assert.ok(!list.text.includes('<b>1</b>'));
+  await e.get(`/runs/${RUN}/forum/${t.id}`);
+  assert.equal((await elodie.get(base)).json().items.find((x) => x.id === t.id).unread, false);
+
+  // pin, close, move: staff only
+  apiError(await elodie.api('PATCH', `${base}/${t.id}`, { pinned: true }), 403);
+  const p = await trainer.api('PATCH', `${base}/${t.id}`, { pinned: true, closed: true });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json().pinned, true);
+  assert.equal(p.json().closed, true);
+  assert.equal((await elodie.get(base)).json().items[0].id, t.id, 'pinned first');
+  apiError(await elodie.api('POST', `${base}/${t.id}/posts`, { body: 'too late' }), 409);
+  const closedPage = await e.get(`/runs/${RUN}/forum/${t.id}`);
+  assert.match(closedPage.text, /class="notice closed"/);
+  assert.ok(!closedPage.text.includes(`action="/runs/${RUN}/forum/${t.id}/posts"`), 'no reply form');
+  assert.equal(apiError(await trainer.api('PATCH', `${base}/${t.id}`, { category_id: 999999 }), 422).field, 'category_id');
+  const moved = await trainer.api('PATCH', `${base}/${t.id}`, { category_id: null, closed: false });
+  assert.equal(moved.json().category_id, null);
+  assert.equal(moved.json().closed, false);
+  // by form
+  const tp = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const page = await tp.get(`/runs/${RUN}/forum/${t.id}`);
+  assert.match(page.text, /action="\/runs\/1\/forum\/\d+\/pin"/);
+  const pin = await tp.post(`/runs/${RUN}/forum/${t.id}/pin`, { form: { _csrf: csrfFrom(page.text), pinned: '0' } });
+  assert.equal(pin.status, 303);
+  const mv = await tp.post(`/runs/${RUN}/forum/${t.id}/move`, { form: { _csrf: csrfFrom(page.text), category_id: String(catId) } });
+  assert.equal(mv.status, 303);
+  const after = (await elodie.get(`${base}/${t.id}`)).json();
+  assert.equal(after.pinned, false);
+  assert.equal(after.category_id, catId);
+  assert.equal((await e.post(`/runs/${RUN}/forum/${t.id}/close`, { form: { _csrf: csrfFrom(page.text), closed: '1' } })).status, 403);
+  const nc = await tp.post(`/runs/${RUN}/forum/categories`, { form: { _csrf: csrfFrom(page.text), name: 'By form' } });
+  assert.equal(nc.status, 303);
+
+  // outsiders see no categories and cannot file threads
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  assert.ok([403, 404].includes((await outsider.get(`/api/v1/runs/${RUN}/forum/categories`)).status));
+  assert.ok([403, 404].includes((await outsider.api('PATCH', `${base}/${t.id}`, { pinned: true })).status));
 });

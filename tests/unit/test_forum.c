@@ -70,7 +70,7 @@ static int teardown(void **state)
 static int64_t new_thread(const char *kind, const char *title, int64_t author, UsTime at)
 {
     int64_t tid = 0;
-    assert_int_equal(forum_thread_create(db, &ctx, author, kind, title, "Opening post", at, &tid), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, author, kind, 0, title, "Opening post", at, &tid), LN_OK);
     return tid;
 }
 
@@ -171,12 +171,108 @@ static void test_delete_within_window(void **state)
     assert_int_equal(count("SELECT count(*) FROM forum_post WHERE id = $1", tr), 1);
 }
 
+/* ---- categories, pin, close, unread, sorting ------------------------------ */
+
+static int find(const ForumThreadList *l, int64_t tid)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->items[i].id == tid) return i;
+    return -1;
+}
+
+static void test_categories_pin_close_unread(void **state)
+{
+    (void)state;
+    /* a run of its own, so the lists hold only this test's threads */
+    ForumCtx saved = ctx;
+    int64_t rid = 0;
+    assert_int_equal(run_create(db, &ctx.course, "Run 2", "corporate", 0, 0, 0, T0, &rid), LN_OK);
+    assert_int_equal(run_ref(db, arena, org, rid, &ctx.run), LN_OK);
+    int64_t general = 0, exercises = 0, dup = 0, other_cat = 0;
+    assert_int_equal(forum_category_create(db, &ctx.run, "General", T0, &general), LN_OK);
+    assert_int_equal(forum_category_create(db, &ctx.run, "Exercises", T0, &exercises), LN_OK);
+    assert_int_equal(forum_category_create(db, &ctx.run, "General", T0, &dup), LN_EEXIST);
+    assert_int_equal(forum_category_create(db, &ctx.run, "", T0, &dup), LN_EINVAL);
+    assert_int_equal(forum_category_create(db, &saved.run, "Elsewhere", T0, &other_cat), LN_OK);
+
+    int64_t a = 0, b = 0, c = 0, x = 0;
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", general, "A", "a", T0 + MINUTE, &a), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "discussion", exercises, "B", "b", T0 + 2 * MINUTE, &b), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", 0, "C", "c", T0 + 3 * MINUTE, &c), LN_OK);
+    /* another run's category is refused, nothing written */
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", other_cat, "X", "x", T0, &x), LN_NOTFOUND);
+    ForumThreadList l;
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[0], &l), LN_OK);
+    assert_int_equal(l.n, 3);
+    assert_true(l.items[0].id == c && l.items[1].id == b && l.items[2].id == a);     /* latest activity first */
+    /* unread: the author read their own thread, not the others */
+    assert_false(l.items[find(&l, a)].unread);
+    assert_true(l.items[find(&l, b)].unread);
+    assert_int_equal(forum_mark_read(db, b, learners[0], T0 + 4 * MINUTE), LN_OK);
+    assert_int_equal(forum_mark_read(db, b, learners[0], T0 + 3 * MINUTE), LN_OK);   /* never goes back */
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[0], &l), LN_OK);
+    assert_false(l.items[find(&l, b)].unread);
+    /* a new reply makes it unread again for the reader, not for the one replying */
+    ForumThread tb = thread(b);
+    assert_int_equal(forum_reply(db, &ctx, &tb, learners[2], false, 0, "news", T0 + 5 * MINUTE, NULL), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[0], &l), LN_OK);
+    assert_true(l.items[find(&l, b)].unread);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[2], &l), LN_OK);
+    assert_false(l.items[find(&l, b)].unread);
+
+    /* filter by category */
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", general, learners[0], &l), LN_OK);
+    assert_true(l.n == 1 && l.items[0].id == a);
+    assert_string_equal(l.items[0].category_name, "General");
+    ForumCategoryList cats;
+    assert_int_equal(forum_categories(db, arena, ctx.run.id, &cats), LN_OK);
+    assert_int_equal(cats.n, 2);
+    assert_string_equal(cats.items[0].name, "Exercises");
+    assert_true(cats.items[0].threads == 1);
+
+    /* pin: first in "recent" and "votes"; unanswered lists open questions, oldest first */
+    ForumThread ta = thread(a), tc = thread(c);
+    assert_int_equal(forum_thread_set(db, &ta, trainer, "pinned", 1, T0 + 6 * MINUTE), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, trainer, &l), LN_OK);
+    assert_true(l.items[0].id == a && l.items[0].pinned);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "unanswered", 0, trainer, &l), LN_OK);
+    assert_true(l.n == 2 && l.items[0].id == a && l.items[1].id == c);
+    assert_int_equal(forum_mark_answered(db, &tc, trainer, T0 + 6 * MINUTE), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "unanswered", 0, trainer, &l), LN_OK);
+    assert_true(l.n == 1 && l.items[0].id == a);
+
+    /* close: no new replies; reopen */
+    assert_int_equal(forum_thread_set(db, &tc, trainer, "closed", 1, T0 + 7 * MINUTE), LN_OK);
+    tc = thread(c);
+    assert_int_equal(forum_reply(db, &ctx, &tc, learners[0], false, 0, "late", T0 + 8 * MINUTE, NULL), LN_EPERM);
+    assert_int_equal(forum_thread_set(db, &tc, trainer, "closed", 0, T0 + 9 * MINUTE), LN_OK);
+    tc = thread(c);
+    assert_int_equal(forum_reply(db, &ctx, &tc, learners[0], false, 0, "now", T0 + 10 * MINUTE, NULL), LN_OK);
+    /* move: only to a category of the run */
+    assert_int_equal(forum_thread_set(db, &tc, trainer, "category", other_cat, T0), LN_NOTFOUND);
+    assert_int_equal(forum_thread_set(db, &tc, trainer, "category", exercises, T0 + 11 * MINUTE), LN_OK);
+    assert_true(thread(c).category_id == exercises);
+    /* every action recorded, in order */
+    DbStmt *st = db_prepare(db, "SELECT action FROM forum_mod_action WHERE run_id = $1 ORDER BY id");
+    db_bind_i64(st, 1, ctx.run.id);
+    const char *want[] = {"pin", "close", "reopen", "move"};
+    int n = 0;
+    while (db_step(st) == DB_ROW) {
+        assert_true(n < 4);
+        assert_string_equal(db_col_text(st, 0), want[n++]);
+    }
+    db_done(st);
+    assert_int_equal(n, 4);
+    ctx = saved;
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edit_keeps_history),
         cmocka_unit_test(test_delete_within_window),
+        cmocka_unit_test(test_categories_pin_close_unread),
     };
     return cmocka_run_group_tests_name("forum", tests, setup, teardown);
 }
