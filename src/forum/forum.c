@@ -327,6 +327,7 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
     if (rc == LN_OK) rc = forum_mark_read(db, tid, user_id, now);
+    if (rc == LN_OK) rc = forum_follow(db, tid, user_id, true, now);
     rc = finish(db, rc);
     if (rc == LN_OK && thread_id) *thread_id = tid;
     return rc;
@@ -371,6 +372,8 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;
     if (rc == LN_OK) rc = forum_mark_read(db, t->id, user_id, now);
+    if (rc == LN_OK) rc = forum_follow(db, t->id, user_id, true, now);
+    if (rc == LN_OK) rc = forum_notify_followers(db, t, pid, user_id, now);
     if (rc == LN_OK && staff && str_eq(t->kind, "question") && user_id != t->author_id) {
         int c = db_change(db, "UPDATE forum_thread SET first_trainer_reply_at = CAST($1 AS BIGINT), first_trainer_reply_by = $2 "
                               "WHERE id = $3 AND first_trainer_reply_at IS NULL", "iii", (int64_t)now, user_id, t->id);

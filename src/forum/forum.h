@@ -127,6 +127,36 @@ typedef struct ForumAssistList { ForumAssist *items; int n; int64_t response_hou
 /* Overdue questions first, then by time asked. */
 int forum_assistance(Db *db, Arena *a, const RunRef *run, UsTime now, ForumAssistList *out);
 
+/* ---- following and notifications (notify.c) ---- */
+int forum_follow(Db *db, int64_t thread_id, int64_t user_id, bool on, UsTime now);
+bool forum_following(Db *db, int64_t thread_id, int64_t user_id);
+/* A notification of post `post_id` for each follower of the thread but its
+ * author who may still read the forum (in the caller's transaction). */
+int forum_notify_followers(Db *db, const ForumThread *t, int64_t post_id, int64_t author_id, UsTime now);
+typedef struct ForumNote {
+    int64_t id, run_id, thread_id, post_id;
+    char *title, *author_name;
+    UsTime created_at, read_at;
+} ForumNote;
+typedef struct ForumNoteList { ForumNote *items; int n; int64_t unread; } ForumNoteList;
+/* The latest `limit` notifications of a user, and how many are unread. */
+int forum_notifications(Db *db, Arena *a, int64_t user_id, int limit, ForumNoteList *out);
+/* Marks read the user's notifications of a thread (0: all). */
+int forum_notifications_read(Db *db, int64_t user_id, int64_t thread_id, UsTime now);
+/* "immediate" (the default), "digest" or "off". */
+const char *forum_mail_mode(Db *db, Arena *a, int64_t user_id);
+int forum_mail_mode_set(Db *db, int64_t user_id, const char *mode, UsTime now);
+/* The one-click unsubscribe token of a user: HMAC-SHA256 keyed with the
+ * site secret, base64url. */
+char *forum_unsub_token(Arena *a, const char *secret, int64_t user_id);
+bool forum_unsub_check(Arena *a, const char *secret, int64_t user_id, const char *token);
+/* E-mails pending notifications through the outbox: one message each for
+ * "immediate", one digest a day for "digest", none for "off" (marked
+ * anyway).  Returns how many users were handled, or a negative LN_ code. */
+int forum_mail_due(Db *db, const char *base_url, const char *secret, UsTime now);
+/* From app_tick: forum_mail_due every 2 seconds. */
+void forum_tick(App *app, Db *db);
+
 /* handlers (forum_page.c, forum_api.c) */
 void forum_index_page(Req *r);
 void forum_thread_new_post(Req *r);
@@ -148,6 +178,17 @@ void forum_move_post(Req *r);
 void api_forum_categories_get(Req *r);
 void api_forum_categories_post(Req *r);
 void api_forum_thread_patch(Req *r);
+void forum_notifications_page(Req *r);
+void forum_notifications_read_post(Req *r);
+void forum_mail_pref_post(Req *r);
+void forum_unsubscribe_page(Req *r);
+void forum_follow_post(Req *r);
+void forum_follow_form(Req *r, const ForumThread *t);   /* follow / stop following, on the thread page */
+void api_forum_notifications_get(Req *r);
+void api_forum_notifications_read_post(Req *r);
+void api_forum_mail_get(Req *r);
+void api_forum_mail_put(Req *r);
+void api_forum_follow(Req *r);
 void api_forum_post_history_get(Req *r);
 void api_forum_threads_get(Req *r);
 void api_forum_threads_post(Req *r);

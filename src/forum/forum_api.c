@@ -97,6 +97,7 @@ static void answer_thread(Req *r, const ForumCtx *f, int status, int64_t run_id,
     json_t *j = thread_json(r, &t), *posts = json_array();
     for (int i = 0; i < l.n; i++) json_array_append_new(posts, post_json(r, f, &l.items[i]));
     json_object_set_new(j, "posts", posts);
+    json_object_set_new(j, "following", json_boolean(forum_following(r->db, tid, r->user->id)));
     api_json(r, status, j);
 }
 
@@ -133,6 +134,7 @@ void api_forum_thread_get(Req *r)
     ForumThread t;
     if (!api_thread(r, &f, &t)) return;
     forum_mark_read(r->db, t.id, r->user->id, time_now_us());
+    forum_notifications_read(r->db, r->user->id, t.id, time_now_us());
     answer_thread(r, &f, 200, t.run_id, t.id);
 }
 

@@ -55,6 +55,9 @@ void forum_index_page(Req *r)
     if (f.staff)
         hprintf(r, "<p><a href=\"/o/%s/runs/%lld/assistance\">%s</a></p>", f.course.org_slug ? f.course.org_slug : "",
                 (long long)id, T(r, "Response times"));
+    ForumNoteList notes;
+    if (forum_notifications(r->db, r->arena, r->user->id, 0, &notes) == LN_OK)
+        hprintf(r, "<p><a href=\"/notifications\">%s (%lld)</a></p>", T(r, "Notifications"), (long long)notes.unread);
     if (cats.n) {
         hprintf(r, "<p>%s: ", T(r, "Categories"));
         if (!cat) hprintf(r, "<strong>%s</strong>", T(r, "all"));
@@ -233,6 +236,7 @@ void forum_thread_page(Req *r)
         return;
     }
     forum_mark_read(r->db, t.id, r->user->id, time_now_us());
+    forum_notifications_read(r->db, r->user->id, t.id, time_now_us());
     page_begin(r, t.title);
     hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s", (long long)t.run_id, T(r, "Forum"),
             f.run.title);
@@ -242,6 +246,7 @@ void forum_thread_page(Req *r)
     hprintf(r, "</p><h1>%s</h1>", t.title);
     if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
     if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));
+    forum_follow_form(r, &t);
     if (f.staff) staff_tools(r, &t);
     if (str_eq(t.kind, "question")) {
         if (t.answered_at) {

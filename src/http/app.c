@@ -11,6 +11,7 @@
 #include "attendance/attendance.h"
 #include "catalog/catalog.h"
 #include "evidence/ledger.h"
+#include "forum/forum.h"
 #include "obs/metrics.h"
 
 #include <stdio.h>
@@ -264,6 +265,7 @@ void app_tick(App *app, Db *db)
     if (app->access_log) fflush(app->access_log);
     ledger_tick(app, db);     /* periodic evidence checkpoints */
     attendance_tick(app, db); /* signing links e-mailed as live sessions start */
+    forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
 }
 
 char *app_csrf_mac(App *app, Arena *a, const char *basis)

@@ -271,6 +271,18 @@ ROUTE(POST,   "/runs/{id}/forum/{tid}/move",                forum_move_post,    
 ROUTE(GET,    "/api/v1/runs/{id}/forum/categories",         api_forum_categories_get, API | A_LOGIN)
 ROUTE(POST,   "/api/v1/runs/{id}/forum/categories",         api_forum_categories_post, API_W | A_LOGIN)
 ROUTE(PATCH,  "/api/v1/runs/{id}/forum/threads/{tid}",      api_forum_thread_patch, API_W | A_LOGIN)
+/* forum: following and notifications; the unsubscribe link is signed (no sign-in) */
+ROUTE(POST,   "/runs/{id}/forum/{tid}/follow",              forum_follow_post,      A_LOGIN | FORM)
+ROUTE(GET,    "/notifications",                             forum_notifications_page, A_LOGIN)
+ROUTE(POST,   "/notifications/read",                        forum_notifications_read_post, A_LOGIN | FORM)
+ROUTE(POST,   "/notifications/mail",                        forum_mail_pref_post,   A_LOGIN | FORM)
+ROUTE(GET,    "/forum/unsubscribe",                         forum_unsubscribe_page, A_PUBLIC)
+ROUTE(GET,    "/api/v1/me/notifications",                   api_forum_notifications_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/me/notifications/read",              api_forum_notifications_read_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/me/forum-mail",                      api_forum_mail_get,     API | A_LOGIN)
+ROUTE(PUT,    "/api/v1/me/forum-mail",                      api_forum_mail_put,     API_W | A_LOGIN)
+ROUTE(PUT,    "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

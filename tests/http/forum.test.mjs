@@ -6,7 +6,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopAll, demoStore, DEMO, Client, signinForm, signinApi, apiError, cli, csrfFrom } from './lib.mjs';
+import { startServer, stopAll, demoStore, DEMO, Client, signinForm, signinApi, apiError, cli, csrfFrom, waitForMail, linkIn } from './lib.mjs';
 
 const store = demoStore('forum');
 cli(store, 'org', 'add', 'other', 'Other Org');
@@ -334,4 +334,67 @@ test('trainers manage categories, pin, close and move; learners filter by catego
   const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
   assert.ok([403, 404].includes((await outsider.get(`/api/v1/runs/${RUN}/forum/categories`)).status));
   assert.ok([403, 404].includes((await outsider.api('PATCH', `${base}/${t.id}`, { pinned: true })).status));
+});
+
+// ---- following, notifications, e-mail and one-click unsubscribe ----------
+
+test('followers are notified on-site and by e-mail; the e-mail unsubscribes in one click without sign-in', async () => {
+  const seen = new Set();
+  assert.equal((await elodie.api('PUT', '/api/v1/me/forum-mail', { mode: 'immediate' })).status, 200);
+  assert.equal(apiError(await elodie.api('PUT', '/api/v1/me/forum-mail', { mode: 'hourly' }), 422).field, 'mode');
+  const t = (await elodie.api('POST', base, { kind: 'question', title: 'Notify <me> & co', body: 'Who answers?' })).json();
+  assert.equal(t.following, true, 'the author follows her thread');
+  const before = (await elodie.get('/api/v1/me/notifications')).json().unread;
+  const r = (await trainer.api('POST', `${base}/${t.id}/posts`, { body: 'The **trainer** answers.' })).json();
+  const notes = (await elodie.get('/api/v1/me/notifications')).json();
+  assert.equal(notes.unread, before + 1);
+  assert.equal(notes.items[0].post_id, r.id);
+  assert.equal(notes.items[0].title, 'Notify <me> & co');
+  // on-site page, escaped
+  const e = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const page = await e.get('/notifications');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Notify &lt;me&gt; &amp; co/);
+  assert.match(page.text, new RegExp(`href="/runs/${RUN}/forum/${t.id}#post-${r.id}"`));
+  // e-mail, with the link to the post and the unsubscribe link
+  const mail = await waitForMail(store.data, DEMO.elodie.email, { match: /The \*\*trainer\*\* answers\./, seen, timeoutMs: 15000 });
+  assert.match(mail.subject, /Notify <me> & co/);
+  assert.match(mail.body, new RegExp(`/runs/${RUN}/forum/${t.id}#post-${r.id}`));
+  const unsub = linkIn(mail, '/forum/unsubscribe');
+  // reading the thread marks its notifications read
+  await elodie.get(`${base}/${t.id}`);
+  assert.equal((await elodie.get('/api/v1/me/notifications')).json().unread, before);
+
+  // a tampered token is refused; the real one works signed out
+  const anon = new Client(srv);
+  const bad = new URL(unsub);
+  bad.searchParams.set('u', String(Number(bad.searchParams.get('u')) + 1));
+  assert.equal((await anon.get(bad.pathname + bad.search)).status, 400);
+  const ok = await anon.get(unsub.pathname + unsub.search);
+  assert.equal(ok.status, 200, ok.text.slice(0, 300));
+  assert.equal((await elodie.get('/api/v1/me/forum-mail')).json().mode, 'off');
+  // still notified on-site, no more e-mail
+  await trainer.api('POST', `${base}/${t.id}/posts`, { body: 'One more thing, silently.' });
+  assert.equal((await elodie.get('/api/v1/me/notifications')).json().unread, before + 1);
+  // the preference by form
+  const form = await e.get('/notifications');
+  assert.match(form.text, /name="mode" value="off" checked/);
+  const saved = await e.post('/notifications/mail', { form: { _csrf: csrfFrom(form.text), mode: 'digest' } });
+  assert.equal(saved.status, 303);
+  assert.equal((await elodie.get('/api/v1/me/forum-mail')).json().mode, 'digest');
+  const read = await e.post('/notifications/read', { form: { _csrf: csrfFrom(form.text) } });
+  assert.equal(read.status, 303);
+  assert.equal((await elodie.get('/api/v1/me/notifications')).json().unread, 0);
+
+  // follow and unfollow; outsiders cannot follow
+  assert.equal((await francois.api('PUT', `${base}/${t.id}/follow`)).json().following, true);
+  assert.equal((await francois.api('DELETE', `${base}/${t.id}/follow`)).json().following, false);
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  assert.ok([403, 404].includes((await outsider.api('PUT', `${base}/${t.id}/follow`)).status));
+  assert.equal((await outsider.get('/api/v1/me/notifications')).json().items.length, 0, 'no one else\'s notifications');
+  const fp = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
+  const tp = await fp.get(`/runs/${RUN}/forum/${t.id}`);
+  assert.match(tp.text, /action="\/runs\/1\/forum\/\d+\/follow"/);
+  assert.equal((await fp.post(`/runs/${RUN}/forum/${t.id}/follow`, { form: { _csrf: csrfFrom(tp.text), following: '1' } })).status, 303);
+  assert.equal((await francois.get(`${base}/${t.id}`)).json().following, true);
 });

@@ -266,6 +266,105 @@ static void test_categories_pin_close_unread(void **state)
     ctx = saved;
 }
 
+/* ---- following, notifications, e-mail ----------------------------------- */
+
+static int64_t mails_to(int64_t user)
+{
+    return count("SELECT count(*) FROM mail_outbox WHERE to_addr = (SELECT email FROM app_user WHERE id = $1)", user);
+}
+
+static int64_t unread(int64_t user)
+{
+    ForumNoteList l;
+    assert_int_equal(forum_notifications(db, arena, user, 10, &l), LN_OK);
+    return l.unread;
+}
+
+static void test_follow_and_notify(void **state)
+{
+    (void)state;
+    const char *secret = "test-secret";
+    forum_mail_due(db, "https://lectern.test", secret, T0);     /* what earlier tests left pending */
+    /* learners[0] asks (follows); learners[1] replies (follows); learners[2] follows by hand, then leaves the run */
+    int64_t tid = new_thread("question", "Notify me", learners[0], T0), p1 = 0, p2 = 0;
+    ForumThread t = thread(tid);
+    assert_true(forum_following(db, tid, learners[0]));
+    assert_false(forum_following(db, tid, learners[1]));
+    int64_t base0 = unread(learners[0]), base1 = unread(learners[1]);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "A reply with <b>markup</b>", T0 + MINUTE, &p1), LN_OK);
+    assert_true(forum_following(db, tid, learners[1]));
+    assert_int_equal(unread(learners[0]), base0 + 1);
+    assert_int_equal(unread(learners[1]), base1);                  /* not for one's own post */
+
+    /* e-mail: learners[0] immediate (the default), learners[1] a daily digest */
+    assert_string_equal(forum_mail_mode(db, arena, learners[0]), "immediate");
+    assert_int_equal(forum_mail_mode_set(db, learners[1], "weekly", T0), LN_EINVAL);
+    assert_int_equal(forum_mail_mode_set(db, learners[1], "digest", T0 + 2 * MINUTE), LN_OK);
+    int64_t m0 = mails_to(learners[0]), m1 = mails_to(learners[1]);
+    assert_true(forum_mail_due(db, "https://lectern.test", secret, T0 + 2 * MINUTE) >= 1);
+    assert_int_equal(mails_to(learners[0]), m0 + 1);
+    /* sent once */
+    forum_mail_due(db, "https://lectern.test", secret, T0 + 3 * MINUTE);
+    assert_int_equal(mails_to(learners[0]), m0 + 1);
+    DbStmt *st = db_prepare(db, "SELECT subject, body_text FROM mail_outbox WHERE to_addr = "
+                                "(SELECT email FROM app_user WHERE id = $1) ORDER BY id DESC LIMIT 1");
+    db_bind_i64(st, 1, learners[0]);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_non_null(strstr(db_col_text(st, 0), "Notify me"));
+    const char *body = db_col_text(st, 1);
+    assert_non_null(strstr(body, "A reply with <b>markup</b>"));      /* plain text */
+    char *link = arena_printf(arena, "https://lectern.test/runs/%lld/forum/%lld#post-%lld", (long long)ctx.run.id,
+                              (long long)tid, (long long)p1);
+    assert_non_null(strstr(body, link));
+    char *unsub = arena_printf(arena, "https://lectern.test/forum/unsubscribe?u=%lld&t=%s", (long long)learners[0],
+                               forum_unsub_token(arena, secret, learners[0]));
+    assert_non_null(strstr(body, unsub));
+    db_done(st);
+
+    /* the trainer replies: learners[1] (digest) gets nothing until a day after choosing it */
+    t = thread(tid);
+    assert_int_equal(forum_reply(db, &ctx, &t, trainer, true, 0, "Trainer's answer", T0 + 10 * MINUTE, &p2), LN_OK);
+    forum_mail_due(db, "https://lectern.test", secret, T0 + 11 * MINUTE);
+    assert_int_equal(mails_to(learners[1]), m1);
+    assert_int_equal(mails_to(learners[0]), m0 + 2);
+    forum_mail_due(db, "https://lectern.test", secret, T0 + 2 * MINUTE + 24 * 60 * MINUTE);
+    assert_int_equal(mails_to(learners[1]), m1 + 1);
+    forum_mail_due(db, "https://lectern.test", secret, T0 + 3 * MINUTE + 24 * 60 * MINUTE);
+    assert_int_equal(mails_to(learners[1]), m1 + 1);                 /* one digest a day */
+
+    /* off: nothing more by e-mail, still on-site */
+    assert_int_equal(forum_mail_mode_set(db, learners[0], "off", T0 + 30 * MINUTE), LN_OK);
+    t = thread(tid);
+    int64_t before = unread(learners[0]);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "More", T0 + 31 * MINUTE, NULL), LN_OK);
+    forum_mail_due(db, "https://lectern.test", secret, T0 + 32 * MINUTE);
+    assert_int_equal(mails_to(learners[0]), m0 + 2);
+    assert_int_equal(unread(learners[0]), before + 1);
+    int64_t others = count("SELECT count(*) FROM forum_notification WHERE user_id = $1 AND read_at IS NULL AND thread_id <> "
+                           "(SELECT max(id) FROM forum_thread)", learners[0]);
+    assert_int_equal(forum_notifications_read(db, learners[0], tid, T0 + 33 * MINUTE), LN_OK);
+    assert_int_equal(unread(learners[0]), others);                  /* this thread's only */
+    assert_int_equal(forum_notifications_read(db, learners[0], 0, T0 + 33 * MINUTE), LN_OK);
+    assert_int_equal(unread(learners[0]), 0);
+
+    /* a follower who left the run is no longer notified */
+    assert_int_equal(forum_follow(db, tid, learners[2], true, T0), LN_OK);
+    assert_int_equal(enrol_withdraw(db, ctx.run.id, learners[2], T0 + 34 * MINUTE), LN_OK);
+    int64_t n2 = count("SELECT count(*) FROM forum_notification WHERE user_id = $1", learners[2]);
+    t = thread(tid);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "Again", T0 + 35 * MINUTE, NULL), LN_OK);
+    assert_int_equal(count("SELECT count(*) FROM forum_notification WHERE user_id = $1", learners[2]), n2);
+    assert_int_equal(enrol_insert(db, &ctx.run, learners[2], T0 + 36 * MINUTE), LN_OK);
+
+    /* unsubscribe tokens: per user, keyed by the secret */
+    char *tok = forum_unsub_token(arena, secret, learners[1]);
+    assert_true(forum_unsub_check(arena, secret, learners[1], tok));
+    assert_false(forum_unsub_check(arena, secret, learners[0], tok));
+    assert_false(forum_unsub_check(arena, "another-secret", learners[1], tok));
+    assert_false(forum_unsub_check(arena, secret, learners[1], ""));
+    assert_false(forum_unsub_check(arena, secret, learners[1], NULL));
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -273,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_edit_keeps_history),
         cmocka_unit_test(test_delete_within_window),
         cmocka_unit_test(test_categories_pin_close_unread),
+        cmocka_unit_test(test_follow_and_notify),
     };
     return cmocka_run_group_tests_name("forum", tests, setup, teardown);
 }
