@@ -22,6 +22,7 @@ bool forum_access(Req *r, int64_t run_id, ForumCtx *f)
         else web_error(r, 403, "not_enrolled", T(r, "Enrol in this session to take part in its forum."));
         return false;
     }
+    f->banned = !f->staff && forum_banned(r->db, run_id, r->user->id);
     return true;
 }
 
@@ -315,6 +316,7 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
 {
     if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) return LN_EINVAL;
     if (forum_check_title(title) || forum_check_body(body)) return LN_EINVAL;
+    if (forum_banned(db, f->run.id, user_id)) return LN_EPERM;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int64_t tid = 0, pid = 0;
     int rc = category_in_run(db, f->run.id, category_id);
@@ -351,7 +353,7 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
                 const char *body, UsTime now, int64_t *post_id)
 {
     if (forum_check_body(body)) return LN_EINVAL;
-    if (t->closed) return LN_EPERM;
+    if (t->closed || forum_banned(db, t->run_id, user_id)) return LN_EPERM;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = LN_OK;
     int64_t top = 0;

@@ -19,6 +19,7 @@ typedef struct ForumCtx {
     RunRef run;
     Course course;
     bool staff, learner;
+    bool banned;                        /* from posting (moderation) */
 } ForumCtx;
 /* Load run `run_id` for the caller: its enrolled learners and its course's
  * staff (the rule of learn_load).  Answers 401/403/404 and returns false
@@ -157,6 +158,43 @@ int forum_mail_due(Db *db, const char *base_url, const char *secret, UsTime now)
 /* From app_tick: forum_mail_due every 2 seconds. */
 void forum_tick(App *app, Db *db);
 
+/* ---- moderation (moderation.c) ---- */
+#define FORUM_REASON_MAX 500            /* characters */
+const char *forum_check_reason(const char *reason);
+/* A reader reports a post; LN_EEXIST when they have an open report on it. */
+int forum_report(Db *db, const ForumPost *p, int64_t org_id, int64_t reporter_id, const char *reason, UsTime now,
+                 int64_t *id);
+typedef struct ForumReport {
+    int64_t id, post_id, thread_id, author_id;
+    char *title, *body, *author_name, *reporter_name, *reason;
+    UsTime created_at;
+    bool hidden;
+} ForumReport;
+typedef struct ForumReportList { ForumReport *items; int n; } ForumReportList;
+/* The open reports of a run, oldest first (the moderation queue). */
+int forum_reports(Db *db, Arena *a, int64_t run_id, ForumReportList *out);
+/* Staff hide a post with a reason (closing its open reports) or show it
+ * again; LN_EEXIST when it already is so. Recorded. */
+int forum_hide(Db *db, const ForumPost *p, int64_t org_id, int64_t actor_id, bool hide, const char *reason, UsTime now);
+/* Staff dismiss an open report of the run (LN_NOTFOUND otherwise). Recorded. */
+int forum_dismiss(Db *db, int64_t run_id, int64_t org_id, int64_t report_id, int64_t actor_id, UsTime now);
+/* Ban a learner of the run from posting in its forum (LN_NOTFOUND: not a
+ * learner of the run; LN_EPERM: staff; LN_EEXIST: already) or lift the ban
+ * (LN_NOTFOUND: none). Recorded. */
+int forum_ban(Db *db, const RunRef *run, int64_t user_id, int64_t actor_id, bool ban, const char *reason, UsTime now);
+bool forum_banned(Db *db, int64_t run_id, int64_t user_id);
+typedef struct ForumBan { int64_t user_id; char *name, *reason; UsTime created_at; } ForumBan;
+typedef struct ForumBanList { ForumBan *items; int n; } ForumBanList;
+int forum_bans(Db *db, Arena *a, int64_t run_id, ForumBanList *out);
+typedef struct ForumMod {
+    int64_t id, thread_id, post_id, user_id;
+    char *action, *actor_name, *user_name, *reason;
+    UsTime created_at;
+} ForumMod;
+typedef struct ForumModList { ForumMod *items; int n; } ForumModList;
+/* The latest `limit` moderation actions of a run. */
+int forum_mod_log(Db *db, Arena *a, int64_t run_id, int limit, ForumModList *out);
+
 /* handlers (forum_page.c, forum_api.c) */
 void forum_index_page(Req *r);
 void forum_thread_new_post(Req *r);
@@ -189,6 +227,19 @@ void api_forum_notifications_read_post(Req *r);
 void api_forum_mail_get(Req *r);
 void api_forum_mail_put(Req *r);
 void api_forum_follow(Req *r);
+void forum_report_post(Req *r);
+void forum_hide_post(Req *r);
+void forum_dismiss_post(Req *r);
+void forum_ban_post(Req *r);
+void forum_moderation_page(Req *r);
+void api_forum_report_post(Req *r);
+void api_forum_hide_post(Req *r);
+void api_forum_reports_get(Req *r);
+void api_forum_dismiss_post(Req *r);
+void api_forum_bans_get(Req *r);
+void api_forum_bans_post(Req *r);
+void api_forum_ban_delete(Req *r);
+void api_forum_mod_log_get(Req *r);
 void api_forum_post_history_get(Req *r);
 void api_forum_threads_get(Req *r);
 void api_forum_threads_post(Req *r);

@@ -43,6 +43,13 @@ static json_t *post_json(Req *r, const ForumCtx *f, const ForumPost *p)
     return j;
 }
 
+static bool api_banned(Req *r, const ForumCtx *f)
+{
+    if (!f->banned) return false;
+    api_error(r, 403, "banned", "a moderator has banned you from posting in this forum");
+    return true;
+}
+
 static bool api_thread(Req *r, ForumCtx *f, ForumThread *t)
 {
     int64_t id, tid;
@@ -106,7 +113,7 @@ void api_forum_threads_post(Req *r)
 {
     int64_t id, tid = 0;
     ForumCtx f;
-    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f) || api_banned(r, &f)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
     bool bad = false;
@@ -143,7 +150,7 @@ void api_forum_posts_post(Req *r)
 {
     ForumCtx f;
     ForumThread t;
-    if (!api_thread(r, &f, &t)) return;
+    if (!api_thread(r, &f, &t) || api_banned(r, &f)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
     bool bad = false;
@@ -396,4 +403,184 @@ void api_forum_thread_patch(Req *r)
     if (rc == LN_NOTFOUND) api_field_error(r, "category_id", "no such category in this forum");
     else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
     else answer_thread(r, &f, 200, t.run_id, t.id);
+}
+
+/* ---- moderation ---------------------------------------------------------- */
+
+/* A reason from the JSON body, checked (422 "reason" otherwise). */
+static const char *api_reason(Req *r, json_t *b)
+{
+    bool bad = false;
+    const char *reason = api_str(r, b, "reason", &bad), *err;
+    if (bad) return NULL;
+    reason = reason ? str_trim(r->arena, reason) : NULL;
+    if ((err = forum_check_reason(reason))) {
+        api_field_error(r, "reason", err);
+        return NULL;
+    }
+    return reason;
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/report {"reason"} */
+void api_forum_report_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!api_post(r, &f, &t, &p)) return;
+    json_t *b = req_json_or_400(r);
+    const char *reason = b ? api_reason(r, b) : NULL;
+    if (!reason) return;
+    int64_t rid = 0;
+    int rc = forum_report(r->db, &p, t.org_id, r->user->id, reason, time_now_us(), &rid);
+    if (rc == LN_EEXIST) api_error(r, 409, "exists", "you have already reported this post");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+    else api_json(r, 201, json_pack("{s:I,s:I,s:s}", "id", (json_int_t)rid, "post_id", (json_int_t)p.id, "reason", reason));
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/hide {"hidden": true, "reason"} (staff) */
+void api_forum_hide_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!api_post(r, &f, &t, &p)) return;
+    if (!f.staff) {
+        api_error(r, 403, "forbidden", "only the course's trainers may hide a post");
+        return;
+    }
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    json_t *h = json_object_get(b, "hidden");
+    if (h && !json_is_boolean(h)) {
+        api_field_error(r, "hidden", "true or false");
+        return;
+    }
+    bool hide = !h || json_is_true(h);
+    const char *reason = hide ? api_reason(r, b) : "";
+    if (!reason) return;
+    int rc = forum_hide(r->db, &p, t.org_id, r->user->id, hide, reason, time_now_us());
+    if ((rc != LN_OK && rc != LN_EEXIST) || forum_post_load(r->db, r->arena, t.id, p.id, &p) != LN_OK)
+        api_error(r, 500, "internal", "database error");
+    else api_json(r, 200, post_json(r, &f, &p));
+}
+
+static bool api_staff_run(Req *r, ForumCtx *f, int64_t *id)
+{
+    if (!req_path_id_or_404(r, "id", id) || !forum_access(r, *id, f)) return false;
+    if (f->staff) return true;
+    api_error(r, 403, "forbidden", "only the course's trainers may moderate");
+    return false;
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/reports (staff): the open reports */
+void api_forum_reports_get(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    ForumReportList l;
+    if (!api_staff_run(r, &f, &id)) return;
+    if (forum_reports(r->db, r->arena, id, &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) {
+        const ForumReport *x = &l.items[i];
+        json_array_append_new(items, json_pack("{s:I,s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)x->id,
+                                               "post_id", (json_int_t)x->post_id, "thread_id", (json_int_t)x->thread_id,
+                                               "title", x->title, "author_id", (json_int_t)x->author_id, "author_name",
+                                               x->author_name, "reporter_name", x->reporter_name, "reason", x->reason,
+                                               "created_at", api_time(r->arena, x->created_at), "hidden", x->hidden));
+    }
+    api_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/reports/{rid}/dismiss (staff) */
+void api_forum_dismiss_post(Req *r)
+{
+    int64_t id, rid;
+    ForumCtx f;
+    if (!api_staff_run(r, &f, &id) || !req_path_id_or_404(r, "rid", &rid)) return;
+    int rc = forum_dismiss(r->db, id, f.run.org_id, rid, r->user->id, time_now_us());
+    if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", "no such open report in this run");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+    else api_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)rid, "dismissed", 1));
+}
+
+static json_t *bans_json(Req *r, int64_t run_id)
+{
+    ForumBanList l;
+    if (forum_bans(r->db, r->arena, run_id, &l) != LN_OK) return NULL;
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++)
+        json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:o}", "user_id", (json_int_t)l.items[i].user_id, "name",
+                                               l.items[i].name, "reason", l.items[i].reason, "created_at",
+                                               api_time(r->arena, l.items[i].created_at)));
+    return json_pack("{s:o}", "items", items);
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/bans (staff) */
+void api_forum_bans_get(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!api_staff_run(r, &f, &id)) return;
+    json_t *j = bans_json(r, id);
+    if (!j) api_error(r, 500, "internal", "database error");
+    else api_json(r, 200, j);
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/forum/bans {"user_id", "reason"} (staff) */
+void api_forum_bans_post(Req *r)
+{
+    int64_t id, uid;
+    ForumCtx f;
+    if (!api_staff_run(r, &f, &id)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b || !api_int(r, b, "user_id", 1, 0, &uid)) return;
+    const char *reason = api_reason(r, b);
+    if (!reason) return;
+    int rc = uid ? forum_ban(r->db, &f.run, uid, r->user->id, true, reason, time_now_us()) : LN_NOTFOUND;
+    if (rc == LN_NOTFOUND) api_field_error(r, "user_id", "no such learner in this session");
+    else if (rc == LN_EPERM) api_field_error(r, "user_id", "trainers and administrators cannot be banned");
+    else if (rc == LN_EEXIST) api_error(r, 409, "exists", "this learner is already banned from posting here");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+    else api_json(r, 201, bans_json(r, id));
+}
+
+/* ROUTE: DELETE /api/v1/runs/{id}/forum/bans/{uid} (staff) */
+void api_forum_ban_delete(Req *r)
+{
+    int64_t id, uid;
+    ForumCtx f;
+    if (!api_staff_run(r, &f, &id) || !req_path_id_or_404(r, "uid", &uid)) return;
+    int rc = forum_ban(r->db, &f.run, uid, r->user->id, false, "", time_now_us());
+    if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", "this user is not banned here");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
+    else api_json(r, 200, bans_json(r, id));
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/moderation-log (staff): the latest 500 actions */
+void api_forum_mod_log_get(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    ForumModList l;
+    if (!api_staff_run(r, &f, &id)) return;
+    if (forum_mod_log(r->db, r->arena, id, 500, &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) {
+        const ForumMod *x = &l.items[i];
+        json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)x->id, "action", x->action, "actor_name",
+                              x->actor_name, "reason", x->reason, "created_at", api_time(r->arena, x->created_at));
+        json_object_set_new(j, "thread_id", x->thread_id ? json_integer(x->thread_id) : json_null());
+        json_object_set_new(j, "post_id", x->post_id ? json_integer(x->post_id) : json_null());
+        json_object_set_new(j, "user_id", x->user_id ? json_integer(x->user_id) : json_null());
+        json_array_append_new(items, j);
+    }
+    api_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -13,6 +13,13 @@ static void delay_text(Req *r, int64_t s)
     else hprintf(r, "%lld min", (long long)(s / 60));
 }
 
+static bool refuse_banned(Req *r, const ForumCtx *f)
+{
+    if (!f->banned) return false;
+    web_error(r, 403, "banned", T(r, "A moderator has banned you from posting in this forum."));
+    return true;
+}
+
 static bool load_thread(Req *r, ForumCtx *f, ForumThread *t)
 {
     int64_t id, tid;
@@ -32,6 +39,8 @@ static void category_select(Req *r, const ForumCategoryList *cats, int64_t selec
                 cats->items[i].id == selected ? " selected" : "", cats->items[i].name);
     html_lit(r, "</select></label></p>");
 }
+
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat);
 
 /* GET /runs/{id}/forum?sort=&category= */
 void forum_index_page(Req *r)
@@ -55,6 +64,12 @@ void forum_index_page(Req *r)
     if (f.staff)
         hprintf(r, "<p><a href=\"/o/%s/runs/%lld/assistance\">%s</a></p>", f.course.org_slug ? f.course.org_slug : "",
                 (long long)id, T(r, "Response times"));
+    if (f.staff) {
+        ForumReportList rep;
+        if (forum_reports(r->db, r->arena, id, &rep) == LN_OK)
+            hprintf(r, "<p><a href=\"/runs/%lld/forum/moderation\">%s (%d)</a></p>", (long long)id,
+                    T(r, "Moderation: open reports"), rep.n);
+    }
     ForumNoteList notes;
     if (forum_notifications(r->db, r->arena, r->user->id, 0, &notes) == LN_OK)
         hprintf(r, "<p><a href=\"/notifications\">%s (%lld)</a></p>", T(r, "Notifications"), (long long)notes.unread);
@@ -103,17 +118,8 @@ void forum_index_page(Req *r)
         }
         html_lit(r, "</tbody></table>");
     }
-    hprintf(r, "<h2>%s</h2>", T(r, "New thread"));
-    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
-    hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
-               "<option value=\"discussion\">%s</option></select></label></p>",
-            T(r, "Kind"), T(r, "Question"), T(r, "Discussion"));
-    if (cats.n) category_select(r, &cats, cat, T(r, "Category"));
-    form_input(r, "text", "title", T(r, "Title"), "", NULL, "required maxlength=\"200\"");
-    hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
-            T(r, "Message (Markdown)"));
-    form_submit(r, T(r, "Post"));
-    form_end(r);
+    if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
+    else new_thread_form(r, id, &cats, cat);
     if (f.staff) {
         hprintf(r, "<h2>%s</h2>", T(r, "New category"));
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/categories", (long long)id));
@@ -124,12 +130,28 @@ void forum_index_page(Req *r)
     page_end(r);
 }
 
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat)
+{
+    hprintf(r, "<h2>%s</h2>", T(r, "New thread"));
+    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
+    hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
+               "<option value=\"discussion\">%s</option></select></label></p>",
+            T(r, "Kind"), T(r, "Question"), T(r, "Discussion"));
+    if (cats->n) category_select(r, cats, cat, T(r, "Category"));
+    form_input(r, "text", "title", T(r, "Title"), "", NULL, "required maxlength=\"200\"");
+    hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
+            T(r, "Message (Markdown)"));
+    form_submit(r, T(r, "Post"));
+    form_end(r);
+}
+
 /* POST /runs/{id}/forum */
 void forum_thread_new_post(Req *r)
 {
     int64_t id, tid = 0;
     ForumCtx f;
     if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (refuse_banned(r, &f)) return;
     const char *kind = req_form(r, "kind"), *title = str_trim(r->arena, req_form(r, "title") ? req_form(r, "title") : "");
     const char *body = req_form(r, "body");
     const char *err = forum_check_title(title);
@@ -169,7 +191,23 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
         form_submit(r, p->endorsed ? T(r, "Withdraw endorsement") : T(r, "Endorse"));
         form_end(r);
     }
-    if (!t->closed && !first) {
+    if (p->author_id != r->user->id) {
+        form_begin(r, arena_printf(r->arena, "%s/report", base));
+        hprintf(r, "<p><label>%s <input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
+                T(r, "Reason for reporting"));
+        form_submit(r, T(r, "Report"));
+        form_end(r);
+    }
+    if (f->staff) {
+        form_begin(r, arena_printf(r->arena, "%s/hide", base));
+        if (p->hidden_at) html_lit(r, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
+        else hprintf(r, "<input type=\"hidden\" name=\"hidden\" value=\"1\"><p><label>%s "
+                        "<input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
+                     T(r, "Reason for hiding"));
+        form_submit(r, p->hidden_at ? T(r, "Show again") : T(r, "Hide"));
+        form_end(r);
+    }
+    if (!t->closed && !first && !f->banned) {
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t->run_id, (long long)t->id));
         hprintf(r, "<input type=\"hidden\" name=\"parent_id\" value=\"%lld\">", (long long)p->id);
         hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"2\" required maxlength=\"20000\"></textarea></label></p>",
@@ -289,7 +327,8 @@ void forum_thread_page(Req *r)
         post_actions(r, &f, &t, p, i == 0);
         html_lit(r, "</article>\n");
     }
-    if (!t.closed) {
+    if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
+    else if (!t.closed) {
         hprintf(r, "<h2>%s</h2>", T(r, "Reply"));
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t.run_id, (long long)t.id));
         hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
@@ -310,7 +349,7 @@ void forum_reply_post(Req *r)
 {
     ForumCtx f;
     ForumThread t;
-    if (!load_thread(r, &f, &t)) return;
+    if (!load_thread(r, &f, &t) || refuse_banned(r, &f)) return;
     const char *body = req_form(r, "body"), *err = forum_check_body(body);
     int64_t parent = 0;
     if (!str_empty(req_form(r, "parent_id")) && !str_to_i64(req_form(r, "parent_id"), &parent)) parent = -1;
@@ -581,3 +620,173 @@ void forum_pin_post(Req *r) { thread_set(r, "pinned", "pinned"); }
 void forum_close_post(Req *r) { thread_set(r, "closed", "closed"); }
 /* POST /runs/{id}/forum/{tid}/move {category_id} (staff) */
 void forum_move_post(Req *r) { thread_set(r, "category", "category_id"); }
+
+/* ---- moderation ---------------------------------------------------------- */
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/report {reason} */
+void forum_report_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p)) return;
+    const char *reason = str_trim(r->arena, req_form(r, "reason") ? req_form(r, "reason") : ""), *err;
+    if ((err = forum_check_reason(reason))) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    int64_t rid = 0;
+    int rc = forum_report(r->db, &p, t.org_id, r->user->id, reason, time_now_us(), &rid);
+    if (rc != LN_OK && rc != LN_EEXIST) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_flash(r, T(r, "Thank you: the trainers will look at your report."));
+    back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/hide {hidden=0|1, reason} (staff) */
+void forum_hide_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    bool hide = !str_eq(req_form(r, "hidden"), "0");
+    const char *reason = str_trim(r->arena, req_form(r, "reason") ? req_form(r, "reason") : ""), *err;
+    if (hide && (err = forum_check_reason(reason))) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    int rc = forum_hide(r->db, &p, t.org_id, r->user->id, hide, reason, time_now_us());
+    if (rc != LN_OK && rc != LN_EEXIST) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else if (str_eq(req_form(r, "next"), "queue"))
+        req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/moderation", (long long)t.run_id));
+    else back(r, &t);
+}
+
+static bool staff_run(Req *r, ForumCtx *f, int64_t *id)
+{
+    if (!req_path_id_or_404(r, "id", id) || !forum_access(r, *id, f)) return false;
+    if (f->staff) return true;
+    web_forbidden(r);
+    return false;
+}
+
+/* POST /runs/{id}/forum/reports/{rid}/dismiss (staff) */
+void forum_dismiss_post(Req *r)
+{
+    int64_t id, rid;
+    ForumCtx f;
+    if (!staff_run(r, &f, &id) || !req_path_id_or_404(r, "rid", &rid)) return;
+    int rc = forum_dismiss(r->db, id, f.run.org_id, rid, r->user->id, time_now_us());
+    if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/moderation", (long long)id));
+}
+
+/* POST /runs/{id}/forum/bans {user_id, reason, banned=0|1} (staff) */
+void forum_ban_post(Req *r)
+{
+    int64_t id, uid = 0;
+    ForumCtx f;
+    if (!staff_run(r, &f, &id)) return;
+    bool ban = !str_eq(req_form(r, "banned"), "0");
+    const char *reason = str_trim(r->arena, req_form(r, "reason") ? req_form(r, "reason") : ""), *err = NULL;
+    if (!str_to_i64(req_form(r, "user_id") ? req_form(r, "user_id") : "", &uid) || uid <= 0) err = "No such learner in this session.";
+    else if (ban) err = forum_check_reason(reason);
+    if (err) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    int rc = forum_ban(r->db, &f.run, uid, r->user->id, ban, reason, time_now_us());
+    if (rc == LN_NOTFOUND && ban) web_error(r, 400, "invalid", T(r, "No such learner in this session."));
+    else if (rc == LN_EPERM) web_error(r, 400, "invalid", T(r, "Trainers and administrators cannot be banned."));
+    else if (rc != LN_OK && rc != LN_EEXIST && rc != LN_NOTFOUND)
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/moderation", (long long)id));
+}
+
+/* GET /runs/{id}/forum/moderation (staff): open reports, bans, the log */
+void forum_moderation_page(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!staff_run(r, &f, &id)) return;
+    ForumReportList rep;
+    ForumBanList bans;
+    ForumModList log;
+    if (forum_reports(r->db, r->arena, id, &rep) != LN_OK || forum_bans(r->db, r->arena, id, &bans) != LN_OK
+        || forum_mod_log(r->db, r->arena, id, 100, &log) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Moderation"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1><h2>%s</h2>", (long long)id,
+            T(r, "Forum"), f.run.title, T(r, "Moderation"), T(r, "Open reports"));
+    if (!rep.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No open report."));
+    for (int i = 0; i < rep.n; i++) {
+        const ForumReport *x = &rep.items[i];
+        hprintf(r, "<article class=\"post report\"><p class=\"muted\"><a href=\"/runs/%lld/forum/%lld#post-%lld\">%s</a>"
+                   " · %s %s · ", (long long)id, (long long)x->thread_id, (long long)x->post_id, x->title,
+                T(r, "by"), x->author_name);
+        html_date(r, x->created_at);
+        hprintf(r, "</p><p><strong>%s</strong> %s — %s</p>", T(r, "Reported by"), x->reporter_name, x->reason);
+        html_safe(r, html_markdown(r->arena, x->body));
+        html_lit(r, "<div class=\"actions\">");
+        if (!x->hidden) {
+            form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld/hide", (long long)id,
+                                       (long long)x->thread_id, (long long)x->post_id));
+            hprintf(r, "<input type=\"hidden\" name=\"hidden\" value=\"1\"><input type=\"hidden\" name=\"next\" "
+                       "value=\"queue\"><p><label>%s <input type=\"text\" name=\"reason\" required maxlength=\"500\">"
+                       "</label></p>", T(r, "Reason for hiding"));
+            form_submit(r, T(r, "Hide"));
+            form_end(r);
+        }
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/reports/%lld/dismiss", (long long)id, (long long)x->id));
+        form_submit(r, T(r, "Dismiss the report"));
+        form_end(r);
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/bans", (long long)id));
+        hprintf(r, "<input type=\"hidden\" name=\"user_id\" value=\"%lld\"><p><label>%s "
+                   "<input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
+                (long long)x->author_id, T(r, "Reason for the ban"));
+        form_submit(r, T(r, "Ban the author from posting"));
+        form_end(r);
+        html_lit(r, "</div></article>");
+    }
+    hprintf(r, "<h2>%s</h2>", T(r, "Banned from posting"));
+    if (!bans.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Nobody."));
+    for (int i = 0; i < bans.n; i++) {
+        hprintf(r, "<p>%s — %s · ", bans.items[i].name, bans.items[i].reason);
+        html_date(r, bans.items[i].created_at);
+        html_lit(r, "</p>");
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/bans", (long long)id));
+        hprintf(r, "<input type=\"hidden\" name=\"user_id\" value=\"%lld\"><input type=\"hidden\" name=\"banned\" "
+                   "value=\"0\">", (long long)bans.items[i].user_id);
+        form_submit(r, T(r, "Lift the ban"));
+        form_end(r);
+    }
+    hprintf(r, "<h2>%s</h2>", T(r, "Moderation log"));
+    if (!log.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Nothing yet."));
+    else {
+        hprintf(r, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                T(r, "When"), T(r, "Who"), T(r, "Action"), T(r, "About"), T(r, "Reason"));
+        for (int i = 0; i < log.n; i++) {
+            const ForumMod *x = &log.items[i];
+            html_lit(r, "<tr><td>");
+            html_date(r, x->created_at);
+            hprintf(r, "</td><td>%s</td><td>%s</td><td>", x->actor_name, x->action);
+            if (x->post_id) hprintf(r, "<a href=\"/runs/%lld/forum/%lld#post-%lld\">#%lld</a> ", (long long)id,
+                                    (long long)x->thread_id, (long long)x->post_id, (long long)x->post_id);
+            else if (x->thread_id) hprintf(r, "<a href=\"/runs/%lld/forum/%lld\">#%lld</a> ", (long long)id,
+                                           (long long)x->thread_id, (long long)x->thread_id);
+            hprintf(r, "%s</td><td>%s</td></tr>", x->user_name, x->reason);
+        }
+        html_lit(r, "</tbody></table>");
+    }
+    page_end(r);
+}

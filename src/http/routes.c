@@ -241,6 +241,7 @@ ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/forum/moderation",                forum_moderation_page,  A_LOGIN) /* before {tid} */
 ROUTE(GET,    "/runs/{id}/forum/{tid}",                     forum_thread_page,      A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/vote",    forum_vote_post,        A_LOGIN | FORM)
@@ -283,6 +284,19 @@ ROUTE(GET,    "/api/v1/me/forum-mail",                      api_forum_mail_get, 
 ROUTE(PUT,    "/api/v1/me/forum-mail",                      api_forum_mail_put,     API_W | A_LOGIN)
 ROUTE(PUT,    "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
 ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
+/* forum moderation: readers report; staff (checked by the handlers) hide, dismiss, ban */
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/report",  forum_report_post,      A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/hide",    forum_hide_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/reports/{rid}/dismiss",     forum_dismiss_post,     A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/bans",                      forum_ban_post,         A_LOGIN | FORM)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/report", api_forum_report_post, API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/hide", api_forum_hide_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/reports",            api_forum_reports_get,  API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/reports/{rid}/dismiss", api_forum_dismiss_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/bans",               api_forum_bans_get,     API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/bans",               api_forum_bans_post,    API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/bans/{uid}",         api_forum_ban_delete,   API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/moderation-log",     api_forum_mod_log_get,  API | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

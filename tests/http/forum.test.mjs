@@ -398,3 +398,76 @@ test('followers are notified on-site and by e-mail; the e-mail unsubscribes in o
   assert.equal((await fp.post(`/runs/${RUN}/forum/${t.id}/follow`, { form: { _csrf: csrfFrom(tp.text), following: '1' } })).status, 303);
   assert.equal((await francois.get(`${base}/${t.id}`)).json().following, true);
 });
+
+// ---- moderation ---------------------------------------------------------
+
+test('report, moderation queue, hide with a reason, ban from posting; every action in the log', async () => {
+  const t = (await elodie.api('POST', base, { kind: 'discussion', title: 'Moderation', body: 'Be nice.' })).json();
+  const bad = (await francois.api('POST', `${base}/${t.id}/posts`, { body: 'Something rude' })).json();
+  assert.equal(apiError(await elodie.api('POST', `${base}/${t.id}/posts/${bad.id}/report`, { reason: '' }), 422).field, 'reason');
+  const rep = await elodie.api('POST', `${base}/${t.id}/posts/${bad.id}/report`, { reason: 'Rude <script>alert(9)</script>' });
+  assert.equal(rep.status, 201, rep.text);
+  apiError(await elodie.api('POST', `${base}/${t.id}/posts/${bad.id}/report`, { reason: 'again' }), 409);
+  // the queue: staff only
+  apiError(await elodie.get(`/api/v1/runs/${RUN}/forum/reports`), 403);
+  const queue = (await trainer.get(`/api/v1/runs/${RUN}/forum/reports`)).json().items;
+  assert.ok(queue.some((x) => x.post_id === bad.id && x.reason.startsWith('Rude')));
+  const tp = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const qp = await tp.get(`/runs/${RUN}/forum/moderation`);
+  assert.equal(qp.status, 200);
+  assert.match(qp.text, /Rude &lt;script&gt;alert\(9\)/);
+  assert.ok(!qp.text.includes('<script>alert(9)'));
+  const ep = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.equal((await ep.get(`/runs/${RUN}/forum/moderation`)).status, 403);
+
+  // hide with a reason (by form from the queue): the author sees why, others see "hidden by a moderator"
+  const hide = await tp.post(`/runs/${RUN}/forum/${t.id}/posts/${bad.id}/hide`, { form: { _csrf: csrfFrom(qp.text), hidden: '1', next: 'queue', reason: 'Please stay <b>polite</b>' } });
+  assert.equal(hide.status, 303);
+  assert.ok(!(await trainer.get(`/api/v1/runs/${RUN}/forum/reports`)).json().items.some((x) => x.post_id === bad.id), 'report closed');
+  const asOther = (await elodie.get(`${base}/${t.id}`)).json().posts.find((p) => p.id === bad.id);
+  assert.equal(asOther.hidden, true);
+  assert.equal(asOther.body, '');
+  assert.equal(asOther.hidden_reason, null);
+  const asAuthor = (await francois.get(`${base}/${t.id}`)).json().posts.find((p) => p.id === bad.id);
+  assert.equal(asAuthor.body, 'Something rude');
+  assert.equal(asAuthor.hidden_reason, 'Please stay <b>polite</b>');
+  const otherPage = (await ep.get(`/runs/${RUN}/forum/${t.id}`)).text;
+  assert.ok(!otherPage.includes('Something rude'));
+  assert.match(otherPage, /class="muted hidden-post"/);
+  const fp = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
+  const authorPage = (await fp.get(`/runs/${RUN}/forum/${t.id}`)).text;
+  assert.match(authorPage, /class="notice hidden-post"[^<]*Please stay &lt;b&gt;polite&lt;\/b&gt;/);
+  apiError(await elodie.get(`${base}/${t.id}/posts/${bad.id}/history`), 404);
+
+  // ban: staff only; learners only; the banned learner cannot post (API and pages), then the ban is lifted
+  const fid = bad.author_id;
+  apiError(await elodie.api('POST', `/api/v1/runs/${RUN}/forum/bans`, { user_id: fid, reason: 'x' }), 403);
+  const me = (await trainer.get('/api/v1/me')).json();
+  const trainerId = me.id ?? me.user?.id;
+  assert.equal(typeof trainerId, 'number', JSON.stringify(me));
+  assert.equal(apiError(await trainer.api('POST', `/api/v1/runs/${RUN}/forum/bans`, { user_id: trainerId, reason: 'x' }), 422).field, 'user_id');
+  const ban = await trainer.api('POST', `/api/v1/runs/${RUN}/forum/bans`, { user_id: fid, reason: 'Repeated rudeness' });
+  assert.equal(ban.status, 201, ban.text);
+  assert.equal(apiError(await francois.api('POST', `${base}/${t.id}/posts`, { body: 'let me speak' }), 403).code, 'banned');
+  apiError(await francois.api('POST', base, { kind: 'question', title: 'x', body: 'y' }), 403);
+  const banned = await fp.get(`/runs/${RUN}/forum/${t.id}`);
+  assert.match(banned.text, /class="notice banned"/);
+  assert.equal((await fp.post(`/runs/${RUN}/forum/${t.id}/posts`, { form: { _csrf: csrfFrom(banned.text), body: 'by form' } })).status, 403);
+  assert.equal((await francois.get(`${base}/${t.id}`)).status, 200, 'a banned learner still reads');
+  const lift = await trainer.api('DELETE', `/api/v1/runs/${RUN}/forum/bans/${fid}`);
+  assert.equal(lift.status, 200, lift.text);
+  assert.equal((await francois.api('POST', `${base}/${t.id}/posts`, { body: 'Sorry.' })).status, 201);
+
+  // the log, append-only, staff only
+  const log = (await trainer.get(`/api/v1/runs/${RUN}/forum/moderation-log`)).json().items.map((x) => x.action);
+  assert.deepEqual(log.slice(0, 3), ['unban', 'ban', 'hide']);
+  apiError(await elodie.get(`/api/v1/runs/${RUN}/forum/moderation-log`), 403);
+  // outsiders can neither report nor see the queue
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  for (const res of [
+    await outsider.api('POST', `${base}/${t.id}/posts/${bad.id}/report`, { reason: 'x' }),
+    await outsider.get(`/api/v1/runs/${RUN}/forum/reports`),
+    await outsider.get(`/api/v1/runs/${RUN}/forum/moderation-log`),
+    await outsider.api('POST', `${base}/${t.id}/posts/${bad.id}/hide`, { reason: 'x' }),
+  ]) assert.ok([403, 404].includes(res.status), `refused: ${res.status}`);
+});

@@ -365,6 +365,77 @@ static void test_follow_and_notify(void **state)
     assert_false(forum_unsub_check(arena, secret, learners[1], NULL));
 }
 
+/* ---- moderation ------------------------------------------------------------ */
+
+static void test_moderation(void **state)
+{
+    (void)state;
+    int64_t tid = new_thread("discussion", "Moderated", learners[0], T0), pid = 0, rep = 0, rep2 = 0;
+    ForumThread t = thread(tid);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "rude words", T0 + MINUTE, &pid), LN_OK);
+    ForumPost p = post(tid, pid);
+    int64_t actions = count("SELECT count(*) FROM forum_mod_action WHERE run_id = $1", ctx.run.id);
+
+    /* report: a reason, once while open */
+    assert_int_equal(forum_report(db, &p, org, learners[0], "", T0, &rep), LN_EINVAL);
+    assert_int_equal(forum_report(db, &p, org, learners[0], "Insulting", T0 + 2 * MINUTE, &rep), LN_OK);
+    assert_int_equal(forum_report(db, &p, org, learners[0], "Again", T0 + 2 * MINUTE, &rep2), LN_EEXIST);
+    assert_int_equal(forum_report(db, &p, org, learners[2], "Spam", T0 + 2 * MINUTE, &rep2), LN_OK);
+    ForumReportList q;
+    assert_int_equal(forum_reports(db, arena, ctx.run.id, &q), LN_OK);
+    assert_int_equal(q.n, 2);
+    assert_string_equal(q.items[0].reason, "Insulting");
+    assert_true(q.items[0].author_id == learners[1]);
+
+    /* dismiss one; hide the post: the other report closes, the author sees why, others do not see it */
+    assert_int_equal(forum_dismiss(db, ctx.run.id, org, rep2, trainer, T0 + 3 * MINUTE), LN_OK);
+    assert_int_equal(forum_dismiss(db, ctx.run.id, org, rep2, trainer, T0 + 3 * MINUTE), LN_NOTFOUND);
+    assert_int_equal(forum_dismiss(db, 999999, org, rep, trainer, T0), LN_NOTFOUND);     /* another run's path */
+    assert_int_equal(forum_hide(db, &p, org, trainer, true, "", T0), LN_EINVAL);
+    assert_int_equal(forum_hide(db, &p, org, trainer, true, "Be kind", T0 + 4 * MINUTE), LN_OK);
+    assert_int_equal(forum_hide(db, &p, org, trainer, true, "Twice", T0 + 4 * MINUTE), LN_EEXIST);
+    assert_int_equal(forum_reports(db, arena, ctx.run.id, &q), LN_OK);
+    assert_int_equal(q.n, 0);
+    p = post(tid, pid);
+    assert_true(p.hidden_at == T0 + 4 * MINUTE);
+    assert_string_equal(p.hidden_reason, "Be kind");
+    ForumCtx learner_view = ctx;
+    learner_view.learner = true;
+    assert_true(forum_post_visible(&learner_view, &p, learners[1]));      /* the author */
+    assert_false(forum_post_visible(&learner_view, &p, learners[0]));
+    /* a hidden post cannot be edited or deleted by its author */
+    assert_int_equal(forum_edit(db, &p, learners[1], "sorry", T0 + 5 * MINUTE), LN_EPERM);
+
+    /* ban: learners only; the banned learner cannot post; lift */
+    assert_int_equal(forum_ban(db, &ctx.run, trainer, trainer, true, "no", T0), LN_NOTFOUND);   /* not a learner */
+    assert_int_equal(forum_ban(db, &ctx.run, learners[1], trainer, true, "", T0), LN_EINVAL);
+    assert_int_equal(forum_ban(db, &ctx.run, learners[1], trainer, true, "Repeated insults", T0 + 6 * MINUTE), LN_OK);
+    assert_int_equal(forum_ban(db, &ctx.run, learners[1], trainer, true, "Again", T0 + 6 * MINUTE), LN_EEXIST);
+    assert_true(forum_banned(db, ctx.run.id, learners[1]));
+    t = thread(tid);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "still here", T0 + 7 * MINUTE, NULL), LN_EPERM);
+    int64_t x = 0;
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", 0, "New", "b", T0, &x), LN_EPERM);
+    ForumBanList bans;
+    assert_int_equal(forum_bans(db, arena, ctx.run.id, &bans), LN_OK);
+    assert_true(bans.n == 1 && bans.items[0].user_id == learners[1]);
+    assert_int_equal(forum_ban(db, &ctx.run, learners[1], trainer, false, "", T0 + 8 * MINUTE), LN_OK);
+    assert_int_equal(forum_ban(db, &ctx.run, learners[1], trainer, false, "", T0 + 8 * MINUTE), LN_NOTFOUND);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "I apologise", T0 + 9 * MINUTE, NULL), LN_OK);
+    assert_int_equal(forum_hide(db, &p, org, trainer, false, "", T0 + 10 * MINUTE), LN_OK);
+
+    /* every action recorded, newest first, with its reason */
+    ForumModList log;
+    assert_int_equal(forum_mod_log(db, arena, ctx.run.id, 10, &log), LN_OK);
+    assert_int_equal(count("SELECT count(*) FROM forum_mod_action WHERE run_id = $1", ctx.run.id), actions + 5);
+    const char *want[] = {"unhide", "unban", "ban", "hide", "dismiss"};
+    for (int i = 0; i < 5; i++) assert_string_equal(log.items[i].action, want[i]);
+    assert_string_equal(log.items[2].reason, "Repeated insults");
+    assert_true(log.items[2].user_id == learners[1]);
+    assert_string_equal(log.items[3].reason, "Be kind");
+    assert_true(log.items[3].post_id == pid);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -373,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_delete_within_window),
         cmocka_unit_test(test_categories_pin_close_unread),
         cmocka_unit_test(test_follow_and_notify),
+        cmocka_unit_test(test_moderation),
     };
     return cmocka_run_group_tests_name("forum", tests, setup, teardown);
 }
