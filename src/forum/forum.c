@@ -328,6 +328,7 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
                           "iittiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id) == DB_ROW
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
+    if (rc == LN_OK) rc = forum_search_index(db, pid);
     if (rc == LN_OK) rc = forum_mark_read(db, tid, user_id, now);
     if (rc == LN_OK) rc = forum_follow(db, tid, user_id, true, now);
     rc = finish(db, rc);
@@ -373,6 +374,7 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;
+    if (rc == LN_OK) rc = forum_search_index(db, pid);
     if (rc == LN_OK) rc = forum_mark_read(db, t->id, user_id, now);
     if (rc == LN_OK) rc = forum_follow(db, t->id, user_id, true, now);
     if (rc == LN_OK) rc = forum_notify_followers(db, t, pid, user_id, now);
@@ -414,15 +416,19 @@ int forum_edit(Db *db, const ForumPost *p, int64_t user_id, const char *body, Us
         rc = db_change(db, "UPDATE forum_post SET body = $1, edited_at = CAST($2 AS BIGINT) "
                            "WHERE id = $3 AND deleted_at IS NULL AND hidden_at IS NULL", "tii", body, (int64_t)now, p->id);
     if (rc == LN_NOTFOUND) rc = LN_EPERM;
+    if (rc == LN_OK) rc = forum_search_index(db, p->id);
     return finish(db, rc);
 }
 
 int forum_delete(Db *db, const ForumPost *p, int64_t user_id, UsTime now)
 {
     if (!forum_can_change(p, user_id, now)) return LN_EPERM;
+    if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = db_change(db, "UPDATE forum_post SET deleted_at = CAST($1 AS BIGINT) WHERE id = $2 AND deleted_at IS NULL",
                        "ii", (int64_t)now, p->id);
-    return rc == LN_NOTFOUND ? LN_EPERM : rc;
+    if (rc == LN_NOTFOUND) rc = LN_EPERM;
+    if (rc == LN_OK) rc = forum_search_index(db, p->id);
+    return finish(db, rc);
 }
 
 int forum_revisions(Db *db, Arena *a, int64_t post_id, ForumRevList *out)

@@ -195,6 +195,29 @@ typedef struct ForumModList { ForumMod *items; int n; } ForumModList;
 /* The latest `limit` moderation actions of a run. */
 int forum_mod_log(Db *db, Arena *a, int64_t run_id, int limit, ForumModList *out);
 
+/* ---- full-text search (forum_search.c) ---- */
+/* (Re)indexes post `post_id` (thread title for the opening post, the text
+ * of its Markdown); removes it when deleted.  In the caller's transaction. */
+int forum_search_index(Db *db, int64_t post_id);
+/* Indexes posts older than the index (start-up); returns how many. */
+int forum_search_backfill(Db *db);
+typedef struct ForumHit {
+    int64_t post_id, thread_id;
+    char *title, *text, *author_name;  /* text: the post as plain text */
+    UsTime created_at;
+} ForumHit;
+typedef struct ForumHitList { ForumHit *items; int n; } ForumHitList;
+/* Posts of run `run_id` matching `q` (all words, the last a prefix; accents
+ * and case ignored), best first, at most 50; deleted and hidden posts never. */
+int forum_search(Db *db, Arena *a, int64_t run_id, const char *q, ForumHitList *out);
+typedef struct ForumSpan { const char *text; size_t start, len; bool mark; } ForumSpan;
+/* Cuts `text` into plain and marked segments (words starting with a word of
+ * `q`, folded like the index); `snippet`: only a window around the first
+ * match, with ellipses.  Returns the number of segments. */
+int forum_highlight(Arena *a, const char *text, const char *q, bool snippet, ForumSpan **spans);
+/* Writes segments through hprintf: <mark> around marked ones, all escaped. */
+void forum_spans_html(Req *r, const ForumSpan *s, int n);
+
 /* handlers (forum_page.c, forum_api.c) */
 void forum_index_page(Req *r);
 void forum_thread_new_post(Req *r);
@@ -240,6 +263,8 @@ void api_forum_bans_get(Req *r);
 void api_forum_bans_post(Req *r);
 void api_forum_ban_delete(Req *r);
 void api_forum_mod_log_get(Req *r);
+void forum_search_page(Req *r);
+void api_forum_search_get(Req *r);
 void api_forum_post_history_get(Req *r);
 void api_forum_threads_get(Req *r);
 void api_forum_threads_post(Req *r);

@@ -584,3 +584,45 @@ void api_forum_mod_log_get(Req *r)
     }
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
+
+/* Segments as HTML, written by hprintf (escaped by construction) into a
+ * string of their own. */
+static const char *spans_html(Req *r, const ForumSpan *s, int n)
+{
+    Buf saved = r->out;
+    buf_init(&r->out, 0);
+    forum_spans_html(r, s, n);
+    const char *html = arena_strdup(r->arena, buf_cstr(&r->out));
+    buf_free(&r->out);
+    r->out = saved;
+    return html;
+}
+
+/* ROUTE: GET /api/v1/runs/{id}/forum/search?q= */
+void api_forum_search_get(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    ForumHitList l;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    const char *q = req_query(r, "q") ? req_query(r, "q") : "";
+    if (!utf8_valid(q, strlen(q))) {
+        api_error(r, 400, "bad_request", "q: not valid UTF-8");
+        return;
+    }
+    if (forum_search(r->db, r->arena, id, q, &l) != LN_OK) {
+        api_error(r, 500, "internal", "database error");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) {
+        const ForumHit *h = &l.items[i];
+        ForumSpan *t, *s;
+        int nt = forum_highlight(r->arena, h->title, q, false, &t), ns = forum_highlight(r->arena, h->text, q, true, &s);
+        json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:o,s:s,s:s}", "post_id", (json_int_t)h->post_id,
+                                               "thread_id", (json_int_t)h->thread_id, "title", h->title, "author_name",
+                                               h->author_name, "created_at", api_time(r->arena, h->created_at),
+                                               "title_html", spans_html(r, t, nt), "snippet_html", spans_html(r, s, ns)));
+    }
+    api_json(r, 200, json_pack("{s:s,s:o}", "q", q, "items", items));
+}

@@ -42,6 +42,14 @@ static void category_select(Req *r, const ForumCategoryList *cats, int64_t selec
 
 static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat);
 
+static void search_form(Req *r, int64_t run_id, const char *q)
+{
+    hprintf(r, "<form method=\"get\" action=\"/runs/%lld/forum/search\" role=\"search\"><p><label>%s "
+               "<input type=\"search\" name=\"q\" value=\"%s\" maxlength=\"200\"></label> "
+               "<button type=\"submit\" class=\"button\">%s</button></p></form>",
+            (long long)run_id, T(r, "Search this forum"), q, T(r, "Search"));
+}
+
 /* GET /runs/{id}/forum?sort=&category= */
 void forum_index_page(Req *r)
 {
@@ -73,6 +81,7 @@ void forum_index_page(Req *r)
     ForumNoteList notes;
     if (forum_notifications(r->db, r->arena, r->user->id, 0, &notes) == LN_OK)
         hprintf(r, "<p><a href=\"/notifications\">%s (%lld)</a></p>", T(r, "Notifications"), (long long)notes.unread);
+    search_form(r, id, "");
     if (cats.n) {
         hprintf(r, "<p>%s: ", T(r, "Categories"));
         if (!cat) hprintf(r, "<strong>%s</strong>", T(r, "all"));
@@ -788,5 +797,42 @@ void forum_moderation_page(Req *r)
         }
         html_lit(r, "</tbody></table>");
     }
+    page_end(r);
+}
+
+/* GET /runs/{id}/forum/search?q= */
+void forum_search_page(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    const char *q = req_query(r, "q") ? req_query(r, "q") : "";
+    if (!utf8_valid(q, strlen(q))) q = "";
+    ForumHitList l;
+    if (forum_search(r->db, r->arena, id, q, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Search this forum"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)id,
+            T(r, "Forum"), f.run.title, T(r, "Search this forum"));
+    search_form(r, id, q);
+    if (!str_empty(q) && !l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No post matches these words."));
+    if (l.n) html_lit(r, "<ol class=\"search-results\">");
+    for (int i = 0; i < l.n; i++) {
+        const ForumHit *h = &l.items[i];
+        ForumSpan *s;
+        hprintf(r, "<li><a href=\"/runs/%lld/forum/%lld#post-%lld\">", (long long)id, (long long)h->thread_id,
+                (long long)h->post_id);
+        int n = forum_highlight(r->arena, h->title, q, false, &s);
+        forum_spans_html(r, s, n);
+        hprintf(r, "</a><p class=\"muted\">%s · ", h->author_name);
+        html_date(r, h->created_at);
+        html_lit(r, "</p><p>");
+        n = forum_highlight(r->arena, h->text, q, true, &s);
+        forum_spans_html(r, s, n);
+        html_lit(r, "</p></li>");
+    }
+    if (l.n) html_lit(r, "</ol>");
     page_end(r);
 }

@@ -216,6 +216,7 @@ int app_open(App *app, char **err)
     int rc = db_migrate(db, true) < 0 ? LN_EDB : load_secret(app, db);
     if (rc == LN_OK) user_backfill_search(db);
     if (rc == LN_OK) course_search_backfill(db);
+    if (rc == LN_OK) forum_search_backfill(db);
     if (rc == LN_OK) {
         unsigned char key[crypto_hash_sha256_BYTES];
         crypto_hash_sha256(key, (const unsigned char *)app->secret, strlen(app->secret));

@@ -242,6 +242,7 @@ ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM)
 ROUTE(GET,    "/runs/{id}/forum/moderation",                forum_moderation_page,  A_LOGIN) /* before {tid} */
+ROUTE(GET,    "/runs/{id}/forum/search",                    forum_search_page,      A_LOGIN) /* before {tid} */
 ROUTE(GET,    "/runs/{id}/forum/{tid}",                     forum_thread_page,      A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/vote",    forum_vote_post,        A_LOGIN | FORM)
@@ -297,6 +298,7 @@ ROUTE(GET,    "/api/v1/runs/{id}/forum/bans",               api_forum_bans_get, 
 ROUTE(POST,   "/api/v1/runs/{id}/forum/bans",               api_forum_bans_post,    API_W | A_LOGIN)
 ROUTE(DELETE, "/api/v1/runs/{id}/forum/bans/{uid}",         api_forum_ban_delete,   API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/runs/{id}/forum/moderation-log",     api_forum_mod_log_get,  API | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/search",             api_forum_search_get,   API | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

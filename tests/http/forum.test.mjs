@@ -471,3 +471,43 @@ test('report, moderation queue, hide with a reason, ban from posting; every acti
     await outsider.api('POST', `${base}/${t.id}/posts/${bad.id}/hide`, { reason: 'x' }),
   ]) assert.ok([403, 404].includes(res.status), `refused: ${res.status}`);
 });
+
+// ---- full-text search -------------------------------------------------------
+
+test('search within the run: accents folded, results highlighted and escaped, never another run\'s posts', async () => {
+  const t = (await elodie.api('POST', base, { kind: 'question', title: 'Électricité <img src=x onerror=alert(1)>', body: 'Où est le **disjoncteur** <script>alert(2)</script> ?' })).json();
+  const r1 = (await francois.api('POST', `${base}/${t.id}/posts`, { body: 'Le disjoncteur est dans le couloir.' })).json();
+  const res = await elodie.get(`/api/v1/runs/${RUN}/forum/search?q=${encodeURIComponent('electricite')}`);
+  assert.equal(res.status, 200, res.text);
+  const hit = res.json().items.find((x) => x.thread_id === t.id);
+  assert.ok(hit, 'found without the accents');
+  assert.match(hit.title_html, /<mark>Électricité<\/mark> &lt;img src=x onerror=alert\(1\)&gt;/);
+  const d = (await elodie.get(`/api/v1/runs/${RUN}/forum/search?q=DISJONC`)).json().items;
+  assert.deepEqual(d.map((x) => x.post_id).sort(), [t.posts[0].id, r1.id].sort());
+  for (const x of d) {
+    assert.match(x.snippet_html, /<mark>disjoncteur<\/mark>/);
+    assert.ok(!x.snippet_html.includes('<script'), 'escaped by construction');
+    assert.ok(!/<img/i.test(x.snippet_html + x.title_html));
+  }
+  // the page
+  const e = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const page = await e.get(`/runs/${RUN}/forum/search?q=disjoncteur`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<mark>disjoncteur<\/mark>/);
+  assert.ok(!page.text.includes('<script>alert(2)'));
+  assert.ok(!/<img[^>]*onerror/i.test(page.text));
+  assert.match(page.text, new RegExp(`href="/runs/${RUN}/forum/${t.id}#post-${r1.id}"`));
+  assert.match((await e.get(`/runs/${RUN}/forum`)).text, /action="\/runs\/1\/forum\/search"/);
+  // deleted posts are not found
+  await francois.api('DELETE', `${base}/${t.id}/posts/${r1.id}`);
+  assert.ok(!(await elodie.get(`/api/v1/runs/${RUN}/forum/search?q=couloir`)).json().items.length);
+  // outsiders and other runs
+  const nobody = await signinApi(srv, 'nobody@lectern.test', 'nobody-pass-123');
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  for (const who of [nobody, outsider]) {
+    assert.ok([403, 404].includes((await who.get(`/api/v1/runs/${RUN}/forum/search?q=disjoncteur`)).status));
+  }
+  const np = await signinForm(srv, 'nobody@lectern.test', 'nobody-pass-123');
+  assert.ok([403, 404].includes((await np.get(`/runs/${RUN}/forum/search?q=disjoncteur`)).status));
+  assert.equal((await elodie.get('/api/v1/runs/999999/forum/search?q=disjoncteur')).status, 404);
+});

@@ -436,6 +436,109 @@ static void test_moderation(void **state)
     assert_true(log.items[3].post_id == pid);
 }
 
+/* ---- search and highlighting ------------------------------------------------ */
+
+static void test_search(void **state)
+{
+    (void)state;
+    ForumCtx saved = ctx;
+    int64_t rid = 0;
+    assert_int_equal(run_create(db, &ctx.course, "Run 3", "corporate", 0, 0, 0, T0, &rid), LN_OK);
+    assert_int_equal(run_ref(db, arena, org, rid, &ctx.run), LN_OK);
+    for (int i = 0; i < 3; i++) assert_int_equal(enrol_insert(db, &ctx.run, learners[i], T0), LN_OK);
+    int64_t a = 0, b = 0, pid = 0, gone = 0;
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", 0, "Sécurité électrique",
+                                         "Where is the **fuse** box?", T0, &a), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "discussion", 0, "Coffee", "Nothing about that", T0, &b), LN_OK);
+    ForumThread ta = thread(a);
+    assert_int_equal(forum_reply(db, &ctx, &ta, learners[1], false, 0, "The FUSES are in the hall.", T0 + MINUTE, &pid), LN_OK);
+    assert_int_equal(forum_reply(db, &ctx, &ta, learners[2], false, 0, "fusebox secret", T0 + MINUTE, &gone), LN_OK);
+    /* the same words in another run are never found here */
+    int64_t other = 0;
+    assert_int_equal(forum_thread_create(db, &saved, learners[0], "question", 0, "Fuse elsewhere", "fuse", T0, &other), LN_OK);
+
+    ForumHitList l;
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "securite", &l), LN_OK);   /* accents folded */
+    assert_int_equal(l.n, 1);
+    assert_true(l.items[0].thread_id == a);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "fuse", &l), LN_OK);       /* prefix, case */
+    assert_int_equal(l.n, 3);
+    for (int i = 0; i < l.n; i++) assert_true(l.items[i].thread_id == a);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "fuse hall", &l), LN_OK);  /* every word */
+    assert_true(l.n == 1 && l.items[0].post_id == pid);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "  ", &l), LN_OK);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "\"* OR NEAR(", &l), LN_OK);     /* no query syntax */
+
+    /* edits are reindexed; deleted and hidden posts are not found */
+    ForumPost p = post(a, pid);
+    assert_int_equal(forum_edit(db, &p, learners[1], "The breakers are in the hall.", T0 + 2 * MINUTE), LN_OK);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "breakers", &l), LN_OK);
+    assert_true(l.n == 1 && l.items[0].post_id == pid);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "fuses", &l), LN_OK);
+    assert_int_equal(l.n, 0);
+    ForumPost g = post(a, gone);
+    assert_int_equal(forum_delete(db, &g, learners[2], T0 + 2 * MINUTE), LN_OK);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "secret", &l), LN_OK);
+    assert_int_equal(l.n, 0);
+    p = post(a, pid);
+    assert_int_equal(forum_hide(db, &p, org, trainer, true, "no", T0 + 3 * MINUTE), LN_OK);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "breakers", &l), LN_OK);
+    assert_int_equal(l.n, 0);
+    /* the backfill adds what is missing and nothing twice */
+    int64_t first_b = count("SELECT MIN(id) FROM forum_post WHERE thread_id = $1", b);
+    assert_int_equal(db_run(db, db_kind(db) == DB_SQLITE ? "DELETE FROM forum_search WHERE rowid = $1"
+                                                          : "DELETE FROM forum_search WHERE post_id = $1", "i", first_b),
+                     DB_DONE);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "coffee", &l), LN_OK);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(forum_search_backfill(db), 1);
+    assert_int_equal(forum_search_backfill(db), 0);
+    assert_int_equal(forum_search(db, arena, ctx.run.id, "coffee", &l), LN_OK);
+    assert_int_equal(l.n, 1);
+    ctx = saved;
+}
+
+static void test_highlight(void **state)
+{
+    (void)state;
+    ForumSpan *s;
+    int n = forum_highlight(arena, "<b>Sécurité</b> & fuses", "securite fuse", false, &s);
+    /* "<b>", "Sécurité" marked, "</", "b", ... : every byte kept, marks on the matching words */
+    Buf all;
+    buf_init(&all, 0);
+    int marks = 0;
+    for (int i = 0; i < n; i++) {
+        buf_puts(&all, s[i].text);
+        if (s[i].mark) {
+            marks++;
+            assert_true(str_eq(s[i].text, "Sécurité") || str_eq(s[i].text, "fuses"));
+        }
+    }
+    assert_string_equal(buf_cstr(&all), "<b>Sécurité</b> & fuses");
+    assert_int_equal(marks, 2);
+    buf_free(&all);
+    /* no word: one plain segment */
+    n = forum_highlight(arena, "plain text", "", false, &s);
+    assert_true(n == 1 && !s[0].mark);
+    /* a snippet: a window around the first match, with ellipses, cut on characters */
+    Buf long_text;
+    buf_init(&long_text, 0);
+    for (int i = 0; i < 100; i++) buf_puts(&long_text, "é blah ");
+    buf_puts(&long_text, "needle ");
+    for (int i = 0; i < 100; i++) buf_puts(&long_text, "blah é ");
+    n = forum_highlight(arena, buf_cstr(&long_text), "needle", true, &s);
+    assert_string_equal(s[0].text, "…");
+    assert_string_equal(s[n - 1].text, "…");
+    bool found = false;
+    for (int i = 0; i < n; i++) {
+        assert_true(utf8_valid(s[i].text, strlen(s[i].text)));
+        if (s[i].mark) found = str_eq(s[i].text, "needle");
+    }
+    assert_true(found);
+    buf_free(&long_text);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -445,6 +548,8 @@ int main(void)
         cmocka_unit_test(test_categories_pin_close_unread),
         cmocka_unit_test(test_follow_and_notify),
         cmocka_unit_test(test_moderation),
+        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_highlight),
     };
     return cmocka_run_group_tests_name("forum", tests, setup, teardown);
 }
