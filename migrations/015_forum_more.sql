@@ -10,6 +10,9 @@ ALTER TABLE forum_post ADD COLUMN deleted_at BIGINT;
 -- Hidden by a moderator (hidden_reason, from 013, says why).
 ALTER TABLE forum_post ADD COLUMN hidden_at BIGINT;
 
+-- The rate limit on posting counts a user's latest posts.
+CREATE INDEX forum_post_author ON forum_post (author_id, created_at);
+
 -- Each edit keeps the version it replaces: `body` as it was from
 -- `written_at` (creation or the previous edit) until `replaced_at`.
 CREATE TABLE forum_post_revision (

@@ -142,6 +142,16 @@ int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread 
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
 }
 
+bool forum_rate_ok(Db *db, int64_t user_id, UsTime now)
+{
+    int64_t n = 0;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM forum_post WHERE author_id = $1 AND created_at > CAST($2 AS BIGINT) "
+                             "AND created_at <= CAST($3 AS BIGINT)", "iii", user_id, (int64_t)(now - 60 * US_PER_SEC),
+                     (int64_t)now) != DB_ROW)
+        return false;
+    return n < FORUM_POSTS_PER_MINUTE;
+}
+
 int forum_mark_read(Db *db, int64_t thread_id, int64_t user_id, UsTime now)
 {
     return db_run(db, "INSERT INTO forum_read (thread_id, user_id, last_read_at) VALUES ($1, $2, CAST($3 AS BIGINT)) "
@@ -317,6 +327,7 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
     if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) return LN_EINVAL;
     if (forum_check_title(title) || forum_check_body(body)) return LN_EINVAL;
     if (forum_banned(db, f->run.id, user_id)) return LN_EPERM;
+    if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int64_t tid = 0, pid = 0;
     int rc = category_in_run(db, f->run.id, category_id);
@@ -355,6 +366,7 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
 {
     if (forum_check_body(body)) return LN_EINVAL;
     if (t->closed || forum_banned(db, t->run_id, user_id)) return LN_EPERM;
+    if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = LN_OK;
     int64_t top = 0;

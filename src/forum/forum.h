@@ -13,6 +13,7 @@
 #define FORUM_EDIT_WINDOW_US (30LL * 60 * 1000000)
 #define FORUM_DEFAULT_RESPONSE_HOURS 48
 #define FORUM_CATEGORY_MAX 80           /* characters */
+#define FORUM_POSTS_PER_MINUTE 20       /* threads and replies by one user, all forums */
 
 /* Who is asking, for run `run_id`. */
 typedef struct ForumCtx {
@@ -64,6 +65,10 @@ int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread 
 int forum_posts(Db *db, Arena *a, int64_t thread_id, int64_t viewer_id, ForumPostList *out);
 int forum_post_load(Db *db, Arena *a, int64_t thread_id, int64_t id, ForumPost *out);
 
+/* Whether `user_id` may post at `now`: fewer than FORUM_POSTS_PER_MINUTE
+ * posts in the minute before. */
+bool forum_rate_ok(Db *db, int64_t user_id, UsTime now);
+
 /* The viewer has read the thread up to `now` (unread markers). */
 int forum_mark_read(Db *db, int64_t thread_id, int64_t user_id, UsTime now);
 
@@ -84,7 +89,8 @@ int forum_mod_record(Db *db, int64_t run_id, int64_t org_id, int64_t actor_id, c
 int forum_thread_set(Db *db, const ForumThread *t, int64_t actor_id, const char *what, int64_t value, UsTime now);
 
 /* A new thread (category_id 0: none; LN_NOTFOUND when not the run's) and
- * its opening post, in one transaction. */
+ * its opening post, in one transaction.  LN_EPERM when banned, LN_ELIMIT
+ * past the rate limit (forum_rate_ok); forum_reply too. */
 int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, int64_t category_id,
                         const char *title, const char *body, UsTime now, int64_t *thread_id);
 /* A reply (parent_id 0: top level; a reply to a reply attaches to its

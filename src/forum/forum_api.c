@@ -43,6 +43,12 @@ static json_t *post_json(Req *r, const ForumCtx *f, const ForumPost *p)
     return j;
 }
 
+static void api_rate_limited(Req *r)
+{
+    req_set_header(r, "Retry-After", "60");
+    api_error(r, 429, "rate_limited", "you are posting too fast (20 posts a minute at most): wait a minute, then try again");
+}
+
 static bool api_banned(Req *r, const ForumCtx *f)
 {
     if (!f->banned) return false;
@@ -129,6 +135,7 @@ void api_forum_threads_post(Req *r)
     else {
         int rc = forum_thread_create(r->db, &f, r->user->id, kind, cat, str_trim(r->arena, title), body, time_now_us(), &tid);
         if (rc == LN_NOTFOUND) api_field_error(r, "category_id", "no such category in this forum");
+        else if (rc == LN_ELIMIT) api_rate_limited(r);
         else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
         else answer_thread(r, &f, 201, id, tid);
     }
@@ -165,6 +172,7 @@ void api_forum_posts_post(Req *r)
     int rc = forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), &pid);
     ForumPost p;
     if (rc == LN_NOTFOUND) api_field_error(r, "parent_id", "no such post in this thread");
+    else if (rc == LN_ELIMIT) api_rate_limited(r);
     else if (rc == LN_EPERM) api_error(r, 409, "closed", "this thread is closed");
     else if (rc != LN_OK || forum_post_load(r->db, r->arena, t.id, pid, &p) != LN_OK)
         api_error(r, 500, "internal", "database error");

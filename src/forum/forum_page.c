@@ -13,6 +13,12 @@ static void delay_text(Req *r, int64_t s)
     else hprintf(r, "%lld min", (long long)(s / 60));
 }
 
+static void rate_limited(Req *r)
+{
+    req_set_header(r, "Retry-After", "60");
+    web_error(r, 429, "rate_limited", T(r, "You are posting too fast: wait a minute, then try again."));
+}
+
 static bool refuse_banned(Req *r, const ForumCtx *f)
 {
     if (!f->banned) return false;
@@ -175,6 +181,10 @@ void forum_thread_new_post(Req *r)
     int rc = cat < 0 ? LN_NOTFOUND : forum_thread_create(r->db, &f, r->user->id, kind, cat, title, body, time_now_us(), &tid);
     if (rc == LN_NOTFOUND) {
         web_error(r, 400, "invalid", T(r, "No such category in this forum."));
+        return;
+    }
+    if (rc == LN_ELIMIT) {
+        rate_limited(r);
         return;
     }
     if (rc != LN_OK) {
@@ -368,6 +378,7 @@ void forum_reply_post(Req *r)
     }
     int rc = parent < 0 ? LN_NOTFOUND : forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), NULL);
     if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_ELIMIT) rate_limited(r);
     else if (rc == LN_EPERM) web_error(r, 403, "closed", T(r, "This thread is closed."));
     else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
     else back(r, &t);

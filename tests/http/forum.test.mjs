@@ -12,6 +12,7 @@ const store = demoStore('forum');
 cli(store, 'org', 'add', 'other', 'Other Org');
 cli(store, 'user', 'add', 'outsider@other.test', 'Out Sider', '--password', 'outsider-pass-1', '--org', 'other', '--role', 'admin');
 cli(store, 'user', 'add', 'nobody@lectern.test', 'No Body', '--password', 'nobody-pass-123', '--org', 'demo', '--role', 'learner');
+cli(store, 'user', 'add', 'rapid@lectern.test', 'Rapid Poster', '--password', 'rapid-pass-1234', '--org', 'demo', '--role', 'learner');
 const srv = await startServer(store);
 after(() => stopAll(srv));
 
@@ -510,4 +511,28 @@ test('search within the run: accents folded, results highlighted and escaped, ne
   const np = await signinForm(srv, 'nobody@lectern.test', 'nobody-pass-123');
   assert.ok([403, 404].includes((await np.get(`/runs/${RUN}/forum/search?q=disjoncteur`)).status));
   assert.equal((await elodie.get('/api/v1/runs/999999/forum/search?q=disjoncteur')).status, 404);
+});
+
+// ---- rate limit on posting -------------------------------------------------
+
+test('posting is limited to 20 posts a minute per user: 429 with a clear message', async () => {
+  const rapid = await signinApi(srv, 'rapid@lectern.test', 'rapid-pass-1234');
+  const en = await rapid.api('POST', `/api/v1/runs/${RUN}/enrolment`);
+  assert.ok([200, 201].includes(en.status), en.text);
+  const t = await rapid.api('POST', base, { kind: 'discussion', title: 'Many posts', body: 'one' });
+  assert.equal(t.status, 201, t.text);
+  const tid = t.json().id;
+  for (let i = 2; i <= 20; i++) assert.equal((await rapid.api('POST', `${base}/${tid}/posts`, { body: `post ${i}` })).status, 201);
+  const over = await rapid.api('POST', `${base}/${tid}/posts`, { body: 'one too many' });
+  assert.equal(apiError(over, 429).code, 'rate_limited');
+  assert.equal(over.headers.get('retry-after'), '60');
+  assert.match(over.json().error.message, /too fast/);
+  apiError(await rapid.api('POST', base, { kind: 'discussion', title: 'More', body: 'x' }), 429);
+  assert.equal((await rapid.get(`${base}/${tid}`)).json().posts.length, 20, 'nothing written');
+  const page = await signinForm(srv, 'rapid@lectern.test', 'rapid-pass-1234');
+  const tp = await page.get(`/runs/${RUN}/forum/${tid}`);
+  const res = await page.post(`/runs/${RUN}/forum/${tid}/posts`, { form: { _csrf: csrfFrom(tp.text), body: 'by form' } });
+  assert.equal(res.status, 429);
+  // others may still post
+  assert.equal((await elodie.api('POST', `${base}/${tid}/posts`, { body: 'I can still post.' })).status, 201);
 });

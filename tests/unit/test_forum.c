@@ -539,6 +539,26 @@ static void test_highlight(void **state)
     buf_free(&long_text);
 }
 
+/* ---- rate limit -------------------------------------------------------------- */
+
+static void test_rate_limit(void **state)
+{
+    (void)state;
+    UsTime at = T0 + 1000 * 60 * MINUTE;       /* far from the other tests' posts */
+    int64_t tid = new_thread("discussion", "Flood", learners[2], at);
+    ForumThread t = thread(tid);
+    for (int i = 1; i < FORUM_POSTS_PER_MINUTE; i++)
+        assert_int_equal(forum_reply(db, &ctx, &t, learners[2], false, 0, "again", at + i * US_PER_SEC, NULL), LN_OK);
+    assert_false(forum_rate_ok(db, learners[2], at + 30 * US_PER_SEC));
+    int64_t before = count("SELECT count(*) FROM forum_post WHERE thread_id = $1", tid), x = 0;
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[2], false, 0, "one too many", at + 30 * US_PER_SEC, NULL), LN_ELIMIT);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[2], "question", 0, "T", "b", at + 30 * US_PER_SEC, &x), LN_ELIMIT);
+    assert_int_equal(count("SELECT count(*) FROM forum_post WHERE thread_id = $1", tid), before);
+    /* another user is not limited; a minute after the first post, one more is allowed */
+    assert_true(forum_rate_ok(db, learners[0], at + 30 * US_PER_SEC));
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[2], false, 0, "later", at + 60 * US_PER_SEC, NULL), LN_OK);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -550,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_moderation),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_highlight),
+        cmocka_unit_test(test_rate_limit),
     };
     return cmocka_run_group_tests_name("forum", tests, setup, teardown);
 }
