@@ -211,20 +211,28 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
         form_end(r);
     }
     if (p->author_id != r->user->id) {
+        hprintf(r, "<details class=\"report\"><summary>%s</summary>", T(r, "Report"));
         form_begin(r, arena_printf(r->arena, "%s/report", base));
         hprintf(r, "<p><label>%s <input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
                 T(r, "Reason for reporting"));
         form_submit(r, T(r, "Report"));
         form_end(r);
+        html_lit(r, "</details>");
     }
-    if (f->staff) {
+    if (f->staff && p->hidden_at) {
         form_begin(r, arena_printf(r->arena, "%s/hide", base));
-        if (p->hidden_at) html_lit(r, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
-        else hprintf(r, "<input type=\"hidden\" name=\"hidden\" value=\"1\"><p><label>%s "
-                        "<input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
-                     T(r, "Reason for hiding"));
-        form_submit(r, p->hidden_at ? T(r, "Show again") : T(r, "Hide"));
+        html_lit(r, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
+        form_submit(r, T(r, "Show again"));
         form_end(r);
+    } else if (f->staff) {
+        hprintf(r, "<details class=\"hide\"><summary>%s</summary>", T(r, "Hide"));
+        form_begin(r, arena_printf(r->arena, "%s/hide", base));
+        hprintf(r, "<input type=\"hidden\" name=\"hidden\" value=\"1\"><p><label>%s "
+                   "<input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
+                T(r, "Reason for hiding"));
+        form_submit(r, T(r, "Hide"));
+        form_end(r);
+        html_lit(r, "</details>");
     }
     if (!t->closed && !first && !f->banned) {
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t->run_id, (long long)t->id));
@@ -241,7 +249,6 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
 static void staff_tools(Req *r, const ForumThread *t)
 {
     const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld", (long long)t->run_id, (long long)t->id);
-    html_lit(r, "<div class=\"actions\">");
     form_begin(r, arena_printf(r->arena, "%s/pin", base));
     hprintf(r, "<input type=\"hidden\" name=\"pinned\" value=\"%s\">", t->pinned ? "0" : "1");
     form_submit(r, t->pinned ? T(r, "Unpin") : T(r, "Pin"));
@@ -257,7 +264,6 @@ static void staff_tools(Req *r, const ForumThread *t)
         form_submit(r, T(r, "Move"));
         form_end(r);
     }
-    html_lit(r, "</div>");
 }
 
 /* The body of a post as this viewer may see it; false when it is not shown
@@ -303,8 +309,10 @@ void forum_thread_page(Req *r)
     hprintf(r, "</p><h1>%s</h1>", t.title);
     if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
     if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));
+    html_lit(r, "<div class=\"actions\">");
     forum_follow_form(r, &t);
     if (f.staff) staff_tools(r, &t);
+    html_lit(r, "</div>");
     if (str_eq(t.kind, "question")) {
         if (t.answered_at) {
             hprintf(r, "<p class=\"badge done\">%s ", T(r, "Answered on"));
