@@ -536,3 +536,50 @@ test('posting is limited to 20 posts a minute per user: 429 with a clear message
   // others may still post
   assert.equal((await elodie.api('POST', `${base}/${tid}/posts`, { body: 'I can still post.' })).status, 201);
 });
+
+// ---- cohort separation -------------------------------------------------------
+
+test('a SPOC or corporate run\'s forum is for its members only; ids of one run never answer through another', async () => {
+  const course = (await admin.api('POST', '/api/v1/orgs/demo/courses', { code: `FO-${Date.now()}`, title: 'Private forum course', published: true })).json();
+  const runs = {};
+  for (const visibility of ['spoc', 'corporate']) {
+    const made = await admin.api('POST', `/api/v1/orgs/demo/courses/${course.id}/runs`, { title: `Cohort ${visibility}`, visibility });
+    assert.equal(made.status, 201, made.text);
+    runs[visibility] = made.json().id;
+  }
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  const page = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  for (const [visibility, id] of Object.entries(runs)) {
+    const b = `/api/v1/runs/${id}/forum/threads`;
+    // the trainer (staff of the organisation) opens a thread
+    const t = await trainer.api('POST', b, { kind: 'discussion', title: `Secret of ${visibility}`, body: 'members only: kiwi' });
+    assert.equal(t.status, 201, t.text);
+    const tid = t.json().id;
+    // elodie is a member of the organisation and a learner of run 1, not of this run
+    for (const who of [elodie, outsider]) {
+      for (const res of [
+        await who.get(b), await who.get(`${b}/${tid}`), await who.get(`/api/v1/runs/${id}/forum/search?q=kiwi`),
+        await who.get(`/api/v1/runs/${id}/forum/categories`), await who.api('POST', `${b}/${tid}/posts`, { body: 'hi' }),
+        await who.api('PUT', `${b}/${tid}/follow`),
+      ]) assert.ok([403, 404].includes(res.status), `${visibility}: refused, got ${res.status}`);
+    }
+    for (const p of [`/runs/${id}/forum`, `/runs/${id}/forum/${tid}`, `/runs/${id}/forum/search?q=kiwi`])
+      assert.ok([403, 404].includes((await page.get(p)).status), `${visibility}: page ${p} refused`);
+    // the thread is not reachable through run 1's paths, nor found by run 1's search
+    assert.equal((await elodie.get(`${base}/${tid}`)).status, 404);
+    assert.equal((await elodie.get(`/api/v1/runs/${RUN}/forum/search?q=kiwi`)).json().items.length, 0);
+    assert.equal((await page.get(`/runs/${RUN}/forum/${tid}`)).status, 404);
+  }
+});
+
+test('stored XSS through Markdown images and autolinks is neutralised too', async () => {
+  const evil = await elodie.api('POST', base, {
+    kind: 'discussion', title: 'Images',
+    body: '![x](javascript:alert(1)) ![y](x" onerror="alert(2)) <javascript:alert(3)> [z](JAVASCRIPT:alert(4)) [w](data:text/html,<script>alert(5)</script>)',
+  });
+  assert.equal(evil.status, 201, evil.text);
+  const html = evil.json().posts[0].body_html;
+  assert.ok(!/(src|href)="\s*(javascript|data):/i.test(html), html);
+  assert.ok(!/<img[^>]*\sonerror=/i.test(html), html);
+  assert.ok(!html.includes('<script'), html);
+});
