@@ -95,6 +95,9 @@ static void outline_nav(Req *r, const Learn *l)
         html_lit(r, "</ol>");
     }
     hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum\">%s</a></p>", (long long)l->run.id, T(r, "Course forum"));
+    if (l->unit)    /* the unit's discussion: forum threads attached to it (docs/forum.md) */
+        hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum?unit=%lld\">%s</a></p>", (long long)l->run.id,
+                (long long)l->unit->id, T(r, "Discuss this unit"));
     html_lit(r, "</nav>\n");
 }
 

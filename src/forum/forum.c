@@ -64,12 +64,12 @@ static int finish(Db *db, int rc)
     "COALESCE(t.first_trainer_reply_at, 0), COALESCE(t.first_trainer_reply_by, 0), tr.name, t.pinned, t.closed, " \
     "(SELECT count(*) FROM forum_post p WHERE p.thread_id = t.id) - 1, " \
     "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id), " \
-    "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0) "
+    "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, '') "
 /* $3 is always the viewer (unread markers) */
 #define THREAD_FROM \
     " FROM forum_thread t JOIN app_user u ON u.id = t.author_id " \
     "LEFT JOIN app_user tr ON tr.id = t.first_trainer_reply_by " \
-    "LEFT JOIN forum_category c ON c.id = t.category_id " \
+    "LEFT JOIN forum_category c ON c.id = t.category_id LEFT JOIN unit un ON un.id = t.unit_id " \
     "LEFT JOIN forum_read rd ON rd.thread_id = t.id AND rd.user_id = $3 "
 
 static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
@@ -96,14 +96,16 @@ static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
     t->category_id = db_col_i64(st, 19);
     t->category_name = db_col_dup(st, 20, a);
     t->unread = t->last_activity_at > db_col_i64(st, 21);
+    t->unit_title = db_col_dup(st, 22, a);
 }
 
-int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t viewer_id,
-                  ForumThreadList *out)
+int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
+                  int64_t viewer_id, ForumThreadList *out)
 {
     memset(out, 0, sizeof *out);
     const char *sql;
-#define THREAD_WHERE "WHERE t.run_id = $1 AND (CAST($2 AS BIGINT) = 0 OR t.category_id = $2) "
+#define THREAD_WHERE "WHERE t.run_id = $1 AND (CAST($2 AS BIGINT) = 0 OR t.category_id = $2) " \
+                     "AND (CAST($4 AS BIGINT) = 0 OR t.unit_id = $4) "
     if (str_eq(sort, "votes"))
         sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
               "ORDER BY t.pinned DESC, 19 DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
@@ -119,6 +121,7 @@ int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t ca
     db_bind_i64(st, 1, run_id);
     db_bind_i64(st, 2, category_id);
     db_bind_i64(st, 3, viewer_id);
+    db_bind_i64(st, 4, unit_id);
     int rc, cap = 0;
     while ((rc = db_step(st)) == DB_ROW) {
         out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
@@ -321,8 +324,19 @@ static int insert_post(Db *db, int64_t thread_id, int64_t run_id, int64_t org_id
     return rc == DB_ROW ? LN_OK : LN_EDB;
 }
 
+const char *forum_unit_title(Db *db, Arena *a, const ForumCtx *f, int64_t unit_id)
+{
+    DbStmt *st = db_prepare(db, "SELECT title FROM unit WHERE id = $1 AND course_id = $2");
+    if (!st) return NULL;
+    db_bind_i64(st, 1, unit_id);
+    db_bind_i64(st, 2, f->run.course_id);
+    const char *title = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
+    db_done(st);
+    return title;
+}
+
 int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, int64_t category_id,
-                        const char *title, const char *body, UsTime now, int64_t *thread_id)
+                        int64_t unit_id, const char *title, const char *body, UsTime now, int64_t *thread_id)
 {
     if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) return LN_EINVAL;
     if (forum_check_title(title) || forum_check_body(body)) return LN_EINVAL;
@@ -331,12 +345,20 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int64_t tid = 0, pid = 0;
     int rc = category_in_run(db, f->run.id, category_id);
+    if (rc == LN_OK && unit_id) {
+        int64_t n = 0;
+        if (db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2", "ii", unit_id,
+                         f->run.course_id) != DB_ROW)
+            rc = LN_EDB;
+        else if (!n) rc = LN_NOTFOUND;
+    }
     if (rc == LN_OK)
         rc = db_query_i64(db, &tid,
                           "INSERT INTO forum_thread (run_id, org_id, kind, title, author_id, created_at, last_activity_at, "
-                          "category_id) VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($6 AS BIGINT), NULLIF(CAST($7 AS BIGINT), 0)) "
-                          "RETURNING id",
-                          "iittiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id) == DB_ROW
+                          "category_id, unit_id) VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($6 AS BIGINT), "
+                          "NULLIF(CAST($7 AS BIGINT), 0), NULLIF(CAST($8 AS BIGINT), 0)) RETURNING id",
+                          "iittiiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id,
+                          unit_id) == DB_ROW
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
     if (rc == LN_OK) rc = forum_search_index(db, pid);

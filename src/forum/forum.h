@@ -37,6 +37,7 @@ typedef struct ForumThread {
     int64_t replies, votes;
     int64_t category_id;                /* 0: none */
     char *category_name;                /* "" when none */
+    char *unit_title;                   /* "" when none */
     bool unread;                        /* new activity since the viewer last read it (lists only) */
 } ForumThread;
 typedef struct ForumThreadList { ForumThread *items; int n; } ForumThreadList;
@@ -56,9 +57,9 @@ const char *forum_check_title(const char *title);
 const char *forum_check_body(const char *body);
 
 /* sort: "recent" (default), "votes", "unanswered" (open questions only);
- * category_id 0: all; unread markers for viewer_id. */
-int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t viewer_id,
-                  ForumThreadList *out);
+ * category_id, unit_id 0: all; unread markers for viewer_id. */
+int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
+                  int64_t viewer_id, ForumThreadList *out);
 int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread *out);
 /* The posts in order: the opening post first, then each top-level reply
  * followed by its replies. */
@@ -88,11 +89,14 @@ int forum_mod_record(Db *db, int64_t run_id, int64_t org_id, int64_t actor_id, c
  * action (pin/unpin, close/reopen, move) in the same transaction. */
 int forum_thread_set(Db *db, const ForumThread *t, int64_t actor_id, const char *what, int64_t value, UsTime now);
 
-/* A new thread (category_id 0: none; LN_NOTFOUND when not the run's) and
- * its opening post, in one transaction.  LN_EPERM when banned, LN_ELIMIT
+/* A new thread (category_id 0: none; unit_id 0: none, else a unit of the
+ * run's course, the unit's discussion; LN_NOTFOUND when either is not the
+ * run's) and its opening post, in one transaction.  LN_EPERM when banned, LN_ELIMIT
  * past the rate limit (forum_rate_ok); forum_reply too. */
 int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, int64_t category_id,
-                        const char *title, const char *body, UsTime now, int64_t *thread_id);
+                        int64_t unit_id, const char *title, const char *body, UsTime now, int64_t *thread_id);
+/* The title of unit `unit_id` when it belongs to the run's course, else NULL. */
+const char *forum_unit_title(Db *db, Arena *a, const ForumCtx *f, int64_t unit_id);
 /* A reply (parent_id 0: top level; a reply to a reply attaches to its
  * top-level reply).  When `staff` answers a question for the first time,
  * records the first trainer reply and appends "assistance.reply" to the

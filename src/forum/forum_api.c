@@ -17,6 +17,7 @@ static json_t *thread_json(Req *r, const ForumThread *t)
     json_object_set_new(j, "unit_id", t->unit_id ? json_integer(t->unit_id) : json_null());
     json_object_set_new(j, "category_id", t->category_id ? json_integer(t->category_id) : json_null());
     json_object_set_new(j, "category_name", t->category_id ? json_string(t->category_name) : json_null());
+    json_object_set_new(j, "unit_title", t->unit_id ? json_string(t->unit_title) : json_null());
     json_object_set_new(j, "answered_by", t->answered_by ? json_integer(t->answered_by) : json_null());
     json_object_set_new(j, "first_trainer_reply_at", api_time(r->arena, t->first_trainer_reply_at));
     json_object_set_new(j, "first_trainer_reply_by",
@@ -84,8 +85,13 @@ void api_forum_threads_get(Req *r)
         api_error(r, 400, "bad_request", "category: a category id");
         return;
     }
+    int64_t unit = 0;
+    if (!str_empty(req_query(r, "unit")) && (!str_to_i64(req_query(r, "unit"), &unit) || unit < 0)) {
+        api_error(r, 400, "bad_request", "unit: a unit id");
+        return;
+    }
     ForumThreadList l;
-    if (forum_threads(r->db, r->arena, id, req_query(r, "sort"), cat, r->user->id, &l) != LN_OK) {
+    if (forum_threads(r->db, r->arena, id, req_query(r, "sort"), cat, unit, r->user->id, &l) != LN_OK) {
         api_error(r, 500, "internal", "database error");
         return;
     }
@@ -125,15 +131,17 @@ void api_forum_threads_post(Req *r)
     bool bad = false;
     const char *kind = api_str(r, b, "kind", &bad), *title = api_str(r, b, "title", &bad),
                *body = api_str(r, b, "body", &bad);
-    int64_t cat;
-    if (bad || !api_int(r, b, "category_id", 0, 0, &cat)) return;
+    int64_t cat, unit;
+    if (bad || !api_int(r, b, "category_id", 0, 0, &cat) || !api_int(r, b, "unit_id", 0, 0, &unit)) return;
     if (!kind) kind = "discussion";
     const char *err;
     if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) api_field_error(r, "kind", "question or discussion");
     else if ((err = forum_check_title(title ? str_trim(r->arena, title) : NULL))) api_field_error(r, "title", err);
     else if ((err = forum_check_body(body))) api_field_error(r, "body", err);
+    else if (unit && !forum_unit_title(r->db, r->arena, &f, unit)) api_field_error(r, "unit_id", "no such unit in this course");
     else {
-        int rc = forum_thread_create(r->db, &f, r->user->id, kind, cat, str_trim(r->arena, title), body, time_now_us(), &tid);
+        int rc = forum_thread_create(r->db, &f, r->user->id, kind, cat, unit, str_trim(r->arena, title), body,
+                                     time_now_us(), &tid);
         if (rc == LN_NOTFOUND) api_field_error(r, "category_id", "no such category in this forum");
         else if (rc == LN_ELIMIT) api_rate_limited(r);
         else if (rc != LN_OK) api_error(r, 500, "internal", "database error");

@@ -46,7 +46,7 @@ static void category_select(Req *r, const ForumCategoryList *cats, int64_t selec
     html_lit(r, "</select></label></p>");
 }
 
-static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat);
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit);
 
 static void search_form(Req *r, int64_t run_id, const char *q)
 {
@@ -65,9 +65,16 @@ void forum_index_page(Req *r)
     const char *sort = req_query(r, "sort");
     if (!str_eq(sort, "votes") && !str_eq(sort, "unanswered")) sort = "recent";
     if (!str_empty(req_query(r, "category")) && (!str_to_i64(req_query(r, "category"), &cat) || cat < 0)) cat = 0;
+    int64_t unit = 0;
+    const char *unit_title = NULL;
+    if (!str_empty(req_query(r, "unit"))
+        && (!str_to_i64(req_query(r, "unit"), &unit) || !(unit_title = forum_unit_title(r->db, r->arena, &f, unit)))) {
+        web_not_found(r);
+        return;
+    }
     ForumThreadList l;
     ForumCategoryList cats;
-    if (forum_threads(r->db, r->arena, id, sort, cat, r->user->id, &l) != LN_OK
+    if (forum_threads(r->db, r->arena, id, sort, cat, unit, r->user->id, &l) != LN_OK
         || forum_categories(r->db, r->arena, id, &cats) != LN_OK) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
@@ -87,6 +94,10 @@ void forum_index_page(Req *r)
     ForumNoteList notes;
     if (forum_notifications(r->db, r->arena, r->user->id, 0, &notes) == LN_OK)
         hprintf(r, "<p><a href=\"/notifications\">%s (%lld)</a></p>", T(r, "Notifications"), (long long)notes.unread);
+    if (unit_title)
+        hprintf(r, "<p class=\"notice\">%s <a href=\"/runs/%lld/units/%lld\">%s</a> · <a href=\"/runs/%lld/forum\">%s</a></p>",
+                T(r, "Discussion of the unit"), (long long)id, (long long)unit, unit_title, (long long)id,
+                T(r, "the whole forum"));
     search_form(r, id, "");
     if (cats.n) {
         hprintf(r, "<p>%s: ", T(r, "Categories"));
@@ -126,6 +137,7 @@ void forum_index_page(Req *r)
                         t->answered_at ? T(r, "answered") : T(r, "question"));
             if (t->closed) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "closed"));
             if (t->category_id) hprintf(r, " <span class=\"muted\">%s</span>", t->category_name);
+            if (t->unit_id && !unit) hprintf(r, " <span class=\"muted\">· %s</span>", t->unit_title);
             hprintf(r, "</td><td>%s</td><td>%lld</td><td>%lld</td><td>", t->author_name, (long long)t->replies,
                     (long long)t->votes);
             html_date(r, t->last_activity_at);
@@ -134,7 +146,7 @@ void forum_index_page(Req *r)
         html_lit(r, "</tbody></table>");
     }
     if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
-    else new_thread_form(r, id, &cats, cat);
+    else new_thread_form(r, id, &cats, cat, unit);
     if (f.staff) {
         hprintf(r, "<h2>%s</h2>", T(r, "New category"));
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/categories", (long long)id));
@@ -145,10 +157,11 @@ void forum_index_page(Req *r)
     page_end(r);
 }
 
-static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat)
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit)
 {
     hprintf(r, "<h2>%s</h2>", T(r, "New thread"));
     form_begin(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
+    if (unit) hprintf(r, "<input type=\"hidden\" name=\"unit_id\" value=\"%lld\">", (long long)unit);
     hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
                "<option value=\"discussion\">%s</option></select></label></p>",
             T(r, "Kind"), T(r, "Question"), T(r, "Discussion"));
@@ -176,9 +189,15 @@ void forum_thread_new_post(Req *r)
         web_error(r, 400, "invalid", i18n_get(r->lang, err));
         return;
     }
-    int64_t cat = 0;
+    int64_t cat = 0, unit = 0;
     if (!str_empty(req_form(r, "category_id")) && !str_to_i64(req_form(r, "category_id"), &cat)) cat = -1;
-    int rc = cat < 0 ? LN_NOTFOUND : forum_thread_create(r->db, &f, r->user->id, kind, cat, title, body, time_now_us(), &tid);
+    if (!str_empty(req_form(r, "unit_id"))
+        && (!str_to_i64(req_form(r, "unit_id"), &unit) || !forum_unit_title(r->db, r->arena, &f, unit))) {
+        web_error(r, 400, "invalid", T(r, "No such unit in this course."));
+        return;
+    }
+    int rc = cat < 0 ? LN_NOTFOUND
+                     : forum_thread_create(r->db, &f, r->user->id, kind, cat, unit, title, body, time_now_us(), &tid);
     if (rc == LN_NOTFOUND) {
         web_error(r, 400, "invalid", T(r, "No such category in this forum."));
         return;
@@ -306,6 +325,8 @@ void forum_thread_page(Req *r)
     if (t.category_id)
         hprintf(r, " · <a href=\"/runs/%lld/forum?category=%lld\">%s</a>", (long long)t.run_id, (long long)t.category_id,
                 t.category_name);
+    if (t.unit_id)
+        hprintf(r, " · <a href=\"/runs/%lld/units/%lld\">%s</a>", (long long)t.run_id, (long long)t.unit_id, t.unit_title);
     hprintf(r, "</p><h1>%s</h1>", t.title);
     if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
     if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));

@@ -1,5 +1,5 @@
 // forum.test.mjs — the run forum in headless Chromium (issue 5): a learner
-// asks a question from the unit player's "Course forum" link, another
+// asks a question on a unit (the unit player's "Discuss this unit" link), another
 // learner replies, the trainer endorses the reply and marks the question
 // answered, and the asker gets the notification: on the notifications page
 // and by e-mail (the .eml written in the data directory's mail folder, with
@@ -48,8 +48,8 @@ test('a learner asks, another replies, the trainer endorses and marks answered, 
     await a.goto(`${base}/courses/1`);
     await a.locator('form[action="/runs/1/enrol"] button').click();
     await a.goto(`${base}/runs/1/learn`);
-    await a.getByRole('link', { name: 'Course forum' }).click();
-    await a.waitForURL(/\/runs\/1\/forum$/);
+    await a.getByRole('link', { name: 'Discuss this unit' }).click();
+    await a.waitForURL(/\/runs\/1\/forum\?unit=\d+$/);
     await a.getByLabel('Kind').selectOption('question');
     await a.getByLabel('Title').fill(TITLE);
     await a.getByLabel('Message (Markdown)').fill('Handling **solvents** this week: which gloves do we wear?');
@@ -57,6 +57,7 @@ test('a learner asks, another replies, the trainer endorses and marks answered, 
     await a.getByRole('heading', { name: TITLE, level: 1 }).waitFor();
     const threadUrl = a.url();
     assert.match(threadUrl, /\/runs\/1\/forum\/\d+$/);
+    await a.locator('a[href^="/runs/1/units/"]').first().waitFor();     // the unit it is about
     await shot(a, 'forum-question.png');
 
     // ---- another learner replies (her pages are in French: language-neutral selectors) ----

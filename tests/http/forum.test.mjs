@@ -583,3 +583,29 @@ test('stored XSS through Markdown images and autolinks is neutralised too', asyn
   assert.ok(!/<img[^>]*\sonerror=/i.test(html), html);
   assert.ok(!html.includes('<script'), html);
 });
+
+// ---- unit discussions ---------------------------------------------------------
+
+test('a thread attached to a unit: the unit player links to its discussion; units of other courses are refused', async () => {
+  const mine = (await elodie.get('/api/v1/me/enrolments')).json().items.find((x) => x.run_id === RUN);
+  const outline = (await elodie.get(`/api/v1/courses/${mine.course_id}/outline`)).json();
+  const unit = (outline.sections || []).flatMap((s) => s.units || [])[0];
+  assert.ok(unit?.id, JSON.stringify(outline).slice(0, 300));
+  const t = await elodie.api('POST', base, { kind: 'question', title: 'About this unit', body: 'q', unit_id: unit.id });
+  assert.equal(t.status, 201, t.text);
+  assert.equal(t.json().unit_id, unit.id);
+  assert.equal(t.json().unit_title, unit.title);
+  assert.deepEqual((await elodie.get(`${base}?unit=${unit.id}`)).json().items.map((x) => x.id), [t.json().id]);
+  assert.equal(apiError(await elodie.api('POST', base, { kind: 'question', title: 'x', body: 'q', unit_id: 999999 }), 422).field, 'unit_id');
+  const e = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const player = await e.get(`/runs/${RUN}/units/${unit.id}`);
+  assert.equal(player.status, 200);
+  assert.match(player.text, new RegExp(`href="/runs/${RUN}/forum\\?unit=${unit.id}"`));
+  const page = await e.get(`/runs/${RUN}/forum?unit=${unit.id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, new RegExp(`name="unit_id" value="${unit.id}"`));
+  assert.equal((await e.get(`/runs/${RUN}/forum?unit=999999`)).status, 404);
+  const made = await e.post(`/runs/${RUN}/forum`, { form: { _csrf: csrfFrom(page.text), kind: 'question', title: 'By form on the unit', body: 'b', unit_id: String(unit.id) } });
+  assert.equal(made.status, 303);
+  assert.match((await e.get(made.location)).text, new RegExp(`href="/runs/${RUN}/units/${unit.id}"`));
+});

@@ -5,6 +5,7 @@
 #include "forum/forum.h"
 #include "account/account.h"
 #include "catalog/catalog.h"
+#include "content/content.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
 
@@ -70,7 +71,7 @@ static int teardown(void **state)
 static int64_t new_thread(const char *kind, const char *title, int64_t author, UsTime at)
 {
     int64_t tid = 0;
-    assert_int_equal(forum_thread_create(db, &ctx, author, kind, 0, title, "Opening post", at, &tid), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, author, kind, 0, 0, title, "Opening post", at, &tid), LN_OK);
     return tid;
 }
 
@@ -196,13 +197,13 @@ static void test_categories_pin_close_unread(void **state)
     assert_int_equal(forum_category_create(db, &saved.run, "Elsewhere", T0, &other_cat), LN_OK);
 
     int64_t a = 0, b = 0, c = 0, x = 0;
-    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", general, "A", "a", T0 + MINUTE, &a), LN_OK);
-    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "discussion", exercises, "B", "b", T0 + 2 * MINUTE, &b), LN_OK);
-    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", 0, "C", "c", T0 + 3 * MINUTE, &c), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", general, 0, "A", "a", T0 + MINUTE, &a), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "discussion", exercises, 0, "B", "b", T0 + 2 * MINUTE, &b), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", 0, 0, "C", "c", T0 + 3 * MINUTE, &c), LN_OK);
     /* another run's category is refused, nothing written */
-    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", other_cat, "X", "x", T0, &x), LN_NOTFOUND);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", other_cat, 0, "X", "x", T0, &x), LN_NOTFOUND);
     ForumThreadList l;
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[0], &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, 0, learners[0], &l), LN_OK);
     assert_int_equal(l.n, 3);
     assert_true(l.items[0].id == c && l.items[1].id == b && l.items[2].id == a);     /* latest activity first */
     /* unread: the author read their own thread, not the others */
@@ -210,18 +211,18 @@ static void test_categories_pin_close_unread(void **state)
     assert_true(l.items[find(&l, b)].unread);
     assert_int_equal(forum_mark_read(db, b, learners[0], T0 + 4 * MINUTE), LN_OK);
     assert_int_equal(forum_mark_read(db, b, learners[0], T0 + 3 * MINUTE), LN_OK);   /* never goes back */
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[0], &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, 0, learners[0], &l), LN_OK);
     assert_false(l.items[find(&l, b)].unread);
     /* a new reply makes it unread again for the reader, not for the one replying */
     ForumThread tb = thread(b);
     assert_int_equal(forum_reply(db, &ctx, &tb, learners[2], false, 0, "news", T0 + 5 * MINUTE, NULL), LN_OK);
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[0], &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, 0, learners[0], &l), LN_OK);
     assert_true(l.items[find(&l, b)].unread);
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, learners[2], &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, 0, learners[2], &l), LN_OK);
     assert_false(l.items[find(&l, b)].unread);
 
     /* filter by category */
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", general, learners[0], &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", general, 0, learners[0], &l), LN_OK);
     assert_true(l.n == 1 && l.items[0].id == a);
     assert_string_equal(l.items[0].category_name, "General");
     ForumCategoryList cats;
@@ -233,12 +234,12 @@ static void test_categories_pin_close_unread(void **state)
     /* pin: first in "recent" and "votes"; unanswered lists open questions, oldest first */
     ForumThread ta = thread(a), tc = thread(c);
     assert_int_equal(forum_thread_set(db, &ta, trainer, "pinned", 1, T0 + 6 * MINUTE), LN_OK);
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, trainer, &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, 0, trainer, &l), LN_OK);
     assert_true(l.items[0].id == a && l.items[0].pinned);
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "unanswered", 0, trainer, &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "unanswered", 0, 0, trainer, &l), LN_OK);
     assert_true(l.n == 2 && l.items[0].id == a && l.items[1].id == c);
     assert_int_equal(forum_mark_answered(db, &tc, trainer, T0 + 6 * MINUTE), LN_OK);
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "unanswered", 0, trainer, &l), LN_OK);
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "unanswered", 0, 0, trainer, &l), LN_OK);
     assert_true(l.n == 1 && l.items[0].id == a);
 
     /* close: no new replies; reopen */
@@ -415,7 +416,7 @@ static void test_moderation(void **state)
     t = thread(tid);
     assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "still here", T0 + 7 * MINUTE, NULL), LN_EPERM);
     int64_t x = 0;
-    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", 0, "New", "b", T0, &x), LN_EPERM);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", 0, 0, "New", "b", T0, &x), LN_EPERM);
     ForumBanList bans;
     assert_int_equal(forum_bans(db, arena, ctx.run.id, &bans), LN_OK);
     assert_true(bans.n == 1 && bans.items[0].user_id == learners[1]);
@@ -447,15 +448,15 @@ static void test_search(void **state)
     assert_int_equal(run_ref(db, arena, org, rid, &ctx.run), LN_OK);
     for (int i = 0; i < 3; i++) assert_int_equal(enrol_insert(db, &ctx.run, learners[i], T0), LN_OK);
     int64_t a = 0, b = 0, pid = 0, gone = 0;
-    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", 0, "Sécurité électrique",
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", 0, 0, "Sécurité électrique",
                                          "Where is the **fuse** box?", T0, &a), LN_OK);
-    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "discussion", 0, "Coffee", "Nothing about that", T0, &b), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[1], "discussion", 0, 0, "Coffee", "Nothing about that", T0, &b), LN_OK);
     ForumThread ta = thread(a);
     assert_int_equal(forum_reply(db, &ctx, &ta, learners[1], false, 0, "The FUSES are in the hall.", T0 + MINUTE, &pid), LN_OK);
     assert_int_equal(forum_reply(db, &ctx, &ta, learners[2], false, 0, "fusebox secret", T0 + MINUTE, &gone), LN_OK);
     /* the same words in another run are never found here */
     int64_t other = 0;
-    assert_int_equal(forum_thread_create(db, &saved, learners[0], "question", 0, "Fuse elsewhere", "fuse", T0, &other), LN_OK);
+    assert_int_equal(forum_thread_create(db, &saved, learners[0], "question", 0, 0, "Fuse elsewhere", "fuse", T0, &other), LN_OK);
 
     ForumHitList l;
     assert_int_equal(forum_search(db, arena, ctx.run.id, "securite", &l), LN_OK);   /* accents folded */
@@ -539,6 +540,37 @@ static void test_highlight(void **state)
     buf_free(&long_text);
 }
 
+/* ---- unit discussions -------------------------------------------------------- */
+
+static void test_unit_discussion(void **state)
+{
+    (void)state;
+    SectionInput sec = {.title = "Week 1", .release_days = -1};
+    int64_t sid = 0, uid = 0, tid = 0, x = 0;
+    assert_int_equal(section_create(db, &ctx.course, &sec, T0, &sid), LN_OK);
+    UnitInput ui = {.kind = "text", .title = "Gloves", .section_id = sid, .minutes = 5, .duration_s = -1, .threshold = -1};
+    assert_int_equal(unit_create(db, &ctx.course, &ui, T0, &uid), LN_OK);
+    assert_string_equal(forum_unit_title(db, arena, &ctx, uid), "Gloves");
+    assert_null(forum_unit_title(db, arena, &ctx, 999999));
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", 0, uid, "Which ones?", "b", T0, &tid), LN_OK);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", 0, 999999, "Nope", "b", T0, &x), LN_NOTFOUND);
+    ForumThreadList l;
+    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, uid, learners[0], &l), LN_OK);
+    assert_true(l.n == 1 && l.items[0].id == tid && l.items[0].unit_id == uid);
+    assert_string_equal(l.items[0].unit_title, "Gloves");
+    /* another course's unit is refused */
+    Course other;
+    int64_t ocid = 0, osid = 0, ouid = 0;
+    CourseInput in = {.code = "OTHER-1", .title = "Other", .estimated_minutes = -1, .published = 1};
+    assert_int_equal(course_create(db, org, &in, trainer, T0, &ocid), LN_OK);
+    assert_int_equal(course_load(db, arena, ocid, &other), LN_OK);
+    assert_int_equal(section_create(db, &other, &sec, T0, &osid), LN_OK);
+    ui.section_id = osid;
+    assert_int_equal(unit_create(db, &other, &ui, T0, &ouid), LN_OK);
+    assert_null(forum_unit_title(db, arena, &ctx, ouid));
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", 0, ouid, "Other", "b", T0, &x), LN_NOTFOUND);
+}
+
 /* ---- rate limit -------------------------------------------------------------- */
 
 static void test_rate_limit(void **state)
@@ -552,7 +584,7 @@ static void test_rate_limit(void **state)
     assert_false(forum_rate_ok(db, learners[2], at + 30 * US_PER_SEC));
     int64_t before = count("SELECT count(*) FROM forum_post WHERE thread_id = $1", tid), x = 0;
     assert_int_equal(forum_reply(db, &ctx, &t, learners[2], false, 0, "one too many", at + 30 * US_PER_SEC, NULL), LN_ELIMIT);
-    assert_int_equal(forum_thread_create(db, &ctx, learners[2], "question", 0, "T", "b", at + 30 * US_PER_SEC, &x), LN_ELIMIT);
+    assert_int_equal(forum_thread_create(db, &ctx, learners[2], "question", 0, 0, "T", "b", at + 30 * US_PER_SEC, &x), LN_ELIMIT);
     assert_int_equal(count("SELECT count(*) FROM forum_post WHERE thread_id = $1", tid), before);
     /* another user is not limited; a minute after the first post, one more is allowed */
     assert_true(forum_rate_ok(db, learners[0], at + 30 * US_PER_SEC));
@@ -570,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_moderation),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_highlight),
+        cmocka_unit_test(test_unit_discussion),
         cmocka_unit_test(test_rate_limit),
     };
     return cmocka_run_group_tests_name("forum", tests, setup, teardown);
