@@ -11,10 +11,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(bool ok)
-{
-    if (!ok) abort();
-}
+#include <stdio.h>
+#define check(ok) do { if (!(ok)) { fprintf(stderr, "check failed, line %d: %s\n", __LINE__, #ok); abort(); } } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -176,9 +176,10 @@ int forum_highlight(Arena *a, const char *text, const char *q, bool snippet, For
     if (snippet && len > SNIPPET_BYTES) {
         /* a window around the first match, cut on character boundaries */
         from = n && m[0].start > SNIPPET_BYTES / 4 ? m[0].start - SNIPPET_BYTES / 4 : 0;
-        while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80) from--;
+        /* (at most 3 bytes back or on: a character is 4 bytes at most) */
+        for (int k = 0; k < 3 && from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80; k++) from--;
         to = from + SNIPPET_BYTES < len ? from + SNIPPET_BYTES : len;
-        while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80) to++;
+        for (int k = 0; k < 3 && to < len && ((unsigned char)text[to] & 0xC0) == 0x80; k++) to++;
     }
     /* plain and marked segments covering [from, to) */
     int k = 0, kcap = 0;
