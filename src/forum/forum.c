@@ -217,7 +217,8 @@ int forum_mod_record(Db *db, int64_t run_id, int64_t org_id, int64_t actor_id, c
                      int64_t post_id, int64_t user_id, const char *reason, UsTime now)
 {
     return db_run(db, "INSERT INTO forum_mod_action (run_id, org_id, actor_id, action, thread_id, post_id, user_id, reason, "
-                      "created_at) VALUES ($1, $2, $3, $4, NULLIF(CAST($5 AS BIGINT), 0), NULLIF(CAST($6 AS BIGINT), 0), NULLIF(CAST($7 AS BIGINT), 0), $8, CAST($9 AS BIGINT))",
+                      "created_at) VALUES ($1, $2, $3, $4, NULLIF(CAST($5 AS BIGINT), 0), NULLIF(CAST($6 AS BIGINT), 0), "
+                      "NULLIF(CAST($7 AS BIGINT), 0), $8, CAST($9 AS BIGINT))",
                   "iiitiiiti", run_id, org_id, actor_id, action, thread_id, post_id, user_id, reason ? reason : "",
                   (int64_t)now) == DB_DONE ? LN_OK : LN_EDB;
 }
