@@ -152,6 +152,8 @@ typedef struct ForumNote {
 typedef struct ForumNoteList { ForumNote *items; int n; int64_t unread; } ForumNoteList;
 /* The latest `limit` notifications of a user, and how many are unread. */
 int forum_notifications(Db *db, Arena *a, int64_t user_id, int limit, ForumNoteList *out);
+/* How many notifications the user has not read (the site header shows it). */
+int64_t forum_unread_count(Db *db, int64_t user_id);
 /* Marks read the user's notifications of a thread (0: all). */
 int forum_notifications_read(Db *db, int64_t user_id, int64_t thread_id, UsTime now);
 /* "immediate" (the default), "digest" or "off". */

@@ -47,11 +47,18 @@ int forum_notify_followers(Db *db, const ForumThread *t, int64_t post_id, int64_
     "OR EXISTS (SELECT 1 FROM membership m WHERE m.org_id = n.org_id AND m.user_id = n.user_id " \
     "AND m.role IN ('trainer', 'admin')))"
 
+int64_t forum_unread_count(Db *db, int64_t user_id)
+{
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(*) FROM forum_notification n WHERE n.user_id = $1 AND n.read_at IS NULL AND "
+                 NOTE_ACCESS, "i", user_id);
+    return n;
+}
+
 int forum_notifications(Db *db, Arena *a, int64_t user_id, int limit, ForumNoteList *out)
 {
     memset(out, 0, sizeof *out);
-    db_query_i64(db, &out->unread, "SELECT count(*) FROM forum_notification n WHERE n.user_id = $1 AND n.read_at IS NULL AND "
-                 NOTE_ACCESS, "i", user_id);
+    out->unread = forum_unread_count(db, user_id);
     DbStmt *st = db_prepare(db,
         "SELECT n.id, n.run_id, n.thread_id, n.post_id, t.title, a.name, n.created_at, COALESCE(n.read_at, 0) "
         "FROM forum_notification n JOIN forum_thread t ON t.id = n.thread_id "

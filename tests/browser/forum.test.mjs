@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { env, setUp, tearDown, newContext, shot, signIn, serverStderr } from './lib.mjs';
+import { env, setUp, tearDown, newContext, shot, signIn, nav, serverStderr } from './lib.mjs';
 
 const ASKER = { email: 'francois@lectern.test', password: 'demo-learner-pass' };     // English
 const HELPER = { email: 'elodie@lectern.test', password: 'demo-learner-pass' };      // French pages
@@ -85,8 +85,8 @@ test('a learner asks, another replies, the trainer endorses and marks answered, 
     await shot(t, 'forum-answered.png');
 
     // ---- the asker is notified: on the site and by e-mail ----
-    await a.goto(`${base}/runs/1/forum`);
-    await a.getByRole('link', { name: /Notifications \(1\)/ }).click();
+    await a.goto(`${base}/courses`);
+    await nav(a).getByRole('link', { name: 'Notifications (1)' }).click();     // the count in the site header
     await a.waitForURL(/\/notifications$/);
     const note = a.locator('li.unread', { hasText: TITLE });
     await note.waitFor();

@@ -357,6 +357,7 @@ test('followers are notified on-site and by e-mail; the e-mail unsubscribes in o
   assert.equal(page.status, 200);
   assert.match(page.text, /Notify &lt;me&gt; &amp; co/);
   assert.match(page.text, new RegExp(`href="/runs/${RUN}/forum/${t.id}#post-${r.id}"`));
+  assert.match((await e.get('/courses')).text, /<a href="\/notifications">Notifications \(\d+\)<\/a>/, 'the unread count in the header');
   // e-mail, with the link to the post and the unsubscribe link
   const mail = await waitForMail(store.data, DEMO.elodie.email, { match: /The \*\*trainer\*\* answers\./, seen, timeoutMs: 15000 });
   assert.match(mail.subject, /Notify <me> & co/);
