@@ -440,7 +440,7 @@ bool forum_can_change(const ForumPost *p, int64_t user_id, UsTime now)
 int forum_edit(Db *db, const ForumPost *p, int64_t user_id, const char *body, UsTime now)
 {
     if (forum_check_body(body)) return LN_EINVAL;
-    if (!forum_can_change(p, user_id, now)) return LN_EPERM;
+    if (!forum_can_change(p, user_id, now) || forum_banned(db, p->run_id, user_id)) return LN_EPERM;
     if (str_eq(body, p->body)) return LN_OK;            /* nothing changed: no revision */
     if (db_begin(db) != DB_DONE) return LN_EDB;
     /* the version being replaced, from when it was written until now */

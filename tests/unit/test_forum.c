@@ -417,6 +417,12 @@ static void test_moderation(void **state)
     assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "still here", T0 + 7 * MINUTE, NULL), LN_EPERM);
     int64_t x = 0;
     assert_int_equal(forum_thread_create(db, &ctx, learners[1], "question", 0, 0, "New", "b", T0, &x), LN_EPERM);
+    int64_t own = 0;
+    assert_int_equal(forum_ban(db, &ctx.run, learners[1], trainer, false, "", T0 + 6 * MINUTE), LN_OK);
+    assert_int_equal(forum_reply(db, &ctx, &t, learners[1], false, 0, "mine", T0 + 6 * MINUTE, &own), LN_OK);
+    assert_int_equal(forum_ban(db, &ctx.run, learners[1], trainer, true, "Repeated insults", T0 + 6 * MINUTE), LN_OK);
+    ForumPost op = post(tid, own);
+    assert_int_equal(forum_edit(db, &op, learners[1], "edited while banned", T0 + 7 * MINUTE), LN_EPERM);
     ForumBanList bans;
     assert_int_equal(forum_bans(db, arena, ctx.run.id, &bans), LN_OK);
     assert_true(bans.n == 1 && bans.items[0].user_id == learners[1]);
@@ -428,13 +434,13 @@ static void test_moderation(void **state)
     /* every action recorded, newest first, with its reason */
     ForumModList log;
     assert_int_equal(forum_mod_log(db, arena, ctx.run.id, 10, &log), LN_OK);
-    assert_int_equal(count("SELECT count(*) FROM forum_mod_action WHERE run_id = $1", ctx.run.id), actions + 5);
-    const char *want[] = {"unhide", "unban", "ban", "hide", "dismiss"};
-    for (int i = 0; i < 5; i++) assert_string_equal(log.items[i].action, want[i]);
+    assert_int_equal(count("SELECT count(*) FROM forum_mod_action WHERE run_id = $1", ctx.run.id), actions + 7);
+    const char *want[] = {"unhide", "unban", "ban", "unban", "ban", "hide", "dismiss"};
+    for (int i = 0; i < 7; i++) assert_string_equal(log.items[i].action, want[i]);
     assert_string_equal(log.items[2].reason, "Repeated insults");
     assert_true(log.items[2].user_id == learners[1]);
-    assert_string_equal(log.items[3].reason, "Be kind");
-    assert_true(log.items[3].post_id == pid);
+    assert_string_equal(log.items[5].reason, "Be kind");
+    assert_true(log.items[5].post_id == pid);
 }
 
 /* ---- search and highlighting ------------------------------------------------ */
