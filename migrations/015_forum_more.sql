@@ -51,6 +51,13 @@ CREATE TABLE forum_follow (
     created_at BIGINT NOT NULL,
     UNIQUE (thread_id, user_id)
 );
+-- Followers of a whole forum (a run's): notified of every new post in it.
+CREATE TABLE forum_follow_run (
+    run_id BIGINT NOT NULL REFERENCES course_run(id),
+    user_id BIGINT NOT NULL REFERENCES app_user(id),
+    created_at BIGINT NOT NULL,
+    UNIQUE (run_id, user_id)
+);
 CREATE TABLE forum_notification (
     id {{ID}},
     user_id BIGINT NOT NULL REFERENCES app_user(id),

@@ -365,6 +365,10 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
     if (rc == LN_OK) rc = forum_search_index(db, pid);
     if (rc == LN_OK) rc = forum_mark_read(db, tid, user_id, now);
     if (rc == LN_OK) rc = forum_follow(db, tid, user_id, true, now);
+    if (rc == LN_OK) {      /* a new thread is news to the forum's followers */
+        ForumThread t = {.id = tid, .run_id = f->run.id, .org_id = f->run.org_id};
+        rc = forum_notify_followers(db, &t, pid, user_id, now);
+    }
     rc = finish(db, rc);
     if (rc == LN_OK && thread_id) *thread_id = tid;
     return rc;

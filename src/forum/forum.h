@@ -141,8 +141,12 @@ int forum_assistance(Db *db, Arena *a, const RunRef *run, UsTime now, ForumAssis
 /* ---- following and notifications (notify.c) ---- */
 int forum_follow(Db *db, int64_t thread_id, int64_t user_id, bool on, UsTime now);
 bool forum_following(Db *db, int64_t thread_id, int64_t user_id);
-/* A notification of post `post_id` for each follower of the thread but its
- * author who may still read the forum (in the caller's transaction). */
+/* Following a whole forum (a run's): every new post in it. */
+int forum_follow_forum(Db *db, int64_t run_id, int64_t user_id, bool on, UsTime now);
+bool forum_following_forum(Db *db, int64_t run_id, int64_t user_id);
+/* A notification of post `post_id` for each follower of the thread or of
+ * its forum but the post's author, who may still read the forum (in the
+ * caller's transaction). */
 int forum_notify_followers(Db *db, const ForumThread *t, int64_t post_id, int64_t author_id, UsTime now);
 typedef struct ForumNote {
     int64_t id, run_id, thread_id, post_id;
@@ -257,11 +261,14 @@ void forum_mail_pref_post(Req *r);
 void forum_unsubscribe_page(Req *r);
 void forum_follow_post(Req *r);
 void forum_follow_form(Req *r, const ForumThread *t);   /* follow / stop following, on the thread page */
+void forum_follow_forum_form(Req *r, int64_t run_id);   /* the same for the whole forum, on its page */
 void api_forum_notifications_get(Req *r);
 void api_forum_notifications_read_post(Req *r);
 void api_forum_mail_get(Req *r);
 void api_forum_mail_put(Req *r);
 void api_forum_follow(Req *r);
+void forum_follow_forum_post(Req *r);
+void api_forum_follow_forum(Req *r);
 void forum_report_post(Req *r);
 void forum_hide_post(Req *r);
 void forum_dismiss_post(Req *r);

@@ -98,6 +98,7 @@ void forum_index_page(Req *r)
         hprintf(r, "<p class=\"notice\">%s <a href=\"/runs/%lld/units/%lld\">%s</a> · <a href=\"/runs/%lld/forum\">%s</a></p>",
                 T(r, "Discussion of the unit"), (long long)id, (long long)unit, unit_title, (long long)id,
                 T(r, "the whole forum"));
+    forum_follow_forum_form(r, id);
     search_form(r, id, "");
     if (cats.n) {
         hprintf(r, "<p>%s: ", T(r, "Categories"));

@@ -28,12 +28,29 @@ bool forum_following(Db *db, int64_t thread_id, int64_t user_id)
     return n > 0;
 }
 
+int forum_follow_forum(Db *db, int64_t run_id, int64_t user_id, bool on, UsTime now)
+{
+    int rc = on ? db_run(db, "INSERT INTO forum_follow_run (run_id, user_id, created_at) VALUES ($1, $2, CAST($3 AS BIGINT)) "
+                             "ON CONFLICT (run_id, user_id) DO NOTHING", "iii", run_id, user_id, (int64_t)now)
+                : db_run(db, "DELETE FROM forum_follow_run WHERE run_id = $1 AND user_id = $2", "ii", run_id, user_id);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+bool forum_following_forum(Db *db, int64_t run_id, int64_t user_id)
+{
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(*) FROM forum_follow_run WHERE run_id = $1 AND user_id = $2", "ii", run_id, user_id);
+    return n > 0;
+}
+
 int forum_notify_followers(Db *db, const ForumThread *t, int64_t post_id, int64_t author_id, UsTime now)
 {
-    /* followers who may still read the forum: active learners of the run, staff of the organisation */
+    /* followers of the thread or of the whole forum (once each) who may still read the forum: active
+     * learners of the run, staff of the organisation */
     int rc = db_run(db,
         "INSERT INTO forum_notification (user_id, org_id, run_id, thread_id, post_id, created_at) "
-        "SELECT f.user_id, $1, $2, $3, $4, CAST($5 AS BIGINT) FROM forum_follow f WHERE f.thread_id = $3 AND f.user_id <> $6 "
+        "SELECT f.user_id, $1, $2, $3, $4, CAST($5 AS BIGINT) FROM (SELECT user_id FROM forum_follow WHERE thread_id = $3 "
+        "UNION SELECT user_id FROM forum_follow_run WHERE run_id = $2) f WHERE f.user_id <> $6 "
         "AND (EXISTS (SELECT 1 FROM enrolment e WHERE e.run_id = $2 AND e.user_id = f.user_id AND e.status = 'active') "
         "OR EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $1 AND m.user_id = f.user_id "
         "AND m.role IN ('trainer', 'admin')))",

@@ -187,3 +187,34 @@ void api_forum_follow(Req *r)
     if (forum_follow(r->db, t.id, r->user->id, on, time_now_us()) != LN_OK) api_error(r, 500, "internal", "database error");
     else api_json(r, 200, json_pack("{s:I,s:b}", "thread_id", (json_int_t)t.id, "following", on));
 }
+
+/* POST /runs/{id}/forum/follow {following=0|1}: the whole forum */
+void forum_follow_forum_post(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (forum_follow_forum(r->db, id, r->user->id, !str_eq(req_form(r, "following"), "0"), time_now_us()) != LN_OK)
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
+}
+
+void forum_follow_forum_form(Req *r, int64_t run_id)
+{
+    bool on = forum_following_forum(r->db, run_id, r->user->id);
+    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/follow", (long long)run_id));
+    hprintf(r, "<input type=\"hidden\" name=\"following\" value=\"%s\">", on ? "0" : "1");
+    form_submit(r, on ? T(r, "Stop following this forum") : T(r, "Follow this forum (every new post)"));
+    form_end(r);
+}
+
+/* ROUTE: PUT|DELETE /api/v1/runs/{id}/forum/follow: the whole forum */
+void api_forum_follow_forum(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    bool on = r->method != M_DELETE;
+    if (forum_follow_forum(r->db, id, r->user->id, on, time_now_us()) != LN_OK) api_error(r, 500, "internal", "database error");
+    else api_json(r, 200, json_pack("{s:I,s:b}", "run_id", (json_int_t)id, "following", on));
+}

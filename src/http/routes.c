@@ -275,6 +275,9 @@ ROUTE(POST,   "/api/v1/runs/{id}/forum/categories",         api_forum_categories
 ROUTE(PATCH,  "/api/v1/runs/{id}/forum/threads/{tid}",      api_forum_thread_patch, API_W | A_LOGIN)
 /* forum: following and notifications; the unsubscribe link is signed (no sign-in) */
 ROUTE(POST,   "/runs/{id}/forum/{tid}/follow",              forum_follow_post,      A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/follow",                    forum_follow_forum_post, A_LOGIN | FORM)
+ROUTE(PUT,    "/api/v1/runs/{id}/forum/follow",             api_forum_follow_forum, API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/follow",             api_forum_follow_forum, API_W | A_LOGIN)
 ROUTE(GET,    "/notifications",                             forum_notifications_page, A_LOGIN)
 ROUTE(POST,   "/notifications/read",                        forum_notifications_read_post, A_LOGIN | FORM)
 ROUTE(POST,   "/notifications/mail",                        forum_mail_pref_post,   A_LOGIN | FORM)

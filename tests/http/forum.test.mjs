@@ -535,7 +535,7 @@ test('posting is limited to 20 posts a minute per user: 429 with a clear message
   const res = await page.post(`/runs/${RUN}/forum/${tid}/posts`, { form: { _csrf: csrfFrom(tp.text), body: 'by form' } });
   assert.equal(res.status, 429);
   // others may still post
-  assert.equal((await elodie.api('POST', `${base}/${tid}/posts`, { body: 'I can still post.' })).status, 201);
+  assert.equal((await trainer.api('POST', `${base}/${tid}/posts`, { body: 'I can still post.' })).status, 201);
 });
 
 // ---- cohort separation -------------------------------------------------------
@@ -574,7 +574,7 @@ test('a SPOC or corporate run\'s forum is for its members only; ids of one run n
 });
 
 test('stored XSS through Markdown images and autolinks is neutralised too', async () => {
-  const evil = await elodie.api('POST', base, {
+  const evil = await admin.api('POST', base, {
     kind: 'discussion', title: 'Images',
     body: '![x](javascript:alert(1)) ![y](x" onerror="alert(2)) <javascript:alert(3)> [z](JAVASCRIPT:alert(4)) [w](data:text/html,<script>alert(5)</script>)',
   });
@@ -592,12 +592,12 @@ test('a thread attached to a unit: the unit player links to its discussion; unit
   const outline = (await elodie.get(`/api/v1/courses/${mine.course_id}/outline`)).json();
   const unit = (outline.sections || []).flatMap((s) => s.units || [])[0];
   assert.ok(unit?.id, JSON.stringify(outline).slice(0, 300));
-  const t = await elodie.api('POST', base, { kind: 'question', title: 'About this unit', body: 'q', unit_id: unit.id });
+  const t = await admin.api('POST', base, { kind: 'question', title: 'About this unit', body: 'q', unit_id: unit.id });
   assert.equal(t.status, 201, t.text);
   assert.equal(t.json().unit_id, unit.id);
   assert.equal(t.json().unit_title, unit.title);
   assert.deepEqual((await elodie.get(`${base}?unit=${unit.id}`)).json().items.map((x) => x.id), [t.json().id]);
-  assert.equal(apiError(await elodie.api('POST', base, { kind: 'question', title: 'x', body: 'q', unit_id: 999999 }), 422).field, 'unit_id');
+  assert.equal(apiError(await admin.api('POST', base, { kind: 'question', title: 'x', body: 'q', unit_id: 999999 }), 422).field, 'unit_id');
   const e = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
   const player = await e.get(`/runs/${RUN}/units/${unit.id}`);
   assert.equal(player.status, 200);
@@ -609,4 +609,26 @@ test('a thread attached to a unit: the unit player links to its discussion; unit
   const made = await e.post(`/runs/${RUN}/forum`, { form: { _csrf: csrfFrom(page.text), kind: 'question', title: 'By form on the unit', body: 'b', unit_id: String(unit.id) } });
   assert.equal(made.status, 303);
   assert.match((await e.get(made.location)).text, new RegExp(`href="/runs/${RUN}/units/${unit.id}"`));
+});
+
+test('following a whole forum: notified of new threads and replies; outsiders cannot follow it', async () => {
+  const f = await trainer.api('PUT', `/api/v1/runs/${RUN}/forum/follow`);
+  assert.equal(f.status, 200, f.text);
+  assert.equal(f.json().following, true);
+  const before = (await trainer.get('/api/v1/me/notifications')).json().unread;
+  const t = (await francois.api('POST', base, { kind: 'question', title: 'For all followers', body: 'new thread' })).json();
+  const notes = (await trainer.get('/api/v1/me/notifications')).json();
+  assert.equal(notes.unread, before + 1);
+  assert.equal(notes.items[0].thread_id, t.id);
+  assert.equal((await trainer.api('DELETE', `/api/v1/runs/${RUN}/forum/follow`)).json().following, false);
+  await francois.api('POST', base, { kind: 'question', title: 'Not followed any more', body: 'x' });
+  assert.equal((await trainer.get('/api/v1/me/notifications')).json().unread, before + 1);
+  // by form
+  const ep = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const list = await ep.get(`/runs/${RUN}/forum`);
+  assert.match(list.text, /action="\/runs\/1\/forum\/follow"/);
+  assert.equal((await ep.post(`/runs/${RUN}/forum/follow`, { form: { _csrf: csrfFrom(list.text), following: '1' } })).status, 303);
+  assert.match((await ep.get(`/runs/${RUN}/forum`)).text, /name="following" value="0"/);
+  const outsider = await signinApi(srv, 'outsider@other.test', 'outsider-pass-1');
+  assert.ok([403, 404].includes((await outsider.api('PUT', `/api/v1/runs/${RUN}/forum/follow`)).status));
 });

@@ -357,6 +357,21 @@ static void test_follow_and_notify(void **state)
     assert_int_equal(count("SELECT count(*) FROM forum_notification WHERE user_id = $1", learners[2]), n2);
     assert_int_equal(enrol_insert(db, &ctx.run, learners[2], T0 + 36 * MINUTE), LN_OK);
 
+    /* following the whole forum: new threads and every reply, once each even when following the thread too */
+    assert_int_equal(forum_follow_forum(db, ctx.run.id, trainer, true, T0), LN_OK);
+    assert_int_equal(forum_follow_forum(db, ctx.run.id, trainer, true, T0), LN_OK);      /* idempotent */
+    assert_true(forum_following_forum(db, ctx.run.id, trainer));
+    int64_t tr0 = count("SELECT count(*) FROM forum_notification WHERE user_id = $1", trainer), nt = 0, np = 0;
+    assert_int_equal(forum_thread_create(db, &ctx, learners[0], "question", 0, 0, "Fresh", "new", T0 + 40 * MINUTE, &nt),
+                     LN_OK);
+    assert_int_equal(count("SELECT count(*) FROM forum_notification WHERE user_id = $1", trainer), tr0 + 1);
+    ForumThread tn = thread(nt);
+    assert_int_equal(forum_follow(db, nt, trainer, true, T0), LN_OK);
+    assert_int_equal(forum_reply(db, &ctx, &tn, learners[1], false, 0, "reply", T0 + 41 * MINUTE, &np), LN_OK);
+    assert_int_equal(count("SELECT count(*) FROM forum_notification WHERE user_id = $1", trainer), tr0 + 2);
+    assert_int_equal(forum_follow_forum(db, ctx.run.id, trainer, false, T0), LN_OK);
+    assert_false(forum_following_forum(db, ctx.run.id, trainer));
+
     /* unsubscribe tokens: per user, keyed by the secret */
     char *tok = forum_unsub_token(arena, secret, learners[1]);
     assert_true(forum_unsub_check(arena, secret, learners[1], tok));
