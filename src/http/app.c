@@ -11,6 +11,7 @@
 #include "attendance/attendance.h"
 #include "catalog/catalog.h"
 #include "evidence/ledger.h"
+#include "forum/forum.h"
 #include "obs/metrics.h"
 
 #include <stdio.h>
@@ -215,6 +216,7 @@ int app_open(App *app, char **err)
     int rc = db_migrate(db, true) < 0 ? LN_EDB : load_secret(app, db);
     if (rc == LN_OK) user_backfill_search(db);
     if (rc == LN_OK) course_search_backfill(db);
+    if (rc == LN_OK) forum_search_backfill(db);
     if (rc == LN_OK) {
         /* BLAKE2b keyed with a hash of the secret: a MAC in one call, a
            third of HMAC-SHA-256's instructions on every page with a form */
@@ -264,6 +266,7 @@ void app_tick(App *app, Db *db)
     if (app->access_log) fflush(app->access_log);
     ledger_tick(app, db);     /* periodic evidence checkpoints */
     attendance_tick(app, db); /* signing links e-mailed as live sessions start */
+    forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
 }
 
 char *app_csrf_mac(App *app, Arena *a, const char *basis)

@@ -275,6 +275,8 @@ ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/forum/moderation",                forum_moderation_page,  A_LOGIN) /* before {tid} */
+ROUTE(GET,    "/runs/{id}/forum/search",                    forum_search_page,      A_LOGIN) /* before {tid} */
 ROUTE(GET,    "/runs/{id}/forum/{tid}",                     forum_thread_page,      A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/vote",    forum_vote_post,        A_LOGIN | FORM)
@@ -315,6 +317,50 @@ ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer", api_peer_staff_ge
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/allocate", api_peer_allocate_post, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/finalise", api_peer_finalise_post, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/learners/{lid}/override", api_peer_override_post, API_W | A_STAFF)
+/* forum, continued (docs/forum.md): edit history and deletion by the author */
+ROUTE(GET,    "/runs/{id}/forum/{tid}/posts/{pid}/edit",    forum_edit_page,        A_LOGIN)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/edit",    forum_edit_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/delete",  forum_delete_post,      A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/forum/{tid}/posts/{pid}/history", forum_history_page,     A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}", api_forum_post_delete, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/history", api_forum_post_history_get, API | A_LOGIN)
+/* forum: categories, pin, close, move (staff: checked by the handlers through forum_access) */
+ROUTE(POST,   "/runs/{id}/forum/categories",                forum_category_post,    A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/pin",                 forum_pin_post,         A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/close",               forum_close_post,       A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/move",                forum_move_post,        A_LOGIN | FORM)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/categories",         api_forum_categories_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/categories",         api_forum_categories_post, API_W | A_LOGIN)
+ROUTE(PATCH,  "/api/v1/runs/{id}/forum/threads/{tid}",      api_forum_thread_patch, API_W | A_LOGIN)
+/* forum: following and notifications; the unsubscribe link is signed (no sign-in) */
+ROUTE(POST,   "/runs/{id}/forum/{tid}/follow",              forum_follow_post,      A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/follow",                    forum_follow_forum_post, A_LOGIN | FORM)
+ROUTE(PUT,    "/api/v1/runs/{id}/forum/follow",             api_forum_follow_forum, API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/follow",             api_forum_follow_forum, API_W | A_LOGIN)
+ROUTE(GET,    "/notifications",                             forum_notifications_page, A_LOGIN)
+ROUTE(POST,   "/notifications/read",                        forum_notifications_read_post, A_LOGIN | FORM)
+ROUTE(POST,   "/notifications/mail",                        forum_mail_pref_post,   A_LOGIN | FORM)
+ROUTE(GET,    "/forum/unsubscribe",                         forum_unsubscribe_page, A_PUBLIC)
+ROUTE(GET,    "/api/v1/me/notifications",                   api_forum_notifications_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/me/notifications/read",              api_forum_notifications_read_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/me/forum-mail",                      api_forum_mail_get,     API | A_LOGIN)
+ROUTE(PUT,    "/api/v1/me/forum-mail",                      api_forum_mail_put,     API_W | A_LOGIN)
+ROUTE(PUT,    "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
+/* forum moderation: readers report; staff (checked by the handlers) hide, dismiss, ban */
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/report",  forum_report_post,      A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/hide",    forum_hide_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/reports/{rid}/dismiss",     forum_dismiss_post,     A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/bans",                      forum_ban_post,         A_LOGIN | FORM)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/report", api_forum_report_post, API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/hide", api_forum_hide_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/reports",            api_forum_reports_get,  API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/reports/{rid}/dismiss", api_forum_dismiss_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/bans",               api_forum_bans_get,     API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/bans",               api_forum_bans_post,    API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/bans/{uid}",         api_forum_ban_delete,   API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/moderation-log",     api_forum_mod_log_get,  API | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/search",             api_forum_search_get,   API | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);
