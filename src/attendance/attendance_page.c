@@ -4,6 +4,7 @@
  * Everything works without script except drawing the signature. */
 #include "attendance/pages.h"
 #include "attendance/pdf.h"
+#include "attendance/absence.h"
 #include "account/account.h"
 #include "http/access.h"
 #include "mail/mail.h"
@@ -125,11 +126,7 @@ static const char *half_label(Req *r, const char *h)
 /* The half-days a session covers: am, pm or both. */
 static int session_halves(const LiveSession *s, const char *out[2])
 {
-    const char *a = attendance_half_day(s, s->starts_at), *b = attendance_half_day(s, s->ends_at - 1);
-    out[0] = a;
-    if (str_eq(a, b)) return 1;
-    out[1] = b;
-    return 2;
+    return attendance_halves(s, out);
 }
 
 /* The message of a refused signature, with the window's times. */
@@ -242,7 +239,8 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
     page_begin(r, T(r, "Live sessions"));
     hprintf(r, "<p class=\"muted\">%s</p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             have_course ? c.title : "", T(r, "Live sessions"), run->title);
-    hprintf(r, "<p><a href=\"/o/%s/attendance/signals\">%s</a></p>\n", r->org->slug, T(r, "Fraud signals"));
+    hprintf(r, "<p><a href=\"/o/%s/attendance/signals\">%s</a> · <a href=\"/o/%s/attendance/absences?run=%lld\">%s</a></p>\n",
+            r->org->slug, T(r, "Fraud signals"), r->org->slug, (long long)run->id, T(r, "Absences and justifications"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session yet."));
     else {
         hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"

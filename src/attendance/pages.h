@@ -37,6 +37,24 @@ void api_att_links_post(Req *r);
 void api_att_signatures_post(Req *r);
 void api_att_signals_get(Req *r);
 
+/* absences and justifications (absence_page.c, absence_api.c) */
+void abs_mine_page(Req *r);
+void abs_absence_page(Req *r);
+void abs_justify_post(Req *r);
+void abs_decision_post(Req *r);
+void abs_justification_file_get(Req *r);
+void abs_queue_page(Req *r);
+void api_abs_mine_get(Req *r);
+void api_abs_list_get(Req *r);
+void api_abs_get(Req *r);
+void api_abs_justify_post(Req *r);
+void api_abs_decision_post(Req *r);
+/* The label of an absence's status. */
+const char *abs_status_label(Req *r, const char *status);
+/* Store the request's uploaded "file" part, if any, in the media store:
+ * LN_OK with *media_id (0: no file). */
+int abs_store_upload(Req *r, int64_t *media_id);
+
 /* For the unit player: the sessions of a live-session unit (when, where,
  * the virtual classroom's link). */
 void att_unit_render(Req *r, const RunRef *run, int64_t unit_id);

@@ -9,6 +9,7 @@
  * (libqrencode) is drawn module by module as rectangles.
  */
 #include "attendance/pdf.h"
+#include "attendance/absence.h"
 #include "web/i18n.h"
 
 #include <cairo-pdf.h>
@@ -568,9 +569,7 @@ int attendance_sheet_pdf_lang(Db *db, Arena *a, int64_t org_id, int64_t session_
     if (attendance_expected(db, a, sh.s.run_id, &sh.learners) != LN_OK) return LN_EDB;
     if (attendance_trainers(db, a, sh.s.id, &sh.trainers) != LN_OK) return LN_EDB;
     if ((rc = load_sigs(db, &sh)) != LN_OK) return rc;
-    sh.halves[0] = attendance_half_day(&sh.s, sh.s.starts_at);
-    sh.halves[1] = attendance_half_day(&sh.s, sh.s.ends_at - 1);
-    sh.nh = str_eq(sh.halves[0], sh.halves[1]) ? 1 : 2;
+    sh.nh = attendance_halves(&sh.s, sh.halves);
     sh.closed = attendance_window(&sh.s, sh.now) == ATT_TOO_LATE;
     sh.name_w = sh.nh == 2 ? 175 : 215;
     paginate(&sh);

@@ -237,6 +237,20 @@ ROUTE(GET,    "/api/v1/orgs/{org}/sessions/{id}/qr",        api_att_qr_get,     
 ROUTE(POST,   "/api/v1/orgs/{org}/sessions/{id}/links",     api_att_links_post,     API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/sessions/{id}/signatures",           api_att_signatures_post, API_W)
 ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,    API | A_MEMBER)
+/* absences and justifications (docs/attendance.md): a learner sees and justifies their own
+ * (the handlers answer 404 for another's); the queue admits trainers, administrators and auditors;
+ * decisions: administrators */
+ROUTE(GET,    "/o/{org}/attendance/mine",                   abs_mine_page,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/attendance/absences",               abs_queue_page,         A_MEMBER)
+ROUTE(GET,    "/o/{org}/attendance/absences/{id}",          abs_absence_page,       A_MEMBER)
+ROUTE(POST,   "/o/{org}/attendance/absences/{id}/justifications", abs_justify_post, A_MEMBER | FORM | A_UPLOAD)
+ROUTE(POST,   "/o/{org}/attendance/justifications/{id}/decisions", abs_decision_post, A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/attendance/justifications/{id}/file", abs_justification_file_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/me/absences",             api_abs_mine_get,       API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/absences",                api_abs_list_get,       API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/absences/{id}",           api_abs_get,            API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/absences/{id}/justifications", api_abs_justify_post, API_W | A_MEMBER | A_UPLOAD)
+ROUTE(POST,   "/api/v1/orgs/{org}/justifications/{id}/decisions", api_abs_decision_post, API_W | A_ADMIN)
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
