@@ -111,7 +111,8 @@ if [ -n "$PG_URL" ]; then
     LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_HTTP_PG=1 \
         run_node "http on postgresql" tests/http/catalog.test.mjs tests/http/search.test.mjs \
         tests/http/spoc.test.mjs tests/http/content.test.mjs tests/http/attendance.test.mjs \
-        tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/absence.test.mjs
+        tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/absence.test.mjs \
+        tests/http/attendance_verify.test.mjs
 fi
 
 section "Browser tests (headless Chromium)"

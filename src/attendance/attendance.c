@@ -444,6 +444,18 @@ void attendance_qr_token(const char *secret, int64_t session_id, int64_t window,
     mac16(secret, "lectern-qr|", v, 2, out);
 }
 
+void attendance_sheet_token(const char *secret, int64_t session_id, char out[ATT_QR_TOKEN_LEN + 1])
+{
+    mac16(secret, "lectern-sheet|", &session_id, 1, out);
+}
+
+bool attendance_sheet_check(const char *secret, int64_t session_id, const char *token)
+{
+    char want[ATT_QR_TOKEN_LEN + 1];
+    attendance_sheet_token(secret, session_id, want);
+    return token && strlen(token) == ATT_QR_TOKEN_LEN && str_ct_eq(token, want);
+}
+
 bool attendance_qr_check(const char *secret, int64_t session_id, const char *token, UsTime now, int seconds)
 {
     if (!token || strlen(token) != ATT_QR_TOKEN_LEN) return false;

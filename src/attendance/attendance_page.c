@@ -529,6 +529,8 @@ void att_session_page(Req *r)
             r->org->slug, (long long)s.id, T(r, "Kiosk mode"));
     hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/sessions/%lld/sheet.pdf\" download>%s</a> ",
             r->org->slug, (long long)s.id, T(r, "Attendance sheet (PDF)"));
+    hprintf(r, "<a class=\"button secondary\" href=\"%s\" data-verify>%s</a> ", att_sheet_verify_url(r, s.id),
+            T(r, "Public verification page"));
     if (attendance_is_trainer(r->db, s.id, r->user->id) && w == ATT_OPEN)
         hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/sessions/%lld/sign\">%s</a> ", r->org->slug, (long long)s.id,
                 T(r, "Sign as trainer"));
@@ -562,9 +564,8 @@ void att_sheet_pdf_get(Req *r)
     }
     LiveSession s;
     if (!org_session_or_404(r, &s)) return;
-    /* The QR code of the sheet links to the session's page for now; a public
-     * verification page of the sheet comes next. */
-    const char *verify = arena_printf(r->arena, "%s/o/%s/sessions/%lld", mail_base_url(r), r->org->slug, (long long)s.id);
+    /* The QR code of the sheet links to its public verification page. */
+    const char *verify = att_sheet_verify_url(r, s.id);
     Buf pdf;
     buf_init(&pdf, 0);
     int rc = attendance_sheet_pdf_lang(r->db, r->arena, r->org->id, s.id, verify, r->lang, &pdf);

@@ -55,6 +55,12 @@ const char *abs_status_label(Req *r, const char *status);
  * LN_OK with *media_id (0: no file). */
 int abs_store_upload(Req *r, int64_t *media_id);
 
+/* the public verification of a sheet (verify_page.c) */
+void att_verify_page(Req *r);
+void api_att_verify_get(Req *r);
+/* BASE/verify/sessions/ID/TOKEN: what the sheet's QR code holds. */
+char *att_sheet_verify_url(Req *r, int64_t session_id);
+
 /* For the unit player: the sessions of a live-session unit (when, where,
  * the virtual classroom's link). */
 void att_unit_render(Req *r, const RunRef *run, int64_t unit_id);

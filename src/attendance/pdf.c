@@ -292,6 +292,14 @@ static void draw_qr(Sheet *sh, const char *url, double x, double y, double size)
     cairo_fill(sh->cr);
     cairo_restore(sh->cr);
     QRcode_free(q);
+    /* The code is also a link in the PDF (viewers open it on a click); the
+     * URL is ours (base URL, id, token): a quote or backslash would need
+     * escaping in cairo's attribute string, so such a URL gets no link. */
+    if (url[0] && !strchr(url, '\'') && !strchr(url, '\\')) {
+        cairo_tag_begin(sh->cr, CAIRO_TAG_LINK,
+                        arena_printf(sh->a, "rect=[%.1f %.1f %.1f %.1f] uri='%s'", x, y, size, size, url));
+        cairo_tag_end(sh->cr, CAIRO_TAG_LINK);
+    }
 }
 
 /* ---- layout --------------------------------------------------------------- */

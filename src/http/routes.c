@@ -251,6 +251,9 @@ ROUTE(GET,    "/api/v1/orgs/{org}/absences",                api_abs_list_get,   
 ROUTE(GET,    "/api/v1/orgs/{org}/absences/{id}",           api_abs_get,            API | A_MEMBER)
 ROUTE(POST,   "/api/v1/orgs/{org}/absences/{id}/justifications", api_abs_justify_post, API_W | A_MEMBER | A_UPLOAD)
 ROUTE(POST,   "/api/v1/orgs/{org}/justifications/{id}/decisions", api_abs_decision_post, API_W | A_ADMIN)
+/* public verification of a printed attendance sheet (its QR code): the token is the credential */
+ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
+ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)

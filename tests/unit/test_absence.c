@@ -327,6 +327,73 @@ static void test_reminders(void **state)
     db_done(st);
 }
 
+static void test_sheet_token_and_span(void **state)
+{
+    const char *secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    char tok[ATT_QR_TOKEN_LEN + 1], other[ATT_QR_TOKEN_LEN + 1];
+    attendance_sheet_token(secret, 12, tok);
+    attendance_sheet_token(secret, 13, other);
+    assert_int_equal(strlen(tok), ATT_QR_TOKEN_LEN);
+    assert_true(attendance_sheet_check(secret, 12, tok));
+    assert_false(attendance_sheet_check(secret, 13, tok));
+    assert_false(attendance_sheet_check(secret, 12, other));
+    assert_false(attendance_sheet_check("another secret", 12, tok));
+    assert_false(attendance_sheet_check(secret, 12, NULL));
+    assert_false(attendance_sheet_check(secret, 12, ""));
+
+    /* the span of the day session's entries: chained; no checkpoint yet, then one */
+    int64_t first = 0, last = 0, head = 0;
+    char like1[48], like2[48];
+    snprintf(like1, sizeof like1, "session:%lld %%", (long long)day_session.id);
+    snprintf(like2, sizeof like2, "%% session:%lld %%", (long long)day_session.id);
+    db_query_i64(db, &first, "SELECT min(seq) FROM ledger_entry WHERE org_id = $1 AND (subject LIKE $2 OR subject LIKE $3)",
+                 "itt", org, like1, like2);
+    db_query_i64(db, &last, "SELECT max(seq) FROM ledger_entry WHERE org_id = $1 AND (subject LIKE $2 OR subject LIKE $3)",
+                 "itt", org, like1, like2);
+    assert_true(first > 0 && last >= first + 7);        /* 3 signatures and 5 absences at least */
+    LedgerSpanReport sp;
+    assert_int_equal(ledger_verify_span(db, org, first, last, 1000, &sp), LN_OK);
+    assert_int_equal(sp.checkpoint_seq, 0);
+    assert_int_equal(sp.entries, last - first + 1);
+    int64_t cseq = 0;
+    assert_int_equal(ledger_checkpoint(db, &app, org, &cseq), LN_OK);
+    db_query_i64(db, &head, "SELECT max(seq) FROM ledger_entry WHERE org_id = $1", "i", org);
+    assert_int_equal(cseq, head);
+    assert_int_equal(ledger_verify_span(db, org, first, last, 1000, &sp), LN_OK);
+    assert_int_equal(sp.checkpoint_seq, head);
+    assert_int_equal(sp.entries, head - first + 1);
+    assert_int_equal(strlen(sp.public_key), LEDGER_PK_B64_LEN);
+    assert_int_equal(ledger_verify_span(db, org, first, last, 3, &sp), LN_OK);
+    assert_true(sp.too_long);
+    assert_int_equal(sp.entries, 0);
+    assert_int_equal(ledger_verify_span(db, org, 0, last, 1000, &sp), LN_EINVAL);
+    /* an entry changed in SQL: the span names it */
+    assert_int_equal(db_run(db, "UPDATE ledger_entry SET at = at + 1 WHERE org_id = $1 AND seq = $2", "ii", org, first + 1),
+                     DB_DONE);
+    assert_int_equal(ledger_verify_span(db, org, first, last, 1000, &sp), LN_EINVAL);
+    assert_int_equal(sp.fault, LEDGER_HASH_MISMATCH);
+    assert_int_equal(sp.bad_seq, first + 1);
+    assert_int_equal(db_run(db, "UPDATE ledger_entry SET at = at - 1 WHERE org_id = $1 AND seq = $2", "ii", org, first + 1),
+                     DB_DONE);
+    assert_int_equal(ledger_verify_span(db, org, first, last, 1000, &sp), LN_OK);
+    /* the checkpoint's signature forged: caught */
+    assert_int_equal(db_run(db, "UPDATE ledger_checkpoint SET at = at + 1 WHERE org_id = $1 AND seq = $2", "ii", org, head),
+                     DB_DONE);
+    assert_int_equal(ledger_verify_span(db, org, first, last, 1000, &sp), LN_EINVAL);
+    assert_int_equal(sp.fault, LEDGER_BAD_SIGNATURE);
+    assert_int_equal(db_run(db, "UPDATE ledger_checkpoint SET at = at - 1 WHERE org_id = $1 AND seq = $2", "ii", org, head),
+                     DB_DONE);
+    /* an entry removed: a gap */
+    assert_int_equal(db_run(db, "UPDATE ledger_entry SET seq = seq + 100000 WHERE org_id = $1 AND seq = $2", "ii", org, last),
+                     DB_DONE);
+    assert_int_equal(ledger_verify_span(db, org, first, last, 1000, &sp), LN_EINVAL);
+    assert_int_equal(sp.fault, LEDGER_GAP);
+    assert_int_equal(db_run(db, "UPDATE ledger_entry SET seq = seq - 100000 WHERE org_id = $1 AND seq = $2", "ii", org,
+                            last + 100000), DB_DONE);
+    LedgerReport rep;
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_absences_recorded),
         cmocka_unit_test(test_justify_and_decide),
         cmocka_unit_test(test_reminders),
+        cmocka_unit_test(test_sheet_token_and_span),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
