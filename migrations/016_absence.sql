@@ -56,3 +56,22 @@ CREATE TABLE absence_reminder (
     absence_id BIGINT PRIMARY KEY REFERENCES absence(id),
     sent_at BIGINT NOT NULL
 );
+
+-- Connection sessions (docs/attendance.md "Connection record"): a learner's
+-- closed connection session of a run, as computed from the heartbeats
+-- (src/content/activity.c) when it closed, recorded once (UNIQUE) with its
+-- ledger entry ("connection.session").  Never updated.
+CREATE TABLE connection_session (
+    id {{ID}},
+    org_id BIGINT NOT NULL REFERENCES org(id),
+    run_id BIGINT NOT NULL REFERENCES course_run(id),
+    user_id BIGINT NOT NULL REFERENCES app_user(id),
+    started_at BIGINT NOT NULL,
+    ended_at BIGINT NOT NULL,
+    active_ms BIGINT NOT NULL,
+    beats BIGINT NOT NULL,
+    capped INTEGER NOT NULL DEFAULT 0,
+    ip TEXT NOT NULL DEFAULT '',
+    recorded_at BIGINT NOT NULL,
+    UNIQUE (run_id, user_id, started_at)
+);

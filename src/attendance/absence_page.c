@@ -52,7 +52,9 @@ static bool absence_or_404(Req *r, Absence *a)
 static void absence_row(Req *r, const Absence *a, bool with_name)
 {
     hprintf(r, "<tr>");
-    if (with_name) hprintf(r, "<td>%s</td>", a->user_name);
+    if (with_name)
+        hprintf(r, "<td><a href=\"/o/%s/runs/%lld/learners/%lld/record\" title=\"%s\">%s</a></td>", r->org->slug,
+                (long long)a->run_id, (long long)a->user_id, T(r, "Connection record"), a->user_name);
     hprintf(r, "<td>%s<br><span class=\"muted\">%s · %s</span></td><td>%s<br>%s</td><td>%s</td>"
                "<td><a href=\"/o/%s/attendance/absences/%lld\">%s</a></td></tr>\n",
             a->session_title, a->course_title, a->run_title, abs_when(r, a->starts_at, a->ends_at, a->utc_offset_min),
@@ -121,6 +123,21 @@ void abs_mine_page(Req *r)
     hprintf(r, "<h2>%s</h2>\n", T(r, "My absences"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No absence."));
     else absence_table(r, &l, false);
+    /* my connection records, one per run */
+    st = db_prepare(r->db, "SELECT r.id, c.title, r.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+                           " JOIN course c ON c.id = r.course_id WHERE e.user_id = $1 AND r.org_id = $2 ORDER BY c.title, r.id");
+    if (st) {
+        db_bind_i64(st, 1, r->user->id);
+        db_bind_i64(st, 2, r->org->id);
+        int k = 0;
+        while (db_step(st) == DB_ROW) {
+            if (k++ == 0) hprintf(r, "<h2>%s</h2><ul>", T(r, "My connection records"));
+            hprintf(r, "<li><a href=\"/o/%s/runs/%lld/learners/%lld/record\">%s — %s</a></li>", r->org->slug,
+                    (long long)db_col_i64(st, 0), (long long)r->user->id, db_col_text(st, 1), db_col_text(st, 2));
+        }
+        db_done(st);
+        if (k) html_lit(r, "</ul>\n");
+    }
     page_end(r);
 }
 

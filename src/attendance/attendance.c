@@ -3,6 +3,7 @@
  * Rules and SQL only (attendance.h, docs/attendance.md). */
 #include "attendance/attendance.h"
 #include "attendance/absence.h"
+#include "attendance/record.h"
 #include "account/account.h"
 #include "core/csv.h"
 #include "content/content.h"
@@ -994,6 +995,11 @@ void attendance_tick(App *app, Db *db)
     absence_remind_sign_due(db, base, now);
     absence_record_due(db, now);
     absence_remind_justify_due(db, base, now);
+    static _Atomic int64_t last_conn;
+    if (now - atomic_load(&last_conn) >= 60 * US_PER_SEC) {
+        atomic_store(&last_conn, now);
+        connection_sessions_due(db, now);
+    }
 }
 
 /* ======================================================================

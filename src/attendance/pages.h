@@ -61,6 +61,12 @@ void api_att_verify_get(Req *r);
 /* BASE/verify/sessions/ID/TOKEN: what the sheet's QR code holds. */
 char *att_sheet_verify_url(Req *r, int64_t session_id);
 
+/* the connection record (record_page.c) */
+void rec_page(Req *r);
+void rec_csv_get(Req *r);
+void rec_pdf_get(Req *r);
+void api_rec_get(Req *r);
+
 /* For the unit player: the sessions of a live-session unit (when, where,
  * the virtual classroom's link). */
 void att_unit_render(Req *r, const RunRef *run, int64_t unit_id);

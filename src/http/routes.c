@@ -251,6 +251,11 @@ ROUTE(GET,    "/api/v1/orgs/{org}/absences",                api_abs_list_get,   
 ROUTE(GET,    "/api/v1/orgs/{org}/absences/{id}",           api_abs_get,            API | A_MEMBER)
 ROUTE(POST,   "/api/v1/orgs/{org}/absences/{id}/justifications", api_abs_justify_post, API_W | A_MEMBER | A_UPLOAD)
 ROUTE(POST,   "/api/v1/orgs/{org}/justifications/{id}/decisions", api_abs_decision_post, API_W | A_ADMIN)
+/* the connection record of a learner in a run: the learner's own; trainers, admins, auditors (handler) */
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record",   rec_page,               A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.csv", rec_csv_get,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.pdf", rec_pdf_get,          A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/record", api_rec_get,    API | A_MEMBER)
 /* public verification of a printed attendance sheet (its QR code): the token is the credential */
 ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
 ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)

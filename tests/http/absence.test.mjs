@@ -7,8 +7,11 @@
 // other learners and organisations kept out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
-  DEMO, cli, demoStore, startServer, stopAll, signinApi, apiError, csrfFrom, multipart, uniq,
+  DEMO, cli, demoStore, startServer, stopAll, signinApi, apiError, csrfFrom, multipart, uniq, tmpDir,
 } from './lib.mjs';
 
 let srv, store, admin, trainer, elodie, francois, outsider, auditor, otherAdmin;
@@ -182,4 +185,54 @@ test('the queue: pending justifications for trainers, administrators and auditor
   assert.ok(page.text.includes(title));
   assert.match(page.text, /Élodie Learner/);
   assert.equal((await auditor.get('/o/demo/attendance/absences')).status, 200);
+});
+
+async function pdfText(who, p) {
+  const res = await fetch(srv.url + p, { headers: { cookie: who.cookieHeader() } });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200) return { status: res.status, text: '' };
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  const file = path.join(tmpDir('absrec'), 'record.pdf');
+  fs.writeFileSync(file, bytes);
+  return { status: res.status, headers: res.headers, text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }) };
+}
+
+test('the connection record: the learner\'s own and the readers\' (screen, CSV, PDF, JSON)', async () => {
+  const [a] = await mine(elodie);
+  const base = `/o/demo/runs/${runId}/learners/${a.user_id}/record`;
+  const page = await elodie.get(base);
+  assert.equal(page.status, 200, page.text);
+  assert.match(page.text, /Relevé de connexions/);
+  assert.ok(page.text.includes(title));
+  assert.match(page.text, /Séances en direct signées/);
+  const mineP = await elodie.get('/o/demo/attendance/mine');
+  assert.ok(mineP.text.includes(base), 'my attendance links to my record');
+  assert.equal((await trainer.get(base)).status, 200);
+  assert.equal((await auditor.get(base)).status, 200);
+  assert.equal((await francois.get(base)).status, 404);
+  assert.equal((await otherAdmin.get(base)).status, 403);
+  assert.equal((await trainer.get(`/o/demo/runs/${runId}/learners/999999/record`)).status, 404);
+  const csv = await trainer.get(`${base}.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  assert.ok(csv.text.startsWith('section,start,end,item,detail,minutes,value\r\n'));
+  assert.match(csv.text, /\r\nlearner,,,Élodie Learner,elodie@lectern\.test,,\r\n/);
+  assert.equal(csv.text.split('\r\n').filter((l) => l.startsWith('absence,')).length, 2);
+  const fr = await pdfText(elodie, `${base}.pdf`);
+  assert.equal(fr.status, 200);
+  assert.match(fr.headers.get('content-disposition'), /releve-connexions-/);
+  assert.match(fr.text, /Relevé de connexions/);
+  assert.match(fr.text, /Élodie Learner/);
+  assert.match(fr.text, /Absences/);
+  assert.match(fr.text, /Page 1 \/ 1/);
+  const en = await pdfText(trainer, `${base}.pdf`);
+  assert.match(en.text, /Connection record/);
+  assert.match(en.text, /Assistance received/);
+  assert.ok(en.text.includes(title.slice(0, 12)));
+  assert.equal((await pdfText(francois, `${base}.pdf`)).status, 404);
+  const api = await trainer.get(`/api/v1/orgs/demo/runs/${runId}/learners/${a.user_id}/record`);
+  assert.equal(api.status, 200, api.text);
+  assert.equal(api.json().absences.length, 2);
+  assert.equal(api.json().name, 'Élodie Learner');
+  apiError(await francois.get(`/api/v1/orgs/demo/runs/${runId}/learners/${a.user_id}/record`), 404, 'not_found');
 });

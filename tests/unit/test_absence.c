@@ -9,6 +9,7 @@
 #include "attendance/absence.h"
 #include "account/account.h"
 #include "content/content.h"
+#include "attendance/record.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
 
@@ -394,6 +395,77 @@ static void test_sheet_token_and_span(void **state)
     assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
 }
 
+static void test_connection_record(void **state)
+{
+    int64_t sec = 0, unit = 0;
+    SectionInput si = {.title = "Module 1", .release_days = -1};
+    UnitInput ui = {.kind = "text", .title = "Lire la consigne", .body = "x", .minutes = 5, .duration_s = -1,
+                    .threshold = -1, .required = 1};
+    assert_int_equal(section_create(db, &course, &si, NINE, &sec), LN_OK);
+    ui.section_id = sec;
+    assert_int_equal(unit_create(db, &course, &ui, NINE, &unit), LN_OK);
+    UsTime t0 = NINE + 72 * HOUR;           /* 2026-03-05 09:00 at UTC+01:00 */
+    for (int i = 0; i < 10; i++)            /* 10 minutes active */
+        assert_int_equal(db_run(db, "INSERT INTO heartbeat (run_id, unit_id, user_id, org_id, at, active_ms)"
+                                    " VALUES ($1, $2, $3, $4, $5, 60000)", "iiiii", run.id, unit, learners[0], org,
+                                t0 + i * MINUTE), DB_DONE);
+    UsTime t1 = t0 + 3 * HOUR;              /* a second session, after a gap */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(db_run(db, "INSERT INTO heartbeat (run_id, unit_id, user_id, org_id, at, active_ms)"
+                                    " VALUES ($1, $2, $3, $4, $5, 60000)", "iiiii", run.id, unit, learners[0], org,
+                                t1 + i * MINUTE), DB_DONE);
+    int64_t e0 = ledger_entries();
+    int made = -1;
+    /* five minutes after the last beat: the first session is closed, the second not yet (idle: 30 min) */
+    assert_int_equal(connection_sessions_record(db, org, run.id, learners[0], t1 + 7 * MINUTE, &made), LN_OK);
+    assert_int_equal(made, 1);
+    assert_int_equal(connection_sessions_record(db, org, run.id, learners[0], t1 + 8 * MINUTE, &made), LN_OK);
+    assert_int_equal(made, 0);
+    assert_int_equal(ledger_entries(), e0 + 1);
+    DbStmt *st = db_prepare(db, "SELECT kind, subject, payload FROM ledger_entry WHERE org_id = $1 ORDER BY seq DESC LIMIT 1");
+    db_bind_i64(st, 1, org);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "connection.session");
+    assert_non_null(strstr(db_col_text(st, 1), "connection:"));
+    assert_non_null(strstr(db_col_text(st, 2), "\"active_ms\":600000"));
+    db_done(st);
+    /* the tick, an hour later: the second session; then nothing more */
+    assert_int_equal(connection_sessions_due(db, t1 + HOUR), 1);
+    assert_int_equal(connection_sessions_due(db, t1 + 2 * HOUR), 0);
+    assert_int_equal(count("SELECT count(*) FROM connection_session WHERE user_id = $1", learners[0]), 2);
+    assert_int_equal(ledger_entries(), e0 + 2);
+    LedgerReport rep;
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+
+    /* the record */
+    ConnRecord c;
+    assert_int_equal(conn_record_load(db, arena, other_org, run.id, learners[0], t1 + HOUR, &c), LN_NOTFOUND);
+    assert_int_equal(conn_record_load(db, arena, org, run.id, admin, t1 + HOUR, &c), LN_NOTFOUND);   /* not enrolled */
+    assert_int_equal(conn_record_load(db, arena, org, run.id, learners[0], t1 + HOUR, &c), LN_OK);
+    assert_int_equal(c.act.nsessions, 2);
+    assert_int_equal(c.act.active_ms, 13 * 60000);
+    assert_int_equal(c.nunits, 1);
+    assert_string_equal(c.units[0].title, "Lire la consigne");
+    assert_int_equal(c.nsigs, 3);                       /* the day session (morning, afternoon) and the reminders one */
+    assert_int_equal(c.absences.n, 0);
+    Buf b;
+    buf_init(&b, 0);
+    conn_record_csv(&c, &b);
+    const char *csv = buf_cstr(&b);
+    assert_true(str_startswith(csv, "section,start,end,item,detail,minutes,value\r\n"));
+    assert_non_null(strstr(csv, "run,,,Présence,Run,13.0,"));
+    assert_non_null(strstr(csv, "connection,2026-03-05T07:59"));
+    assert_non_null(strstr(csv, "unit,,"));
+    assert_non_null(strstr(csv, "signature,"));
+    buf_reset(&b);
+    assert_int_equal(conn_record_pdf(arena, &c, "fr", &b), LN_OK);
+    assert_true(b.len > 1000 && memcmp(b.data, "%PDF", 4) == 0);
+    buf_free(&b);
+    assert_int_equal(conn_record_load(db, arena, org, run.id, learners[2], t1 + HOUR, &c), LN_OK);
+    assert_true(c.absences.n >= 2);
+    assert_int_equal(c.act.nsessions, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_justify_and_decide),
         cmocka_unit_test(test_reminders),
         cmocka_unit_test(test_sheet_token_and_span),
+        cmocka_unit_test(test_connection_record),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
