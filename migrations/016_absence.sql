@@ -75,3 +75,22 @@ CREATE TABLE connection_session (
     recorded_at BIGINT NOT NULL,
     UNIQUE (run_id, user_id, started_at)
 );
+
+-- All the attendance sheets of a run as one ZIP, made in the background by
+-- `lectern serve`'s tick (docs/attendance.md "All the sheets of a run"):
+-- `done` of `total` sheets so far, for the progress bar.  The ZIP is
+-- DATA/tmp/sheets-ID.zip.
+CREATE TABLE sheet_job (
+    id {{ID}},
+    org_id BIGINT NOT NULL REFERENCES org(id),
+    run_id BIGINT NOT NULL REFERENCES course_run(id),
+    created_by BIGINT NOT NULL REFERENCES app_user(id),
+    lang TEXT NOT NULL DEFAULT 'en',
+    total BIGINT NOT NULL,
+    done BIGINT NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    locked_until BIGINT NOT NULL DEFAULT 0,     -- the process making it holds it until then
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT
+);
+CREATE INDEX sheet_job_status ON sheet_job (status, locked_until);

@@ -4,6 +4,7 @@
 #include "attendance/attendance.h"
 #include "attendance/absence.h"
 #include "attendance/record.h"
+#include "attendance/sheets.h"
 #include "account/account.h"
 #include "core/csv.h"
 #include "content/content.h"
@@ -448,6 +449,13 @@ void attendance_qr_token(const char *secret, int64_t session_id, int64_t window,
 void attendance_sheet_token(const char *secret, int64_t session_id, char out[ATT_QR_TOKEN_LEN + 1])
 {
     mac16(secret, "lectern-sheet|", &session_id, 1, out);
+}
+
+char *attendance_sheet_url(Arena *a, const char *base_url, const char *secret, int64_t session_id)
+{
+    char tok[ATT_QR_TOKEN_LEN + 1];
+    attendance_sheet_token(secret, session_id, tok);
+    return arena_printf(a, "%s/verify/sessions/%lld/%s", base_url, (long long)session_id, tok);
 }
 
 bool attendance_sheet_check(const char *secret, int64_t session_id, const char *token)
@@ -995,6 +1003,7 @@ void attendance_tick(App *app, Db *db)
     absence_remind_sign_due(db, base, now);
     absence_record_due(db, now);
     absence_remind_justify_due(db, base, now);
+    sheet_jobs_run(db, app->cfg.data_dir, app->secret, base, now);
     static _Atomic int64_t last_conn;
     if (now - atomic_load(&last_conn) >= 60 * US_PER_SEC) {
         atomic_store(&last_conn, now);

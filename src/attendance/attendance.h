@@ -127,6 +127,8 @@ bool attendance_scan_check(const char *secret, int64_t session_id, int64_t user_
  * who holds the sheet can open it. */
 void attendance_sheet_token(const char *secret, int64_t session_id, char out[ATT_QR_TOKEN_LEN + 1]);
 bool attendance_sheet_check(const char *secret, int64_t session_id, const char *token);
+/* BASE/verify/sessions/ID/TOKEN */
+char *attendance_sheet_url(Arena *a, const char *base_url, const char *secret, int64_t session_id);
 
 /* ---- strokes and their image ---------------------------------------------- */
 /* Parse strokes JSON: an array (1..ATT_STROKES_MAX) of strokes, each an

@@ -243,6 +243,9 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
             r->org->slug, T(r, "Fraud signals"), r->org->slug, (long long)run->id, T(r, "Absences and justifications"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session yet."));
     else {
+        form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/sheets", r->org->slug, (long long)run->id));
+        form_submit(r, T(r, "All the attendance sheets (ZIP)"));
+        form_end(r);
         hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
                 T(r, "Session"), T(r, "When"), T(r, "Where"), T(r, "Signed"));

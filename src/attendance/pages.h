@@ -67,6 +67,13 @@ void rec_csv_get(Req *r);
 void rec_pdf_get(Req *r);
 void api_rec_get(Req *r);
 
+/* all the sheets of a run as a ZIP (sheets_page.c) */
+void sheets_post(Req *r);
+void sheets_job_page(Req *r);
+void sheets_job_download(Req *r);
+void api_sheets_post(Req *r);
+void api_sheets_job_get(Req *r);
+
 /* For the unit player: the sessions of a live-session unit (when, where,
  * the virtual classroom's link). */
 void att_unit_render(Req *r, const RunRef *run, int64_t unit_id);

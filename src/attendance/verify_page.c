@@ -17,9 +17,7 @@
 
 char *att_sheet_verify_url(Req *r, int64_t session_id)
 {
-    char tok[ATT_QR_TOKEN_LEN + 1];
-    attendance_sheet_token(r->app->secret, session_id, tok);
-    return arena_printf(r->arena, "%s/verify/sessions/%lld/%s", mail_base_url(r), (long long)session_id, tok);
+    return attendance_sheet_url(r->arena, mail_base_url(r), r->app->secret, session_id);
 }
 
 typedef struct VEntry { int64_t seq; UsTime at; char *kind, *hash, *payload; } VEntry;

@@ -40,6 +40,8 @@ const Command commands[] = {
     {"bench-seed", cmd_bench_seed,
      "--courses N --learners N --heartbeats N --enrolments-per-learner N [--bench-enrolments N] [--video FILE] [--password PW] [--batch N]",
      "fill an empty database with generated courses, learners, enrolments and heartbeats (make bench)"},
+    {"attendance sheets", cmd_attendance_sheets, "RUN_ID FILE.zip [--lang en|fr]",
+     "write every attendance sheet (PDF) of a course run into one ZIP, with progress"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
     {"test-request", cmd_test_request, "FILE [--as EMAIL]",
      "run one raw HTTP request from FILE through the handlers, without a socket"},

@@ -256,6 +256,12 @@ ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record",   rec_page,           
 ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.csv", rec_csv_get,          A_MEMBER)
 ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.pdf", rec_pdf_get,          A_MEMBER)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/record", api_rec_get,    API | A_MEMBER)
+/* all the sheets of a run as a ZIP, made in the background (handlers: trainers, admins, auditors) */
+ROUTE(POST,   "/o/{org}/runs/{id}/sheets",                  sheets_post,            A_MEMBER | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}",            sheets_job_page,        A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}/download",   sheets_job_download,    A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sheets",        api_sheets_post,        API_W | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/sheets/{job}",  api_sheets_job_get,     API | A_MEMBER)
 /* public verification of a printed attendance sheet (its QR code): the token is the credential */
 ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
 ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)

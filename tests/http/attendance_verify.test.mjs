@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, DEMO, demoStore, startServer, stopAll, signinApi, tmpDir, uniq } from './lib.mjs';
+import { Client, DEMO, cli, csrfFrom, demoStore, startServer, stopAll, signinApi, sleep, tmpDir, uniq } from './lib.mjs';
 
-let srv, store, admin, trainer, elodie, session, title, verifyPath;
+let srv, store, admin, trainer, elodie, session, title, verifyPath, runId;
 
 const sql = (stmt) => (store.db
   ? execFileSync('psql', [store.db, '-qAtc', stmt], { encoding: 'utf8' })
@@ -34,7 +34,7 @@ before(async () => {
   assert.equal(course.status, 201, course.text);
   const run = await trainer.api('POST', `/api/v1/orgs/demo/courses/${course.json().id}/runs`, { title: 'Avril', visibility: 'corporate' });
   assert.equal(run.status, 201, run.text);
-  const runId = run.json().id;
+  runId = run.json().id;
   const enrol = await trainer.req('POST', `/api/v1/orgs/demo/runs/${runId}/enrolments/import?apply=1`,
     { body: `${DEMO.elodie.email}\n${DEMO.francois.email}\n`, headers: { 'content-type': 'text/csv' }, csrf: true });
   assert.equal(enrol.status, 201, enrol.text);
@@ -123,4 +123,60 @@ test('a signature changed in the database, or its ledger entry, fails the verifi
   assert.equal(j.bad_seq, seq);
   sql(`UPDATE ledger_entry SET at = at - 1 WHERE seq = ${seq} AND kind = 'attendance.signature' AND subject LIKE 'session:${session} %'`);
   assert.equal((await anon.get(`/api/v1${verifyPath}`)).json().verdict, 'verified');
+});
+
+const zipList = (file) => execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n');
+
+test('all the sheets of a run as a ZIP: made in the background with its progress, then downloaded', async () => {
+  assert.equal((await elodie.api('POST', `/api/v1/orgs/demo/runs/${runId}/sheets`, {})).status, 403);
+  const runPage = await trainer.get(`/o/demo/runs/${runId}/sessions`);
+  const form = runPage.text.match(/<form method="post" action="(\/o\/demo\/runs\/\d+\/sheets)"[\s\S]*?name="_csrf" value="([^"]*)"/);
+  assert.ok(form, 'a button on the run\'s sessions page');
+  const start = await trainer.post(form[1], { form: { _csrf: form[2] } });
+  assert.equal(start.status, 303, start.text);
+  const jobPath = start.location;
+  assert.match(jobPath, /^\/o\/demo\/runs\/\d+\/sheets\/\d+$/);
+  const page = await trainer.get(jobPath);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<progress max="1" value="[01]"/);
+  const apiPath = `/api/v1/orgs/demo/runs/${runId}/sheets/${jobPath.split('/').pop()}`;
+  let job;
+  for (let i = 0; i < 100; i++) {       // the tick of the server makes it (every few seconds)
+    job = (await trainer.get(apiPath)).json();
+    if (job.status === 'done' || job.status === 'failed') break;
+    assert.equal(page.headers.get('refresh'), '2', 'the page refreshes itself while the job runs');
+    await sleep(300);
+  }
+  assert.equal(job.status, 'done');
+  assert.equal(job.done, 1);
+  assert.equal(job.total, 1);
+  const done = await trainer.get(jobPath);
+  assert.equal(done.headers.get('refresh'), null);
+  assert.ok(done.text.includes(job.download_url));
+  const res = await fetch(srv.url + job.download_url, { headers: { cookie: trainer.cookieHeader() } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/zip');
+  const file = path.join(tmpDir('attzip'), 'sheets.zip');
+  fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  const names = zipList(file);
+  assert.equal(names.length, 1);
+  assert.match(names[0], new RegExp(`^001-\\d{4}-\\d{2}-\\d{2}-attendance-sheet-${session}\\.pdf$`));
+  const text = execFileSync('sh', ['-c', 'unzip -p "$1" "$2" | pdftotext - -', 'sh', file, names[0]], { encoding: 'utf8' });
+  assert.ok(text.includes(title));
+  // others: learners, other organisations
+  assert.equal((await elodie.get(jobPath)).status, 403);
+  assert.equal((await elodie.get(job.download_url)).status, 403);
+  const api = await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/sheets`, {});
+  assert.equal(api.status, 202, api.text);
+  assert.match(api.json().status, /^(queued|running|done)$/);
+});
+
+test('the command line writes the same ZIP with its progress', async () => {
+  const file = path.join(tmpDir('attzipcli'), 'run.zip');
+  const out = cli(store, 'attendance', 'sheets', String(runId), file, '--lang', 'fr');
+  assert.match(out, /1 attendance sheet of run \d+ written to/);
+  const names = zipList(file);
+  assert.equal(names.length, 1);
+  assert.match(names[0], /feuille-emargement/);
+  assert.throws(() => cli(store, 'attendance', 'sheets', '999999', file), /no run 999999/);
 });

@@ -10,9 +10,12 @@
 #include "account/account.h"
 #include "content/content.h"
 #include "attendance/record.h"
+#include "attendance/sheets.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <ftw.h>
 #include <unistd.h>
 
@@ -466,6 +469,64 @@ static void test_connection_record(void **state)
     assert_int_equal(c.act.nsessions, 0);
 }
 
+/* Entries of a ZIP: how many, each a PDF. */
+static int zip_pdfs(const char *path, char *first, size_t n)
+{
+    struct archive *r = archive_read_new();
+    archive_read_support_format_zip(r);
+    if (archive_read_open_filename(r, path, 16384) != ARCHIVE_OK) return -1;
+    struct archive_entry *e;
+    int count = 0;
+    while (archive_read_next_header(r, &e) == ARCHIVE_OK) {
+        char head[4] = {0};
+        if (archive_read_data(r, head, 4) != 4 || memcmp(head, "%PDF", 4) != 0) count = -100;
+        if (count == 0) snprintf(first, n, "%s", archive_entry_pathname(e));
+        count++;
+    }
+    archive_read_free(r);
+    return count;
+}
+
+static void test_sheets_zip(void **state)
+{
+    const char *secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    char path[128], first[128];
+    snprintf(path, sizeof path, "%s/sheets.zip", data_dir);
+    int count = 0;
+    assert_int_equal(attendance_sheets_zip(db, secret, "https://lectern.example", org, run.id, "fr", path, NULL, NULL,
+                                           &count), LN_OK);
+    LiveSessionList l;
+    assert_int_equal(attendance_session_list(db, arena, run.id, &l), LN_OK);
+    assert_int_equal(count, l.n);
+    assert_int_equal(zip_pdfs(path, first, sizeof first), l.n);
+    assert_true(str_startswith(first, "001-2026-03-02-feuille-emargement-"));
+    assert_int_equal(access(arena_printf(arena, "%s.tmp", path), F_OK), -1);      /* renamed */
+    /* another organisation's run: nothing */
+    assert_int_equal(attendance_sheets_zip(db, secret, "https://x", other_org, run.id, "en", path, NULL, NULL, &count),
+                     LN_NOTFOUND);
+    /* the background job */
+    int64_t job = 0;
+    assert_int_equal(sheet_job_create(db, org, run.id, admin, "en", NINE, &job), LN_OK);
+    SheetJob j;
+    assert_int_equal(sheet_job_load(db, arena, org, run.id, job, &j), LN_OK);
+    assert_string_equal(j.status, "queued");
+    assert_int_equal(j.total, l.n);
+    assert_int_equal(sheet_job_load(db, arena, other_org, run.id, job, &j), LN_NOTFOUND);
+    assert_int_equal(sheet_jobs_run(db, data_dir, secret, "https://lectern.example", NINE + MINUTE), 1);
+    assert_int_equal(sheet_jobs_run(db, data_dir, secret, "https://lectern.example", NINE + 2 * MINUTE), 0);   /* once */
+    assert_int_equal(sheet_job_load(db, arena, org, run.id, job, &j), LN_OK);
+    assert_string_equal(j.status, "done");
+    assert_int_equal(j.done, j.total);
+    assert_int_equal(zip_pdfs(sheet_job_path(arena, data_dir, job), first, sizeof first), l.n);
+    assert_true(str_startswith(first, "001-2026-03-02-attendance-sheet-"));
+    /* a run without sessions: no job */
+    int64_t rid = 0;
+    RunRef empty;
+    assert_int_equal(run_create(db, &course, "Vide", "corporate", 0, 0, 0, NINE, &rid), LN_OK);
+    assert_int_equal(run_ref(db, arena, org, rid, &empty), LN_OK);
+    assert_int_equal(sheet_job_create(db, org, rid, admin, "en", NINE, &job), LN_NOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_reminders),
         cmocka_unit_test(test_sheet_token_and_span),
         cmocka_unit_test(test_connection_record),
+        cmocka_unit_test(test_sheets_zip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
