@@ -50,6 +50,9 @@ CREATE TABLE absence_decision (
     supersedes BIGINT UNIQUE REFERENCES absence_decision(id)
 );
 CREATE INDEX absence_decision_justification ON absence_decision (justification_id, id);
+-- one first decision per justification (later ones supersede, uniquely): two
+-- administrators deciding at once cannot both win
+CREATE UNIQUE INDEX absence_decision_first ON absence_decision (justification_id) WHERE supersedes IS NULL;
 
 -- "You were absent and have not justified it" e-mails: one per absence.
 CREATE TABLE absence_reminder (

@@ -6,6 +6,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -117,6 +118,13 @@ static void job_progress(void *ctx, const char *verb, int done, int total)
 
 int sheet_jobs_run(Db *db, const char *data_dir, const char *secret, const char *base_url, UsTime now)
 {
+    static _Atomic int64_t last_sweep;
+    if (now - atomic_load(&last_sweep) > 3600 * US_PER_SEC) {     /* ZIPs are kept a day */
+        atomic_store(&last_sweep, now);
+        char dir[600];
+        snprintf(dir, sizeof dir, "%s/tmp", data_dir);
+        app_sweep_tmp(dir, "sheets-");
+    }
     int64_t id = 0, org = 0, run = 0;
     char lang[8] = "en";
     DbStmt *st = db_prepare(db, "SELECT id, org_id, run_id, lang FROM sheet_job WHERE status IN ('queued', 'running')"

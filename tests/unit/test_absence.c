@@ -270,6 +270,13 @@ static void test_justify_and_decide(void **state)
     assert_non_null(strstr(db_col_text(st, 0), m.sha256));
     assert_null(strstr(db_col_text(st, 0), "maladie"));
     db_done(st);
+    /* a second "first" decision, or a second successor of one decision, is refused by the schema */
+    assert_int_equal(db_run(db, "INSERT INTO absence_decision (justification_id, org_id, decision, comment, decided_by,"
+                                " decided_at) VALUES ($1, $2, 'accepted', '', $3, $4)", "iiii", jid2, org, admin, t),
+                     DB_CONSTRAINT);
+    assert_int_equal(db_run(db, "INSERT INTO absence_decision (justification_id, org_id, decision, comment, decided_by,"
+                                " decided_at, supersedes) VALUES ($1, $2, 'accepted', '', $3, $4, $5)", "iiiii", jid2, org,
+                            admin, t, accepted), DB_CONSTRAINT);
     /* 2 justifications + 3 decisions written, each one entry */
     assert_int_equal(ledger_entries(), e0 + 5);
     LedgerReport rep;
