@@ -17,6 +17,9 @@ typedef struct RecPdf {
     bool dry;                   /* first pass: count pages only */
     int page, npages;
     double y;
+    const char *const *head;    /* the current table's header row, repeated after a page break */
+    const double *hw;
+    int hn;
 } RecPdf;
 
 static double bottom(void) { return PH - MARGIN - FOOT; }
@@ -28,6 +31,7 @@ static void page_start(RecPdf *p)
     pdf_color(&p->d, ACCENT);
     cairo_rectangle(p->d.cr, MARGIN, p->y, CW, 2);
     cairo_fill(p->d.cr);
+    if (p->page == 0) return;           /* page 1 has the full title */
     pdf_text(&p->d, T(&p->d, "Connection record"), 11, true, false, MARGIN, p->y + 8, CW * 0.4, 1, PANGO_ALIGN_LEFT);
     pdf_color(&p->d, MUTED);
     pdf_text(&p->d, arena_printf(p->d.a, "%s · %s — %s", p->c->learner_name, p->c->course_title, p->c->run_title), 8,
@@ -53,7 +57,10 @@ static void need(RecPdf *p, double h)
 /* One row of cells (widths are fractions of the content width). */
 static void row(RecPdf *p, const char *const *cells, const double *w, int n, bool head)
 {
-    need(p, REC_ROW);
+    if (p->y + REC_ROW > bottom()) {
+        page_break(p);
+        if (!head && p->head) row(p, p->head, p->hw, p->hn, true);
+    }
     if (!p->dry) {
         if (head) {
             pdf_color(&p->d, SHADE);
@@ -75,6 +82,7 @@ static void row(RecPdf *p, const char *const *cells, const double *w, int n, boo
 /* A section title followed by its header row (kept together). */
 static void section(RecPdf *p, const char *title, const char *const *head, const double *w, int n, int rows)
 {
+    p->head = NULL;
     need(p, 22 + 2 * REC_ROW);
     p->y += 8;
     if (!p->dry) {
@@ -91,6 +99,9 @@ static void section(RecPdf *p, const char *title, const char *const *head, const
         return;
     }
     row(p, head, w, n, true);
+    p->head = head;
+    p->hw = w;
+    p->hn = n;
 }
 
 static const char *when(RecPdf *p, UsTime t)
@@ -121,8 +132,9 @@ static void draw(RecPdf *p)
     const ConnRecord *c = p->c;
     PdfDoc *d = &p->d;
     p->page = 0;
+    p->head = NULL;
     page_start(p);
-    p->y += 16;
+    p->y += 12;
     if (!p->dry) {
         pdf_color(d, INK);
         pdf_text(d, T(d, "Connection record"), 16, true, false, MARGIN, p->y, CW, 1, PANGO_ALIGN_LEFT);
