@@ -215,6 +215,7 @@ static bool text_ok(const char *s, size_t max, bool required)
 int absence_justify(Db *db, const Absence *a, int64_t user_id, const char *reason, int64_t media_id, UsTime now,
                     int64_t *id, const char **why)
 {
+    *why = NULL;
     if (a->user_id != user_id) {
         *why = "This absence is not yours.";
         return LN_EPERM;
@@ -280,6 +281,7 @@ int absence_justify(Db *db, const Absence *a, int64_t user_id, const char *reaso
 int absence_decide(Db *db, int64_t org_id, int64_t justification_id, int64_t by, const char *decision,
                    const char *comment, UsTime now, int64_t *id, const char **why)
 {
+    *why = NULL;
     if (!str_eq(decision, "accepted") && !str_eq(decision, "rejected")) {
         *why = "Choose to accept or to reject.";
         return LN_EINVAL;

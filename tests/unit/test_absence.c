@@ -16,7 +16,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <ftw.h>
+#include <pango/pangocairo.h>
 #include <unistd.h>
 
 #define MINUTE (60 * US_PER_SEC)
@@ -86,6 +88,12 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 
 static int teardown(void **state)
 {
+    /* the PDFs' fonts: pango, cairo and fontconfig keep process-wide caches
+     * that LeakSanitizer would report */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    void (*fc_fini)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "FcFini");   /* fontconfig is not linked directly */
+    if (fc_fini) fc_fini();
     nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     config_free(&app.cfg);
     arena_free(arena);
