@@ -14,6 +14,9 @@
 
 ALTER TABLE live_session ADD COLUMN absences_at BIGINT;    -- when the absences were recorded (window closed)
 ALTER TABLE live_session ADD COLUMN reminded_at BIGINT;    -- when the "you have not signed" reminders went out
+-- what the tick looks for every few seconds: sessions whose absences are not recorded, or not reminded yet
+CREATE INDEX live_session_absences_due ON live_session (ends_at) WHERE absences_at IS NULL;
+CREATE INDEX live_session_remind_due ON live_session (starts_at) WHERE reminded_at IS NULL;
 
 CREATE TABLE absence (
     id {{ID}},

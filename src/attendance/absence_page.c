@@ -319,7 +319,7 @@ void abs_justification_file_get(Req *r)
  * The queue (trainers, administrators, auditors)
  * ==================================================================== */
 
-/* ROUTE: GET /o/{org}/attendance/absences[?status=&run=] */
+/* ROUTE: GET /o/{org}/attendance/absences[?status=&run=&session=] */
 void abs_queue_page(Req *r)
 {
     if (!att_reader(r)) {
@@ -330,21 +330,23 @@ void abs_queue_page(Req *r)
     if (status && !str_eq(status, "unjustified") && !str_eq(status, "pending") && !str_eq(status, "accepted")
         && !str_eq(status, "rejected"))
         status = NULL;
-    int64_t run = 0;
+    int64_t run = 0, session = 0;
     const char *q = req_query(r, "run");
     if (q && (!str_to_i64(q, &run) || run < 0)) run = 0;
+    if ((q = req_query(r, "session")) && (!str_to_i64(q, &session) || session < 0)) session = 0;
     absence_record_pending(r->db, r->org->id, run, time_now_us());
-    AbsenceFilter f = {.run_id = run, .status = status};
+    AbsenceFilter f = {.run_id = run, .session_id = session, .status = status};
     AbsenceList l;
     absence_list(r->db, r->arena, r->org->id, &f, &l);
     page_begin(r, T(r, "Absences and justifications"));
     hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n<p>", T(r, "Absences and justifications"), r->org->name);
     const char *tabs[][2] = {{"pending", "Justification pending"}, {"unjustified", "Not justified"},
                              {"accepted", "Justified (accepted)"}, {"rejected", "Justification rejected"}, {"", "All"}};
+    const char *keep = arena_printf(r->arena, "&run=%lld&session=%lld", (long long)run, (long long)session);
     for (size_t i = 0; i < LN_ARRAY_LEN(tabs); i++) {
         bool cur = status ? str_eq(status, tabs[i][0]) : !tabs[i][0][0];
-        hprintf(r, "%s<a href=\"/o/%s/attendance/absences%s%s\"%s>%s</a>", i ? " · " : "", r->org->slug,
-                tabs[i][0][0] ? "?status=" : "", tabs[i][0], cur ? " aria-current=\"page\"" : "", i18n_get(r->lang, tabs[i][1]));
+        hprintf(r, "%s<a href=\"/o/%s/attendance/absences?status=%s%s\"%s>%s</a>", i ? " · " : "", r->org->slug,
+                tabs[i][0], run || session ? keep : "", cur ? " aria-current=\"page\"" : "", i18n_get(r->lang, tabs[i][1]));
     }
     html_lit(r, "</p>\n");
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No absence."));

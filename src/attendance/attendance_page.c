@@ -534,6 +534,9 @@ void att_session_page(Req *r)
             r->org->slug, (long long)s.id, T(r, "Attendance sheet (PDF)"));
     hprintf(r, "<a class=\"button secondary\" href=\"%s\" data-verify>%s</a> ", att_sheet_verify_url(r, s.id),
             T(r, "Public verification page"));
+    if (w == ATT_TOO_LATE)
+        hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/attendance/absences?session=%lld\">%s</a> ", r->org->slug,
+                (long long)s.id, T(r, "Absences and justifications"));
     if (attendance_is_trainer(r->db, s.id, r->user->id) && w == ATT_OPEN)
         hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/sessions/%lld/sign\">%s</a> ", r->org->slug, (long long)s.id,
                 T(r, "Sign as trainer"));

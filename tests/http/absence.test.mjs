@@ -185,6 +185,12 @@ test('the queue: pending justifications for trainers, administrators and auditor
   assert.ok(page.text.includes(title));
   assert.match(page.text, /Élodie Learner/);
   assert.equal((await auditor.get('/o/demo/attendance/absences')).status, 200);
+  // one session's, linked from its live view once closed
+  const live = await trainer.get(`/o/demo/sessions/${session}`);
+  assert.ok(live.text.includes(`/o/demo/attendance/absences?session=${session}`));
+  const one = await trainer.get(`/o/demo/attendance/absences?status=&session=${session}`);
+  assert.equal(one.status, 200);
+  assert.equal((one.text.match(/<tr><td><a href="\/o\/demo\/runs\//g) || []).length, 4, 'the session\'s 4 absences');
 });
 
 async function pdfText(who, p) {
