@@ -136,6 +136,18 @@ void abs_mine_page(Req *r)
                     (long long)db_col_i64(st, 0), (long long)r->user->id, db_col_text(st, 1), db_col_text(st, 2));
         }
         db_done(st);
+        /* and one per programme */
+        st = db_prepare(r->db, "SELECT DISTINCT p.id, p.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+                               " JOIN course c ON c.id = r.course_id JOIN programme p ON p.id = c.programme_id"
+                               " WHERE e.user_id = $1 AND r.org_id = $2 ORDER BY p.title, p.id");
+        if (st) {
+            db_bind_i64(st, 1, r->user->id);
+            db_bind_i64(st, 2, r->org->id);
+            while (db_step(st) == DB_ROW)
+                hprintf(r, "<li><a href=\"/o/%s/programmes/%lld/learners/%lld/record\">%s</a></li>", r->org->slug,
+                        (long long)db_col_i64(st, 0), (long long)r->user->id, db_col_text(st, 1));
+            db_done(st);
+        }
         if (k) html_lit(r, "</ul>\n");
     }
     page_end(r);

@@ -202,11 +202,9 @@ static const char *minutes(Arena *a, int64_t ms)
     return arena_printf(a, "%lld.%lld", (long long)(ms / 60000), (long long)(ms % 60000 / 6000));
 }
 
-void conn_record_csv(const ConnRecord *c, Buf *out)
+static void record_rows(const ConnRecord *c, Buf *out)
 {
     Arena *a = arena_new();
-    const char *head[] = {"section", "start", "end", "item", "detail", "minutes", "value"};
-    csv_row(out, head, 7);
     const char *who[] = {"learner", "", "", c->learner_name, c->learner_email, "", ""};
     csv_row(out, who, 7);
     const char *run[] = {"run", "", "", c->course_title, c->run_title, minutes(a, c->act.active_ms), ""};
@@ -248,4 +246,47 @@ void conn_record_csv(const ConnRecord *c, Buf *out)
         csv_row(out, r, 7);
     }
     arena_free(a);
+}
+
+void conn_records_csv(const ConnRecord *items, int n, Buf *out)
+{
+    const char *head[] = {"section", "start", "end", "item", "detail", "minutes", "value"};
+    csv_row(out, head, 7);
+    for (int i = 0; i < n; i++) record_rows(&items[i], out);
+}
+
+void conn_record_csv(const ConnRecord *c, Buf *out)
+{
+    conn_records_csv(c, 1, out);
+}
+
+int conn_programme_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
+                        ConnRecordSet *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db, "SELECT title FROM programme WHERE id = $1 AND org_id = $2");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, programme_id);
+    db_bind_i64(st, 2, org_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) out->title = db_col_dup(st, 0, a);
+    db_done(st);
+    if (rc != DB_ROW) return rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+    int64_t runs[100];
+    int nr = 0, cap = 0;
+    st = db_prepare(db, "SELECT e.run_id FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
+                        " WHERE c.programme_id = $1 AND e.user_id = $2 AND r.org_id = $3 ORDER BY c.position, c.id, r.id LIMIT 100");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, programme_id);
+    db_bind_i64(st, 2, user_id);
+    db_bind_i64(st, 3, org_id);
+    while (nr < 100 && db_step(st) == DB_ROW) runs[nr++] = db_col_i64(st, 0);
+    db_done(st);
+    if (nr == 0) return LN_NOTFOUND;
+    for (int i = 0; i < nr; i++) {
+        GROW(a, out->items, out->n, cap);
+        if ((rc = conn_record_load(db, a, org_id, runs[i], user_id, now, &out->items[out->n])) != LN_OK) return rc;
+        out->n++;
+    }
+    return LN_OK;
 }

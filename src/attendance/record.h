@@ -48,6 +48,18 @@ void conn_record_csv(const ConnRecord *c, Buf *out);
 /* The record as a PDF in `lang`; LN_EINVAL when cairo fails. */
 int conn_record_pdf(Arena *a, const ConnRecord *c, const char *lang, Buf *out);
 
+/* The records of learner `user_id` in every run of programme
+ * `programme_id`'s courses they are enrolled in (course order, then run);
+ * LN_NOTFOUND when the programme is not the organisation's or the learner
+ * has no run in it.  *title gets the programme's title. */
+typedef struct ConnRecordSet { ConnRecord *items; int n; char *title; } ConnRecordSet;
+int conn_programme_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
+                        ConnRecordSet *out);
+/* Several records (a programme's runs) in one CSV (one header line) or one
+ * PDF (each run from a new page; pages numbered across). */
+void conn_records_csv(const ConnRecord *items, int n, Buf *out);
+int conn_records_pdf(Arena *a, const ConnRecord *items, int n, const char *lang, Buf *out);
+
 /* Record the learner's closed connection sessions of the run not recorded
  * yet, each with its ledger entry, in one transaction; *made (may be NULL)
  * gets how many. */

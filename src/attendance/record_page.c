@@ -233,3 +233,79 @@ void api_rec_get(Req *r)
                                c.run_title, "active_ms", (json_int_t)c.act.active_ms, "sessions", sessions, "units", units,
                                "assessments", attempts, "assistance", assists, "signatures", sigs, "absences", absences));
 }
+
+/* ---- per programme --------------------------------------------------------------- */
+
+static bool programme_or_404(Req *r, ConnRecordSet *set, int64_t *pid, int64_t *uid)
+{
+    if (!req_path_id_or_404(r, "id", pid) || !req_path_id_or_404(r, "uid", uid)) return false;
+    if ((*uid == r->user->id || att_reader(r))
+        && conn_programme_load(r->db, r->arena, r->org->id, *pid, *uid, time_now_us(), set) == LN_OK)
+        return true;
+    web_error(r, 404, "not_found", T(r, "No such learner in this programme."));
+    return false;
+}
+
+/* ROUTE: GET /o/{org}/programmes/{id}/learners/{uid}/record */
+void rec_programme_page(Req *r)
+{
+    ConnRecordSet set;
+    int64_t pid, uid;
+    if (!programme_or_404(r, &set, &pid, &uid)) return;
+    const char *base = arena_printf(r->arena, "/o/%s/programmes/%lld/learners/%lld/record", r->org->slug, (long long)pid,
+                                    (long long)uid);
+    int64_t total = 0;
+    for (int i = 0; i < set.n; i++) total += set.items[i].act.active_ms;
+    page_begin(r, T(r, "Connection record"));
+    hprintf(r, "<p class=\"muted\">%s</p><h1>%s <span class=\"muted\">· %s</span></h1>\n", set.title,
+            T(r, "Connection record"), set.items[0].learner_name);
+    hprintf(r, "<p class=\"lead\">%s: %s</p>\n", T(r, "Total active time"), dur(r, total));
+    hprintf(r, "<p class=\"actions\"><a class=\"button secondary\" href=\"%s.pdf\" download>%s</a> "
+               "<a class=\"button secondary\" href=\"%s.csv\" download>%s</a></p>\n",
+            base, T(r, "Download (PDF)"), base, T(r, "Download (CSV)"));
+    const char *h[] = {T(r, "Training course"), T(r, "Active time"), T(r, "Connection sessions"), T(r, "Assessments taken"),
+                       T(r, "Live sessions signed"), T(r, "Absences")};
+    thead(r, h, 6);
+    for (int i = 0; i < set.n; i++) {
+        const ConnRecord *c = &set.items[i];
+        hprintf(r, "<tr><td><a href=\"/o/%s/runs/%lld/learners/%lld/record\">%s — %s</a></td><td>%s</td><td>%d</td>"
+                   "<td>%d</td><td>%d</td><td>%d</td></tr>\n",
+                r->org->slug, (long long)c->run_id, (long long)uid, c->course_title, c->run_title, dur(r, c->act.active_ms),
+                c->act.nsessions, c->nattempts, c->nsigs, c->absences.n);
+    }
+    tend(r);
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/programmes/{id}/learners/{uid}/record.csv */
+void rec_programme_csv_get(Req *r)
+{
+    ConnRecordSet set;
+    int64_t pid, uid;
+    if (!programme_or_404(r, &set, &pid, &uid)) return;
+    Buf b;
+    buf_init(&b, 0);
+    conn_records_csv(set.items, set.n, &b);
+    download(r, &b, "text/csv; charset=utf-8",
+             arena_printf(r->arena, "connection-record-programme-%lld-%lld.csv", (long long)pid, (long long)uid));
+    buf_free(&b);
+}
+
+/* ROUTE: GET /o/{org}/programmes/{id}/learners/{uid}/record.pdf */
+void rec_programme_pdf_get(Req *r)
+{
+    ConnRecordSet set;
+    int64_t pid, uid;
+    if (!programme_or_404(r, &set, &pid, &uid)) return;
+    Buf b;
+    buf_init(&b, 0);
+    if (conn_records_pdf(r->arena, set.items, set.n, r->lang, &b) != LN_OK) {
+        buf_free(&b);
+        web_error(r, 500, "internal", T(r, "The connection record cannot be made now."));
+        return;
+    }
+    download(r, &b, "application/pdf",
+             arena_printf(r->arena, "%s-programme-%lld-%lld.pdf", str_eq(r->lang, "fr") ? "releve-connexions" : "connection-record",
+                          (long long)pid, (long long)uid));
+    buf_free(&b);
+}

@@ -127,13 +127,16 @@ static const char *status_text(RecPdf *p, const char *s)
     return T(&p->d, "Not justified");
 }
 
-static void draw(RecPdf *p)
+/* One record from the top of a page (the current one is blank). */
+static void draw_record(RecPdf *p)
 {
     const ConnRecord *c = p->c;
     PdfDoc *d = &p->d;
-    p->page = 0;
     p->head = NULL;
+    int page = p->page;
+    p->page = 0;                        /* page_start: the full title, no reminder line */
     page_start(p);
+    p->page = page;
     p->y += 12;
     if (!p->dry) {
         pdf_color(d, INK);
@@ -215,20 +218,44 @@ static void draw(RecPdf *p)
                            when(p, x->starts_at), status_text(p, x->status)};
         row(p, r, w_abs, 4, false);
     }
-    if (!p->dry) {
-        pdf_footer(d, c->generated_at, c->org_name, p->page, p->npages);
-        cairo_show_page(d->cr);
+}
+
+/* Every record, each from a new page; a footer on every page. */
+static void draw(RecPdf *p, const ConnRecord *items, int n)
+{
+    p->page = 0;
+    for (int i = 0; i < n; i++) {
+        p->c = &items[i];
+        if (i > 0) {
+            if (!p->dry) {
+                pdf_footer(&p->d, p->c->generated_at, p->c->org_name, p->page, p->npages);
+                cairo_show_page(p->d.cr);
+            }
+            p->page++;
+        }
+        draw_record(p);
     }
+    if (!p->dry) {
+        pdf_footer(&p->d, items[0].generated_at, items[0].org_name, p->page, p->npages);
+        cairo_show_page(p->d.cr);
+    }
+}
+
+int conn_records_pdf(Arena *a, const ConnRecord *items, int n, const char *lang, Buf *out)
+{
+    if (n < 1) return LN_EINVAL;
+    RecPdf p = {.d = {.a = a, .lang = lang ? lang : "en"}, .dry = true};
+    draw(&p, items, n);         /* counts the pages */
+    p.npages = p.page + 1;
+    p.dry = false;
+    if (pdf_begin(&p.d, out, arena_printf(a, "%s — %s", T(&p.d, "Connection record"), items[0].learner_name),
+                  items[0].org_name) != LN_OK)
+        return LN_EINVAL;
+    draw(&p, items, n);
+    return pdf_end(&p.d);
 }
 
 int conn_record_pdf(Arena *a, const ConnRecord *c, const char *lang, Buf *out)
 {
-    RecPdf p = {.d = {.a = a, .lang = lang ? lang : "en"}, .c = c, .dry = true};
-    draw(&p);                   /* counts the pages */
-    p.npages = p.page + 1;
-    p.dry = false;
-    if (pdf_begin(&p.d, out, arena_printf(a, "%s — %s", T(&p.d, "Connection record"), c->learner_name), c->org_name) != LN_OK)
-        return LN_EINVAL;
-    draw(&p);
-    return pdf_end(&p.d);
+    return conn_records_pdf(a, c, 1, lang, out);
 }

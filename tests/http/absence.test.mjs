@@ -15,7 +15,7 @@ import {
 } from './lib.mjs';
 
 let srv, store, admin, trainer, elodie, francois, outsider, auditor, otherAdmin;
-let runId, session, title;
+let runId, session, title, courseId;
 
 async function ledgerOk() {
   const res = await admin.get('/api/v1/orgs/demo/ledger/verify');
@@ -45,7 +45,8 @@ before(async () => {
   otherAdmin = await signinApi(srv, 'boss@other.test', 'other-boss-pass');
   const course = await trainer.api('POST', '/api/v1/orgs/demo/courses', { code: `ABS-${uniq()}`, title: 'Sécurité', published: true });
   assert.equal(course.status, 201, course.text);
-  const run = await trainer.api('POST', `/api/v1/orgs/demo/courses/${course.json().id}/runs`, { title: 'Mars', visibility: 'corporate' });
+  courseId = course.json().id;
+  const run = await trainer.api('POST', `/api/v1/orgs/demo/courses/${courseId}/runs`, { title: 'Mars', visibility: 'corporate' });
   assert.equal(run.status, 201, run.text);
   runId = run.json().id;
   const enrol = await trainer.req('POST', `/api/v1/orgs/demo/runs/${runId}/enrolments/import?apply=1`,
@@ -241,4 +242,29 @@ test('the connection record: the learner\'s own and the readers\' (screen, CSV, 
   assert.equal(api.json().absences.length, 2);
   assert.equal(api.json().name, 'Élodie Learner');
   apiError(await francois.get(`/api/v1/orgs/demo/runs/${runId}/learners/${a.user_id}/record`), 404, 'not_found');
+});
+
+test('the connection record per programme: every run of its courses, one CSV and one PDF', async () => {
+  const p = await trainer.api('POST', '/api/v1/orgs/demo/programmes', { title: `Parcours ${uniq()}` });
+  assert.equal(p.status, 201, p.text);
+  const pid = p.json().id;
+  const put = await trainer.api('PUT', `/api/v1/orgs/demo/programmes/${pid}/courses`, { course_ids: [courseId] });
+  assert.equal(put.status, 200, put.text);
+  const [a] = await mine(elodie);
+  const base = `/o/demo/programmes/${pid}/learners/${a.user_id}/record`;
+  const page = await elodie.get(base);
+  assert.equal(page.status, 200, page.text);
+  assert.ok(page.text.includes(`/o/demo/runs/${runId}/learners/${a.user_id}/record`));
+  assert.ok((await elodie.get('/o/demo/attendance/mine')).text.includes(base), 'linked from my attendance');
+  assert.equal((await francois.get(base)).status, 404);
+  assert.equal((await auditor.get(base)).status, 200);
+  assert.equal((await trainer.get(`/o/demo/programmes/${pid}/learners/999999/record`)).status, 404);
+  const csv = await trainer.get(`${base}.csv`);
+  assert.equal(csv.status, 200);
+  assert.equal(csv.text.split('\r\n').filter((l) => l.startsWith('section,')).length, 1, 'one header line');
+  assert.equal(csv.text.split('\r\n').filter((l) => l.startsWith('absence,')).length, 2);
+  const pdf = await pdfText(trainer, `${base}.pdf`);
+  assert.equal(pdf.status, 200);
+  assert.match(pdf.text, /Connection record/);
+  assert.match(pdf.text, /Page 1 \/ 1/);
 });

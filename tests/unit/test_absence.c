@@ -133,6 +133,13 @@ static void sign(const LiveSession *s, int64_t user, UsTime at, const char *stro
     assert_int_equal(attendance_sign(db, arena, &in, &g, &why), LN_OK);
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++) n++;
+    return n;
+}
+
 static void test_halves(void **state)
 {
     LiveSession day = {.starts_at = NINE, .ends_at = NINE + 8 * HOUR, .utc_offset_min = 60};
@@ -482,6 +489,29 @@ static void test_connection_record(void **state)
     assert_int_equal(conn_record_load(db, arena, org, run.id, learners[2], t1 + HOUR, &c), LN_OK);
     assert_true(c.absences.n >= 2);
     assert_int_equal(c.act.nsessions, 0);
+
+    /* per programme: the runs of its courses */
+    int64_t pid = 0;
+    ConnRecordSet set;
+    assert_int_equal(db_query_i64(db, &pid, "INSERT INTO programme (org_id, title, created_at, updated_at)"
+                                            " VALUES ($1, 'Parcours', $2, $2) RETURNING id", "ii", org, NINE), DB_ROW);
+    assert_int_equal(conn_programme_load(db, arena, org, pid, learners[0], t1 + HOUR, &set), LN_NOTFOUND);  /* no course */
+    assert_int_equal(db_run(db, "UPDATE course SET programme_id = $1 WHERE id = $2", "ii", pid, course.id), DB_DONE);
+    assert_int_equal(conn_programme_load(db, arena, other_org, pid, learners[0], t1 + HOUR, &set), LN_NOTFOUND);
+    assert_int_equal(conn_programme_load(db, arena, org, pid, learners[0], t1 + HOUR, &set), LN_OK);
+    assert_int_equal(set.n, 1);
+    assert_string_equal(set.title, "Parcours");
+    assert_int_equal(set.items[0].act.nsessions, 2);
+    /* two records in one PDF: each from a new page, pages counted across */
+    ConnRecord two[2] = {set.items[0], set.items[0]};
+    buf_init(&b, 0);
+    assert_int_equal(conn_records_pdf(arena, two, 2, "en", &b), LN_OK);
+    assert_non_null(memmem(b.data, b.len, "/Count 2", 8));
+    buf_reset(&b);
+    conn_records_csv(two, 2, &b);
+    assert_int_equal(count_of(buf_cstr(&b), "section,start"), 1);
+    assert_int_equal(count_of(buf_cstr(&b), "\r\nconnection,"), 4);
+    buf_free(&b);
 }
 
 /* Entries of a ZIP: how many, each a PDF. */
