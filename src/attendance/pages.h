@@ -69,6 +69,7 @@ void api_rec_get(Req *r);
 void rec_programme_page(Req *r);
 void rec_programme_csv_get(Req *r);
 void rec_programme_pdf_get(Req *r);
+void api_rec_programme_get(Req *r);
 
 /* all the sheets of a run as a ZIP (sheets_page.c) */
 void sheets_post(Req *r);

@@ -186,11 +186,9 @@ void rec_pdf_get(Req *r)
     buf_free(&b);
 }
 
-/* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/learners/{uid}/record */
-void api_rec_get(Req *r)
+static json_t *record_json(Req *r, const ConnRecord *cr)
 {
-    ConnRecord c;
-    if (!record_or_404(r, &c)) return;
+    const ConnRecord c = *cr;
     json_t *sessions = json_array(), *units = json_array(), *attempts = json_array(), *assists = json_array(),
            *sigs = json_array(), *absences = json_array();
     for (int i = 0; i < c.act.nsessions; i++) {
@@ -228,10 +226,17 @@ void api_rec_get(Req *r)
                                                   x->session_title, "half_day", x->half_day, "starts_at",
                                                   api_time(r->arena, x->starts_at), "status", x->status));
     }
-    api_json(r, 200, json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "run_id", (json_int_t)c.run_id,
-                               "user_id", (json_int_t)c.user_id, "name", c.learner_name, "course", c.course_title, "run",
-                               c.run_title, "active_ms", (json_int_t)c.act.active_ms, "sessions", sessions, "units", units,
-                               "assessments", attempts, "assistance", assists, "signatures", sigs, "absences", absences));
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "run_id", (json_int_t)c.run_id,
+                     "user_id", (json_int_t)c.user_id, "name", c.learner_name, "course", c.course_title, "run",
+                     c.run_title, "active_ms", (json_int_t)c.act.active_ms, "sessions", sessions, "units", units,
+                     "assessments", attempts, "assistance", assists, "signatures", sigs, "absences", absences);
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/learners/{uid}/record */
+void api_rec_get(Req *r)
+{
+    ConnRecord c;
+    if (record_or_404(r, &c)) api_json(r, 200, record_json(r, &c));
 }
 
 /* ---- per programme --------------------------------------------------------------- */
@@ -308,4 +313,20 @@ void rec_programme_pdf_get(Req *r)
              arena_printf(r->arena, "%s-programme-%lld-%lld.pdf", str_eq(r->lang, "fr") ? "releve-connexions" : "connection-record",
                           (long long)pid, (long long)uid));
     buf_free(&b);
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/programmes/{id}/learners/{uid}/record */
+void api_rec_programme_get(Req *r)
+{
+    ConnRecordSet set;
+    int64_t pid, uid;
+    if (!programme_or_404(r, &set, &pid, &uid)) return;
+    json_t *runs = json_array();
+    int64_t total = 0;
+    for (int i = 0; i < set.n; i++) {
+        json_array_append_new(runs, record_json(r, &set.items[i]));
+        total += set.items[i].act.active_ms;
+    }
+    api_json(r, 200, json_pack("{s:I,s:s,s:I,s:I,s:o}", "programme_id", (json_int_t)pid, "title", set.title, "user_id",
+                               (json_int_t)uid, "active_ms", (json_int_t)total, "runs", runs));
 }

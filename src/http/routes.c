@@ -259,6 +259,7 @@ ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/record", api_rec_get,
 ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record", rec_programme_page, A_MEMBER)
 ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.csv", rec_programme_csv_get, A_MEMBER)
 ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.pdf", rec_programme_pdf_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/record", api_rec_programme_get, API | A_MEMBER)
 /* all the sheets of a run as a ZIP, made in the background (handlers: trainers, admins, auditors) */
 ROUTE(POST,   "/o/{org}/runs/{id}/sheets",                  sheets_post,            A_MEMBER | FORM)
 ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}",            sheets_job_page,        A_MEMBER)

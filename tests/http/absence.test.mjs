@@ -267,4 +267,10 @@ test('the connection record per programme: every run of its courses, one CSV and
   assert.equal(pdf.status, 200);
   assert.match(pdf.text, /Connection record/);
   assert.match(pdf.text, /Page 1 \/ 1/);
+  const api = await elodie.get(`/api/v1/orgs/demo/programmes/${pid}/learners/${a.user_id}/record`);
+  assert.equal(api.status, 200, api.text);
+  assert.equal(api.json().runs.length, 1);
+  assert.equal(api.json().runs[0].run_id, runId);
+  assert.equal(api.json().runs[0].absences.length, 2);
+  assert.equal((await francois.get(`/api/v1/orgs/demo/programmes/${pid}/learners/${a.user_id}/record`)).status, 404);
 });
