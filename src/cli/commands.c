@@ -44,6 +44,8 @@ const Command commands[] = {
      "fill an empty database with generated courses, learners, enrolments and heartbeats (make bench)"},
     {"bench-quiz-seed", cmd_bench_quiz_seed, "--out FILE [--learners N]",
      "fill an empty database with a quiz, N learners' submitted attempts and as many in progress (make bench quiz)"},
+    {"attendance sheets", cmd_attendance_sheets, "RUN_ID FILE.zip [--lang en|fr]",
+     "write every attendance sheet (PDF) of a course run into one ZIP, with progress"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
     {"test-request", cmd_test_request, "FILE [--as EMAIL]",
      "run one raw HTTP request from FILE through the handlers, without a socket"},

@@ -185,25 +185,24 @@ static int load_secret(App *app, Db *db)
     return rc;
 }
 
-/* Temporary upload files left by a crash: removed at start-up once a day
- * old (several servers may share DATA, and another one may be receiving an
- * upload right now). */
-static void sweep_uploads(const char *dir)
+int app_sweep_tmp(const char *dir, const char *prefix)
 {
     DIR *d = opendir(dir);
-    if (!d) return;
+    if (!d) return 0;
     time_t cutoff = time(NULL) - 86400;
     int n = 0;
+    size_t pl = strlen(prefix);
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, "upload-", 7) != 0) continue;
+        if (strncmp(e->d_name, prefix, pl) != 0) continue;
         struct stat sb;
         if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode)
             && sb.st_mtime < cutoff && unlinkat(dirfd(d), e->d_name, 0) == 0)
             n++;
     }
     closedir(d);
-    if (n) log_info("removed %d stale upload file(s) from %s", n, dir);
+    if (n) log_info("removed %d stale %s* file(s) from %s", n, prefix, dir);
+    return n;
 }
 
 int app_open(App *app, char **err)
@@ -234,7 +233,7 @@ int app_open(App *app, char **err)
     mkdir(app->cfg.data_dir, 0750);
     snprintf(dir, sizeof dir, "%s/tmp", app->cfg.data_dir);
     if (mkdir(dir, 0750) != 0 && errno != EEXIST) log_warn("cannot create %s: %s", dir, strerror(errno));
-    sweep_uploads(dir);
+    app_sweep_tmp(dir, "upload-");
     app->writer = writer_start(app->cfg.db_url, &opt, 2000, err);
     if (!app->writer) return LN_EDB;
     app->metrics = metrics_new();

@@ -56,6 +56,10 @@ int app_open(App *app, char **err);
 void app_close(App *app);
 /* base64url HMAC-SHA-256(site secret, "csrf|" + basis) into the arena. */
 char *app_csrf_mac(App *app, Arena *a, const char *basis);
+/* Remove the regular files of `dir` named `prefix`* that are a day old
+ * (temporary files: uploads a crash left, the sheets' ZIPs); several
+ * servers may share DATA, so younger files stay.  Returns how many. */
+int app_sweep_tmp(const char *dir, const char *prefix);
 /* Once a second in `lectern serve`: SQLite WAL checkpoint (PASSIVE, so it
  * never blocks writers), flush the access log. */
 void app_tick(App *app, Db *db);

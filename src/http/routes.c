@@ -271,6 +271,38 @@ ROUTE(GET,    "/api/v1/orgs/{org}/sessions/{id}/qr",        api_att_qr_get,     
 ROUTE(POST,   "/api/v1/orgs/{org}/sessions/{id}/links",     api_att_links_post,     API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/sessions/{id}/signatures",           api_att_signatures_post, API_W)
 ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,    API | A_MEMBER)
+/* absences and justifications (docs/attendance.md): a learner sees and justifies their own
+ * (the handlers answer 404 for another's); the queue admits trainers, administrators and auditors;
+ * decisions: administrators */
+ROUTE(GET,    "/o/{org}/attendance/mine",                   abs_mine_page,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/attendance/absences",               abs_queue_page,         A_MEMBER)
+ROUTE(GET,    "/o/{org}/attendance/absences/{id}",          abs_absence_page,       A_MEMBER)
+ROUTE(POST,   "/o/{org}/attendance/absences/{id}/justifications", abs_justify_post, A_MEMBER | FORM | A_UPLOAD)
+ROUTE(POST,   "/o/{org}/attendance/justifications/{id}/decisions", abs_decision_post, A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/attendance/justifications/{id}/file", abs_justification_file_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/me/absences",             api_abs_mine_get,       API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/absences",                api_abs_list_get,       API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/absences/{id}",           api_abs_get,            API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/absences/{id}/justifications", api_abs_justify_post, API_W | A_MEMBER | A_UPLOAD)
+ROUTE(POST,   "/api/v1/orgs/{org}/justifications/{id}/decisions", api_abs_decision_post, API_W | A_ADMIN)
+/* the connection record of a learner in a run: the learner's own; trainers, admins, auditors (handler) */
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record",   rec_page,               A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.csv", rec_csv_get,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.pdf", rec_pdf_get,          A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/record", api_rec_get,    API | A_MEMBER)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record", rec_programme_page, A_MEMBER)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.csv", rec_programme_csv_get, A_MEMBER)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.pdf", rec_programme_pdf_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/record", api_rec_programme_get, API | A_MEMBER)
+/* all the sheets of a run as a ZIP, made in the background (handlers: trainers, admins, auditors) */
+ROUTE(POST,   "/o/{org}/runs/{id}/sheets",                  sheets_post,            A_MEMBER | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}",            sheets_job_page,        A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}/download",   sheets_job_download,    A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sheets",        api_sheets_post,        API_W | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/sheets/{job}",  api_sheets_job_get,     API | A_MEMBER)
+/* public verification of a printed attendance sheet (its QR code): the token is the credential */
+ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
+ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
