@@ -21,6 +21,7 @@
  * is not meaningful on this database.
  */
 #include "cli/cli.h"
+#include "http/app.h"
 #include "account/account.h"
 #include "assess/quiz.h"
 #include "catalog/catalog.h"
@@ -107,19 +108,6 @@ static bool site_secret(Db *db, char *out, size_t n)
     return ok;
 }
 
-/* The CSRF token of a session, as access_csrf_token / app_csrf_mac compute it. */
-static void csrf_of(const char *secret, const char *token, char *out)
-{
-    unsigned char key[crypto_hash_sha256_BYTES], mac[crypto_auth_hmacsha256_BYTES];
-    crypto_hash_sha256(key, (const unsigned char *)secret, strlen(secret));
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, key, sizeof key);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)"csrf|", 5);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)token, strlen(token));
-    crypto_auth_hmacsha256_final(&st, mac);
-    sodium_bin2base64(out, TOKEN_CHARS + 1, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
 int cmd_bench_quiz_seed(Cli *c)
 {
     int64_t nlearners = 100000, batch = 10000;
@@ -151,6 +139,7 @@ int cmd_bench_quiz_seed(Cli *c)
     UsTime t0 = time_mono_us(), now = time_now_us();
     Arena *a = arena_new();
     char secret[128];
+    unsigned char csrf_key[32];
     int64_t org_id = 0, course_id = 0, run_id = 0, section_id = 0, unit_id = 0;
     Course course;
     CourseInput ci = {.code = "QZ-1", .title = "Quiz benchmark", .estimated_minutes = -1, .published = 1};
@@ -166,6 +155,7 @@ int cmd_bench_quiz_seed(Cli *c)
               && course_load(db, a, course_id, &course) == LN_OK
               && run_create(db, &course, "Run", "corporate", now, 0, 0, now, &run_id) == LN_OK
               && section_create(db, &course, &si, now, &section_id) == LN_OK;
+    if (ok) csrf_key_of(secret, csrf_key);
     ui.section_id = section_id;
     ok = ok && unit_create(db, &course, &ui, now, &unit_id) == LN_OK
          && quiz_items_replace(db, org_id, unit_id, &bank, now) == LN_OK
@@ -286,7 +276,7 @@ int cmd_bench_quiz_seed(Cli *c)
         db_bind_i64(st, 3, now);
         db_bind_i64(st, 4, now + (int64_t)SESSION_DAYS * 86400 * US_PER_SEC);
         step(&s, st, NULL);
-        csrf_of(secret, token, csrf);
+        csrf_mac_with(csrf_key, token, csrf);
         fprintf(out, "%s %s /api/v1/runs/%lld/units/%lld/attempts/%lld/submit\n", token, csrf, (long long)run_id,
                 (long long)unit_id, (long long)open_id);
         if ((i + 1) % 20000 == 0) fprintf(stderr, "learners %lld/%lld\n", (long long)(i + 1), (long long)nlearners);

@@ -217,10 +217,7 @@ int app_open(App *app, char **err)
     if (rc == LN_OK) course_search_backfill(db);
     if (rc == LN_OK) forum_search_backfill(db);
     if (rc == LN_OK) {
-        /* BLAKE2b keyed with a hash of the secret: a MAC in one call, a
-           third of HMAC-SHA-256's instructions on every page with a form */
-        crypto_generichash(app->csrf_key, sizeof app->csrf_key, (const unsigned char *)app->secret,
-                           strlen(app->secret), (const unsigned char *)"lectern csrf key", 16);
+        csrf_key_of(app->secret, app->csrf_key);
     }
     db_pool_put(app->pool, db);
     if (rc != LN_OK) {
@@ -268,11 +265,24 @@ void app_tick(App *app, Db *db)
     forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
 }
 
-char *app_csrf_mac(App *app, Arena *a, const char *basis)
+/* BLAKE2b keyed with a hash of the secret: a MAC in one call, a third of
+ * HMAC-SHA-256's instructions on every page with a form. */
+void csrf_key_of(const char *secret, unsigned char key[32])
+{
+    crypto_generichash(key, 32, (const unsigned char *)secret, strlen(secret),
+                       (const unsigned char *)"lectern csrf key", 16);
+}
+
+void csrf_mac_with(const unsigned char key[32], const char *basis, char *out)
 {
     unsigned char mac[32];
-    crypto_generichash(mac, sizeof mac, (const unsigned char *)basis, strlen(basis), app->csrf_key, sizeof app->csrf_key);
-    char *out = arena_alloc(a, TOKEN_CHARS + 1);
+    crypto_generichash(mac, sizeof mac, (const unsigned char *)basis, strlen(basis), key, 32);
     sodium_bin2base64(out, TOKEN_CHARS + 1, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+char *app_csrf_mac(App *app, Arena *a, const char *basis)
+{
+    char *out = arena_alloc(a, TOKEN_CHARS + 1);
+    csrf_mac_with(app->csrf_key, basis, out);
     return out;
 }

@@ -54,8 +54,13 @@ struct App {
 /* Open the pool and the writer, run migrations, load the site secret. */
 int app_open(App *app, char **err);
 void app_close(App *app);
-/* base64url HMAC-SHA-256(site secret, "csrf|" + basis) into the arena. */
+/* The CSRF token for `basis` (a session token or the anonymous cookie):
+ * base64url of BLAKE2b keyed with csrf_key, into the arena. */
 char *app_csrf_mac(App *app, Arena *a, const char *basis);
+/* The same from the site secret alone (tools that seed sessions), into
+ * out[TOKEN_CHARS + 1]; csrf_key_of derives App.csrf_key. */
+void csrf_key_of(const char *secret, unsigned char key[32]);
+void csrf_mac_with(const unsigned char key[32], const char *basis, char *out);
 /* Remove the regular files of `dir` named `prefix`* that are a day old
  * (temporary files: uploads a crash left, the sheets' ZIPs); several
  * servers may share DATA, so younger files stay.  Returns how many. */
