@@ -77,7 +77,7 @@ static const char *policy_label(Req *r, const char *p)
 
 static void cell_html(Req *r, const GbCell *c)
 {
-    hprintf(r, "%s", quiz_percent(r, c->grade));
+    hprintf(r, "%s", text_percent(r, c->grade));
     if (c->overridden) hprintf(r, " <span class=\"muted\" title=\"%s\">*</span>", T(r, "overridden"));
     if (c->pending) hprintf(r, " <span class=\"muted\">(%s)</span>", T(r, "to grade"));
 }
@@ -150,7 +150,7 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
     hprintf(r, "<div class=\"spread\"><span class=\"muted\">%s %lld · %s %s</span><span>"
                "<a class=\"button small secondary\" href=\"%s/gradebook/pending\">%s (%d)</a> "
                "<a class=\"button small secondary\" href=\"%s/gradebook.csv\" download>%s</a></span></div>",
-            T(r, "Learners:"), (long long)all, T(r, "Course pass mark:"), quiz_percent(r, g.s.pass_mark), base,
+            T(r, "Learners:"), (long long)all, T(r, "Course pass mark:"), text_percent(r, g.s.pass_mark), base,
             T(r, "Essays to grade"), npend, base, T(r, "Export as CSV"));
     settings_form(r, run, &g, e);
     /* filter: a GET form */
@@ -180,7 +180,7 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
             cell_html(r, &w->cells[k]);
             html_lit(r, "</td>");
         }
-        hprintf(r, "<td>%s</td><td>%s</td></tr>", quiz_percent(r, w->grade), w->passed ? T(r, "Passed") : T(r, "Failed"));
+        hprintf(r, "<td>%s</td><td>%s</td></tr>", text_percent(r, w->grade), w->passed ? T(r, "Passed") : T(r, "Failed"));
     }
     html_lit(r, "</tbody></table></div>");
     if (!g.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No learner matches."));
@@ -395,7 +395,7 @@ static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, con
     r->status = code;
     page_begin(r, arena_printf(r->arena, "%s — %s", w->name, T(r, "Gradebook")));
     hprintf(r, "<p class=\"muted\"><a href=\"/o/%s/runs/%lld/gradebook\">%s</a></p><h1>%s</h1><p>%s %s · %s</p>",
-            r->org->slug, (long long)run->id, T(r, "Gradebook"), w->name, T(r, "Course grade:"), quiz_percent(r, w->grade),
+            r->org->slug, (long long)run->id, T(r, "Gradebook"), w->name, T(r, "Course grade:"), text_percent(r, w->grade),
             w->passed ? T(r, "Passed") : T(r, "Failed"));
     for (int q = 0; q < g.nq; q++) {
         const GbQuiz *z = &g.quizzes[q];
@@ -410,9 +410,9 @@ static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, con
             db_query_i64(r->db, &eff, "SELECT score FROM attempt_rescore WHERE attempt_id = $1 ORDER BY id DESC LIMIT 1",
                          "i", at->id);
             hprintf(r, "<li>%s %lld — %s: %s", T(r, "attempt"), (long long)at->number, T(r, "score"),
-                    str_eq(at->status, "in_progress") ? T(r, "in progress") : quiz_percent(r, eff));
+                    str_eq(at->status, "in_progress") ? T(r, "in progress") : text_percent(r, eff));
             if (eff != at->score && at->score >= 0)
-                hprintf(r, " <span class=\"muted\">(%s %s)</span>", T(r, "at submission:"), quiz_percent(r, at->score));
+                hprintf(r, " <span class=\"muted\">(%s %s)</span>", T(r, "at submission:"), text_percent(r, at->score));
             html_lit(r, "</li>");
         }
         html_lit(r, "</ul>");
@@ -428,7 +428,7 @@ static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, con
             while (db_step(st) == DB_ROW) {
                 if (!any) hprintf(r, "<h3>%s</h3><ul>", T(r, "Overrides"));
                 any = true;
-                hprintf(r, "<li>%s — ", quiz_percent(r, db_col_i64(st, 0)));
+                hprintf(r, "<li>%s — ", text_percent(r, db_col_i64(st, 0)));
                 html_date(r, db_col_i64(st, 2));
                 hprintf(r, " · %s · %s</li>", db_col_text(st, 4) ? db_col_text(st, 4) : "", db_col_text(st, 1));
             }
@@ -550,7 +550,7 @@ void gradebook_analysis_page(Req *r)
         hprintf(r, "<tr><td>%s<br><span class=\"muted\">%s%s%s</span></td><td>%d</td><td>%s</td><td>%s</td><td>",
                 s->item.title ? s->item.title : s->item.text, item_type_name(s->item.type), s->retired ? " · " : "",
                 s->retired ? T(r, "replaced since") : "", s->answers,
-                isnan(s->difficulty) ? "—" : quiz_percent(r, (int64_t)lround(s->difficulty * 1000)),
+                isnan(s->difficulty) ? "—" : text_percent(r, (int64_t)lround(s->difficulty * 1000)),
                 ratio(r, s->discrimination));
         if (s->picks) {
             html_lit(r, "<ul class=\"plain\">");
@@ -684,8 +684,8 @@ void my_grades_page(Req *r)
                 w->cells[q].attempts, weight_text(r, g.quizzes[q].weight));
     }
     html_lit(r, "</tbody></table></div>");
-    hprintf(r, "<p><strong>%s %s</strong> · %s %s · %s</p>", T(r, "Course grade:"), quiz_percent(r, w->grade),
-            T(r, "Course pass mark:"), quiz_percent(r, g.s.pass_mark), w->passed ? T(r, "Passed") : T(r, "Not passed yet"));
+    hprintf(r, "<p><strong>%s %s</strong> · %s %s · %s</p>", T(r, "Course grade:"), text_percent(r, w->grade),
+            T(r, "Course pass mark:"), text_percent(r, g.s.pass_mark), w->passed ? T(r, "Passed") : T(r, "Not passed yet"));
     if (g.s.require_grade) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Completing the course requires the pass mark."));
     GbComment *cm;
     int ncm = 0;
@@ -693,7 +693,7 @@ void my_grades_page(Req *r)
     if (ncm) hprintf(r, "<h2>%s</h2><ul>", T(r, "Your trainers' comments"));
     for (int i = 0; i < ncm; i++) {
         hprintf(r, "<li><strong>%s</strong> · %s %lld · %s — %s", cm[i].unit_title, T(r, "attempt"), (long long)cm[i].number,
-                cm[i].question, quiz_percent(r, cm[i].score));
+                cm[i].question, text_percent(r, cm[i].score));
         if (!str_empty(cm[i].comment)) text_block(r, cm[i].comment);
         html_lit(r, "</li>");
     }

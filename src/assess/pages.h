@@ -70,9 +70,6 @@ json_t *quiz_summary_json(Req *r, const QuizCtx *q);
 /* JSON of one attempt: in progress, the items in the learner's view; once
  * finished, with the learner's responses and, when allowed, the feedback. */
 json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at);
-/* Thousandths as a percentage in the request's language ("62.5%",
- * "62,5 %"); "—" when negative. */
-const char *quiz_percent(Req *r, int64_t th);
 /* The purpose as people read it, in the request's language. */
 const char *quiz_purpose_label(Req *r, const char *purpose);
 

@@ -37,16 +37,6 @@ static int64_t jint(const json_t *o, const char *key, int64_t def)
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
 }
 
-/* Thousandths as a percentage, in the request's language. */
-static const char *pct(Req *r, int64_t th)
-{
-    if (th < 0) return "—";
-    bool fr = str_eq(r->lang, "fr");
-    if (th % 10)
-        return arena_printf(r->arena, fr ? "%lld,%lld\xe2\x80\xaf%%" : "%lld.%lld%%", (long long)(th / 10),
-                            (long long)(th % 10));
-    return arena_printf(r->arena, fr ? "%lld\xe2\x80\xaf%%" : "%lld%%", (long long)(th / 10));
-}
 
 static void when(Req *r, UsTime t)
 {
@@ -54,12 +44,7 @@ static void when(Req *r, UsTime t)
         hprintf(r, "%s", T(r, "none"));
         return;
     }
-    time_t s = (time_t)(t / US_PER_SEC);
-    struct tm tm;
-    char buf[40];
-    gmtime_r(&s, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    hprintf(r, "<time datetime=\"%s\">%s</time>", time_iso(r->arena, t), buf);
+    html_moment(r, t);
 }
 
 static void markdown(Req *r, const char *md)
@@ -158,9 +143,9 @@ static void facts(Req *r, const PeerSettings *ps)
     when(r, ps->review_by);
     hprintf(r, "</dd><dt>%s</dt><dd>%lld</dd>", T(r, "Reviews per submission"), (long long)ps->reviewers);
     hprintf(r, "<dt>%s</dt><dd>%s", T(r, "Late submissions"), late_label(r, ps->late_policy));
-    if (str_eq(ps->late_policy, "penalty")) hprintf(r, " (−%s)", pct(r, ps->late_penalty));
+    if (str_eq(ps->late_policy, "penalty")) hprintf(r, " (−%s)", text_percent(r, ps->late_penalty));
     hprintf(r, "</dd><dt>%s</dt><dd>%s", T(r, "Learners who review nothing"), no_review_label(r, ps->no_review_policy));
-    if (str_eq(ps->no_review_policy, "penalty")) hprintf(r, " (−%s)", pct(r, ps->no_review_penalty));
+    if (str_eq(ps->no_review_policy, "penalty")) hprintf(r, " (−%s)", text_percent(r, ps->no_review_penalty));
     hprintf(r, "</dd><dt>%s</dt><dd>%s</dd></dl>", T(r, "Grade"),
             str_eq(ps->grade_method, "mean") ? T(r, "mean of the peers' reviews") : T(r, "median of the peers' reviews"));
 }
@@ -226,7 +211,7 @@ static void my_grade(Req *r, const PeerCtx *p, const json_t *j)
     if (!json_is_object(g)) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Not graded yet: grades come once the review deadline has passed."));
     else {
         hprintf(r, "<p class=\"quiz-grade\">%s <strong>%s</strong> <span class=\"muted\">(%s)</span></p>", T(r, "Your grade:"),
-                pct(r, jint(g, "score", -1)), status_label(r, jstr(g, "status")));
+                text_percent(r, jint(g, "score", -1)), status_label(r, jstr(g, "status")));
         if (str_eq(jstr(g, "kind"), "override"))
             hprintf(r, "<p>%s %s</p>", T(r, "Set by a trainer:"), jstr(g, "reason"));
     }
@@ -239,7 +224,7 @@ static void my_grade(Req *r, const PeerCtx *p, const json_t *j)
         html_lit(r, "<article class=\"peer-review\">");
         if (self) hprintf(r, "<h4>%s", T(r, "Your self-assessment"));
         else hprintf(r, "<h4>%s %lld", T(r, "Reviewer"), (long long)jint(v, "reviewer", 0));
-        hprintf(r, " · %s</h4>", pct(r, jint(v, "score", 0)));
+        hprintf(r, " · %s</h4>", text_percent(r, jint(v, "score", 0)));
         levels_show(r, rubric, json_object_get(v, "levels"));
         if (*jstr(v, "comment")) hprintf(r, "<blockquote>%s</blockquote>", jstr(v, "comment"));
         if (json_is_true(json_object_get(v, "flagged")))
@@ -386,7 +371,7 @@ static void review_render(Req *r, const PeerCtx *p, const PeerTask *t, const cha
             if (v[i].allocation_id != t->allocation_id) continue;
             json_t *lv = json_array();
             for (int k = 0; k < v[i].nlevels; k++) json_array_append_new(lv, json_integer(v[i].levels[k]));
-            hprintf(r, "<h2>%s · %s</h2>", T(r, "Your review"), pct(r, v[i].score));
+            hprintf(r, "<h2>%s · %s</h2>", T(r, "Your review"), text_percent(r, v[i].score));
             levels_show(r, rubric, lv);
             if (*v[i].comment) hprintf(r, "<blockquote>%s</blockquote>", v[i].comment);
             json_decref(lv);
@@ -480,16 +465,6 @@ void peer_flag_post(Req *r)
  * The trainer's block on the unit's page
  * ==================================================================== */
 
-static const char *local_time(Req *r, UsTime t)
-{
-    if (!t) return "";
-    time_t s = (time_t)(t / US_PER_SEC);
-    struct tm tm;
-    char buf[32];
-    gmtime_r(&s, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M", &tm);
-    return arena_strdup(r->arena, buf);
-}
 
 static char *num(Req *r, int64_t v) { return arena_printf(r->arena, "%lld", (long long)v); }
 
@@ -522,9 +497,9 @@ static void settings_form(Req *r, const Course *c, const Unit *u, const PeerSett
     form_begin(r, arena_printf(r->arena, "%s/assignment", course_unit_base(r, c, u)));
     hprintf(r, "<div class=\"field\"><label for=\"f-instructions\">%s</label><textarea id=\"f-instructions\""
                " name=\"instructions\" rows=\"8\">%s</textarea></div>", T(r, "Instructions (Markdown)"), ps->instructions);
-    form_input(r, "datetime-local", "submit_by", T(r, "Submit by (UTC; empty: no deadline)"), local_time(r, ps->submit_by),
+    form_input(r, "datetime-local", "submit_by", T(r, "Submit by (UTC; empty: no deadline)"), datetime_value(r, ps->submit_by),
                str_eq(f, "submit_by") ? st->error : NULL, "");
-    form_input(r, "datetime-local", "review_by", T(r, "Review by (UTC; empty: no deadline)"), local_time(r, ps->review_by),
+    form_input(r, "datetime-local", "review_by", T(r, "Review by (UTC; empty: no deadline)"), datetime_value(r, ps->review_by),
                str_eq(f, "review_by") ? st->error : NULL, "");
     form_input(r, "number", "reviewers", T(r, "Reviewers per submission"), num(r, ps->reviewers),
                str_eq(f, "reviewers") ? st->error : NULL, "min=\"1\" max=\"10\"");
@@ -807,7 +782,7 @@ void peer_staff_page(Req *r)
             hprintf(r, "</details></td><td>%d / %d</td><td>%d</td><td>%d</td><td>", w->done, w->to_do, w->received,
                     w->flags);
             if (w->grade.id) {
-                hprintf(r, "%s <span class=\"muted\">(%s)</span>", pct(r, w->grade.score), str_eq(w->grade.kind, "override")
+                hprintf(r, "%s <span class=\"muted\">(%s)</span>", text_percent(r, w->grade.score), str_eq(w->grade.kind, "override")
                         ? T(r, "overridden") : status_label(r, w->grade.status));
                 if (w->grade.reason) hprintf(r, "<br><span class=\"muted\">%s</span>", w->grade.reason);
             } else hprintf(r, "<span class=\"muted\">%s</span>", T(r, "not recorded yet"));
@@ -838,7 +813,7 @@ void peer_staff_page(Req *r)
                     name_in(rows, n, x->reviewer_id), x->self_review ? T(r, " (self)") : "",
                     name_in(rows, n, x->author_id));
             if (x->id) {
-                hprintf(r, "%s", pct(r, x->score));
+                hprintf(r, "%s", text_percent(r, x->score));
                 if (x->comment && *x->comment) hprintf(r, "<br><span class=\"muted\">%s</span>", x->comment);
             } else hprintf(r, "<span class=\"muted\">%s</span>", T(r, "to do"));
             hprintf(r, "</td><td>%s</td></tr>", x->flagged ? x->flag_reason : "");

@@ -183,27 +183,7 @@ static int64_t jint(const json_t *o, const char *key, int64_t def)
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
 }
 
-/* Thousandths as a percentage, in the request's language. */
-static const char *pct(Req *r, int64_t th)
-{
-    if (th < 0) return "—";
-    bool fr = str_eq(r->lang, "fr");
-    if (th % 10)
-        return arena_printf(r->arena, fr ? "%lld,%lld\xe2\x80\xaf%%" : "%lld.%lld%%", (long long)(th / 10),
-                            (long long)(th % 10));
-    return arena_printf(r->arena, fr ? "%lld\xe2\x80\xaf%%" : "%lld%%", (long long)(th / 10));
-}
 
-/* A moment with its time of day, UTC. */
-static void when(Req *r, UsTime t)
-{
-    time_t s = (time_t)(t / US_PER_SEC);
-    struct tm tm;
-    char buf[40];
-    gmtime_r(&s, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    hprintf(r, "<time datetime=\"%s\">%s</time>", time_iso(r->arena, t), buf);
-}
 
 static char *duration(Req *r, int64_t s)
 {
@@ -324,15 +304,15 @@ static void settings_list(Req *r, const QuizCtx *q, const json_t *sum)
     else hprintf(r, "%d %s · %s", quiz_used(&q->mine), T(r, "used"), T(r, "unlimited"));
     hprintf(r, "</dd><dt>%s</dt><dd>%s</dd>", T(r, "Time limit"),
             qs->time_limit_s ? duration(r, qs->time_limit_s) : T(r, "none"));
-    hprintf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "Pass mark"), qs->pass_mark ? pct(r, qs->pass_mark) : T(r, "none"));
+    hprintf(r, "<dt>%s</dt><dd>%s</dd>", T(r, "Pass mark"), qs->pass_mark ? text_percent(r, qs->pass_mark) : T(r, "none"));
     if (qs->opens_at) {
         hprintf(r, "<dt>%s</dt><dd>", T(r, "Opens"));
-        when(r, qs->opens_at);
+        html_moment(r, qs->opens_at);
         html_lit(r, "</dd>");
     }
     if (qs->closes_at) {
         hprintf(r, "<dt>%s</dt><dd>", T(r, "Closes"));
-        when(r, qs->closes_at);
+        html_moment(r, qs->closes_at);
         html_lit(r, "</dd>");
     }
     hprintf(r, "<dt>%s</dt><dd>%s</dd></dl>", T(r, "Feedback"),
@@ -375,7 +355,7 @@ void quiz_player(Req *r, const Learn *l)
     int64_t grade = gb_quiz_grade(r->db, &q.qs, l->run.id, r->user->id, &q.mine);
     if (grade >= 0)
         hprintf(r, "<p class=\"quiz-grade\">%s <strong>%s</strong> <span class=\"muted\">(%s)</span></p>",
-                T(r, "Your grade:"), pct(r, grade),
+                T(r, "Your grade:"), text_percent(r, grade),
                 str_eq(q.qs.grade_policy, "last") ? T(r, "last attempt")
                 : str_eq(q.qs.grade_policy, "average") ? T(r, "average of your attempts") : T(r, "best attempt"));
     const Attempt *open = NULL;
@@ -386,9 +366,9 @@ void quiz_player(Req *r, const Learn *l)
             const Attempt *at = &q.mine.items[i];
             if (str_eq(at->status, "in_progress")) open = at;
             hprintf(r, "<tr><td><a href=\"%s\">%lld</a></td><td>", attempt_url(r, &q, at->id), (long long)at->number);
-            when(r, at->started_at);
+            html_moment(r, at->started_at);
             hprintf(r, "</td><td>%s</td><td>%s</td></tr>", status_label(r, at),
-                    str_eq(at->status, "in_progress") ? "—" : pct(r, at->score));
+                    str_eq(at->status, "in_progress") ? "—" : text_percent(r, at->score));
         }
         html_lit(r, "</tbody></table>");
     }
@@ -527,7 +507,7 @@ static void item_result(Req *r, const json_t *v, bool feedback)
         hprintf(r, "<p class=\"badge\">%s</p>", T(r, "Awaiting a grader"));
     else if (json_integer_value(score) >= 1000) hprintf(r, "<p class=\"badge done\">✓ %s</p>", T(r, "Right"));
     else if (json_integer_value(score) > 0)
-        hprintf(r, "<p class=\"badge\">%s · %s</p>", T(r, "Partly right"), pct(r, json_integer_value(score)));
+        hprintf(r, "<p class=\"badge\">%s · %s</p>", T(r, "Partly right"), text_percent(r, json_integer_value(score)));
     else hprintf(r, "<p class=\"badge wrong\">✗ %s</p>", T(r, "Wrong"));
     const json_t *fb = json_object_get(v, "feedback");
     for (size_t i = 0; i < json_array_size(fb); i++) {
@@ -563,7 +543,7 @@ static void attempt_render(Req *r, const QuizCtx *q, const Attempt *at, const js
             hprintf(r, "<p class=\"alert quiz-timer\" role=\"status\">%s <time datetime=\"%s\" data-time-left>%lld:%02lld"
                        "</time> <span class=\"muted\">(%s ", T(r, "Time left:"), time_iso(r->arena, at->deadline_at),
                     (long long)(left / 60000), (long long)(left / 1000 % 60), T(r, "until"));
-            when(r, at->deadline_at);
+            html_moment(r, at->deadline_at);
             hprintf(r, ")</span></p><form method=\"post\" action=\"%s\" class=\"quiz-attempt\" data-left-ms=\"%lld\">",
                     action, (long long)left);
         } else hprintf(r, "<form method=\"post\" action=\"%s\" class=\"quiz-attempt\">", action);
@@ -584,10 +564,10 @@ static void attempt_render(Req *r, const QuizCtx *q, const Attempt *at, const js
     hprintf(r, "<section class=\"card\"><p>%s <strong>%s</strong></p>", T(r, "Status:"), status_label(r, at));
     if (at->submitted_at) {
         hprintf(r, "<p>%s ", T(r, "Submitted:"));
-        when(r, at->submitted_at);
+        html_moment(r, at->submitted_at);
         html_lit(r, "</p>");
     }
-    hprintf(r, "<p class=\"quiz-score\">%s <strong>%s</strong>", T(r, "Score:"), pct(r, at->score));
+    hprintf(r, "<p class=\"quiz-score\">%s <strong>%s</strong>", T(r, "Score:"), text_percent(r, at->score));
     if (at->pending) hprintf(r, " <span class=\"muted\">(%s)</span>", T(r, "some answers await a grader"));
     if (q->qs.pass_mark && !at->pending)
         hprintf(r, " · %s", at->score >= q->qs.pass_mark ? T(r, "passed") : T(r, "not passed"));
@@ -765,16 +745,6 @@ static void select_of(Req *r, const char *name, const char *label, const char *c
     html_lit(r, "</select></div>");
 }
 
-static const char *local_time(Req *r, UsTime t)
-{
-    if (!t) return "";
-    time_t s = (time_t)(t / US_PER_SEC);
-    struct tm tm;
-    char buf[32];
-    gmtime_r(&s, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M", &tm);
-    return arena_strdup(r->arena, buf);
-}
 
 static char *num(Req *r, int64_t v) { return arena_printf(r->arena, "%lld", (long long)v); }
 
@@ -833,9 +803,9 @@ static void edit_sections(Req *r, const Course *c, const Unit *u, const EditStat
                str_eq(field, "attempts_allowed") ? st->error : NULL, "min=\"0\" max=\"100\"");
     form_input(r, "number", "time_limit_s", T(r, "Time limit in seconds (0: none)"), num(r, qs->time_limit_s),
                str_eq(field, "time_limit_s") ? st->error : NULL, "min=\"0\" max=\"86400\"");
-    form_input(r, "datetime-local", "opens_at", T(r, "Opens (UTC; empty: always open)"), local_time(r, qs->opens_at),
+    form_input(r, "datetime-local", "opens_at", T(r, "Opens (UTC; empty: always open)"), datetime_value(r, qs->opens_at),
                str_eq(field, "opens_at") ? st->error : NULL, "");
-    form_input(r, "datetime-local", "closes_at", T(r, "Closes (UTC; empty: never)"), local_time(r, qs->closes_at),
+    form_input(r, "datetime-local", "closes_at", T(r, "Closes (UTC; empty: never)"), datetime_value(r, qs->closes_at),
                str_eq(field, "closes_at") ? st->error : NULL, "");
     form_input(r, "number", "draw_count", T(r, "Questions drawn at random per attempt (0: all)"),
                num(r, qs->draw_count), str_eq(field, "draw_count") ? st->error : NULL, "min=\"0\" max=\"1000\"");
@@ -1054,7 +1024,3 @@ void quiz_gift_get(Req *r)
     if (skipped) req_set_header(r, "X-Lectern-Skipped", arena_printf(r->arena, "%d", skipped));
 }
 
-const char *quiz_percent(Req *r, int64_t th)
-{
-    return pct(r, th);
-}

@@ -991,24 +991,16 @@ void attendance_tick(App *app, Db *db)
 {
     static _Atomic int64_t last;
     UsTime now = time_now_us();
-    if (now - atomic_load(&last) < 5 * US_PER_SEC) return;
-    atomic_store(&last, now);
-    const char *base = app->cfg.base_url;
+    if (!tick_due(&last, now, 5 * US_PER_SEC)) return;
     char buf[300];
-    if (str_empty(base)) {
-        snprintf(buf, sizeof buf, "http://%s", app->cfg.listen);
-        base = buf;
-    }
+    const char *base = app_base_url(app, buf, sizeof buf);
     attendance_send_due(db, base, now);
     absence_remind_sign_due(db, base, now);
     absence_record_due(db, now);
     absence_remind_justify_due(db, base, now);
     sheet_jobs_run(db, app->cfg.data_dir, app->secret, base, now);
     static _Atomic int64_t last_conn;
-    if (now - atomic_load(&last_conn) >= 60 * US_PER_SEC) {
-        atomic_store(&last_conn, now);
-        connection_sessions_due(db, now);
-    }
+    if (tick_due(&last_conn, now, 60 * US_PER_SEC)) connection_sessions_due(db, now);
 }
 
 /* ======================================================================

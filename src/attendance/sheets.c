@@ -119,8 +119,7 @@ static void job_progress(void *ctx, const char *verb, int done, int total)
 int sheet_jobs_run(Db *db, const char *data_dir, const char *secret, const char *base_url, UsTime now)
 {
     static _Atomic int64_t last_sweep;
-    if (now - atomic_load(&last_sweep) > 3600 * US_PER_SEC) {     /* ZIPs are kept a day */
-        atomic_store(&last_sweep, now);
+    if (tick_due(&last_sweep, now, 3600 * US_PER_SEC)) {     /* ZIPs are kept a day */
         char dir[600];
         snprintf(dir, sizeof dir, "%s/tmp", data_dir);
         app_sweep_tmp(dir, "sheets-");

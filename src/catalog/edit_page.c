@@ -83,14 +83,6 @@ void course_edit_post(Req *r)
 
 /* ---- session (run) ------------------------------------------------------- */
 
-/* "2026-12-01T09:00" for a datetime-local field (UTC), "" when not set. */
-static const char *local_value(Req *r, UsTime t)
-{
-    if (!t) return "";
-    char *iso = time_iso(r->arena, t);
-    iso[16] = 0;
-    return iso;
-}
 
 static void run_form(Req *r, const RunRef *run, const char *field, const char *error)
 {
@@ -106,13 +98,13 @@ static void run_form(Req *r, const RunRef *run, const char *field, const char *e
             str_eq(run->pacing, "instructor") ? " selected" : "",
             T(r, "Instructor-paced: sections open on their day after the start"));
     hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Dates and times are in UTC. Leave a field empty for no limit."));
-    form_input(r, "datetime-local", "starts_at", T(r, "Starts"), local_value(r, run->starts_at),
+    form_input(r, "datetime-local", "starts_at", T(r, "Starts"), datetime_value(r, run->starts_at),
                field_err(field, "starts_at", error), "");
-    form_input(r, "datetime-local", "ends_at", T(r, "Ends"), local_value(r, run->ends_at),
+    form_input(r, "datetime-local", "ends_at", T(r, "Ends"), datetime_value(r, run->ends_at),
                field_err(field, "ends_at", error), "");
-    form_input(r, "datetime-local", "enrol_from", T(r, "Enrolment opens"), local_value(r, run->enrol_from),
+    form_input(r, "datetime-local", "enrol_from", T(r, "Enrolment opens"), datetime_value(r, run->enrol_from),
                field_err(field, "enrol_from", error), "");
-    form_input(r, "datetime-local", "enrol_until", T(r, "Enrolment closes"), local_value(r, run->enrol_until),
+    form_input(r, "datetime-local", "enrol_until", T(r, "Enrolment closes"), datetime_value(r, run->enrol_until),
                field_err(field, "enrol_until", error), "");
     form_input(r, "number", "capacity", T(r, "Capacity (empty: no limit)"),
                run->capacity ? arena_printf(r->arena, "%lld", (long long)run->capacity) : "",

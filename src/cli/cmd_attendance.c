@@ -24,7 +24,8 @@ int cmd_attendance_sheets(Cli *c)
     Arena *a = arena_new();
     RunRef run;
     int rc = run_ref(db, a, 0, run_id, &run), count = 0;
-    const char *base = str_empty(app.cfg.base_url) ? arena_printf(a, "http://%s", app.cfg.listen) : app.cfg.base_url;
+    char buf[300];
+    const char *base = app_base_url(&app, buf, sizeof buf);
     CliProgress pr = {.tty = isatty(2)};
     if (rc == LN_OK)
         rc = attendance_sheets_zip(db, app.secret, base, run.org_id, run_id, lang ? lang : "en", c->argv[1], cli_progress,

@@ -289,13 +289,8 @@ void forum_tick(App *app, Db *db)
 {
     static _Atomic int64_t last;
     UsTime now = time_now_us();
-    if (now - atomic_load(&last) < 2 * US_PER_SEC) return;
-    atomic_store(&last, now);
-    const char *base = app->cfg.base_url;
+    if (!tick_due(&last, now, 2 * US_PER_SEC)) return;
     char buf[300];
-    if (str_empty(base)) {
-        snprintf(buf, sizeof buf, "http://%s", app->cfg.listen);
-        base = buf;
-    }
+    const char *base = app_base_url(app, buf, sizeof buf);
     forum_mail_due(db, base, app->secret, now);
 }

@@ -265,6 +265,19 @@ void app_tick(App *app, Db *db)
     forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
 }
 
+const char *app_base_url(const App *app, char *buf, size_t n)
+{
+    if (!str_empty(app->cfg.base_url)) return app->cfg.base_url;
+    snprintf(buf, n, "http://%s", app->cfg.listen);
+    return buf;
+}
+
+bool tick_due(_Atomic int64_t *last, UsTime now, UsTime every)
+{
+    int64_t was = atomic_load(last);
+    return now - was >= every && atomic_compare_exchange_strong(last, &was, now);
+}
+
 /* BLAKE2b keyed with a hash of the secret: a MAC in one call, a third of
  * HMAC-SHA-256's instructions on every page with a form. */
 void csrf_key_of(const char *secret, unsigned char key[32])

@@ -54,6 +54,13 @@ struct App {
 /* Open the pool and the writer, run migrations, load the site secret. */
 int app_open(App *app, char **err);
 void app_close(App *app);
+/* The site's base URL for links in mail: --base-url, else http://LISTEN
+ * (written into buf). */
+const char *app_base_url(const App *app, char *buf, size_t n);
+/* For periodic work in app_tick: true (and *last moved to now) when `every`
+ * has passed since *last. */
+bool tick_due(_Atomic int64_t *last, UsTime now, UsTime every);
+
 /* The CSRF token for `basis` (a session token or the anonymous cookie):
  * base64url of BLAKE2b keyed with csrf_key, into the arena. */
 char *app_csrf_mac(App *app, Arena *a, const char *basis);

@@ -81,6 +81,34 @@ void html_date(Req *r, UsTime t)
             str_eq(r->lang, "fr") ? fr[tm.tm_mon] : en[tm.tm_mon], tm.tm_year + 1900);
 }
 
+void html_moment(Req *r, UsTime t)
+{
+    time_t s = (time_t)(t / US_PER_SEC);
+    struct tm tm;
+    char buf[40];
+    gmtime_r(&s, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+    hprintf(r, "<time datetime=\"%s\">%s</time>", time_iso(r->arena, t), buf);
+}
+
+const char *text_percent(Req *r, int64_t th)
+{
+    if (th < 0) return "—";
+    bool fr = str_eq(r->lang, "fr");
+    if (th % 10)
+        return arena_printf(r->arena, fr ? "%lld,%lld\xe2\x80\xaf%%" : "%lld.%lld%%", (long long)(th / 10),
+                            (long long)(th % 10));
+    return arena_printf(r->arena, fr ? "%lld\xe2\x80\xaf%%" : "%lld%%", (long long)(th / 10));
+}
+
+const char *datetime_value(Req *r, UsTime t)
+{
+    if (!t) return "";
+    char *iso = time_iso(r->arena, t);
+    iso[16] = 0;
+    return iso;
+}
+
 /* ---- errors ---- */
 
 void web_error(Req *r, int status, const char *code, const char *message)

@@ -29,6 +29,13 @@ void html_text(Req *r, const char *s);
 /* <time datetime="2026-11-28T18:06:31Z">28 Nov 2026</time>, month names in
  * the request's language. */
 void html_date(Req *r, UsTime t);
+/* <time datetime="...">2026-11-28 18:06 UTC</time>: a moment to the minute. */
+void html_moment(Req *r, UsTime t);
+/* Thousandths as a percentage in the request's language ("87.5%",
+ * "87,5 %"); "—" when negative (no grade).  Text: print it through %s. */
+const char *text_percent(Req *r, int64_t thousandths);
+/* "2026-12-01T09:00" (UTC) for a datetime-local field; "" when t is 0. */
+const char *datetime_value(Req *r, UsTime t);
 
 
 /* ---- page layout ---- */
