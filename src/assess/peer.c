@@ -323,7 +323,7 @@ static void bind_time(DbStmt *st, int idx, UsTime t)
     else db_bind_null(st, idx);
 }
 
-int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
+int peer_settings_write(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
 {
     const char *msg;
     if (peer_settings_check(s, &msg)) return LN_EINVAL;
@@ -331,8 +331,7 @@ int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
     char *rubric = json_dumps(rj, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(rj);
     if (!rubric) return LN_EDB;
-    Arena *a = arena_new();
-    int rc = db_begin(db) == DB_DONE ? LN_OK : LN_EDB;
+    int rc = LN_OK;
     /* Reviews name levels of the rubric: it stays as it is once one exists. */
     int64_t reviews = 0;
     char *old = NULL;
@@ -386,13 +385,21 @@ int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
             db_done(st);
         }
     }
+    free(old);
+    free(rubric);
+    return rc;
+}
+
+int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
+{
+    const char *msg;
+    if (peer_settings_check(s, &msg)) return LN_EINVAL;
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int rc = peer_settings_write(db, org_id, s, now);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         if (rc == LN_OK) rc = LN_EDB;
     }
-    free(old);
-    free(rubric);
-    arena_free(a);
     return rc;
 }
 
