@@ -42,6 +42,8 @@ const Command commands[] = {
     {"bench-seed", cmd_bench_seed,
      "--courses N --learners N --heartbeats N --enrolments-per-learner N [--bench-enrolments N] [--video FILE] [--password PW] [--batch N]",
      "fill an empty database with generated courses, learners, enrolments and heartbeats (make bench)"},
+    {"bench-seed-gradebook", cmd_bench_seed_gradebook, "[--learners N] [--quizzes N] [--attempts N]",
+     "fill an empty database with one course of quizzes and an assignment, N learners and their grades (make bench, part gradebook)"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
     {"test-request", cmd_test_request, "FILE [--as EMAIL]",
      "run one raw HTTP request from FILE through the handlers, without a socket"},

@@ -566,8 +566,9 @@ static void test_many(void **state)
         const char *ins = "INSERT INTO attempt (unit_id, run_id, user_id, org_id, number, items, started_at, submitted_at,"
                           " score, status) VALUES ($1, $2, $3, $4, $5, '[]', $6, $6, $7, 'submitted')";
         assert_int_equal(db_run(db, ins, "iiiiiii", q1, f.run.id, uid, org, (int64_t)1, now, s1), DB_DONE);
-        assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)1, now, (int64_t)1000), DB_DONE);
+        /* the second attempt's row first: "last" goes by the attempt's number, not the row order */
         assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)2, now, s2), DB_DONE);
+        assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)1, now, (int64_t)1000), DB_DONE);
     }
     assert_int_equal(db_commit(db), DB_DONE);
     UsTime t0 = time_mono_us();
