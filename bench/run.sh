@@ -888,7 +888,8 @@ lat_line() {
                          || what="CSV (every learner, $(fmt_int "$K_BYTES") bytes)"
             printf '(%s) gradebook %s: lectern %s req/s p50 %s p99 %s | nginx, same bytes, %s req/s p50 %s p99 %s | ratio %s× | raw SQLite, the same %s rows read by C (1 thread) %s gradebooks/s | lectern / raw %s× | server CPU/req lectern %s µs, nginx %s µs\n' \
                 "$k" "$what" "$(awk -v v="$lr" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med "$k-lectern" 3)")" "$(fmt_ms "$(med "$k-lectern" 4)")" \
-                "$(fmt_int "$nr")" "$(fmt_ms "$(med "$k-nginx" 3)")" "$(fmt_ms "$(med "$k-nginx" 4)")" "$(ratio "$lr" "$nr")" \
+                "$(fmt_int "$nr")" "$(fmt_ms "$(med "$k-nginx" 3)")" "$(fmt_ms "$(med "$k-nginx" 4)")" \
+                "$(awk -v a="$lr" -v b="$nr" 'BEGIN { if (b > 0) printf "%.5f", a / b; else print "n/a" }')" \
                 "$(fmt_int "$RAW_ROWS")" "$RAW_MED" "$(ratio "$lr" "$RAW_MED")" "$(med "$k-lectern" 14)" "$(med "$k-nginx" 14)"
         done
         echo "    raw runs (gradebooks/s): $RAW_GB; no goal set"
