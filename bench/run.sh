@@ -2,8 +2,8 @@
 # bench/run.sh — `make bench`: lectern's figures beside ceilings measured in
 # the same run on the same machine (see bench/RESULTS.md).
 #
-#   bash bench/run.sh [PART...]      PART: core range beat search dashboard gradebook
-#                                    (default: all of them; "courses" = range to dashboard)
+#   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz gradebook
+#                                    (default: all of them; "courses" = range beat search dashboard)
 #
 # core, on the demo data (lectern demo):
 #   (a) GET /healthz                       vs nginx returning the same "ok\n"
@@ -24,6 +24,15 @@
 #   (h) search     GET /courses?q=WORD and GET /api/v1/courses?q=WORD, four
 #                  words (bench/paths.lua), signed out: p50/p99 at -c64 and -c1
 #   (i) dashboard  GET / and GET /api/v1/me/enrolments: p50/p99 at -c64 and -c1
+# quiz, on a database of its own (`lectern bench-quiz-seed`: one quiz of ten
+# questions, 100,000 learners each with a submitted attempt and its answers,
+# and an attempt in progress), lectern --sync full:
+#   (q) quiz       POST /api/v1/runs/{run}/units/{unit}/attempts/{aid}/submit,
+#                  every request another learner's attempt (bench/quiz.lua):
+#                  ten questions graded, answers, attempt and ledger entry in
+#                  one transaction, vs (r) the same server's no-op POST
+#                  (events ?dry_run=1) with the same cookies and CSRF tokens;
+#                  submitted attempts added = 200s counted
 # gradebook, on its own generated run (`lectern bench-seed-gradebook`: 10,000
 # learners, 5 quizzes × 2 finished attempts each and a peer-assessed
 # assignment), as its trainer, at -c$BENCH_GB_CONNS (4: a gradebook is a
@@ -49,6 +58,8 @@
 #   BENCH_SEED_DATA=DIR (reuse a data dir seeded by an earlier run, kept with
 #       BENCH_KEEP=1: DIR is its seed/ folder; (f) adds rows to it)
 #   BENCH_LAT_DURATION=5 (seconds of each -c1 run of (h) and (i))
+#   BENCH_QUIZ_LEARNERS=100000 (learners, thus attempts in progress, of part quiz;
+#       each measured run submits attempts of its own share of them)
 #   BENCH_GB_LEARNERS=10000 BENCH_GB_CONNS=4 BENCH_GB_DURATION=5 BENCH_GB_RAW_SECONDS=3 (part gradebook)
 set -euo pipefail
 export LC_ALL=C
@@ -70,7 +81,7 @@ LAT_DUR=${BENCH_LAT_DURATION:-5}
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
-ALL_PARTS="core range beat search dashboard gradebook"
+ALL_PARTS="core range beat search dashboard quiz gradebook"
 PARTS=" "
 ASKED=("$@")
 [ "${#ASKED[@]}" -gt 0 ] || read -r -a ASKED <<< "${BENCH_PARTS:-all}"
@@ -78,7 +89,7 @@ for p in "${ASKED[@]}"; do
     case $p in
     all) PARTS+="$ALL_PARTS " ;;
     courses) PARTS+="range beat search dashboard " ;;
-    core|range|beat|search|dashboard|gradebook) PARTS+="$p " ;;
+    core|range|beat|search|dashboard|quiz|gradebook) PARTS+="$p " ;;
     *) die "unknown part $p (parts: $ALL_PARTS, all, courses)" ;;
     esac
 done
@@ -695,14 +706,76 @@ if [ "$COURSES" = 1 ]; then
     C_ELAPSED=$(( $(date +%s) - C_START ))
 fi
 
+# ---- quiz: submissions of 100,000 learners' attempts ------------------------------
+
+if want quiz; then
+    if [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; LPID=""; fi
+    if [ -n "${SPID:-}" ]; then stop_pid "$SPID"; forget_pid "$SPID"; SPID=""; fi
+    QDATA=$T/quiz
+    QLINES=$T/quiz-lines.txt
+    QN=${BENCH_QUIZ_LEARNERS:-100000}
+    note "seeding: lectern bench-quiz-seed --learners $QN"
+    Q_T0=$EPOCHREALTIME
+    "$BIN" bench-quiz-seed --data "$QDATA" --learners "$QN" --out "$QLINES" > "$T/quiz-seed.env" \
+        2> >(tee "$T/quiz-seed.log" | sed -u 's/^/bench: quiz seed: /' >&2) \
+        || { sleep 0.2; die "lectern bench-quiz-seed failed (see above)"; }
+    Q_SEED_WALL=$(awk -v a="$Q_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+    while IFS='=' read -r k v; do case $k in QUIZ_*) printf -v "Q_${k#QUIZ_}" '%s' "$v" ;; esac; done < "$T/quiz-seed.env"
+    QDB=$QDATA/lectern.db
+    cp "$QDB" "$T/quiz-raw.db"          # the raw SQLite reference runs on a copy (checkpointed: one file)
+    QPORT=$(free_port)
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$QDATA" --listen "127.0.0.1:$QPORT" --access-log off --threads "$THREADS" \
+        --sync full ${BENCH_SERVE_ARGS:-} > "$T/lectern-quiz.log" 2>&1 &
+    QPID=$!
+    PIDS+=("$QPID")
+    wait_listening "$QPID" "$T/lectern-quiz.log"
+    Q=http://127.0.0.1:$QPORT
+    OUR_PIDS=("$QPID"); SRV_PIDS=("$QPID")
+    # The no-op answers 200 with the first learner's cookie and token, and
+    # stores nothing; a submission of the last learner's attempt is graded
+    # right (that learner is left out of the runs).
+    read -r QTOK QCSRF QPATH <<< "$(tail -n 1 "$QLINES")"
+    QBODY=$(head -n 1 "$QLINES" | cut -c7-)
+    code=$(curl -s --max-time 10 -o "$T/quiz-one.json" -w '%{http_code}' -H "Cookie: lectern_session=$QTOK" \
+        -H "X-CSRF-Token: $QCSRF" -H 'Content-Type: application/json' -d "$QBODY" "$Q$QPATH")
+    [ "$code" = 200 ] && grep -q '"result":{"score":1000,' "$T/quiz-one.json" \
+        || die "the check submission answered $code $(head -c 300 "$T/quiz-one.json")"
+    E0=$("$SQ" scalar "$QDB" "SELECT count(*) FROM event")
+    code=$(curl -s --max-time 10 -o "$T/quiz-noop.json" -w '%{http_code}' -H "Cookie: lectern_session=$QTOK" \
+        -H "X-CSRF-Token: $QCSRF" -H 'Content-Type: application/json' -d '{"verb":"viewed","object":"unit/1"}' \
+        "$Q/api/v1/orgs/benchq/events?dry_run=1")
+    [ "$code" = 200 ] && [ "$("$SQ" scalar "$QDB" "SELECT count(*) FROM event")" = "$E0" ] \
+        || die "the no-op POST answered $code and must store nothing"
+    QSUB0=$("$SQ" scalar "$QDB" "SELECT count(*) FROM attempt WHERE status = 'submitted'")
+    QSLICE=$(( (QN - 1) / (REPS + 1) ))
+    export QUIZ_LINES=$QLINES QUIZ_THREADS=$WT
+    note "(q, r) warm-up"
+    QUIZ_MODE=submit QUIZ_FROM=0 QUIZ_COUNT=$QSLICE run_wrk q-warm "$WARM" "$Q/" -s "$ROOT/bench/quiz.lua"
+    QUIZ_MODE=noop QUIZ_FROM=0 QUIZ_COUNT=$QSLICE run_wrk r-warm "$WARM" "$Q/" -s "$ROOT/bench/quiz.lua"
+    for i in $(seq "$REPS"); do
+        note "(q, r) run $i/$REPS: quiz submissions, then the no-op POST (${DUR} s each)"
+        QUIZ_MODE=submit QUIZ_FROM=$((i * QSLICE)) QUIZ_COUNT=$QSLICE run_wrk q "$DUR" "$Q/" -s "$ROOT/bench/quiz.lua"
+        alive "$QPID" lectern "$T/lectern-quiz.log"
+        QUIZ_MODE=noop QUIZ_FROM=$((i * QSLICE)) QUIZ_COUNT=$QSLICE run_wrk r "$DUR" "$Q/" -s "$ROOT/bench/quiz.lua"
+        alive "$QPID" lectern "$T/lectern-quiz.log"
+    done
+    sleep 0.3
+    QSUB1=$("$SQ" scalar "$QDB" "SELECT count(*) FROM attempt WHERE status = 'submitted'")
+    QLEDGER=$("$SQ" scalar "$QDB" "SELECT count(*) FROM ledger_entry WHERE kind = 'assessment.attempt'" 2>/dev/null || echo "?")
+    stop_pid "$QPID"; forget_pid "$QPID"
+    note "raw SQLite reference: the rows of one submission per transaction (${SQ_SECS} s)"
+    SQ_QUIZ=$("$SQ" quiz "$T/quiz-raw.db" "$SQ_SECS" | awk '{ print $6 }')
+fi
+
 # ---- gradebook: a run of 10,000 learners with their grades -------------------------------
 
 if want gradebook; then
     GB_START=$(date +%s)
     # The other servers are done: stop them, they would only hold memory and CPU.
-    # (the courses part stopped the demo server already)
-    if [ "$COURSES" != 1 ] && [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; fi
-    if [ -n "${SPID:-}" ]; then stop_pid "$SPID"; forget_pid "$SPID"; fi
+    # (the courses part stopped the demo server already; the quiz part, both)
+    if [ "$COURSES" != 1 ] && [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; LPID=""; fi
+    if [ -n "${SPID:-}" ]; then stop_pid "$SPID"; forget_pid "$SPID"; SPID=""; fi
     GB_CONNS=${BENCH_GB_CONNS:-4}
     GB_DUR=${BENCH_GB_DURATION:-5}
     GB_RAW_SECS=${BENCH_GB_RAW_SECONDS:-3}
@@ -806,6 +879,18 @@ if want beat; then
     else HB_OK="MISMATCH"; fi
 fi
 
+if want quiz; then
+    Q200=$(sum q 10)                    # 200s wrk counted in (q), warm-up included
+    QOTHER=$(( $(sum q 9) + $(sum q 11) ))
+    QRUNS=$(awk '$1 == "q" || $1 == "q-warm"' "$T/runs.txt" | wc -l)
+    Q_ADDED=$((QSUB1 - QSUB0))
+    Q_INFLIGHT=$((Q_ADDED - Q200))
+    if [ "$Q_INFLIGHT" = 0 ]; then Q_OK="ok (exact)"
+    elif [ "$Q_INFLIGHT" -gt 0 ] && [ "$Q_INFLIGHT" -le $((CONNS * QRUNS)) ]; then
+        Q_OK="ok (+$Q_INFLIGHT attempts for requests still in flight when wrk stopped, ≤ $((CONNS * QRUNS)))"
+    else Q_OK="MISMATCH"; fi
+fi
+
 # lat_line KEY LABEL: req/s, p50 and p99 at -c$CONNS, then p50 and p99 at -c1
 lat_line() {
     printf '%s %s req/s, p50 %s, p99 %s; at -c1: %s req/s, p50 %s, p99 %s; server CPU/req %s µs' "$2" \
@@ -878,6 +963,19 @@ lat_line() {
         echo "(i) dashboard $(lat_line i-page 'GET /') | $(lat_line i-api 'GET /api/v1/me/enrolments')"
         echo "    $S_BENCH_ENROLMENTS courses listed by both; page $(fmt_int "$I_PAGE_BYTES") bytes, JSON $(fmt_int "$I_API_BYTES") bytes; no goal set"
     fi
+    if want quiz; then
+        QR=$(med q 2); RR=$(med r 2); R=$(ratio "$QR" "$RR")
+        printf '(q) quiz      lectern %s submissions/s p50 %s p99 %s | (r) no-op POST %s req/s p50 %s p99 %s | ratio %s× (no goal set) | server CPU/req (q) %s µs, (r) %s µs\n' \
+            "$(fmt_int "$QR")" "$(fmt_ms "$(med q 3)")" "$(fmt_ms "$(med q 4)")" "$(fmt_int "$RR")" "$(fmt_ms "$(med r 3)")" "$(fmt_ms "$(med r 4)")" \
+            "$R" "$(med q 14)" "$(med r 14)"
+        printf '    lectern bench-quiz-seed --learners %s: %s attempts (%s submitted with %s answers, %s in progress) in %s s; every request submits another learner'"'"'s attempt (10 questions: single, multiple, true/false, numeric, short), lectern serve --sync full\n' \
+            "$(fmt_int "$Q_LEARNERS")" "$(fmt_int "$Q_ATTEMPTS")" "$(fmt_int "$Q_LEARNERS")" "$(fmt_int "$Q_ANSWERS")" "$(fmt_int "$Q_LEARNERS")" "$Q_SEED_WALL"
+        printf '    (r) = POST /api/v1/orgs/benchq/events?dry_run=1 with the same learners'"'"' cookies and X-CSRF-Tokens: authenticated, CSRF-checked, parsed, nothing stored\n'
+        printf '    raw SQLite (WAL, synchronous=FULL, a copy of the seeded database): %s submissions/s, each one transaction with the attempt UPDATE, 10 answers, a ledger entry and head | (q) / raw %s×\n' \
+            "$(fmt_int "$SQ_QUIZ")" "$(ratio "$QR" "$SQ_QUIZ")"
+        printf '    rows check: %s attempts submitted during (q) vs %s 200s counted by wrk: %s; other statuses %s; assessment.attempt ledger entries %s\n' \
+            "$(fmt_int "$Q_ADDED")" "$(fmt_int "$Q200")" "$Q_OK" "$QOTHER" "$QLEDGER"
+    fi
     if want gradebook; then
         echo
         printf 'gradebook: lectern bench-seed-gradebook: %s learners, %s quizzes and an assignment, %s finished attempts, in %s s; as the trainer, wrk -c%s, %s s runs\n' \
@@ -903,6 +1001,7 @@ lat_line() {
     want beat && RUNS+="${RUNS:+; }f $(spread f); g $(spread g)"
     want search && RUNS+="${RUNS:+; }h page $(spread h-page), api $(spread h-api)"
     want dashboard && RUNS+="${RUNS:+; }i page $(spread i-page), api $(spread i-api)"
+    want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r)"
     want gradebook && RUNS+="${RUNS:+; }j lectern $(spread j-lectern), nginx $(spread j-nginx); k lectern $(spread k-lectern), nginx $(spread k-nginx)"
     echo "runs (req/s min–max): $RUNS"
     SIZES=""
@@ -921,11 +1020,11 @@ lat_line() {
         {
           if ($8 >= 0 && $13 >= 0) { ka[name] = 1; if (!(name in minkept) || $8 < minkept[name]) minkept[name] = $8; if ($13 < want) short[name]++ }
           if (!warm && $12 > maxo[name]) maxo[name] = $12 }
-        name == "d" || name == "f" || name == "g" { bad[name] += $9 + $11 }   # 200 only
+        name == "d" || name == "f" || name == "g" || name == "q" || name == "r" { bad[name] += $9 + $11 }   # 200 only
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 j-lectern j-nginx k-lectern k-nginx", order, " ")
+            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx", order, " ")
             for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])
@@ -950,7 +1049,7 @@ lat_line() {
                s = s sprintf("%sshort-lived/unattributed %.2f", s == "" ? "" : ", ", rest / ENVIRON["HZ"] / wall)
                print "other CPU by process, average over the measured runs, in cores: " s }' \
         "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
-    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
+    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"

@@ -19,6 +19,14 @@
  *       on, 50 rows each); rows inserted with the statement of lectern's
  *       beat_job(), rotating over 50 (run, unit) pairs and varying the
  *       segments as the benchmark's requests do.  Same output as insert.
+ *   sqlite_insert quiz DB SECONDS
+ *       On DB, a copy of the database `lectern bench-quiz-seed` made (its
+ *       schema, its 100,000 learners' attempts), WAL, synchronous=FULL,
+ *       foreign keys on: submit its attempts in progress one transaction
+ *       each, with the rows a submission writes — the attempt's conditional
+ *       UPDATE, its ten attempt_answer rows (the seeded answers), a
+ *       ledger_entry and the ledger_head update — for about SECONDS.
+ *       Prints "rows N seconds S rows_per_s R commits C" (rows: attempts).
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -258,11 +266,101 @@ static int heartbeat(const char *path, const char *template, int batch, double s
     return 0;
 }
 
+/* The rows of one quiz submission per transaction, on a copy of the seeded
+ * quiz database (see the top of this file). */
+static int quiz(const char *path, double seconds)
+{
+    sqlite3 *h;
+    if (sqlite3_open(path, &h) != SQLITE_OK) die(h, "open");
+    exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000");
+    sqlite3_stmt *ids, *up, *ans, *led, *head, *src;
+    if (sqlite3_prepare_v2(h, "SELECT id, org_id FROM attempt WHERE status = 'in_progress' ORDER BY id", -1, &ids, NULL)
+        || sqlite3_prepare_v2(h, "UPDATE attempt SET status = 'submitted', submitted_at = ?1, score = 1000, pending = 0"
+                                 " WHERE id = ?2 AND status = 'in_progress'", -1, &up, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO attempt_answer (attempt_id, quiz_item_id, org_id, response, score)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ans, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO ledger_entry (org_id, seq, kind, subject, at, payload, prev_hash, hash)"
+                                 " VALUES (?1, ?2, 'assessment.attempt', ?3, ?4, ?5, ?6, ?6)", -1, &led, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO ledger_head (org_id, seq, hash, at) VALUES (?1, ?2, ?3, ?4)"
+                                 " ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at",
+                              -1, &head, NULL)
+        || sqlite3_prepare_v2(h, "SELECT quiz_item_id, response, score FROM attempt_answer ORDER BY id LIMIT 10", -1, &src,
+                              NULL))
+        die(h, "prepare");
+    int64_t item[10], score[10];
+    char resp[10][256];
+    int nitems = 0;
+    while (nitems < 10 && sqlite3_step(src) == SQLITE_ROW) {
+        item[nitems] = sqlite3_column_int64(src, 0);
+        snprintf(resp[nitems], sizeof resp[nitems], "%s", (const char *)sqlite3_column_text(src, 1));
+        score[nitems] = sqlite3_column_int64(src, 2);
+        nitems++;
+    }
+    sqlite3_finalize(src);
+    int64_t seq = 0;
+    char payload[512], hash[65];
+    memset(hash, 'a', 64);
+    hash[64] = 0;
+    double t0 = now_s(), t = t0;
+    long rows = 0, commits = 0;
+    while (t - t0 < seconds && sqlite3_step(ids) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(ids, 0), org = sqlite3_column_int64(ids, 1), at = wall_us();
+        exec(h, "BEGIN IMMEDIATE");
+        sqlite3_bind_int64(up, 1, at);
+        sqlite3_bind_int64(up, 2, id);
+        if (sqlite3_step(up) != SQLITE_DONE) die(h, "update");
+        sqlite3_reset(up);
+        for (int k = 0; k < nitems; k++) {
+            sqlite3_bind_int64(ans, 1, id);
+            sqlite3_bind_int64(ans, 2, item[k]);
+            sqlite3_bind_int64(ans, 3, org);
+            sqlite3_bind_text(ans, 4, resp[k], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ans, 5, score[k]);
+            if (sqlite3_step(ans) != SQLITE_DONE) die(h, "insert answer");
+            sqlite3_reset(ans);
+        }
+        seq++;
+        snprintf(payload, sizeof payload, "{\"attempt_id\":%lld,\"number\":2,\"score\":1000,\"max\":1000,"
+                 "\"points\":10000,\"points_max\":10000,\"pending\":0,\"passed\":true,\"status\":\"submitted\","
+                 "\"purpose\":\"formative\",\"submitted_at\":%lld}", (long long)id, (long long)at);
+        char subject[64];
+        snprintf(subject, sizeof subject, "run:1 unit:1 attempt:%lld", (long long)id);
+        sqlite3_bind_int64(led, 1, org);
+        sqlite3_bind_int64(led, 2, 1000000000 + seq);    /* above what the seed wrote */
+        sqlite3_bind_text(led, 3, subject, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(led, 4, at);
+        sqlite3_bind_text(led, 5, payload, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(led, 6, hash, -1, SQLITE_STATIC);
+        if (sqlite3_step(led) != SQLITE_DONE) die(h, "insert ledger entry");
+        sqlite3_reset(led);
+        sqlite3_bind_int64(head, 1, org);
+        sqlite3_bind_int64(head, 2, 1000000000 + seq);
+        sqlite3_bind_text(head, 3, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(head, 4, at);
+        if (sqlite3_step(head) != SQLITE_DONE) die(h, "ledger head");
+        sqlite3_reset(head);
+        exec(h, "COMMIT");
+        rows++;
+        commits++;
+        t = now_s();
+    }
+    sqlite3_finalize(ids);
+    printf("rows %ld seconds %.2f rows_per_s %.0f commits %ld\n", rows, t - t0, rows / (t - t0 > 0 ? t - t0 : 1),
+           commits);
+    sqlite3_finalize(up);
+    sqlite3_finalize(ans);
+    sqlite3_finalize(led);
+    sqlite3_finalize(head);
+    sqlite3_close(h);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "count") == 0) return count(argv[2], "event");
     if (argc == 4 && strcmp(argv[1], "count") == 0) return count(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "scalar") == 0) return scalar(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "quiz") == 0) return quiz(argv[2], atof(argv[3]));
     if (argc == 6 && strcmp(argv[1], "heartbeat") == 0) {
         int batch = atoi(argv[4]);
         double secs = atof(argv[5]);
@@ -282,6 +380,6 @@ int main(int argc, char **argv)
         return insert(argv[2], batch, secs);
     }
     fprintf(stderr, "usage: sqlite_insert insert DB BATCH SECONDS | count DB [TABLE] | scalar DB SQL\n"
-                    "       | heartbeat DB TEMPLATE BATCH SECONDS\n");
+                    "       | heartbeat DB TEMPLATE BATCH SECONDS | quiz DB SECONDS\n");
     return 2;
 }

@@ -16,7 +16,7 @@
 #include <string.h>
 
 const char *const aio_quiz_keys[] = {"purpose", "attempts_allowed", "time_limit_s", "opens_at", "closes_at",
-                                     "draw_count", "shuffle", "pass_mark", "feedback_when", "grade_policy", NULL};
+                                     "draw_count", "draw_per_pool", "shuffle", "pass_mark", "feedback_when", "grade_policy", NULL};
 const char *const aio_assignment_keys[] = {"submit_by", "review_by", "reviewers", "self_assessment", "late_policy",
                                            "late_penalty", "no_review_policy", "no_review_penalty", "grade_method",
                                            NULL};
@@ -104,6 +104,7 @@ const char *aio_header(Arena *a, const char *kind, const CourseHeader *h, AioUni
         rd_time(&r, "opens_at", &s->opens_at);
         rd_time(&r, "closes_at", &s->closes_at);
         rd_int(&r, "draw_count", &s->draw_count);
+        rd_bool(&r, "draw_per_pool", &s->draw_per_pool);
         rd_bool(&r, "shuffle", &s->shuffle);
         rd_int(&r, "pass_mark", &s->pass_mark);
         rd_str(&r, "feedback_when", &s->feedback_when);
@@ -341,6 +342,7 @@ static int quiz_export(Db *db, Arena *a, const Unit *u, Buf *hdr, AioOut *out)
     put_time(a, hdr, "opens_at", s.opens_at);
     put_time(a, hdr, "closes_at", s.closes_at);
     put_int(hdr, "draw_count", s.draw_count);
+    put_bool(hdr, "draw_per_pool", s.draw_per_pool);
     put_bool(hdr, "shuffle", s.shuffle);
     put_int(hdr, "pass_mark", s.pass_mark);
     put_kv(hdr, "feedback_when", s.feedback_when);

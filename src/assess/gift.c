@@ -331,6 +331,8 @@ static long parse_millionths(const char *s, size_t n, int64_t *out)
     return (long)i;
 }
 
+long gift_millionths(const char *s, size_t n, int64_t *out) { return parse_millionths(s, n, out); }
+
 /* A weight "%n%" at J[i] (which is '%') into thousandths; *end after it. */
 static int parse_weight(Parser *p, size_t i, size_t e, int *w, size_t *end)
 {

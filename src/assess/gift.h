@@ -36,4 +36,9 @@ int gift_parse(Arena *a, const char *src, size_t len, ItemBank *out, GiftError *
 void gift_write(Buf *out, const ItemBank *bank);
 void gift_write_ex(Buf *out, const ItemBank *bank, int *skipped);
 
+/* A decimal number ("-3.25", "1e3") at s[0..n) into millionths, rounded
+ * half away from zero, as GIFT's numeric answers: the bytes used (0: no
+ * number there), or -1 when it is too large (at most 10^12). */
+long gift_millionths(const char *s, size_t n, int64_t *out);
+
 #endif

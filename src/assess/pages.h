@@ -30,7 +30,24 @@ void api_quiz_settings_put(Req *r);
 void api_quiz_gift_post(Req *r);
 void api_quiz_gift_get(Req *r);
 
+/* Authoring questions one by one (author_page.c, author_api.c): the list of
+ * questions with its actions (in the trainer's quiz block), the editor. */
+void author_items_section(Req *r, const Course *c, const Unit *u);
+void author_new_page(Req *r);
+void author_edit_page(Req *r);
+void author_add_post(Req *r);
+void author_edit_post(Req *r);
+void author_move_post(Req *r);
+void author_delete_post(Req *r);
+void api_quiz_item_post(Req *r);
+void api_quiz_item_put(Req *r);
+void api_quiz_item_delete(Req *r);
+void api_quiz_order_put(Req *r);
+
 /* ---- shared by quiz_page.c and quiz_api.c ---- */
+
+/* Answers the staff's JSON of the quiz (settings and items with answers). */
+void quiz_answer_staff(Req *r, int status, int64_t unit_id);
 
 /* A quiz unit of a run as the caller may see it, with its settings and the
  * caller's attempts (none for staff previewing). */

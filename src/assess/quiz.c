@@ -25,8 +25,8 @@
  *    override will be a record of its own, with its reason.
  *  - Every finished attempt (submitted or expired) is an entry
  *    "assessment.attempt" of the organisation's evidence ledger, in the
- *    transaction that finished it.  Completing the unit (progress_complete,
- *    its own transaction) follows the commit.
+ *    transaction that finished it.  A pass also completes the unit (and
+ *    the course when it was the last required unit) in that transaction.
  *  - Essays are not graded by the machine: an answered essay leaves the
  *    attempt `pending`, its score counting what is graded so far; an
  *    unanswered one earns 0.  An attempt passes when its score reaches the
@@ -109,7 +109,7 @@ int quiz_settings_get(Db *db, Arena *a, int64_t unit_id, QuizSettings *out)
     quiz_settings_default(out);
     out->unit_id = unit_id;
     DbStmt *st = db_prepare(db, "SELECT org_id, purpose, attempts_allowed, time_limit_s, opens_at, closes_at,"
-                                " draw_count, shuffle, pass_mark, feedback_when, grade_policy, updated_at"
+                                " draw_count, shuffle, pass_mark, feedback_when, grade_policy, updated_at, draw_per_pool"
                                 " FROM quiz WHERE unit_id = $1");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, unit_id);
@@ -127,6 +127,7 @@ int quiz_settings_get(Db *db, Arena *a, int64_t unit_id, QuizSettings *out)
         out->feedback_when = one_of(db_col_text(st, 9), FEEDBACK);
         out->grade_policy = one_of(db_col_text(st, 10), POLICIES);
         out->updated_at = db_col_i64(st, 11);
+        out->draw_per_pool = db_col_i64(st, 12) != 0;
         if (!out->purpose) out->purpose = "formative";
         if (!out->feedback_when) out->feedback_when = "immediately";
         if (!out->grade_policy) out->grade_policy = "best";
@@ -148,12 +149,13 @@ int quiz_settings_set(Db *db, int64_t org_id, int64_t unit_id, const QuizSetting
     if (quiz_settings_check(s, &msg)) return LN_EINVAL;
     DbStmt *st = db_prepare(db,
         "INSERT INTO quiz (unit_id, org_id, purpose, attempts_allowed, time_limit_s, opens_at, closes_at, draw_count,"
-        " shuffle, pass_mark, feedback_when, grade_policy, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        " shuffle, pass_mark, feedback_when, grade_policy, updated_at, draw_per_pool)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         " ON CONFLICT (unit_id) DO UPDATE SET purpose = excluded.purpose, attempts_allowed = excluded.attempts_allowed,"
         " time_limit_s = excluded.time_limit_s, opens_at = excluded.opens_at, closes_at = excluded.closes_at,"
         " draw_count = excluded.draw_count, shuffle = excluded.shuffle, pass_mark = excluded.pass_mark,"
-        " feedback_when = excluded.feedback_when, grade_policy = excluded.grade_policy, updated_at = excluded.updated_at");
+        " feedback_when = excluded.feedback_when, grade_policy = excluded.grade_policy, updated_at = excluded.updated_at,"
+        " draw_per_pool = excluded.draw_per_pool");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, unit_id);
     db_bind_i64(st, 2, org_id);
@@ -168,6 +170,7 @@ int quiz_settings_set(Db *db, int64_t org_id, int64_t unit_id, const QuizSetting
     db_bind_text(st, 11, s->feedback_when);
     db_bind_text(st, 12, s->grade_policy);
     db_bind_i64(st, 13, now);
+    db_bind_i64(st, 14, s->draw_per_pool);
     int rc = db_step(st);
     db_done(st);
     return rc == DB_DONE ? LN_OK : LN_EDB;
@@ -495,7 +498,7 @@ static int new_attempt(Db *db, Arena *a, const RunRef *run, int64_t unit_id, int
         return LN_EPERM;
     }
     int *idx = arena_alloc(a, sizeof(int) * (size_t)qi->n);
-    int k = quiz_draw(qi->n, (int)qs->draw_count, qs->shuffle, idx);
+    int k = quiz_draw_items(qs, qi, idx);
     memset(out, 0, sizeof *out);
     out->shown = arena_alloc(a, sizeof(Shown) * (size_t)k);
     out->nshown = k;
@@ -725,8 +728,15 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
         free(rt);
     }
     if (rc == LN_OK) rc = attempt_fact(db, run, at, "submitted", out, qs->purpose, now, now);
+    /* A pass completes the unit (and maybe the course) in the same commit. */
+    if (rc == LN_OK && out->passed) {
+        Unit u = {.id = at->unit_id};
+        rc = progress_complete_tx(db, run, &u, at->user_id, now, &out->course_done);
+        out->completed = rc == LN_OK;
+    }
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
+        out->completed = out->course_done = false;
         if (rc == LN_EEXIST) {
             *refusal = QUIZ_ALREADY_SUBMITTED;
             return LN_EPERM;
@@ -737,10 +747,6 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
     at->submitted_at = now;
     at->score = out->score;
     at->pending = out->pending;
-    if (out->passed) {
-        Unit u = {.id = at->unit_id};
-        out->completed = progress_complete(db, run, &u, at->user_id, now, &out->course_done) == LN_OK;
-    }
     return LN_OK;
 }
 

@@ -28,6 +28,7 @@ typedef struct QuizSettings {
     int64_t time_limit_s;           /* 0: none */
     UsTime opens_at, closes_at;     /* 0: always open / never closes */
     int64_t draw_count;             /* items drawn per attempt; 0: all */
+    bool draw_per_pool;             /* draw_count from each pool (category) instead (pool.c) */
     bool shuffle;                   /* items and their choices in random order */
     int64_t pass_mark;              /* thousandths; 0: submitting is enough */
     const char *feedback_when;      /* "immediately" | "after_last" | "after_close" */
@@ -148,6 +149,15 @@ int64_t quiz_grace_us(void);
  * randombytes_uniform into out (n slots); in random order when `shuffle`,
  * else ascending.  Returns how many. */
 int quiz_draw(int n, int draw, bool shuffle, int *out);
+/* The items of an attempt by the settings (pool.c): draw_count of all the
+ * items, or, with draw_per_pool, draw_count of each pool (the items of one
+ * category; items without one are always in), kept in the quiz's order
+ * unless the quiz shuffles.  Indexes into qi->items into out (qi->n
+ * slots); returns how many. */
+int quiz_draw_items(const QuizSettings *qs, const QuizItems *qi, int *out);
+/* How many questions an attempt shows with these settings. */
+int quiz_drawn_count(const QuizSettings *qs, const QuizItems *qi);
+
 /* Σ points × score / Σ points, in thousandths rounded half down; items
  * with a negative score (awaiting a person, or nothing to grade) count in
  * *pending when they carry points, and add nothing. 0 when no points. */

@@ -116,7 +116,7 @@ static json_t *settings_json(Req *r, const QuizSettings *qs)
                      "grade_policy", qs->grade_policy, "updated_at", api_time(r->arena, qs->updated_at));
 }
 
-static void answer_staff(Req *r, int status, int64_t unit_id)
+void quiz_answer_staff(Req *r, int status, int64_t unit_id)
 {
     QuizSettings qs;
     QuizItems qi;
@@ -133,6 +133,7 @@ static void answer_staff(Req *r, int status, int64_t unit_id)
         json_array_append_new(items, it);
     }
     json_t *j = settings_json(r, &qs);
+    json_object_set_new(j, "draw_per_pool", json_boolean(qs.draw_per_pool));
     json_object_set_new(j, "items", items);
     api_json(r, status, j);
 }
@@ -142,7 +143,7 @@ void api_quiz_staff_get(Req *r)
 {
     Course c;
     Unit *u;
-    if (quiz_staff_unit(r, &c, &u)) answer_staff(r, 200, u->id);
+    if (quiz_staff_unit(r, &c, &u)) quiz_answer_staff(r, 200, u->id);
 }
 
 static bool time_member(Req *r, json_t *b, const char *key, UsTime *out)
@@ -187,6 +188,12 @@ void api_quiz_settings_put(Req *r)
         return;
     }
     if (sh) qs.shuffle = json_is_true(sh);
+    json_t *dp = json_object_get(b, "draw_per_pool");
+    if (dp && !json_is_boolean(dp)) {
+        api_field_error(r, "draw_per_pool", "\"draw_per_pool\" must be true or false");
+        return;
+    }
+    if (dp) qs.draw_per_pool = json_is_true(dp);
     const char *msg, *field = quiz_settings_check(&qs, &msg);
     if (field) {
         api_field_error(r, field, msg);
@@ -196,7 +203,7 @@ void api_quiz_settings_put(Req *r)
         api_error(r, 500, "internal", "saving failed on our side");
         return;
     }
-    answer_staff(r, 200, u->id);
+    quiz_answer_staff(r, 200, u->id);
 }
 
 /* POST /api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift — JSON {"gift": "...", "preview": false}, or
@@ -252,7 +259,7 @@ void api_quiz_gift_post(Req *r)
         api_error(r, 500, "internal", "importing failed on our side");
         return;
     }
-    answer_staff(r, 200, u->id);
+    quiz_answer_staff(r, 200, u->id);
 }
 
 /* GET /api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift */

@@ -117,7 +117,7 @@ json_t *quiz_summary_json(Req *r, const QuizCtx *q)
     int64_t grade = q->l.learner ? gb_quiz_grade(r->db, qs, q->l.run.id, r->user->id, &q->mine) : -1;
     json_t *attempts = json_array();
     for (int i = 0; i < q->mine.n; i++) json_array_append_new(attempts, attempt_brief(r, qs, &q->mine.items[i]));
-    int drawn = qs->draw_count && qs->draw_count < qi.n ? (int)qs->draw_count : qi.n;
+    int drawn = quiz_drawn_count(qs, &qi);
     return json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:b, s:I, s:s, s:s, s:o, s:b, s:o}",
                      "unit_id", (json_int_t)qs->unit_id, "run_id", (json_int_t)q->l.run.id, "purpose", qs->purpose,
                      "attempts_allowed", (json_int_t)qs->attempts_allowed, "attempts_used",
@@ -839,6 +839,9 @@ static void edit_sections(Req *r, const Course *c, const Unit *u, const EditStat
                str_eq(field, "closes_at") ? st->error : NULL, "");
     form_input(r, "number", "draw_count", T(r, "Questions drawn at random per attempt (0: all)"),
                num(r, qs->draw_count), str_eq(field, "draw_count") ? st->error : NULL, "min=\"0\" max=\"1000\"");
+    hprintf(r, "<div class=\"field check\"><input type=\"checkbox\" id=\"f-draw_per_pool\" name=\"draw_per_pool\""
+               " value=\"1\"%s><label for=\"f-draw_per_pool\">%s</label></div>", qs->draw_per_pool ? " checked" : "",
+            T(r, "Draw that many from each pool (question category) instead; questions without a pool are always in"));
     hprintf(r, "<div class=\"field check\"><input type=\"checkbox\" id=\"f-shuffle\" name=\"shuffle\" value=\"1\"%s>"
                "<label for=\"f-shuffle\">%s</label></div>", qs->shuffle ? " checked" : "",
             T(r, "Shuffle the questions and their choices"));
@@ -867,7 +870,7 @@ static void edit_sections(Req *r, const Course *c, const Unit *u, const EditStat
         hprintf(r, "<p class=\"alert\" role=\"alert\">%s %d:%d — %s</p>", T(r, "Nothing was imported. Line and column:"),
                 st->gerr->line, st->gerr->column, st->gerr->message ? st->gerr->message : "");
     if (st->preview) {
-        hprintf(r, "<p class=\"alert\" role=\"status\" data-preview-count=\"%d\">%d %s</p>", st->preview->n,
+        hprintf(r, "<p class=\"flash\" role=\"status\" data-preview-count=\"%d\">%d %s</p>", st->preview->n,
                 st->preview->n, T(r, "questions ready to import:"));
         items_table(r, st->preview->items, st->preview->n);
     }
@@ -892,20 +895,7 @@ static void edit_sections(Req *r, const Course *c, const Unit *u, const EditStat
     html_lit(r, "</section>\n");
 
     /* items */
-    QuizItems qi;
-    quiz_items_load(r->db, r->arena, u->id, &qi);
-    hprintf(r, "<section class=\"card\" id=\"quiz-items\"><div class=\"spread\"><h2>%s (%d)</h2>", T(r, "Questions"),
-            qi.n);
-    if (qi.n) hprintf(r, "<a class=\"button small secondary\" href=\"%s/quiz.gift\" download>%s</a>", base,
-                      T(r, "Export as GIFT"));
-    html_lit(r, "</div>");
-    if (!qi.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No questions yet: import a GIFT file."));
-    else {
-        Item *items = arena_alloc(r->arena, sizeof(Item) * (size_t)qi.n);
-        for (int i = 0; i < qi.n; i++) items[i] = qi.items[i].item;
-        items_table(r, items, qi.n);
-    }
-    html_lit(r, "</section>\n");
+    author_items_section(r, c, u);
 }
 
 void quiz_edit_section(Req *r, const Course *c, const Unit *u)
@@ -934,6 +924,7 @@ static const char *settings_from_form(Req *r, QuizSettings *qs, const char **msg
     if ((v = req_form(r, "feedback_when"))) qs->feedback_when = v;
     if ((v = req_form(r, "grade_policy"))) qs->grade_policy = v;
     qs->shuffle = str_eq(req_form(r, "shuffle"), "1");
+    qs->draw_per_pool = str_eq(req_form(r, "draw_per_pool"), "1");
     static const char *const ints[] = {"attempts_allowed", "time_limit_s", "draw_count"};
     int64_t *dst[] = {&qs->attempts_allowed, &qs->time_limit_s, &qs->draw_count};
     for (int i = 0; i < 3; i++) {

@@ -2,6 +2,9 @@
  * rotating QR token, signatures (strokes → SVG → ledger) and fraud signals.
  * Rules and SQL only (attendance.h, docs/attendance.md). */
 #include "attendance/attendance.h"
+#include "attendance/absence.h"
+#include "attendance/record.h"
+#include "attendance/sheets.h"
 #include "account/account.h"
 #include "core/csv.h"
 #include "content/content.h"
@@ -443,6 +446,25 @@ void attendance_qr_token(const char *secret, int64_t session_id, int64_t window,
     mac16(secret, "lectern-qr|", v, 2, out);
 }
 
+void attendance_sheet_token(const char *secret, int64_t session_id, char out[ATT_QR_TOKEN_LEN + 1])
+{
+    mac16(secret, "lectern-sheet|", &session_id, 1, out);
+}
+
+char *attendance_sheet_url(Arena *a, const char *base_url, const char *secret, int64_t session_id)
+{
+    char tok[ATT_QR_TOKEN_LEN + 1];
+    attendance_sheet_token(secret, session_id, tok);
+    return arena_printf(a, "%s/verify/sessions/%lld/%s", base_url, (long long)session_id, tok);
+}
+
+bool attendance_sheet_check(const char *secret, int64_t session_id, const char *token)
+{
+    char want[ATT_QR_TOKEN_LEN + 1];
+    attendance_sheet_token(secret, session_id, want);
+    return token && strlen(token) == ATT_QR_TOKEN_LEN && str_ct_eq(token, want);
+}
+
 bool attendance_qr_check(const char *secret, int64_t session_id, const char *token, UsTime now, int seconds)
 {
     if (!token || strlen(token) != ATT_QR_TOKEN_LEN) return false;
@@ -851,7 +873,8 @@ static char *offset_text(Arena *a, int64_t m)
     return arena_printf(a, "UTC%c%02lld:%02lld", m < 0 ? '-' : '+', (long long)(am / 60), (long long)(am % 60));
 }
 
-static int link_mail(Db *db, Arena *a, const char *base_url, const LiveSession *s, const Attendee *p, UsTime now)
+static int link_mail(Db *db, Arena *a, const char *base_url, const LiveSession *s, const Attendee *p, UsTime now,
+                     bool reminder)
 {
     char token[TOKEN_CHARS + 1], hash[HASH_HEX], day[24], from[8], to[8];
     token_random(token);
@@ -866,17 +889,20 @@ static int link_mail(Db *db, Arena *a, const char *base_url, const LiveSession *
     att_clock(s->starts_at, s->utc_offset_min, from, sizeof from);
     att_clock(s->ends_at, s->utc_offset_min, to, sizeof to);
     char *body = arena_printf(a, "%s\n\n    %s\n    %s — %s\n    %s %s–%s (%s)\n%s%s%s\n%s\n\n%s/sign/%s\n\n%s\n",
-        i18n_get(lang, "Sign your attendance for this session:"), s->title, s->course_title, s->run_title, day, from, to,
+        i18n_get(lang, reminder ? "You have not signed the attendance sheet of this session yet:"
+                                : "Sign your attendance for this session:"), s->title, s->course_title, s->run_title, day, from, to,
         offset_text(a, s->utc_offset_min), s->place[0] ? "    " : "", s->place, s->place[0] ? "\n" : "",
         i18n_get(lang, "Open this personal link to sign. It works once, and only during the session:"),
         base_url, token, i18n_get(lang, "Do not forward this e-mail: the link signs in your name."));
-    char *subject = arena_printf(a, "%s — %s", i18n_get(lang, "Sign the attendance sheet"), s->title);
+    char *subject = arena_printf(a, "%s — %s", i18n_get(lang, reminder ? "Reminder: sign the attendance sheet"
+                                                                        : "Sign the attendance sheet"), s->title);
     return mail_enqueue(db, p->email, subject, body, now);
 }
 
 /* Links for the expected learners who have not signed the current half-day;
- * with `claim`, only when this call is the one that marks the session. */
-static int send_links_tx(Db *db, const char *base_url, const LiveSession *s, UsTime now, bool claim, int *sent)
+ * with `claim` (a column of live_session: links_sent_at, reminded_at), only
+ * when this call is the one that sets it. */
+static int send_links_tx(Db *db, const char *base_url, const LiveSession *s, UsTime now, const char *claim, int *sent)
 {
     Arena *a = arena_new();
     AttendeeList ppl;
@@ -885,7 +911,9 @@ static int send_links_tx(Db *db, const char *base_url, const LiveSession *s, UsT
     if (rc == LN_OK && db_begin(db) != DB_DONE) rc = LN_EDB;
     else if (rc == LN_OK) {
         if (claim) {
-            int c = db_change(db, "UPDATE live_session SET links_sent_at = $1 WHERE id = $2 AND links_sent_at IS NULL",
+            int c = db_change(db, str_eq(claim, "reminded_at")
+                                      ? "UPDATE live_session SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
+                                      : "UPDATE live_session SET links_sent_at = $1 WHERE id = $2 AND links_sent_at IS NULL",
                               "ii", now, s->id);
             if (c != LN_OK) rc = c == LN_NOTFOUND ? LN_EEXIST : LN_EDB;
         }
@@ -897,7 +925,7 @@ static int send_links_tx(Db *db, const char *base_url, const LiveSession *s, UsT
                 break;
             }
             if (signed_n) continue;
-            rc = link_mail(db, a, base_url, s, &ppl.items[i], now);
+            rc = link_mail(db, a, base_url, s, &ppl.items[i], now, claim && str_eq(claim, "reminded_at"));
             if (rc == LN_OK) n++;
         }
         if (rc != LN_OK || db_commit(db) != DB_DONE) {
@@ -915,15 +943,16 @@ int attendance_send_links(Db *db, const char *base_url, const LiveSession *s, Us
 {
     if (sent) *sent = 0;
     if (attendance_window(s, now) == ATT_TOO_LATE) return LN_EPERM;
-    return send_links_tx(db, base_url, s, now, false, sent);
+    return send_links_tx(db, base_url, s, now, NULL, sent);
 }
 
-int attendance_send_due(Db *db, const char *base_url, UsTime now)
+/* Sessions picked by `sql` ($1: now), each handled by send_links_tx
+ * claiming `claim`. */
+static int send_due(Db *db, const char *base_url, UsTime now, const char *sql, const char *claim)
 {
     int64_t ids[20];
     int n = 0;
-    DbStmt *st = db_prepare(db, "SELECT id FROM live_session WHERE links_sent_at IS NULL AND starts_at <= $1"
-                                " AND ends_at + grace_minutes * 60000000 >= $1 ORDER BY starts_at LIMIT 20");
+    DbStmt *st = db_prepare(db, sql);
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, now);
     while (n < 20 && db_step(st) == DB_ROW) ids[n++] = db_col_i64(st, 0);
@@ -934,13 +963,28 @@ int attendance_send_due(Db *db, const char *base_url, UsTime now)
         LiveSession s;
         int sent = 0;
         if (attendance_session_load(db, a, 0, ids[i], &s) == LN_OK
-            && send_links_tx(db, base_url, &s, now, true, &sent) == LN_OK) {
+            && send_links_tx(db, base_url, &s, now, claim, &sent) == LN_OK) {
             done++;
-            log_info("attendance: session %lld started, %d signing link(s) e-mailed", (long long)s.id, sent);
+            log_info("attendance: session %lld %s, %d signing link(s) e-mailed", (long long)s.id,
+                     str_eq(claim, "reminded_at") ? "reminder" : "started", sent);
         }
         arena_free(a);
     }
     return done;
+}
+
+int attendance_send_due(Db *db, const char *base_url, UsTime now)
+{
+    return send_due(db, base_url, now, "SELECT id FROM live_session WHERE links_sent_at IS NULL AND starts_at <= $1"
+                    " AND ends_at + grace_minutes * 60000000 >= $1 ORDER BY starts_at LIMIT 20", "links_sent_at");
+}
+
+_Static_assert(ABS_REMIND_SIGN_MIN == 10, "the reminder's SQL says 10 minutes (600000000 us)");
+int absence_remind_sign_due(Db *db, const char *base_url, UsTime now)
+{
+    return send_due(db, base_url, now, "SELECT id FROM live_session WHERE reminded_at IS NULL"
+                    " AND links_sent_at IS NOT NULL AND starts_at + 600000000 <= $1"
+                    " AND ends_at + grace_minutes * 60000000 >= $1 ORDER BY starts_at LIMIT 20", "reminded_at");
 }
 
 void attendance_tick(App *app, Db *db)
@@ -956,6 +1000,15 @@ void attendance_tick(App *app, Db *db)
         base = buf;
     }
     attendance_send_due(db, base, now);
+    absence_remind_sign_due(db, base, now);
+    absence_record_due(db, now);
+    absence_remind_justify_due(db, base, now);
+    sheet_jobs_run(db, app->cfg.data_dir, app->secret, base, now);
+    static _Atomic int64_t last_conn;
+    if (now - atomic_load(&last_conn) >= 60 * US_PER_SEC) {
+        atomic_store(&last_conn, now);
+        connection_sessions_due(db, now);
+    }
 }
 
 /* ======================================================================

@@ -121,6 +121,15 @@ bool attendance_qr_check(const char *secret, int64_t session_id, const char *tok
 char *attendance_scan_proof(Arena *a, const char *secret, int64_t session_id, int64_t user_id, UsTime now);
 bool attendance_scan_check(const char *secret, int64_t session_id, int64_t user_id, const char *proof, UsTime now);
 
+/* The public verification page of a session's sheet (the sheet's QR code):
+ * /verify/sessions/ID/TOKEN, TOKEN = base64url(first 16 bytes of
+ * HMAC-SHA-256(site secret, "lectern-sheet|" || session id)), so that only
+ * who holds the sheet can open it. */
+void attendance_sheet_token(const char *secret, int64_t session_id, char out[ATT_QR_TOKEN_LEN + 1]);
+bool attendance_sheet_check(const char *secret, int64_t session_id, const char *token);
+/* BASE/verify/sessions/ID/TOKEN */
+char *attendance_sheet_url(Arena *a, const char *base_url, const char *secret, int64_t session_id);
+
 /* ---- strokes and their image ---------------------------------------------- */
 /* Parse strokes JSON: an array (1..ATT_STROKES_MAX) of strokes, each an
  * array of [x, y, t] points (x in 0..600, y in 0..200, numbers; t integer

@@ -4,6 +4,7 @@
  * Everything works without script except drawing the signature. */
 #include "attendance/pages.h"
 #include "attendance/pdf.h"
+#include "attendance/absence.h"
 #include "account/account.h"
 #include "http/access.h"
 #include "mail/mail.h"
@@ -125,11 +126,7 @@ static const char *half_label(Req *r, const char *h)
 /* The half-days a session covers: am, pm or both. */
 static int session_halves(const LiveSession *s, const char *out[2])
 {
-    const char *a = attendance_half_day(s, s->starts_at), *b = attendance_half_day(s, s->ends_at - 1);
-    out[0] = a;
-    if (str_eq(a, b)) return 1;
-    out[1] = b;
-    return 2;
+    return attendance_halves(s, out);
 }
 
 /* The message of a refused signature, with the window's times. */
@@ -242,9 +239,13 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
     page_begin(r, T(r, "Live sessions"));
     hprintf(r, "<p class=\"muted\">%s</p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             have_course ? c.title : "", T(r, "Live sessions"), run->title);
-    hprintf(r, "<p><a href=\"/o/%s/attendance/signals\">%s</a></p>\n", r->org->slug, T(r, "Fraud signals"));
+    hprintf(r, "<p><a href=\"/o/%s/attendance/signals\">%s</a> · <a href=\"/o/%s/attendance/absences?run=%lld\">%s</a></p>\n",
+            r->org->slug, T(r, "Fraud signals"), r->org->slug, (long long)run->id, T(r, "Absences and justifications"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session yet."));
     else {
+        form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/sheets", r->org->slug, (long long)run->id));
+        form_submit(r, T(r, "All the attendance sheets (ZIP)"));
+        form_end(r);
         hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
                 T(r, "Session"), T(r, "When"), T(r, "Where"), T(r, "Signed"));
@@ -531,6 +532,11 @@ void att_session_page(Req *r)
             r->org->slug, (long long)s.id, T(r, "Kiosk mode"));
     hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/sessions/%lld/sheet.pdf\" download>%s</a> ",
             r->org->slug, (long long)s.id, T(r, "Attendance sheet (PDF)"));
+    hprintf(r, "<a class=\"button secondary\" href=\"%s\" data-verify>%s</a> ", att_sheet_verify_url(r, s.id),
+            T(r, "Public verification page"));
+    if (w == ATT_TOO_LATE)
+        hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/attendance/absences?session=%lld\">%s</a> ", r->org->slug,
+                (long long)s.id, T(r, "Absences and justifications"));
     if (attendance_is_trainer(r->db, s.id, r->user->id) && w == ATT_OPEN)
         hprintf(r, "<a class=\"button secondary\" href=\"/o/%s/sessions/%lld/sign\">%s</a> ", r->org->slug, (long long)s.id,
                 T(r, "Sign as trainer"));
@@ -564,9 +570,8 @@ void att_sheet_pdf_get(Req *r)
     }
     LiveSession s;
     if (!org_session_or_404(r, &s)) return;
-    /* The QR code of the sheet links to the session's page for now; a public
-     * verification page of the sheet comes next. */
-    const char *verify = arena_printf(r->arena, "%s/o/%s/sessions/%lld", mail_base_url(r), r->org->slug, (long long)s.id);
+    /* The QR code of the sheet links to its public verification page. */
+    const char *verify = att_sheet_verify_url(r, s.id);
     Buf pdf;
     buf_init(&pdf, 0);
     int rc = attendance_sheet_pdf_lang(r->db, r->arena, r->org->id, s.id, verify, r->lang, &pdf);

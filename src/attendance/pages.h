@@ -37,6 +37,47 @@ void api_att_links_post(Req *r);
 void api_att_signatures_post(Req *r);
 void api_att_signals_get(Req *r);
 
+/* absences and justifications (absence_page.c, absence_api.c) */
+void abs_mine_page(Req *r);
+void abs_absence_page(Req *r);
+void abs_justify_post(Req *r);
+void abs_decision_post(Req *r);
+void abs_justification_file_get(Req *r);
+void abs_queue_page(Req *r);
+void api_abs_mine_get(Req *r);
+void api_abs_list_get(Req *r);
+void api_abs_get(Req *r);
+void api_abs_justify_post(Req *r);
+void api_abs_decision_post(Req *r);
+/* The label of an absence's status. */
+const char *abs_status_label(Req *r, const char *status);
+/* Store the request's uploaded "file" part, if any, in the media store:
+ * LN_OK with *media_id (0: no file). */
+int abs_store_upload(Req *r, int64_t *media_id);
+
+/* the public verification of a sheet (verify_page.c) */
+void att_verify_page(Req *r);
+void api_att_verify_get(Req *r);
+/* BASE/verify/sessions/ID/TOKEN: what the sheet's QR code holds. */
+char *att_sheet_verify_url(Req *r, int64_t session_id);
+
+/* the connection record (record_page.c) */
+void rec_page(Req *r);
+void rec_csv_get(Req *r);
+void rec_pdf_get(Req *r);
+void api_rec_get(Req *r);
+void rec_programme_page(Req *r);
+void rec_programme_csv_get(Req *r);
+void rec_programme_pdf_get(Req *r);
+void api_rec_programme_get(Req *r);
+
+/* all the sheets of a run as a ZIP (sheets_page.c) */
+void sheets_post(Req *r);
+void sheets_job_page(Req *r);
+void sheets_job_download(Req *r);
+void api_sheets_post(Req *r);
+void api_sheets_job_get(Req *r);
+
 /* For the unit player: the sessions of a live-session unit (when, where,
  * the virtual classroom's link). */
 void att_unit_render(Req *r, const RunRef *run, int64_t unit_id);

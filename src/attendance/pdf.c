@@ -9,9 +9,10 @@
  * (libqrencode) is drawn module by module as rectangles.
  */
 #include "attendance/pdf.h"
+#include "attendance/pdfdoc.h"
+#include "attendance/absence.h"
 #include "web/i18n.h"
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <jansson.h>
 #include <pango/pangocairo.h>
@@ -20,27 +21,13 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- page geometry (points; A4 portrait) --------------------------------- */
-#define PW 595.276
-#define PH 841.89
-#define MARGIN 34.0
-#define CW (PW - 2 * MARGIN)
+/* ---- sheet geometry (points; the page's in pdfdoc.h) ---------------------- */
 #define FIRST_HEAD 196.0        /* page 1: title, details and QR code */
 #define NEXT_HEAD 44.0          /* later pages: a one-line reminder */
-#define FOOT 30.0               /* footer band above the bottom margin */
 #define HEAD_ROW 22.0           /* the table's header row */
 #define ROW 42.0                /* a person's row */
 #define META_H 12.0             /* time and method under a signature */
 #define QR_SIZE 84.0
-#define FONT "DejaVu Sans"
-
-#define INK 0.067, 0.094, 0.153         /* #111827 */
-#define MUTED 0.38, 0.42, 0.48
-#define RULE 0.62, 0.66, 0.72
-#define SHADE 0.933, 0.945, 0.961
-#define ACCENT 0.122, 0.165, 0.267      /* #1f2a44 */
-#define PEN 0.07, 0.12, 0.35            /* signatures: dark blue ink */
-#define ABSENT 0.70, 0.11, 0.11
 
 typedef struct SheetSig {
     int64_t user_id;
@@ -52,6 +39,7 @@ typedef struct SheetSig {
 } SheetSig;
 
 typedef struct Sheet {
+    PdfDoc doc;                 /* the drawing (pdfdoc.c) */
     Arena *a;
     const char *lang;
     LiveSession s;
@@ -124,73 +112,28 @@ static const SheetSig *find_sig(const Sheet *sh, int64_t user, char role, const 
 
 static const char *valid_utf8(Sheet *sh, const char *s)
 {
-    if (!s) return "";
-    if (g_utf8_validate(s, -1, NULL)) return s;
-    gchar *v = g_utf8_make_valid(s, -1);
-    char *out = arena_strdup(sh->a, v);
-    g_free(v);
-    return out;
+    return pdf_utf8(&sh->doc, s);
 }
 
-/* Draw `s` at (x, y) in a box `w` wide, at most `lines` lines (ellipsized
- * after); returns the height used. */
 static double text(Sheet *sh, const char *s, double size, bool bold, bool italic, double x, double y, double w,
                    int lines, PangoAlignment align)
 {
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, FONT);
-    pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(fd, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-    pango_layout_set_font_description(sh->ly, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(sh->ly, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(sh->ly, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_ellipsize(sh->ly, PANGO_ELLIPSIZE_END);
-    pango_layout_set_height(sh->ly, -lines);
-    pango_layout_set_alignment(sh->ly, align);
-    pango_layout_set_text(sh->ly, valid_utf8(sh, s), -1);
-    cairo_move_to(sh->cr, x, y);
-    pango_cairo_show_layout(sh->cr, sh->ly);
-    int pw, ph;
-    pango_layout_get_size(sh->ly, &pw, &ph);
-    return (double)ph / PANGO_SCALE;
+    return pdf_text(&sh->doc, s, size, bold, italic, x, y, w, lines, align);
 }
 
-/* Height `s` would take (same settings as text()). */
 static double text_height(Sheet *sh, const char *s, double size, bool bold, double w, int lines)
 {
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, FONT);
-    pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(fd, PANGO_STYLE_NORMAL);
-    pango_layout_set_font_description(sh->ly, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(sh->ly, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(sh->ly, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_ellipsize(sh->ly, PANGO_ELLIPSIZE_END);
-    pango_layout_set_height(sh->ly, -lines);
-    pango_layout_set_text(sh->ly, valid_utf8(sh, s), -1);
-    int pw, ph;
-    pango_layout_get_size(sh->ly, &pw, &ph);
-    return (double)ph / PANGO_SCALE;
+    return pdf_text_height(&sh->doc, s, size, bold, w, lines);
 }
 
 static void color(Sheet *sh, double r, double g, double b)
 {
-    cairo_set_source_rgb(sh->cr, r, g, b);
+    pdf_color(&sh->doc, r, g, b);
 }
 
-/* "28/11/2026" (fr) or "2026-11-28" (en) of `t` at `offset_min`. */
 static const char *local_date(Sheet *sh, UsTime t, int64_t offset_min)
 {
-    char iso[24];
-    att_local_iso(t, offset_min, iso, sizeof iso);
-    iso[10] = 0;
-    if (str_eq(sh->lang, "fr"))
-        return arena_printf(sh->a, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    return arena_strdup(sh->a, iso);
+    return pdf_date(&sh->doc, t, offset_min);
 }
 
 static const char *clock_of(Sheet *sh, UsTime t)
@@ -291,6 +234,14 @@ static void draw_qr(Sheet *sh, const char *url, double x, double y, double size)
     cairo_fill(sh->cr);
     cairo_restore(sh->cr);
     QRcode_free(q);
+    /* The code is also a link in the PDF (viewers open it on a click); the
+     * URL is ours (base URL, id, token): a quote or backslash would need
+     * escaping in cairo's attribute string, so such a URL gets no link. */
+    if (url[0] && !strchr(url, '\'') && !strchr(url, '\\')) {
+        cairo_tag_begin(sh->cr, CAIRO_TAG_LINK,
+                        arena_printf(sh->a, "rect=[%.1f %.1f %.1f %.1f] uri='%s'", x, y, size, size, url));
+        cairo_tag_end(sh->cr, CAIRO_TAG_LINK);
+    }
 }
 
 /* ---- layout --------------------------------------------------------------- */
@@ -331,14 +282,6 @@ static void paginate(Sheet *sh)
 }
 
 /* ---- drawing -------------------------------------------------------------- */
-
-static void hline(Sheet *sh, double x0, double x1, double y, double width)
-{
-    cairo_set_line_width(sh->cr, width);
-    cairo_move_to(sh->cr, x0, y);
-    cairo_line_to(sh->cr, x1, y);
-    cairo_stroke(sh->cr);
-}
 
 static const char *trainer_names(Sheet *sh)
 {
@@ -435,17 +378,7 @@ static void next_header(Sheet *sh)
 
 static void footer(Sheet *sh, int page)
 {
-    double y = PH - MARGIN - 14;
-    color(sh, RULE);
-    hline(sh, MARGIN, MARGIN + CW, y - 6, 0.5);
-    color(sh, MUTED);
-    char stamp[24];
-    att_local_iso(sh->now, 0, stamp, sizeof stamp);
-    const char *gen = arena_printf(sh->a, "%s %s %s UTC · %s", T(sh, "Generated on"), local_date(sh, sh->now, 0),
-                                   stamp + 11, sh->s.org_name);
-    text(sh, gen, 7.5, false, false, MARGIN, y, CW * 0.75, 1, PANGO_ALIGN_LEFT);
-    text(sh, arena_printf(sh->a, "%s %d / %d", T(sh, "Page"), page + 1, sh->npages), 7.5, false, false,
-         MARGIN + CW * 0.75, y, CW * 0.25, 1, PANGO_ALIGN_RIGHT);
+    pdf_footer(&sh->doc, sh->now, sh->s.org_name, page, sh->npages);
 }
 
 static void table_head(Sheet *sh, double y, const char *first)
@@ -554,11 +487,6 @@ static void draw(Sheet *sh)
 
 /* ---- entry ---------------------------------------------------------------- */
 
-static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
-{
-    return buf_append(closure, data, len) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 int attendance_sheet_pdf_lang(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url,
                               const char *lang, Buf *out)
 {
@@ -568,31 +496,19 @@ int attendance_sheet_pdf_lang(Db *db, Arena *a, int64_t org_id, int64_t session_
     if (attendance_expected(db, a, sh.s.run_id, &sh.learners) != LN_OK) return LN_EDB;
     if (attendance_trainers(db, a, sh.s.id, &sh.trainers) != LN_OK) return LN_EDB;
     if ((rc = load_sigs(db, &sh)) != LN_OK) return rc;
-    sh.halves[0] = attendance_half_day(&sh.s, sh.s.starts_at);
-    sh.halves[1] = attendance_half_day(&sh.s, sh.s.ends_at - 1);
-    sh.nh = str_eq(sh.halves[0], sh.halves[1]) ? 1 : 2;
+    sh.nh = attendance_halves(&sh.s, sh.halves);
     sh.closed = attendance_window(&sh.s, sh.now) == ATT_TOO_LATE;
     sh.name_w = sh.nh == 2 ? 175 : 215;
     paginate(&sh);
 
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(to_buf, out, PW, PH);
-    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(surf);
+    sh.doc = (PdfDoc){.a = a, .lang = sh.lang};
+    if (pdf_begin(&sh.doc, out, arena_printf(a, "%s — %s", T(&sh, "Attendance sheet"), valid_utf8(&sh, sh.s.title)),
+                  sh.s.org_name) != LN_OK)
         return LN_EINVAL;
-    }
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
-                                   arena_printf(a, "%s — %s", T(&sh, "Attendance sheet"), valid_utf8(&sh, sh.s.title)));
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, valid_utf8(&sh, sh.s.org_name));
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "Lectern");
-    sh.cr = cairo_create(surf);
-    sh.ly = pango_cairo_create_layout(sh.cr);
+    sh.cr = sh.doc.cr;
+    sh.ly = sh.doc.ly;
     draw(&sh);
-    g_object_unref(sh.ly);
-    cairo_destroy(sh.cr);
-    cairo_surface_finish(surf);
-    cairo_status_t st = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    return st == CAIRO_STATUS_SUCCESS ? LN_OK : LN_EINVAL;
+    return pdf_end(&sh.doc);
 }
 
 int attendance_sheet_pdf(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url, Buf *out)

@@ -30,6 +30,16 @@ Db *cli_db(Cli *c);
 /* Open the whole App (pool, writer) for commands that run handlers. */
 int cli_app(Cli *c, App *app);
 
+/* "importing 12/40 files…" on one line of a terminal, rewritten at most
+ * ten times a second; nothing when stderr is a file, to keep logs short
+ * (cmd_course.c).  ctx is a CliProgress; end with cli_progress_end. */
+typedef struct CliProgress {
+    bool tty, shown;
+    UsTime last;
+} CliProgress;
+void cli_progress(void *ctx, const char *verb, int done, int total);
+void cli_progress_end(CliProgress *p);
+
 int cmd_serve(Cli *c);
 int cmd_migrate(Cli *c);
 int cmd_org_add(Cli *c);
@@ -54,5 +64,7 @@ int cmd_key_rotate(Cli *c);
 int cmd_routes(Cli *c);
 int cmd_bench_seed(Cli *c);
 int cmd_bench_seed_gradebook(Cli *c);
+int cmd_bench_quiz_seed(Cli *c);
+int cmd_attendance_sheets(Cli *c);
 
 #endif

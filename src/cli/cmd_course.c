@@ -8,16 +8,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* "importing 12/40 files…" on one line of a terminal, rewritten at most
- * ten times a second; nothing when stderr is a file, to keep logs short. */
-typedef struct Progress {
-    bool tty, shown;
-    UsTime last;
-} Progress;
-
-static void progress(void *ctx, const char *verb, int done, int total)
+void cli_progress(void *ctx, const char *verb, int done, int total)
 {
-    Progress *p = ctx;
+    CliProgress *p = ctx;
     UsTime now = time_mono_us();
     if (!p->tty || ((total <= 0 || done < total) && now - p->last < 100000)) return;
     p->last = now;
@@ -28,7 +21,7 @@ static void progress(void *ctx, const char *verb, int done, int total)
     fflush(stderr);
 }
 
-static void progress_end(Progress *p)
+void cli_progress_end(CliProgress *p)
 {
     if (p->shown) fputc('\n', stderr);
 }
@@ -43,10 +36,10 @@ int cmd_course_export(Cli *c)
     Db *db = cli_db(c);
     if (!db) return 1;
     App app = {.cfg = c->cfg};
-    Progress pr = {.tty = isatty(2)};
+    CliProgress pr = {.tty = isatty(2)};
     char *err = NULL;
-    int rc = course_export_progress(&app, db, id, c->argv[1], progress, &pr, &err);
-    progress_end(&pr);
+    int rc = course_export_progress(&app, db, id, c->argv[1], cli_progress, &pr, &err);
+    cli_progress_end(&pr);
     if (rc == LN_OK) printf("course %lld exported to %s\n", (long long)id, c->argv[1]);
     else fprintf(stderr, "lectern: %s\n", err ? err : "the export failed");
     free(err);
@@ -65,15 +58,15 @@ int cmd_course_import(Cli *c)
     if (!db) return 1;
     Arena *a = arena_new();
     App app = {.cfg = c->cfg};
-    Progress pr = {.tty = isatty(2)};
+    CliProgress pr = {.tty = isatty(2)};
     Org o;
     char *err = NULL;
     int64_t id = 0;
     int rc = org_by_slug(db, a, slug, &o);
     if (rc != LN_OK) fprintf(stderr, "lectern: no organisation %s\n", slug);
     else {
-        rc = course_import_progress(&app, db, o.id, c->argv[0], cli_opt(c, "code"), &id, progress, &pr, &err);
-        progress_end(&pr);
+        rc = course_import_progress(&app, db, o.id, c->argv[0], cli_opt(c, "code"), &id, cli_progress, &pr, &err);
+        cli_progress_end(&pr);
         if (rc == LN_OK) printf("course %lld imported: /courses/%lld\n", (long long)id, (long long)id);
         else fprintf(stderr, "lectern: %s\n", err ? err : "the import failed");
     }

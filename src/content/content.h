@@ -140,6 +140,10 @@ int progress_open(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsT
  * unit is; *course_done set when this completed the course. */
 int progress_complete(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsTime now,
                       bool *course_done);
+/* The same inside the caller's transaction (a quiz submission completes its
+ * unit in the transaction that records it: one commit). */
+int progress_complete_tx(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsTime now,
+                         bool *course_done);
 /* The unit to resume: the last one opened, else the first. 0 when empty. */
 int64_t progress_resume_unit(Db *db, const RunRef *run, const Outline *o, int64_t user_id);
 

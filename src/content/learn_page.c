@@ -97,6 +97,9 @@ static void outline_nav(Req *r, const Learn *l)
     }
     hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum\">%s</a></p>", (long long)l->run.id, T(r, "Course forum"));
     if (l->learner) hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/grades\">%s</a></p>", (long long)l->run.id, T(r, "My grades"));
+    if (l->unit)    /* the unit's discussion: forum threads attached to it (docs/forum.md) */
+        hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum?unit=%lld\">%s</a></p>", (long long)l->run.id,
+                (long long)l->unit->id, T(r, "Discuss this unit"));
     html_lit(r, "</nav>\n");
 }
 

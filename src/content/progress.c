@@ -66,8 +66,22 @@ static int progress_fact(Db *db, const RunRef *run, const char *kind, int64_t un
 
 int progress_complete(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsTime now, bool *course_done)
 {
+    if (db_begin(db) != DB_DONE) {
+        *course_done = false;
+        return LN_EDB;
+    }
+    int rc = progress_complete_tx(db, run, u, user_id, now, course_done);
+    if (rc != LN_OK || db_commit(db) != DB_DONE) {
+        db_rollback(db);
+        *course_done = false;
+        return LN_EDB;
+    }
+    return LN_OK;
+}
+
+int progress_complete_tx(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsTime now, bool *course_done)
+{
     *course_done = false;
-    if (db_begin(db) != DB_DONE) return LN_EDB;
     int64_t done_at = 0;
     int rc = db_query_i64(db, &done_at, "INSERT INTO unit_progress (run_id, unit_id, user_id, org_id, first_at,"
                           " completed_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (run_id, user_id, unit_id)"
@@ -92,12 +106,8 @@ int progress_complete(Db *db, const RunRef *run, const Unit *u, int64_t user_id,
             rc = progress_fact(db, run, "course.completed", 0, user_id, now);
         } else if (r2 != LN_NOTFOUND) rc = LN_EDB;
     }
-    if (rc != LN_OK || db_commit(db) != DB_DONE) {
-        db_rollback(db);
-        *course_done = false;
-        return LN_EDB;
-    }
-    return LN_OK;
+    if (rc != LN_OK) *course_done = false;
+    return rc;
 }
 
 int64_t progress_resume_unit(Db *db, const RunRef *run, const Outline *o, int64_t user_id)

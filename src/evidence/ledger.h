@@ -150,6 +150,28 @@ typedef struct LedgerReport {
  * everything verifies, LN_EINVAL when something does not (out->fault,
  * bad_seq, detail), LN_EDB.  Reads only; stops at the first fault. */
 int ledger_verify(Db *db, int64_t org_id, LedgerReport *out);
+/* A bounded check for public verification pages: entries from_seq ..
+ * to_seq and on to the first checkpoint at or after to_seq (the one that
+ * vouches for them), each recomputed from the stored hash of entry
+ * from_seq - 1, and that checkpoint's signature.  What is before from_seq
+ * is not checked (`lectern verify` checks everything).  When the span to
+ * the checkpoint is longer than max_entries nothing is checked and
+ * too_long is set.  LN_OK (checkpoint_seq 0: no checkpoint covers the span
+ * yet), LN_EINVAL with fault, bad_seq and detail, LN_EDB. */
+typedef struct LedgerSpanReport {
+    int64_t from_seq, to_seq;       /* to_seq: the checkpoint's entry when there is one */
+    int64_t entries;                /* entries that verified */
+    bool too_long;
+    int64_t checkpoint_seq;
+    UsTime checkpoint_at;
+    char public_key[LEDGER_PK_B64_LEN + 2];     /* the key that signed the checkpoint */
+    LedgerFault fault;
+    int64_t bad_seq;
+    char detail[320];
+} LedgerSpanReport;
+int ledger_verify_span(Db *db, int64_t org_id, int64_t from_seq, int64_t to_seq, int64_t max_entries,
+                       LedgerSpanReport *out);
+
 /* "ok", "gap", "prev_mismatch", "hash_mismatch", ... */
 const char *ledger_fault_code(LedgerFault f);
 

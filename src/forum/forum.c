@@ -22,6 +22,7 @@ bool forum_access(Req *r, int64_t run_id, ForumCtx *f)
         else web_error(r, 403, "not_enrolled", T(r, "Enrol in this session to take part in its forum."));
         return false;
     }
+    f->banned = !f->staff && forum_banned(r->db, run_id, r->user->id);
     return true;
 }
 
@@ -48,6 +49,13 @@ const char *forum_check_body(const char *body)
     return NULL;
 }
 
+static int finish(Db *db, int rc)
+{
+    if (rc == LN_OK && db_commit(db) == DB_DONE) return LN_OK;
+    db_rollback(db);
+    return rc == LN_OK ? LN_EDB : rc;
+}
+
 /* ---- reading ------------------------------------------------------------- */
 
 #define THREAD_COLS \
@@ -55,10 +63,14 @@ const char *forum_check_body(const char *body)
     "t.last_activity_at, COALESCE(t.answered_at, 0), COALESCE(t.answered_by, 0), " \
     "COALESCE(t.first_trainer_reply_at, 0), COALESCE(t.first_trainer_reply_by, 0), tr.name, t.pinned, t.closed, " \
     "(SELECT count(*) FROM forum_post p WHERE p.thread_id = t.id) - 1, " \
-    "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id) "
+    "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id), " \
+    "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, '') "
+/* $3 is always the viewer (unread markers) */
 #define THREAD_FROM \
     " FROM forum_thread t JOIN app_user u ON u.id = t.author_id " \
-    "LEFT JOIN app_user tr ON tr.id = t.first_trainer_reply_by "
+    "LEFT JOIN app_user tr ON tr.id = t.first_trainer_reply_by " \
+    "LEFT JOIN forum_category c ON c.id = t.category_id LEFT JOIN unit un ON un.id = t.unit_id " \
+    "LEFT JOIN forum_read rd ON rd.thread_id = t.id AND rd.user_id = $3 "
 
 static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
 {
@@ -81,24 +93,35 @@ static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
     t->closed = db_col_i64(st, 16) != 0;
     t->replies = db_col_i64(st, 17);
     t->votes = db_col_i64(st, 18);
+    t->category_id = db_col_i64(st, 19);
+    t->category_name = db_col_dup(st, 20, a);
+    t->unread = t->last_activity_at > db_col_i64(st, 21);
+    t->unit_title = db_col_dup(st, 22, a);
 }
 
-int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, ForumThreadList *out)
+int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
+                  int64_t viewer_id, ForumThreadList *out)
 {
     memset(out, 0, sizeof *out);
     const char *sql;
+#define THREAD_WHERE "WHERE t.run_id = $1 AND (CAST($2 AS BIGINT) = 0 OR t.category_id = $2) " \
+                     "AND (CAST($4 AS BIGINT) = 0 OR t.unit_id = $4) "
     if (str_eq(sort, "votes"))
-        sql = "SELECT " THREAD_COLS THREAD_FROM "WHERE t.run_id = $1 "
+        sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
               "ORDER BY t.pinned DESC, 19 DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
     else if (str_eq(sort, "unanswered"))
-        sql = "SELECT " THREAD_COLS THREAD_FROM "WHERE t.run_id = $1 AND t.kind = 'question' "
+        sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE "AND t.kind = 'question' "
               "AND t.answered_at IS NULL ORDER BY t.created_at, t.id LIMIT 500";
     else
-        sql = "SELECT " THREAD_COLS THREAD_FROM "WHERE t.run_id = $1 "
+        sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
               "ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
+#undef THREAD_WHERE
     DbStmt *st = db_prepare(db, sql);
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, run_id);
+    db_bind_i64(st, 2, category_id);
+    db_bind_i64(st, 3, viewer_id);
+    db_bind_i64(st, 4, unit_id);
     int rc, cap = 0;
     while ((rc = db_step(st)) == DB_ROW) {
         out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
@@ -115,17 +138,123 @@ int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread 
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, id);
     db_bind_i64(st, 2, run_id);
+    db_bind_i64(st, 3, 0);
     int rc = db_step(st);
     if (rc == DB_ROW) thread_row(st, a, out);
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
 }
 
+bool forum_rate_ok(Db *db, int64_t user_id, UsTime now)
+{
+    int64_t n = 0;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM forum_post WHERE author_id = $1 AND created_at > CAST($2 AS BIGINT) "
+                             "AND created_at <= CAST($3 AS BIGINT)", "iii", user_id, (int64_t)(now - 60 * US_PER_SEC),
+                     (int64_t)now) != DB_ROW)
+        return false;
+    return n < FORUM_POSTS_PER_MINUTE;
+}
+
+int forum_mark_read(Db *db, int64_t thread_id, int64_t user_id, UsTime now)
+{
+    return db_run(db, "INSERT INTO forum_read (thread_id, user_id, last_read_at) VALUES ($1, $2, CAST($3 AS BIGINT)) "
+                      "ON CONFLICT (thread_id, user_id) DO UPDATE SET last_read_at = excluded.last_read_at "
+                      "WHERE forum_read.last_read_at < excluded.last_read_at",
+                  "iii", thread_id, user_id, (int64_t)now) == DB_DONE ? LN_OK : LN_EDB;
+}
+
+/* ---- categories ---------------------------------------------------------- */
+
+const char *forum_check_category(const char *name)
+{
+    if (str_empty(name)) return "Give the category a name.";
+    if (!utf8_valid(name, strlen(name)) || has_controls(name, false)) return "The text is not valid UTF-8.";
+    if (utf8_len(name) > FORUM_CATEGORY_MAX) return "The name is too long (80 characters at most).";
+    return NULL;
+}
+
+int forum_categories(Db *db, Arena *a, int64_t run_id, ForumCategoryList *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db, "SELECT c.id, c.name, (SELECT count(*) FROM forum_thread t WHERE t.category_id = c.id) "
+                                "FROM forum_category c WHERE c.run_id = $1 ORDER BY c.name, c.id LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run_id);
+    int rc, cap = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
+        ForumCategory *c = &out->items[out->n++];
+        c->id = db_col_i64(st, 0);
+        c->name = db_col_dup(st, 1, a);
+        c->threads = db_col_i64(st, 2);
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int forum_category_create(Db *db, const RunRef *run, const char *name, UsTime now, int64_t *id)
+{
+    if (forum_check_category(name)) return LN_EINVAL;
+    int rc = db_query_i64(db, id, "INSERT INTO forum_category (run_id, org_id, name, created_at) "
+                                  "VALUES ($1, $2, $3, CAST($4 AS BIGINT)) RETURNING id",
+                          "iiti", run->id, run->org_id, name, (int64_t)now);
+    return rc == DB_ROW ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+}
+
+/* LN_NOTFOUND unless category `id` (0: none) belongs to run `run_id`. */
+static int category_in_run(Db *db, int64_t run_id, int64_t id)
+{
+    if (!id) return LN_OK;
+    int64_t n = 0;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM forum_category WHERE id = $1 AND run_id = $2", "ii", id, run_id) != DB_ROW)
+        return LN_EDB;
+    return n ? LN_OK : LN_NOTFOUND;
+}
+
+/* ---- moderation record --------------------------------------------------- */
+
+int forum_mod_record(Db *db, int64_t run_id, int64_t org_id, int64_t actor_id, const char *action, int64_t thread_id,
+                     int64_t post_id, int64_t user_id, const char *reason, UsTime now)
+{
+    return db_run(db, "INSERT INTO forum_mod_action (run_id, org_id, actor_id, action, thread_id, post_id, user_id, reason, "
+                      "created_at) VALUES ($1, $2, $3, $4, NULLIF(CAST($5 AS BIGINT), 0), NULLIF(CAST($6 AS BIGINT), 0), "
+                      "NULLIF(CAST($7 AS BIGINT), 0), $8, CAST($9 AS BIGINT))",
+                  "iiitiiiti", run_id, org_id, actor_id, action, thread_id, post_id, user_id, reason ? reason : "",
+                  (int64_t)now) == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int forum_thread_set(Db *db, const ForumThread *t, int64_t actor_id, const char *what, int64_t value, UsTime now)
+{
+    const char *sql, *action;
+    if (str_eq(what, "pinned")) {
+        sql = "UPDATE forum_thread SET pinned = $1 WHERE id = $2";
+        action = value ? "pin" : "unpin";
+        value = value != 0;
+    } else if (str_eq(what, "closed")) {
+        sql = "UPDATE forum_thread SET closed = $1 WHERE id = $2";
+        action = value ? "close" : "reopen";
+        value = value != 0;
+    } else if (str_eq(what, "category")) {
+        sql = "UPDATE forum_thread SET category_id = NULLIF(CAST($1 AS BIGINT), 0) WHERE id = $2";
+        action = "move";
+    } else return LN_EINVAL;
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int rc = str_eq(what, "category") ? category_in_run(db, t->run_id, value) : LN_OK;
+    if (rc == LN_OK) rc = db_change(db, sql, "ii", value, t->id);
+    if (rc == LN_OK) {
+        char reason[32] = "";
+        if (str_eq(action, "move")) snprintf(reason, sizeof reason, "category:%lld", (long long)value);
+        rc = forum_mod_record(db, t->run_id, t->org_id, actor_id, action, t->id, 0, 0, reason, now);
+    }
+    return finish(db, rc);
+}
+
 #define POST_SQL \
     "SELECT p.id, p.thread_id, COALESCE(p.parent_id, 0), p.author_id, u.name, p.body, COALESCE(m.role, ''), " \
     "p.created_at, COALESCE(p.edited_at, 0), p.endorsed, " \
     "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id), " \
-    "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id AND v.user_id = $2) " \
+    "(SELECT count(*) FROM forum_vote v WHERE v.post_id = p.id AND v.user_id = $2), " \
+    "COALESCE(p.deleted_at, 0), COALESCE(p.hidden_at, 0), COALESCE(p.hidden_reason, ''), p.run_id " \
     "FROM forum_post p JOIN app_user u ON u.id = p.author_id " \
     "LEFT JOIN membership m ON m.org_id = p.org_id AND m.user_id = p.author_id " \
     "WHERE p.thread_id = $1 "
@@ -144,6 +273,10 @@ static void post_row(DbStmt *st, Arena *a, ForumPost *p)
     p->endorsed = db_col_i64(st, 9) != 0;
     p->votes = db_col_i64(st, 10);
     p->voted = db_col_i64(st, 11) != 0;
+    p->deleted_at = db_col_i64(st, 12);
+    p->hidden_at = db_col_i64(st, 13);
+    p->hidden_reason = db_col_dup(st, 14, a);
+    p->run_id = db_col_i64(st, 15);
 }
 
 int forum_posts(Db *db, Arena *a, int64_t thread_id, int64_t viewer_id, ForumPostList *out)
@@ -179,13 +312,6 @@ int forum_post_load(Db *db, Arena *a, int64_t thread_id, int64_t id, ForumPost *
 
 /* ---- writing ------------------------------------------------------------- */
 
-static int finish(Db *db, int rc)
-{
-    if (rc == LN_OK && db_commit(db) == DB_DONE) return LN_OK;
-    db_rollback(db);
-    return rc == LN_OK ? LN_EDB : rc;
-}
-
 static int insert_post(Db *db, int64_t thread_id, int64_t run_id, int64_t org_id, int64_t parent_id,
                        int64_t user_id, const char *body, UsTime now, int64_t *id)
 {
@@ -199,19 +325,50 @@ static int insert_post(Db *db, int64_t thread_id, int64_t run_id, int64_t org_id
     return rc == DB_ROW ? LN_OK : LN_EDB;
 }
 
-int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, const char *title,
-                        const char *body, UsTime now, int64_t *thread_id)
+const char *forum_unit_title(Db *db, Arena *a, const ForumCtx *f, int64_t unit_id)
+{
+    DbStmt *st = db_prepare(db, "SELECT title FROM unit WHERE id = $1 AND course_id = $2");
+    if (!st) return NULL;
+    db_bind_i64(st, 1, unit_id);
+    db_bind_i64(st, 2, f->run.course_id);
+    const char *title = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
+    db_done(st);
+    return title;
+}
+
+int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, int64_t category_id,
+                        int64_t unit_id, const char *title, const char *body, UsTime now, int64_t *thread_id)
 {
     if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) return LN_EINVAL;
     if (forum_check_title(title) || forum_check_body(body)) return LN_EINVAL;
+    if (forum_banned(db, f->run.id, user_id)) return LN_EPERM;
+    if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int64_t tid = 0, pid = 0;
-    int rc = db_query_i64(db, &tid,
-                          "INSERT INTO forum_thread (run_id, org_id, kind, title, author_id, created_at, last_activity_at) "
-                          "VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($6 AS BIGINT)) RETURNING id",
-                          "iittii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now) == DB_ROW
+    int rc = category_in_run(db, f->run.id, category_id);
+    if (rc == LN_OK && unit_id) {
+        int64_t n = 0;
+        if (db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2", "ii", unit_id,
+                         f->run.course_id) != DB_ROW)
+            rc = LN_EDB;
+        else if (!n) rc = LN_NOTFOUND;
+    }
+    if (rc == LN_OK)
+        rc = db_query_i64(db, &tid,
+                          "INSERT INTO forum_thread (run_id, org_id, kind, title, author_id, created_at, last_activity_at, "
+                          "category_id, unit_id) VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($6 AS BIGINT), "
+                          "NULLIF(CAST($7 AS BIGINT), 0), NULLIF(CAST($8 AS BIGINT), 0)) RETURNING id",
+                          "iittiiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id,
+                          unit_id) == DB_ROW
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
+    if (rc == LN_OK) rc = forum_search_index(db, pid);
+    if (rc == LN_OK) rc = forum_mark_read(db, tid, user_id, now);
+    if (rc == LN_OK) rc = forum_follow(db, tid, user_id, true, now);
+    if (rc == LN_OK) {      /* a new thread is news to the forum's followers */
+        ForumThread t = {.id = tid, .run_id = f->run.id, .org_id = f->run.org_id};
+        rc = forum_notify_followers(db, &t, pid, user_id, now);
+    }
     rc = finish(db, rc);
     if (rc == LN_OK && thread_id) *thread_id = tid;
     return rc;
@@ -235,7 +392,8 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
                 const char *body, UsTime now, int64_t *post_id)
 {
     if (forum_check_body(body)) return LN_EINVAL;
-    if (t->closed) return LN_EPERM;
+    if (t->closed || forum_banned(db, t->run_id, user_id)) return LN_EPERM;
+    if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = LN_OK;
     int64_t top = 0;
@@ -255,6 +413,10 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;
+    if (rc == LN_OK) rc = forum_search_index(db, pid);
+    if (rc == LN_OK) rc = forum_mark_read(db, t->id, user_id, now);
+    if (rc == LN_OK) rc = forum_follow(db, t->id, user_id, true, now);
+    if (rc == LN_OK) rc = forum_notify_followers(db, t, pid, user_id, now);
     if (rc == LN_OK && staff && str_eq(t->kind, "question") && user_id != t->author_id) {
         int c = db_change(db, "UPDATE forum_thread SET first_trainer_reply_at = CAST($1 AS BIGINT), first_trainer_reply_by = $2 "
                               "WHERE id = $3 AND first_trainer_reply_at IS NULL", "iii", (int64_t)now, user_id, t->id);
@@ -266,12 +428,65 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     return rc;
 }
 
+bool forum_post_visible(const ForumCtx *f, const ForumPost *p, int64_t viewer_id)
+{
+    if (f->staff) return true;
+    if (p->deleted_at) return false;
+    return !p->hidden_at || p->author_id == viewer_id;
+}
+
+bool forum_can_change(const ForumPost *p, int64_t user_id, UsTime now)
+{
+    return p->author_id == user_id && !p->deleted_at && !p->hidden_at && now - p->created_at <= FORUM_EDIT_WINDOW_US
+        && now >= p->created_at;
+}
+
 int forum_edit(Db *db, const ForumPost *p, int64_t user_id, const char *body, UsTime now)
 {
     if (forum_check_body(body)) return LN_EINVAL;
-    if (p->author_id != user_id || now - p->created_at > FORUM_EDIT_WINDOW_US) return LN_EPERM;
-    return db_change(db, "UPDATE forum_post SET body = $1, edited_at = CAST($2 AS BIGINT) WHERE id = $3", "tii", body,
-                     (int64_t)now, p->id);
+    if (!forum_can_change(p, user_id, now) || forum_banned(db, p->run_id, user_id)) return LN_EPERM;
+    if (str_eq(body, p->body)) return LN_OK;            /* nothing changed: no revision */
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    /* the version being replaced, from when it was written until now */
+    int rc = db_run(db, "INSERT INTO forum_post_revision (post_id, body, written_at, replaced_at) "
+                        "SELECT id, body, COALESCE(edited_at, created_at), CAST($1 AS BIGINT) FROM forum_post WHERE id = $2",
+                    "ii", (int64_t)now, p->id) == DB_DONE ? LN_OK : LN_EDB;
+    if (rc == LN_OK)
+        rc = db_change(db, "UPDATE forum_post SET body = $1, edited_at = CAST($2 AS BIGINT) "
+                           "WHERE id = $3 AND deleted_at IS NULL AND hidden_at IS NULL", "tii", body, (int64_t)now, p->id);
+    if (rc == LN_NOTFOUND) rc = LN_EPERM;
+    if (rc == LN_OK) rc = forum_search_index(db, p->id);
+    return finish(db, rc);
+}
+
+int forum_delete(Db *db, const ForumPost *p, int64_t user_id, UsTime now)
+{
+    if (!forum_can_change(p, user_id, now)) return LN_EPERM;
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int rc = db_change(db, "UPDATE forum_post SET deleted_at = CAST($1 AS BIGINT) WHERE id = $2 AND deleted_at IS NULL",
+                       "ii", (int64_t)now, p->id);
+    if (rc == LN_NOTFOUND) rc = LN_EPERM;
+    if (rc == LN_OK) rc = forum_search_index(db, p->id);
+    return finish(db, rc);
+}
+
+int forum_revisions(Db *db, Arena *a, int64_t post_id, ForumRevList *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db, "SELECT body, written_at, replaced_at FROM forum_post_revision WHERE post_id = $1 "
+                                "ORDER BY id DESC LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, post_id);
+    int rc, cap = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
+        ForumRev *v = &out->items[out->n++];
+        v->body = db_col_dup(st, 0, a);
+        v->written_at = db_col_i64(st, 1);
+        v->replaced_at = db_col_i64(st, 2);
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
 int forum_vote(Db *db, const ForumPost *p, int64_t user_id, UsTime now)

@@ -13,6 +13,19 @@ static void delay_text(Req *r, int64_t s)
     else hprintf(r, "%lld min", (long long)(s / 60));
 }
 
+static void rate_limited(Req *r)
+{
+    req_set_header(r, "Retry-After", "60");
+    web_error(r, 429, "rate_limited", T(r, "You are posting too fast: wait a minute, then try again."));
+}
+
+static bool refuse_banned(Req *r, const ForumCtx *f)
+{
+    if (!f->banned) return false;
+    web_error(r, 403, "banned", T(r, "A moderator has banned you from posting in this forum."));
+    return true;
+}
+
 static bool load_thread(Req *r, ForumCtx *f, ForumThread *t)
 {
     int64_t id, tid;
@@ -24,16 +37,45 @@ static bool load_thread(Req *r, ForumCtx *f, ForumThread *t)
     return true;
 }
 
-/* GET /runs/{id}/forum */
+static void category_select(Req *r, const ForumCategoryList *cats, int64_t selected, const char *label)
+{
+    hprintf(r, "<p><label>%s <select name=\"category_id\"><option value=\"0\">%s</option>", label, T(r, "none"));
+    for (int i = 0; i < cats->n; i++)
+        hprintf(r, "<option value=\"%lld\"%s>%s</option>", (long long)cats->items[i].id,
+                cats->items[i].id == selected ? " selected" : "", cats->items[i].name);
+    html_lit(r, "</select></label></p>");
+}
+
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit);
+
+static void search_form(Req *r, int64_t run_id, const char *q)
+{
+    hprintf(r, "<form method=\"get\" action=\"/runs/%lld/forum/search\" role=\"search\"><p><label>%s "
+               "<input type=\"search\" name=\"q\" value=\"%s\" maxlength=\"200\"></label> "
+               "<button type=\"submit\" class=\"button\">%s</button></p></form>",
+            (long long)run_id, T(r, "Search this forum"), q, T(r, "Search"));
+}
+
+/* GET /runs/{id}/forum?sort=&category= */
 void forum_index_page(Req *r)
 {
-    int64_t id;
+    int64_t id, cat = 0;
     ForumCtx f;
     if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
     const char *sort = req_query(r, "sort");
     if (!str_eq(sort, "votes") && !str_eq(sort, "unanswered")) sort = "recent";
+    if (!str_empty(req_query(r, "category")) && (!str_to_i64(req_query(r, "category"), &cat) || cat < 0)) cat = 0;
+    int64_t unit = 0;
+    const char *unit_title = NULL;
+    if (!str_empty(req_query(r, "unit"))
+        && (!str_to_i64(req_query(r, "unit"), &unit) || !(unit_title = forum_unit_title(r->db, r->arena, &f, unit)))) {
+        web_not_found(r);
+        return;
+    }
     ForumThreadList l;
-    if (forum_threads(r->db, r->arena, id, sort, &l) != LN_OK) {
+    ForumCategoryList cats;
+    if (forum_threads(r->db, r->arena, id, sort, cat, unit, r->user->id, &l) != LN_OK
+        || forum_categories(r->db, r->arena, id, &cats) != LN_OK) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
@@ -43,13 +85,42 @@ void forum_index_page(Req *r)
     if (f.staff)
         hprintf(r, "<p><a href=\"/o/%s/runs/%lld/assistance\">%s</a></p>", f.course.org_slug ? f.course.org_slug : "",
                 (long long)id, T(r, "Response times"));
+    if (f.staff) {
+        ForumReportList rep;
+        if (forum_reports(r->db, r->arena, id, &rep) == LN_OK)
+            hprintf(r, "<p><a href=\"/runs/%lld/forum/moderation\">%s (%d)</a></p>", (long long)id,
+                    T(r, "Moderation: open reports"), rep.n);
+    }
+    ForumNoteList notes;
+    if (forum_notifications(r->db, r->arena, r->user->id, 0, &notes) == LN_OK)
+        hprintf(r, "<p><a href=\"/notifications\">%s (%lld)</a></p>", T(r, "Notifications"), (long long)notes.unread);
+    if (unit_title)
+        hprintf(r, "<p class=\"notice\">%s <a href=\"/runs/%lld/units/%lld\">%s</a> · <a href=\"/runs/%lld/forum\">%s</a></p>",
+                T(r, "Discussion of the unit"), (long long)id, (long long)unit, unit_title, (long long)id,
+                T(r, "the whole forum"));
+    forum_follow_forum_form(r, id);
+    search_form(r, id, "");
+    if (cats.n) {
+        hprintf(r, "<p>%s: ", T(r, "Categories"));
+        if (!cat) hprintf(r, "<strong>%s</strong>", T(r, "all"));
+        else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s\">%s</a>", (long long)id, sort, T(r, "all"));
+        for (int i = 0; i < cats.n; i++) {
+            html_lit(r, " · ");
+            if (cats.items[i].id == cat) hprintf(r, "<strong>%s</strong>", cats.items[i].name);
+            else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s&amp;category=%lld\">%s</a>", (long long)id, sort,
+                         (long long)cats.items[i].id, cats.items[i].name);
+            hprintf(r, " (%lld)", (long long)cats.items[i].threads);
+        }
+        html_lit(r, "</p>");
+    }
     hprintf(r, "<p>%s: ", T(r, "Sort by"));
     static const char *const sorts[] = {"recent", "votes", "unanswered"};
     const char *labels[] = {T(r, "recent activity"), T(r, "votes"), T(r, "unanswered")};
     for (int i = 0; i < 3; i++) {
         if (i) html_lit(r, " · ");
         if (str_eq(sort, sorts[i])) hprintf(r, "<strong>%s</strong>", labels[i]);
-        else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s\">%s</a>", (long long)id, sorts[i], labels[i]);
+        else hprintf(r, "<a href=\"/runs/%lld/forum?sort=%s&amp;category=%lld\">%s</a>", (long long)id, sorts[i],
+                     (long long)cat, labels[i]);
     }
     html_lit(r, "</p>");
     if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No thread yet."));
@@ -58,10 +129,16 @@ void forum_index_page(Req *r)
                 T(r, "Thread"), T(r, "Author"), T(r, "Replies"), T(r, "Votes"), T(r, "Last activity"));
         for (int i = 0; i < l.n; i++) {
             const ForumThread *t = &l.items[i];
-            hprintf(r, "<tr><td><a href=\"/runs/%lld/forum/%lld\">%s</a>", (long long)id, (long long)t->id, t->title);
+            hprintf(r, "<tr class=\"%s\"><td>", t->unread ? "unread" : "");
+            if (t->unread) hprintf(r, "<span class=\"badge\">%s</span> ", T(r, "new"));
+            if (t->pinned) hprintf(r, "<span class=\"badge\">%s</span> ", T(r, "pinned"));
+            hprintf(r, "<a href=\"/runs/%lld/forum/%lld\">%s</a>", (long long)id, (long long)t->id, t->title);
             if (str_eq(t->kind, "question"))
                 hprintf(r, " <span class=\"badge\">%s</span>",
                         t->answered_at ? T(r, "answered") : T(r, "question"));
+            if (t->closed) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "closed"));
+            if (t->category_id) hprintf(r, " <span class=\"muted\">%s</span>", t->category_name);
+            if (t->unit_id && !unit) hprintf(r, " <span class=\"muted\">· %s</span>", t->unit_title);
             hprintf(r, "</td><td>%s</td><td>%lld</td><td>%lld</td><td>", t->author_name, (long long)t->replies,
                     (long long)t->votes);
             html_date(r, t->last_activity_at);
@@ -69,17 +146,32 @@ void forum_index_page(Req *r)
         }
         html_lit(r, "</tbody></table>");
     }
+    if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
+    else new_thread_form(r, id, &cats, cat, unit);
+    if (f.staff) {
+        hprintf(r, "<h2>%s</h2>", T(r, "New category"));
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/categories", (long long)id));
+        form_input(r, "text", "name", T(r, "Name"), "", NULL, "required maxlength=\"80\"");
+        form_submit(r, T(r, "Add the category"));
+        form_end(r);
+    }
+    page_end(r);
+}
+
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit)
+{
     hprintf(r, "<h2>%s</h2>", T(r, "New thread"));
     form_begin(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
+    if (unit) hprintf(r, "<input type=\"hidden\" name=\"unit_id\" value=\"%lld\">", (long long)unit);
     hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
                "<option value=\"discussion\">%s</option></select></label></p>",
             T(r, "Kind"), T(r, "Question"), T(r, "Discussion"));
+    if (cats->n) category_select(r, cats, cat, T(r, "Category"));
     form_input(r, "text", "title", T(r, "Title"), "", NULL, "required maxlength=\"200\"");
     hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
             T(r, "Message (Markdown)"));
     form_submit(r, T(r, "Post"));
     form_end(r);
-    page_end(r);
 }
 
 /* POST /runs/{id}/forum */
@@ -88,6 +180,7 @@ void forum_thread_new_post(Req *r)
     int64_t id, tid = 0;
     ForumCtx f;
     if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (refuse_banned(r, &f)) return;
     const char *kind = req_form(r, "kind"), *title = str_trim(r->arena, req_form(r, "title") ? req_form(r, "title") : "");
     const char *body = req_form(r, "body");
     const char *err = forum_check_title(title);
@@ -97,7 +190,24 @@ void forum_thread_new_post(Req *r)
         web_error(r, 400, "invalid", i18n_get(r->lang, err));
         return;
     }
-    if (forum_thread_create(r->db, &f, r->user->id, kind, title, body, time_now_us(), &tid) != LN_OK) {
+    int64_t cat = 0, unit = 0;
+    if (!str_empty(req_form(r, "category_id")) && !str_to_i64(req_form(r, "category_id"), &cat)) cat = -1;
+    if (!str_empty(req_form(r, "unit_id"))
+        && (!str_to_i64(req_form(r, "unit_id"), &unit) || !forum_unit_title(r->db, r->arena, &f, unit))) {
+        web_error(r, 400, "invalid", T(r, "No such unit in this course."));
+        return;
+    }
+    int rc = cat < 0 ? LN_NOTFOUND
+                     : forum_thread_create(r->db, &f, r->user->id, kind, cat, unit, title, body, time_now_us(), &tid);
+    if (rc == LN_NOTFOUND) {
+        web_error(r, 400, "invalid", T(r, "No such category in this forum."));
+        return;
+    }
+    if (rc == LN_ELIMIT) {
+        rate_limited(r);
+        return;
+    }
+    if (rc != LN_OK) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
@@ -120,7 +230,31 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
         form_submit(r, p->endorsed ? T(r, "Withdraw endorsement") : T(r, "Endorse"));
         form_end(r);
     }
-    if (!t->closed && !first) {
+    if (p->author_id != r->user->id) {
+        hprintf(r, "<details class=\"report\"><summary>%s</summary>", T(r, "Report"));
+        form_begin(r, arena_printf(r->arena, "%s/report", base));
+        hprintf(r, "<p><label>%s <input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
+                T(r, "Reason for reporting"));
+        form_submit(r, T(r, "Report"));
+        form_end(r);
+        html_lit(r, "</details>");
+    }
+    if (f->staff && p->hidden_at) {
+        form_begin(r, arena_printf(r->arena, "%s/hide", base));
+        html_lit(r, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
+        form_submit(r, T(r, "Show again"));
+        form_end(r);
+    } else if (f->staff) {
+        hprintf(r, "<details class=\"hide\"><summary>%s</summary>", T(r, "Hide"));
+        form_begin(r, arena_printf(r->arena, "%s/hide", base));
+        hprintf(r, "<input type=\"hidden\" name=\"hidden\" value=\"1\"><p><label>%s "
+                   "<input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
+                T(r, "Reason for hiding"));
+        form_submit(r, T(r, "Hide"));
+        form_end(r);
+        html_lit(r, "</details>");
+    }
+    if (!t->closed && !first && !f->banned) {
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t->run_id, (long long)t->id));
         hprintf(r, "<input type=\"hidden\" name=\"parent_id\" value=\"%lld\">", (long long)p->id);
         hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"2\" required maxlength=\"20000\"></textarea></label></p>",
@@ -129,6 +263,48 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
         form_end(r);
     }
     html_lit(r, "</div>");
+}
+
+/* Pin, close and move a thread (staff). */
+static void staff_tools(Req *r, const ForumThread *t)
+{
+    const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld", (long long)t->run_id, (long long)t->id);
+    form_begin(r, arena_printf(r->arena, "%s/pin", base));
+    hprintf(r, "<input type=\"hidden\" name=\"pinned\" value=\"%s\">", t->pinned ? "0" : "1");
+    form_submit(r, t->pinned ? T(r, "Unpin") : T(r, "Pin"));
+    form_end(r);
+    form_begin(r, arena_printf(r->arena, "%s/close", base));
+    hprintf(r, "<input type=\"hidden\" name=\"closed\" value=\"%s\">", t->closed ? "0" : "1");
+    form_submit(r, t->closed ? T(r, "Reopen") : T(r, "Close"));
+    form_end(r);
+    ForumCategoryList cats;
+    if (forum_categories(r->db, r->arena, t->run_id, &cats) == LN_OK && cats.n) {
+        form_begin(r, arena_printf(r->arena, "%s/move", base));
+        category_select(r, &cats, t->category_id, T(r, "Category"));
+        form_submit(r, T(r, "Move"));
+        form_end(r);
+    }
+}
+
+/* The body of a post as this viewer may see it; false when it is not shown
+ * (deleted, or hidden from this viewer): no actions then. */
+static bool post_body(Req *r, const ForumCtx *f, const ForumPost *p)
+{
+    if (p->deleted_at) {
+        hprintf(r, "<p class=\"muted deleted\"><em>%s</em></p>", T(r, "This message was deleted by its author."));
+        return false;
+    }
+    if (p->hidden_at) {
+        bool own = r->user && r->user->id == p->author_id;
+        if (own || f->staff)
+            hprintf(r, "<p class=\"notice hidden-post\">%s %s</p>", T(r, "Hidden by a moderator. Reason:"), p->hidden_reason);
+        else {
+            hprintf(r, "<p class=\"muted hidden-post\"><em>%s</em></p>", T(r, "Hidden by a moderator."));
+            return false;
+        }
+    }
+    html_safe(r, html_markdown(r->arena, p->body));
+    return !p->hidden_at || f->staff;
 }
 
 /* GET /runs/{id}/forum/{tid} */
@@ -142,9 +318,23 @@ void forum_thread_page(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
+    forum_mark_read(r->db, t.id, r->user->id, time_now_us());
+    forum_notifications_read(r->db, r->user->id, t.id, time_now_us());
     page_begin(r, t.title);
-    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)t.run_id,
-            T(r, "Forum"), f.run.title, t.title);
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s", (long long)t.run_id, T(r, "Forum"),
+            f.run.title);
+    if (t.category_id)
+        hprintf(r, " · <a href=\"/runs/%lld/forum?category=%lld\">%s</a>", (long long)t.run_id, (long long)t.category_id,
+                t.category_name);
+    if (t.unit_id)
+        hprintf(r, " · <a href=\"/runs/%lld/units/%lld\">%s</a>", (long long)t.run_id, (long long)t.unit_id, t.unit_title);
+    hprintf(r, "</p><h1>%s</h1>", t.title);
+    if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
+    if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));
+    html_lit(r, "<div class=\"actions\">");
+    forum_follow_form(r, &t);
+    if (f.staff) staff_tools(r, &t);
+    html_lit(r, "</div>");
     if (str_eq(t.kind, "question")) {
         if (t.answered_at) {
             hprintf(r, "<p class=\"badge done\">%s ", T(r, "Answered on"));
@@ -156,6 +346,7 @@ void forum_thread_page(Req *r)
             form_end(r);
         }
     }
+    UsTime now = time_now_us();
     for (int i = 0; i < l.n; i++) {
         const ForumPost *p = &l.items[i];
         hprintf(r, "<article class=\"post%s%s\" id=\"post-%lld\"><p class=\"muted\">%s", p->parent_id ? " nested" : "",
@@ -164,15 +355,29 @@ void forum_thread_page(Req *r)
             hprintf(r, " <span class=\"badge\">%s</span>", T(r, "trainer"));
         html_lit(r, " · ");
         html_date(r, p->created_at);
-        if (p->edited_at) hprintf(r, " · %s", T(r, "edited"));
+        if (p->edited_at && !p->deleted_at)
+            hprintf(r, " · <a href=\"/runs/%lld/forum/%lld/posts/%lld/history\">%s</a>", (long long)t.run_id,
+                    (long long)t.id, (long long)p->id, T(r, "edited"));
         hprintf(r, " · %lld %s", (long long)p->votes, T(r, "votes"));
         if (p->endorsed) hprintf(r, " · <strong>%s</strong>", T(r, "endorsed by a trainer"));
         html_lit(r, "</p>");
-        html_safe(r, html_markdown(r->arena, p->body));
+        if (!post_body(r, &f, p)) {
+            html_lit(r, "</article>\n");
+            continue;
+        }
+        if (forum_can_change(p, r->user->id, now)) {
+            const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld", (long long)t.run_id,
+                                            (long long)t.id, (long long)p->id);
+            hprintf(r, "<p><a href=\"%s/edit\">%s</a></p>", base, T(r, "Edit"));
+            form_begin(r, arena_printf(r->arena, "%s/delete", base));
+            form_submit(r, T(r, "Delete"));
+            form_end(r);
+        }
         post_actions(r, &f, &t, p, i == 0);
         html_lit(r, "</article>\n");
     }
-    if (!t.closed) {
+    if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
+    else if (!t.closed) {
         hprintf(r, "<h2>%s</h2>", T(r, "Reply"));
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t.run_id, (long long)t.id));
         hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
@@ -193,7 +398,7 @@ void forum_reply_post(Req *r)
 {
     ForumCtx f;
     ForumThread t;
-    if (!load_thread(r, &f, &t)) return;
+    if (!load_thread(r, &f, &t) || refuse_banned(r, &f)) return;
     const char *body = req_form(r, "body"), *err = forum_check_body(body);
     int64_t parent = 0;
     if (!str_empty(req_form(r, "parent_id")) && !str_to_i64(req_form(r, "parent_id"), &parent)) parent = -1;
@@ -203,6 +408,7 @@ void forum_reply_post(Req *r)
     }
     int rc = parent < 0 ? LN_NOTFOUND : forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), NULL);
     if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc == LN_ELIMIT) rate_limited(r);
     else if (rc == LN_EPERM) web_error(r, 403, "closed", T(r, "This thread is closed."));
     else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
     else back(r, &t);
@@ -303,5 +509,371 @@ void forum_assistance_page(Req *r)
         }
         html_lit(r, "</tbody></table>");
     }
+    page_end(r);
+}
+
+/* ---- edit, delete, history -------------------------------------------- */
+
+static void edit_form(Req *r, const ForumThread *t, const ForumPost *p, const char *body, const char *error)
+{
+    page_begin(r, T(r, "Edit your message"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum/%lld\">%s</a></p><h1>%s</h1>", (long long)t->run_id,
+            (long long)t->id, t->title, T(r, "Edit your message"));
+    hprintf(r, "<p class=\"muted\">%s</p>",
+            T(r, "You may edit or delete your message for 30 minutes after posting. Earlier versions stay visible."));
+    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld/edit", (long long)t->run_id,
+                               (long long)t->id, (long long)p->id));
+    hprintf(r, "<div class=\"field%s\"><label for=\"f-body\">%s</label>"
+               "<textarea id=\"f-body\" name=\"body\" rows=\"8\" required maxlength=\"20000\">%s</textarea>",
+            error ? " has-error" : "", T(r, "Message (Markdown)"), body ? body : "");
+    if (error) hprintf(r, "<p class=\"field-error\">%s</p>", error);
+    html_lit(r, "</div>");
+    form_submit(r, T(r, "Save"));
+    form_end(r);
+    page_end(r);
+}
+
+static void refuse_change(Req *r)
+{
+    web_error(r, 403, "forbidden", T(r, "Only the author may edit or delete a message, within 30 minutes of posting."));
+}
+
+static bool may_change(Req *r, const ForumPost *p)
+{
+    if (forum_can_change(p, r->user->id, time_now_us())) return true;
+    refuse_change(r);
+    return false;
+}
+
+/* GET /runs/{id}/forum/{tid}/posts/{pid}/edit */
+void forum_edit_page(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p) || !may_change(r, &p)) return;
+    edit_form(r, &t, &p, p.body, NULL);
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/edit */
+void forum_edit_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p) || !may_change(r, &p)) return;
+    const char *body = req_form(r, "body"), *err = forum_check_body(body);
+    if (err) {
+        r->status = 400;
+        edit_form(r, &t, &p, body, i18n_get(r->lang, err));
+        return;
+    }
+    int rc = forum_edit(r->db, &p, r->user->id, body, time_now_us());
+    if (rc == LN_EPERM) refuse_change(r);
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/delete */
+void forum_delete_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p) || !may_change(r, &p)) return;
+    int rc = forum_delete(r->db, &p, r->user->id, time_now_us());
+    if (rc == LN_EPERM) refuse_change(r);
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* GET /runs/{id}/forum/{tid}/posts/{pid}/history */
+void forum_history_page(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    ForumRevList l;
+    if (!load_post(r, &f, &t, &p)) return;
+    if (!forum_post_visible(&f, &p, r->user->id)) {
+        web_not_found(r);
+        return;
+    }
+    if (forum_revisions(r->db, r->arena, p.id, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Edit history"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum/%lld#post-%lld\">%s</a></p><h1>%s</h1>",
+            (long long)t.run_id, (long long)t.id, (long long)p.id, t.title, T(r, "Edit history"));
+    hprintf(r, "<section class=\"post\"><h2>%s</h2><p class=\"muted\">", T(r, "Current version"));
+    html_date(r, p.edited_at ? p.edited_at : p.created_at);
+    html_lit(r, "</p>");
+    html_safe(r, html_markdown(r->arena, p.body));
+    html_lit(r, "</section>");
+    for (int i = 0; i < l.n; i++) {
+        hprintf(r, "<section class=\"post revision\"><h2>%s</h2><p class=\"muted\">", T(r, "Earlier version"));
+        html_date(r, l.items[i].written_at);
+        html_lit(r, " – ");
+        html_date(r, l.items[i].replaced_at);
+        html_lit(r, "</p>");
+        html_safe(r, html_markdown(r->arena, l.items[i].body));
+        html_lit(r, "</section>");
+    }
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "This message was not edited."));
+    page_end(r);
+}
+
+/* ---- categories, pin, close, move (staff) -------------------------------- */
+
+/* POST /runs/{id}/forum/categories {name} (staff) */
+void forum_category_post(Req *r)
+{
+    int64_t id, cid = 0;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    const char *name = str_trim(r->arena, req_form(r, "name") ? req_form(r, "name") : ""), *err = forum_check_category(name);
+    int rc = err ? LN_EINVAL : forum_category_create(r->db, &f.run, name, time_now_us(), &cid);
+    if (rc == LN_EINVAL) web_error(r, 400, "invalid", i18n_get(r->lang, err));
+    else if (rc == LN_EEXIST) web_error(r, 409, "exists", T(r, "This forum already has a category of that name."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum?category=%lld", (long long)id, (long long)cid));
+}
+
+static void thread_set(Req *r, const char *what, const char *field)
+{
+    ForumCtx f;
+    ForumThread t;
+    if (!load_thread(r, &f, &t)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    int64_t v = 0;
+    if (!str_to_i64(req_form(r, field) ? req_form(r, field) : "", &v) || v < 0) {
+        web_error(r, 400, "invalid", T(r, "Something in the form is not valid."));
+        return;
+    }
+    int rc = forum_thread_set(r->db, &t, r->user->id, what, v, time_now_us());
+    if (rc == LN_NOTFOUND) web_error(r, 400, "invalid", T(r, "No such category in this forum."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/pin {pinned=0|1} (staff) */
+void forum_pin_post(Req *r) { thread_set(r, "pinned", "pinned"); }
+/* POST /runs/{id}/forum/{tid}/close {closed=0|1} (staff) */
+void forum_close_post(Req *r) { thread_set(r, "closed", "closed"); }
+/* POST /runs/{id}/forum/{tid}/move {category_id} (staff) */
+void forum_move_post(Req *r) { thread_set(r, "category", "category_id"); }
+
+/* ---- moderation ---------------------------------------------------------- */
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/report {reason} */
+void forum_report_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p)) return;
+    const char *reason = str_trim(r->arena, req_form(r, "reason") ? req_form(r, "reason") : ""), *err;
+    if ((err = forum_check_reason(reason))) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    int64_t rid = 0;
+    int rc = forum_report(r->db, &p, t.org_id, r->user->id, reason, time_now_us(), &rid);
+    if (rc != LN_OK && rc != LN_EEXIST) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_flash(r, T(r, "Thank you: the trainers will look at your report."));
+    back(r, &t);
+}
+
+/* POST /runs/{id}/forum/{tid}/posts/{pid}/hide {hidden=0|1, reason} (staff) */
+void forum_hide_post(Req *r)
+{
+    ForumCtx f;
+    ForumThread t;
+    ForumPost p;
+    if (!load_post(r, &f, &t, &p)) return;
+    if (!f.staff) {
+        web_forbidden(r);
+        return;
+    }
+    bool hide = !str_eq(req_form(r, "hidden"), "0");
+    const char *reason = str_trim(r->arena, req_form(r, "reason") ? req_form(r, "reason") : ""), *err;
+    if (hide && (err = forum_check_reason(reason))) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    int rc = forum_hide(r->db, &p, t.org_id, r->user->id, hide, reason, time_now_us());
+    if (rc != LN_OK && rc != LN_EEXIST) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else if (str_eq(req_form(r, "next"), "queue"))
+        req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/moderation", (long long)t.run_id));
+    else back(r, &t);
+}
+
+static bool staff_run(Req *r, ForumCtx *f, int64_t *id)
+{
+    if (!req_path_id_or_404(r, "id", id) || !forum_access(r, *id, f)) return false;
+    if (f->staff) return true;
+    web_forbidden(r);
+    return false;
+}
+
+/* POST /runs/{id}/forum/reports/{rid}/dismiss (staff) */
+void forum_dismiss_post(Req *r)
+{
+    int64_t id, rid;
+    ForumCtx f;
+    if (!staff_run(r, &f, &id) || !req_path_id_or_404(r, "rid", &rid)) return;
+    int rc = forum_dismiss(r->db, id, f.run.org_id, rid, r->user->id, time_now_us());
+    if (rc == LN_NOTFOUND) web_not_found(r);
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/moderation", (long long)id));
+}
+
+/* POST /runs/{id}/forum/bans {user_id, reason, banned=0|1} (staff) */
+void forum_ban_post(Req *r)
+{
+    int64_t id, uid = 0;
+    ForumCtx f;
+    if (!staff_run(r, &f, &id)) return;
+    bool ban = !str_eq(req_form(r, "banned"), "0");
+    const char *reason = str_trim(r->arena, req_form(r, "reason") ? req_form(r, "reason") : ""), *err = NULL;
+    if (!str_to_i64(req_form(r, "user_id") ? req_form(r, "user_id") : "", &uid) || uid <= 0) err = "No such learner in this session.";
+    else if (ban) err = forum_check_reason(reason);
+    if (err) {
+        web_error(r, 400, "invalid", i18n_get(r->lang, err));
+        return;
+    }
+    int rc = forum_ban(r->db, &f.run, uid, r->user->id, ban, reason, time_now_us());
+    if (rc == LN_NOTFOUND && ban) web_error(r, 400, "invalid", T(r, "No such learner in this session."));
+    else if (rc == LN_EPERM) web_error(r, 400, "invalid", T(r, "Trainers and administrators cannot be banned."));
+    else if (rc != LN_OK && rc != LN_EEXIST && rc != LN_NOTFOUND)
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/moderation", (long long)id));
+}
+
+/* GET /runs/{id}/forum/moderation (staff): open reports, bans, the log */
+void forum_moderation_page(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!staff_run(r, &f, &id)) return;
+    ForumReportList rep;
+    ForumBanList bans;
+    ForumModList log;
+    if (forum_reports(r->db, r->arena, id, &rep) != LN_OK || forum_bans(r->db, r->arena, id, &bans) != LN_OK
+        || forum_mod_log(r->db, r->arena, id, 100, &log) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Moderation"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1><h2>%s</h2>", (long long)id,
+            T(r, "Forum"), f.run.title, T(r, "Moderation"), T(r, "Open reports"));
+    if (!rep.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No open report."));
+    for (int i = 0; i < rep.n; i++) {
+        const ForumReport *x = &rep.items[i];
+        hprintf(r, "<article class=\"post report\"><p class=\"muted\"><a href=\"/runs/%lld/forum/%lld#post-%lld\">%s</a>"
+                   " · %s %s · ", (long long)id, (long long)x->thread_id, (long long)x->post_id, x->title,
+                T(r, "by"), x->author_name);
+        html_date(r, x->created_at);
+        hprintf(r, "</p><p><strong>%s</strong> %s — %s</p>", T(r, "Reported by"), x->reporter_name, x->reason);
+        html_safe(r, html_markdown(r->arena, x->body));
+        html_lit(r, "<div class=\"actions\">");
+        if (!x->hidden) {
+            form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld/hide", (long long)id,
+                                       (long long)x->thread_id, (long long)x->post_id));
+            hprintf(r, "<input type=\"hidden\" name=\"hidden\" value=\"1\"><input type=\"hidden\" name=\"next\" "
+                       "value=\"queue\"><p><label>%s <input type=\"text\" name=\"reason\" required maxlength=\"500\">"
+                       "</label></p>", T(r, "Reason for hiding"));
+            form_submit(r, T(r, "Hide"));
+            form_end(r);
+        }
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/reports/%lld/dismiss", (long long)id, (long long)x->id));
+        form_submit(r, T(r, "Dismiss the report"));
+        form_end(r);
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/bans", (long long)id));
+        hprintf(r, "<input type=\"hidden\" name=\"user_id\" value=\"%lld\"><p><label>%s "
+                   "<input type=\"text\" name=\"reason\" required maxlength=\"500\"></label></p>",
+                (long long)x->author_id, T(r, "Reason for the ban"));
+        form_submit(r, T(r, "Ban the author from posting"));
+        form_end(r);
+        html_lit(r, "</div></article>");
+    }
+    hprintf(r, "<h2>%s</h2>", T(r, "Banned from posting"));
+    if (!bans.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Nobody."));
+    for (int i = 0; i < bans.n; i++) {
+        hprintf(r, "<p>%s — %s · ", bans.items[i].name, bans.items[i].reason);
+        html_date(r, bans.items[i].created_at);
+        html_lit(r, "</p>");
+        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/bans", (long long)id));
+        hprintf(r, "<input type=\"hidden\" name=\"user_id\" value=\"%lld\"><input type=\"hidden\" name=\"banned\" "
+                   "value=\"0\">", (long long)bans.items[i].user_id);
+        form_submit(r, T(r, "Lift the ban"));
+        form_end(r);
+    }
+    hprintf(r, "<h2>%s</h2>", T(r, "Moderation log"));
+    if (!log.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Nothing yet."));
+    else {
+        hprintf(r, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+                T(r, "When"), T(r, "Who"), T(r, "Action"), T(r, "About"), T(r, "Reason"));
+        for (int i = 0; i < log.n; i++) {
+            const ForumMod *x = &log.items[i];
+            html_lit(r, "<tr><td>");
+            html_date(r, x->created_at);
+            hprintf(r, "</td><td>%s</td><td>%s</td><td>", x->actor_name, x->action);
+            if (x->post_id) hprintf(r, "<a href=\"/runs/%lld/forum/%lld#post-%lld\">#%lld</a> ", (long long)id,
+                                    (long long)x->thread_id, (long long)x->post_id, (long long)x->post_id);
+            else if (x->thread_id) hprintf(r, "<a href=\"/runs/%lld/forum/%lld\">#%lld</a> ", (long long)id,
+                                           (long long)x->thread_id, (long long)x->thread_id);
+            hprintf(r, "%s</td><td>%s</td></tr>", x->user_name, x->reason);
+        }
+        html_lit(r, "</tbody></table>");
+    }
+    page_end(r);
+}
+
+/* GET /runs/{id}/forum/search?q= */
+void forum_search_page(Req *r)
+{
+    int64_t id;
+    ForumCtx f;
+    if (!req_path_id_or_404(r, "id", &id) || !forum_access(r, id, &f)) return;
+    const char *q = req_query(r, "q") ? req_query(r, "q") : "";
+    if (!utf8_valid(q, strlen(q))) q = "";
+    ForumHitList l;
+    if (forum_search(r->db, r->arena, id, q, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_begin(r, T(r, "Search this forum"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)id,
+            T(r, "Forum"), f.run.title, T(r, "Search this forum"));
+    search_form(r, id, q);
+    if (!str_empty(q) && !l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No post matches these words."));
+    if (l.n) html_lit(r, "<ol class=\"search-results\">");
+    for (int i = 0; i < l.n; i++) {
+        const ForumHit *h = &l.items[i];
+        ForumSpan *s;
+        hprintf(r, "<li><a href=\"/runs/%lld/forum/%lld#post-%lld\">", (long long)id, (long long)h->thread_id,
+                (long long)h->post_id);
+        int n = forum_highlight(r->arena, h->title, q, false, &s);
+        forum_spans_html(r, s, n);
+        hprintf(r, "</a><p class=\"muted\">%s · ", h->author_name);
+        html_date(r, h->created_at);
+        html_lit(r, "</p><p>");
+        n = forum_highlight(r->arena, h->text, q, true, &s);
+        forum_spans_html(r, s, n);
+        html_lit(r, "</p></li>");
+    }
+    if (l.n) html_lit(r, "</ol>");
     page_end(r);
 }

@@ -44,7 +44,7 @@ struct App {
     DbPool *pool;
     Writer *writer;
     char secret[65];        /* hex, from the setting table, same on every node */
-    crypto_auth_hmacsha256_state csrf_mac;  /* HMAC keyed with the secret, ready to copy */
+    unsigned char csrf_key[32];             /* BLAKE2b key derived from the secret (app_csrf_mac) */
     Metrics *metrics;
     atomic_int in_flight;
     atomic_llong req_counter;
@@ -56,6 +56,10 @@ int app_open(App *app, char **err);
 void app_close(App *app);
 /* base64url HMAC-SHA-256(site secret, "csrf|" + basis) into the arena. */
 char *app_csrf_mac(App *app, Arena *a, const char *basis);
+/* Remove the regular files of `dir` named `prefix`* that are a day old
+ * (temporary files: uploads a crash left, the sheets' ZIPs); several
+ * servers may share DATA, so younger files stay.  Returns how many. */
+int app_sweep_tmp(const char *dir, const char *prefix);
 /* Once a second in `lectern serve`: SQLite WAL checkpoint (PASSIVE, so it
  * never blocks writers), flush the access log. */
 void app_tick(App *app, Db *db);

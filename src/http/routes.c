@@ -127,6 +127,13 @@ ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/tracks/{tid}/delete", unit_trac
 ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz",     quiz_settings_post,     A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/gift", quiz_gift_post,       A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}/quiz.gift", quiz_gift_get,        A_STAFF)
+/* quiz authoring, one question at a time (docs/assessments.md) */
+ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}/quiz/items/new", author_new_page, A_STAFF)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items", author_add_post,    A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", author_edit_page, A_STAFF)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", author_edit_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}/move", author_move_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/courses/{id}/units/{uid}/quiz/items/{qid}/delete", author_delete_post, A_STAFF | FORM)
 ROUTE(GET,    "/admin/orgs",                                admin_orgs_page,        A_PLATFORM)
 ROUTE(POST,   "/admin/orgs",                                admin_orgs_post,        A_PLATFORM | FORM)
 
@@ -203,6 +210,10 @@ ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_staff
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_settings_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_post, API_W | A_STAFF)
 ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_get, API | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/items", api_quiz_item_post, API_W | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", api_quiz_item_put, API_W | A_STAFF)
+ROUTE(DELETE, "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/items/{qid}", api_quiz_item_delete, API_W | A_STAFF)
+ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/order", api_quiz_order_put, API_W | A_STAFF)
 
 /* gradebook: essays, overrides, regrades, grades, item analysis (docs/assessments.md, "Gradebook") */
 ROUTE(GET,    "/o/{org}/runs/{id}/gradebook",               gradebook_page,         A_STAFF)
@@ -260,10 +271,44 @@ ROUTE(GET,    "/api/v1/orgs/{org}/sessions/{id}/qr",        api_att_qr_get,     
 ROUTE(POST,   "/api/v1/orgs/{org}/sessions/{id}/links",     api_att_links_post,     API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/sessions/{id}/signatures",           api_att_signatures_post, API_W)
 ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,    API | A_MEMBER)
+/* absences and justifications (docs/attendance.md): a learner sees and justifies their own
+ * (the handlers answer 404 for another's); the queue admits trainers, administrators and auditors;
+ * decisions: administrators */
+ROUTE(GET,    "/o/{org}/attendance/mine",                   abs_mine_page,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/attendance/absences",               abs_queue_page,         A_MEMBER)
+ROUTE(GET,    "/o/{org}/attendance/absences/{id}",          abs_absence_page,       A_MEMBER)
+ROUTE(POST,   "/o/{org}/attendance/absences/{id}/justifications", abs_justify_post, A_MEMBER | FORM | A_UPLOAD)
+ROUTE(POST,   "/o/{org}/attendance/justifications/{id}/decisions", abs_decision_post, A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/attendance/justifications/{id}/file", abs_justification_file_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/me/absences",             api_abs_mine_get,       API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/absences",                api_abs_list_get,       API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/absences/{id}",           api_abs_get,            API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/absences/{id}/justifications", api_abs_justify_post, API_W | A_MEMBER | A_UPLOAD)
+ROUTE(POST,   "/api/v1/orgs/{org}/justifications/{id}/decisions", api_abs_decision_post, API_W | A_ADMIN)
+/* the connection record of a learner in a run: the learner's own; trainers, admins, auditors (handler) */
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record",   rec_page,               A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.csv", rec_csv_get,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/record.pdf", rec_pdf_get,          A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/record", api_rec_get,    API | A_MEMBER)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record", rec_programme_page, A_MEMBER)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.csv", rec_programme_csv_get, A_MEMBER)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.pdf", rec_programme_pdf_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/record", api_rec_programme_get, API | A_MEMBER)
+/* all the sheets of a run as a ZIP, made in the background (handlers: trainers, admins, auditors) */
+ROUTE(POST,   "/o/{org}/runs/{id}/sheets",                  sheets_post,            A_MEMBER | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}",            sheets_job_page,        A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}/download",   sheets_job_download,    A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sheets",        api_sheets_post,        API_W | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/sheets/{job}",  api_sheets_job_get,     API | A_MEMBER)
+/* public verification of a printed attendance sheet (its QR code): the token is the credential */
+ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
+ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/forum/moderation",                forum_moderation_page,  A_LOGIN) /* before {tid} */
+ROUTE(GET,    "/runs/{id}/forum/search",                    forum_search_page,      A_LOGIN) /* before {tid} */
 ROUTE(GET,    "/runs/{id}/forum/{tid}",                     forum_thread_page,      A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/vote",    forum_vote_post,        A_LOGIN | FORM)
@@ -304,6 +349,50 @@ ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer", api_peer_staff_ge
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/allocate", api_peer_allocate_post, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/finalise", api_peer_finalise_post, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{uid}/peer/learners/{lid}/override", api_peer_override_post, API_W | A_STAFF)
+/* forum, continued (docs/forum.md): edit history and deletion by the author */
+ROUTE(GET,    "/runs/{id}/forum/{tid}/posts/{pid}/edit",    forum_edit_page,        A_LOGIN)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/edit",    forum_edit_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/delete",  forum_delete_post,      A_LOGIN | FORM)
+ROUTE(GET,    "/runs/{id}/forum/{tid}/posts/{pid}/history", forum_history_page,     A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}", api_forum_post_delete, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/history", api_forum_post_history_get, API | A_LOGIN)
+/* forum: categories, pin, close, move (staff: checked by the handlers through forum_access) */
+ROUTE(POST,   "/runs/{id}/forum/categories",                forum_category_post,    A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/pin",                 forum_pin_post,         A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/close",               forum_close_post,       A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/move",                forum_move_post,        A_LOGIN | FORM)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/categories",         api_forum_categories_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/categories",         api_forum_categories_post, API_W | A_LOGIN)
+ROUTE(PATCH,  "/api/v1/runs/{id}/forum/threads/{tid}",      api_forum_thread_patch, API_W | A_LOGIN)
+/* forum: following and notifications; the unsubscribe link is signed (no sign-in) */
+ROUTE(POST,   "/runs/{id}/forum/{tid}/follow",              forum_follow_post,      A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/follow",                    forum_follow_forum_post, A_LOGIN | FORM)
+ROUTE(PUT,    "/api/v1/runs/{id}/forum/follow",             api_forum_follow_forum, API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/follow",             api_forum_follow_forum, API_W | A_LOGIN)
+ROUTE(GET,    "/notifications",                             forum_notifications_page, A_LOGIN)
+ROUTE(POST,   "/notifications/read",                        forum_notifications_read_post, A_LOGIN | FORM)
+ROUTE(POST,   "/notifications/mail",                        forum_mail_pref_post,   A_LOGIN | FORM)
+ROUTE(GET,    "/forum/unsubscribe",                         forum_unsubscribe_page, A_PUBLIC)
+ROUTE(GET,    "/api/v1/me/notifications",                   api_forum_notifications_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/me/notifications/read",              api_forum_notifications_read_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/me/forum-mail",                      api_forum_mail_get,     API | A_LOGIN)
+ROUTE(PUT,    "/api/v1/me/forum-mail",                      api_forum_mail_put,     API_W | A_LOGIN)
+ROUTE(PUT,    "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/threads/{tid}/follow", api_forum_follow,     API_W | A_LOGIN)
+/* forum moderation: readers report; staff (checked by the handlers) hide, dismiss, ban */
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/report",  forum_report_post,      A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/hide",    forum_hide_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/reports/{rid}/dismiss",     forum_dismiss_post,     A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/bans",                      forum_ban_post,         A_LOGIN | FORM)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/report", api_forum_report_post, API_W | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/hide", api_forum_hide_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/reports",            api_forum_reports_get,  API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/reports/{rid}/dismiss", api_forum_dismiss_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/bans",               api_forum_bans_get,     API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/bans",               api_forum_bans_post,    API_W | A_LOGIN)
+ROUTE(DELETE, "/api/v1/runs/{id}/forum/bans/{uid}",         api_forum_ban_delete,   API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/moderation-log",     api_forum_mod_log_get,  API | A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/search",             api_forum_search_get,   API | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

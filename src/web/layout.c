@@ -6,6 +6,7 @@
 #include "web/i18n.h"
 #include "web/static.h"
 #include "mail/mail.h"
+#include "forum/forum.h"
 
 #include <string.h>
 
@@ -38,6 +39,10 @@ static void render_nav(Req *r)
     if (r->user) {
         nav_link(r, "/", T(r, "Home"));
         if (r->user->is_platform_admin) nav_link(r, "/admin/orgs", T(r, "Organisations"));
+        /* unread forum notifications, only when there are some (one indexed count) */
+        int64_t unread = r->db ? forum_unread_count(r->db, r->user->id) : 0;
+        if (unread)
+            nav_link(r, "/notifications", arena_printf(r->arena, "%s (%lld)", T(r, "Notifications"), (long long)unread));
         nav_link(r, "/account", T(r, "Account"));
         form_begin(r, "/signout");
         hprintf(r, "<button type=\"submit\" class=\"linklike\">%s</button>", T(r, "Sign out"));

@@ -284,7 +284,8 @@ static void build_course(void)
     qs.time_limit_s = 900;
     qs.opens_at = INT64_C(1800000000123456);            /* with microseconds */
     qs.closes_at = INT64_C(1800086400000000);
-    qs.draw_count = 5;
+    qs.draw_count = 2;
+    qs.draw_per_pool = true;                            /* 2 from each pool (GIFT category) */
     qs.shuffle = true;
     qs.pass_mark = 625;
     qs.feedback_when = "after_close";
@@ -341,7 +342,8 @@ static void assert_same_assessments(Arena *a, int64_t quiz, int64_t assignment)
     assert_int_equal(q.closes_at, p.closes_at);
     assert_int_equal(q.attempts_allowed, 3);
     assert_int_equal(q.time_limit_s, 900);
-    assert_int_equal(q.draw_count, 5);
+    assert_int_equal(q.draw_count, 2);
+    assert_true(q.draw_per_pool);
     assert_true(q.shuffle);
     assert_int_equal(q.pass_mark, 625);
     assert_string_equal(q.feedback_when, "after_close");
@@ -513,7 +515,7 @@ static void test_export_layout(void **state)
     char *quiz = slurp(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", tmpl_dir), &len);
     assert_string_equal(quiz, "kind: quiz\ntitle: Quiz de fin\nminutes: 4\nrequired: yes\npurpose: final\n"
                               "attempts_allowed: 3\ntime_limit_s: 900\nopens_at: 2027-01-15T08:00:00.123456Z\n"
-                              "closes_at: 2027-01-16T08:00:00Z\ndraw_count: 5\nshuffle: yes\npass_mark: 625\n"
+                              "closes_at: 2027-01-16T08:00:00Z\ndraw_count: 2\ndraw_per_pool: yes\nshuffle: yes\npass_mark: 625\n"
                               "feedback_when: after_close\ngrade_policy: average\n\nAnswer *all* of them.\n");
     char *gift = slurp(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.gift", tmpl_dir), &len);
     ItemBank g;
@@ -813,7 +815,7 @@ static void test_refused_assessments(void **state)
 
     d = package(a, "bad-policy");
     edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "grade_policy: average", "grade_policy: worst");
-    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:14: grade_policy: Choose the grade policy:"
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:15: grade_policy: Choose the grade policy:"
                                          " best, last or average.", d));
     d = package(a, "bad-time");
     edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "closes_at: 2027-01-16T08:00:00Z", "closes_at: tomorrow");
@@ -825,7 +827,7 @@ static void test_refused_assessments(void **state)
                                     d));
     d = package(a, "peer-key-on-quiz");
     edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "shuffle: yes\n", "shuffle: yes\nreviewers: 2\n");
-    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:12: reviewers: only assignment units have this"
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:13: reviewers: only assignment units have this"
                                          " setting", d));
     d = package(a, "bad-position");
     edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.items.json", d), "\"position\": 6", "\"position\": 9");

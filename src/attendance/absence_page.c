@@ -1,0 +1,367 @@
+/* absence_page.c — pages of absences and justifications: a learner's
+ * attendance and absences, the justification form, the justification queue
+ * and the decision form (docs/attendance.md "Absences and justifications"). */
+#include "attendance/absence.h"
+#include "attendance/pages.h"
+#include "content/content.h"
+#include "http/access.h"
+#include "http/range.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+#include <string.h>
+
+/* ---- shared ------------------------------------------------------------------ */
+
+const char *abs_status_label(Req *r, const char *status)
+{
+    if (str_eq(status, "pending")) return T(r, "Justification pending");
+    if (str_eq(status, "accepted")) return T(r, "Justified (accepted)");
+    if (str_eq(status, "rejected")) return T(r, "Justification rejected");
+    return T(r, "Not justified");
+}
+
+static const char *half_text(Req *r, const char *h)
+{
+    return str_eq(h, "am") ? T(r, "Morning") : T(r, "Afternoon");
+}
+
+/* "2026-03-02 09:00–12:30" at the session's offset */
+static const char *abs_when(Req *r, UsTime starts, UsTime ends, int64_t offset)
+{
+    char day[24], from[8], to[8];
+    att_local_iso(starts, offset, day, sizeof day);
+    day[10] = 0;
+    att_clock(starts, offset, from, sizeof from);
+    att_clock(ends, offset, to, sizeof to);
+    return arena_printf(r->arena, "%s %s–%s", day, from, to);
+}
+
+/* The absence in the path, of this organisation, that the caller may see:
+ * their own, or any for trainers, administrators and auditors.  404 else. */
+static bool absence_or_404(Req *r, Absence *a)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (absence_load(r->db, r->arena, r->org->id, id, a) == LN_OK && (a->user_id == r->user->id || att_reader(r)))
+        return true;
+    web_not_found(r);
+    return false;
+}
+
+static void absence_row(Req *r, const Absence *a, bool with_name)
+{
+    hprintf(r, "<tr>");
+    if (with_name)
+        hprintf(r, "<td><a href=\"/o/%s/runs/%lld/learners/%lld/record\" title=\"%s\">%s</a></td>", r->org->slug,
+                (long long)a->run_id, (long long)a->user_id, T(r, "Connection record"), a->user_name);
+    hprintf(r, "<td>%s<br><span class=\"muted\">%s · %s</span></td><td>%s<br>%s</td><td>%s</td>"
+               "<td><a href=\"/o/%s/attendance/absences/%lld\">%s</a></td></tr>\n",
+            a->session_title, a->course_title, a->run_title, abs_when(r, a->starts_at, a->ends_at, a->utc_offset_min),
+            half_text(r, a->half_day), abs_status_label(r, a->status), r->org->slug, (long long)a->id,
+            str_eq(a->status, "unjustified") || str_eq(a->status, "rejected") ? T(r, "Justify") : T(r, "Details"));
+}
+
+static void absence_table(Req *r, const AbsenceList *l, bool with_name)
+{
+    html_lit(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>");
+    if (with_name) hprintf(r, "<th scope=\"col\">%s</th>", T(r, "Learner"));
+    hprintf(r, "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"></th>"
+               "</tr></thead><tbody>\n", T(r, "Session"), T(r, "When"), T(r, "Status"));
+    for (int i = 0; i < l->n; i++) absence_row(r, &l->items[i], with_name);
+    html_lit(r, "</tbody></table></div>\n");
+}
+
+/* ======================================================================
+ * The learner: my attendance
+ * ==================================================================== */
+
+/* ROUTE: GET /o/{org}/attendance/mine */
+void abs_mine_page(Req *r)
+{
+    UsTime now = time_now_us();
+    absence_record_pending(r->db, r->org->id, 0, now);     /* at first read */
+    page_begin(r, T(r, "My attendance"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n", T(r, "My attendance"), r->org->name);
+    /* sessions of my runs, with what I signed */
+    DbStmt *st = db_prepare(r->db,
+        "SELECT s.id, s.title, s.starts_at, s.ends_at, s.utc_offset_min, s.grace_minutes, r.title,"
+        " (SELECT count(*) FROM signature g WHERE g.session_id = s.id AND g.user_id = $2),"
+        " (SELECT count(*) FROM absence a WHERE a.session_id = s.id AND a.user_id = $2)"
+        " FROM live_session s JOIN enrolment e ON e.run_id = s.run_id AND e.user_id = $2 AND e.status = 'active'"
+        " JOIN course_run r ON r.id = s.run_id WHERE s.org_id = $1 ORDER BY s.starts_at DESC LIMIT 200");
+    int n = 0;
+    if (st) {
+        db_bind_i64(st, 1, r->org->id);
+        db_bind_i64(st, 2, r->user->id);
+        while (db_step(st) == DB_ROW) {
+            if (n++ == 0)
+                hprintf(r, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th>"
+                           "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+                        T(r, "Live sessions"), T(r, "Session"), T(r, "When"), T(r, "Attendance"));
+            LiveSession s = {.starts_at = db_col_i64(st, 2), .ends_at = db_col_i64(st, 3),
+                             .utc_offset_min = db_col_i64(st, 4), .grace_minutes = db_col_i64(st, 5)};
+            const char *halves[2];
+            int nh = attendance_halves(&s, halves);
+            int64_t nsig = db_col_i64(st, 7), nabs = db_col_i64(st, 8);
+            AttWindow w = attendance_window(&s, now);
+            const char *state = nsig >= nh ? T(r, "Signed")
+                              : nabs ? (nsig ? T(r, "Partly absent") : T(r, "Absent"))
+                              : w == ATT_TOO_EARLY ? T(r, "Upcoming")
+                              : w == ATT_OPEN ? T(r, "Signing open") : T(r, "Absent");
+            hprintf(r, "<tr><td>%s<br><span class=\"muted\">%s</span></td><td>%s</td><td>%s</td></tr>\n",
+                    db_col_text(st, 1), db_col_text(st, 6),
+                    abs_when(r, s.starts_at, s.ends_at, s.utc_offset_min), state);
+        }
+        db_done(st);
+    }
+    if (n) html_lit(r, "</tbody></table></div>\n");
+    else hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session in your courses."));
+    AbsenceFilter f = {.user_id = r->user->id};
+    AbsenceList l;
+    absence_list(r->db, r->arena, r->org->id, &f, &l);
+    hprintf(r, "<h2>%s</h2>\n", T(r, "My absences"));
+    if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No absence."));
+    else absence_table(r, &l, false);
+    /* my connection records, one per run */
+    st = db_prepare(r->db, "SELECT r.id, c.title, r.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+                           " JOIN course c ON c.id = r.course_id WHERE e.user_id = $1 AND r.org_id = $2 ORDER BY c.title, r.id");
+    if (st) {
+        db_bind_i64(st, 1, r->user->id);
+        db_bind_i64(st, 2, r->org->id);
+        int k = 0;
+        while (db_step(st) == DB_ROW) {
+            if (k++ == 0) hprintf(r, "<h2>%s</h2><ul>", T(r, "My connection records"));
+            hprintf(r, "<li><a href=\"/o/%s/runs/%lld/learners/%lld/record\">%s — %s</a></li>", r->org->slug,
+                    (long long)db_col_i64(st, 0), (long long)r->user->id, db_col_text(st, 1), db_col_text(st, 2));
+        }
+        db_done(st);
+        /* and one per programme */
+        st = db_prepare(r->db, "SELECT DISTINCT p.id, p.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+                               " JOIN course c ON c.id = r.course_id JOIN programme p ON p.id = c.programme_id"
+                               " WHERE e.user_id = $1 AND r.org_id = $2 ORDER BY p.title, p.id");
+        if (st) {
+            db_bind_i64(st, 1, r->user->id);
+            db_bind_i64(st, 2, r->org->id);
+            while (db_step(st) == DB_ROW)
+                hprintf(r, "<li><a href=\"/o/%s/programmes/%lld/learners/%lld/record\">%s</a></li>", r->org->slug,
+                        (long long)db_col_i64(st, 0), (long long)r->user->id, db_col_text(st, 1));
+            db_done(st);
+        }
+        if (k) html_lit(r, "</ul>\n");
+    }
+    page_end(r);
+}
+
+/* ======================================================================
+ * One absence: its justifications and decisions, the forms
+ * ==================================================================== */
+
+static void history(Req *r, int64_t absence_id)
+{
+    DbStmt *st = db_prepare(r->db,
+        "SELECT j.id, j.reason, j.created_at, COALESCE(j.media_id, 0), COALESCE(m.filename, ''),"
+        " COALESCE(d.id, 0), d.decision, d.comment, COALESCE(d.decided_at, 0), u.name, COALESCE(d.supersedes, 0)"
+        " FROM absence_justification j LEFT JOIN media m ON m.id = j.media_id"
+        " LEFT JOIN absence_decision d ON d.justification_id = j.id LEFT JOIN app_user u ON u.id = d.decided_by"
+        " WHERE j.absence_id = $1 ORDER BY j.id, d.id");
+    if (!st) return;
+    db_bind_i64(st, 1, absence_id);
+    int64_t last_j = 0;
+    while (db_step(st) == DB_ROW) {
+        int64_t jid = db_col_i64(st, 0);
+        if (jid != last_j) {
+            if (last_j) html_lit(r, "</ul></section>\n");
+            last_j = jid;
+            hprintf(r, "<section class=\"card\"><h3>%s <span class=\"muted\">· %s</span></h3><p>%s</p>",
+                    T(r, "Justification"), time_iso(r->arena, db_col_i64(st, 2)), db_col_text(st, 1));
+            if (db_col_i64(st, 3))
+                hprintf(r, "<p><a href=\"/o/%s/attendance/justifications/%lld/file\">%s</a></p>", r->org->slug,
+                        (long long)jid, db_col_text(st, 4));
+            html_lit(r, "<ul>");
+        }
+        if (db_col_i64(st, 5))
+            hprintf(r, "<li><strong>%s</strong> · %s · %s%s%s%s</li>",
+                    str_eq(db_col_text(st, 6), "accepted") ? T(r, "Accepted") : T(r, "Rejected"), db_col_text(st, 9),
+                    time_iso(r->arena, db_col_i64(st, 8)), db_col_text(st, 7)[0] ? " — " : "", db_col_text(st, 7),
+                    db_col_i64(st, 10) ? T(r, " (supersedes the previous decision)") : "");
+    }
+    db_done(st);
+    if (last_j) html_lit(r, "</ul></section>\n");
+}
+
+static void absence_render(Req *r, const Absence *a, const char *field, const char *error, const char *reason)
+{
+    page_begin(r, T(r, "Absence"));
+    hprintf(r, "<p class=\"muted\">%s · %s</p><h1>%s</h1>\n<p class=\"lead\">%s · %s · %s</p>\n", a->course_title,
+            a->run_title, a->session_title, a->user_name, abs_when(r, a->starts_at, a->ends_at, a->utc_offset_min),
+            half_text(r, a->half_day));
+    hprintf(r, "<p><strong>%s</strong></p>\n", abs_status_label(r, a->status));
+    history(r, a->id);
+    bool mine = a->user_id == r->user->id;
+    if (mine && (str_eq(a->status, "unjustified") || str_eq(a->status, "rejected"))) {
+        hprintf(r, "<section class=\"card\"><h2>%s</h2>", T(r, "Justify this absence"));
+        form_begin_upload(r, arena_printf(r->arena, "/o/%s/attendance/absences/%lld/justifications", r->org->slug,
+                                          (long long)a->id));
+        hprintf(r, "<div class=\"field%s\"><label for=\"f-reason\">%s</label><textarea id=\"f-reason\" name=\"reason\""
+                   " rows=\"5\" required maxlength=\"2000\">%s</textarea>%s%s%s</div>"
+                   "<div class=\"field\"><label for=\"f-file\">%s</label><input type=\"file\" id=\"f-file\" name=\"file\">"
+                   "<p class=\"hint\">%s</p></div>",
+                str_eq(field, "reason") ? " has-error" : "", T(r, "Reason"), reason ? reason : "",
+                str_eq(field, "reason") ? "<p class=\"field-error\">" : "", str_eq(field, "reason") ? error : "",
+                str_eq(field, "reason") ? "</p>" : "", T(r, "Supporting document (optional)"),
+                T(r, "Such as a medical certificate. Only administrators and auditors of the organisation see it."));
+        if (str_eq(field, "form")) hprintf(r, "<p class=\"field-error\">%s</p>", error);
+        form_submit(r, T(r, "Send the justification"));
+        form_end(r);
+        html_lit(r, "</section>\n");
+    }
+    if (r->role == ROLE_ADMIN && a->justification_id) {
+        hprintf(r, "<section class=\"card\"><h2>%s</h2>", a->decision_id ? T(r, "Change the decision") : T(r, "Decide"));
+        form_begin(r, arena_printf(r->arena, "/o/%s/attendance/justifications/%lld/decisions", r->org->slug,
+                                   (long long)a->justification_id));
+        hprintf(r, "<fieldset class=\"field\"><legend>%s</legend>"
+                   "<label><input type=\"radio\" name=\"decision\" value=\"accepted\" required> %s</label> "
+                   "<label><input type=\"radio\" name=\"decision\" value=\"rejected\"> %s</label></fieldset>"
+                   "<div class=\"field%s\"><label for=\"f-comment\">%s</label><textarea id=\"f-comment\" name=\"comment\""
+                   " rows=\"3\" maxlength=\"2000\"></textarea>%s%s%s</div>",
+                T(r, "Decision"), T(r, "Accept"), T(r, "Reject"), str_eq(field, "comment") ? " has-error" : "",
+                T(r, "Comment (required to reject)"), str_eq(field, "comment") ? "<p class=\"field-error\">" : "",
+                str_eq(field, "comment") ? error : "", str_eq(field, "comment") ? "</p>" : "");
+        if (str_eq(field, "decision")) hprintf(r, "<p class=\"field-error\">%s</p>", error);
+        form_submit(r, T(r, "Record the decision"));
+        form_end(r);
+        html_lit(r, "</section>\n");
+    }
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/attendance/absences/{id} */
+void abs_absence_page(Req *r)
+{
+    Absence a;
+    if (!absence_or_404(r, &a)) return;
+    absence_render(r, &a, NULL, NULL, NULL);
+}
+
+/* Store the uploaded file, if any: LN_OK with *media_id (0: none). */
+int abs_store_upload(Req *r, int64_t *media_id)
+{
+    *media_id = 0;
+    const Part *p = req_part(r, "file");
+    if (!p || !p->filename || !p->filename[0] || (!p->path && p->len == 0)) return LN_OK;
+    Media m;
+    int rc = p->path ? media_store(r->app, r->db, r->arena, r->org->id, p->path, p->filename, r->user->id, &m)
+                     : media_store_bytes(r->app, r->db, r->arena, r->org->id, p->data, p->len, p->filename, r->user->id, &m);
+    if (rc == LN_OK) *media_id = m.id;
+    return rc;
+}
+
+/* ROUTE: POST /o/{org}/attendance/absences/{id}/justifications */
+void abs_justify_post(Req *r)
+{
+    Absence a;
+    if (!absence_or_404(r, &a)) return;
+    if (a.user_id != r->user->id) {
+        web_forbidden(r);
+        return;
+    }
+    const char *reason = req_form(r, "reason");
+    int64_t media_id = 0, id = 0;
+    const char *why = NULL;
+    if (abs_store_upload(r, &media_id) != LN_OK) {
+        r->status = 500;
+        absence_render(r, &a, "form", T(r, "The file could not be stored; nothing was recorded. Try again."), reason);
+        return;
+    }
+    int rc = absence_justify(r->db, &a, r->user->id, reason, media_id, time_now_us(), &id, &why);
+    if (rc != LN_OK) {
+        r->status = rc == LN_EINVAL ? 422 : rc == LN_EEXIST ? 409 : 500;
+        absence_render(r, &a, rc == LN_EINVAL ? "reason" : "form", i18n_get(r->lang, why), reason);
+        return;
+    }
+    page_flash(r, T(r, "Your justification was sent. An administrator will decide on it."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/attendance/absences/%lld", r->org->slug, (long long)a.id));
+}
+
+/* ROUTE: POST /o/{org}/attendance/justifications/{id}/decisions (administrators) */
+void abs_decision_post(Req *r)
+{
+    int64_t jid, aid, id;
+    Absence a;
+    if (!req_path_id_or_404(r, "id", &jid)) return;
+    if (absence_of_justification(r->db, r->org->id, jid, &aid) != LN_OK
+        || absence_load(r->db, r->arena, r->org->id, aid, &a) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    const char *why = NULL, *decision = req_form(r, "decision");
+    int rc = absence_decide(r->db, r->org->id, jid, r->user->id, decision, req_form(r, "comment"), time_now_us(), &id, &why);
+    if (rc != LN_OK) {
+        r->status = rc == LN_EINVAL ? 422 : rc == LN_EEXIST ? 409 : 500;
+        absence_render(r, &a, rc == LN_EINVAL && str_eq(decision, "rejected") ? "comment" : "decision", i18n_get(r->lang, why), NULL);
+        return;
+    }
+    page_flash(r, T(r, "The decision was recorded."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/attendance/absences?status=pending", r->org->slug));
+}
+
+/* ROUTE: GET /o/{org}/attendance/justifications/{id}/file — the learner's own, or readers */
+void abs_justification_file_get(Req *r)
+{
+    int64_t jid, aid, media_id = 0;
+    Absence a;
+    Media m;
+    if (!req_path_id_or_404(r, "id", &jid)) return;
+    if (absence_of_justification(r->db, r->org->id, jid, &aid) != LN_OK
+        || absence_load(r->db, r->arena, r->org->id, aid, &a) != LN_OK || !(a.user_id == r->user->id || att_reader(r))
+        || db_query_i64(r->db, &media_id, "SELECT COALESCE(media_id, 0) FROM absence_justification WHERE id = $1", "i",
+                        jid) != DB_ROW
+        || !media_id || media_load(r->db, r->arena, r->org->id, media_id, &m) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    req_set_header(r, "Cache-Control", "private, no-store");
+    req_set_header(r, "X-Content-Type-Options", "nosniff");
+    req_send_path(r, media_path(r->app, r->arena, m.sha256), arena_printf(r->arena, "\"%s\"", m.sha256),
+                  "application/octet-stream", content_disposition(r->arena, true, m.filename));
+}
+
+/* ======================================================================
+ * The queue (trainers, administrators, auditors)
+ * ==================================================================== */
+
+/* ROUTE: GET /o/{org}/attendance/absences[?status=&run=&session=] */
+void abs_queue_page(Req *r)
+{
+    if (!att_reader(r)) {
+        web_forbidden(r);
+        return;
+    }
+    const char *status = req_query(r, "status");
+    if (status && !str_eq(status, "unjustified") && !str_eq(status, "pending") && !str_eq(status, "accepted")
+        && !str_eq(status, "rejected"))
+        status = NULL;
+    int64_t run = 0, session = 0;
+    const char *q = req_query(r, "run");
+    if (q && (!str_to_i64(q, &run) || run < 0)) run = 0;
+    if ((q = req_query(r, "session")) && (!str_to_i64(q, &session) || session < 0)) session = 0;
+    absence_record_pending(r->db, r->org->id, run, time_now_us());
+    AbsenceFilter f = {.run_id = run, .session_id = session, .status = status};
+    AbsenceList l;
+    absence_list(r->db, r->arena, r->org->id, &f, &l);
+    page_begin(r, T(r, "Absences and justifications"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n<p>", T(r, "Absences and justifications"), r->org->name);
+    const char *tabs[][2] = {{"pending", "Justification pending"}, {"unjustified", "Not justified"},
+                             {"accepted", "Justified (accepted)"}, {"rejected", "Justification rejected"}, {"", "All"}};
+    const char *keep = arena_printf(r->arena, "&run=%lld&session=%lld", (long long)run, (long long)session);
+    for (size_t i = 0; i < LN_ARRAY_LEN(tabs); i++) {
+        bool cur = status ? str_eq(status, tabs[i][0]) : !tabs[i][0][0];
+        hprintf(r, "%s<a href=\"/o/%s/attendance/absences?status=%s%s\"%s>%s</a>", i ? " · " : "", r->org->slug,
+                tabs[i][0], run || session ? keep : "", cur ? " aria-current=\"page\"" : "", i18n_get(r->lang, tabs[i][1]));
+    }
+    html_lit(r, "</p>\n");
+    if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No absence."));
+    else absence_table(r, &l, true);
+    page_end(r);
+}

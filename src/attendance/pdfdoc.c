@@ -1,0 +1,122 @@
+/* pdfdoc.c — drawing shared by the attendance PDFs (pdfdoc.h). */
+#include "attendance/pdfdoc.h"
+#include "attendance/attendance.h"
+#include "web/i18n.h"
+
+#include <cairo-pdf.h>
+#include <string.h>
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+    return buf_append(closure, data, len) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+int pdf_begin(PdfDoc *d, Buf *out, const char *title, const char *author)
+{
+    d->surf = cairo_pdf_surface_create_for_stream(to_buf, out, PW, PH);
+    if (cairo_surface_status(d->surf) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(d->surf);
+        d->surf = NULL;
+        return LN_EINVAL;
+    }
+    cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_TITLE, pdf_utf8(d, title));
+    cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_AUTHOR, pdf_utf8(d, author));
+    cairo_pdf_surface_set_metadata(d->surf, CAIRO_PDF_METADATA_CREATOR, "Lectern");
+    d->cr = cairo_create(d->surf);
+    d->ly = pango_cairo_create_layout(d->cr);
+    return LN_OK;
+}
+
+int pdf_end(PdfDoc *d)
+{
+    g_object_unref(d->ly);
+    cairo_destroy(d->cr);
+    cairo_surface_finish(d->surf);
+    cairo_status_t st = cairo_surface_status(d->surf);
+    cairo_surface_destroy(d->surf);
+    d->surf = NULL;
+    return st == CAIRO_STATUS_SUCCESS ? LN_OK : LN_EINVAL;
+}
+
+const char *pdf_utf8(PdfDoc *d, const char *s)
+{
+    if (!s) return "";
+    if (g_utf8_validate(s, -1, NULL)) return s;
+    gchar *v = g_utf8_make_valid(s, -1);
+    char *out = arena_strdup(d->a, v);
+    g_free(v);
+    return out;
+}
+
+static void layout(PdfDoc *d, const char *s, double size, bool bold, bool italic, double w, int lines)
+{
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, PDF_FONT);
+    pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(fd, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_layout_set_font_description(d->ly, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_width(d->ly, (int)(w * PANGO_SCALE));
+    pango_layout_set_wrap(d->ly, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_ellipsize(d->ly, PANGO_ELLIPSIZE_END);
+    pango_layout_set_height(d->ly, -lines);
+    pango_layout_set_text(d->ly, pdf_utf8(d, s), -1);
+}
+
+double pdf_text(PdfDoc *d, const char *s, double size, bool bold, bool italic, double x, double y, double w, int lines,
+                PangoAlignment align)
+{
+    layout(d, s, size, bold, italic, w, lines);
+    pango_layout_set_alignment(d->ly, align);
+    cairo_move_to(d->cr, x, y);
+    pango_cairo_show_layout(d->cr, d->ly);
+    int pw, ph;
+    pango_layout_get_size(d->ly, &pw, &ph);
+    return (double)ph / PANGO_SCALE;
+}
+
+double pdf_text_height(PdfDoc *d, const char *s, double size, bool bold, double w, int lines)
+{
+    layout(d, s, size, bold, false, w, lines);
+    int pw, ph;
+    pango_layout_get_size(d->ly, &pw, &ph);
+    return (double)ph / PANGO_SCALE;
+}
+
+void pdf_color(PdfDoc *d, double r, double g, double b)
+{
+    cairo_set_source_rgb(d->cr, r, g, b);
+}
+
+void pdf_hline(PdfDoc *d, double x0, double x1, double y, double width)
+{
+    cairo_set_line_width(d->cr, width);
+    cairo_move_to(d->cr, x0, y);
+    cairo_line_to(d->cr, x1, y);
+    cairo_stroke(d->cr);
+}
+
+const char *pdf_date(PdfDoc *d, UsTime t, int64_t offset_min)
+{
+    char iso[24];
+    att_local_iso(t, offset_min, iso, sizeof iso);
+    iso[10] = 0;
+    if (str_eq(d->lang, "fr")) return arena_printf(d->a, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    return arena_strdup(d->a, iso);
+}
+
+void pdf_footer(PdfDoc *d, UsTime now, const char *org_name, int page, int npages)
+{
+    double y = PH - MARGIN - 14;
+    pdf_color(d, RULE);
+    pdf_hline(d, MARGIN, MARGIN + CW, y - 6, 0.5);
+    pdf_color(d, MUTED);
+    char stamp[24];
+    att_local_iso(now, 0, stamp, sizeof stamp);
+    const char *gen = arena_printf(d->a, "%s %s %s UTC · %s", T(d, "Generated on"), pdf_date(d, now, 0), stamp + 11,
+                                   org_name ? org_name : "");
+    pdf_text(d, gen, 7.5, false, false, MARGIN, y, CW * 0.75, 1, PANGO_ALIGN_LEFT);
+    pdf_text(d, arena_printf(d->a, "%s %d / %d", T(d, "Page"), page + 1, npages), 7.5, false, false, MARGIN + CW * 0.75, y,
+             CW * 0.25, 1, PANGO_ALIGN_RIGHT);
+}

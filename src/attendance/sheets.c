@@ -1,0 +1,158 @@
+/* sheets.c — all the sheets of a run as a ZIP, and the background jobs
+ * that make it for the web (sheets.h). */
+#include "attendance/sheets.h"
+#include "attendance/pdf.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <string.h>
+#include <unistd.h>
+
+static int add_entry(struct archive *w, const char *name, const Buf *b, UsTime mtime)
+{
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_size(e, (la_int64_t)b->len);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_mtime(e, (time_t)(mtime / US_PER_SEC), 0);
+    int rc = archive_write_header(w, e) == ARCHIVE_OK
+             && archive_write_data(w, b->data, b->len) == (la_ssize_t)b->len ? LN_OK : LN_EIO;
+    archive_entry_free(e);
+    return rc;
+}
+
+int attendance_sheets_zip(Db *db, const char *secret, const char *base_url, int64_t org_id, int64_t run_id,
+                          const char *lang, const char *dest, SheetsProgress fn, void *ctx, int *count)
+{
+    *count = 0;
+    Arena *a = arena_new();
+    LiveSessionList l;
+    RunRef run;
+    int rc = run_ref(db, a, org_id, run_id, &run);
+    if (rc == LN_OK) rc = attendance_session_list(db, a, run_id, &l);
+    if (rc == LN_OK && l.n == 0) rc = LN_NOTFOUND;
+    if (rc == LN_OK && l.n > SHEETS_MAX) rc = LN_ELIMIT;
+    if (rc != LN_OK) {
+        arena_free(a);
+        return rc;
+    }
+    char *tmp = arena_printf(a, "%s.tmp", dest);
+    struct archive *w = archive_write_new();
+    archive_write_set_format_zip(w);
+    if (archive_write_open_filename(w, tmp) != ARCHIVE_OK) rc = LN_EIO;
+    bool fr = str_eq(lang, "fr");
+    for (int i = 0; rc == LN_OK && i < l.n; i++) {
+        const LiveSession *s = &l.items[i];
+        Buf pdf;
+        buf_init(&pdf, 0);
+        rc = attendance_sheet_pdf_lang(db, a, org_id, s->id, attendance_sheet_url(a, base_url, secret, s->id), lang, &pdf);
+        char day[24];
+        att_local_iso(s->starts_at, s->utc_offset_min, day, sizeof day);
+        day[10] = 0;
+        if (rc == LN_OK)
+            rc = add_entry(w, arena_printf(a, "%03d-%s-%s-%lld.pdf", i + 1, day,
+                                           fr ? "feuille-emargement" : "attendance-sheet", (long long)s->id),
+                           &pdf, time_now_us());
+        buf_free(&pdf);
+        if (rc == LN_OK && fn) fn(ctx, "zipping", i + 1, l.n);
+    }
+    if (archive_write_close(w) != ARCHIVE_OK && rc == LN_OK) rc = LN_EIO;
+    archive_write_free(w);
+    if (rc == LN_OK && rename(tmp, dest) != 0) rc = LN_EIO;
+    if (rc != LN_OK) unlink(tmp);
+    else *count = l.n;
+    arena_free(a);
+    return rc;
+}
+
+/* ---- background jobs ---------------------------------------------------------- */
+
+int sheet_job_create(Db *db, int64_t org_id, int64_t run_id, int64_t user_id, const char *lang, UsTime now, int64_t *id)
+{
+    int64_t n = 0;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM live_session WHERE run_id = $1 AND org_id = $2", "ii", run_id, org_id)
+        != DB_ROW)
+        return LN_EDB;
+    if (n == 0) return LN_NOTFOUND;
+    if (n > SHEETS_MAX) return LN_ELIMIT;
+    return db_query_i64(db, id, "INSERT INTO sheet_job (org_id, run_id, created_by, lang, total, created_at)"
+                                " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", "iiitii", org_id, run_id, user_id,
+                        str_eq(lang, "fr") ? "fr" : "en", n, now) == DB_ROW ? LN_OK : LN_EDB;
+}
+
+int sheet_job_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t id, SheetJob *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT id, org_id, run_id, created_by, total, done, status, lang, created_at,"
+                                " COALESCE(finished_at, 0) FROM sheet_job WHERE id = $1 AND org_id = $2 AND run_id = $3");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, id);
+    db_bind_i64(st, 2, org_id);
+    db_bind_i64(st, 3, run_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *out = (SheetJob){db_col_i64(st, 0), db_col_i64(st, 1), db_col_i64(st, 2), db_col_i64(st, 3), db_col_i64(st, 4),
+                          db_col_i64(st, 5), db_col_dup(st, 6, a), db_col_dup(st, 7, a), db_col_i64(st, 8),
+                          db_col_i64(st, 9)};
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
+char *sheet_job_path(Arena *a, const char *data_dir, int64_t id)
+{
+    return arena_printf(a, "%s/tmp/sheets-%lld.zip", data_dir, (long long)id);
+}
+
+typedef struct JobCtx { Db *db; int64_t id; } JobCtx;
+
+static void job_progress(void *ctx, const char *verb, int done, int total)
+{
+    (void)verb, (void)total;
+    JobCtx *j = ctx;
+    db_run(j->db, "UPDATE sheet_job SET done = $1 WHERE id = $2", "ii", (int64_t)done, j->id);
+}
+
+int sheet_jobs_run(Db *db, const char *data_dir, const char *secret, const char *base_url, UsTime now)
+{
+    static _Atomic int64_t last_sweep;
+    if (now - atomic_load(&last_sweep) > 3600 * US_PER_SEC) {     /* ZIPs are kept a day */
+        atomic_store(&last_sweep, now);
+        char dir[600];
+        snprintf(dir, sizeof dir, "%s/tmp", data_dir);
+        app_sweep_tmp(dir, "sheets-");
+    }
+    int64_t id = 0, org = 0, run = 0;
+    char lang[8] = "en";
+    DbStmt *st = db_prepare(db, "SELECT id, org_id, run_id, lang FROM sheet_job WHERE status IN ('queued', 'running')"
+                                " AND locked_until < $1 ORDER BY id LIMIT 1");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, now);
+    if (db_step(st) == DB_ROW) {
+        id = db_col_i64(st, 0);
+        org = db_col_i64(st, 1);
+        run = db_col_i64(st, 2);
+        snprintf(lang, sizeof lang, "%s", db_col_text(st, 3));
+    }
+    db_done(st);
+    if (!id) return 0;
+    /* claim it: another process that read the same row changes nothing */
+    if (db_change(db, "UPDATE sheet_job SET status = 'running', done = 0, locked_until = $1 WHERE id = $2"
+                      " AND locked_until < $3", "iii", now + SHEETS_LOCK_MINUTES * 60 * US_PER_SEC, id, now) != LN_OK)
+        return 0;
+    Arena *a = arena_new();
+    char *dir = arena_printf(a, "%s/tmp", data_dir);
+    int count = 0, rc = mkdir(dir, 0700) == 0 || errno == EEXIST ? LN_OK : LN_EIO;   /* DATA exists */
+    JobCtx ctx = {db, id};
+    if (rc == LN_OK)
+        rc = attendance_sheets_zip(db, secret, base_url, org, run, lang, sheet_job_path(a, data_dir, id), job_progress,
+                                   &ctx, &count);
+    db_run(db, "UPDATE sheet_job SET status = $1, finished_at = $2, locked_until = 0 WHERE id = $3", "tii",
+           rc == LN_OK ? "done" : "failed", time_now_us(), id);
+    if (rc != LN_OK) log_warn("attendance: sheets of run %lld (job %lld) failed: %d", (long long)run, (long long)id, rc);
+    arena_free(a);
+    return rc == LN_OK ? 1 : rc;
+}

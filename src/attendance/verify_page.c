@@ -1,0 +1,217 @@
+/* verify_page.c — the public verification of an attendance sheet, where
+ * the sheet's QR code points (docs/attendance.md "Verifying a printed
+ * sheet"): no sign-in, the session, how many signed, the ledger entries of
+ * the session by their hashes, and whether they verify up to a checkpoint
+ * signed with the organisation's key.  No names: they are on the sheet. */
+#include "attendance/absence.h"
+#include "attendance/pages.h"
+#include "evidence/ledger.h"
+#include "mail/mail.h"
+#include "web/api.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+#include <string.h>
+
+#define VERIFY_SPAN_MAX 50000           /* entries checked on the way to the checkpoint */
+
+char *att_sheet_verify_url(Req *r, int64_t session_id)
+{
+    return attendance_sheet_url(r->arena, mail_base_url(r), r->app->secret, session_id);
+}
+
+typedef struct VEntry { int64_t seq; UsTime at; char *kind, *hash, *payload; } VEntry;
+
+typedef struct Verification {
+    LiveSession s;
+    int64_t expected, learners_signed, trainer_signatures, absences;
+    VEntry *entries;
+    int n;
+    int64_t facts_differ;               /* signatures whose row differs from its entry, or without one */
+    int64_t first_differ;               /* the first such signature's id */
+    LedgerSpanReport span;
+    int span_rc;                        /* ledger_verify_span's answer; LN_NOTFOUND: no entry */
+} Verification;
+
+static bool payload_is(json_t *p, const char *key, int64_t want)
+{
+    json_t *x = json_object_get(p, key);
+    return json_is_integer(x) && json_integer_value(x) == want;
+}
+
+/* Every signature row of the session against its ledger entry (who, when,
+ * which image), and no entry without its row: the sheet is drawn from the
+ * rows, the chain proves the entries. */
+static void facts_check(Req *r, Verification *v)
+{
+    DbStmt *st = db_prepare(r->db, "SELECT id, user_id, signed_at, image_sha256 FROM signature WHERE session_id = $1"
+                                   " ORDER BY id");
+    if (!st) return;
+    db_bind_i64(st, 1, v->s.id);
+    int64_t rows = 0, entries = 0;
+    while (db_step(st) == DB_ROW) {
+        int64_t id = db_col_i64(st, 0);
+        bool found = false;
+        rows++;
+        for (int i = 0; i < v->n && !found; i++) {
+            if (!str_eq(v->entries[i].kind, "attendance.signature")) continue;
+            json_t *p = json_loads(v->entries[i].payload, 0, NULL);
+            found = p && payload_is(p, "signature_id", id) && payload_is(p, "user_id", db_col_i64(st, 1))
+                    && payload_is(p, "signed_at", db_col_i64(st, 2))
+                    && str_eq(json_string_value(json_object_get(p, "image_sha256")), db_col_text(st, 3));
+            json_decref(p);
+        }
+        if (!found && v->facts_differ++ == 0) v->first_differ = id;
+    }
+    db_done(st);
+    for (int i = 0; i < v->n; i++) entries += str_eq(v->entries[i].kind, "attendance.signature");
+    if (entries != rows && v->facts_differ == 0) v->facts_differ = entries > rows ? entries - rows : rows - entries;
+}
+
+/* The session of the path when the token is right; 404 otherwise. */
+static bool verification_load(Req *r, Verification *v)
+{
+    memset(v, 0, sizeof *v);
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (!attendance_sheet_check(r->app->secret, id, req_path_param(r, "token"))
+        || attendance_session_load(r->db, r->arena, 0, id, &v->s) != LN_OK) {
+        web_not_found(r);
+        return false;
+    }
+    LiveSession *s = &v->s;
+    AttendeeList ex;
+    if (attendance_expected(r->db, r->arena, s->run_id, &ex) == LN_OK) v->expected = ex.n;
+    db_query_i64(r->db, &v->learners_signed, "SELECT count(DISTINCT user_id) FROM signature WHERE session_id = $1"
+                                              " AND role = 'learner'", "i", s->id);
+    db_query_i64(r->db, &v->trainer_signatures, "SELECT count(*) FROM signature WHERE session_id = $1 AND role = 'trainer'",
+                 "i", s->id);
+    db_query_i64(r->db, &v->absences, "SELECT count(*) FROM absence WHERE session_id = $1", "i", s->id);
+    DbStmt *st = db_prepare(r->db, "SELECT seq, at, kind, hash, payload FROM ledger_entry WHERE org_id = $1"
+                                   " AND (subject LIKE $2 OR subject LIKE $3) ORDER BY seq LIMIT 1000");   /* VERIFY_ENTRIES_MAX */
+    if (st) {
+        db_bind_i64(st, 1, s->org_id);
+        db_bind_text(st, 2, arena_printf(r->arena, "session:%lld %%", (long long)s->id));
+        db_bind_text(st, 3, arena_printf(r->arena, "%% session:%lld %%", (long long)s->id));
+        int cap = 0;
+        while (db_step(st) == DB_ROW) {
+            v->entries = arena_grow(r->arena, v->entries, v->n, &cap, sizeof *v->entries);
+            v->entries[v->n++] = (VEntry){db_col_i64(st, 0), db_col_i64(st, 1), db_col_dup(st, 2, r->arena),
+                                          db_col_dup(st, 3, r->arena), db_col_dup(st, 4, r->arena)};
+        }
+        db_done(st);
+    }
+    facts_check(r, v);
+    v->span_rc = v->n ? ledger_verify_span(r->db, s->org_id, v->entries[0].seq, v->entries[v->n - 1].seq,
+                                           VERIFY_SPAN_MAX, &v->span)
+                      : LN_NOTFOUND;
+    return true;
+}
+
+static const char *verdict(const Verification *v)
+{
+    if (v->facts_differ) return "failed";
+    if (v->span_rc == LN_NOTFOUND) return "no_entries";
+    if (v->span_rc != LN_OK) return "failed";
+    if (v->span.too_long) return "too_long";
+    return v->span.checkpoint_seq ? "verified" : "not_checkpointed";
+}
+
+/* ROUTE: GET /verify/sessions/{id}/{token} — public */
+void att_verify_page(Req *r)
+{
+    Verification v;
+    if (!verification_load(r, &v)) return;
+    const LiveSession *s = &v.s;
+    char day[24], from[8], to[8];
+    att_local_iso(s->starts_at, s->utc_offset_min, day, sizeof day);
+    day[10] = 0;
+    att_clock(s->starts_at, s->utc_offset_min, from, sizeof from);
+    att_clock(s->ends_at, s->utc_offset_min, to, sizeof to);
+    int64_t am = s->utc_offset_min < 0 ? -s->utc_offset_min : s->utc_offset_min;
+    req_set_header(r, "Cache-Control", "no-store");
+    page_begin(r, T(r, "Attendance sheet verification"));
+    hprintf(r, "<p class=\"muted\">%s</p><h1>%s</h1>\n", s->org_name, T(r, "Attendance sheet verification"));
+    hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s — %s</dd><dt>%s</dt><dd>%s</dd>"
+               "<dt>%s</dt><dd>%s %s–%s (%s)</dd>"
+               "<dt>%s</dt><dd>%lld / %lld</dd><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%lld</dd></dl>\n",
+            T(r, "Organisation"), s->org_name, T(r, "Training course"), s->course_title, s->run_title, T(r, "Session"),
+            s->title, T(r, "Date"), day, from, to,
+            arena_printf(r->arena, "UTC%c%02lld:%02lld", s->utc_offset_min < 0 ? '-' : '+', (long long)(am / 60),
+                         (long long)(am % 60)),
+            T(r, "Learners who signed"), (long long)v.learners_signed, (long long)v.expected,
+            T(r, "Trainer signatures"), (long long)v.trainer_signatures, T(r, "Absences recorded"), (long long)v.absences);
+    const char *vd = verdict(&v);
+    if (str_eq(vd, "verified"))
+        hprintf(r, "<p class=\"flash\" role=\"status\" data-verdict=\"verified\">✓ %s</p>\n<dl class=\"facts\">"
+                   "<dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%s</dd></dl>\n",
+                T(r, "Verified: these entries are unchanged and chained up to a checkpoint signed by the organisation."),
+                T(r, "Entries checked"), (long long)v.span.entries, T(r, "Checkpoint at entry"),
+                (long long)v.span.checkpoint_seq, T(r, "Signed on"), time_iso(r->arena, v.span.checkpoint_at));
+    else if (str_eq(vd, "not_checkpointed"))
+        hprintf(r, "<p class=\"alert\" data-verdict=\"not_checkpointed\">%s</p>\n",
+                T(r, "The entries are chained and unchanged, but no signed checkpoint covers them yet: come back in an hour."));
+    else if (str_eq(vd, "too_long"))
+        hprintf(r, "<p class=\"alert\" data-verdict=\"too_long\">%s</p>\n",
+                T(r, "Too many entries to check here: ask the organisation for its ledger and run lectern verify."));
+    else if (str_eq(vd, "no_entries"))
+        hprintf(r, "<p class=\"alert\" data-verdict=\"no_entries\">%s</p>\n", T(r, "No signature of this session is recorded."));
+    else if (v.facts_differ)
+        hprintf(r, "<p class=\"alert error\" role=\"alert\" data-verdict=\"failed\">✗ %s %s</p>\n",
+                T(r, "Verification failed:"),
+                T(r, "the signatures recorded for this session differ from their ledger entries."));
+    else
+        hprintf(r, "<p class=\"alert error\" role=\"alert\" data-verdict=\"failed\">✗ %s %s</p>\n",
+                T(r, "Verification failed:"), v.span.detail);
+    if (v.span.public_key[0])
+        hprintf(r, "<p>%s <code>%s</code> · <a href=\"/o/%s/evidence-key.pub\">%s</a></p>\n",
+                T(r, "Signing key (Ed25519):"), v.span.public_key, s->org_slug, T(r, "the organisation's public keys"));
+    else
+        hprintf(r, "<p><a href=\"/o/%s/evidence-key.pub\">%s</a></p>\n", s->org_slug, T(r, "the organisation's public keys"));
+    if (v.n) {
+        hprintf(r, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th>"
+                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+                T(r, "Ledger entries of this session"), T(r, "Entry"), T(r, "Kind"), T(r, "Time (UTC)"), T(r, "SHA-256"));
+        for (int i = 0; i < v.n; i++)
+            hprintf(r, "<tr><td>%lld</td><td>%s</td><td>%s</td><td><code class=\"hash\">%s</code></td></tr>\n",
+                    (long long)v.entries[i].seq, v.entries[i].kind, time_iso(r->arena, v.entries[i].at), v.entries[i].hash);
+        html_lit(r, "</tbody></table></div>\n");
+    }
+    hprintf(r, "<p class=\"muted\">%s</p>\n",
+            T(r, "Each entry's hash covers the previous one, and the organisation signs the latest hash regularly: changing, removing or reordering a signature breaks the chain. Names are on the printed sheet only."));
+    page_end(r);
+}
+
+/* ROUTE: GET /api/v1/verify/sessions/{id}/{token} — public */
+void api_att_verify_get(Req *r)
+{
+    Verification v;
+    if (!verification_load(r, &v)) return;
+    json_t *entries = json_array();
+    for (int i = 0; i < v.n; i++)
+        json_array_append_new(entries, json_pack("{s:I,s:s,s:o,s:s}", "seq", (json_int_t)v.entries[i].seq, "kind",
+                                                 v.entries[i].kind, "at", api_time(r->arena, v.entries[i].at), "hash",
+                                                 v.entries[i].hash));
+    const LiveSession *s = &v.s;
+    json_t *j = json_pack("{s:s,s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:I,s:I,s:I,s:I,s:o,s:s}",
+        "organisation", s->org_name, "org", s->org_slug, "session_id", (json_int_t)s->id, "title", s->title,
+        "course", s->course_title, "run", s->run_title, "starts_at", api_time(r->arena, s->starts_at),
+        "ends_at", api_time(r->arena, s->ends_at), "expected", (json_int_t)v.expected,
+        "learners_signed", (json_int_t)v.learners_signed, "trainer_signatures", (json_int_t)v.trainer_signatures,
+        "absences", (json_int_t)v.absences, "entries", entries, "verdict", verdict(&v));
+    json_object_set_new(j, "checkpoint_seq", v.span.checkpoint_seq ? json_integer(v.span.checkpoint_seq) : json_null());
+    json_object_set_new(j, "checkpoint_at", api_time(r->arena, v.span.checkpoint_at));
+    json_object_set_new(j, "public_key", v.span.public_key[0] ? json_string(v.span.public_key) : json_null());
+    json_object_set_new(j, "key_url", json_string(arena_printf(r->arena, "/o/%s/evidence-key.pub", s->org_slug)));
+    json_object_set_new(j, "signatures_differ", json_integer(v.facts_differ));
+    if (v.facts_differ) {
+        json_object_set_new(j, "fault", json_string("signature_differs"));
+        json_object_set_new(j, "signature_id", json_integer(v.first_differ));
+    } else if (v.span_rc == LN_EINVAL) {
+        json_object_set_new(j, "fault", json_string(ledger_fault_code(v.span.fault)));
+        json_object_set_new(j, "bad_seq", json_integer(v.span.bad_seq));
+        json_object_set_new(j, "detail", json_string(v.span.detail));
+    }
+    req_set_header(r, "Cache-Control", "no-store");
+    api_json(r, 200, j);
+}
