@@ -1056,6 +1056,28 @@ static int grade_insert(Db *db, const RunRef *run, int64_t unit_id, const PeerGr
     return rc == DB_ROW ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
 }
 
+/* After a grade is recorded or overridden: when the course's completion
+ * needs the pass mark (the gradebook counts this assignment), look at the
+ * course again for a learner whose unit is complete — the new grade may
+ * meet the rule.  Never un-completes anything. */
+static void grade_followup(Db *db, const RunRef *run, int64_t unit_id, const int64_t *users, int n, UsTime now)
+{
+    int64_t rule = 0;
+    if (db_query_i64(db, &rule, "SELECT count(*) FROM course_grading WHERE course_id = $1 AND require_grade <> 0", "i",
+                     run->course_id) != DB_ROW || !rule)
+        return;
+    Unit u = {.id = unit_id};
+    for (int i = 0; i < n; i++) {
+        int64_t done = 0;
+        if (db_query_i64(db, &done, "SELECT count(*) FROM unit_progress WHERE run_id = $1 AND unit_id = $2"
+                                    " AND user_id = $3 AND completed_at IS NOT NULL", "iii", run->id, unit_id, users[i])
+                == DB_ROW && done) {
+            bool course_done = false;
+            progress_complete(db, run, &u, users[i], now, &course_done);
+        }
+    }
+}
+
 int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now, int *added)
 {
     if (added) *added = 0;
@@ -1084,7 +1106,8 @@ int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now,
         if (added) *added = 0;
         /* LN_EEXIST: another request graded them meanwhile */
         rc = rc == LN_EEXIST ? LN_OK : rc == LN_OK ? LN_EDB : rc;
-    }
+    } else
+        grade_followup(db, run, ps->unit_id, who.v, who.n, now);
     arena_free(a);
     return rc;
 }
@@ -1117,12 +1140,15 @@ int peer_override(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, i
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         if (rc == LN_OK) rc = LN_EDB;
-    } else if (out) {
-        *out = g;
-        out->id = id;
-        out->ledger_seq = seq;
-        out->created_at = now;
-        out->reason = NULL;     /* the caller's string; read it again when needed */
+    } else {
+        grade_followup(db, run, unit_id, &user_id, 1, now);
+        if (out) {
+            *out = g;
+            out->id = id;
+            out->ledger_seq = seq;
+            out->created_at = now;
+            out->reason = NULL;     /* the caller's string; read it again when needed */
+        }
     }
     arena_free(a);
     return rc;

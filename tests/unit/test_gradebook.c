@@ -536,6 +536,14 @@ static void test_peer_column(void **state)
     assert_true(met);                                           /* (1000 + 750) / 2 = 875 */
     assert_int_equal(gradebook_rule_met(db, &f.run, users[1], &met), LN_OK);
     assert_false(met);                                          /* 250 */
+    /* users[1] takes the quiz: every unit done, but (1000 + 500) / 2 = 750 < 800
+     * holds the course back; a peer override to 900 meets the rule and the
+     * course completes then (not at the next heartbeat). */
+    take(&f, q1, users[1], "Paris", NULL, time_now_us(), &res);
+    assert_int_equal(done_in(f.run.id, users[1]), 0);
+    assert_int_equal(peer_override(db, &f.run, ps.unit_id, users[1], 900, "Second marking", trainer, PT0 + 4 * PHOUR,
+                                   &pg), LN_OK);
+    assert_int_equal(done_in(f.run.id, users[1]), 1);
 }
 
 /* Many learners: the set-based gradebook gives every learner's grade.
