@@ -2,7 +2,7 @@
 # bench/run.sh — `make bench`: lectern's figures beside ceilings measured in
 # the same run on the same machine (see bench/RESULTS.md).
 #
-#   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz
+#   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz gradebook
 #                                    (default: all of them; "courses" = range beat search dashboard)
 #
 # core, on the demo data (lectern demo):
@@ -33,6 +33,14 @@
 #                  one transaction, vs (r) the same server's no-op POST
 #                  (events ?dry_run=1) with the same cookies and CSRF tokens;
 #                  submitted attempts added = 200s counted
+# gradebook, on its own generated run (`lectern bench-seed-gradebook`: 10,000
+# learners, 5 quizzes × 2 finished attempts each and a peer-assessed
+# assignment), as its trainer, at -c$BENCH_GB_CONNS (4: a gradebook is a
+# trainer's page, not a crowd's):
+#   (j) GET /o/gbbench/runs/{run}/gradebook      vs nginx serving the same bytes
+#   (k) GET /o/gbbench/runs/{run}/gradebook.csv  vs nginx serving the same bytes
+#       plus the raw ceiling: the gradebook's four statements read by a C loop
+#       over SQLite (bench/gradebook_raw.c, one thread), gradebooks/s
 #
 # wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
 # and its ceiling alternating; the median of the runs is printed.  Loopback
@@ -52,6 +60,7 @@
 #   BENCH_LAT_DURATION=5 (seconds of each -c1 run of (h) and (i))
 #   BENCH_QUIZ_LEARNERS=100000 (learners, thus attempts in progress, of part quiz;
 #       each measured run submits attempts of its own share of them)
+#   BENCH_GB_LEARNERS=10000 BENCH_GB_CONNS=4 BENCH_GB_DURATION=5 BENCH_GB_RAW_SECONDS=3 (part gradebook)
 set -euo pipefail
 export LC_ALL=C
 
@@ -72,7 +81,7 @@ LAT_DUR=${BENCH_LAT_DURATION:-5}
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
-ALL_PARTS="core range beat search dashboard quiz"
+ALL_PARTS="core range beat search dashboard quiz gradebook"
 PARTS=" "
 ASKED=("$@")
 [ "${#ASKED[@]}" -gt 0 ] || read -r -a ASKED <<< "${BENCH_PARTS:-all}"
@@ -80,7 +89,7 @@ for p in "${ASKED[@]}"; do
     case $p in
     all) PARTS+="$ALL_PARTS " ;;
     courses) PARTS+="range beat search dashboard " ;;
-    core|range|beat|search|dashboard|quiz) PARTS+="$p " ;;
+    core|range|beat|search|dashboard|quiz|gradebook) PARTS+="$p " ;;
     *) die "unknown part $p (parts: $ALL_PARTS, all, courses)" ;;
     esac
 done
@@ -89,7 +98,7 @@ COURSES=0
 for p in range beat search dashboard; do want "$p" && COURSES=1; done
 
 TOOLS="wrk curl cc"
-if want core || want range; then TOOLS+=" nginx"; fi
+if want core || want range || want gradebook; then TOOLS+=" nginx"; fi
 for tool in $TOOLS; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (make deps installs it on Debian)"
 done
@@ -366,7 +375,7 @@ if want core; then
     headers_conf "$T/page.hdr" > "$NG/page_headers.conf"
 fi
 
-if want core || want range; then
+if want core || want range || want gradebook; then
     NPORT=$(free_port)
     while [ "$NPORT" = "${LPORT:-}" ]; do NPORT=$(free_port); done
     USER_LINE=""
@@ -759,6 +768,77 @@ if want quiz; then
     SQ_QUIZ=$("$SQ" quiz "$T/quiz-raw.db" "$SQ_SECS" | awk '{ print $6 }')
 fi
 
+# ---- gradebook: a run of 10,000 learners with their grades -------------------------------
+
+if want gradebook; then
+    GB_START=$(date +%s)
+    # The other servers are done: stop them, they would only hold memory and CPU.
+    # (the courses part stopped the demo server already; the quiz part, both)
+    if [ "$COURSES" != 1 ] && [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; LPID=""; fi
+    if [ -n "${SPID:-}" ]; then stop_pid "$SPID"; forget_pid "$SPID"; SPID=""; fi
+    GB_CONNS=${BENCH_GB_CONNS:-4}
+    GB_DUR=${BENCH_GB_DURATION:-5}
+    GB_RAW_SECS=${BENCH_GB_RAW_SECONDS:-3}
+    GDATA=$T/gradebook
+    mkdir -p "$GDATA"
+    note "seeding: lectern bench-seed-gradebook --learners ${BENCH_GB_LEARNERS:-10000}"
+    "$BIN" bench-seed-gradebook --data "$GDATA" --learners "${BENCH_GB_LEARNERS:-10000}" > "$T/gb-seed.env" \
+        2> "$T/gb-seed.log" || { cat "$T/gb-seed.log" >&2; die "lectern bench-seed-gradebook failed"; }
+    while IFS='=' read -r k v; do case $k in GB_*) printf -v "$k" '%s' "$v" ;; esac; done < "$T/gb-seed.env"
+    GPORT=$(free_port)
+    while [ "$GPORT" = "${NPORT:-}" ]; do GPORT=$(free_port); done
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$GDATA" --listen "127.0.0.1:$GPORT" --access-log off --threads "$THREADS" \
+        ${BENCH_SERVE_ARGS:-} > "$T/lectern-gb.log" 2>&1 &
+    GPID=$!
+    PIDS+=("$GPID")
+    wait_listening "$GPID" "$T/lectern-gb.log"
+    G=http://127.0.0.1:$GPORT
+    OUR_PIDS=("$GPID" "${NGINX_PIDS[@]}")
+    signin "$G" "$GB_TRAINER_EMAIL" "$GB_TRAINER_PASSWORD" trainer
+    GCOOKIE=$COOKIE_OUT
+    GPAGE=/o/$GB_ORG/runs/$GB_RUN/gradebook
+    # The bytes lectern answers, for nginx; checked: 100 learners on the page, every learner in the CSV.
+    code=$(curl -s --max-time 30 -o "$NG/www/gradebook.html" -w '%{http_code}' -H "Cookie: $GCOOKIE" "$G$GPAGE")
+    [ "$code" = 200 ] || die "GET $GPAGE as the trainer answered $code"
+    code=$(curl -s --max-time 30 -o "$NG/www/gradebook.csv" -w '%{http_code}' -H "Cookie: $GCOOKIE" "$G$GPAGE.csv")
+    [ "$code" = 200 ] || die "GET $GPAGE.csv as the trainer answered $code"
+    J_ROWS=$(grep -o 'gradebook/learners/[0-9]*"' "$NG/www/gradebook.html" | wc -l | tr -d ' ')
+    K_ROWS=$(($(wc -l < "$NG/www/gradebook.csv") - 1))
+    [ "$J_ROWS" = 100 ] || die "the gradebook page lists $J_ROWS learners, not 100"
+    [ "$K_ROWS" = "$GB_LEARNERS" ] || die "the gradebook CSV has $K_ROWS learners, not $GB_LEARNERS"
+    curl -s --max-time 10 -o "$T/gb-n.html" "$N/gradebook.html"; curl -s --max-time 10 -o "$T/gb-n.csv" "$N/gradebook.csv"
+    cmp -s "$T/gb-n.html" "$NG/www/gradebook.html" && cmp -s "$T/gb-n.csv" "$NG/www/gradebook.csv" \
+        || die "nginx does not serve the gradebook's bytes"
+    J_BYTES=$(wc -c < "$NG/www/gradebook.html" | tr -d ' '); K_BYTES=$(wc -c < "$NG/www/gradebook.csv" | tr -d ' ')
+    cc -O2 -o "$T/gradebook_raw" "$ROOT/bench/gradebook_raw.c" $(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
+    gb_pair() {     # gb_pair KEY PATH: lectern and nginx alternating at -c$GB_CONNS
+        local key=$1 path=$2 i
+        note "($key) warm-up"
+        SRV_PIDS=("$GPID"); CONNS=$GB_CONNS run_wrk "$key-lectern-warm" "$WARM" "$G$path" -H "Cookie: $GCOOKIE" --timeout 30s
+        SRV_PIDS=("${NGINX_PIDS[@]}"); CONNS=$GB_CONNS run_wrk "$key-nginx-warm" "$WARM" "$N/gradebook.${3}"
+        for i in $(seq "$REPS"); do
+            note "($key) run $i/$REPS: lectern, nginx (${GB_DUR} s each)"
+            SRV_PIDS=("$GPID"); CONNS=$GB_CONNS run_wrk "$key-lectern" "$GB_DUR" "$G$path" -H "Cookie: $GCOOKIE" --timeout 30s
+            alive "$GPID" lectern "$T/lectern-gb.log"
+            SRV_PIDS=("${NGINX_PIDS[@]}"); CONNS=$GB_CONNS run_wrk "$key-nginx" "$GB_DUR" "$N/gradebook.${3}"
+            alive "$NPID" nginx
+        done
+    }
+    gb_pair j "$GPAGE" html
+    gb_pair k "$GPAGE.csv" csv
+    RAW_GB=""
+    for i in $(seq "$REPS"); do
+        note "(j, k) raw SQLite reads of the gradebook's rows, run $i/$REPS (${GB_RAW_SECS} s)"
+        "$T/gradebook_raw" "$GDATA/lectern.db" "$GB_RUN" "$GB_RAW_SECS" > "$T/gb-raw-$i.txt"
+        RAW_GB+="$(awk '{ print $6 }' "$T/gb-raw-$i.txt") "
+    done
+    RAW_ROWS=$(awk '{ print $8 }' "$T/gb-raw-1.txt")
+    RAW_MED=$(echo "$RAW_GB" | median)
+    stop_pid "$GPID"; forget_pid "$GPID"
+    GB_ELAPSED=$(( $(date +%s) - GB_START ))
+fi
+
 # ---- report ---------------------------------------------------------------------------
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -896,6 +976,22 @@ lat_line() {
         printf '    rows check: %s attempts submitted during (q) vs %s 200s counted by wrk: %s; other statuses %s; assessment.attempt ledger entries %s\n' \
             "$(fmt_int "$Q_ADDED")" "$(fmt_int "$Q200")" "$Q_OK" "$QOTHER" "$QLEDGER"
     fi
+    if want gradebook; then
+        echo
+        printf 'gradebook: lectern bench-seed-gradebook: %s learners, %s quizzes and an assignment, %s finished attempts, in %s s; as the trainer, wrk -c%s, %s s runs\n' \
+            "$(fmt_int "$GB_LEARNERS")" "$GB_QUIZZES" "$(fmt_int "$GB_ATTEMPTS")" "$GB_SEED_SECONDS" "$GB_CONNS" "$GB_DUR"
+        for k in j k; do
+            lr=$(med "$k-lectern" 2); nr=$(med "$k-nginx" 2)
+            [ "$k" = j ] && what="page (first 100 of $(fmt_int "$GB_LEARNERS"), $(fmt_int "$J_BYTES") bytes)" \
+                         || what="CSV (every learner, $(fmt_int "$K_BYTES") bytes)"
+            printf '(%s) gradebook %s: lectern %s req/s p50 %s p99 %s | nginx, same bytes, %s req/s p50 %s p99 %s | ratio %s× | raw SQLite, the same %s rows read by C (1 thread) %s gradebooks/s | lectern / raw %s× | server CPU/req lectern %s µs, nginx %s µs\n' \
+                "$k" "$what" "$(awk -v v="$lr" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med "$k-lectern" 3)")" "$(fmt_ms "$(med "$k-lectern" 4)")" \
+                "$(fmt_int "$nr")" "$(fmt_ms "$(med "$k-nginx" 3)")" "$(fmt_ms "$(med "$k-nginx" 4)")" \
+                "$(awk -v a="$lr" -v b="$nr" 'BEGIN { if (b > 0) printf "%.5f", a / b; else print "n/a" }')" \
+                "$(fmt_int "$RAW_ROWS")" "$RAW_MED" "$(ratio "$lr" "$RAW_MED")" "$(med "$k-lectern" 14)" "$(med "$k-nginx" 14)"
+        done
+        echo "    raw runs (gradebooks/s): $RAW_GB; no goal set"
+    fi
     echo
     RUNS=""
     if want core; then
@@ -906,6 +1002,7 @@ lat_line() {
     want search && RUNS+="${RUNS:+; }h page $(spread h-page), api $(spread h-api)"
     want dashboard && RUNS+="${RUNS:+; }i page $(spread i-page), api $(spread i-api)"
     want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r)"
+    want gradebook && RUNS+="${RUNS:+; }j lectern $(spread j-lectern), nginx $(spread j-nginx); k lectern $(spread k-lectern), nginx $(spread k-nginx)"
     echo "runs (req/s min–max): $RUNS"
     SIZES=""
     want core && SIZES="healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
@@ -927,7 +1024,7 @@ lat_line() {
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r", order, " ")
+            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx", order, " ")
             for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])
@@ -952,7 +1049,7 @@ lat_line() {
                s = s sprintf("%sshort-lived/unattributed %.2f", s == "" ? "" : ", ", rest / ENVIRON["HZ"] / wall)
                print "other CPU by process, average over the measured runs, in cores: " s }' \
         "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
-    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
+    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"

@@ -12,14 +12,19 @@
  *    a quiz: the latest quiz-level override, else the quiz's policy (best,
  *    last, average) over the effective scores of the finished attempts.
  *  - The course grade: Σ weight × grade ÷ Σ weight over the course's quiz
- *    units (weight default 1000, so equal; 0 leaves a quiz out); a quiz
- *    without a finished attempt counts 0.  Rounded to the nearest
+ *    and assignment units (weight default 1000, so equal; 0 leaves a unit
+ *    out); a quiz without a finished attempt counts 0.  An assignment's
+ *    grade is the learner's latest peer_grade row (a trainer's override
+ *    included); none yet, no reviews, or withheld counts 0 (a withheld
+ *    grade is not shown to the learner, so it must not show through the
+ *    course grade either).  Rounded to the nearest
  *    thousandth, halves down, as quiz_total.
  *  - A decision never un-completes a unit or a course (completion is a
  *    fact of its own); when it makes the quiz pass, the unit completes as a
  *    submitted pass does.
  */
 #include "assess/gradebook.h"
+#include "assess/peer.h"
 #include "evidence/ledger.h"
 
 #include <math.h>
@@ -64,12 +69,40 @@ int gb_weight_set(Db *db, int64_t org_id, int64_t course_id, int64_t unit_id, in
     if (weight < 0 || weight > GB_MAX_WEIGHT) return LN_EINVAL;
     int64_t n = 0;
     if (db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2 AND org_id = $3"
-                             " AND kind = 'quiz'", "iii", unit_id, course_id, org_id) != DB_ROW)
+                             " AND kind IN ('quiz', 'assignment')", "iii", unit_id, course_id, org_id) != DB_ROW)
         return LN_EDB;
     if (!n) return LN_NOTFOUND;
     return db_run(db, "INSERT INTO quiz_weight (unit_id, org_id, weight, updated_at) VALUES ($1, $2, $3, $4)"
                       " ON CONFLICT (unit_id) DO UPDATE SET weight = excluded.weight, updated_at = excluded.updated_at",
                   "iiii", unit_id, org_id, weight, now) == DB_DONE ? LN_OK : LN_EDB;
+}
+
+bool gb_graded_unit(Db *db, int64_t course_id, int64_t unit_id)
+{
+    int64_t n = 0;
+    return db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2"
+                                " AND kind IN ('quiz', 'assignment')", "ii", unit_id, course_id) == DB_ROW && n > 0;
+}
+
+int gb_peer_due(Db *db, Arena *a, const RunRef *run, UsTime now)
+{
+    int64_t *units = NULL;
+    int n = 0, cap = 0;
+    DbStmt *st = db_prepare(db, "SELECT id FROM unit WHERE course_id = $1 AND kind = 'assignment' ORDER BY id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run->course_id);
+    while (db_step(st) == DB_ROW) {
+        units = arena_grow(a, units, n, &cap, sizeof *units);
+        units[n++] = db_col_i64(st, 0);
+    }
+    db_done(st);
+    for (int i = 0; i < n; i++) {
+        PeerSettings ps;
+        int rc = peer_settings_get(db, a, units[i], &ps);
+        if (rc == LN_OK) rc = peer_due(db, run, &ps, now);
+        if (rc != LN_OK) return rc;
+    }
+    return LN_OK;
 }
 
 /* ---- effective scores ----------------------------------------------------------- */
@@ -661,7 +694,7 @@ int gb_regrade(Db *db, Arena *a, int64_t org_id, int64_t unit_id, int64_t item_i
 
 /* ---- the gradebook ------------------------------------------------------------------ */
 
-typedef struct Acc { int64_t best, last, sum, n; bool pending, overridden; } Acc;
+typedef struct Acc { int64_t best, last, last_no, sum, n; bool pending, overridden; } Acc;
 
 static int row_cmp_id(const void *x, const void *y)
 {
@@ -692,9 +725,10 @@ static int load_quizzes(Db *db, Arena *a, int64_t course_id, Gradebook *g)
 {
     int cap = 0;
     DbStmt *st = db_prepare(db, "SELECT x.id, x.title, COALESCE(q.grade_policy, 'best'), COALESCE(q.pass_mark, 0),"
-                                " COALESCE(w.weight, 1000) FROM unit x JOIN section s ON s.id = x.section_id"
+                                " COALESCE(w.weight, 1000), x.kind FROM unit x JOIN section s ON s.id = x.section_id"
                                 " LEFT JOIN quiz q ON q.unit_id = x.id LEFT JOIN quiz_weight w ON w.unit_id = x.id"
-                                " WHERE x.course_id = $1 AND x.kind = 'quiz' ORDER BY s.position, x.position, x.id");
+                                " WHERE x.course_id = $1 AND x.kind IN ('quiz', 'assignment')"
+                                " ORDER BY s.position, x.position, x.id");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, course_id);
     while (db_step(st) == DB_ROW) {
@@ -703,8 +737,9 @@ static int load_quizzes(Db *db, Arena *a, int64_t course_id, Gradebook *g)
         q->unit_id = db_col_i64(st, 0);
         q->title = db_col_dup(st, 1, a);
         const char *p = db_col_text(st, 2);
-        q->policy = str_eq(p, "last") ? "last" : str_eq(p, "average") ? "average" : "best";
-        q->pass_mark = db_col_i64(st, 3);
+        q->peer = str_eq(db_col_text(st, 5), "assignment");
+        q->policy = q->peer ? "peer" : str_eq(p, "last") ? "last" : str_eq(p, "average") ? "average" : "best";
+        q->pass_mark = q->peer ? 0 : db_col_i64(st, 3);
         q->weight = db_col_i64(st, 4);
     }
     db_done(st);
@@ -742,15 +777,24 @@ static int load_learners(Db *db, Arena *a, int64_t run_id, int64_t user_id, Grad
 }
 
 /* The latest rescore and attempt-level override of each attempt of the run
- * come from two grouped subqueries joined once (no per-row look-up). */
+ * come from two grouped subqueries joined once (no per-row look-up).  No
+ * ORDER BY: the fold keeps the last attempt by its number, and sorting the
+ * run's attempts was most of the query's time (bench part "gradebook"). */
 #define EFFECTIVE_SQL \
     "SELECT t.user_id, t.unit_id, COALESCE(o.score, s.score, t.score), COALESCE(s.pending, t.pending)," \
-    " CASE WHEN o.id IS NULL THEN 0 ELSE 1 END FROM attempt t" \
+    " CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, t.number FROM attempt t" \
     " LEFT JOIN (SELECT attempt_id, max(id) AS id FROM attempt_rescore WHERE run_id = $1 GROUP BY attempt_id) sl" \
     "  ON sl.attempt_id = t.id LEFT JOIN attempt_rescore s ON s.id = sl.id" \
     " LEFT JOIN (SELECT attempt_id, max(id) AS id FROM grade_override WHERE run_id = $1 AND attempt_id IS NOT NULL" \
     "  GROUP BY attempt_id) ol ON ol.attempt_id = t.id LEFT JOIN grade_override o ON o.id = ol.id" \
     " WHERE t.run_id = $1 AND t.status <> 'in_progress'"
+
+/* The latest peer_grade row of each learner and assignment of the run (a
+ * grade, or the override replacing it): one grouped subquery joined once. */
+#define PEER_GRADE_SQL \
+    "SELECT g.user_id, g.unit_id, g.status, g.score, g.kind, g.reviews FROM peer_grade g" \
+    " JOIN (SELECT unit_id, user_id, max(id) AS id FROM peer_grade WHERE run_id = $1 GROUP BY unit_id, user_id) l" \
+    "  ON l.id = g.id WHERE g.run_id = $1"
 
 #define QUIZ_OVERRIDE_SQL \
     "SELECT o.user_id, o.unit_id, o.score FROM grade_override o WHERE o.run_id = $1 AND o.attempt_id IS NULL" \
@@ -770,8 +814,7 @@ int gradebook_load(Db *db, Arena *a, const RunRef *run, int64_t user_id, Gradebo
     Acc *acc = arena_alloc(a, sizeof *acc * (size_t)(out->n * (out->nq ? out->nq : 1) + 1));
 
     /* Every finished attempt of the run with its effective score: one query. */
-    DbStmt *st = db_prepare(db, user_id ? EFFECTIVE_SQL " AND t.user_id = $2 ORDER BY t.user_id, t.unit_id, t.number"
-                                        : EFFECTIVE_SQL " ORDER BY t.user_id, t.unit_id, t.number");
+    DbStmt *st = db_prepare(db, user_id ? EFFECTIVE_SQL " AND t.user_id = $2" : EFFECTIVE_SQL);
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, run->id);
     if (user_id) db_bind_i64(st, 2, user_id);
@@ -780,9 +823,12 @@ int gradebook_load(Db *db, Arena *a, const RunRef *run, int64_t user_id, Gradebo
         int q = quiz_index(out, db_col_i64(st, 1));
         if (!w || q < 0) continue;
         Acc *c = &acc[(w - out->rows) * out->nq + q];
-        int64_t score = db_col_is_null(st, 2) ? 0 : db_col_i64(st, 2);
+        int64_t score = db_col_is_null(st, 2) ? 0 : db_col_i64(st, 2), number = db_col_i64(st, 5);
         if (!c->n || score > c->best) c->best = score;
-        c->last = score;
+        if (!c->n || number > c->last_no) {
+            c->last = score;
+            c->last_no = number;
+        }
         c->sum += score;
         c->n++;
         c->pending |= db_col_i64(st, 3) > 0;
@@ -812,6 +858,25 @@ int gradebook_load(Db *db, Arena *a, const RunRef *run, int64_t user_id, Gradebo
         if (!w || q < 0) continue;
         w->cells[q].grade = db_col_i64(st, 2);
         w->cells[q].overridden = true;
+    }
+    db_done(st);
+
+    /* The peer grades of the assignments: one query. */
+    st = db_prepare(db, user_id ? PEER_GRADE_SQL " AND g.user_id = $2" : PEER_GRADE_SQL);
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run->id);
+    if (user_id) db_bind_i64(st, 2, user_id);
+    while (db_step(st) == DB_ROW) {
+        GbRow *w = row_find(by_id, out->n, db_col_i64(st, 0));
+        int q = quiz_index(out, db_col_i64(st, 1));
+        if (!w || q < 0 || !out->quizzes[q].peer) continue;
+        GbCell *cell = &w->cells[q];
+        const char *status = db_col_text(st, 2);
+        cell->withheld = str_eq(status, "withheld");
+        cell->no_reviews = str_eq(status, "no_reviews");
+        cell->grade = str_eq(status, "graded") && !db_col_is_null(st, 3) ? db_col_i64(st, 3) : -1;
+        cell->overridden = str_eq(db_col_text(st, 4), "override");
+        cell->attempts = (int)db_col_i64(st, 5);
     }
     db_done(st);
 

@@ -30,9 +30,15 @@ typedef struct GbSettings {
 int gb_settings_get(Db *db, int64_t course_id, GbSettings *out);
 /* LN_EINVAL when pass_mark is outside 0..1000. */
 int gb_settings_set(Db *db, int64_t org_id, int64_t course_id, const GbSettings *s, UsTime now);
-/* Weight of quiz unit `unit_id` (of course `course_id`), 0..GB_MAX_WEIGHT;
- * LN_NOTFOUND when it is not a quiz of the course, LN_EINVAL out of range. */
+/* Weight of quiz or assignment unit `unit_id` (of course `course_id`),
+ * 0..GB_MAX_WEIGHT; LN_NOTFOUND when it is not a quiz or assignment of the course, LN_EINVAL out of range. */
 int gb_weight_set(Db *db, int64_t org_id, int64_t course_id, int64_t unit_id, int64_t weight, UsTime now);
+/* Is `unit_id` a graded unit (quiz or assignment) of the course? */
+bool gb_graded_unit(Db *db, int64_t course_id, int64_t unit_id);
+/* The peer assessment work due in every assignment of the run (allocation,
+ * grades once the review deadline passed: peer_due), so that the gradebook
+ * shows the grades recorded by now.  A few queries per assignment. */
+int gb_peer_due(Db *db, Arena *a, const RunRef *run, UsTime now);
 
 /* ---- grading essays ---- */
 
@@ -93,15 +99,20 @@ int gb_regrade(Db *db, Arena *a, int64_t org_id, int64_t unit_id, int64_t item_i
 
 /* ---- the gradebook ---- */
 
+/* A graded column: a quiz unit, or an assignment unit (peer assessment,
+ * its grade from peer_grade: the learner's latest row, overrides included). */
 typedef struct GbQuiz {
     int64_t unit_id, pass_mark, weight;
     char *title;
-    const char *policy;
+    const char *policy;             /* quizzes: best, last, average; assignments: "peer" */
+    bool peer;                      /* an assignment unit */
 } GbQuiz;
 typedef struct GbCell {
-    int64_t grade;                  /* thousandths; -1: no finished attempt */
-    int attempts;
+    int64_t grade;                  /* thousandths; -1: no finished attempt, no peer grade (or withheld) */
+    int attempts;                   /* quizzes: finished attempts; assignments: peer reviews counted */
     bool pending, overridden;
+    bool withheld;                  /* assignments: recorded but withheld (counts 0 until a trainer overrides) */
+    bool no_reviews;                /* assignments: recorded without a score, nobody reviewed the work */
 } GbCell;
 typedef struct GbRow {
     int64_t user_id;
@@ -119,7 +130,8 @@ typedef struct Gradebook {
     int n;
 } Gradebook;
 
-/* Every active learner of the run (user_id 0) or one, by name. */
+/* Every active learner of the run (user_id 0) or one, by name.  Columns:
+ * the course's quiz and assignment units in course order. */
 int gradebook_load(Db *db, Arena *a, const RunRef *run, int64_t user_id, Gradebook *out);
 /* Keep rows whose name or email holds `q` (accents and case folded) and
  * whose status is `status` ("passed", "failed", NULL/"" for all); sort by

@@ -55,9 +55,16 @@ static json_t *row_json(Req *r, const Gradebook *g, const GbRow *w)
     json_t *cells = json_array();
     for (int q = 0; q < g->nq; q++) {
         const GbCell *c = &w->cells[q];
-        json_array_append_new(cells, json_pack("{s:I, s:o, s:i, s:b, s:b}", "unit_id", (json_int_t)g->quizzes[q].unit_id,
-                                               "grade", grade_or_null(c->grade), "attempts", c->attempts, "pending",
-                                               c->pending, "overridden", c->overridden));
+        json_t *cj = json_pack("{s:I, s:o, s:i, s:b, s:b}", "unit_id", (json_int_t)g->quizzes[q].unit_id, "grade",
+                               grade_or_null(c->grade), "attempts", c->attempts, "pending", c->pending, "overridden",
+                               c->overridden);
+        if (g->quizzes[q].peer) {
+            json_object_del(cj, "attempts");
+            json_object_set_new(cj, "reviews", json_integer(c->attempts));
+            json_object_set_new(cj, "withheld", json_boolean(c->withheld));
+            json_object_set_new(cj, "no_reviews", json_boolean(c->no_reviews));
+        }
+        json_array_append_new(cells, cj);
     }
     return json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:o}", "user_id", (json_int_t)w->user_id, "name",
                      w->name ? w->name : "", "email", w->email ? w->email : "", "grade", grade_or_null(w->grade),
@@ -68,9 +75,10 @@ static json_t *head_json(const RunRef *run, const Gradebook *g)
 {
     json_t *qs = json_array();
     for (int q = 0; q < g->nq; q++)
-        json_array_append_new(qs, json_pack("{s:I, s:s, s:s, s:I, s:I}", "unit_id", (json_int_t)g->quizzes[q].unit_id,
-                                            "title", g->quizzes[q].title, "grade_policy", g->quizzes[q].policy,
-                                            "pass_mark", (json_int_t)g->quizzes[q].pass_mark, "weight",
+        json_array_append_new(qs, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "unit_id", (json_int_t)g->quizzes[q].unit_id,
+                                            "kind", g->quizzes[q].peer ? "assignment" : "quiz", "title",
+                                            g->quizzes[q].title, "grade_policy", g->quizzes[q].policy, "pass_mark",
+                                            (json_int_t)g->quizzes[q].pass_mark, "weight",
                                             (json_int_t)g->quizzes[q].weight));
     return json_pack("{s:I, s:I, s:I, s:b, s:I, s:o}", "run_id", (json_int_t)run->id, "course_id",
                      (json_int_t)run->course_id, "pass_mark", (json_int_t)g->s.pass_mark, "require_grade",
@@ -106,7 +114,7 @@ void api_gradebook_get(Req *r)
         return;
     }
     Gradebook g;
-    if (gradebook_load(r->db, r->arena, &run, 0, &g) != LN_OK) {
+    if (gb_peer_due(r->db, r->arena, &run, time_now_us()) != LN_OK || gradebook_load(r->db, r->arena, &run, 0, &g) != LN_OK) {
         api_error(r, 500, "internal", "reading the gradebook failed on our side");
         return;
     }
@@ -129,7 +137,8 @@ void api_my_grades_get(Req *r)
         return;
     }
     Gradebook g;
-    if (gradebook_load(r->db, r->arena, &l.run, r->user->id, &g) != LN_OK || g.n != 1) {
+    if (gb_peer_due(r->db, r->arena, &l.run, time_now_us()) != LN_OK
+        || gradebook_load(r->db, r->arena, &l.run, r->user->id, &g) != LN_OK || g.n != 1) {
         api_error(r, 500, "internal", "reading the grades failed on our side");
         return;
     }
@@ -189,14 +198,11 @@ void api_gradebook_settings_put(Req *r)
         int64_t uid;
         if (!str_to_i64(key, &uid) || !json_is_integer(v) || json_integer_value(v) < 0
             || json_integer_value(v) > GB_MAX_WEIGHT) {
-            api_field_error(r, "weights", "each weight is an integer from 0 to 1000000, keyed by a quiz unit id");
+            api_field_error(r, "weights", "each weight is an integer from 0 to 1000000, keyed by a quiz or assignment unit id");
             return;
         }
-        int64_t n = 0;
-        db_query_i64(r->db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2 AND kind = 'quiz'", "ii",
-                     uid, c.id);
-        if (!n) {
-            api_field_error(r, "weights", "a key is not a quiz unit of this course");
+        if (!gb_graded_unit(r->db, c.id, uid)) {
+            api_field_error(r, "weights", "a key is not a quiz or assignment unit of this course");
             return;
         }
     }

@@ -70,6 +70,7 @@ static const char *weight_text(Req *r, int64_t w)
 
 static const char *policy_label(Req *r, const char *p)
 {
+    if (str_eq(p, "peer")) return T(r, "peer assessment");
     if (str_eq(p, "last")) return T(r, "last attempt");
     if (str_eq(p, "average")) return T(r, "average of the attempts");
     return T(r, "best attempt");
@@ -77,7 +78,9 @@ static const char *policy_label(Req *r, const char *p)
 
 static void cell_html(Req *r, const GbCell *c)
 {
-    hprintf(r, "%s", text_percent(r, c->grade));
+    if (c->withheld) hprintf(r, "<span class=\"muted\">%s</span>", T(r, "withheld"));
+    else if (c->no_reviews) hprintf(r, "<span class=\"muted\">%s</span>", T(r, "no reviews"));
+    else hprintf(r, "%s", text_percent(r, c->grade));
     if (c->overridden) hprintf(r, " <span class=\"muted\" title=\"%s\">*</span>", T(r, "overridden"));
     if (c->pending) hprintf(r, " <span class=\"muted\">(%s)</span>", T(r, "to grade"));
 }
@@ -135,7 +138,7 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
     Gradebook g;
     GbPending *pend;
     int npend = 0;
-    if (gradebook_load(r->db, r->arena, run, 0, &g) != LN_OK
+    if (gb_peer_due(r->db, r->arena, run, time_now_us()) != LN_OK || gradebook_load(r->db, r->arena, run, 0, &g) != LN_OK
         || gb_pending(r->db, r->arena, run->id, 500, &pend, &npend) != LN_OK) {
         internal(r);
         return;
@@ -165,9 +168,10 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
     html_lit(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>");
     sort_link(r, T(r, "Learner"), "name", sort, q, status);
     for (int k = 0; k < g.nq; k++)
-        hprintf(r, "<th scope=\"col\">%s<br><span class=\"muted\">%s %s · <a href=\"%s/units/%lld/analysis\">%s</a></span></th>",
+        hprintf(r, "<th scope=\"col\">%s<br><span class=\"muted\">%s %s · <a href=\"%s/units/%lld/%s\">%s</a></span></th>",
                 g.quizzes[k].title, T(r, "weight"), weight_text(r, g.quizzes[k].weight), base,
-                (long long)g.quizzes[k].unit_id, T(r, "analysis"));
+                (long long)g.quizzes[k].unit_id, g.quizzes[k].peer ? "peer" : "analysis",
+                g.quizzes[k].peer ? T(r, "peer assessment") : T(r, "analysis"));
     sort_link(r, T(r, "Course grade"), "grade", sort, q, status);
     hprintf(r, "<th scope=\"col\">%s</th></tr></thead><tbody>", T(r, "Result"));
     int64_t from = (page - 1) * GB_PAGE;
@@ -187,7 +191,8 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
     if (g.n > from + GB_PAGE)
         hprintf(r, "<nav class=\"pager\"><a href=\"?page=%lld&amp;sort=%s&amp;q=%s&amp;status=%s\">%s →</a></nav>",
                 (long long)page + 1, sort, url_encode(r->arena, q ? q : ""), status, T(r, "Next"));
-    hprintf(r, "<p class=\"muted\">* %s</p>", T(r, "a trainer overrode this grade."));
+    hprintf(r, "<p class=\"muted\">* %s %s</p>", T(r, "a trainer overrode this grade."),
+            T(r, "A withheld peer grade (no review done) counts 0 until a trainer overrides it."));
     page_end(r);
 }
 
@@ -252,7 +257,7 @@ void gradebook_csv(Req *r)
     Course c;
     if (!gb_org_run(r, &run, &c)) return;
     Gradebook g;
-    if (gradebook_load(r->db, r->arena, &run, 0, &g) != LN_OK) {
+    if (gb_peer_due(r->db, r->arena, &run, time_now_us()) != LN_OK || gradebook_load(r->db, r->arena, &run, 0, &g) != LN_OK) {
         internal(r);
         return;
     }
@@ -270,7 +275,8 @@ void gradebook_csv(Req *r)
         f[0] = w->email;
         f[1] = w->name;
         for (int q = 0; q < g.nq; q++)
-            f[2 + q] = w->cells[q].grade < 0 ? "" : arena_printf(r->arena, "%.1f", (double)w->cells[q].grade / 10.0);
+            f[2 + q] = w->cells[q].withheld ? "withheld"
+                     : w->cells[q].grade < 0 ? "" : arena_printf(r->arena, "%.1f", (double)w->cells[q].grade / 10.0);
         f[2 + g.nq] = w->grade < 0 ? "" : arena_printf(r->arena, "%.1f", (double)w->grade / 10.0);
         f[3 + g.nq] = w->passed ? "yes" : "no";
         f[4 + g.nq] = w->completed_at ? time_iso(r->arena, w->completed_at) : "";
@@ -383,7 +389,7 @@ static void override_form(Req *r, const RunRef *run, const GbQuiz *z, int64_t us
 static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, const Errors *e)
 {
     Gradebook g;
-    if (gradebook_load(r->db, r->arena, run, uid, &g) != LN_OK) {
+    if (gb_peer_due(r->db, r->arena, run, time_now_us()) != LN_OK || gradebook_load(r->db, r->arena, run, uid, &g) != LN_OK) {
         internal(r);
         return;
     }
@@ -399,6 +405,14 @@ static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, con
             w->passed ? T(r, "Passed") : T(r, "Failed"));
     for (int q = 0; q < g.nq; q++) {
         const GbQuiz *z = &g.quizzes[q];
+        if (z->peer) {
+            hprintf(r, "<section class=\"card\"><h2>%s</h2><p>%s ", z->title, T(r, "Grade:"));
+            cell_html(r, &w->cells[q]);
+            hprintf(r, " · %s · %s %d</p><p><a href=\"/o/%s/runs/%lld/units/%lld/peer\">%s</a></p></section>",
+                    policy_label(r, z->policy), T(r, "reviews counted:"), w->cells[q].attempts, r->org->slug,
+                    (long long)run->id, (long long)z->unit_id, T(r, "Reviews, flags and overrides of this assignment"));
+            continue;
+        }
         AttemptList mine;
         if (quiz_attempts(r->db, r->arena, z->unit_id, run->id, uid, &mine) != LN_OK) mine.n = 0;
         hprintf(r, "<section class=\"card\"><h2>%s</h2><p>%s ", z->title, T(r, "Grade:"));
@@ -665,7 +679,8 @@ void my_grades_page(Req *r)
         return;
     }
     Gradebook g;
-    if (gradebook_load(r->db, r->arena, &l.run, r->user->id, &g) != LN_OK || g.n != 1) {
+    if (gb_peer_due(r->db, r->arena, &l.run, time_now_us()) != LN_OK
+        || gradebook_load(r->db, r->arena, &l.run, r->user->id, &g) != LN_OK || g.n != 1) {
         internal(r);
         return;
     }
@@ -680,13 +695,21 @@ void my_grades_page(Req *r)
         hprintf(r, "<tr><td><a href=\"/runs/%lld/units/%lld\">%s</a></td><td>", (long long)l.run.id,
                 (long long)g.quizzes[q].unit_id, g.quizzes[q].title);
         cell_html(r, &w->cells[q]);
-        hprintf(r, "</td><td>%s</td><td>%d</td><td>%s</td></tr>", policy_label(r, g.quizzes[q].policy),
-                w->cells[q].attempts, weight_text(r, g.quizzes[q].weight));
+        hprintf(r, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", policy_label(r, g.quizzes[q].policy),
+                g.quizzes[q].peer ? "—" : arena_printf(r->arena, "%d", w->cells[q].attempts),
+                weight_text(r, g.quizzes[q].weight));
     }
     html_lit(r, "</tbody></table></div>");
     hprintf(r, "<p><strong>%s %s</strong> · %s %s · %s</p>", T(r, "Course grade:"), text_percent(r, w->grade),
             T(r, "Course pass mark:"), text_percent(r, g.s.pass_mark), w->passed ? T(r, "Passed") : T(r, "Not passed yet"));
     if (g.s.require_grade) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Completing the course requires the pass mark."));
+    for (int q = 0; q < g.nq; q++)
+        if (w->cells[q].withheld) {
+            hprintf(r, "<p class=\"muted\">%s</p>",
+                    T(r, "A peer grade is withheld because you did not review the work given to you; it counts 0 until a"
+                         " trainer decides."));
+            break;
+        }
     GbComment *cm;
     int ncm = 0;
     gb_comments(r->db, r->arena, l.run.id, r->user->id, &cm, &ncm);

@@ -323,7 +323,7 @@ static void bind_time(DbStmt *st, int idx, UsTime t)
     else db_bind_null(st, idx);
 }
 
-int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
+int peer_settings_write(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
 {
     const char *msg;
     if (peer_settings_check(s, &msg)) return LN_EINVAL;
@@ -331,8 +331,7 @@ int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
     char *rubric = json_dumps(rj, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(rj);
     if (!rubric) return LN_EDB;
-    Arena *a = arena_new();
-    int rc = db_begin(db) == DB_DONE ? LN_OK : LN_EDB;
+    int rc = LN_OK;
     /* Reviews name levels of the rubric: it stays as it is once one exists. */
     int64_t reviews = 0;
     char *old = NULL;
@@ -386,13 +385,21 @@ int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
             db_done(st);
         }
     }
+    free(old);
+    free(rubric);
+    return rc;
+}
+
+int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
+{
+    const char *msg;
+    if (peer_settings_check(s, &msg)) return LN_EINVAL;
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int rc = peer_settings_write(db, org_id, s, now);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         if (rc == LN_OK) rc = LN_EDB;
     }
-    free(old);
-    free(rubric);
-    arena_free(a);
     return rc;
 }
 
@@ -1049,6 +1056,28 @@ static int grade_insert(Db *db, const RunRef *run, int64_t unit_id, const PeerGr
     return rc == DB_ROW ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
 }
 
+/* After a grade is recorded or overridden: when the course's completion
+ * needs the pass mark (the gradebook counts this assignment), look at the
+ * course again for a learner whose unit is complete — the new grade may
+ * meet the rule.  Never un-completes anything. */
+static void grade_followup(Db *db, const RunRef *run, int64_t unit_id, const int64_t *users, int n, UsTime now)
+{
+    int64_t rule = 0;
+    if (db_query_i64(db, &rule, "SELECT count(*) FROM course_grading WHERE course_id = $1 AND require_grade <> 0", "i",
+                     run->course_id) != DB_ROW || !rule)
+        return;
+    Unit u = {.id = unit_id};
+    for (int i = 0; i < n; i++) {
+        int64_t done = 0;
+        if (db_query_i64(db, &done, "SELECT count(*) FROM unit_progress WHERE run_id = $1 AND unit_id = $2"
+                                    " AND user_id = $3 AND completed_at IS NOT NULL", "iii", run->id, unit_id, users[i])
+                == DB_ROW && done) {
+            bool course_done = false;
+            progress_complete(db, run, &u, users[i], now, &course_done);
+        }
+    }
+}
+
 int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now, int *added)
 {
     if (added) *added = 0;
@@ -1077,7 +1106,8 @@ int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now,
         if (added) *added = 0;
         /* LN_EEXIST: another request graded them meanwhile */
         rc = rc == LN_EEXIST ? LN_OK : rc == LN_OK ? LN_EDB : rc;
-    }
+    } else
+        grade_followup(db, run, ps->unit_id, who.v, who.n, now);
     arena_free(a);
     return rc;
 }
@@ -1110,12 +1140,15 @@ int peer_override(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, i
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         if (rc == LN_OK) rc = LN_EDB;
-    } else if (out) {
-        *out = g;
-        out->id = id;
-        out->ledger_seq = seq;
-        out->created_at = now;
-        out->reason = NULL;     /* the caller's string; read it again when needed */
+    } else {
+        grade_followup(db, run, unit_id, &user_id, 1, now);
+        if (out) {
+            *out = g;
+            out->id = id;
+            out->ledger_seq = seq;
+            out->created_at = now;
+            out->reason = NULL;     /* the caller's string; read it again when needed */
+        }
     }
     arena_free(a);
     return rc;

@@ -88,6 +88,8 @@ int peer_settings_get(Db *db, Arena *a, int64_t unit_id, PeerSettings *out);
 /* LN_EINVAL when peer_settings_check refuses; LN_EEXIST when the rubric
  * changes once a review exists (reviews name levels of the rubric). */
 int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now);
+/* The same inside the caller's transaction (a course import). */
+int peer_settings_write(Db *db, int64_t org_id, const PeerSettings *s, UsTime now);
 
 /* ---- submissions ---- */
 

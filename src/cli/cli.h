@@ -63,6 +63,7 @@ int cmd_key_show(Cli *c);
 int cmd_key_rotate(Cli *c);
 int cmd_routes(Cli *c);
 int cmd_bench_seed(Cli *c);
+int cmd_bench_seed_gradebook(Cli *c);
 int cmd_bench_quiz_seed(Cli *c);
 int cmd_attendance_sheets(Cli *c);
 

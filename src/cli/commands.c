@@ -42,6 +42,8 @@ const Command commands[] = {
     {"bench-seed", cmd_bench_seed,
      "--courses N --learners N --heartbeats N --enrolments-per-learner N [--bench-enrolments N] [--video FILE] [--password PW] [--batch N]",
      "fill an empty database with generated courses, learners, enrolments and heartbeats (make bench)"},
+    {"bench-seed-gradebook", cmd_bench_seed_gradebook, "[--learners N] [--quizzes N] [--attempts N]",
+     "fill an empty database with one course of quizzes and an assignment, N learners and their grades (make bench, part gradebook)"},
     {"bench-quiz-seed", cmd_bench_quiz_seed, "--out FILE [--learners N]",
      "fill an empty database with a quiz, N learners' submitted attempts and as many in progress (make bench quiz)"},
     {"attendance sheets", cmd_attendance_sheets, "RUN_ID FILE.zip [--lang en|fr]",

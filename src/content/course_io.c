@@ -12,6 +12,7 @@
  * second phase open no transaction of their own.
  */
 #include "content/course_io.h"
+#include "assess/assess_io.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -48,6 +49,22 @@ static const char *const section_keys[] = {"title", "release_days", NULL};
 static const char *const unit_keys[] = {"kind", "title", "minutes", "required", "threshold", "url", "file",
                                         "duration_s", "captions.en", "captions.fr", "transcript.en",
                                         "transcript.fr", NULL};
+#define COMPANION_MAX (INT64_C(16) << 20)  /* a quiz's GIFT or items file, a rubric, instructions */
+
+/* unit_keys and the quiz and assignment keys (assess_io.h). */
+static const char *const *unit_known(Arena *a)
+{
+    int n = 0, k = 0;
+    while (unit_keys[n]) n++;
+    for (int i = 0; aio_quiz_keys[i]; i++) n++;
+    for (int i = 0; aio_assignment_keys[i]; i++) n++;
+    const char **all = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
+    for (int i = 0; unit_keys[i]; i++) all[k++] = unit_keys[i];
+    for (int i = 0; aio_quiz_keys[i]; i++) all[k++] = aio_quiz_keys[i];
+    for (int i = 0; aio_assignment_keys[i]; i++) all[k++] = aio_assignment_keys[i];
+    all[k] = NULL;
+    return all;
+}
 
 /* ======================================================================
  * The header-file parser
@@ -296,6 +313,7 @@ typedef struct PkgFile {
 
 typedef struct PkgUnit {
     UnitInput in;
+    AioUnit *aio;           /* quiz and assignment units: settings, questions, rubric */
     int file;               /* index in Pkg.files, or -1 */
     int track[NTRACKS];     /* the same for each track key */
 } PkgUnit;
@@ -615,17 +633,68 @@ static int unit_files(Pkg *p, const char *rel, const CourseHeader *h, PkgUnit *u
     return rc;
 }
 
-/* The kinds the format holds today; quiz and live-session units (their
- * questions, their sessions) are not in it yet. */
+/* The kinds the format holds today; live-session units (their sessions)
+ * are not in it yet. */
 static bool kind_in_format(const char *kind)
 {
-    return str_eq(kind, "text") || str_eq(kind, "video") || str_eq(kind, "resource") || str_eq(kind, "link");
+    return str_eq(kind, "text") || str_eq(kind, "video") || str_eq(kind, "resource") || str_eq(kind, "link")
+           || str_eq(kind, "quiz") || str_eq(kind, "assignment");
 }
 
-static int pkg_unit(Pkg *p, const char *rel, PkgUnit *u)
+/* The companion files of a section folder (assess_io.h) and which a unit read. */
+typedef struct Companions { char **names; bool *used; int n; } Companions;
+
+/* Read companion `stem+suffix` when the folder has it (*data NULL otherwise). */
+static int pkg_companion(Pkg *p, const char *dir, Companions *cs, const char *stem, const char *suffix, char **data,
+                         size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    char *name = arena_printf(p->a, "%s%s", stem, suffix);
+    for (int i = 0; i < cs->n; i++) {
+        if (!str_eq(cs->names[i], name)) continue;
+        cs->used[i] = true;
+        char *rel = arena_printf(p->a, "%s/%s", dir, name);
+        int rc = pkg_read(p, rel, COMPANION_MAX, data, len);
+        int line = 1;
+        const char *msg = rc == LN_OK ? check_body(*data, *data + *len, &line) : NULL;
+        return msg ? pkg_fail(p, LN_EINVAL, rel, line, "%s", msg) : rc;
+    }
+    return LN_OK;
+}
+
+/* A quiz's or an assignment's settings (header), questions, rubric and
+ * instructions (companion files). */
+static int pkg_unit_assess(Pkg *p, const char *dir, const char *rel, Companions *cs, const CourseHeader *h, PkgUnit *u)
+{
+    AioUnit *x = arena_alloc(p->a, sizeof *x);
+    const char *key = NULL, *msg = aio_header(p->a, u->in.kind, h, x, &key);
+    if (msg) {
+        int line;
+        course_header_get(h, key, &line);
+        return pkg_fail(p, LN_EINVAL, rel, line, "%s: %s", key, msg);
+    }
+    const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    char *stem = arena_strndup(p->a, base, strlen(base) - 3);      /* without ".md" */
+    const char *suffixes[] = {AIO_GIFT, AIO_ITEMS, AIO_RUBRIC, AIO_INSTRUCTIONS};
+    char *data[4];
+    size_t len[4];
+    for (int i = 0; i < 4; i++) {
+        int rc = pkg_companion(p, dir, cs, stem, suffixes[i], &data[i], &len[i]);
+        if (rc != LN_OK) return rc;
+    }
+    const char *suffix = NULL;
+    int line = 1;
+    msg = aio_companions(p->a, x, data[0], len[0], data[1], len[1], data[2], len[2], data[3], len[3], &suffix, &line);
+    if (msg) return pkg_fail(p, LN_EINVAL, arena_printf(p->a, "%s/%s%s", dir, stem, suffix), line, "%s", msg);
+    if (x->quiz || x->assignment) u->aio = x;
+    return LN_OK;
+}
+
+static int pkg_unit(Pkg *p, const char *dir, const char *rel, Companions *cs, PkgUnit *u)
 {
     CourseHeader h;
-    int rc = pkg_header(p, rel, UNIT_FILE_MAX, unit_keys, &h);
+    int rc = pkg_header(p, rel, UNIT_FILE_MAX, unit_known(p->a), &h);
     if (rc != LN_OK) return rc;
     UnitInput *in = &u->in;
     memset(in, 0, sizeof *in);
@@ -644,10 +713,11 @@ static int pkg_unit(Pkg *p, const char *rel, PkgUnit *u)
     course_header_get(&h, "kind", &kline);
     if (in->kind && unit_kind(in->kind) && !kind_in_format(in->kind))
         return pkg_fail(p, LN_EINVAL, rel, kline, "kind: %s units cannot be imported from files yet"
-                        " (text, video, resource and link can)", in->kind);
+                        " (text, video, resource, link, quiz and assignment can)", in->kind);
     const char *msg, *field = unit_check(in, true, &msg);
     if (field) return check_fail(p, rel, &h, field, msg);
     rc = unit_kind_keys(p, rel, &h, unit_kind(in->kind));
+    if (rc == LN_OK) rc = pkg_unit_assess(p, dir, rel, cs, &h, u);
     return rc == LN_OK ? unit_files(p, rel, &h, u) : rc;
 }
 
@@ -679,16 +749,26 @@ static int pkg_section(Pkg *p, const char *dir, PkgSection *s)
     if (rc == LN_OK) rc = pkg_list(p, dir, COURSE_IO_MAX_UNITS + 1, "entries", &e, &n);
     if (rc != LN_OK) return rc;
     s->units = arena_alloc(p->a, sizeof(PkgUnit) * (size_t)(n ? n : 1));
+    Companions cs = {.names = arena_alloc(p->a, sizeof(char *) * (size_t)(n ? n : 1)),
+                     .used = arena_alloc(p->a, sizeof(bool) * (size_t)(n ? n : 1))};
+    for (int i = 0; i < n; i++)
+        if (S_ISREG(e[i].mode) && e[i].numbered && aio_companion(e[i].name)) cs.names[cs.n++] = e[i].name;
     for (int i = 0; rc == LN_OK && i < n; i++) {
         char *rel = arena_printf(p->a, "%s/%s", dir, e[i].name);
         if (str_eq(e[i].name, "section.txt")) continue;
+        if (S_ISREG(e[i].mode) && e[i].numbered && aio_companion(e[i].name)) continue;
         if (!S_ISREG(e[i].mode) || !ends_with(e[i].name, ".md") || !e[i].numbered)
             return pkg_fail(p, LN_EINVAL, rel, 0, "a section holds section.txt and units named NN-title.md");
         if (++p->nunits > COURSE_IO_MAX_UNITS)
             return pkg_fail(p, LN_ELIMIT, rel, 0, "more than %d units", COURSE_IO_MAX_UNITS);
-        rc = pkg_unit(p, rel, &s->units[s->n]);
+        rc = pkg_unit(p, dir, rel, &cs, &s->units[s->n]);
         if (rc == LN_OK) s->n++;
     }
+    for (int i = 0; rc == LN_OK && i < cs.n; i++)
+        if (!cs.used[i])
+            rc = pkg_fail(p, LN_EINVAL, arena_printf(p->a, "%s/%s", dir, cs.names[i]), 0,
+                          "not the questions, rubric or instructions of a quiz or assignment unit of this folder"
+                          " (NN-title.md of that kind)");
     return rc;
 }
 
@@ -834,6 +914,7 @@ static int pkg_store_unit(Pkg *p, Db *db, const Course *c, int64_t section_id, P
     int64_t id;
     int rc = unit_create(db, c, &u->in, now, &id);
     Unit unit = {.id = id, .org_id = c->org_id, .course_id = c->id};
+    if (rc == LN_OK && u->aio) rc = aio_store(db, p->a, c->org_id, id, u->aio, now);
     for (int t = 0; rc == LN_OK && t < NTRACKS; t++)
         if (u->track[t] >= 0)
             rc = unit_track_set(db, &unit, track_keys[t].kind, track_keys[t].lang, p->files[u->track[t]].media_id);
@@ -1295,6 +1376,9 @@ static int unit_text(Out *o, Db *db, const Unit *u, char *path)
     }
     if (u->duration_s) put_int(&b, "duration_s", u->duration_s);
     if (rc == LN_OK && k && str_eq(k->name, "video")) rc = unit_tracks_text(o, db, u, &b);
+    AioOut ao = {0};
+    if (rc == LN_OK && aio_export(db, o->a, u, &b, &ao) != LN_OK)
+        rc = out_fail(o, LN_EDB, "cannot read the settings of unit %lld (%s)", (long long)u->id, u->title);
     if (rc != LN_OK) {
         buf_free(&b);
         return rc;
@@ -1302,6 +1386,12 @@ static int unit_text(Out *o, Db *db, const Unit *u, char *path)
     buf_putc(&b, '\n');
     buf_puts(&b, u->body ? u->body : "");
     out_text(o, path, &b);
+    for (int i = 0; i < ao.n; i++) {
+        Buf cb;
+        buf_init(&cb, 0);
+        buf_append(&cb, ao.files[i].data, ao.files[i].len);
+        out_text(o, arena_printf(o->a, "%.*s%s", (int)strlen(path) - 3, path, ao.files[i].suffix), &cb);
+    }
     return LN_OK;
 }
 

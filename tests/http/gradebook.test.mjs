@@ -262,3 +262,80 @@ test('the gradebook: weights, course grade, pass/fail, sort, filter, CSV, the co
   // The old version's form is gone: fixing it again is refused.
   assert.equal((await t.postForm(keyUrl, { w0: '100', w1: '0', w2: '0', reason: 'again' }, { from: an })).status, 404);
 });
+
+test('a peer-assessed assignment is a graded column: weight, withheld, override; trainer page, learner page, CSV, API', async () => {
+  const { fa, el, faId, elId } = ctx;
+  const ta = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const course = (await ta.api('POST', '/api/v1/orgs/demo/courses', { code: `GP-${uniq()}`, title: 'Peer graded', published: true })).json();
+  const apiBase = `/api/v1/orgs/demo/courses/${course.id}`;
+  const sec = (await ta.api('POST', `${apiBase}/sections`, { title: 'Part one' })).json().sections[0];
+  const add = async (kind, title) => {
+    const r = await ta.api('POST', `${apiBase}/units`, { section_id: sec.id, kind, title });
+    assert.equal(r.status, 201, r.text);
+    return r.json().sections.flatMap((x) => x.units).find((x) => x.title === title).id;
+  };
+  const quiz = await add('quiz', 'Warm-up quiz');
+  assert.equal((await ta.api('POST', `${apiBase}/units/${quiz}/quiz/gift`, { gift: '::Cap::Capital of France? {=Paris ~Lyon}\n' })).status, 200);
+  const essay = await add('assignment', 'Peer essay');
+  const rubric = { criteria: [{ title: 'Quality', levels: [{ title: 'None', points: 0 }, { title: 'Half', points: 1 }, { title: 'Full', points: 2 }] }] };
+  let r = await ta.api('PUT', `${apiBase}/units/${essay}/assignment`, { rubric, reviewers: 1, no_review_policy: 'withhold' });
+  assert.equal(r.status, 200, r.text);
+  const run = (await ta.api('POST', `${apiBase}/runs`, { title: 'Peer run', visibility: 'mooc' })).json().id;
+  for (const c of [fa, el]) assert.equal((await c.api('POST', `/api/v1/runs/${run}/enrolment`, {})).status, 201);
+  await take(fa, run, quiz, 'Paris');
+  await take(el, run, quiz, 'Paris');
+  // The weight of an assignment is set as a quiz's.
+  r = await ta.api('PUT', `${apiBase}/gradebook`, { weights: { [essay]: 3000 } });
+  assert.equal(r.status, 200, r.text);
+  // Both submit; each reviews the other; François reviews Élodie (Full), Élodie reviews nothing.
+  for (const c of [fa, el]) assert.equal((await c.api('POST', `/api/v1/runs/${run}/units/${essay}/submissions`, { text: 'My essay' })).status, 201);
+  const sbase = `/api/v1/orgs/demo/runs/${run}/units/${essay}/peer`;
+  assert.equal((await ta.api('POST', `${sbase}/allocate`, { seed: 5 })).json().added, 2);
+  const task = (await fa.get(`/api/v1/runs/${run}/units/${essay}/assignment`)).json().reviews_to_do[0];
+  assert.equal((await fa.api('POST', `/api/v1/runs/${run}/units/${essay}/reviews/${task.id}`, { levels: [2] })).status, 201);
+  assert.equal((await ta.api('POST', `${sbase}/finalise`, {})).json().graded, 2);
+
+  const org = `/api/v1/orgs/demo/runs/${run}/gradebook`;
+  let gb = (await ta.get(org)).json();
+  assert.deepEqual(gb.quizzes.map((q) => [q.unit_id, q.kind, q.grade_policy, q.weight]),
+    [[quiz, 'quiz', 'best', 1000], [essay, 'assignment', 'peer', 3000]]);
+  const cell = (g, uid) => g.learners.find((l) => l.user_id === uid).quizzes.find((q) => q.unit_id === essay);
+  // Élodie was given 100 % but reviewed nothing: withheld, counts 0; François nobody reviewed.
+  assert.deepEqual([cell(gb, elId).grade, cell(gb, elId).withheld], [null, true]);
+  assert.deepEqual([cell(gb, faId).grade, cell(gb, faId).no_reviews, cell(gb, faId).withheld], [null, true, false]);
+  assert.equal(gb.learners.find((l) => l.user_id === elId).grade, 250);   // (1000 + 3000 × 0) / 4000
+  // The learner's own grades: withheld, never the score.
+  const mine = await el.get(`/api/v1/runs/${run}/grades`);
+  assert.equal(mine.status, 200);
+  const me = mine.json().quizzes.find((q) => q.unit_id === essay);
+  assert.deepEqual([me.grade, me.withheld], [null, true]);
+  const lf = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  let page = await lf.get(`/runs/${run}/grades`);
+  const cellOf = (html) => (html.match(/Peer essay<\/a><\/td><td>(.*?)<\/td>/) || [])[1];
+  assert.match(cellOf(page.text), /withheld|retenue/);
+  assert.doesNotMatch(cellOf(page.text), /\d/, 'the withheld score is not shown');
+  // The trainer's page and CSV.
+  const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  page = await t.get(`/o/demo/runs/${run}/gradebook`);
+  assert.match(page.text, /Peer essay/);
+  assert.match(page.text, new RegExp(`/o/demo/runs/${run}/units/${essay}/peer`));
+  assert.match(page.text, /withheld|retenue/);
+  let csv = (await t.get(`/o/demo/runs/${run}/gradebook.csv`)).text.trim().split(/\r\n/);
+  assert.equal(csv[0], 'email,name,Warm-up quiz (%),Peer essay (%),course_grade_percent,passed,completed_at');
+  assert.ok(csv.some((l) => l.startsWith('elodie@lectern.test,') && l.includes(',100.0,withheld,25.0,no,')), csv.join('\n'));
+  // An override through peer assessment is what the gradebook shows.
+  r = await ta.api('POST', `${sbase}/learners/${elId}/override`, { score: 800, reason: 'Was ill during the reviews.' });
+  assert.equal(r.status, 201, r.text);
+  gb = (await ta.get(org)).json();
+  assert.deepEqual([cell(gb, elId).grade, cell(gb, elId).withheld, cell(gb, elId).overridden], [800, false, true]);
+  assert.equal(gb.learners.find((l) => l.user_id === elId).grade, 850);   // (1000 + 3000 × 800) / 4000
+  csv = (await t.get(`/o/demo/runs/${run}/gradebook.csv`)).text;
+  assert.match(csv, /elodie@lectern\.test,[^\r\n]*,100\.0,80\.0,85\.0,yes,/);
+  page = await t.get(`/o/demo/runs/${run}/gradebook/learners/${elId}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Peer essay/);
+  // The gradebook's own override route is for quizzes: an assignment is 404 there.
+  apiError(await ta.api('POST', `/api/v1/orgs/demo/runs/${run}/units/${essay}/overrides`, { user_id: elId, score: 1, reason: 'x' }), 404);
+  // Learners are refused the staff view.
+  apiError(await el.get(org), 403);
+});

@@ -4,6 +4,8 @@
  * (LECTERN_TEST_DB). */
 #include "testutil.h"
 #include "content/course_io.h"
+#include "assess/assess_io.h"
+#include "assess/gift.h"
 #include "org/org.h"
 
 #include <archive.h>
@@ -35,6 +37,19 @@ static const char transcript[] = "Hello. Bonjour.\n";
 static const char video[] = "\x00\x00\x00\x18" "ftypmp42 not really a video";
 static const char checklist1[] = "[ ] one\n[ ] two\n";
 static const char checklist2[] = "[ ] another list with the same name\n";
+static const char quiz_gift[] =
+    "$CATEGORY: Géographie\n\n"
+    "::Capital::What is the capital of France? {=Paris#yes ~Lyon#no ~Nice#no ####general}\n\n"
+    "::Year::When did the Bastille fall? {#1789:0#FB-YEAR}\n\n"
+    "::River::Which river flows through Bordeaux? {=Garonne#right =%50%Gironde#half}\n\n"
+    "::Pairs::Match them. {=Italy -> Rome =Spain -> Madrid =Japan -> Tokyo}\n\n"
+    "::Essay::Tell us about France\\: in 100 words. {}\n";
+static const char rubric_json[] =
+    "{\"criteria\": [{\"title\": \"Argument\", \"description\": \"Is it sound?\", \"levels\": [{\"title\": \"Weak\","
+    " \"points\": 0}, {\"title\": \"Strong\", \"points\": 2}]}, {\"title\": \"Sources\", \"levels\":"
+    " [{\"title\": \"None\", \"points\": 0}, {\"title\": \"Cited\", \"points\": 3}]}]}";
+static int64_t quiz_src, assignment_src;
+#define S3 "sections/03-evaluations"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -240,7 +255,113 @@ static void build_course(void)
     track(vid, "captions", "fr", store(a, org_src, vtt_fr, strlen(vtt_fr), "tour.fr.vtt"));
     track(vid, "transcript", "en", store(a, org_src, transcript, strlen(transcript), "transcript.txt"));
     add_unit(&c, s2, "resource", "Another checklist", "", NULL, list2, -1, 1, 0);
+
+    /* A quiz (GIFT questions, and a cloze and an ordering between them) and
+     * a peer-assessed assignment, in a third section. */
+    int64_t s3;
+    si = (SectionInput){.title = "Évaluations", .release_days = -1};
+    assert_int_equal(section_create(db, &c, &si, time_now_us(), &s3), LN_OK);
+    quiz_src = add_unit(&c, s3, "quiz", "Quiz de fin", "Answer *all* of them.\n", NULL, 0, -1, 1, 0);
+    ItemBank g;
+    GiftError ge;
+    assert_int_equal(gift_parse(a, quiz_gift, strlen(quiz_gift), &g, &ge), LN_OK);
+    Choice cz[] = {{.text = "4", .weight = 1000, .gap = 0, .gap_type = ITEM_NUMERIC, .num_value = 4000000},
+                   {.text = "Paris", .weight = 1000, .gap = 1, .gap_type = ITEM_SINGLE, .feedback = "oui"},
+                   {.text = "Lyon", .weight = 0, .gap = 1, .gap_type = ITEM_SINGLE}};
+    Choice od[] = {{.text = "one", .weight = 1000}, {.text = "two", .weight = 1000}, {.text = "three", .weight = 1000}};
+    ItemBank bank = {arena_alloc(a, sizeof(Item) * 7), 7};
+    bank.items[0] = g.items[0];
+    bank.items[1] = (Item){.type = ITEM_CLOZE, .text = "2+2={#0}; capital {#1}", .choices = cz, .nchoices = 3,
+                           .ngaps = 2, .points = 2500, .text_match = TEXT_PATTERN};
+    for (int i = 1; i < 4; i++) bank.items[i + 1] = g.items[i];
+    bank.items[5] = (Item){.type = ITEM_ORDERING, .text = "Count", .choices = od, .nchoices = 3, .points = 1000};
+    bank.items[6] = g.items[4];
+    assert_int_equal(quiz_items_replace(db, org_src, quiz_src, &bank, time_now_us()), LN_OK);
+    QuizSettings qs;
+    quiz_settings_default(&qs);
+    qs.purpose = "final";
+    qs.attempts_allowed = 3;
+    qs.time_limit_s = 900;
+    qs.opens_at = INT64_C(1800000000123456);            /* with microseconds */
+    qs.closes_at = INT64_C(1800086400000000);
+    qs.draw_count = 2;
+    qs.draw_per_pool = true;                            /* 2 from each pool (GIFT category) */
+    qs.shuffle = true;
+    qs.pass_mark = 625;
+    qs.feedback_when = "after_close";
+    qs.grade_policy = "average";
+    assert_int_equal(quiz_settings_set(db, org_src, quiz_src, &qs, time_now_us()), LN_OK);
+
+    assignment_src = add_unit(&c, s3, "assignment", "Essai critique", "", NULL, 0, -1, 1, 0);
+    PeerSettings ps;
+    peer_settings_default(&ps);
+    ps.unit_id = assignment_src;
+    ps.instructions = "Write **one** page.\r\nCite your sources.  \n";
+    ps.submit_by = INT64_C(1800000000000000);
+    ps.review_by = INT64_C(1800604800000000);
+    ps.reviewers = 2;
+    ps.self_assessment = true;
+    ps.late_policy = "penalty";
+    ps.late_penalty = 150;
+    ps.no_review_policy = "withhold";
+    ps.grade_method = "mean";
+    json_t *rj = json_loads(rubric_json, 0, NULL);
+    const char *rerr;
+    assert_int_equal(peer_rubric_from_json(a, rj, &ps.rubric, &rerr), LN_OK);
+    json_decref(rj);
+    assert_int_equal(peer_settings_set(db, org_src, &ps, time_now_us()), LN_OK);
     arena_free(a);
+}
+
+static char *item_canon(Arena *a, const Item *it)
+{
+    json_t *j = item_to_json(it);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    char *out = arena_strdup(a, s);
+    free(s);
+    return out;
+}
+
+/* The imported quiz and assignment are the source's. */
+static void assert_same_assessments(Arena *a, int64_t quiz, int64_t assignment)
+{
+    QuizItems x, y;
+    assert_int_equal(quiz_items_load(db, a, quiz_src, &x), LN_OK);
+    assert_int_equal(quiz_items_load(db, a, quiz, &y), LN_OK);
+    assert_int_equal(x.n, 7);
+    assert_int_equal(y.n, 7);
+    assert_int_equal(y.items[1].item.type, ITEM_CLOZE);
+    assert_int_equal(y.items[5].item.type, ITEM_ORDERING);
+    for (int i = 0; i < 7; i++) assert_string_equal(item_canon(a, &x.items[i].item), item_canon(a, &y.items[i].item));
+    QuizSettings p, q;
+    assert_int_equal(quiz_settings_get(db, a, quiz_src, &p), LN_OK);
+    assert_int_equal(quiz_settings_get(db, a, quiz, &q), LN_OK);
+    assert_string_equal(q.purpose, "final");
+    assert_int_equal(q.opens_at, p.opens_at);
+    assert_int_equal(q.closes_at, p.closes_at);
+    assert_int_equal(q.attempts_allowed, 3);
+    assert_int_equal(q.time_limit_s, 900);
+    assert_int_equal(q.draw_count, 2);
+    assert_true(q.draw_per_pool);
+    assert_true(q.shuffle);
+    assert_int_equal(q.pass_mark, 625);
+    assert_string_equal(q.feedback_when, "after_close");
+    assert_string_equal(q.grade_policy, "average");
+    PeerSettings s;
+    assert_int_equal(peer_settings_get(db, a, assignment, &s), LN_OK);
+    assert_string_equal(s.instructions, "Write **one** page.\r\nCite your sources.  \n");
+    assert_int_equal(s.submit_by, INT64_C(1800000000000000));
+    assert_int_equal(s.review_by, INT64_C(1800604800000000));
+    assert_int_equal(s.reviewers, 2);
+    assert_true(s.self_assessment);
+    assert_string_equal(s.late_policy, "penalty");
+    assert_int_equal(s.late_penalty, 150);
+    assert_string_equal(s.no_review_policy, "withhold");
+    assert_string_equal(s.grade_method, "mean");
+    assert_int_equal(s.rubric.n, 2);
+    assert_int_equal(peer_rubric_max(&s.rubric), 5);
+    assert_string_equal(s.rubric.criteria[0].description, "Is it sound?");
 }
 
 static int64_t mk_org(const char *name)
@@ -389,6 +510,39 @@ static void test_export_layout(void **state)
     bytes = slurp(a, arena_printf(a, "%s/files/tour.mp4", tmpl_dir), &len);
     assert_int_equal(len, sizeof video - 1);
     assert_memory_equal(bytes, video, len);
+
+    /* A quiz: settings in the header, GIFT questions, the others as item JSON with their positions. */
+    char *quiz = slurp(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", tmpl_dir), &len);
+    assert_string_equal(quiz, "kind: quiz\ntitle: Quiz de fin\nminutes: 4\nrequired: yes\npurpose: final\n"
+                              "attempts_allowed: 3\ntime_limit_s: 900\nopens_at: 2027-01-15T08:00:00.123456Z\n"
+                              "closes_at: 2027-01-16T08:00:00Z\ndraw_count: 2\ndraw_per_pool: yes\nshuffle: yes\npass_mark: 625\n"
+                              "feedback_when: after_close\ngrade_policy: average\n\nAnswer *all* of them.\n");
+    char *gift = slurp(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.gift", tmpl_dir), &len);
+    ItemBank g;
+    GiftError ge;
+    assert_int_equal(gift_parse(a, gift, len, &g, &ge), LN_OK);
+    assert_int_equal(g.n, 5);                                   /* Moodle can read it */
+    assert_non_null(strstr(gift, "$CATEGORY: Géographie"));
+    char *items = slurp(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.items.json", tmpl_dir), &len);
+    json_t *j = json_loads(items, 0, NULL);
+    assert_non_null(j);
+    json_t *arr = json_object_get(j, "items");
+    assert_int_equal(json_array_size(arr), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(arr, 0), "position")), 2);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(arr, 0), "item"), "type")),
+                        "cloze");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(arr, 1), "position")), 6);
+    json_decref(j);
+    /* An assignment: settings in the header, the rubric, the instructions byte for byte. */
+    char *asg = slurp(a, arena_printf(a, "%s/" S3 "/02-essai-critique.md", tmpl_dir), &len);
+    assert_string_equal(asg, "kind: assignment\ntitle: Essai critique\nminutes: 4\nrequired: yes\n"
+                             "submit_by: 2027-01-15T08:00:00Z\nreview_by: 2027-01-22T08:00:00Z\nreviewers: 2\n"
+                             "self_assessment: yes\nlate_policy: penalty\nlate_penalty: 150\nno_review_policy: withhold\n"
+                             "no_review_penalty: 0\ngrade_method: mean\n\n");
+    char *ins = slurp(a, arena_printf(a, "%s/" S3 "/02-essai-critique.instructions.md", tmpl_dir), &len);
+    assert_string_equal(ins, "Write **one** page.\r\nCite your sources.  \n");
+    char *rub = slurp(a, arena_printf(a, "%s/" S3 "/02-essai-critique.rubric.json", tmpl_dir), &len);
+    assert_non_null(strstr(rub, "\"Cited\""));
     arena_free(a);
 }
 
@@ -422,8 +576,9 @@ static void test_roundtrip_dir(void **state)
     assert_true(c.published);
     Outline o;
     assert_int_equal(outline_load(db, a, id, &o), LN_OK);
-    assert_int_equal(o.n, 2);
-    assert_int_equal(o.units, 6);
+    assert_int_equal(o.n, 3);
+    assert_int_equal(o.units, 8);
+    assert_same_assessments(a, o.sections[2].units[0].id, o.sections[2].units[1].id);
     assert_string_equal(o.sections[0].units[0].body, text_body);
     assert_int_equal(o.sections[0].release_days, -1);
     assert_int_equal(o.sections[1].release_days, 7);
@@ -518,10 +673,11 @@ static void test_refused_headers(void **state)
     refused(a, org_bad, d, NULL, arena_printf(a, "%s/" S2 "/01-checklist.md:1: title: A title is required.", d),
             LN_EINVAL);
 
-    d = package(a, "quiz-kind");     /* a kind the format does not hold yet */
-    edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "kind: text", "kind: quiz");
-    refused(a, org_bad, d, NULL, arena_printf(a, "%s/" S1 "/01-le-texte.md:1: kind: quiz units cannot be imported from"
-                                              " files yet (text, video, resource and link can)", d), LN_EINVAL);
+    d = package(a, "live-kind");     /* a kind the format does not hold yet */
+    edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "kind: text", "kind: live");
+    refused(a, org_bad, d, NULL, arena_printf(a, "%s/" S1 "/01-le-texte.md:1: kind: live units cannot be imported from"
+                                              " files yet (text, video, resource, link, quiz and assignment can)", d),
+            LN_EINVAL);
 
     d = package(a, "bad-kind");
     edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "kind: text", "kind: hologram");
@@ -619,6 +775,83 @@ static void test_refused_files(void **state)
     d = package(a, "no-course");
     assert_int_equal(unlink(arena_printf(a, "%s/course.txt", d)), 0);
     refused(a, org_bad, d, NULL, arena_printf(a, "%s/course.txt: missing", d), LN_EINVAL);
+    arena_free(a);
+}
+
+/* Quiz and assignment units: a malformed setting, GIFT file, item JSON or
+ * rubric is refused with its path and line, and nothing is imported (no
+ * quiz, question or assignment row either). */
+static void refused_assess(Arena *a, const char *src, const char *want)
+{
+    int64_t q = count("quiz"), qi = count("quiz_item"), as = count("assignment");
+    refused(a, org_bad, src, NULL, want, LN_EINVAL);
+    assert_int_equal(count("quiz"), q);
+    assert_int_equal(count("quiz_item"), qi);
+    assert_int_equal(count("assignment"), as);
+}
+
+static void test_refused_assessments(void **state)
+{
+    Arena *a = arena_new();
+    char *d;
+    d = package(a, "bad-gift");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.gift", d), "\t=1789#FB-YEAR\n}", "\t=1789#FB-YEAR\n");
+    char *got = NULL;
+    int64_t id = 0;
+    assert_int_equal(course_import(&app, db, org_bad, d, NULL, &id, &got), LN_EINVAL);
+    assert_non_null(strstr(got, "/" S3 "/01-quiz-de-fin.gift:"));
+    assert_non_null(strstr(got, ": column "));
+    free(got);
+    d = package(a, "bad-gift2");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.gift", d), "\t=1789#FB-YEAR\n}", "\t=1789#FB-YEAR\n");
+    {
+        Counts before = counts();
+        int64_t qi = count("quiz_item");
+        assert_int_equal(course_import(&app, db, org_bad, d, NULL, &id, &got), LN_EINVAL);
+        free(got);
+        assert_same_counts(before, counts());
+        assert_int_equal(count("quiz_item"), qi);
+    }
+
+    d = package(a, "bad-policy");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "grade_policy: average", "grade_policy: worst");
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:15: grade_policy: Choose the grade policy:"
+                                         " best, last or average.", d));
+    d = package(a, "bad-time");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "closes_at: 2027-01-16T08:00:00Z", "closes_at: tomorrow");
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:9: closes_at: give a UTC time such as"
+                                         " 2026-12-01T09:00:00Z", d));
+    d = package(a, "quiz-key-on-text");
+    edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "threshold: 45\n", "threshold: 45\npass_mark: 500\n");
+    refused_assess(a, d, arena_printf(a, "%s/" S1 "/01-le-texte.md:6: pass_mark: only quiz units have this setting",
+                                    d));
+    d = package(a, "peer-key-on-quiz");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "shuffle: yes\n", "shuffle: yes\nreviewers: 2\n");
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:13: reviewers: only assignment units have this"
+                                         " setting", d));
+    d = package(a, "bad-position");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.items.json", d), "\"position\": 6", "\"position\": 9");
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.items.json:1: items[1]: position 9: positions go up,"
+                                         " from 1 to 7 (the questions of the GIFT file fill the others)", d));
+    d = package(a, "bad-json");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.items.json", d), "\"items\": [", "\"items\": [,");
+    got = NULL;
+    assert_int_equal(course_import(&app, db, org_bad, d, NULL, &id, &got), LN_EINVAL);
+    assert_non_null(strstr(got, "/" S3 "/01-quiz-de-fin.items.json:2: column "));
+    free(got);
+    d = package(a, "bad-rubric");
+    edit(a, arena_printf(a, "%s/" S3 "/02-essai-critique.rubric.json", d), "\"points\": 3", "\"points\": -3");
+    got = NULL;
+    assert_int_equal(course_import(&app, db, org_bad, d, NULL, &id, &got), LN_EINVAL);
+    assert_non_null(strstr(got, "/" S3 "/02-essai-critique.rubric.json:1: "));
+    free(got);
+    d = package(a, "stray-gift");
+    spit(arena_printf(a, "%s/" S3 "/05-lost.gift", d), "Q {T}\n", 6);
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/05-lost.gift: not the questions, rubric or instructions of a quiz or"
+                                         " assignment unit of this folder (NN-title.md of that kind)", d));
+    d = package(a, "gift-on-assignment");
+    spit(arena_printf(a, "%s/" S3 "/02-essai-critique.gift", d), "Q {T}\n", 6);
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/02-essai-critique.gift:1: only a quiz unit has questions", d));
     arena_free(a);
 }
 
@@ -790,6 +1023,7 @@ int main(void)
         cmocka_unit_test(test_roundtrip_targz),
         cmocka_unit_test(test_refused_headers),
         cmocka_unit_test(test_refused_files),
+        cmocka_unit_test(test_refused_assessments),
         cmocka_unit_test(test_refused_code),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_rollback),

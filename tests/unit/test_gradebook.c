@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "assess/gradebook.h"
 #include "assess/gift.h"
+#include "assess/peer.h"
 #include "account/account.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
@@ -416,6 +417,135 @@ static void test_gradebook(void **state)
     assert_int_equal(g.rows[0].grade, 625);
 }
 
+/* ---- peer-assessed assignments as columns ---------------------------------------------- */
+
+#define PT0 INT64_C(1800000000000000)       /* a fixed moment (2027-01-15) */
+#define PHOUR (INT64_C(3600) * US_PER_SEC)
+
+/* An assignment unit with one criterion of 0..4 points, K = 2, reviews
+ * withheld from those who review nothing. */
+static PeerSettings add_assignment(Fix *f, const char *title)
+{
+    UnitInput in = {.kind = "assignment", .title = title, .section_id = f->section, .minutes = 30, .duration_s = -1,
+                    .threshold = -1, .required = 1};
+    PeerSettings ps;
+    peer_settings_default(&ps);
+    assert_int_equal(unit_create(db, &f->course, &in, PT0, &ps.unit_id), LN_OK);
+    ps.submit_by = PT0 + PHOUR;
+    ps.review_by = PT0 + 2 * PHOUR;
+    ps.reviewers = 2;
+    ps.no_review_policy = "withhold";
+    json_t *j = json_loads("{\"criteria\": [{\"title\": \"Quality\", \"levels\": [{\"title\": \"0\", \"points\": 0},"
+                           " {\"title\": \"1\", \"points\": 1}, {\"title\": \"2\", \"points\": 2},"
+                           " {\"title\": \"3\", \"points\": 3}, {\"title\": \"4\", \"points\": 4}]}]}", 0, NULL);
+    const char *err;
+    assert_int_equal(peer_rubric_from_json(arena, j, &ps.rubric, &err), LN_OK);
+    json_decref(j);
+    assert_int_equal(peer_settings_set(db, org, &ps, PT0), LN_OK);
+    assert_int_equal(peer_settings_get(db, arena, ps.unit_id, &ps), LN_OK);
+    return ps;
+}
+
+static void test_peer_column(void **state)
+{
+    Fix f;
+    fixture(&f, 4);
+    int64_t q1 = add_quiz(&f, "Quiz", "::A::Capital of France? {=Paris ~Lyon}\n", 0, "best");
+    PeerSettings ps = add_assignment(&f, "Essay");
+    assert_int_equal(gb_weight_set(db, org, f.course.id, ps.unit_id, 3000, time_now_us()), LN_OK);
+    assert_true(gb_graded_unit(db, f.course.id, ps.unit_id));
+    QuizResult res;
+    take(&f, q1, users[0], "Paris", NULL, time_now_us(), &res);
+
+    /* Before any grade: the column is there, every cell empty. */
+    Gradebook g;
+    assert_int_equal(gradebook_load(db, arena, &f.run, 0, &g), LN_OK);
+    assert_int_equal(g.nq, 2);
+    assert_false(g.quizzes[0].peer);
+    assert_true(g.quizzes[1].peer);
+    assert_string_equal(g.quizzes[1].policy, "peer");
+    assert_int_equal(g.quizzes[1].weight, 3000);
+    assert_int_equal(row_of(&g, users[0])->cells[1].grade, -1);
+    /* (1000 × 1000 + 3000 × 0) / 4000 */
+    assert_int_equal(row_of(&g, users[0])->grade, 250);
+
+    /* Three learners submit; each reviews the two others (K = 2 of 3),
+     * except users[2], who reviews nothing. */
+    PeerSubmission sub;
+    PeerRefusal why;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(peer_submit(db, arena, &f.run, &ps, users[i], "My essay", NULL, 0, PT0 + i, &sub, &why), LN_OK);
+    assert_int_equal(peer_allocate_run(db, &f.run, &ps, 7, PT0 + PHOUR + 1, NULL), LN_OK);
+    for (int i = 0; i < 2; i++) {
+        PeerTask *t;
+        int n;
+        assert_int_equal(peer_tasks(db, arena, ps.unit_id, f.run.id, users[i], &t, &n), LN_OK);
+        assert_int_equal(n, 2);
+        for (int k = 0; k < n; k++) {
+            /* users[0] gives users[1] 2 of 4 and users[2] 4; users[1] gives users[0] 3 and users[2] 4 */
+            int level = t[k].author_id == users[2] ? 4 : i == 0 ? 2 : 3;
+            int64_t rid;
+            const char *err = NULL;
+            assert_int_equal(peer_review_submit(db, arena, &f.run, &ps, &t[k], users[i], &level, 1, "", PT0 + PHOUR + 2,
+                                                &rid, &why, &err), LN_OK);
+        }
+    }
+    assert_int_equal(peer_due(db, &f.run, &ps, PT0 + 2 * PHOUR + 1), LN_OK);     /* grades recorded */
+
+    assert_int_equal(gradebook_load(db, arena, &f.run, 0, &g), LN_OK);
+    const GbRow *a = row_of(&g, users[0]), *b = row_of(&g, users[1]), *c = row_of(&g, users[2]),
+                *d = row_of(&g, users[3]);
+    assert_int_equal(a->cells[1].grade, 750);
+    assert_int_equal(a->cells[1].attempts, 1);                  /* reviews counted */
+    assert_false(a->cells[1].overridden);
+    /* (1000 × 1000 + 3000 × 750) / 4000 = 812.5 → 812 (halves down) */
+    assert_int_equal(a->grade, 812);
+    assert_int_equal(b->cells[1].grade, 500);
+    assert_int_equal(b->grade, 375);
+    /* users[2] was given 1000 but reviewed nothing: withheld, counts 0 */
+    assert_true(c->cells[1].withheld);
+    assert_int_equal(c->cells[1].grade, -1);
+    assert_int_equal(c->grade, 0);
+    assert_false(c->passed);
+    /* users[3] submitted nothing: no grade */
+    assert_int_equal(d->cells[1].grade, -1);
+    assert_false(d->cells[1].withheld);
+
+    /* A trainer's override (peer_override) is what the gradebook shows, for
+     * everybody and for the learner alone. */
+    PeerGrade pg;
+    assert_int_equal(peer_override(db, &f.run, ps.unit_id, users[2], 800, "Was ill during the reviews", trainer,
+                                   PT0 + 3 * PHOUR, &pg), LN_OK);
+    assert_int_equal(gradebook_load(db, arena, &f.run, users[2], &g), LN_OK);
+    assert_int_equal(g.n, 1);
+    assert_false(g.rows[0].cells[1].withheld);
+    assert_true(g.rows[0].cells[1].overridden);
+    assert_int_equal(g.rows[0].cells[1].grade, 800);
+    assert_int_equal(g.rows[0].grade, 600);                     /* 3000 × 800 / 4000 */
+    assert_true(g.rows[0].passed);
+    /* A weight of 0 leaves the assignment out. */
+    assert_int_equal(gb_weight_set(db, org, f.course.id, ps.unit_id, 0, time_now_us()), LN_OK);
+    assert_int_equal(gradebook_load(db, arena, &f.run, users[0], &g), LN_OK);
+    assert_int_equal(g.rows[0].grade, 1000);
+    /* The course completion rule counts the assignment. */
+    assert_int_equal(gb_weight_set(db, org, f.course.id, ps.unit_id, 1000, time_now_us()), LN_OK);
+    GbSettings s = {.pass_mark = 800, .require_grade = true};
+    assert_int_equal(gb_settings_set(db, org, f.course.id, &s, time_now_us()), LN_OK);
+    bool met = true;
+    assert_int_equal(gradebook_rule_met(db, &f.run, users[0], &met), LN_OK);
+    assert_true(met);                                           /* (1000 + 750) / 2 = 875 */
+    assert_int_equal(gradebook_rule_met(db, &f.run, users[1], &met), LN_OK);
+    assert_false(met);                                          /* 250 */
+    /* users[1] takes the quiz: every unit done, but (1000 + 500) / 2 = 750 < 800
+     * holds the course back; a peer override to 900 meets the rule and the
+     * course completes then (not at the next heartbeat). */
+    take(&f, q1, users[1], "Paris", NULL, time_now_us(), &res);
+    assert_int_equal(done_in(f.run.id, users[1]), 0);
+    assert_int_equal(peer_override(db, &f.run, ps.unit_id, users[1], 900, "Second marking", trainer, PT0 + 4 * PHOUR,
+                                   &pg), LN_OK);
+    assert_int_equal(done_in(f.run.id, users[1]), 1);
+}
+
 /* Many learners: the set-based gradebook gives every learner's grade.
  * LECTERN_GB_LEARNERS (default 500) sets how many; the time taken is
  * printed, never asserted. */
@@ -444,8 +574,9 @@ static void test_many(void **state)
         const char *ins = "INSERT INTO attempt (unit_id, run_id, user_id, org_id, number, items, started_at, submitted_at,"
                           " score, status) VALUES ($1, $2, $3, $4, $5, '[]', $6, $6, $7, 'submitted')";
         assert_int_equal(db_run(db, ins, "iiiiiii", q1, f.run.id, uid, org, (int64_t)1, now, s1), DB_DONE);
-        assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)1, now, (int64_t)1000), DB_DONE);
+        /* the second attempt's row first: "last" goes by the attempt's number, not the row order */
         assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)2, now, s2), DB_DONE);
+        assert_int_equal(db_run(db, ins, "iiiiiii", q2, f.run.id, uid, org, (int64_t)1, now, (int64_t)1000), DB_DONE);
     }
     assert_int_equal(db_commit(db), DB_DONE);
     UsTime t0 = time_mono_us();
@@ -474,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_override),
         cmocka_unit_test(test_regrade),
         cmocka_unit_test(test_gradebook),
+        cmocka_unit_test(test_peer_column),
         cmocka_unit_test(test_many),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
