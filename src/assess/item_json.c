@@ -28,6 +28,7 @@
 #include "assess/quiz.h"
 #include "assess/gift.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,9 +227,44 @@ char *item_to_text(Arena *a, const Item *it)
     return out;
 }
 
+/* Stored items are parsed on every attempt page and submission, ten or more
+ * per request, and parsing their JSON was most of a submission's CPU.  The
+ * rows never change (an edit is a new row), so each process keeps the parsed
+ * JSON of recent texts, by a hash of the text and checked against the whole
+ * text (so a reused id or any other text can never be served another's
+ * tree).  Trees are only read once made, which jansson allows from several
+ * threads; its reference counts are atomic. */
+#define PARSED_SLOTS 2048
+static struct { char *text; json_t *j; } parsed[PARSED_SLOTS];
+static pthread_mutex_t parsed_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static json_t *parse_cached(const char *text)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) h = (h ^ *p) * 16777619u;
+    size_t slot = h % PARSED_SLOTS;
+    json_t *j = NULL;
+    pthread_mutex_lock(&parsed_lock);
+    if (parsed[slot].text && strcmp(parsed[slot].text, text) == 0) j = json_incref(parsed[slot].j);
+    pthread_mutex_unlock(&parsed_lock);
+    if (j) return j;
+    if (!(j = json_loads(text, 0, NULL))) return NULL;
+    char *copy = strdup(text);
+    if (!copy) return j;
+    pthread_mutex_lock(&parsed_lock);
+    char *old_text = parsed[slot].text;
+    json_t *old = parsed[slot].j;
+    parsed[slot].text = copy;
+    parsed[slot].j = json_incref(j);
+    pthread_mutex_unlock(&parsed_lock);
+    free(old_text);
+    json_decref(old);
+    return j;
+}
+
 int item_from_text(Arena *a, const char *text, Item *out)
 {
-    json_t *j = json_loads(text ? text : "", 0, NULL);
+    json_t *j = parse_cached(text ? text : "");
     const char *err;
     int rc = j ? item_from_json(a, j, out, &err) : LN_EINVAL;
     json_decref(j);
