@@ -523,37 +523,12 @@ int peer_submission_last(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int6
     return submission_files(db, a, org_id, out);
 }
 
-int peer_submit(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps, int64_t user_id, const char *body,
-                const int64_t *media_ids, int nfiles, UsTime now, PeerSubmission *out, PeerRefusal *why)
+/* One submission's transaction: the version, its files, the ledger entry,
+ * the unit's completion.  LN_EEXIST when another took the same version. */
+static int submit_tx(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps, int64_t user_id, const char *body,
+                     const int64_t *media_ids, int nfiles, json_t *files, bool late, UsTime now)
 {
-    *why = PEER_OK;
-    body = body ? body : "";
-    if (strlen(body) > PEER_TEXT_MAX || !utf8_valid(body, strlen(body)) || nfiles > PEER_MAX_FILES) return LN_EINVAL;
-    bool late = ps->submit_by && now > ps->submit_by;
-    if ((ps->review_by && now > ps->review_by) || (late && str_eq(ps->late_policy, "refuse"))) {
-        *why = PEER_CLOSED;
-        return LN_EPERM;
-    }
-    bool blank = true;
-    for (const char *p = body; *p && blank; p++) blank = *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';
-    if (blank && nfiles == 0) {
-        *why = PEER_EMPTY;
-        return LN_EPERM;
-    }
-    json_t *files = json_array();
-    for (int i = 0; i < nfiles; i++) {
-        Media m;
-        if (media_load(db, a, run->org_id, media_ids[i], &m) != LN_OK) {
-            json_decref(files);
-            return LN_EINVAL;
-        }
-        json_array_append_new(files, json_pack("{s:I, s:s, s:I}", "media_id", (json_int_t)m.id, "sha256", m.sha256,
-                                               "size", (json_int_t)m.size));
-    }
-    if (db_begin(db) != DB_DONE) {
-        json_decref(files);
-        return LN_EDB;
-    }
+    if (db_begin(db) != DB_DONE) return LN_EDB;
     int64_t version = 0, id = 0;
     int rc = db_query_i64(db, &version, "SELECT COALESCE(MAX(version), 0) + 1 FROM peer_submission WHERE unit_id = $1"
                                         " AND run_id = $2 AND user_id = $3", "iii", ps->unit_id, run->id, user_id)
@@ -581,13 +556,49 @@ int peer_submit(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps, int
                : LN_EINVAL;
         json_decref(p);
     }
-    json_decref(files);
+    bool course_done;      /* submitting completes the unit, in the same commit */
+    if (rc == LN_OK) rc = progress_complete_tx(db, run, &u, user_id, now, &course_done);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         return rc == LN_OK || rc == LN_EINVAL ? LN_EDB : rc;
     }
-    bool course_done;
-    progress_complete(db, run, &u, user_id, now, &course_done);
+    return LN_OK;
+}
+
+int peer_submit(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps, int64_t user_id, const char *body,
+                const int64_t *media_ids, int nfiles, UsTime now, PeerSubmission *out, PeerRefusal *why)
+{
+    *why = PEER_OK;
+    body = body ? body : "";
+    if (strlen(body) > PEER_TEXT_MAX || !utf8_valid(body, strlen(body)) || nfiles > PEER_MAX_FILES) return LN_EINVAL;
+    bool late = ps->submit_by && now > ps->submit_by;
+    if ((ps->review_by && now > ps->review_by) || (late && str_eq(ps->late_policy, "refuse"))) {
+        *why = PEER_CLOSED;
+        return LN_EPERM;
+    }
+    bool blank = true;
+    for (const char *p = body; *p && blank; p++) blank = *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';
+    if (blank && nfiles == 0) {
+        *why = PEER_EMPTY;
+        return LN_EPERM;
+    }
+    json_t *files = json_array();
+    for (int i = 0; i < nfiles; i++) {
+        Media m;
+        if (media_load(db, a, run->org_id, media_ids[i], &m) != LN_OK) {
+            json_decref(files);
+            return LN_EINVAL;
+        }
+        json_array_append_new(files, json_pack("{s:I, s:s, s:I}", "media_id", (json_int_t)m.id, "sha256", m.sha256,
+                                               "size", (json_int_t)m.size));
+    }
+    /* Two submissions of one learner at once both pick the next version; the
+       loser's insert meets the unique version and is tried again. */
+    int rc = LN_EEXIST;
+    for (int tries = 0; rc == LN_EEXIST && tries < 3; tries++)
+        rc = submit_tx(db, a, run, ps, user_id, body, media_ids, nfiles, files, late, now);
+    json_decref(files);
+    if (rc != LN_OK) return rc;
     if (out) return peer_submission_last(db, a, ps->unit_id, run->id, user_id, out);
     return LN_OK;
 }
