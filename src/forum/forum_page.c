@@ -214,20 +214,28 @@ void forum_thread_new_post(Req *r)
     req_redirect(r, arena_printf(r->arena, "/runs/%lld/forum/%lld", (long long)id, (long long)tid));
 }
 
-static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const ForumPost *p, bool first)
+/* A post's actions in one row of small buttons; the forms that need typing
+ * (report, hide, reply) open from a summary. */
+static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const ForumPost *p, bool first, bool mine)
 {
     const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld", (long long)t->run_id,
                                     (long long)t->id, (long long)p->id);
     html_lit(r, "<div class=\"actions\">");
     if (!p->voted) {
         form_begin(r, arena_printf(r->arena, "%s/vote", base));
-        form_submit(r, T(r, "Upvote"));
+        form_submit_as(r, T(r, "Upvote"), "secondary small");
         form_end(r);
     }
     if (f->staff && !first) {
         form_begin(r, arena_printf(r->arena, "%s/endorse", base));
         hprintf(r, "<input type=\"hidden\" name=\"endorsed\" value=\"%s\">", p->endorsed ? "0" : "1");
-        form_submit(r, p->endorsed ? T(r, "Withdraw endorsement") : T(r, "Endorse"));
+        form_submit_as(r, p->endorsed ? T(r, "Withdraw endorsement") : T(r, "Endorse"), "secondary small");
+        form_end(r);
+    }
+    if (mine) {     /* the author, within the window */
+        hprintf(r, "<a class=\"button secondary small\" href=\"%s/edit\">%s</a>", base, T(r, "Edit"));
+        form_begin(r, arena_printf(r->arena, "%s/delete", base));
+        form_submit_as(r, T(r, "Delete"), "danger small");
         form_end(r);
     }
     if (p->author_id != r->user->id) {
@@ -242,7 +250,7 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
     if (f->staff && p->hidden_at) {
         form_begin(r, arena_printf(r->arena, "%s/hide", base));
         html_lit(r, "<input type=\"hidden\" name=\"hidden\" value=\"0\">");
-        form_submit(r, T(r, "Show again"));
+        form_submit_as(r, T(r, "Show again"), "secondary small");
         form_end(r);
     } else if (f->staff) {
         hprintf(r, "<details class=\"hide\"><summary>%s</summary>", T(r, "Hide"));
@@ -254,15 +262,17 @@ static void post_actions(Req *r, const ForumCtx *f, const ForumThread *t, const 
         form_end(r);
         html_lit(r, "</details>");
     }
+    html_lit(r, "</div>");
     if (!t->closed && !first && !f->banned) {
+        hprintf(r, "<details class=\"reply-to\"><summary>%s</summary>", T(r, "Reply to this"));
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t->run_id, (long long)t->id));
         hprintf(r, "<input type=\"hidden\" name=\"parent_id\" value=\"%lld\">", (long long)p->id);
-        hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"2\" required maxlength=\"20000\"></textarea></label></p>",
-                T(r, "Reply to this"));
-        form_submit(r, T(r, "Reply"));
+        hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"3\" required maxlength=\"20000\"></textarea></label></p>",
+                T(r, "Message (Markdown)"));
+        form_submit_as(r, T(r, "Reply"), "small");
         form_end(r);
+        html_lit(r, "</details>");
     }
-    html_lit(r, "</div>");
 }
 
 /* Pin, close and move a thread (staff). */
@@ -271,17 +281,17 @@ static void staff_tools(Req *r, const ForumThread *t)
     const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld", (long long)t->run_id, (long long)t->id);
     form_begin(r, arena_printf(r->arena, "%s/pin", base));
     hprintf(r, "<input type=\"hidden\" name=\"pinned\" value=\"%s\">", t->pinned ? "0" : "1");
-    form_submit(r, t->pinned ? T(r, "Unpin") : T(r, "Pin"));
+    form_submit_as(r, t->pinned ? T(r, "Unpin") : T(r, "Pin"), "secondary small");
     form_end(r);
     form_begin(r, arena_printf(r->arena, "%s/close", base));
     hprintf(r, "<input type=\"hidden\" name=\"closed\" value=\"%s\">", t->closed ? "0" : "1");
-    form_submit(r, t->closed ? T(r, "Reopen") : T(r, "Close"));
+    form_submit_as(r, t->closed ? T(r, "Reopen") : T(r, "Close"), "secondary small");
     form_end(r);
     ForumCategoryList cats;
     if (forum_categories(r->db, r->arena, t->run_id, &cats) == LN_OK && cats.n) {
         form_begin(r, arena_printf(r->arena, "%s/move", base));
         category_select(r, &cats, t->category_id, T(r, "Category"));
-        form_submit(r, T(r, "Move"));
+        form_submit_as(r, T(r, "Move"), "secondary small");
         form_end(r);
     }
 }
@@ -331,13 +341,13 @@ void forum_thread_page(Req *r)
     hprintf(r, "</p><h1>%s</h1>", t.title);
     if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
     if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));
-    html_lit(r, "<div class=\"actions\">");
+    html_lit(r, "<div class=\"actions thread-actions\">");
     forum_follow_form(r, &t);
     if (f.staff) staff_tools(r, &t);
     html_lit(r, "</div>");
     if (str_eq(t.kind, "question")) {
         if (t.answered_at) {
-            hprintf(r, "<p class=\"badge done\">%s ", T(r, "Answered on"));
+            hprintf(r, "<p class=\"badge done\">%s\xc2\xa0", T(r, "Answered on"));
             html_date(r, t.answered_at);
             html_lit(r, "</p>");
         } else if (f.staff) {
@@ -365,15 +375,7 @@ void forum_thread_page(Req *r)
             html_lit(r, "</article>\n");
             continue;
         }
-        if (forum_can_change(p, r->user->id, now)) {
-            const char *base = arena_printf(r->arena, "/runs/%lld/forum/%lld/posts/%lld", (long long)t.run_id,
-                                            (long long)t.id, (long long)p->id);
-            hprintf(r, "<p><a href=\"%s/edit\">%s</a></p>", base, T(r, "Edit"));
-            form_begin(r, arena_printf(r->arena, "%s/delete", base));
-            form_submit(r, T(r, "Delete"));
-            form_end(r);
-        }
-        post_actions(r, &f, &t, p, i == 0);
+        post_actions(r, &f, &t, p, i == 0, forum_can_change(p, r->user->id, now));
         html_lit(r, "</article>\n");
     }
     if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));

@@ -119,7 +119,7 @@ void forum_follow_form(Req *r, const ForumThread *t)
     bool on = forum_following(r->db, t->id, r->user->id);
     form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/follow", (long long)t->run_id, (long long)t->id));
     hprintf(r, "<input type=\"hidden\" name=\"following\" value=\"%s\">", on ? "0" : "1");
-    form_submit(r, on ? T(r, "Stop following") : T(r, "Follow this thread"));
+    form_submit_as(r, on ? T(r, "Stop following") : T(r, "Follow this thread"), "secondary small");
     form_end(r);
 }
 

@@ -59,6 +59,8 @@ void form_input_(Req *r, const char *type, const char *name, const char *label,
 #define form_input(r, type, name, label, value, error, extra) \
     form_input_((r), (type), (name), (label), (value), (error), "" extra "")
 void form_submit(Req *r, const char *label);
+/* The same with the button's look: "secondary small", "danger small"... */
+void form_submit_as(Req *r, const char *label, const char *look);
 
 /* ---- errors, for pages and the API alike ---- */
 /* Answers with `status`: an HTML page, or {"error":{"code","message"}} when

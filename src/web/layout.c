@@ -144,3 +144,8 @@ void form_submit(Req *r, const char *label)
 {
     hprintf(r, "<button type=\"submit\" class=\"button\">%s</button>", label);
 }
+
+void form_submit_as(Req *r, const char *label, const char *look)
+{
+    hprintf(r, "<button type=\"submit\" class=\"button %s\">%s</button>", look, label);
+}
