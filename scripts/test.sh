@@ -93,7 +93,7 @@ section "Storage suite on PostgreSQL (the same tests as on SQLite above)"
 for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build/tests/test_routes \
          build/tests/test_search build/tests/test_content build/tests/test_course_io build/tests/test_spoc build/tests/test_ledger \
          build/tests/test_attendance build/tests/test_quiz build/tests/test_authcache \
-         build/tests/test_peer build/tests/test_gradebook; do
+         build/tests/test_peer build/tests/test_gradebook build/tests/test_ical; do
     [ -x "$t" ] && [ -n "$PG_URL" ] || continue
     run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
     # Each suite starts from an empty database.
