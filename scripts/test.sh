@@ -113,7 +113,7 @@ if [ -n "$PG_URL" ]; then
         run_node "http on postgresql" tests/http/catalog.test.mjs tests/http/search.test.mjs \
         tests/http/spoc.test.mjs tests/http/content.test.mjs tests/http/attendance.test.mjs \
         tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/peer.test.mjs \
-        tests/http/gradebook.test.mjs
+        tests/http/gradebook.test.mjs tests/http/ical.test.mjs
 fi
 
 section "Browser tests (headless Chromium)"

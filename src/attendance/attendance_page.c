@@ -3,6 +3,7 @@
  * (personal link, QR) and trainers, signature images and fraud signals.
  * Everything works without script except drawing the signature. */
 #include "attendance/pages.h"
+#include "attendance/ical_page.h"
 #include "attendance/pdf.h"
 #include "account/account.h"
 #include "http/access.h"
@@ -309,7 +310,9 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
             T(r, "CSV file"), T(r, "Or paste the lines here"));
     form_submit(r, T(r, "Preview"));
     form_end(r);
-    html_lit(r, "</section></div>\n");
+    html_lit(r, "</section>\n");
+    ical_import_form(r, run);
+    html_lit(r, "</div>\n");
     page_end(r);
 }
 

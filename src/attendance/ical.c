@@ -1102,7 +1102,11 @@ int ical_parse(Arena *a, const char *text, size_t len, const IcalOptions *opt, I
     memset(out, 0, sizeof *out);
     Ctx c = {.a = a, .opt = opt, .out = out};
     if (len > ICAL_BYTES_MAX) return LN_ELIMIT;
-    if (len == 0 || !utf8_valid(text, len) || memchr(text, 0, len)) {
+    if (len == 0) {
+        error_at(&c, 1, "The file is empty.", NULL);
+        return LN_EINVAL;
+    }
+    if (!utf8_valid(text, len) || memchr(text, 0, len)) {
         error_at(&c, 1, "The file is not UTF-8 text.", NULL);
         return LN_EINVAL;
     }

@@ -7,6 +7,7 @@
 #include "assess/peer.h"
 #include "assess/gradebook_pages.h"
 #include "attendance/pages.h"
+#include "attendance/ical_page.h"
 #include "catalog/pages.h"
 #include "content/pages.h"
 #include "event/event.h"
@@ -260,6 +261,9 @@ ROUTE(GET,    "/api/v1/orgs/{org}/sessions/{id}/qr",        api_att_qr_get,     
 ROUTE(POST,   "/api/v1/orgs/{org}/sessions/{id}/links",     api_att_links_post,     API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/sessions/{id}/signatures",           api_att_signatures_post, API_W)
 ROUTE(GET,    "/api/v1/orgs/{org}/attendance/signals",      api_att_signals_get,    API | A_MEMBER)
+/* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
+ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions_ical_post, API_W | A_STAFF)
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
