@@ -12,3 +12,14 @@ CREATE TABLE session_ical (
     imported_at BIGINT NOT NULL,
     UNIQUE (run_id, uid, recurrence)
 );
+
+-- A learner's (or trainer's) secret calendar feed of a run's sessions:
+-- GET /calendar/TOKEN.ics.  The token is stored hashed; making a new one
+-- replaces the old, which stops working.
+CREATE TABLE ical_feed (
+    token_hash TEXT PRIMARY KEY,                -- hex SHA-256 of the token in the URL
+    user_id BIGINT NOT NULL REFERENCES app_user(id),
+    run_id BIGINT NOT NULL REFERENCES course_run(id),
+    created_at BIGINT NOT NULL,
+    UNIQUE (user_id, run_id)
+);

@@ -918,4 +918,5 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id)
     }
     hprintf(r, "</ul><p class=\"muted\">%s</p>",
             T(r, "Sign the attendance sheet during the session: scan the code the trainer shows, or open the link e-mailed to you."));
+    hprintf(r, "<p><a href=\"/runs/%lld/calendar\">%s</a></p>", (long long)run->id, T(r, "Add the sessions to my calendar"));
 }

@@ -3,6 +3,9 @@
  * the JSON API (docs/attendance.md, "Import from a calendar"). */
 #include "attendance/ical_page.h"
 #include "attendance/ical_import.h"
+#include "attendance/ical_feed.h"
+#include "mail/mail.h"
+#include "org/org.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -65,7 +68,8 @@ void ical_import_form(Req *r, const RunRef *run)
                  "Empty: the file's own zone, else your browser's offset."));
     form_submit(r, T(r, "Preview"));
     form_end(r);
-    html_lit(r, "</section>\n");
+    hprintf(r, "<p><a href=\"/runs/%lld/calendar\">%s</a></p></section>\n", (long long)run->id,
+            T(r, "Subscribe to these sessions from a calendar"));
 }
 
 static void errors_page(Req *r, const RunRef *run, const IcalCalendar *cal)
@@ -226,4 +230,97 @@ void api_att_run_sessions_ical_post(Req *r)
     api_json(r, apply && rep.added ? 201 : 200,
              json_pack("{s:b,s:i,s:i,s:i,s:o}", "applied", apply && rep.added > 0, "added", rep.added, "unchanged",
                        rep.same, "changed", rep.changed, "sessions", arr));
+}
+
+/* ---- the calendar feed ------------------------------------------------------ */
+
+/* Enrolled in the run, or a trainer or administrator of its organisation. */
+static bool feed_allowed(Db *db, const RunRef *run, int64_t user_id)
+{
+    if (enrolled(db, run->id, user_id)) return true;
+    Role role = member_role(db, run->org_id, user_id);
+    return role == ROLE_TRAINER || role == ROLE_ADMIN;
+}
+
+static bool feed_run(Req *r, RunRef *run)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (run_ref(r->db, r->arena, 0, id, run) == LN_OK && feed_allowed(r->db, run, r->user->id)) return true;
+    web_not_found(r);
+    return false;
+}
+
+static void feed_page(Req *r, const RunRef *run, const char *token)
+{
+    page_begin(r, T(r, "The sessions in my calendar"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n<p class=\"lead\">%s</p>\n",
+            T(r, "The sessions in my calendar"), run->title,
+            T(r, "Subscribe to this link in Google Calendar (\"From URL\"), Outlook (\"Subscribe from web\") or Apple "
+                 "Calendar (\"New calendar subscription\"): the run's live sessions appear there and stay up to date."));
+    if (token) {
+        const char *url = arena_printf(r->arena, "%s/calendar/%s.ics", mail_base_url(r), token);
+        const char *webcal = str_startswith(url, "https://") ? arena_printf(r->arena, "webcal://%s", url + 8)
+                           : str_startswith(url, "http://") ? arena_printf(r->arena, "webcal://%s", url + 7) : url;
+        hprintf(r, "<div class=\"field\"><label for=\"f-feed\">%s</label><input type=\"text\" id=\"f-feed\" readonly "
+                   "value=\"%s\" data-feed-url></div><p><a href=\"%s\">%s</a></p>\n",
+                T(r, "Your calendar link"), url, webcal, T(r, "Open in my calendar app"));
+        hprintf(r, "<p class=\"hint\">%s</p>\n",
+                T(r, "Keep this link to yourself: anyone who has it sees the sessions' dates and places. It is shown only now."));
+    }
+    UsTime made = ical_feed_created_at(r->db, r->user->id, run->id);
+    form_begin(r, arena_printf(r->arena, "/runs/%lld/calendar", (long long)run->id));
+    if (made && !token) hprintf(r, "<p>%s</p>", T(r, "You already have a calendar link. A new one replaces it: the old one stops working."));
+    form_submit(r, made ? T(r, "Make a new calendar link") : T(r, "Create my calendar link"));
+    form_end(r);
+    page_end(r);
+}
+
+/* ROUTE: GET /runs/{id}/calendar */
+void att_run_calendar_page(Req *r)
+{
+    RunRef run;
+    if (!feed_run(r, &run)) return;
+    feed_page(r, &run, NULL);
+}
+
+/* ROUTE: POST /runs/{id}/calendar — a new secret link, shown once */
+void att_run_calendar_post(Req *r)
+{
+    RunRef run;
+    if (!feed_run(r, &run)) return;
+    char token[ICAL_FEED_TOKEN_LEN + 1];
+    if (ical_feed_create(r->db, r->user->id, run.id, time_now_us(), token) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Saving failed on our side; nothing was changed."));
+        return;
+    }
+    feed_page(r, &run, token);
+}
+
+/* ROUTE: GET /calendar/{token} — TOKEN.ics, no sign-in: the token is the credential */
+void att_calendar_feed_get(Req *r)
+{
+    char *token = arena_strdup(r->arena, req_path_param(r, "token"));
+    size_t n = token ? strlen(token) : 0;
+    if (n > 4 && str_eq(token + n - 4, ".ics")) token[n - 4] = 0;
+    int64_t user_id = 0, run_id = 0;
+    RunRef run;
+    LiveSessionList l;
+    if (ical_feed_lookup(r->db, token, &user_id, &run_id) != LN_OK || run_ref(r->db, r->arena, 0, run_id, &run) != LN_OK
+        || !feed_allowed(r->db, &run, user_id)) {
+        req_text(r, 404, "No such calendar: the link was replaced, or you no longer follow this course.\n");
+        return;
+    }
+    if (attendance_session_list(r->db, r->arena, run.id, &l) != LN_OK) {
+        req_text(r, 500, "The calendar cannot be read now.\n");
+        return;
+    }
+    const char *org = l.n ? l.items[0].org_slug : "lectern";
+    const char *name = l.n ? arena_printf(r->arena, "%s — %s", l.items[0].course_title, run.title) : run.title;
+    r->status = 200;
+    r->content_type = "text/calendar; charset=utf-8";
+    buf_reset(&r->out);
+    buf_puts(&r->out, ical_feed_write(r->arena, name, org, &l, time_now_us()));
+    req_set_header(r, "Cache-Control", "private, no-cache");
+    req_set_header(r, "Content-Disposition", "inline; filename=\"sessions.ics\"");
 }

@@ -10,5 +10,8 @@ void ical_import_form(Req *r, const RunRef *run);
 
 void att_run_sessions_ical_post(Req *r);
 void api_att_run_sessions_ical_post(Req *r);
+void att_run_calendar_page(Req *r);
+void att_run_calendar_post(Req *r);
+void att_calendar_feed_get(Req *r);
 
 #endif

@@ -133,3 +133,39 @@ test('page: upload an .ics, see the preview, confirm; errors listed by line', as
   assert.match(bad.text, /Line 24: Unknown time zone/);
   assert.match(bad.text, /<code>Mars\/Olympus<\/code>/);
 });
+
+test('feed: a learner subscribes to the run\'s sessions by a secret link of their own', async () => {
+  const web = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.equal((await web.get(`/runs/${runId}/calendar`)).status, 404, 'not enrolled yet');
+  const enrol = await trainer.req('POST', `/api/v1/orgs/demo/runs/${runId}/enrolments/import?apply=1`,
+    { body: `${DEMO.elodie.email}\n`, headers: { 'content-type': 'text/csv' }, csrf: true });
+  assert.equal(enrol.status, 201, enrol.text);
+  const page = await web.get(`/runs/${runId}/calendar`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, new RegExp(`action="/runs/${runId}/calendar"`));
+  const made = await web.post(`/runs/${runId}/calendar`, { form: { _csrf: csrfFrom(page.text) } });
+  assert.equal(made.status, 200, made.text.slice(0, 300));
+  const url = made.text.match(/value="(http[^"]*\/calendar\/[A-Za-z0-9_-]{43}\.ics)"/)[1];
+  const feedPath = new URL(url).pathname;
+  assert.match(made.text, /href="webcal:\/\//);
+  const feed = await fetch(srv.url + feedPath);
+  assert.equal(feed.status, 200);
+  assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+  const text = await feed.text();
+  assert.match(text, /^BEGIN:VCALENDAR\r\n/);
+  const count = (await sessions()).length;
+  assert.equal((text.match(/^BEGIN:VEVENT\r$/gm) || []).length, count);
+  assert.match(text, /SUMMARY:Excel avancé — matin\r\n/);
+  assert.match(text, /DTSTART:20260323T080000Z\r\n/);
+  assert.match(text, /URL:https:\/\/visio\.example\.org\/classe-virtuelle\r\n/);
+  // a new link replaces the old one
+  const again = await web.post(`/runs/${runId}/calendar`, { form: { _csrf: csrfFrom(made.text) } });
+  assert.equal(again.status, 200);
+  assert.equal((await fetch(srv.url + feedPath)).status, 404);
+  const url2 = again.text.match(/value="(http[^"]*\/calendar\/[A-Za-z0-9_-]{43}\.ics)"/)[1];
+  assert.equal((await fetch(srv.url + new URL(url2).pathname)).status, 200);
+  assert.equal((await fetch(`${srv.url}/calendar/${'x'.repeat(43)}.ics`)).status, 404);
+  // someone of another organisation does not get a link for this run
+  const boss = await signinForm(srv, 'boss@other.test', 'other-boss-pass');
+  assert.equal((await boss.get(`/runs/${runId}/calendar`)).status, 404);
+});

@@ -7,6 +7,7 @@
  * Fixed dates only.  Runs on SQLite and PostgreSQL (LECTERN_TEST_DB). */
 #include "testutil.h"
 #include "attendance/ical_import.h"
+#include "attendance/ical_feed.h"
 #include "account/account.h"
 #include "org/org.h"
 
@@ -346,6 +347,65 @@ static void test_import_all_or_nothing(void **state)
     assert_int_equal(count_sessions(&run), before + 2);
 }
 
+/* ---- the feed ------------------------------------------------------------- */
+
+static void test_feed(void **state)
+{
+    /* a long accented title and a virtual classroom, beside the imported sessions */
+    char title[ATT_TITLE_MAX * 2 + 1] = "";
+    for (int i = 0; i < 90; i++) strcat(title, i % 10 == 9 ? "," : "é");
+    SessionInput in = {.title = title, .mode = "virtual", .place = "https://meet.example.org/a;b,c", .grace_minutes = -1,
+                       .starts_at = T(1789455600), .ends_at = T(1789459200), .utc_offset_min = 120};
+    int64_t id;
+    assert_int_equal(attendance_session_create(db, &run2, &in, trainer, T(1772000000), &id), LN_OK);
+    LiveSessionList l;
+    assert_int_equal(attendance_session_list(db, arena, run2.id, &l), LN_OK);
+    assert_true(l.n >= 6);
+    char *ics = ical_feed_write(arena, "Calendars — Autumn", "ical", &l, T(1772000000));
+    assert_true(str_startswith(ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+    assert_non_null(strstr(ics, "DTSTAMP:20260225T061320Z\r\n"));
+    for (const char *p = ics; *p;) {                    /* lines of at most 75 octets, CRLF, valid UTF-8 */
+        const char *e = strstr(p, "\r\n");
+        assert_non_null(e);
+        assert_true(e - p <= 75);
+        p = e + 2;
+    }
+    assert_true(utf8_valid(ics, strlen(ics)));
+    /* it reads back as the same sessions */
+    IcalCalendar cal;
+    assert_int_equal(ical_parse(arena, ics, strlen(ics), NULL, &cal), LN_OK);
+    assert_int_equal(cal.n_errors, 0);
+    assert_int_equal(cal.n, l.n);
+    for (int i = 0; i < l.n; i++) {
+        assert_int_equal(cal.items[i].starts_at, l.items[i].starts_at);
+        assert_int_equal(cal.items[i].ends_at, l.items[i].ends_at);
+        assert_string_equal(cal.items[i].title, l.items[i].title);
+        assert_string_equal(cal.items[i].location, l.items[i].place);
+    }
+    int k = -1;
+    for (int i = 0; i < cal.n; i++)
+        if (str_eq(cal.items[i].title, title)) k = i;
+    assert_true(k >= 0);
+    assert_string_equal(cal.items[k].url, "https://meet.example.org/a;b,c");
+    assert_string_equal(cal.items[k].uid, arena_printf(arena, "session-%lld@ical.lectern", (long long)id));
+
+    /* secret tokens: a new one replaces the old */
+    char t1[ICAL_FEED_TOKEN_LEN + 1], t2[ICAL_FEED_TOKEN_LEN + 1];
+    int64_t u = 0, r = 0;
+    assert_int_equal(ical_feed_created_at(db, learner, run2.id), 0);
+    assert_int_equal(ical_feed_create(db, learner, run2.id, T(1772000000), t1), LN_OK);
+    assert_int_equal(strlen(t1), ICAL_FEED_TOKEN_LEN);
+    assert_int_equal(ical_feed_lookup(db, t1, &u, &r), LN_OK);
+    assert_int_equal(u, learner);
+    assert_int_equal(r, run2.id);
+    assert_int_equal(ical_feed_created_at(db, learner, run2.id), T(1772000000));
+    assert_int_equal(ical_feed_create(db, learner, run2.id, T(1772000001), t2), LN_OK);
+    assert_string_not_equal(t1, t2);
+    assert_int_equal(ical_feed_lookup(db, t1, &u, &r), LN_NOTFOUND);
+    assert_int_equal(ical_feed_lookup(db, t2, &u, &r), LN_OK);
+    assert_int_equal(ical_feed_lookup(db, "short", &u, &r), LN_NOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_repeats),
         cmocka_unit_test(test_import),
         cmocka_unit_test(test_import_all_or_nothing),
+        cmocka_unit_test(test_feed),
     };
     return cmocka_run_group_tests_name("ical", tests, setup, teardown);
 }
