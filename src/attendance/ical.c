@@ -16,6 +16,9 @@
 #define LINE_MAX_BYTES (256 * 1024)
 #define DEPTH_MAX 8
 #define LOOP_MAX 200000                 /* days or weeks walked by one repeat */
+#define EXDATES_MAX 10000               /* EXDATE values in a file */
+#define ZONES_MAX 50                    /* distinct TZIDs in a file */
+#define WORK_MAX (ICAL_OCCURRENCES_MAX * 20)  /* candidate occurrences in a file */
 #define ZONEINFO "/usr/share/zoneinfo/"
 
 /* ======================================================================
@@ -340,6 +343,9 @@ typedef struct Ctx {
     int nzones, cap_zones;
     const char *cal_zone;               /* X-WR-TIMEZONE */
     bool over;                          /* too many occurrences */
+    int exdates, work;                  /* EXDATE values read, dates walked: bounded */
+    struct Event **ovs;                 /* the moved occurrences, by UID and RECURRENCE-ID */
+    int novs;
 } Ctx;
 
 static void error_at(Ctx *c, int line, const char *msg, const char *detail)
@@ -612,6 +618,7 @@ static const Zone *zone_get(Ctx *c, const char *tzid)
 {
     for (int i = 0; i < c->nzones; i++)
         if (str_eq(c->zone_names[i], tzid)) return c->zone_ok[i] ? &c->zones[i] : NULL;
+    if (c->nzones >= ZONES_MAX) return NULL;     /* reported by the caller as unknown */
     int cap = c->cap_zones;
     c->zones = arena_grow(c->a, c->zones, c->nzones, &cap, sizeof *c->zones);
     cap = c->cap_zones;
@@ -758,6 +765,8 @@ typedef struct Event {
     int64_t start, end;                 /* UTC seconds (of the first occurrence) */
     int off;
     ITime st;
+    int64_t *ex_utc, *ex_day;           /* EXDATEs, sorted */
+    int n_ex_utc, n_ex_day;
 } Event;
 
 static char *utc_key(Arena *a, int64_t t)
@@ -967,18 +976,46 @@ bad:
     return false;
 }
 
-static const Event *override_of(Event *evs, int n, const char *uid, const char *key)
+static int ov_cmp(const void *x, const void *y)
 {
-    for (int i = 0; i < n; i++)
-        if (evs[i].rid && str_eq(evs[i].uid, uid) && str_eq(evs[i].rid, key)) {
-            evs[i].used = true;
-            return &evs[i];
-        }
-    return NULL;
+    const Event *p = *(Event *const *)x, *q = *(Event *const *)y;
+    int k = strcmp(p->uid, q->uid);
+    return k ? k : strcmp(p->rid, q->rid);
 }
 
-static bool excluded(Ctx *c, Comp *cp, const Event *ev, int64_t utc, int64_t local_day)
+/* The event that moves or cancels occurrence `key` of `uid`, if any (marked used). */
+static const Event *override_of(Ctx *c, const char *uid, const char *key)
 {
+    if (c->novs == 0) return NULL;
+    Event probe = {.uid = uid, .rid = key}, *pp = &probe;
+    Event **hit = bsearch(&pp, c->ovs, (size_t)c->novs, sizeof *c->ovs, ov_cmp);
+    if (!hit) return NULL;
+    (*hit)->used = true;
+    return *hit;
+}
+
+static int i64_cmp(const void *x, const void *y)
+{
+    int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
+    return p < q ? -1 : p > q;
+}
+
+static bool in_sorted(const int64_t *v, int n, int64_t x)
+{
+    return n > 0 && bsearch(&x, v, (size_t)n, sizeof *v, i64_cmp) != NULL;
+}
+
+static bool excluded(const Event *ev, int64_t utc, int64_t local_day)
+{
+    return in_sorted(ev->ex_utc, ev->n_ex_utc, utc) || in_sorted(ev->ex_day, ev->n_ex_day, local_day);
+}
+
+/* Read the event's EXDATEs once (sorted, for bsearch); false with errors. */
+static bool read_exdates(Ctx *c, Event *ev)
+{
+    bool ok = true;
+    int cap_u = 0, cap_d = 0;
+    Comp *cp = ev->cp;
     for (int i = 0; i < cp->nprops; i++) {
         Prop *p = &cp->props[i];
         if (!str_eq(p->name, "EXDATE")) continue;
@@ -987,51 +1024,48 @@ static bool excluded(Ctx *c, Comp *cp, const Event *ev, int64_t utc, int64_t loc
             ITime t;
             int64_t u;
             int off;
-            if (!parse_dt(v, param(p, "TZID"), &t)) continue;       /* reported once, in check_exdates */
-            if (t.kind == T_DATE) {
-                if (t.day == local_day) return true;
-                continue;
+            if (++c->exdates > EXDATES_MAX) {
+                error_at(c, p->line, "Too many EXDATE values in the file.", NULL);
+                return false;
             }
-            if (t.kind == T_FLOAT && ev->st.kind == T_ZONE) t.kind = T_ZONE, t.tzid = ev->st.tzid;
-            if (to_utc(c, &t, p->line, &u, &off) && u == utc) return true;
-        }
-    }
-    return false;
-}
-
-static bool check_exdates(Ctx *c, Comp *cp)
-{
-    bool ok = true;
-    for (int i = 0; i < cp->nprops; i++) {
-        Prop *p = &cp->props[i];
-        if (!str_eq(p->name, "EXDATE")) continue;
-        char *s = arena_strdup(c->a, p->value), *save = NULL;
-        for (char *v = strtok_r(s, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
-            ITime t;
             if (!parse_dt(v, param(p, "TZID"), &t)) {
                 error_at(c, p->line, "This EXDATE is not a date or a date and time.", v);
                 ok = false;
-            } else if (t.kind == T_ZONE && !zone_get(c, t.tzid)) {
-                error_at(c, p->line, "Unknown time zone: neither a known zone name nor a VTIMEZONE of the file.", t.tzid);
-                ok = false;
+            } else if (t.kind == T_DATE) {
+                ev->ex_day = arena_grow(c->a, ev->ex_day, ev->n_ex_day, &cap_d, sizeof *ev->ex_day);
+                ev->ex_day[ev->n_ex_day++] = t.day;
+            } else {
+                if (t.kind == T_FLOAT && ev->st.kind == T_ZONE) t.kind = T_ZONE, t.tzid = ev->st.tzid;
+                if (!to_utc(c, &t, p->line, &u, &off)) {
+                    ok = false;
+                    continue;
+                }
+                ev->ex_utc = arena_grow(c->a, ev->ex_utc, ev->n_ex_utc, &cap_u, sizeof *ev->ex_utc);
+                ev->ex_utc[ev->n_ex_utc++] = u;
             }
         }
     }
+    if (ev->n_ex_utc > 1) qsort(ev->ex_utc, (size_t)ev->n_ex_utc, sizeof *ev->ex_utc, i64_cmp);
+    if (ev->n_ex_day > 1) qsort(ev->ex_day, (size_t)ev->n_ex_day, sizeof *ev->ex_day, i64_cmp);
     return ok;
 }
 
 /* One occurrence of master `ev` starting on local day `d` (time of day as
  * DTSTART's): its key, an override or EXDATE applied. */
-static void occurrence(Ctx *c, Event *evs, int nev, const Event *ev, int64_t d)
+static void occurrence(Ctx *c, const Event *ev, int64_t d)
 {
     ITime t = ev->st;
     t.day = d;
     int64_t u;
     int off;
+    if (++c->work > WORK_MAX) {
+        c->over = true;
+        return;
+    }
     if (!to_utc(c, &t, ev->cp->line, &u, &off)) return;
-    if (excluded(c, ev->cp, ev, u, d)) return;
+    if (excluded(ev, u, d)) return;
     char *key = utc_key(c->a, u);
-    const Event *ov = override_of(evs, nev, ev->uid, key);
+    const Event *ov = override_of(c, ev->uid, key);
     if (ov) {
         if (!ov->cancelled && !ov->bad) emit(c, ov, key, ov->start, ov->end, ov->off);
         return;
@@ -1051,7 +1085,7 @@ static bool past_until(Ctx *c, const Rule *r, const Event *ev, int64_t d)
     return !to_utc(c, &t, ev->cp->line, &u, &off) || u > r->until;
 }
 
-static void expand(Ctx *c, Event *evs, int nev, Event *ev, const Rule *r)
+static void expand(Ctx *c, const Event *ev, const Rule *r)
 {
     int64_t d0 = ev->st.day;
     int n = 0;
@@ -1060,7 +1094,7 @@ static void expand(Ctx *c, Event *evs, int nev, Event *ev, const Rule *r)
             int64_t d = d0 + k * r->interval;
             if (past_until(c, r, ev, d)) return;
             if (r->mask && !(r->mask & (1u << weekday(d)))) continue;
-            occurrence(c, evs, nev, ev, d);
+            occurrence(c, ev, d);
             if (r->count && ++n >= r->count) return;
         }
         return;
@@ -1072,7 +1106,7 @@ static void expand(Ctx *c, Event *evs, int nev, Event *ev, const Rule *r)
             int64_t d = week0 + w * 7 * r->interval + i;
             if (d < d0 || !(mask & (1u << weekday(d)))) continue;
             if (past_until(c, r, ev, d)) return;
-            occurrence(c, evs, nev, ev, d);
+            occurrence(c, ev, d);
             if (r->count && ++n >= r->count) return;
         }
     }
@@ -1144,21 +1178,25 @@ int ical_parse(Arena *a, const char *text, size_t len, const IcalOptions *opt, I
         if (!prop(ev->cp, "SUMMARY")) error_at(&c, ev->cp->line, "This event has no SUMMARY (its title).", ev->uid);
         if (!event_times(&c, ev)) ev->bad = true;
     }
-    for (int i = 0; i < nev; i++) {
+    c.ovs = arena_alloc(a, sizeof *c.ovs * (size_t)(nev + 1));
+    for (int i = 0; i < nev; i++)
+        if (evs[i].rid && !evs[i].bad) c.ovs[c.novs++] = &evs[i];
+    if (c.novs > 1) qsort(c.ovs, (size_t)c.novs, sizeof *c.ovs, ov_cmp);
+    for (int i = 0; i < nev && !c.over; i++) {
         Event *ev = &evs[i];
         if (ev->bad || ev->rid || ev->cancelled) continue;
         Prop *rr = prop(ev->cp, "RRULE");
         if (!rr) {
-            const Event *ov = override_of(evs, nev, ev->uid, utc_key(a, ev->start));
+            const Event *ov = override_of(&c, ev->uid, utc_key(a, ev->start));
             if (!ov) emit(&c, ev, "", ev->start, ev->end, ev->off);
             else if (!ov->cancelled && !ov->bad) emit(&c, ov, "", ov->start, ov->end, ov->off);
             continue;
         }
         Rule r;
-        if (!rrule_parse(&c, rr, ev, &r) || !check_exdates(&c, ev->cp)) continue;
-        expand(&c, evs, nev, ev, &r);
+        if (!rrule_parse(&c, rr, ev, &r) || !read_exdates(&c, ev)) continue;
+        expand(&c, ev, &r);
     }
-    for (int i = 0; i < nev; i++)       /* a moved occurrence whose series is not in the file */
+    for (int i = 0; i < nev && !c.over; i++)   /* a moved occurrence whose series is not in the file */
         if (evs[i].rid && !evs[i].used && !evs[i].cancelled && !evs[i].bad) emit(&c, &evs[i], evs[i].rid, evs[i].start, evs[i].end, evs[i].off);
     if (c.over) return LN_ELIMIT;
     if (out->n > 1) qsort(out->items, (size_t)out->n, sizeof *out->items, occ_cmp);

@@ -59,18 +59,52 @@ static int existing(Db *db, Arena *a, int64_t run_id, IcalSession *s)
     return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
-static void match_trainers(Db *db, Arena *a, int64_t org_id, IcalSession *s)
+/* E-mail → staff user, looked up once per import (at most EMAILS_MAX addresses). */
+#define EMAILS_MAX 500
+typedef struct EmailCache {
+    const char **email;
+    int64_t *id;                        /* 0: not a trainer or administrator of the organisation */
+    char **name;
+    int n;
+} EmailCache;
+
+static int64_t staff_by_email(Db *db, Arena *a, int64_t org_id, EmailCache *ec, const char *email, char **name)
+{
+    for (int i = 0; i < ec->n; i++)
+        if (str_eq(ec->email[i], email)) {
+            *name = ec->name[i];
+            return ec->id[i];
+        }
+    if (ec->n >= EMAILS_MAX) return 0;
+    if (!ec->email) {
+        ec->email = arena_alloc(a, sizeof *ec->email * EMAILS_MAX);
+        ec->id = arena_alloc(a, sizeof *ec->id * EMAILS_MAX);
+        ec->name = arena_alloc(a, sizeof *ec->name * EMAILS_MAX);
+    }
+    User u;
+    int64_t id = 0;
+    *name = NULL;
+    if (user_by_email(db, a, email, &u) == LN_OK) {
+        Role r = member_role(db, org_id, u.id);
+        if (r == ROLE_TRAINER || r == ROLE_ADMIN) id = u.id, *name = u.name;
+    }
+    ec->email[ec->n] = email;
+    ec->id[ec->n] = id;
+    ec->name[ec->n++] = *name;
+    return id;
+}
+
+static void match_trainers(Db *db, Arena *a, int64_t org_id, EmailCache *ec, IcalSession *s)
 {
     int cap = 0, cap2 = 0;
     for (int i = 0; i < s->occ->n_emails; i++) {
-        User u;
-        if (user_by_email(db, a, s->occ->emails[i], &u) != LN_OK) continue;
-        Role r = member_role(db, org_id, u.id);
-        if (r != ROLE_TRAINER && r != ROLE_ADMIN) continue;
+        char *name;
+        int64_t id = staff_by_email(db, a, org_id, ec, s->occ->emails[i], &name);
+        if (!id) continue;
         s->trainer_ids = arena_grow(a, s->trainer_ids, s->n_trainers, &cap, sizeof *s->trainer_ids);
         s->trainer_names = arena_grow(a, s->trainer_names, s->n_trainers, &cap2, sizeof *s->trainer_names);
-        s->trainer_ids[s->n_trainers] = u.id;
-        s->trainer_names[s->n_trainers++] = u.name;
+        s->trainer_ids[s->n_trainers] = id;
+        s->trainer_names[s->n_trainers++] = name;
     }
 }
 
@@ -98,6 +132,7 @@ int attendance_import_ical(Db *db, Arena *a, const RunRef *run, int64_t creator,
     int rc = ical_parse(a, text, len, opt, &out->cal);
     if (rc != LN_OK) return rc;
     int cap = out->cal.n_errors;
+    EmailCache ec = {0};
     out->sessions = arena_alloc(a, sizeof *out->sessions * (size_t)(out->cal.n + 1));
     for (int i = 0; i < out->cal.n; i++) {
         IcalSession *s = &out->sessions[out->n++];
@@ -109,7 +144,7 @@ int attendance_import_ical(Db *db, Arena *a, const RunRef *run, int64_t creator,
             continue;
         }
         if (existing(db, a, run->id, s) != LN_OK) return LN_EDB;
-        if (s->status == ICAL_NEW) match_trainers(db, a, run->org_id, s);
+        if (s->status == ICAL_NEW) match_trainers(db, a, run->org_id, &ec, s);
         out->added += s->status == ICAL_NEW;
         out->same += s->status == ICAL_SAME;
         out->changed += s->status == ICAL_CHANGED;
