@@ -53,5 +53,6 @@ int cmd_key_show(Cli *c);
 int cmd_key_rotate(Cli *c);
 int cmd_routes(Cli *c);
 int cmd_bench_seed(Cli *c);
+int cmd_sessions_import_ical(Cli *c);
 
 #endif

@@ -20,7 +20,7 @@ const fixture = (name) => fs.readFileSync(path.join(here, '../unit/ical', name),
 const google = fixture('google.ics').replace('TRAINER@ical.test', DEMO.trainer.email.toUpperCase());
 const malformed = fixture('malformed.ics');
 
-let srv, store, trainer, elodie, otherAdmin, runId;
+let srv, store, trainer, elodie, otherAdmin, runId, courseId;
 const ics = { 'content-type': 'text/calendar; charset=utf-8' };
 const url = () => `/api/v1/orgs/demo/runs/${runId}/sessions/ical`;
 const sessions = async () => (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/sessions`)).json().items;
@@ -38,6 +38,7 @@ before(async () => {
   const run = await trainer.api('POST', `/api/v1/orgs/demo/courses/${course.json().id}/runs`, { title: 'Printemps', visibility: 'corporate' });
   assert.equal(run.status, 201, run.text);
   runId = run.json().id;
+  courseId = course.json().id;
 });
 
 after(async () => { await stopAll(srv); });
@@ -168,4 +169,21 @@ test('feed: a learner subscribes to the run\'s sessions by a secret link of thei
   // someone of another organisation does not get a link for this run
   const boss = await signinForm(srv, 'boss@other.test', 'other-boss-pass');
   assert.equal((await boss.get(`/runs/${runId}/calendar`)).status, 404);
+});
+
+test('CLI: lectern sessions import-ical previews, then creates with --apply, once', async () => {
+  const run = await trainer.api('POST', `/api/v1/orgs/demo/courses/${courseId}/runs`, { title: 'Automne', visibility: 'corporate' });
+  assert.equal(run.status, 201, run.text);
+  const id = String(run.json().id);
+  const file = path.join(here, '../unit/ical/outlook.ics');
+  const prev = cli(store, 'sessions', 'import-ical', id, file, '--org', 'demo');
+  assert.match(prev, /^new +2026-10-22T13:30-17:00  Gestion de projet  \(room Salle B12\)$/m);
+  assert.match(prev, /7 new, 0 unchanged, 0 changed \(not updated\): preview only/);
+  assert.match(cli(store, 'sessions', 'import-ical', id, file, '--org', 'demo', '--apply', '--as', DEMO.trainer.email), /7 new.*: created/);
+  assert.match(cli(store, 'sessions', 'import-ical', id, file, '--org', 'demo', '--apply'), /0 new, 7 unchanged/);
+  const items = (await trainer.get(`/api/v1/orgs/demo/runs/${id}/sessions`)).json().items;
+  assert.equal(items.length, 7);
+  assert.throws(() => cli(store, 'sessions', 'import-ical', id, path.join(here, '../unit/ical/malformed.ics'), '--org', 'demo', '--apply'),
+    /malformed\.ics:24: Unknown time zone.*Mars\/Olympus/);
+  assert.throws(() => cli(store, 'sessions', 'import-ical', '999999', file, '--org', 'demo'), /no run 999999/);
 });
