@@ -255,6 +255,17 @@ static void test_repeats(void **state)
     const char *many = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:m\nSUMMARY:M\nDTSTART:20260302T090000Z\nDURATION:PT1H\n"
                        "RRULE:FREQ=DAILY;UNTIL=20400101T000000Z\nEND:VEVENT\nEND:VCALENDAR\n";
     assert_int_equal(ical_parse(arena, many, strlen(many), NULL, &cal), LN_ELIMIT);
+    /* a hostile file's work is bounded: too many EXDATE values is an error */
+    Buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nSUMMARY:X\nDTSTART:20260302T090000Z\nDURATION:PT1H\n"
+                 "RRULE:FREQ=DAILY;COUNT=5\nEXDATE:20260302T090000Z");
+    for (int i = 0; i < 10000; i++) buf_puts(&b, ",20260303T090000Z");
+    buf_puts(&b, "\nEND:VEVENT\nEND:VCALENDAR\n");
+    assert_int_equal(ical_parse(arena, buf_cstr(&b), b.len, NULL, &cal), LN_OK);
+    assert_int_equal(cal.n_errors, 1);
+    expect_error(&cal, 0, 8, "Too many EXDATE values");
+    buf_free(&b);
 }
 
 /* ---- on the database -------------------------------------------------------- */
