@@ -50,26 +50,46 @@ static const char *status_label(Req *r, IcalStatus s)
                                                              : T(r, "changed in the calendar: not updated");
 }
 
-void ical_import_form(Req *r, const RunRef *run)
+static void import_form(Req *r, const RunRef *run, const char *zone, const char *zone_err, const char *file_err)
 {
     hprintf(r, "<section class=\"card\"><h2>%s</h2><p>%s</p>\n", T(r, "Import sessions from a calendar (.ics)"),
             T(r, "Export the course's events from Google Calendar, Outlook or Apple Calendar as an .ics file. "
                  "Each event, and each date of a repeating event, becomes a session; importing the same file again "
                  "adds only what is new. You see a preview first."));
     form_begin_upload(r, arena_printf(r->arena, "/o/%s/runs/%lld/sessions/ical", r->org->slug, (long long)run->id));
-    hprintf(r, "<div class=\"field\"><label for=\"f-ics\">%s</label><input type=\"file\" id=\"f-ics\" name=\"file\" "
-               "accept=\".ics,text/calendar\"></div>"
-               "<div class=\"field\"><label for=\"f-zone\">%s</label><input type=\"text\" id=\"f-zone\" name=\"zone\" "
-               "placeholder=\"Europe/Paris\" maxlength=\"64\" aria-describedby=\"f-zone-help\">"
-               "<p class=\"hint\" id=\"f-zone-help\">%s</p></div>"
+    hprintf(r, "<div class=\"field%s\"><label for=\"f-ics\">%s</label><input type=\"file\" id=\"f-ics\" name=\"file\" "
+               "accept=\".ics,text/calendar\"", file_err ? " has-error" : "", T(r, "Calendar file"));
+    if (file_err) hprintf(r, " aria-invalid=\"true\" aria-describedby=\"e-file\"><p class=\"field-error\" id=\"e-file\">%s</p>", file_err);
+    else html_lit(r, ">");
+    html_lit(r, "</div>\n");
+    if (zone_err) form_input(r, "text", "zone", T(r, "Time zone (optional)"), zone, zone_err, "placeholder=\"Europe/Paris\" maxlength=\"64\"");
+    else form_input(r, "text", "zone", T(r, "Time zone (optional)"), zone, NULL,
+                    "placeholder=\"Europe/Paris\" maxlength=\"64\" aria-describedby=\"f-zone-help\"");
+    hprintf(r, "<p class=\"hint\" id=\"f-zone-help\">%s</p>"
                "<input type=\"hidden\" name=\"utc_offset\" value=\"+00:00\" data-tz-offset>",
-            T(r, "Calendar file"), T(r, "Time zone (optional)"),
             T(r, "For times the file gives without a zone, and to show UTC times at local time. "
                  "Empty: the file's own zone, else your browser's offset."));
     form_submit(r, T(r, "Preview"));
     form_end(r);
     hprintf(r, "<p><a href=\"/runs/%lld/calendar\">%s</a></p></section>\n", (long long)run->id,
             T(r, "Subscribe to these sessions from a calendar"));
+}
+
+void ical_import_form(Req *r, const RunRef *run)
+{
+    import_form(r, run, NULL, NULL, NULL);
+}
+
+/* The form alone again, with the error next to its field (422). */
+static void form_page(Req *r, const RunRef *run, const char *zone, const char *zone_err, const char *file_err)
+{
+    r->status = 422;
+    page_begin(r, T(r, "Import sessions from a calendar (.ics)"));
+    hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n", T(r, "Import sessions from a calendar (.ics)"), run->title);
+    import_form(r, run, zone, zone_err, file_err);
+    hprintf(r, "<p><a href=\"/o/%s/runs/%lld/sessions\">%s</a></p>", r->org->slug, (long long)run->id,
+            T(r, "Back to the sessions"));
+    page_end(r);
 }
 
 static void errors_page(Req *r, const RunRef *run, const IcalCalendar *cal)
@@ -136,12 +156,10 @@ void att_run_sessions_ical_post(Req *r)
     const char *offs = req_form(r, "utc_offset");
     int64_t off = 0;
     if (!str_empty(offs) && !att_parse_offset(offs, &off)) off = 0;
-    if (*zone && !zone_known(zone)) {
-        web_error(r, 422, "invalid", T(r, "Unknown time zone: write a name such as Europe/Paris, or leave it empty."));
-        return;
-    }
-    if (!text || len == 0) {
-        web_error(r, 422, "invalid", T(r, "Choose an .ics file to import."));
+    if ((*zone && !zone_known(zone)) || !text || len == 0) {
+        form_page(r, &run, zone,
+                  *zone && !zone_known(zone) ? T(r, "Unknown time zone: write a name such as Europe/Paris, or leave it empty.") : NULL,
+                  !text || len == 0 ? T(r, "Choose an .ics file to import.") : NULL);
         return;
     }
     IcalOptions opt = {.zone = *zone ? zone : NULL, .default_offset_min = off};

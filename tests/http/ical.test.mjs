@@ -133,6 +133,15 @@ test('page: upload an .ics, see the preview, confirm; errors listed by line', as
   assert.match(bad.text, /nothing was imported/);
   assert.match(bad.text, /Line 24: Unknown time zone/);
   assert.match(bad.text, /<code>Mars\/Olympus<\/code>/);
+  // a bad zone, no file: the form again, the error next to its field
+  const zone = await web.post(`/o/demo/runs/${runId}/sessions/ical`, { form: { _csrf: csrfFrom(prev.text), zone: 'Nowhere/Town', ics: apple } });
+  assert.equal(zone.status, 422);
+  assert.match(zone.text, /aria-invalid="true" aria-describedby="e-zone"/);
+  assert.match(zone.text, /<p class="field-error" id="e-zone">Unknown time zone/);
+  assert.match(zone.text, /value="Nowhere\/Town"/);
+  const none = await web.post(`/o/demo/runs/${runId}/sessions/ical`, { form: { _csrf: csrfFrom(prev.text), ics: '' } });
+  assert.equal(none.status, 422);
+  assert.match(none.text, /<p class="field-error" id="e-file">Choose an \.ics file/);
 });
 
 test('feed: a learner subscribes to the run\'s sessions by a secret link of their own', async () => {
