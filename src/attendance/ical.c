@@ -427,7 +427,8 @@ static Prop *prop(Comp *cp, const char *name)
 
 static const char *kept_props[] = {"UID", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS", "DTSTART",
                                    "DTEND", "DURATION", "RRULE", "EXDATE", "RECURRENCE-ID", "ORGANIZER",
-                                   "ATTENDEE", "TZID", "TZOFFSETTO", "TZOFFSETFROM"};
+                                   "ATTENDEE", "TZID", "TZOFFSETTO", "TZOFFSETFROM", "X-GOOGLE-CONFERENCE",
+                                   "X-MICROSOFT-SKYPETEAMSMEETINGURL", "X-MICROSOFT-ONLINEMEETINGCONFLINK"};
 
 static bool kept(const char *name)
 {
@@ -845,7 +846,12 @@ static void emit(Ctx *c, const Event *ev, const char *key, int64_t start, int64_
     o->title = (p = prop(cp, "SUMMARY")) ? str_trim(c->a, unescape(c->a, p->value, true)) : "";
     o->description = (p = prop(cp, "DESCRIPTION")) ? unescape(c->a, p->value, false) : "";
     o->location = (p = prop(cp, "LOCATION")) ? str_trim(c->a, unescape(c->a, p->value, true)) : "";
-    o->url = (p = prop(cp, "URL")) ? str_trim(c->a, p->value) : "";
+    /* the virtual classroom: URL, else the meeting link Google or Outlook adds */
+    static const char *links[] = {"URL", "X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+                                  "X-MICROSOFT-ONLINEMEETINGCONFLINK"};
+    o->url = "";
+    for (size_t i = 0; i < LN_ARRAY_LEN(links) && !*o->url; i++)
+        if ((p = prop(cp, links[i]))) o->url = str_trim(c->a, p->value);
     int cap = 0;
     for (int i = 0; i < cp->nprops; i++)
         if (str_eq(cp->props[i].name, "ORGANIZER") || str_eq(cp->props[i].name, "ATTENDEE"))

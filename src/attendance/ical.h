@@ -6,7 +6,8 @@
  * SUMMARY, DESCRIPTION, LOCATION, URL, UID, STATUS, DTSTART, DTEND or
  * DURATION, RRULE (FREQ=DAILY|WEEKLY, INTERVAL, COUNT or UNTIL, BYDAY),
  * EXDATE, RECURRENCE-ID (a moved or cancelled occurrence), ORGANIZER and
- * ATTENDEE (mailto:).  Lines are unfolded; text is unescaped (\\ \; \, \n).
+ * ATTENDEE (mailto:), and the meeting links X-GOOGLE-CONFERENCE and
+ * X-MICROSOFT-SKYPETEAMSMEETINGURL / -ONLINEMEETINGCONFLINK (when no URL).  Lines are unfolded; text is unescaped (\\ \; \, \n).
  *
  * Times: UTC ("...Z"), floating (read in the import's zone), or TZID=NAME,
  * resolved by the system's time-zone database (/usr/share/zoneinfo, read

@@ -172,6 +172,17 @@ static void test_apple_and_floating(void **state)
     assert_string_equal(cal.items[0].url, "https://visio.example.org/classe-virtuelle");
     assert_string_equal(cal.items[0].title, "Classe virtuelle, module 1");
     assert_int_equal(cal.items[1].starts_at, T(1789542000));            /* floating 09:00 in Paris */
+    /* the meeting link Google or Outlook adds is the virtual classroom when there is no URL */
+    const char *meet = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:m1\r\nSUMMARY:Meet\r\nDTSTART:20260302T090000Z\r\n"
+                       "DURATION:PT1H\r\nX-GOOGLE-CONFERENCE:https://meet.google.com/abc-defg-hij\r\nEND:VEVENT\r\n"
+                       "BEGIN:VEVENT\r\nUID:m2\r\nSUMMARY:Teams\r\nDTSTART:20260303T090000Z\r\nDURATION:PT1H\r\n"
+                       "LOCATION:Réunion Microsoft Teams\r\nX-MICROSOFT-SKYPETEAMSMEETINGURL:https://teams.microsoft.com/l/meetup-join/19%3a\r\n"
+                       " meeting_x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_int_equal(ical_parse(arena, meet, strlen(meet), &paris, &cal), LN_OK);
+    assert_int_equal(cal.n, 2);
+    assert_string_equal(cal.items[0].url, "https://meet.google.com/abc-defg-hij");
+    assert_string_equal(cal.items[1].url, "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x");
+    assert_string_equal(cal.items[1].location, "Réunion Microsoft Teams");
     /* without a zone, floating times use the offset */
     IcalOptions plus1 = {.zone = NULL, .default_offset_min = 60};
     cal = parse_file("apple.ics", &plus1, LN_OK);
