@@ -269,6 +269,18 @@ static bool feed_run(Req *r, RunRef *run)
     return false;
 }
 
+static const char *feed_url(Req *r, const char *token)
+{
+    return arena_printf(r->arena, "%s/calendar/%s.ics", mail_base_url(r), token);
+}
+
+static const char *webcal_url(Req *r, const char *url)
+{
+    if (str_startswith(url, "https://")) return arena_printf(r->arena, "webcal://%s", url + 8);
+    if (str_startswith(url, "http://")) return arena_printf(r->arena, "webcal://%s", url + 7);
+    return url;
+}
+
 static void feed_page(Req *r, const RunRef *run, const char *token)
 {
     page_begin(r, T(r, "The sessions in my calendar"));
@@ -277,9 +289,7 @@ static void feed_page(Req *r, const RunRef *run, const char *token)
             T(r, "Subscribe to this link in Google Calendar (\"From URL\"), Outlook (\"Subscribe from web\") or Apple "
                  "Calendar (\"New calendar subscription\"): the run's live sessions appear there and stay up to date."));
     if (token) {
-        const char *url = arena_printf(r->arena, "%s/calendar/%s.ics", mail_base_url(r), token);
-        const char *webcal = str_startswith(url, "https://") ? arena_printf(r->arena, "webcal://%s", url + 8)
-                           : str_startswith(url, "http://") ? arena_printf(r->arena, "webcal://%s", url + 7) : url;
+        const char *url = feed_url(r, token), *webcal = webcal_url(r, url);
         hprintf(r, "<div class=\"field\"><label for=\"f-feed\">%s</label><input type=\"text\" id=\"f-feed\" readonly "
                    "value=\"%s\" data-feed-url></div><p><a href=\"%s\">%s</a></p>\n",
                 T(r, "Your calendar link"), url, webcal, T(r, "Open in my calendar app"));
@@ -341,4 +351,23 @@ void att_calendar_feed_get(Req *r)
     buf_puts(&r->out, ical_feed_write(r->arena, name, org, &l, time_now_us()));
     req_set_header(r, "Cache-Control", "private, no-cache");
     req_set_header(r, "Content-Disposition", "inline; filename=\"sessions.ics\"");
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/calendar-feed — a new secret feed URL for the caller (replaces the old) */
+void api_run_calendar_feed_post(Req *r)
+{
+    int64_t id;
+    RunRef run;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    if (run_ref(r->db, r->arena, 0, id, &run) != LN_OK || !feed_allowed(r->db, &run, r->user->id)) {
+        api_error(r, 404, "not_found", "no such run among yours");
+        return;
+    }
+    char token[ICAL_FEED_TOKEN_LEN + 1];
+    if (ical_feed_create(r->db, r->user->id, run.id, time_now_us(), token) != LN_OK) {
+        api_error(r, 500, "internal", "saving failed on our side");
+        return;
+    }
+    const char *url = feed_url(r, token);
+    api_json(r, 201, json_pack("{s:I,s:s,s:s}", "run_id", (json_int_t)run.id, "url", url, "webcal", webcal_url(r, url)));
 }

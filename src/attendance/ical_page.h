@@ -13,5 +13,6 @@ void api_att_run_sessions_ical_post(Req *r);
 void att_run_calendar_page(Req *r);
 void att_run_calendar_post(Req *r);
 void att_calendar_feed_get(Req *r);
+void api_run_calendar_feed_post(Req *r);
 
 #endif

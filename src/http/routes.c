@@ -269,6 +269,7 @@ ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions
 ROUTE(GET,    "/runs/{id}/calendar",                        att_run_calendar_page,  A_LOGIN)
 ROUTE(POST,   "/runs/{id}/calendar",                        att_run_calendar_post,  A_LOGIN | FORM)
 ROUTE(GET,    "/calendar/{token}",                          att_calendar_feed_get,  A_PUBLIC)
+ROUTE(POST,   "/api/v1/runs/{id}/calendar-feed",            api_run_calendar_feed_post, API_W | A_LOGIN)
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)

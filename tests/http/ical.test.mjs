@@ -175,6 +175,14 @@ test('feed: a learner subscribes to the run\'s sessions by a secret link of thei
   const url2 = again.text.match(/value="(http[^"]*\/calendar\/[A-Za-z0-9_-]{43}\.ics)"/)[1];
   assert.equal((await fetch(srv.url + new URL(url2).pathname)).status, 200);
   assert.equal((await fetch(`${srv.url}/calendar/${'x'.repeat(43)}.ics`)).status, 404);
+  // the same by the API
+  const api = await elodie.api('POST', `/api/v1/runs/${runId}/calendar-feed`);
+  assert.equal(api.status, 201, api.text);
+  assert.match(api.json().url, /\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+  assert.match(api.json().webcal, /^webcal:\/\//);
+  assert.equal((await fetch(srv.url + new URL(url2).pathname)).status, 404, 'the API link replaced the page\'s');
+  assert.equal((await fetch(srv.url + new URL(api.json().url).pathname)).status, 200);
+  apiError(await otherAdmin.api('POST', `/api/v1/runs/${runId}/calendar-feed`), 404, 'not_found');
   // someone of another organisation does not get a link for this run
   const boss = await signinForm(srv, 'boss@other.test', 'other-boss-pass');
   assert.equal((await boss.get(`/runs/${runId}/calendar`)).status, 404);
