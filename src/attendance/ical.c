@@ -1150,7 +1150,10 @@ int ical_parse(Arena *a, const char *text, size_t len, const IcalOptions *opt, I
         error_at(&c, 1, "The file is not UTF-8 text.", NULL);
         return LN_EINVAL;
     }
-    if (!lex(&c, text, len)) return LN_EINVAL;
+    if (!lex(&c, text, len)) {
+        ical_sort_errors(out);
+        return LN_EINVAL;
+    }
     Event *evs = arena_alloc(a, sizeof *evs * (size_t)(c.ncomps + 1));
     int nev = 0;
     for (int i = 0; i < c.ncomps; i++) {
@@ -1204,7 +1207,10 @@ int ical_parse(Arena *a, const char *text, size_t len, const IcalOptions *opt, I
     }
     for (int i = 0; i < nev && !c.over; i++)   /* a moved occurrence whose series is not in the file */
         if (evs[i].rid && !evs[i].used && !evs[i].cancelled && !evs[i].bad) emit(&c, &evs[i], evs[i].rid, evs[i].start, evs[i].end, evs[i].off);
-    if (c.over) return LN_ELIMIT;
+    if (c.over) {
+        ical_sort_errors(out);
+        return LN_ELIMIT;
+    }
     if (out->n > 1) qsort(out->items, (size_t)out->n, sizeof *out->items, occ_cmp);
     for (int i = 0; i < out->n; i++)     /* the same UID (and occurrence) twice */
         for (int j = i + 1; j < out->n; j++)
