@@ -4,7 +4,7 @@
 set -eu
 BUILD="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev \
 libsodium-dev libcurl4-gnutls-dev zlib1g-dev libmd4c-dev libmagic-dev libarchive-dev libqrencode-dev ffmpeg \
-libcairo2-dev libpango1.0-dev fonts-dejavu-core"
+libcairo2-dev libpango1.0-dev fonts-dejavu-core tzdata"
 TEST="libcmocka-dev clang libclang-rt-14-dev postgresql chromium poppler-utils"
 BENCH="wrk nginx-light"
 case "${1:-all}" in

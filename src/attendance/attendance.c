@@ -255,6 +255,12 @@ static int session_insert(Db *db, const RunRef *run, const SessionInput *in, int
     return LN_OK;
 }
 
+int attendance_session_insert(Db *db, const RunRef *run, const SessionInput *in, int64_t creator, UsTime now,
+                              int64_t *id)
+{
+    return session_insert(db, run, in, creator, now, id);
+}
+
 int attendance_session_create(Db *db, const RunRef *run, const SessionInput *in, int64_t creator, UsTime now,
                               int64_t *id)
 {

@@ -82,6 +82,9 @@ const char *session_check(const SessionInput *in, const char **msg);
  * must be a "live" unit of the run's course. */
 int attendance_session_create(Db *db, const RunRef *run, const SessionInput *in, int64_t creator, UsTime now,
                               int64_t *id);
+/* The same inside the caller's transaction (the iCalendar import). */
+int attendance_session_insert(Db *db, const RunRef *run, const SessionInput *in, int64_t creator, UsTime now,
+                              int64_t *id);
 /* Session `id` of organisation `org_id` (0: any); LN_NOTFOUND. */
 int attendance_session_load(Db *db, Arena *a, int64_t org_id, int64_t id, LiveSession *out);
 /* The run's sessions by start time. */

@@ -3,6 +3,7 @@
  * (personal link, QR) and trainers, signature images and fraud signals.
  * Everything works without script except drawing the signature. */
 #include "attendance/pages.h"
+#include "attendance/ical_page.h"
 #include "attendance/pdf.h"
 #include "attendance/absence.h"
 #include "account/account.h"
@@ -310,7 +311,9 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
             T(r, "CSV file"), T(r, "Or paste the lines here"));
     form_submit(r, T(r, "Preview"));
     form_end(r);
-    html_lit(r, "</section></div>\n");
+    html_lit(r, "</section>\n");
+    ical_import_form(r, run);
+    html_lit(r, "</div>\n");
     page_end(r);
 }
 
@@ -920,4 +923,5 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id)
     }
     hprintf(r, "</ul><p class=\"muted\">%s</p>",
             T(r, "Sign the attendance sheet during the session: scan the code the trainer shows, or open the link e-mailed to you."));
+    hprintf(r, "<p><a href=\"/runs/%lld/calendar\">%s</a></p>", (long long)run->id, T(r, "Add the sessions to my calendar"));
 }

@@ -66,5 +66,6 @@ int cmd_bench_seed(Cli *c);
 int cmd_bench_seed_gradebook(Cli *c);
 int cmd_bench_quiz_seed(Cli *c);
 int cmd_attendance_sheets(Cli *c);
+int cmd_sessions_import_ical(Cli *c);
 
 #endif

@@ -29,6 +29,8 @@ const Command commands[] = {
      "write a course as files (docs/course-format.md) to a new folder or a .tar.gz"},
     {"course import", cmd_course_import, "DIR|FILE.tar.gz --org SLUG [--code CODE]",
      "create a course from files (docs/course-format.md); all or nothing"},
+    {"sessions import-ical", cmd_sessions_import_ical, "RUN FILE.ics --org SLUG [--zone ZONE] [--utc-offset +01:00] [--as EMAIL] [--apply]",
+     "preview (or with --apply create) a run's live sessions from an iCalendar file"},
     {"backup", cmd_backup, "FILE", "online backup of a SQLite database (PostgreSQL: use pg_dump)"},
     {"mail flush", cmd_mail_flush, "", "deliver the mail that is due now"},
     {"cache clear", cmd_cache_clear, "",

@@ -7,6 +7,7 @@
 #include "assess/peer.h"
 #include "assess/gradebook_pages.h"
 #include "attendance/pages.h"
+#include "attendance/ical_page.h"
 #include "catalog/pages.h"
 #include "content/pages.h"
 #include "event/event.h"
@@ -303,6 +304,15 @@ ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/sheets/{job}",  api_sheets_job_get, 
 /* public verification of a printed attendance sheet (its QR code): the token is the credential */
 ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
 ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)
+/* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
+ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions_ical_post, API_W | A_STAFF)
+/* the sessions as a calendar feed: the page admits the run's learners and its organisation's staff;
+ * the feed's secret token is its credential */
+ROUTE(GET,    "/runs/{id}/calendar",                        att_run_calendar_page,  A_LOGIN)
+ROUTE(POST,   "/runs/{id}/calendar",                        att_run_calendar_post,  A_LOGIN | FORM)
+ROUTE(GET,    "/calendar/{token}",                          att_calendar_feed_get,  A_PUBLIC)
+ROUTE(POST,   "/api/v1/runs/{id}/calendar-feed",            api_run_calendar_feed_post, API_W | A_LOGIN)
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
