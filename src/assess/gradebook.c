@@ -725,7 +725,8 @@ static int load_quizzes(Db *db, Arena *a, int64_t course_id, Gradebook *g)
 {
     int cap = 0;
     DbStmt *st = db_prepare(db, "SELECT x.id, x.title, COALESCE(q.grade_policy, 'best'), COALESCE(q.pass_mark, 0),"
-                                " COALESCE(w.weight, 1000), x.kind FROM unit x JOIN section s ON s.id = x.section_id"
+                                " COALESCE(w.weight, 1000), x.kind, COALESCE(q.purpose, 'formative') FROM unit x"
+                                " JOIN section s ON s.id = x.section_id"
                                 " LEFT JOIN quiz q ON q.unit_id = x.id LEFT JOIN quiz_weight w ON w.unit_id = x.id"
                                 " WHERE x.course_id = $1 AND x.kind IN ('quiz', 'assignment')"
                                 " ORDER BY s.position, x.position, x.id");
@@ -741,6 +742,8 @@ static int load_quizzes(Db *db, Arena *a, int64_t course_id, Gradebook *g)
         q->policy = q->peer ? "peer" : str_eq(p, "last") ? "last" : str_eq(p, "average") ? "average" : "best";
         q->pass_mark = q->peer ? 0 : db_col_i64(st, 3);
         q->weight = db_col_i64(st, 4);
+        const char *pu = db_col_text(st, 6);
+        q->purpose = str_eq(pu, "placement") ? "placement" : str_eq(pu, "final") ? "final" : "formative";
     }
     db_done(st);
     return LN_OK;

@@ -105,6 +105,7 @@ typedef struct GbQuiz {
     int64_t unit_id, pass_mark, weight;
     char *title;
     const char *policy;             /* quizzes: best, last, average; assignments: "peer" */
+    const char *purpose;            /* placement, formative, final (assignments: formative) */
     bool peer;                      /* an assignment unit */
 } GbQuiz;
 typedef struct GbCell {

@@ -75,9 +75,10 @@ static json_t *head_json(const RunRef *run, const Gradebook *g)
 {
     json_t *qs = json_array();
     for (int q = 0; q < g->nq; q++)
-        json_array_append_new(qs, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "unit_id", (json_int_t)g->quizzes[q].unit_id,
+        json_array_append_new(qs, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I}", "unit_id", (json_int_t)g->quizzes[q].unit_id,
                                             "kind", g->quizzes[q].peer ? "assignment" : "quiz", "title",
-                                            g->quizzes[q].title, "grade_policy", g->quizzes[q].policy, "pass_mark",
+                                            g->quizzes[q].title, "purpose", g->quizzes[q].purpose,
+                                            "grade_policy", g->quizzes[q].policy, "pass_mark",
                                             (json_int_t)g->quizzes[q].pass_mark, "weight",
                                             (json_int_t)g->quizzes[q].weight));
     return json_pack("{s:I, s:I, s:I, s:b, s:I, s:o}", "run_id", (json_int_t)run->id, "course_id",

@@ -168,8 +168,9 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
     html_lit(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>");
     sort_link(r, T(r, "Learner"), "name", sort, q, status);
     for (int k = 0; k < g.nq; k++)
-        hprintf(r, "<th scope=\"col\">%s<br><span class=\"muted\">%s %s · <a href=\"%s/units/%lld/%s\">%s</a></span></th>",
-                g.quizzes[k].title, T(r, "weight"), weight_text(r, g.quizzes[k].weight), base,
+        hprintf(r, "<th scope=\"col\">%s<br><span class=\"muted\">%s<br>%s %s · <a href=\"%s/units/%lld/%s\">%s</a></span></th>",
+                g.quizzes[k].title, quiz_purpose_label(r, g.quizzes[k].purpose), T(r, "weight"),
+                weight_text(r, g.quizzes[k].weight), base,
                 (long long)g.quizzes[k].unit_id, g.quizzes[k].peer ? "peer" : "analysis",
                 g.quizzes[k].peer ? T(r, "peer assessment") : T(r, "analysis"));
     sort_link(r, T(r, "Course grade"), "grade", sort, q, status);
@@ -265,7 +266,8 @@ void gradebook_csv(Req *r)
     const char **f = arena_alloc(r->arena, sizeof(char *) * (size_t)nf);
     f[0] = "email";
     f[1] = "name";
-    for (int q = 0; q < g.nq; q++) f[2 + q] = arena_printf(r->arena, "%s (%%)", g.quizzes[q].title);
+    for (int q = 0; q < g.nq; q++)      /* each assessment's purpose is evidence of its own kind */
+        f[2 + q] = arena_printf(r->arena, "%s (%s %%)", g.quizzes[q].title, g.quizzes[q].purpose);
     f[2 + g.nq] = "course_grade_percent";
     f[3 + g.nq] = "passed";
     f[4 + g.nq] = "completed_at";
@@ -692,8 +694,9 @@ void my_grades_page(Req *r)
                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
             T(r, "Quiz"), T(r, "Grade"), T(r, "Counts"), T(r, "Attempts"), T(r, "Weight"));
     for (int q = 0; q < g.nq; q++) {
-        hprintf(r, "<tr><td><a href=\"/runs/%lld/units/%lld\">%s</a></td><td>", (long long)l.run.id,
-                (long long)g.quizzes[q].unit_id, g.quizzes[q].title);
+        hprintf(r, "<tr><td><a href=\"/runs/%lld/units/%lld\">%s</a><br><span class=\"muted\">%s</span></td><td>",
+                (long long)l.run.id, (long long)g.quizzes[q].unit_id, g.quizzes[q].title,
+                quiz_purpose_label(r, g.quizzes[q].purpose));
         cell_html(r, &w->cells[q]);
         hprintf(r, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", policy_label(r, g.quizzes[q].policy),
                 g.quizzes[q].peer ? "—" : arena_printf(r->arena, "%d", w->cells[q].attempts),

@@ -233,7 +233,7 @@ test('the gradebook: weights, course grade, pass/fail, sort, filter, CSV, the co
   assert.match(csv.headers.get('content-type'), /^text\/csv/);
   const lines = csv.text.trim().split(/\r\n/);
   assert.equal(lines.length, 3);
-  assert.match(lines[0], /^email,name,Essay quiz \(%\),Key quiz \(%\),course_grade_percent,passed,completed_at$/);
+  assert.match(lines[0], /^email,name,Essay quiz \(formative %\),Key quiz \(formative %\),course_grade_percent,passed,completed_at$/);
   assert.ok(lines.some((l) => l.startsWith('elodie@lectern.test,') && l.includes(',60.0,no,')));
 
   // The page's settings form: a bad pass mark is shown next to its field.
@@ -297,8 +297,8 @@ test('a peer-assessed assignment is a graded column: weight, withheld, override;
 
   const org = `/api/v1/orgs/demo/runs/${run}/gradebook`;
   let gb = (await ta.get(org)).json();
-  assert.deepEqual(gb.quizzes.map((q) => [q.unit_id, q.kind, q.grade_policy, q.weight]),
-    [[quiz, 'quiz', 'best', 1000], [essay, 'assignment', 'peer', 3000]]);
+  assert.deepEqual(gb.quizzes.map((q) => [q.unit_id, q.kind, q.grade_policy, q.weight, q.purpose]),
+    [[quiz, 'quiz', 'best', 1000, 'formative'], [essay, 'assignment', 'peer', 3000, 'formative']]);
   const cell = (g, uid) => g.learners.find((l) => l.user_id === uid).quizzes.find((q) => q.unit_id === essay);
   // Élodie was given 100 % but reviewed nothing: withheld, counts 0; François nobody reviewed.
   assert.deepEqual([cell(gb, elId).grade, cell(gb, elId).withheld], [null, true]);
@@ -311,7 +311,7 @@ test('a peer-assessed assignment is a graded column: weight, withheld, override;
   assert.deepEqual([me.grade, me.withheld], [null, true]);
   const lf = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
   let page = await lf.get(`/runs/${run}/grades`);
-  const cellOf = (html) => (html.match(/Peer essay<\/a><\/td><td>(.*?)<\/td>/) || [])[1];
+  const cellOf = (html) => (html.match(/Peer essay<\/a><br><span class="muted">[^<]*<\/span><\/td><td>(.*?)<\/td>/) || [])[1];
   assert.match(cellOf(page.text), /withheld|retenue/);
   assert.doesNotMatch(cellOf(page.text), /\d/, 'the withheld score is not shown');
   // The trainer's page and CSV.
@@ -320,8 +320,9 @@ test('a peer-assessed assignment is a graded column: weight, withheld, override;
   assert.match(page.text, /Peer essay/);
   assert.match(page.text, new RegExp(`/o/demo/runs/${run}/units/${essay}/peer`));
   assert.match(page.text, /withheld|retenue/);
+  assert.match(page.text, /Formative \(during the course\)|Formative \(pendant la formation\)/);
   let csv = (await t.get(`/o/demo/runs/${run}/gradebook.csv`)).text.trim().split(/\r\n/);
-  assert.equal(csv[0], 'email,name,Warm-up quiz (%),Peer essay (%),course_grade_percent,passed,completed_at');
+  assert.equal(csv[0], 'email,name,Warm-up quiz (formative %),Peer essay (formative %),course_grade_percent,passed,completed_at');
   assert.ok(csv.some((l) => l.startsWith('elodie@lectern.test,') && l.includes(',100.0,withheld,25.0,no,')), csv.join('\n'));
   // An override through peer assessment is what the gradebook shows.
   r = await ta.api('POST', `${sbase}/learners/${elId}/override`, { score: 800, reason: 'Was ill during the reviews.' });
