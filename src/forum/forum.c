@@ -362,6 +362,7 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
                           unit_id) == DB_ROW
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
+    if (rc == LN_OK && f->files) rc = forum_attach(db, f->run.id, f->run.org_id, tid, pid, f->files, now);
     if (rc == LN_OK) rc = forum_search_index(db, pid);
     if (rc == LN_OK) rc = forum_mark_read(db, tid, user_id, now);
     if (rc == LN_OK) rc = forum_follow(db, tid, user_id, true, now);
@@ -410,6 +411,7 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     }
     int64_t pid = 0;
     if (rc == LN_OK) rc = insert_post(db, t->id, t->run_id, t->org_id, top, user_id, body, now, &pid);
+    if (rc == LN_OK && f->files) rc = forum_attach(db, t->run_id, t->org_id, t->id, pid, f->files, now);
     if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;

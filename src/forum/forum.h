@@ -15,12 +15,21 @@
 #define FORUM_CATEGORY_MAX 80           /* characters */
 #define FORUM_POSTS_PER_MINUTE 20       /* threads and replies by one user, all forums */
 
+/* ---- attachments (attach.c) ---- */
+#define FORUM_ATTACH_MAX_FILES 5                        /* per post */
+#define FORUM_ATTACH_FILE_MAX (INT64_C(10) << 20)       /* bytes, per file */
+#define FORUM_ATTACH_POST_MAX (INT64_C(20) << 20)       /* bytes, all the files of a post */
+/* Files stored in the media store, to attach to the post being written. */
+typedef struct ForumFile { int64_t media_id, size; const char *filename, *mime; } ForumFile;
+typedef struct ForumFiles { ForumFile items[FORUM_ATTACH_MAX_FILES]; int n; } ForumFiles;
+
 /* Who is asking, for run `run_id`. */
 typedef struct ForumCtx {
     RunRef run;
     Course course;
     bool staff, learner;
     bool banned;                        /* from posting (moderation) */
+    const ForumFiles *files;            /* attached to the next thread or reply written (NULL: none) */
 } ForumCtx;
 /* Load run `run_id` for the caller: its enrolled learners and its course's
  * staff (the rule of learn_load).  Answers 401/403/404 and returns false
@@ -210,6 +219,32 @@ typedef struct ForumMod {
 typedef struct ForumModList { ForumMod *items; int n; } ForumModList;
 /* The latest `limit` moderation actions of a run. */
 int forum_mod_log(Db *db, Arena *a, int64_t run_id, int limit, ForumModList *out);
+
+/* Whether a sniffed type may be attached (images: PNG, JPEG, GIF, WebP;
+ * files: PDF, plain text, CSV, ZIP, office documents), and shown inline. */
+bool forum_attach_type_ok(const char *mime);
+bool forum_attach_is_image(const char *mime);
+/* Attaches `files` to post `post_id` of thread `t` (in the caller's
+ * transaction): LN_ELIMIT when the post would exceed
+ * FORUM_ATTACH_MAX_FILES or FORUM_ATTACH_POST_MAX with its earlier ones,
+ * LN_EINVAL for a type not allowed. */
+int forum_attach(Db *db, int64_t run_id, int64_t org_id, int64_t thread_id, int64_t post_id, const ForumFiles *files,
+                 UsTime now);
+typedef struct ForumAttachment { int64_t id, post_id, media_id, size; char *filename, *mime; } ForumAttachment;
+typedef struct ForumAttachmentList { ForumAttachment *items; int n; } ForumAttachmentList;
+/* The attachments of a thread's posts, by post then position. */
+int forum_attachments(Db *db, Arena *a, int64_t thread_id, ForumAttachmentList *out);
+/* The multipart parts named "file" of the request, checked (count, sizes,
+ * sniffed type: nothing is stored when one fails, and the request is
+ * answered 413/415/422) then stored in the media store of the run's
+ * organisation.  Existing: the files the post already has. */
+bool forum_files_from_request(Req *r, const ForumCtx *f, int existing_n, int64_t existing_bytes, ForumFiles *out);
+/* The viewer's list of a post's attachments: images inline with their name
+ * as alt text, other files as download links. */
+void forum_attachments_html(Req *r, const ForumThread *t, const ForumAttachmentList *l, int64_t post_id);
+struct json_t *forum_attachments_json(Req *r, const ForumThread *t, const ForumAttachmentList *l, int64_t post_id);
+void forum_attachment_get(Req *r);
+void api_forum_attachments_post(Req *r);
 
 /* ---- full-text search (forum_search.c) ---- */
 /* (Re)indexes post `post_id` (thread title for the opening post, the text

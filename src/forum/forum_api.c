@@ -113,8 +113,15 @@ static void answer_thread(Req *r, const ForumCtx *f, int status, int64_t run_id,
         api_error(r, 500, "internal", "database error");
         return;
     }
+    ForumAttachmentList att;
+    if (forum_attachments(r->db, r->arena, tid, &att) != LN_OK) att.n = 0;
     json_t *j = thread_json(r, &t), *posts = json_array();
-    for (int i = 0; i < l.n; i++) json_array_append_new(posts, post_json(r, f, &l.items[i]));
+    for (int i = 0; i < l.n; i++) {
+        json_t *pj = post_json(r, f, &l.items[i]);
+        bool shown = forum_post_visible(f, &l.items[i], r->user->id) && !l.items[i].deleted_at;
+        json_object_set_new(pj, "attachments", shown ? forum_attachments_json(r, &t, &att, l.items[i].id) : json_array());
+        json_array_append_new(posts, pj);
+    }
     json_object_set_new(j, "posts", posts);
     json_object_set_new(j, "following", json_boolean(forum_following(r->db, tid, r->user->id)));
     api_json(r, status, j);

@@ -48,6 +48,14 @@ static void category_select(Req *r, const ForumCategoryList *cats, int64_t selec
 
 static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit);
 
+/* Files to attach (attach.c checks them on the server). */
+static void file_input(Req *r)
+{
+    hprintf(r, "<p><label>%s <input type=\"file\" name=\"file\" multiple></label><br><small class=\"muted\">%s</small></p>",
+            T(r, "Attach files (optional)"),
+            T(r, "Up to 5 files, 10 MB each, 20 MB together: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, ZIP or office documents."));
+}
+
 static void search_form(Req *r, int64_t run_id, const char *q)
 {
     hprintf(r, "<form method=\"get\" action=\"/runs/%lld/forum/search\" role=\"search\"><p><label>%s "
@@ -161,7 +169,7 @@ void forum_index_page(Req *r)
 static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit)
 {
     hprintf(r, "<h2>%s</h2>", T(r, "New thread"));
-    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
+    form_begin_upload(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
     if (unit) hprintf(r, "<input type=\"hidden\" name=\"unit_id\" value=\"%lld\">", (long long)unit);
     hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
                "<option value=\"discussion\">%s</option></select></label></p>",
@@ -170,6 +178,7 @@ static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, i
     form_input(r, "text", "title", T(r, "Title"), "", NULL, "required maxlength=\"200\"");
     hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
             T(r, "Message (Markdown)"));
+    file_input(r);
     form_submit(r, T(r, "Post"));
     form_end(r);
 }
@@ -197,6 +206,9 @@ void forum_thread_new_post(Req *r)
         web_error(r, 400, "invalid", T(r, "No such unit in this course."));
         return;
     }
+    ForumFiles files;
+    if (cat >= 0 && !forum_files_from_request(r, &f, 0, 0, &files)) return;
+    f.files = &files;
     int rc = cat < 0 ? LN_NOTFOUND
                      : forum_thread_create(r->db, &f, r->user->id, kind, cat, unit, title, body, time_now_us(), &tid);
     if (rc == LN_NOTFOUND) {
@@ -328,6 +340,8 @@ void forum_thread_page(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
+    ForumAttachmentList att;
+    if (forum_attachments(r->db, r->arena, t.id, &att) != LN_OK) att.n = 0;
     forum_mark_read(r->db, t.id, r->user->id, time_now_us());
     forum_notifications_read(r->db, r->user->id, t.id, time_now_us());
     page_begin(r, t.title);
@@ -375,15 +389,17 @@ void forum_thread_page(Req *r)
             html_lit(r, "</article>\n");
             continue;
         }
+        if (!p->deleted_at) forum_attachments_html(r, &t, &att, p->id);
         post_actions(r, &f, &t, p, i == 0, forum_can_change(p, r->user->id, now));
         html_lit(r, "</article>\n");
     }
     if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
     else if (!t.closed) {
         hprintf(r, "<h2>%s</h2>", T(r, "Reply"));
-        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t.run_id, (long long)t.id));
+        form_begin_upload(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t.run_id, (long long)t.id));
         hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
                 T(r, "Message (Markdown)"));
+        file_input(r);
         form_submit(r, T(r, "Reply"));
         form_end(r);
     }
@@ -408,6 +424,9 @@ void forum_reply_post(Req *r)
         web_error(r, 400, "invalid", i18n_get(r->lang, err));
         return;
     }
+    ForumFiles files;
+    if (parent >= 0 && !forum_files_from_request(r, &f, 0, 0, &files)) return;
+    f.files = &files;
     int rc = parent < 0 ? LN_NOTFOUND : forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), NULL);
     if (rc == LN_NOTFOUND) web_not_found(r);
     else if (rc == LN_ELIMIT) rate_limited(r);
