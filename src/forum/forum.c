@@ -1,6 +1,7 @@
 /* forum.c — the rules and SQL of the run forum (forum.h, docs/forum.md). */
 #include "forum/forum.h"
 #include "catalog/catalog.h"
+#include "content/content.h"
 #include "evidence/ledger.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -336,6 +337,21 @@ const char *forum_unit_title(Db *db, Arena *a, const ForumCtx *f, int64_t unit_i
     return title;
 }
 
+/* Posting in the discussion of a "discussion" unit completes it for a
+ * learner of the run (in the caller's transaction). */
+static int discussion_done(Db *db, const ForumCtx *f, int64_t unit_id, int64_t user_id, UsTime now)
+{
+    int64_t n = 0;
+    if (!unit_id || !f->learner || f->staff) return LN_OK;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2 AND kind = 'discussion'", "ii",
+                     unit_id, f->run.course_id) != DB_ROW)
+        return LN_EDB;
+    if (!n) return LN_OK;
+    Unit u = {.id = unit_id, .course_id = f->run.course_id};
+    bool course_done;
+    return progress_complete_tx(db, &f->run, &u, user_id, now, &course_done);
+}
+
 int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, int64_t category_id,
                         int64_t unit_id, const char *title, const char *body, UsTime now, int64_t *thread_id)
 {
@@ -363,6 +379,7 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
     if (rc == LN_OK && f->files) rc = forum_attach(db, f->run.id, f->run.org_id, tid, pid, f->files, now);
+    if (rc == LN_OK) rc = discussion_done(db, f, unit_id, user_id, now);
     if (rc == LN_OK) rc = forum_search_index(db, pid);
     if (rc == LN_OK) rc = forum_mark_read(db, tid, user_id, now);
     if (rc == LN_OK) rc = forum_follow(db, tid, user_id, true, now);
@@ -412,6 +429,7 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     int64_t pid = 0;
     if (rc == LN_OK) rc = insert_post(db, t->id, t->run_id, t->org_id, top, user_id, body, now, &pid);
     if (rc == LN_OK && f->files) rc = forum_attach(db, t->run_id, t->org_id, t->id, pid, f->files, now);
+    if (rc == LN_OK) rc = discussion_done(db, f, t->unit_id, user_id, now);
     if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;

@@ -269,6 +269,11 @@ int forum_highlight(Arena *a, const char *text, const char *q, bool snippet, For
 /* Writes segments through hprintf: <mark> around marked ones, all escaped. */
 void forum_spans_html(Req *r, const ForumSpan *s, int n);
 
+/* A "discussion" unit in the unit player: the threads attached to the unit
+ * and a form to start one.  Posting once there (a thread or a reply)
+ * completes the unit for a learner, in the same transaction as the post. */
+void forum_unit_discussion(Req *r, const RunRef *run, int64_t unit_id, bool staff, bool learner);
+
 /* handlers (forum_page.c, forum_api.c) */
 void forum_index_page(Req *r);
 void forum_thread_new_post(Req *r);

@@ -183,6 +183,32 @@ static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, i
     form_end(r);
 }
 
+void forum_unit_discussion(Req *r, const RunRef *run, int64_t unit_id, bool staff, bool learner)
+{
+    ForumThreadList l;
+    ForumCategoryList cats;
+    if (forum_threads(r->db, r->arena, run->id, "recent", 0, unit_id, r->user->id, &l) != LN_OK
+        || forum_categories(r->db, r->arena, run->id, &cats) != LN_OK)
+        return;
+    hprintf(r, "<section class=\"unit-discussion\"><h2>%s</h2>", T(r, "Discussion"));
+    if (learner && !staff)
+        hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Start a thread or reply to one to complete this unit."));
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No thread yet."));
+    else html_lit(r, "<ul class=\"threads\">");
+    for (int i = 0; i < l.n; i++) {
+        const ForumThread *t = &l.items[i];
+        hprintf(r, "<li><a href=\"/runs/%lld/forum/%lld\">%s</a> <span class=\"muted\">%s · %lld %s</span>",
+                (long long)run->id, (long long)t->id, t->title, t->author_name, (long long)t->replies, T(r, "Replies"));
+        if (t->unread) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "new"));
+        html_lit(r, "</li>");
+    }
+    if (l.n) html_lit(r, "</ul>");
+    if (!staff && forum_banned(r->db, run->id, r->user->id))
+        hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
+    else new_thread_form(r, run->id, &cats, 0, unit_id);
+    html_lit(r, "</section>");
+}
+
 /* POST /runs/{id}/forum */
 void forum_thread_new_post(Req *r)
 {
