@@ -215,7 +215,7 @@ void forum_attachment_get(Req *r)
     if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !req_path_id_or_404(r, "aid", &aid)
         || !forum_access(r, id, &f))
         return;
-    if (forum_thread_load(r->db, r->arena, id, tid, &t) == LN_OK) {
+    if (forum_thread_for(r, &f, tid, &t) == LN_OK) {
         DbStmt *st = db_prepare(r->db, "SELECT post_id, media_id, filename FROM forum_attachment WHERE id = $1"
                                        " AND thread_id = $2 AND run_id = $3");
         if (st) {
@@ -252,7 +252,7 @@ void api_forum_attachments_post(Req *r)
     if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !req_path_id_or_404(r, "pid", &pid)
         || !forum_access(r, id, &f))
         return;
-    if (forum_thread_load(r->db, r->arena, id, tid, &t) != LN_OK || forum_post_load(r->db, r->arena, t.id, pid, &p) != LN_OK) {
+    if (forum_thread_for(r, &f, tid, &t) != LN_OK || forum_post_load(r->db, r->arena, t.id, pid, &p) != LN_OK) {
         api_error(r, 404, "not_found", "no such post in this forum");
         return;
     }

@@ -24,6 +24,7 @@ bool forum_access(Req *r, int64_t run_id, ForumCtx *f)
         return false;
     }
     f->banned = !f->staff && forum_banned(r->db, run_id, r->user->id);
+    forum_group_view(r->db, run_id, r->user->id, &f->separate, &f->group_id);
     return true;
 }
 
@@ -65,7 +66,8 @@ static int finish(Db *db, int rc)
     "COALESCE(t.first_trainer_reply_at, 0), COALESCE(t.first_trainer_reply_by, 0), tr.name, t.pinned, t.closed, " \
     "(SELECT count(*) FROM forum_post p WHERE p.thread_id = t.id) - 1, " \
     "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id), " \
-    "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, '') "
+    "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, ''), " \
+    "COALESCE(t.group_id, 0) "
 /* $3 is always the viewer (unread markers) */
 #define THREAD_FROM \
     " FROM forum_thread t JOIN app_user u ON u.id = t.author_id " \
@@ -98,6 +100,7 @@ static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
     t->category_name = db_col_dup(st, 20, a);
     t->unread = t->last_activity_at > db_col_i64(st, 21);
     t->unit_title = db_col_dup(st, 22, a);
+    t->group_id = db_col_i64(st, 23);
 }
 
 int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
@@ -360,8 +363,15 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
     if (forum_banned(db, f->run.id, user_id)) return LN_EPERM;
     if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
-    int64_t tid = 0, pid = 0;
+    int64_t tid = 0, pid = 0, group = 0;
     int rc = category_in_run(db, f->run.id, category_id);
+    /* a learner's thread is their group's; staff choose one (or none) */
+    if (rc == LN_OK && f->staff && f->post_group_id)
+        rc = forum_group_in_run(db, f->run.id, f->post_group_id) ? (group = f->post_group_id, LN_OK) : LN_NOTFOUND;
+    else if (rc == LN_OK && !f->staff) {
+        bool separate;
+        forum_group_view(db, f->run.id, user_id, &separate, &group);
+    }
     if (rc == LN_OK && unit_id) {
         int64_t n = 0;
         if (db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2", "ii", unit_id,
@@ -372,10 +382,11 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
     if (rc == LN_OK)
         rc = db_query_i64(db, &tid,
                           "INSERT INTO forum_thread (run_id, org_id, kind, title, author_id, created_at, last_activity_at, "
-                          "category_id, unit_id) VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($6 AS BIGINT), "
-                          "NULLIF(CAST($7 AS BIGINT), 0), NULLIF(CAST($8 AS BIGINT), 0)) RETURNING id",
-                          "iittiiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id,
-                          unit_id) == DB_ROW
+                          "category_id, unit_id, group_id) VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), "
+                          "CAST($6 AS BIGINT), NULLIF(CAST($7 AS BIGINT), 0), NULLIF(CAST($8 AS BIGINT), 0), "
+                          "NULLIF(CAST($9 AS BIGINT), 0)) RETURNING id",
+                          "iittiiiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id,
+                          unit_id, group) == DB_ROW
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
     if (rc == LN_OK && f->files) rc = forum_attach(db, f->run.id, f->run.org_id, tid, pid, f->files, now);
@@ -411,6 +422,12 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
 {
     if (forum_check_body(body)) return LN_EINVAL;
     if (t->closed || forum_banned(db, t->run_id, user_id)) return LN_EPERM;
+    if (!staff) {       /* separate forums: only in one's group's threads */
+        bool separate;
+        int64_t group = 0;
+        forum_group_view(db, t->run_id, user_id, &separate, &group);
+        if (separate && group != t->group_id) return LN_NOTFOUND;
+    }
     if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = LN_OK;

@@ -30,6 +30,9 @@ typedef struct ForumCtx {
     bool staff, learner;
     bool banned;                        /* from posting (moderation) */
     const ForumFiles *files;            /* attached to the next thread or reply written (NULL: none) */
+    bool separate;                      /* separate forums per cohort group (groups.c) */
+    int64_t group_id;                   /* the caller's group in the run (0: none) */
+    int64_t post_group_id;              /* staff: the group of the next thread they start (0: none) */
 } ForumCtx;
 /* Load run `run_id` for the caller: its enrolled learners and its course's
  * staff (the rule of learn_load).  Answers 401/403/404 and returns false
@@ -48,6 +51,7 @@ typedef struct ForumThread {
     char *category_name;                /* "" when none */
     char *unit_title;                   /* "" when none */
     bool unread;                        /* new activity since the viewer last read it (lists only) */
+    int64_t group_id;                   /* cohort group (0: none) */
 } ForumThread;
 typedef struct ForumThreadList { ForumThread *items; int n; } ForumThreadList;
 
@@ -246,6 +250,37 @@ struct json_t *forum_attachments_json(Req *r, const ForumThread *t, const ForumA
 void forum_attachment_get(Req *r);
 void api_forum_attachments_post(Req *r);
 
+/* ---- cohort groups (groups.c) ---- */
+#define FORUM_GROUP_NAME_MAX 80         /* characters */
+/* Whether the run's forum is separated by group, and `user_id`'s group in
+ * it (0: none). */
+void forum_group_view(Db *db, int64_t run_id, int64_t user_id, bool *separate, int64_t *group_id);
+/* Whether the caller may read thread `t`: always unless the forum is
+ * separated, then staff, or a learner of the thread's group (a learner
+ * without a group: the threads of no group). */
+bool forum_thread_readable(const ForumCtx *f, const ForumThread *t);
+/* forum_thread_load of the caller's run, LN_NOTFOUND when not readable. */
+int forum_thread_for(Req *r, const ForumCtx *f, int64_t tid, ForumThread *t);
+/* Keeps in `l` the threads the caller may read, and of group `only` when
+ * not 0 (staff's filter). */
+void forum_threads_keep(const ForumCtx *f, ForumThreadList *l, int64_t only);
+typedef struct ForumGroupMember { int64_t user_id; char *name, *email; } ForumGroupMember;
+typedef struct ForumGroup { int64_t id; char *name; ForumGroupMember *members; int n; } ForumGroup;
+typedef struct ForumGroupList { ForumGroup *items; int n; bool separate; } ForumGroupList;
+int forum_groups(Db *db, Arena *a, int64_t run_id, ForumGroupList *out);
+int forum_groups_separate(Db *db, const RunRef *run, bool on, UsTime now);
+/* Puts each learner (by e-mail) in a group (by name, created when new; ""
+ * takes the learner out of their group), all or nothing.  LN_NOTFOUND when
+ * an e-mail is not an active learner of the run, LN_EINVAL for a bad group
+ * name; *bad is then the index of the faulty pair. */
+int forum_groups_assign(Db *db, const RunRef *run, char *const *emails, char *const *groups, int n, UsTime now, int *bad);
+/* The group `group_id` of the run, or 0. */
+bool forum_group_in_run(Db *db, int64_t run_id, int64_t group_id);
+void forum_groups_page(Req *r);
+void forum_groups_post(Req *r);
+void api_forum_groups_get(Req *r);
+void api_forum_groups_patch(Req *r);
+
 /* ---- full-text search (forum_search.c) ---- */
 /* (Re)indexes post `post_id` (thread title for the opening post, the text
  * of its Markdown); removes it when deleted.  In the caller's transaction. */
@@ -268,6 +303,8 @@ typedef struct ForumSpan { const char *text; size_t start, len; bool mark; } For
 int forum_highlight(Arena *a, const char *text, const char *q, bool snippet, ForumSpan **spans);
 /* Writes segments through hprintf: <mark> around marked ones, all escaped. */
 void forum_spans_html(Req *r, const ForumSpan *s, int n);
+/* Keeps in `l` the hits of threads the caller may read (cohort groups). */
+void forum_hits_keep(Db *db, const ForumCtx *f, ForumHitList *l);
 
 /* A "discussion" unit in the unit player: the threads attached to the unit
  * and a form to start one.  Posting once there (a thread or a reply)

@@ -309,6 +309,7 @@ ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,   
 ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM | A_UPLOAD)
 ROUTE(GET,    "/runs/{id}/forum/moderation",                forum_moderation_page,  A_LOGIN) /* before {tid} */
 ROUTE(GET,    "/runs/{id}/forum/search",                    forum_search_page,      A_LOGIN) /* before {tid} */
+ROUTE(GET,    "/runs/{id}/forum/groups",                    forum_groups_page,      A_LOGIN) /* before {tid}; staff (handler) */
 ROUTE(GET,    "/runs/{id}/forum/{tid}",                     forum_thread_page,      A_LOGIN)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM | A_UPLOAD)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/vote",    forum_vote_post,        A_LOGIN | FORM)
@@ -397,6 +398,10 @@ ROUTE(GET,    "/api/v1/runs/{id}/forum/search",             api_forum_search_get
 ROUTE(GET,    "/runs/{id}/forum/{tid}/attachments/{aid}",   forum_attachment_get,   A_LOGIN)
 ROUTE(GET,    "/api/v1/runs/{id}/forum/threads/{tid}/attachments/{aid}", forum_attachment_get, API | A_LOGIN)
 ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/attachments", api_forum_attachments_post, API_W | A_LOGIN | A_UPLOAD)
+/* forum cohort groups (staff: checked by the handlers through forum_access) */
+ROUTE(POST,   "/runs/{id}/forum/groups",                    forum_groups_post,      A_LOGIN | FORM)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/groups",             api_forum_groups_get,   API | A_LOGIN)
+ROUTE(PATCH,  "/api/v1/runs/{id}/forum/groups",             api_forum_groups_patch, API_W | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);
