@@ -160,20 +160,19 @@ static bool staff_forum(Req *r, ForumCtx *f)
     return true;
 }
 
-/* GET /runs/{id}/forum/groups (staff) */
-void forum_groups_page(Req *r)
+/* The groups page; `members` and `error`: the form sent back with its error. */
+static void groups_page(Req *r, const ForumCtx *f, const char *members, const char *error)
 {
-    ForumCtx f;
     ForumGroupList g;
-    if (!staff_forum(r, &f)) return;
-    if (forum_groups(r->db, r->arena, f.run.id, &g) != LN_OK) {
+    if (forum_groups(r->db, r->arena, f->run.id, &g) != LN_OK) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
-    const char *base = arena_printf(r->arena, "/runs/%lld/forum/groups", (long long)f.run.id);
+    if (error) r->status = 400;
+    const char *base = arena_printf(r->arena, "/runs/%lld/forum/groups", (long long)f->run.id);
     page_begin(r, T(r, "Forum groups"));
-    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)f.run.id,
-            T(r, "Forum"), f.run.title, T(r, "Forum groups"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)f->run.id,
+            T(r, "Forum"), f->run.title, T(r, "Forum groups"));
     hprintf(r, "<p>%s</p>", g.separate ? T(r, "Separate forums per group: on. Learners see and post only in their group's threads.")
                                        : T(r, "Separate forums per group: off. Every learner sees every thread."));
     form_begin(r, base);
@@ -191,14 +190,24 @@ void forum_groups_page(Req *r)
     }
     hprintf(r, "<h2>%s</h2>", T(r, "Put learners in groups"));
     form_begin(r, base);
-    hprintf(r, "<p><label for=\"members\">%s</label><br><small class=\"muted\">%s</small><br>"
+    hprintf(r, "<div class=\"field%s\"><label for=\"members\">%s</label><small class=\"muted\">%s</small>"
                "<textarea id=\"members\" name=\"members\" rows=\"8\" required placeholder=\"ana@example.org,Group A\">"
-               "</textarea></p>",
-            T(r, "One line per learner: e-mail, group (CSV)"),
-            T(r, "A new group name creates the group; an empty group takes the learner out of their group."));
+               "%s</textarea>",
+            error ? " has-error" : "", T(r, "One line per learner: e-mail, group (CSV)"),
+            T(r, "A new group name creates the group; an empty group takes the learner out of their group."),
+            members ? members : "");
+    if (error) hprintf(r, "<p class=\"field-error\">%s</p>", error);
+    html_lit(r, "</div>");
     form_submit(r, T(r, "Save the groups"));
     form_end(r);
     page_end(r);
+}
+
+/* GET /runs/{id}/forum/groups (staff) */
+void forum_groups_page(Req *r)
+{
+    ForumCtx f;
+    if (staff_forum(r, &f)) groups_page(r, &f, NULL, NULL);
 }
 
 /* Lines "e-mail,group" (CSV) into pairs; false on a malformed line. */
@@ -240,16 +249,17 @@ void forum_groups_post(Req *r)
     }
     char **emails, **groups;
     int n, line, bad;
-    if (!parse_members(r, req_form(r, "members") ? req_form(r, "members") : "", &emails, &groups, &n, &line)) {
-        web_error(r, 400, "invalid", arena_printf(r->arena, "%s %d", T(r, "This line cannot be read:"), line));
+    const char *members = req_form(r, "members") ? req_form(r, "members") : "";
+    if (!parse_members(r, members, &emails, &groups, &n, &line)) {
+        groups_page(r, &f, members, arena_printf(r->arena, "%s %d", T(r, "This line cannot be read:"), line));
         return;
     }
     int rc = forum_groups_assign(r->db, &f.run, emails, groups, n, time_now_us(), &bad);
     if (rc == LN_NOTFOUND)
-        web_error(r, 400, "not_a_learner", arena_printf(r->arena, "%s %s", T(r, "Not a learner of this session:"), emails[bad]));
+        groups_page(r, &f, members, arena_printf(r->arena, "%s %s", T(r, "Not a learner of this session:"), emails[bad]));
     else if (rc == LN_EINVAL)
-        web_error(r, 400, "invalid", arena_printf(r->arena, "%s %s", T(r, "Not a valid group name (80 characters at most):"),
-                                                  groups[bad]));
+        groups_page(r, &f, members, arena_printf(r->arena, "%s %s", T(r, "Not a valid group name (80 characters at most):"),
+                                                 groups[bad]));
     else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
     else req_redirect(r, back);
 }

@@ -35,7 +35,8 @@ test('a trainer makes groups from CSV lines on the page and turns on separate fo
   // an e-mail that is not a learner of the run: refused, nothing saved
   let res = await tpage.postForm(`/runs/${RUN}/forum/groups`, { members: `${DEMO.elodie.email},Group <A>\nnobody@x.test,B\n` });
   assert.equal(res.status, 400);
-  assert.match(res.text, /nobody@x\.test/);
+  assert.match(res.text, /class="field-error">[^<]*nobody@x\.test/, "the error next to the field");
+  assert.match(res.text, /<textarea id="members"[^>]*>[^<]*nobody@x\.test/, "the lines kept");
   assert.equal((await trainer.get(`/api/v1/runs/${RUN}/forum/groups`)).json().groups.length, 0, 'all or nothing');
 
   res = await tpage.postForm(`/runs/${RUN}/forum/groups`, { members: `${DEMO.elodie.email},Group <A>\n\n${DEMO.francois.email},"Group B"\n` });
