@@ -106,10 +106,17 @@ static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
 int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
                   int64_t viewer_id, ForumThreadList *out)
 {
+    return forum_threads_of_group(db, a, run_id, sort, category_id, unit_id, viewer_id, -1, out);
+}
+
+int forum_threads_of_group(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
+                           int64_t viewer_id, int64_t group_id, ForumThreadList *out)
+{
     memset(out, 0, sizeof *out);
     const char *sql;
 #define THREAD_WHERE "WHERE t.run_id = $1 AND (CAST($2 AS BIGINT) = 0 OR t.category_id = $2) " \
-                     "AND (CAST($4 AS BIGINT) = 0 OR t.unit_id = $4) "
+                     "AND (CAST($4 AS BIGINT) = 0 OR t.unit_id = $4) " \
+                     "AND (CAST($5 AS BIGINT) < 0 OR COALESCE(t.group_id, 0) = $5) "
     if (str_eq(sort, "votes"))
         sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
               "ORDER BY t.pinned DESC, 19 DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
@@ -126,6 +133,7 @@ int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t ca
     db_bind_i64(st, 2, category_id);
     db_bind_i64(st, 3, viewer_id);
     db_bind_i64(st, 4, unit_id);
+    db_bind_i64(st, 5, group_id);
     int rc, cap = 0;
     while ((rc = db_step(st)) == DB_ROW) {
         out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);

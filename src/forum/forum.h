@@ -73,6 +73,9 @@ const char *forum_check_body(const char *body);
  * category_id, unit_id 0: all; unread markers for viewer_id. */
 int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
                   int64_t viewer_id, ForumThreadList *out);
+/* The same, only the threads of group `group_id` (0: of no group; -1: all). */
+int forum_threads_of_group(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
+                           int64_t viewer_id, int64_t group_id, ForumThreadList *out);
 int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread *out);
 /* The posts in order: the opening post first, then each top-level reply
  * followed by its replies. */
@@ -261,9 +264,10 @@ void forum_group_view(Db *db, int64_t run_id, int64_t user_id, bool *separate, i
 bool forum_thread_readable(const ForumCtx *f, const ForumThread *t);
 /* forum_thread_load of the caller's run, LN_NOTFOUND when not readable. */
 int forum_thread_for(Req *r, const ForumCtx *f, int64_t tid, ForumThread *t);
-/* Keeps in `l` the threads the caller may read, and of group `only` when
- * not 0 (staff's filter). */
-void forum_threads_keep(const ForumCtx *f, ForumThreadList *l, int64_t only);
+/* The threads the caller may read (forum_threads_of_group): with separate
+ * forums, a learner's group's only; staff's filter `only` when not 0. */
+int forum_threads_for(Db *db, Arena *a, const ForumCtx *f, const char *sort, int64_t category_id, int64_t unit_id,
+                      int64_t viewer_id, int64_t only, ForumThreadList *out);
 typedef struct ForumGroupMember { int64_t user_id; char *name, *email; } ForumGroupMember;
 typedef struct ForumGroup { int64_t id; char *name; ForumGroupMember *members; int n; } ForumGroup;
 typedef struct ForumGroupList { ForumGroup *items; int n; bool separate; } ForumGroupList;

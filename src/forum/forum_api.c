@@ -97,11 +97,10 @@ void api_forum_threads_get(Req *r)
         api_error(r, 400, "bad_request", "group: a group id");
         return;
     }
-    if (forum_threads(r->db, r->arena, id, req_query(r, "sort"), cat, unit, r->user->id, &l) != LN_OK) {
+    if (forum_threads_for(r->db, r->arena, &f, req_query(r, "sort"), cat, unit, r->user->id, group, &l) != LN_OK) {
         api_error(r, 500, "internal", "database error");
         return;
     }
-    forum_threads_keep(&f, &l, group);
     json_t *items = json_array();
     for (int i = 0; i < l.n; i++) {
         json_t *j = thread_json(r, &l.items[i]);

@@ -116,13 +116,12 @@ void forum_index_page(Req *r)
     ForumGroupList groups = {0};
     int64_t group = 0;
     if (f.staff && !str_empty(req_query(r, "group")) && (!str_to_i64(req_query(r, "group"), &group) || group < 0)) group = 0;
-    if (forum_threads(r->db, r->arena, id, sort, cat, unit, r->user->id, &l) != LN_OK
+    if (forum_threads_for(r->db, r->arena, &f, sort, cat, unit, r->user->id, group, &l) != LN_OK
         || forum_categories(r->db, r->arena, id, &cats) != LN_OK
         || (f.staff && forum_groups(r->db, r->arena, id, &groups) != LN_OK)) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
-    forum_threads_keep(&f, &l, group);
     page_begin(r, T(r, "Forum"));
     hprintf(r, "<p class=\"muted\"><a href=\"/courses/%lld\">%s</a> · %s</p><h1>%s</h1>", (long long)f.course.id,
             f.course.title, f.run.title, T(r, "Forum"));
@@ -225,12 +224,11 @@ void forum_unit_discussion(Req *r, const RunRef *run, int64_t unit_id, bool staf
 {
     ForumThreadList l;
     ForumCategoryList cats;
-    if (forum_threads(r->db, r->arena, run->id, "recent", 0, unit_id, r->user->id, &l) != LN_OK
-        || forum_categories(r->db, r->arena, run->id, &cats) != LN_OK)
-        return;
     ForumCtx f = {.run = *run, .staff = staff, .learner = learner};
     forum_group_view(r->db, run->id, r->user->id, &f.separate, &f.group_id);
-    forum_threads_keep(&f, &l, 0);
+    if (forum_threads_for(r->db, r->arena, &f, "recent", 0, unit_id, r->user->id, 0, &l) != LN_OK
+        || forum_categories(r->db, r->arena, run->id, &cats) != LN_OK)
+        return;
     hprintf(r, "<section class=\"unit-discussion\"><h2>%s</h2>", T(r, "Discussion"));
     if (learner && !staff)
         hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Start a thread or reply to one to complete this unit."));

@@ -33,13 +33,11 @@ int forum_thread_for(Req *r, const ForumCtx *f, int64_t tid, ForumThread *t)
     return rc == LN_OK && !forum_thread_readable(f, t) ? LN_NOTFOUND : rc;
 }
 
-void forum_threads_keep(const ForumCtx *f, ForumThreadList *l, int64_t only)
+int forum_threads_for(Db *db, Arena *a, const ForumCtx *f, const char *sort, int64_t category_id, int64_t unit_id,
+                      int64_t viewer_id, int64_t only, ForumThreadList *out)
 {
-    int k = 0;
-    for (int i = 0; i < l->n; i++)
-        if (forum_thread_readable(f, &l->items[i]) && (!only || l->items[i].group_id == only))
-            l->items[k++] = l->items[i];
-    l->n = k;
+    int64_t group = f->staff ? (only ? only : -1) : f->separate ? f->group_id : -1;
+    return forum_threads_of_group(db, a, f->run.id, sort, category_id, unit_id, viewer_id, group, out);
 }
 
 void forum_hits_keep(Db *db, const ForumCtx *f, ForumHitList *l)

@@ -133,13 +133,17 @@ static void test_groups_separate(void **state)
     assert_true(forum_thread_readable(&staff, &t));
 
     ForumThreadList l;
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, 0, learners[1], &l), LN_OK);
-    forum_threads_keep(&v1, &l, 0);
+    assert_int_equal(forum_threads_for(db, arena, &v1, "recent", 0, 0, learners[1], 0, &l), LN_OK);
     assert_int_equal(l.n, 2);       /* "In B" and "Staff to B" */
     for (int i = 0; i < l.n; i++) assert_true(l.items[i].group_id == gb);
-    assert_int_equal(forum_threads(db, arena, ctx.run.id, "recent", 0, 0, trainer, &l), LN_OK);
-    forum_threads_keep(&staff, &l, ga);
+    assert_int_equal(forum_threads_for(db, arena, &staff, "recent", 0, 0, trainer, ga, &l), LN_OK);
     assert_true(l.n == 1 && l.items[0].id == ta);
+    assert_int_equal(forum_threads_for(db, arena, &staff, "recent", 0, 0, trainer, 0, &l), LN_OK);
+    assert_int_equal(l.n, 4);
+    assert_int_equal(forum_threads_for(db, arena, &v2, "recent", 0, 0, learners[2], 0, &l), LN_OK);
+    assert_true(l.n == 1 && l.items[0].id == tn);
+    assert_int_equal(forum_threads_for(db, arena, &v2, "recent", 0, 0, learners[2], ga, &l), LN_OK);   /* no filter for learners */
+    assert_true(l.n == 1 && l.items[0].id == tn);
 
     /* replying into another group's thread is refused, nothing written */
     int64_t before = count("SELECT count(*) FROM forum_post WHERE thread_id = $1", ta);
