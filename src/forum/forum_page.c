@@ -75,6 +75,13 @@ static void group_filter(Req *r, int64_t id, const ForumGroupList *g, int64_t gr
     html_lit(r, "</p>");
 }
 
+static const char *group_name(const ForumGroupList *g, int64_t id)
+{
+    for (int i = 0; id && i < g->n; i++)
+        if (g->items[i].id == id) return g->items[i].name;
+    return NULL;
+}
+
 /* Staff starting a thread: for one group or none. */
 static void group_select(Req *r, int64_t run_id)
 {
@@ -183,6 +190,8 @@ void forum_index_page(Req *r)
             if (t->closed) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "closed"));
             if (t->category_id) hprintf(r, " <span class=\"muted\">%s</span>", t->category_name);
             if (t->unit_id && !unit) hprintf(r, " <span class=\"muted\">· %s</span>", t->unit_title);
+            if (group_name(&groups, t->group_id))
+                hprintf(r, " <span class=\"badge\">%s</span>", group_name(&groups, t->group_id));
             hprintf(r, "</td><td>%s</td><td>%lld</td><td>%lld</td><td>", t->author_name, (long long)t->replies,
                     (long long)t->votes);
             html_date(r, t->last_activity_at);
@@ -420,6 +429,9 @@ void forum_thread_page(Req *r)
         hprintf(r, " · <a href=\"/runs/%lld/units/%lld\">%s</a>", (long long)t.run_id, (long long)t.unit_id, t.unit_title);
     hprintf(r, "</p><h1>%s</h1>", t.title);
     if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
+    ForumGroupList groups;
+    if (f.staff && t.group_id && forum_groups(r->db, r->arena, t.run_id, &groups) == LN_OK && group_name(&groups, t.group_id))
+        hprintf(r, "<p><span class=\"badge\">%s %s</span></p>", T(r, "Group"), group_name(&groups, t.group_id));
     if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));
     html_lit(r, "<div class=\"actions thread-actions\">");
     forum_follow_form(r, &t);

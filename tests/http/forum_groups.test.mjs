@@ -83,6 +83,7 @@ test('learners see and post only in their group\'s threads; staff see all, with 
   // staff reply in any group; the page shows them the filter
   assert.equal((await trainer.api('POST', `${base}/${ta.json().id}/posts`, { body: 'Trainer here' })).status, 201);
   const staffIndex = (await tpage.get(`/runs/${RUN}/forum`)).text;
+  assert.match(staffIndex, /<span class="badge">Group &lt;A&gt;<\/span>/, 'staff see each thread\'s group');
   assert.match(staffIndex, new RegExp(`href="/runs/${RUN}/forum\\?group=${gb.id}"`));
   assert.match(staffIndex, /name="group_id"/, 'staff choose the group of a new thread');
   const staffThread = await trainer.api('POST', base, { kind: 'discussion', title: 'For group B', body: 'hello B', group_id: gb.id });
