@@ -282,6 +282,10 @@ void forum_thread_new_post(Req *r)
     }
     if (f.staff && !str_empty(req_form(r, "group_id")) && !str_to_i64(req_form(r, "group_id"), &f.post_group_id)) cat = -1;
     ForumFiles files;
+    if (!forum_rate_ok(r->db, r->user->id, time_now_us())) {     /* before storing any file */
+        rate_limited(r);
+        return;
+    }
     if (cat >= 0 && !forum_files_from_request(r, &f, 0, 0, &files)) return;
     f.files = &files;
     int rc = cat < 0 ? LN_NOTFOUND
@@ -503,6 +507,14 @@ void forum_reply_post(Req *r)
         return;
     }
     ForumFiles files;
+    if (t.closed) {         /* refusals known before storing any file */
+        web_error(r, 403, "closed", T(r, "This thread is closed."));
+        return;
+    }
+    if (!forum_rate_ok(r->db, r->user->id, time_now_us())) {
+        rate_limited(r);
+        return;
+    }
     if (parent >= 0 && !forum_files_from_request(r, &f, 0, 0, &files)) return;
     f.files = &files;
     int rc = parent < 0 ? LN_NOTFOUND : forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), NULL);
