@@ -276,8 +276,10 @@ int forum_groups_separate(Db *db, const RunRef *run, bool on, UsTime now);
 /* Puts each learner (by e-mail) in a group (by name, created when new; ""
  * takes the learner out of their group), all or nothing.  LN_NOTFOUND when
  * an e-mail is not an active learner of the run, LN_EINVAL for a bad group
- * name; *bad is then the index of the faulty pair. */
-int forum_groups_assign(Db *db, const RunRef *run, char *const *emails, char *const *groups, int n, UsTime now, int *bad);
+ * name; *bad is then the index of the faulty pair.  `separate` 0 or 1 sets
+ * "separate forums" in the same transaction (-1: unchanged). */
+int forum_groups_assign(Db *db, const RunRef *run, char *const *emails, char *const *groups, int n, int separate,
+                        UsTime now, int *bad);
 /* The group `group_id` of the run, or 0. */
 bool forum_group_in_run(Db *db, int64_t run_id, int64_t group_id);
 void forum_groups_page(Req *r);

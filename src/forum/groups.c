@@ -133,13 +133,15 @@ static int assign_one(Db *db, const RunRef *run, const char *email, const char *
                ? LN_OK : LN_EDB;
 }
 
-int forum_groups_assign(Db *db, const RunRef *run, char *const *emails, char *const *groups, int n, UsTime now, int *bad)
+int forum_groups_assign(Db *db, const RunRef *run, char *const *emails, char *const *groups, int n, int separate,
+                        UsTime now, int *bad)
 {
     *bad = -1;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = LN_OK;
     for (int i = 0; i < n && rc == LN_OK; i++)
         if ((rc = assign_one(db, run, emails[i], groups[i] ? groups[i] : "", now)) != LN_OK) *bad = i;
+    if (rc == LN_OK && separate >= 0) rc = forum_groups_separate(db, run, separate != 0, now);
     if (rc == LN_OK && db_commit(db) == DB_DONE) return LN_OK;
     db_rollback(db);
     return rc == LN_OK ? LN_EDB : rc;
@@ -252,7 +254,7 @@ void forum_groups_post(Req *r)
         groups_page(r, &f, members, arena_printf(r->arena, "%s %d", T(r, "This line cannot be read:"), line));
         return;
     }
-    int rc = forum_groups_assign(r->db, &f.run, emails, groups, n, time_now_us(), &bad);
+    int rc = forum_groups_assign(r->db, &f.run, emails, groups, n, -1, time_now_us(), &bad);
     if (rc == LN_NOTFOUND)
         groups_page(r, &f, members, arena_printf(r->arena, "%s %s", T(r, "Not a learner of this session:"), emails[bad]));
     else if (rc == LN_EINVAL)
@@ -315,7 +317,8 @@ void api_forum_groups_patch(Req *r)
         emails[i] = (char *)json_string_value(e);
         groups[i] = json_is_string(g) ? (char *)json_string_value(g) : "";
     }
-    int bad, rc = n ? forum_groups_assign(r->db, &f.run, emails, groups, (int)n, time_now_us(), &bad) : LN_OK;
+    int bad, rc = forum_groups_assign(r->db, &f.run, emails, groups, (int)n, sep ? json_is_true(sep) : -1, time_now_us(),
+                                      &bad);
     if (rc == LN_NOTFOUND) {
         api_error(r, 422, "members", arena_printf(r->arena, "not an active learner of this run: %s", emails[bad]));
         return;
@@ -324,7 +327,6 @@ void api_forum_groups_patch(Req *r)
         api_error(r, 422, "members", "a group name is 80 characters at most, without control characters");
         return;
     }
-    if (rc == LN_OK && sep) rc = forum_groups_separate(r->db, &f.run, json_is_true(sep), time_now_us());
     if (rc != LN_OK) api_error(r, 500, "internal", "database error");
     else answer_groups(r, &f);
 }

@@ -87,17 +87,17 @@ static ForumCtx view_of(int64_t user, bool staff)
 static void test_groups_separate(void **state)
 {
     (void)state;
-    /* all or nothing: a stranger's e-mail fails the whole list */
+    /* all or nothing: a stranger's e-mail fails the whole list, and the switch with it */
     char *e[] = {emails[0], "stranger@groups.test"}, *g[] = {"A", "B"};
     int bad = -2;
-    assert_int_equal(forum_groups_assign(db, &ctx.run, e, g, 2, T0, &bad), LN_NOTFOUND);
+    assert_int_equal(forum_groups_assign(db, &ctx.run, e, g, 2, 1, T0, &bad), LN_NOTFOUND);
     assert_int_equal(bad, 1);
     assert_int_equal(count("SELECT count(*) FROM forum_group WHERE run_id = $1", ctx.run.id), 0);
     char *bad_name[] = {"A\x01"};
-    assert_int_equal(forum_groups_assign(db, &ctx.run, e, bad_name, 1, T0, &bad), LN_EINVAL);
+    assert_int_equal(forum_groups_assign(db, &ctx.run, e, bad_name, 1, -1, T0, &bad), LN_EINVAL);
     /* learner 0 in A, learner 1 in B, learner 2 in none */
     char *e2[] = {emails[0], emails[1]}, *g2[] = {"A", "B"};
-    assert_int_equal(forum_groups_assign(db, &ctx.run, e2, g2, 2, T0, &bad), LN_OK);
+    assert_int_equal(forum_groups_assign(db, &ctx.run, e2, g2, 2, -1, T0, &bad), LN_OK);
     ForumGroupList gl;
     assert_int_equal(forum_groups(db, arena, ctx.run.id, &gl), LN_OK);
     assert_int_equal(gl.n, 2);
@@ -172,7 +172,7 @@ static void test_groups_separate(void **state)
 
     /* taking a learner out of their group: the ungrouped threads */
     char *out[] = {""};
-    assert_int_equal(forum_groups_assign(db, &ctx.run, e2, out, 1, T0, &bad), LN_OK);
+    assert_int_equal(forum_groups_assign(db, &ctx.run, e2, out, 1, -1, T0, &bad), LN_OK);
     v0 = view_of(learners[0], false);
     assert_true(v0.group_id == 0);
     assert_false(forum_thread_readable(&v0, &t));
