@@ -18,6 +18,8 @@ const UnitKind unit_kinds[] = {
     {"quiz", "Quiz", NULL, 0, 0, false, false},
     /* complete when the learner submits (src/assess/peer.c) */
     {"assignment", "Peer-assessed assignment", NULL, 0, 0, false, false},
+    /* complete when the learner posts once (a thread or a reply) in its discussion (src/forum) */
+    {"discussion", "Discussion", NULL, 0, 0, false, false},
 };
 const int unit_kind_count = (int)LN_ARRAY_LEN(unit_kinds);
 

@@ -123,6 +123,12 @@ int media_store_bytes(App *app, Db *db, Arena *a, int64_t org_id, const void *da
 int media_load(Db *db, Arena *a, int64_t org_id, int64_t id, Media *out);
 /* DATA/media/ab/abcdef... */
 char *media_path(App *app, Arena *a, const char *sha256);
+/* The type libmagic reads from a file (`path`) or from bytes in memory
+ * (path NULL); "application/octet-stream" when it cannot tell. */
+char *media_sniff(Arena *a, const char *path, const void *data, size_t len);
+/* A file name fit for a download: the last path component, at most 200
+ * bytes, no control characters, valid UTF-8 ("file" otherwise). */
+char *media_clean_filename(Arena *a, const char *name);
 /* The type a browser may be told: videos, WebVTT, known documents; the
  * rest is served as application/octet-stream. */
 bool media_is_video(const Media *m);

@@ -638,7 +638,7 @@ static int unit_files(Pkg *p, const char *rel, const CourseHeader *h, PkgUnit *u
 static bool kind_in_format(const char *kind)
 {
     return str_eq(kind, "text") || str_eq(kind, "video") || str_eq(kind, "resource") || str_eq(kind, "link")
-           || str_eq(kind, "quiz") || str_eq(kind, "assignment");
+           || str_eq(kind, "quiz") || str_eq(kind, "assignment") || str_eq(kind, "discussion");
 }
 
 /* The companion files of a section folder (assess_io.h) and which a unit read. */
@@ -713,7 +713,7 @@ static int pkg_unit(Pkg *p, const char *dir, const char *rel, Companions *cs, Pk
     course_header_get(&h, "kind", &kline);
     if (in->kind && unit_kind(in->kind) && !kind_in_format(in->kind))
         return pkg_fail(p, LN_EINVAL, rel, kline, "kind: %s units cannot be imported from files yet"
-                        " (text, video, resource, link, quiz and assignment can)", in->kind);
+                        " (text, video, resource, link, quiz, assignment and discussion can)", in->kind);
     const char *msg, *field = unit_check(in, true, &msg);
     if (field) return check_fail(p, rel, &h, field, msg);
     rc = unit_kind_keys(p, rel, &h, unit_kind(in->kind));

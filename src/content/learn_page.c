@@ -4,6 +4,7 @@
 #include "assess/pages.h"
 #include "assess/peer.h"
 #include "attendance/pages.h"
+#include "forum/forum.h"
 #include "http/access.h"
 #include "http/range.h"
 #include "web/html.h"
@@ -161,6 +162,7 @@ static void unit_body(Req *r, const Learn *l)
                 T(r, "Open the link"), u->url);
     if (str_eq(u->kind, "quiz")) quiz_player(r, l);
     if (str_eq(u->kind, "assignment")) peer_player(r, l);
+    if (str_eq(u->kind, "discussion")) forum_unit_discussion(r, &l->run, u->id, l->staff, l->learner);
 }
 
 static void prev_next(Req *r, const Learn *l)

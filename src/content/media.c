@@ -31,7 +31,7 @@ static magic_t magic_db;
 
 /* libmagic handles are not thread-safe: one, behind a lock.  Sniffing reads
  * the first few kilobytes only. */
-static char *sniff(Arena *a, const char *path)
+char *media_sniff(Arena *a, const char *path, const void *data, size_t len)
 {
     char *mime = NULL;
     pthread_mutex_lock(&magic_lock);
@@ -43,7 +43,7 @@ static char *sniff(Arena *a, const char *path)
             magic_db = NULL;
         }
     }
-    const char *m = magic_db ? magic_file(magic_db, path) : NULL;
+    const char *m = !magic_db ? NULL : path ? magic_file(magic_db, path) : magic_buffer(magic_db, data, len);
     if (m) mime = arena_strdup(a, m);
     pthread_mutex_unlock(&magic_lock);
     return mime ? mime : arena_strdup(a, "application/octet-stream");
@@ -90,7 +90,7 @@ static int file_sha256(const char *path, char hex[65], int64_t *size)
 
 /* A file name fit for a download: the last path component, at most 200
  * bytes, no control characters. */
-static char *clean_filename(Arena *a, const char *name)
+char *media_clean_filename(Arena *a, const char *name)
 {
     const char *base = name ? name : "";
     for (const char *p = base; *p; p++)
@@ -128,7 +128,7 @@ int media_store(App *app, Db *db, Arena *a, int64_t org_id, const char *tmp_path
     char hex[65];
     int64_t size;
     if (file_sha256(tmp_path, hex, &size) != LN_OK) return LN_EIO;
-    char *mime = sniff(a, tmp_path);
+    char *mime = media_sniff(a, tmp_path, NULL, 0);
     char *path = media_path(app, a, hex);
     char *dir = arena_printf(a, "%s/media/%.2s", app->cfg.data_dir, hex);
     if (mkdir_p(dir) != LN_OK) return LN_EIO;
@@ -138,7 +138,7 @@ int media_store(App *app, Db *db, Arena *a, int64_t org_id, const char *tmp_path
         log_error("media: rename %s: %s", path, strerror(errno));
         return LN_EIO;
     }
-    const char *name = clean_filename(a, filename);
+    const char *name = media_clean_filename(a, filename);
     /* created_by is NULL for files made by the command line (user 0). */
     int rc = db_run(db, "INSERT INTO media (org_id, sha256, size, mime, filename, created_by, created_at)"
                         " VALUES ($1, $2, $3, $4, $5, NULLIF($6, 0), $7) ON CONFLICT (org_id, sha256) DO NOTHING",

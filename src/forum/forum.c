@@ -1,6 +1,7 @@
 /* forum.c — the rules and SQL of the run forum (forum.h, docs/forum.md). */
 #include "forum/forum.h"
 #include "catalog/catalog.h"
+#include "content/content.h"
 #include "evidence/ledger.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -23,6 +24,7 @@ bool forum_access(Req *r, int64_t run_id, ForumCtx *f)
         return false;
     }
     f->banned = !f->staff && forum_banned(r->db, run_id, r->user->id);
+    forum_group_view(r->db, run_id, r->user->id, &f->separate, &f->group_id);
     return true;
 }
 
@@ -64,7 +66,8 @@ static int finish(Db *db, int rc)
     "COALESCE(t.first_trainer_reply_at, 0), COALESCE(t.first_trainer_reply_by, 0), tr.name, t.pinned, t.closed, " \
     "(SELECT count(*) FROM forum_post p WHERE p.thread_id = t.id) - 1, " \
     "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id), " \
-    "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, '') "
+    "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, ''), " \
+    "COALESCE(t.group_id, 0) "
 /* $3 is always the viewer (unread markers) */
 #define THREAD_FROM \
     " FROM forum_thread t JOIN app_user u ON u.id = t.author_id " \
@@ -97,15 +100,23 @@ static void thread_row(DbStmt *st, Arena *a, ForumThread *t)
     t->category_name = db_col_dup(st, 20, a);
     t->unread = t->last_activity_at > db_col_i64(st, 21);
     t->unit_title = db_col_dup(st, 22, a);
+    t->group_id = db_col_i64(st, 23);
 }
 
 int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
                   int64_t viewer_id, ForumThreadList *out)
 {
+    return forum_threads_of_group(db, a, run_id, sort, category_id, unit_id, viewer_id, -1, out);
+}
+
+int forum_threads_of_group(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
+                           int64_t viewer_id, int64_t group_id, ForumThreadList *out)
+{
     memset(out, 0, sizeof *out);
     const char *sql;
 #define THREAD_WHERE "WHERE t.run_id = $1 AND (CAST($2 AS BIGINT) = 0 OR t.category_id = $2) " \
-                     "AND (CAST($4 AS BIGINT) = 0 OR t.unit_id = $4) "
+                     "AND (CAST($4 AS BIGINT) = 0 OR t.unit_id = $4) " \
+                     "AND (CAST($5 AS BIGINT) < 0 OR COALESCE(t.group_id, 0) = $5) "
     if (str_eq(sort, "votes"))
         sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
               "ORDER BY t.pinned DESC, 19 DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
@@ -122,6 +133,7 @@ int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t ca
     db_bind_i64(st, 2, category_id);
     db_bind_i64(st, 3, viewer_id);
     db_bind_i64(st, 4, unit_id);
+    db_bind_i64(st, 5, group_id);
     int rc, cap = 0;
     while ((rc = db_step(st)) == DB_ROW) {
         out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
@@ -336,6 +348,21 @@ const char *forum_unit_title(Db *db, Arena *a, const ForumCtx *f, int64_t unit_i
     return title;
 }
 
+/* Posting in the discussion of a "discussion" unit completes it for a
+ * learner of the run (in the caller's transaction). */
+static int discussion_done(Db *db, const ForumCtx *f, int64_t unit_id, int64_t user_id, UsTime now)
+{
+    int64_t n = 0;
+    if (!unit_id || !f->learner || f->staff) return LN_OK;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2 AND kind = 'discussion'", "ii",
+                     unit_id, f->run.course_id) != DB_ROW)
+        return LN_EDB;
+    if (!n) return LN_OK;
+    Unit u = {.id = unit_id, .course_id = f->run.course_id};
+    bool course_done;
+    return progress_complete_tx(db, &f->run, &u, user_id, now, &course_done);
+}
+
 int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *kind, int64_t category_id,
                         int64_t unit_id, const char *title, const char *body, UsTime now, int64_t *thread_id)
 {
@@ -344,8 +371,15 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
     if (forum_banned(db, f->run.id, user_id)) return LN_EPERM;
     if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
-    int64_t tid = 0, pid = 0;
+    int64_t tid = 0, pid = 0, group = 0;
     int rc = category_in_run(db, f->run.id, category_id);
+    /* a learner's thread is their group's; staff choose one (or none) */
+    if (rc == LN_OK && f->staff && f->post_group_id)
+        rc = forum_group_in_run(db, f->run.id, f->post_group_id) ? (group = f->post_group_id, LN_OK) : LN_NOTFOUND;
+    else if (rc == LN_OK && !f->staff) {
+        bool separate;
+        forum_group_view(db, f->run.id, user_id, &separate, &group);
+    }
     if (rc == LN_OK && unit_id) {
         int64_t n = 0;
         if (db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE id = $1 AND course_id = $2", "ii", unit_id,
@@ -356,12 +390,15 @@ int forum_thread_create(Db *db, const ForumCtx *f, int64_t user_id, const char *
     if (rc == LN_OK)
         rc = db_query_i64(db, &tid,
                           "INSERT INTO forum_thread (run_id, org_id, kind, title, author_id, created_at, last_activity_at, "
-                          "category_id, unit_id) VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), CAST($6 AS BIGINT), "
-                          "NULLIF(CAST($7 AS BIGINT), 0), NULLIF(CAST($8 AS BIGINT), 0)) RETURNING id",
-                          "iittiiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id,
-                          unit_id) == DB_ROW
+                          "category_id, unit_id, group_id) VALUES ($1, $2, $3, $4, $5, CAST($6 AS BIGINT), "
+                          "CAST($6 AS BIGINT), NULLIF(CAST($7 AS BIGINT), 0), NULLIF(CAST($8 AS BIGINT), 0), "
+                          "NULLIF(CAST($9 AS BIGINT), 0)) RETURNING id",
+                          "iittiiiii", f->run.id, f->run.org_id, kind, title, user_id, (int64_t)now, category_id,
+                          unit_id, group) == DB_ROW
                  ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = insert_post(db, tid, f->run.id, f->run.org_id, 0, user_id, body, now, &pid);
+    if (rc == LN_OK && f->files) rc = forum_attach(db, f->run.id, f->run.org_id, tid, pid, f->files, now);
+    if (rc == LN_OK) rc = discussion_done(db, f, unit_id, user_id, now);
     if (rc == LN_OK) rc = forum_search_index(db, pid);
     if (rc == LN_OK) rc = forum_mark_read(db, tid, user_id, now);
     if (rc == LN_OK) rc = forum_follow(db, tid, user_id, true, now);
@@ -393,6 +430,12 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
 {
     if (forum_check_body(body)) return LN_EINVAL;
     if (t->closed || forum_banned(db, t->run_id, user_id)) return LN_EPERM;
+    if (!staff) {       /* separate forums: only in one's group's threads */
+        bool separate;
+        int64_t group = 0;
+        forum_group_view(db, t->run_id, user_id, &separate, &group);
+        if (separate && group != t->group_id) return LN_NOTFOUND;
+    }
     if (!forum_rate_ok(db, user_id, now)) return LN_ELIMIT;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = LN_OK;
@@ -410,6 +453,8 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     }
     int64_t pid = 0;
     if (rc == LN_OK) rc = insert_post(db, t->id, t->run_id, t->org_id, top, user_id, body, now, &pid);
+    if (rc == LN_OK && f->files) rc = forum_attach(db, t->run_id, t->org_id, t->id, pid, f->files, now);
+    if (rc == LN_OK) rc = discussion_done(db, f, t->unit_id, user_id, now);
     if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;

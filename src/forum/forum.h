@@ -15,12 +15,24 @@
 #define FORUM_CATEGORY_MAX 80           /* characters */
 #define FORUM_POSTS_PER_MINUTE 20       /* threads and replies by one user, all forums */
 
+/* ---- attachments (attach.c) ---- */
+#define FORUM_ATTACH_MAX_FILES 5                        /* per post */
+#define FORUM_ATTACH_FILE_MAX (INT64_C(10) << 20)       /* bytes, per file */
+#define FORUM_ATTACH_POST_MAX (INT64_C(20) << 20)       /* bytes, all the files of a post */
+/* Files stored in the media store, to attach to the post being written. */
+typedef struct ForumFile { int64_t media_id, size; const char *filename, *mime; } ForumFile;
+typedef struct ForumFiles { ForumFile items[FORUM_ATTACH_MAX_FILES]; int n; } ForumFiles;
+
 /* Who is asking, for run `run_id`. */
 typedef struct ForumCtx {
     RunRef run;
     Course course;
     bool staff, learner;
     bool banned;                        /* from posting (moderation) */
+    const ForumFiles *files;            /* attached to the next thread or reply written (NULL: none) */
+    bool separate;                      /* separate forums per cohort group (groups.c) */
+    int64_t group_id;                   /* the caller's group in the run (0: none) */
+    int64_t post_group_id;              /* staff: the group of the next thread they start (0: none) */
 } ForumCtx;
 /* Load run `run_id` for the caller: its enrolled learners and its course's
  * staff (the rule of learn_load).  Answers 401/403/404 and returns false
@@ -39,6 +51,7 @@ typedef struct ForumThread {
     char *category_name;                /* "" when none */
     char *unit_title;                   /* "" when none */
     bool unread;                        /* new activity since the viewer last read it (lists only) */
+    int64_t group_id;                   /* cohort group (0: none) */
 } ForumThread;
 typedef struct ForumThreadList { ForumThread *items; int n; } ForumThreadList;
 
@@ -60,6 +73,9 @@ const char *forum_check_body(const char *body);
  * category_id, unit_id 0: all; unread markers for viewer_id. */
 int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
                   int64_t viewer_id, ForumThreadList *out);
+/* The same, only the threads of group `group_id` (0: of no group; -1: all). */
+int forum_threads_of_group(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t category_id, int64_t unit_id,
+                           int64_t viewer_id, int64_t group_id, ForumThreadList *out);
 int forum_thread_load(Db *db, Arena *a, int64_t run_id, int64_t id, ForumThread *out);
 /* The posts in order: the opening post first, then each top-level reply
  * followed by its replies. */
@@ -211,6 +227,66 @@ typedef struct ForumModList { ForumMod *items; int n; } ForumModList;
 /* The latest `limit` moderation actions of a run. */
 int forum_mod_log(Db *db, Arena *a, int64_t run_id, int limit, ForumModList *out);
 
+/* Whether a sniffed type may be attached (images: PNG, JPEG, GIF, WebP;
+ * files: PDF, plain text, CSV, ZIP, office documents), and shown inline. */
+bool forum_attach_type_ok(const char *mime);
+bool forum_attach_is_image(const char *mime);
+/* Attaches `files` to post `post_id` of thread `t` (in the caller's
+ * transaction): LN_ELIMIT when the post would exceed
+ * FORUM_ATTACH_MAX_FILES or FORUM_ATTACH_POST_MAX with its earlier ones,
+ * LN_EINVAL for a type not allowed. */
+int forum_attach(Db *db, int64_t run_id, int64_t org_id, int64_t thread_id, int64_t post_id, const ForumFiles *files,
+                 UsTime now);
+typedef struct ForumAttachment { int64_t id, post_id, media_id, size; char *filename, *mime; } ForumAttachment;
+typedef struct ForumAttachmentList { ForumAttachment *items; int n; } ForumAttachmentList;
+/* The attachments of a thread's posts, by post then position. */
+int forum_attachments(Db *db, Arena *a, int64_t thread_id, ForumAttachmentList *out);
+/* The multipart parts named "file" of the request, checked (count, sizes,
+ * sniffed type: nothing is stored when one fails, and the request is
+ * answered 413/415/422) then stored in the media store of the run's
+ * organisation.  Existing: the files the post already has. */
+bool forum_files_from_request(Req *r, const ForumCtx *f, int existing_n, int64_t existing_bytes, ForumFiles *out);
+/* The viewer's list of a post's attachments: images inline with their name
+ * as alt text, other files as download links. */
+void forum_attachments_html(Req *r, const ForumThread *t, const ForumAttachmentList *l, int64_t post_id);
+struct json_t *forum_attachments_json(Req *r, const ForumThread *t, const ForumAttachmentList *l, int64_t post_id);
+void forum_attachment_get(Req *r);
+void api_forum_attachments_post(Req *r);
+
+/* ---- cohort groups (groups.c) ---- */
+#define FORUM_GROUP_NAME_MAX 80         /* characters */
+/* Whether the run's forum is separated by group, and `user_id`'s group in
+ * it (0: none). */
+void forum_group_view(Db *db, int64_t run_id, int64_t user_id, bool *separate, int64_t *group_id);
+/* Whether the caller may read thread `t`: always unless the forum is
+ * separated, then staff, or a learner of the thread's group (a learner
+ * without a group: the threads of no group). */
+bool forum_thread_readable(const ForumCtx *f, const ForumThread *t);
+/* forum_thread_load of the caller's run, LN_NOTFOUND when not readable. */
+int forum_thread_for(Req *r, const ForumCtx *f, int64_t tid, ForumThread *t);
+/* The threads the caller may read (forum_threads_of_group): with separate
+ * forums, a learner's group's only; staff's filter `only` when not 0. */
+int forum_threads_for(Db *db, Arena *a, const ForumCtx *f, const char *sort, int64_t category_id, int64_t unit_id,
+                      int64_t viewer_id, int64_t only, ForumThreadList *out);
+typedef struct ForumGroupMember { int64_t user_id; char *name, *email; } ForumGroupMember;
+typedef struct ForumGroup { int64_t id; char *name; ForumGroupMember *members; int n; } ForumGroup;
+typedef struct ForumGroupList { ForumGroup *items; int n; bool separate; } ForumGroupList;
+int forum_groups(Db *db, Arena *a, int64_t run_id, ForumGroupList *out);
+int forum_groups_separate(Db *db, const RunRef *run, bool on, UsTime now);
+/* Puts each learner (by e-mail) in a group (by name, created when new; ""
+ * takes the learner out of their group), all or nothing.  LN_NOTFOUND when
+ * an e-mail is not an active learner of the run, LN_EINVAL for a bad group
+ * name; *bad is then the index of the faulty pair.  `separate` 0 or 1 sets
+ * "separate forums" in the same transaction (-1: unchanged). */
+int forum_groups_assign(Db *db, const RunRef *run, char *const *emails, char *const *groups, int n, int separate,
+                        UsTime now, int *bad);
+/* The group `group_id` of the run, or 0. */
+bool forum_group_in_run(Db *db, int64_t run_id, int64_t group_id);
+void forum_groups_page(Req *r);
+void forum_groups_post(Req *r);
+void api_forum_groups_get(Req *r);
+void api_forum_groups_patch(Req *r);
+
 /* ---- full-text search (forum_search.c) ---- */
 /* (Re)indexes post `post_id` (thread title for the opening post, the text
  * of its Markdown); removes it when deleted.  In the caller's transaction. */
@@ -233,6 +309,13 @@ typedef struct ForumSpan { const char *text; size_t start, len; bool mark; } For
 int forum_highlight(Arena *a, const char *text, const char *q, bool snippet, ForumSpan **spans);
 /* Writes segments through hprintf: <mark> around marked ones, all escaped. */
 void forum_spans_html(Req *r, const ForumSpan *s, int n);
+/* Keeps in `l` the hits of threads the caller may read (cohort groups). */
+void forum_hits_keep(Db *db, const ForumCtx *f, ForumHitList *l);
+
+/* A "discussion" unit in the unit player: the threads attached to the unit
+ * and a form to start one.  Posting once there (a thread or a reply)
+ * completes the unit for a learner, in the same transaction as the post. */
+void forum_unit_discussion(Req *r, const RunRef *run, int64_t unit_id, bool staff, bool learner);
 
 /* handlers (forum_page.c, forum_api.c) */
 void forum_index_page(Req *r);

@@ -15,6 +15,7 @@ static json_t *thread_json(Req *r, const ForumThread *t)
                           "answered_at", api_time(r->arena, t->answered_at), "pinned", t->pinned, "closed", t->closed,
                           "replies", (json_int_t)t->replies, "votes", (json_int_t)t->votes);
     json_object_set_new(j, "unit_id", t->unit_id ? json_integer(t->unit_id) : json_null());
+    json_object_set_new(j, "group_id", t->group_id ? json_integer(t->group_id) : json_null());
     json_object_set_new(j, "category_id", t->category_id ? json_integer(t->category_id) : json_null());
     json_object_set_new(j, "category_name", t->category_id ? json_string(t->category_name) : json_null());
     json_object_set_new(j, "unit_title", t->unit_id ? json_string(t->unit_title) : json_null());
@@ -61,7 +62,7 @@ static bool api_thread(Req *r, ForumCtx *f, ForumThread *t)
 {
     int64_t id, tid;
     if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !forum_access(r, id, f)) return false;
-    if (forum_thread_load(r->db, r->arena, id, tid, t) == LN_OK) return true;
+    if (forum_thread_for(r, f, tid, t) == LN_OK) return true;
     api_error(r, 404, "not_found", "no such thread in this run");
     return false;
 }
@@ -91,7 +92,12 @@ void api_forum_threads_get(Req *r)
         return;
     }
     ForumThreadList l;
-    if (forum_threads(r->db, r->arena, id, req_query(r, "sort"), cat, unit, r->user->id, &l) != LN_OK) {
+    int64_t group = 0;
+    if (f.staff && !str_empty(req_query(r, "group")) && (!str_to_i64(req_query(r, "group"), &group) || group < 0)) {
+        api_error(r, 400, "bad_request", "group: a group id");
+        return;
+    }
+    if (forum_threads_for(r->db, r->arena, &f, req_query(r, "sort"), cat, unit, r->user->id, group, &l) != LN_OK) {
         api_error(r, 500, "internal", "database error");
         return;
     }
@@ -113,8 +119,15 @@ static void answer_thread(Req *r, const ForumCtx *f, int status, int64_t run_id,
         api_error(r, 500, "internal", "database error");
         return;
     }
+    ForumAttachmentList att;
+    if (forum_attachments(r->db, r->arena, tid, &att) != LN_OK) att.n = 0;
     json_t *j = thread_json(r, &t), *posts = json_array();
-    for (int i = 0; i < l.n; i++) json_array_append_new(posts, post_json(r, f, &l.items[i]));
+    for (int i = 0; i < l.n; i++) {
+        json_t *pj = post_json(r, f, &l.items[i]);
+        bool shown = forum_post_visible(f, &l.items[i], r->user->id) && !l.items[i].deleted_at;
+        json_object_set_new(pj, "attachments", shown ? forum_attachments_json(r, &t, &att, l.items[i].id) : json_array());
+        json_array_append_new(posts, pj);
+    }
     json_object_set_new(j, "posts", posts);
     json_object_set_new(j, "following", json_boolean(forum_following(r->db, tid, r->user->id)));
     api_json(r, status, j);
@@ -131,9 +144,12 @@ void api_forum_threads_post(Req *r)
     bool bad = false;
     const char *kind = api_str(r, b, "kind", &bad), *title = api_str(r, b, "title", &bad),
                *body = api_str(r, b, "body", &bad);
-    int64_t cat, unit;
-    if (bad || !api_int(r, b, "category_id", 0, 0, &cat) || !api_int(r, b, "unit_id", 0, 0, &unit)) return;
+    int64_t cat, unit, group;
+    if (bad || !api_int(r, b, "category_id", 0, 0, &cat) || !api_int(r, b, "unit_id", 0, 0, &unit)
+        || !api_int(r, b, "group_id", 0, 0, &group))
+        return;
     if (!kind) kind = "discussion";
+    if (f.staff) f.post_group_id = group;
     const char *err;
     if (!str_eq(kind, "question") && !str_eq(kind, "discussion")) api_field_error(r, "kind", "question or discussion");
     else if ((err = forum_check_title(title ? str_trim(r->arena, title) : NULL))) api_field_error(r, "title", err);
@@ -142,7 +158,7 @@ void api_forum_threads_post(Req *r)
     else {
         int rc = forum_thread_create(r->db, &f, r->user->id, kind, cat, unit, str_trim(r->arena, title), body,
                                      time_now_us(), &tid);
-        if (rc == LN_NOTFOUND) api_field_error(r, "category_id", "no such category in this forum");
+        if (rc == LN_NOTFOUND) api_field_error(r, "category_id", "no such category or group in this forum");
         else if (rc == LN_ELIMIT) api_rate_limited(r);
         else if (rc != LN_OK) api_error(r, 500, "internal", "database error");
         else answer_thread(r, &f, 201, id, tid);
@@ -630,6 +646,7 @@ void api_forum_search_get(Req *r)
         api_error(r, 500, "internal", "database error");
         return;
     }
+    forum_hits_keep(r->db, &f, &l);
     json_t *items = json_array();
     for (int i = 0; i < l.n; i++) {
         const ForumHit *h = &l.items[i];

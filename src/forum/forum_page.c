@@ -30,7 +30,7 @@ static bool load_thread(Req *r, ForumCtx *f, ForumThread *t)
 {
     int64_t id, tid;
     if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !forum_access(r, id, f)) return false;
-    if (forum_thread_load(r->db, r->arena, id, tid, t) != LN_OK) {
+    if (forum_thread_for(r, f, tid, t) != LN_OK) {
         web_not_found(r);
         return false;
     }
@@ -46,7 +46,53 @@ static void category_select(Req *r, const ForumCategoryList *cats, int64_t selec
     html_lit(r, "</select></label></p>");
 }
 
-static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit);
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit, bool staff);
+
+/* Files to attach (attach.c checks them on the server). */
+static void file_input(Req *r)
+{
+    hprintf(r, "<p><label>%s <input type=\"file\" name=\"file\" multiple></label><br><small class=\"muted\">%s</small></p>",
+            T(r, "Attach files (optional)"),
+            T(r, "Up to 5 files, 10 MB each, 20 MB together: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, ZIP or office documents."));
+}
+
+/* Staff: the link to the groups and, when there are groups, a filter by group. */
+static void group_filter(Req *r, int64_t id, const ForumGroupList *g, int64_t group)
+{
+    hprintf(r, "<p><a href=\"/runs/%lld/forum/groups\">%s</a>", (long long)id, T(r, "Forum groups"));
+    if (g->separate) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "separate forums per group"));
+    if (g->n) {
+        hprintf(r, " · %s: ", T(r, "Group"));
+        if (!group) hprintf(r, "<strong>%s</strong>", T(r, "all"));
+        else hprintf(r, "<a href=\"/runs/%lld/forum\">%s</a>", (long long)id, T(r, "all"));
+        for (int i = 0; i < g->n; i++) {
+            html_lit(r, " · ");
+            if (g->items[i].id == group) hprintf(r, "<strong>%s</strong>", g->items[i].name);
+            else hprintf(r, "<a href=\"/runs/%lld/forum?group=%lld\">%s</a>", (long long)id, (long long)g->items[i].id,
+                         g->items[i].name);
+        }
+    }
+    html_lit(r, "</p>");
+}
+
+static const char *group_name(const ForumGroupList *g, int64_t id)
+{
+    for (int i = 0; id && i < g->n; i++)
+        if (g->items[i].id == id) return g->items[i].name;
+    return NULL;
+}
+
+/* Staff starting a thread: for one group or none. */
+static void group_select(Req *r, int64_t run_id)
+{
+    ForumGroupList g;
+    if (forum_groups(r->db, r->arena, run_id, &g) != LN_OK || !g.n) return;
+    hprintf(r, "<p><label>%s <select name=\"group_id\"><option value=\"0\">%s</option>", T(r, "Group"),
+            T(r, "none (learners without a group)"));
+    for (int i = 0; i < g.n; i++)
+        hprintf(r, "<option value=\"%lld\">%s</option>", (long long)g.items[i].id, g.items[i].name);
+    html_lit(r, "</select></label></p>");
+}
 
 static void search_form(Req *r, int64_t run_id, const char *q)
 {
@@ -74,8 +120,12 @@ void forum_index_page(Req *r)
     }
     ForumThreadList l;
     ForumCategoryList cats;
-    if (forum_threads(r->db, r->arena, id, sort, cat, unit, r->user->id, &l) != LN_OK
-        || forum_categories(r->db, r->arena, id, &cats) != LN_OK) {
+    ForumGroupList groups = {0};
+    int64_t group = 0;
+    if (f.staff && !str_empty(req_query(r, "group")) && (!str_to_i64(req_query(r, "group"), &group) || group < 0)) group = 0;
+    if (forum_threads_for(r->db, r->arena, &f, sort, cat, unit, r->user->id, group, &l) != LN_OK
+        || forum_categories(r->db, r->arena, id, &cats) != LN_OK
+        || (f.staff && forum_groups(r->db, r->arena, id, &groups) != LN_OK)) {
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
@@ -98,6 +148,7 @@ void forum_index_page(Req *r)
         hprintf(r, "<p class=\"notice\">%s <a href=\"/runs/%lld/units/%lld\">%s</a> · <a href=\"/runs/%lld/forum\">%s</a></p>",
                 T(r, "Discussion of the unit"), (long long)id, (long long)unit, unit_title, (long long)id,
                 T(r, "the whole forum"));
+    if (f.staff) group_filter(r, id, &groups, group);
     forum_follow_forum_form(r, id);
     search_form(r, id, "");
     if (cats.n) {
@@ -139,6 +190,8 @@ void forum_index_page(Req *r)
             if (t->closed) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "closed"));
             if (t->category_id) hprintf(r, " <span class=\"muted\">%s</span>", t->category_name);
             if (t->unit_id && !unit) hprintf(r, " <span class=\"muted\">· %s</span>", t->unit_title);
+            if (group_name(&groups, t->group_id))
+                hprintf(r, " <span class=\"badge\">%s</span>", group_name(&groups, t->group_id));
             hprintf(r, "</td><td>%s</td><td>%lld</td><td>%lld</td><td>", t->author_name, (long long)t->replies,
                     (long long)t->votes);
             html_date(r, t->last_activity_at);
@@ -147,7 +200,7 @@ void forum_index_page(Req *r)
         html_lit(r, "</tbody></table>");
     }
     if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
-    else new_thread_form(r, id, &cats, cat, unit);
+    else new_thread_form(r, id, &cats, cat, unit, f.staff);
     if (f.staff) {
         hprintf(r, "<h2>%s</h2>", T(r, "New category"));
         form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/categories", (long long)id));
@@ -158,20 +211,50 @@ void forum_index_page(Req *r)
     page_end(r);
 }
 
-static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit)
+static void new_thread_form(Req *r, int64_t id, const ForumCategoryList *cats, int64_t cat, int64_t unit, bool staff)
 {
     hprintf(r, "<h2>%s</h2>", T(r, "New thread"));
-    form_begin(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
+    form_begin_upload(r, arena_printf(r->arena, "/runs/%lld/forum", (long long)id));
     if (unit) hprintf(r, "<input type=\"hidden\" name=\"unit_id\" value=\"%lld\">", (long long)unit);
     hprintf(r, "<p><label>%s <select name=\"kind\"><option value=\"question\">%s</option>"
                "<option value=\"discussion\">%s</option></select></label></p>",
             T(r, "Kind"), T(r, "Question"), T(r, "Discussion"));
     if (cats->n) category_select(r, cats, cat, T(r, "Category"));
+    if (staff) group_select(r, id);
     form_input(r, "text", "title", T(r, "Title"), "", NULL, "required maxlength=\"200\"");
     hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
             T(r, "Message (Markdown)"));
+    file_input(r);
     form_submit(r, T(r, "Post"));
     form_end(r);
+}
+
+void forum_unit_discussion(Req *r, const RunRef *run, int64_t unit_id, bool staff, bool learner)
+{
+    ForumThreadList l;
+    ForumCategoryList cats;
+    ForumCtx f = {.run = *run, .staff = staff, .learner = learner};
+    forum_group_view(r->db, run->id, r->user->id, &f.separate, &f.group_id);
+    if (forum_threads_for(r->db, r->arena, &f, "recent", 0, unit_id, r->user->id, 0, &l) != LN_OK
+        || forum_categories(r->db, r->arena, run->id, &cats) != LN_OK)
+        return;
+    hprintf(r, "<section class=\"unit-discussion\"><h2>%s</h2>", T(r, "Discussion"));
+    if (learner && !staff)
+        hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Start a thread or reply to one to complete this unit."));
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No thread yet."));
+    else html_lit(r, "<ul class=\"threads\">");
+    for (int i = 0; i < l.n; i++) {
+        const ForumThread *t = &l.items[i];
+        hprintf(r, "<li><a href=\"/runs/%lld/forum/%lld\">%s</a> <span class=\"muted\">%s · %lld %s</span>",
+                (long long)run->id, (long long)t->id, t->title, t->author_name, (long long)t->replies, T(r, "Replies"));
+        if (t->unread) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "new"));
+        html_lit(r, "</li>");
+    }
+    if (l.n) html_lit(r, "</ul>");
+    if (!staff && forum_banned(r->db, run->id, r->user->id))
+        hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
+    else new_thread_form(r, run->id, &cats, 0, unit_id, staff);
+    html_lit(r, "</section>");
 }
 
 /* POST /runs/{id}/forum */
@@ -197,10 +280,18 @@ void forum_thread_new_post(Req *r)
         web_error(r, 400, "invalid", T(r, "No such unit in this course."));
         return;
     }
+    if (f.staff && !str_empty(req_form(r, "group_id")) && !str_to_i64(req_form(r, "group_id"), &f.post_group_id)) cat = -1;
+    ForumFiles files;
+    if (!forum_rate_ok(r->db, r->user->id, time_now_us())) {     /* before storing any file */
+        rate_limited(r);
+        return;
+    }
+    if (cat >= 0 && !forum_files_from_request(r, &f, 0, 0, &files)) return;
+    f.files = &files;
     int rc = cat < 0 ? LN_NOTFOUND
                      : forum_thread_create(r->db, &f, r->user->id, kind, cat, unit, title, body, time_now_us(), &tid);
     if (rc == LN_NOTFOUND) {
-        web_error(r, 400, "invalid", T(r, "No such category in this forum."));
+        web_error(r, 400, "invalid", T(r, "No such category or group in this forum."));
         return;
     }
     if (rc == LN_ELIMIT) {
@@ -328,6 +419,8 @@ void forum_thread_page(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
+    ForumAttachmentList att;
+    if (forum_attachments(r->db, r->arena, t.id, &att) != LN_OK) att.n = 0;
     forum_mark_read(r->db, t.id, r->user->id, time_now_us());
     forum_notifications_read(r->db, r->user->id, t.id, time_now_us());
     page_begin(r, t.title);
@@ -340,6 +433,9 @@ void forum_thread_page(Req *r)
         hprintf(r, " · <a href=\"/runs/%lld/units/%lld\">%s</a>", (long long)t.run_id, (long long)t.unit_id, t.unit_title);
     hprintf(r, "</p><h1>%s</h1>", t.title);
     if (t.pinned) hprintf(r, "<p><span class=\"badge\">%s</span></p>", T(r, "pinned"));
+    ForumGroupList groups;
+    if (f.staff && t.group_id && forum_groups(r->db, r->arena, t.run_id, &groups) == LN_OK && group_name(&groups, t.group_id))
+        hprintf(r, "<p><span class=\"badge\">%s %s</span></p>", T(r, "Group"), group_name(&groups, t.group_id));
     if (t.closed) hprintf(r, "<p class=\"notice closed\">%s</p>", T(r, "This thread is closed: no new replies."));
     html_lit(r, "<div class=\"actions thread-actions\">");
     forum_follow_form(r, &t);
@@ -375,15 +471,17 @@ void forum_thread_page(Req *r)
             html_lit(r, "</article>\n");
             continue;
         }
+        if (!p->deleted_at) forum_attachments_html(r, &t, &att, p->id);
         post_actions(r, &f, &t, p, i == 0, forum_can_change(p, r->user->id, now));
         html_lit(r, "</article>\n");
     }
     if (f.banned) hprintf(r, "<p class=\"notice banned\">%s</p>", T(r, "A moderator has banned you from posting in this forum."));
     else if (!t.closed) {
         hprintf(r, "<h2>%s</h2>", T(r, "Reply"));
-        form_begin(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t.run_id, (long long)t.id));
+        form_begin_upload(r, arena_printf(r->arena, "/runs/%lld/forum/%lld/posts", (long long)t.run_id, (long long)t.id));
         hprintf(r, "<p><label>%s<br><textarea name=\"body\" rows=\"6\" required maxlength=\"20000\"></textarea></label></p>",
                 T(r, "Message (Markdown)"));
+        file_input(r);
         form_submit(r, T(r, "Reply"));
         form_end(r);
     }
@@ -408,6 +506,17 @@ void forum_reply_post(Req *r)
         web_error(r, 400, "invalid", i18n_get(r->lang, err));
         return;
     }
+    ForumFiles files;
+    if (t.closed) {         /* refusals known before storing any file */
+        web_error(r, 403, "closed", T(r, "This thread is closed."));
+        return;
+    }
+    if (!forum_rate_ok(r->db, r->user->id, time_now_us())) {
+        rate_limited(r);
+        return;
+    }
+    if (parent >= 0 && !forum_files_from_request(r, &f, 0, 0, &files)) return;
+    f.files = &files;
     int rc = parent < 0 ? LN_NOTFOUND : forum_reply(r->db, &f, &t, r->user->id, f.staff, parent, body, time_now_us(), NULL);
     if (rc == LN_NOTFOUND) web_not_found(r);
     else if (rc == LN_ELIMIT) rate_limited(r);
@@ -856,6 +965,7 @@ void forum_search_page(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
+    forum_hits_keep(r->db, &f, &l);
     page_begin(r, T(r, "Search this forum"));
     hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)id,
             T(r, "Forum"), f.run.title, T(r, "Search this forum"));

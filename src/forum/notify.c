@@ -53,7 +53,13 @@ int forum_notify_followers(Db *db, const ForumThread *t, int64_t post_id, int64_
         "UNION SELECT user_id FROM forum_follow_run WHERE run_id = $2) f WHERE f.user_id <> $6 "
         "AND (EXISTS (SELECT 1 FROM enrolment e WHERE e.run_id = $2 AND e.user_id = f.user_id AND e.status = 'active') "
         "OR EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $1 AND m.user_id = f.user_id "
-        "AND m.role IN ('trainer', 'admin')))",
+        "AND m.role IN ('trainer', 'admin'))) "
+        /* separate forums per group: learners of the thread's group only */
+        "AND (NOT EXISTS (SELECT 1 FROM forum_group_setting s WHERE s.run_id = $2 AND s.separate = 1) "
+        "OR EXISTS (SELECT 1 FROM membership m WHERE m.org_id = $1 AND m.user_id = f.user_id "
+        "AND m.role IN ('trainer', 'admin')) "
+        "OR COALESCE((SELECT g.group_id FROM forum_group_member g WHERE g.run_id = $2 AND g.user_id = f.user_id), 0) "
+        "= COALESCE((SELECT th.group_id FROM forum_thread th WHERE th.id = $3), 0))",
         "iiiiii", t->org_id, t->run_id, t->id, post_id, (int64_t)now, author_id);
     return rc == DB_DONE ? LN_OK : LN_EDB;
 }

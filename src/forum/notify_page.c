@@ -105,7 +105,7 @@ void forum_follow_post(Req *r)
     ForumCtx f;
     ForumThread t;
     if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !forum_access(r, id, &f)) return;
-    if (forum_thread_load(r->db, r->arena, id, tid, &t) != LN_OK) {
+    if (forum_thread_for(r, &f, tid, &t) != LN_OK) {
         web_not_found(r);
         return;
     }
@@ -179,7 +179,7 @@ void api_forum_follow(Req *r)
     ForumCtx f;
     ForumThread t;
     if (!req_path_id_or_404(r, "id", &id) || !req_path_id_or_404(r, "tid", &tid) || !forum_access(r, id, &f)) return;
-    if (forum_thread_load(r->db, r->arena, id, tid, &t) != LN_OK) {
+    if (forum_thread_for(r, &f, tid, &t) != LN_OK) {
         api_error(r, 404, "not_found", "no such thread in this run");
         return;
     }

@@ -316,11 +316,12 @@ ROUTE(POST,   "/api/v1/runs/{id}/calendar-feed",            api_run_calendar_fee
 /* forum and assistance record (docs/forum.md); run routes: the handlers admit the run's
  * enrolled learners and its course's staff (forum_access) */
 ROUTE(GET,    "/runs/{id}/forum",                           forum_index_page,       A_LOGIN)
-ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum",                           forum_thread_new_post,  A_LOGIN | FORM | A_UPLOAD)
 ROUTE(GET,    "/runs/{id}/forum/moderation",                forum_moderation_page,  A_LOGIN) /* before {tid} */
 ROUTE(GET,    "/runs/{id}/forum/search",                    forum_search_page,      A_LOGIN) /* before {tid} */
+ROUTE(GET,    "/runs/{id}/forum/groups",                    forum_groups_page,      A_LOGIN) /* before {tid}; staff (handler) */
 ROUTE(GET,    "/runs/{id}/forum/{tid}",                     forum_thread_page,      A_LOGIN)
-ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/forum/{tid}/posts",               forum_reply_post,       A_LOGIN | FORM | A_UPLOAD)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/vote",    forum_vote_post,        A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/posts/{pid}/endorse", forum_endorse_post,     A_LOGIN | FORM)
 ROUTE(POST,   "/runs/{id}/forum/{tid}/answered",            forum_answered_post,    A_LOGIN | FORM)
@@ -403,6 +404,14 @@ ROUTE(POST,   "/api/v1/runs/{id}/forum/bans",               api_forum_bans_post,
 ROUTE(DELETE, "/api/v1/runs/{id}/forum/bans/{uid}",         api_forum_ban_delete,   API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/runs/{id}/forum/moderation-log",     api_forum_mod_log_get,  API | A_LOGIN)
 ROUTE(GET,    "/api/v1/runs/{id}/forum/search",             api_forum_search_get,   API | A_LOGIN)
+/* forum attachments (docs/forum.md): served through their thread (forum_access) only */
+ROUTE(GET,    "/runs/{id}/forum/{tid}/attachments/{aid}",   forum_attachment_get,   A_LOGIN)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/threads/{tid}/attachments/{aid}", forum_attachment_get, API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/attachments", api_forum_attachments_post, API_W | A_LOGIN | A_UPLOAD)
+/* forum cohort groups (staff: checked by the handlers through forum_access) */
+ROUTE(POST,   "/runs/{id}/forum/groups",                    forum_groups_post,      A_LOGIN | FORM)
+ROUTE(GET,    "/api/v1/runs/{id}/forum/groups",             api_forum_groups_get,   API | A_LOGIN)
+ROUTE(PATCH,  "/api/v1/runs/{id}/forum/groups",             api_forum_groups_patch, API_W | A_LOGIN)
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

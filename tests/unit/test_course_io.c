@@ -676,7 +676,7 @@ static void test_refused_headers(void **state)
     d = package(a, "live-kind");     /* a kind the format does not hold yet */
     edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "kind: text", "kind: live");
     refused(a, org_bad, d, NULL, arena_printf(a, "%s/" S1 "/01-le-texte.md:1: kind: live units cannot be imported from"
-                                              " files yet (text, video, resource, link, quiz and assignment can)", d),
+                                              " files yet (text, video, resource, link, quiz, assignment and discussion can)", d),
             LN_EINVAL);
 
     d = package(a, "bad-kind");
