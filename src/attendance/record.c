@@ -181,6 +181,7 @@ int conn_record_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t u
                                                  db_col_i64(st, 3), db_col_i64(st, 4)};
     }
     db_done(st);
+    if (unit_signatures(db, a, run_id, user_id, 0, &out->usigs) != LN_OK) return LN_EDB;
     AbsenceFilter f = {.user_id = user_id, .run_id = run_id};
     return absence_list(db, a, org_id, &f, &out->absences);
 }
@@ -237,6 +238,11 @@ static void record_rows(const ConnRecord *c, Buf *out)
     for (int i = 0; i < c->nsigs; i++) {
         const RecSignature *s = &c->sigs[i];
         const char *r[] = {"signature", time_iso(a, s->signed_at), "", s->session_title, s->half_day, "", s->method};
+        csv_row(out, r, 7);
+    }
+    for (int i = 0; i < c->usigs.n; i++) {
+        const UnitSignature *s = &c->usigs.items[i];
+        const char *r[] = {"unit_signature", time_iso(a, s->signed_at), "", s->unit_title, s->kind, "", s->ip};
         csv_row(out, r, 7);
     }
     for (int i = 0; i < c->absences.n; i++) {

@@ -13,6 +13,7 @@
 #define LECTERN_RECORD_H
 
 #include "attendance/absence.h"
+#include "attendance/unitsign.h"
 #include "content/content.h"
 
 typedef struct RecUnit { int64_t unit_id, active_ms; char *title; UsTime last_at; } RecUnit;
@@ -37,6 +38,7 @@ typedef struct ConnRecord {
     RecAssist *assists; int nassists;
     RecSignature *sigs; int nsigs;
     AbsenceList absences;
+    UnitSignatureList usigs;            /* start/end signatures of distance units (unitsign.h) */
 } ConnRecord;
 
 /* The record of learner `user_id` in run `run_id` of organisation

@@ -209,6 +209,15 @@ static void draw_record(RecPdf *p)
                                                                                                  : T(d, "kiosk")};
         row(p, r, w_sig, 4, false);
     }
+    static const double w_us[] = {0.5, 0.25, 0.25};
+    const char *h_us[] = {T(d, "Unit"), T(d, "Signature"), T(d, "Signed at")};
+    section(p, T(d, "Signatures of distance units"), h_us, w_us, 3, c->usigs.n);
+    for (int i = 0; i < c->usigs.n; i++) {
+        const UnitSignature *s = &c->usigs.items[i];
+        const char *r[] = {s->unit_title, str_eq(s->kind, "start") ? T(d, "Start of the unit") : T(d, "End of the unit"),
+                           when(p, s->signed_at)};
+        row(p, r, w_us, 3, false);
+    }
     static const double w_abs[] = {0.4, 0.16, 0.2, 0.24};
     const char *h_abs[] = {T(d, "Live session"), T(d, "Half-day"), T(d, "Date"), T(d, "Status")};
     section(p, T(d, "Absences"), h_abs, w_abs, 4, c->absences.n);
