@@ -340,17 +340,18 @@ static void person_row(Sheet *sh, double y, const Attendee *p, char role)
         double cx = MARGIN + sh->name_w + h * cw;
         const SheetSig *g = find_sig(sh, p->user_id, role, sh->halves[h]);
         if (g) {
-            draw_strokes(sh, g->strokes, cx + 10, y + 4, cw - 20, ROW - META_H - 8);
-            const char *meta = arena_printf(sh->a, "%s · %s", clock_of(sh, g->signed_at), method_label(sh, g->method));
-            if (g->late_minutes > 0 && role == 'l')
-                meta = arena_printf(sh->a, "%s · %s %lld min", meta, T(sh, "late"), (long long)g->late_minutes);
             const Departure *dep = role == 'l' ? departure_find(&sh->departures, p->user_id) : NULL;
             const char *dh = dep ? attendance_half_day(&sh->s, dep->signed_at) : NULL;
             if (dh && !find_sig(sh, p->user_id, 'l', dh)) dh = "am";    /* left before signing the afternoon */
-            if (dh && str_eq(dh, sh->halves[h]))
-                meta = arena_printf(sh->a, "%s · %s %s", meta, T(sh, "left at"), clock_of(sh, dep->signed_at));
+            bool left = dh && str_eq(dh, sh->halves[h]);
+            double extra = left ? 8 : 0;        /* a second line under the signature: the time of departure */
+            draw_strokes(sh, g->strokes, cx + 10, y + 4, cw - 20, ROW - META_H - 8 - extra);
+            const char *meta = arena_printf(sh->a, "%s · %s", clock_of(sh, g->signed_at), method_label(sh, g->method));
+            if (g->late_minutes > 0 && role == 'l')
+                meta = arena_printf(sh->a, "%s · %s %lld min", meta, T(sh, "late"), (long long)g->late_minutes);
+            if (left) meta = arena_printf(sh->a, "%s\n%s %s", meta, T(sh, "left at"), clock_of(sh, dep->signed_at));
             color(sh, MUTED);
-            text(sh, meta, 6.5, false, false, cx + 4, y + ROW - META_H, cw - 8, 1, PANGO_ALIGN_CENTER);
+            text(sh, meta, 6.5, false, false, cx + 4, y + ROW - META_H - extra, cw - 8, left ? 2 : 1, PANGO_ALIGN_CENTER);
         } else if (role == 'l' && sh->closed) {
             color(sh, ABSENT);
             text(sh, T(sh, "Absent"), 9, true, false, cx + 4, y + ROW / 2 - 7, cw - 8, 1, PANGO_ALIGN_CENTER);

@@ -216,9 +216,9 @@ static void first_header(Ps *x)
     cairo_rectangle(d->cr, MARGIN, y, CW, 4);
     cairo_fill(d->cr);
     y += 12;
-    pdf_text(d, T(x, "Attendance sheet of a learner"), 16, true, false, MARGIN, y, CW * 0.6, 1, PANGO_ALIGN_LEFT);
+    pdf_text(d, T(x, "Attendance sheet of a learner"), 14, true, false, MARGIN, y, CW * 0.64, 1, PANGO_ALIGN_LEFT);
     pdf_color(d, INK);
-    pdf_text(d, x->p->org_name, 11, true, false, MARGIN + CW * 0.45, y + 4, CW * 0.55, 2, PANGO_ALIGN_RIGHT);
+    pdf_text(d, x->p->org_name, 11, true, false, MARGIN + CW * 0.64, y + 2, CW * 0.36, 2, PANGO_ALIGN_RIGHT);
     y += 32;
     struct { const char *k, *v; } rows[] = {
         {T(x, "Learner"), x->p->learner_name},
@@ -275,14 +275,17 @@ static void half_cell(Ps *x, const PsSession *ps, const PsHalf *h, double cx, do
     if (h->sig) {
         pdf_strokes(d, h->strokes, cx + 10, y + 3, HALF_W - 20, ROW - META_H - 6);
         const char *meta = arena_printf(x->a, "%s · %s", clock_of(x, &ps->s, h->sig->signed_at), method_label(x, h->sig->method));
-        if (h->sig->late_minutes > 0)
-            meta = arena_printf(x->a, "%s · %s %lld min", meta, T(x, "late"), (long long)h->sig->late_minutes);
+        const char *more = h->sig->late_minutes > 0
+                               ? arena_printf(x->a, "%s %lld min", T(x, "late"), (long long)h->sig->late_minutes) : NULL;
         if (ps->departure) {
             const char *dh = attendance_half_day(&ps->s, ps->departure->signed_at);
             bool other = ps->nh == 2 && !ps->halves[1].sig;        /* left before signing the afternoon */
-            if (str_eq(dh, h->half) || (other && h == &ps->halves[0]))
-                meta = arena_printf(x->a, "%s\n%s %s", meta, T(x, "left at"), clock_of(x, &ps->s, ps->departure->signed_at));
+            if (str_eq(dh, h->half) || (other && h == &ps->halves[0])) {
+                const char *left = arena_printf(x->a, "%s %s", T(x, "left at"), clock_of(x, &ps->s, ps->departure->signed_at));
+                more = more ? arena_printf(x->a, "%s · %s", more, left) : left;
+            }
         }
+        if (more) meta = arena_printf(x->a, "%s\n%s", meta, more);
         pdf_color(d, MUTED);
         pdf_text(d, meta, 6.5, false, false, cx + 3, y + ROW - META_H, HALF_W - 6, 2, PANGO_ALIGN_CENTER);
     } else if (h->absence || ps->closed) {
