@@ -31,6 +31,7 @@ CREATE TABLE unit_sign_window (
     kind TEXT NOT NULL CHECK (kind IN ('start', 'end')),
     opens_at BIGINT NOT NULL,
     closes_at BIGINT NOT NULL,
+    utc_offset_min BIGINT NOT NULL DEFAULT 0,   -- the times are shown at this offset
     set_by BIGINT NOT NULL REFERENCES app_user(id),
     set_at BIGINT NOT NULL,
     PRIMARY KEY (run_id, unit_id, kind)

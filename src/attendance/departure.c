@@ -52,25 +52,60 @@ static int insert(Db *db, const LiveSession *s, const Departure *d, const char *
     return rc == DB_ROW ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
 }
 
-int attendance_depart(Db *db, Arena *a, const DepartInput *in, Departure *out, const char **why)
+static int window_check(const LiveSession *s, UsTime now, const char **why)
 {
-    const LiveSession *s = in->session;
-    memset(out, 0, sizeof *out);
-    AttWindow w = attendance_window(s, in->now);
+    AttWindow w = attendance_window(s, now);
     if (w != ATT_OPEN) {
         *why = w == ATT_TOO_EARLY ? "Signing has not opened yet." : "Signing for this session is closed.";
         return LN_EPERM;
     }
-    if (in->now >= s->ends_at) {
+    if (now >= s->ends_at) {
         *why = "The session is over: a departure is signed before its end.";
         return LN_EPERM;
     }
+    return LN_OK;
+}
+
+/* Who may depart, read in the caller's transaction when there is one. */
+static int person_check(Db *db, const LiveSession *s, int64_t user_id, const char **why)
+{
+    if (!attendance_expects(db, s, user_id)) {
+        *why = "You are not expected at this session: only its enrolled learners sign it.";
+        return LN_NOTFOUND;
+    }
+    if (!has_arrived(db, s->id, user_id)) {
+        *why = "Sign your arrival first: a departure follows an arrival signature.";
+        return LN_EPERM;
+    }
+    return LN_OK;
+}
+
+int attendance_depart_check(Db *db, const LiveSession *s, int64_t user_id, UsTime now, const char **why)
+{
+    int rc = window_check(s, now, why);
+    if (rc == LN_OK) rc = person_check(db, s, user_id, why);
+    if (rc != LN_OK) return rc;
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(*) FROM departure WHERE session_id = $1 AND user_id = $2", "ii", s->id, user_id);
+    if (n) {
+        *why = "You have already signed your departure from this session.";
+        return LN_EEXIST;
+    }
+    return LN_OK;
+}
+
+int attendance_depart(Db *db, Arena *a, const DepartInput *in, Departure *out, const char **why)
+{
+    const LiveSession *s = in->session;
+    memset(out, 0, sizeof *out);
+    int rc = window_check(s, in->now, why);
+    if (rc != LN_OK) return rc;
     if (!str_eq(in->method, "online") && !str_eq(in->method, "kiosk")) {
         *why = "Unknown signing method.";
         return LN_EINVAL;
     }
     char *canonical, *svg, sha[65];
-    int rc = attendance_strokes(a, in->strokes, in->strokes_len, &canonical, &svg, why);
+    rc = attendance_strokes(a, in->strokes, in->strokes_len, &canonical, &svg, why);
     if (rc != LN_OK) return rc;
     attendance_sha256_hex(svg, sha);
     out->session_id = s->id;
@@ -84,13 +119,8 @@ int attendance_depart(Db *db, Arena *a, const DepartInput *in, Departure *out, c
     out->strokes = canonical;
 
     if (db_begin(db) != DB_DONE) return LN_EDB;
-    if (!attendance_expects(db, s, in->user_id)) {
-        *why = "You are not expected at this session: only its enrolled learners sign it.";
-        rc = LN_NOTFOUND;
-    } else if (!has_arrived(db, s->id, in->user_id)) {
-        *why = "Sign your arrival first: a departure follows an arrival signature.";
-        rc = LN_EPERM;
-    } else if ((rc = insert(db, s, out, canonical, svg, &out->id)) == LN_EEXIST)
+    rc = person_check(db, s, in->user_id, why);
+    if (rc == LN_OK && (rc = insert(db, s, out, canonical, svg, &out->id)) == LN_EEXIST)
         *why = "You have already signed your departure from this session.";
     if (rc == LN_OK) rc = departure_fact(db, s, out);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {

@@ -32,6 +32,10 @@ typedef struct DepartInput {
  * when they already signed out; LN_EINVAL / LN_ELIMIT for bad strokes.
  * *why says which (an English msgid). */
 int attendance_depart(Db *db, Arena *a, const DepartInput *in, Departure *out, const char **why);
+/* The same rules (but the strokes) without writing anything: for the page,
+ * before the learner draws.  LN_OK or the refusal attendance_depart()
+ * would give. */
+int attendance_depart_check(Db *db, const LiveSession *s, int64_t user_id, UsTime now, const char **why);
 /* The session's departures (user_id 0: everyone's), oldest first, with strokes. */
 int attendance_departures(Db *db, Arena *a, int64_t session_id, int64_t user_id, DepartureList *out);
 /* The departure of `user_id` in `l`, NULL when none. */

@@ -31,11 +31,26 @@ static const char *ua(Req *r)
     return u ? u : "";
 }
 
+/* A refusal as a page: the window's own message (with its times) from
+ * att_refuse_page(), the others as they are. */
+static void refuse(Req *r, const LiveSession *s, int rc, const char *why)
+{
+    if (rc == LN_EPERM && !str_eq(why, "Signing has not opened yet.") && !str_eq(why, "Signing for this session is closed."))
+        web_error(r, 403, "refused", i18n_get(r->lang, why));
+    else att_refuse_page(r, s, rc, why);
+}
+
 /* ROUTE: GET /sessions/{id}/depart */
 void att_depart_page(Req *r)
 {
     LiveSession s;
     if (!depart_session(r, &s)) return;
+    const char *why = NULL;
+    int rc = attendance_depart_check(r->db, &s, r->user->id, time_now_us(), &why);
+    if (rc != LN_OK) {
+        refuse(r, &s, rc, why);
+        return;
+    }
     page_begin(r, T(r, "Sign your early departure"));
     att_session_head(r, &s);
     hprintf(r, "<h2>%s %s</h2>\n<p>%s</p>\n", T(r, "Departure of"), r->user->name,
@@ -59,7 +74,7 @@ void att_depart_post(Req *r)
     const char *why = NULL;
     int rc = attendance_depart(r->db, r->arena, &in, &d, &why);
     if (rc != LN_OK) {
-        att_refuse_page(r, &s, rc, why);
+        refuse(r, &s, rc, why);
         return;
     }
     page_begin(r, T(r, "Departure signed"));

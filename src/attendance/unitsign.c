@@ -17,10 +17,14 @@ static bool unit_of_course(Db *db, int64_t course_id, int64_t unit_id)
 }
 
 int unit_window_set(Db *db, const RunRef *run, int64_t unit_id, const char *kind, UsTime opens, UsTime closes,
-                    int64_t by, UsTime now, const char **why)
+                    int64_t utc_offset_min, int64_t by, UsTime now, const char **why)
 {
     if (!kind_ok(kind)) {
         *why = "Choose the start or the end of the unit.";
+        return LN_EINVAL;
+    }
+    if (utc_offset_min < -14 * 60 || utc_offset_min > 14 * 60) {
+        *why = "The time zone offset is not valid.";
         return LN_EINVAL;
     }
     if (closes <= opens) {
@@ -38,9 +42,9 @@ int unit_window_set(Db *db, const RunRef *run, int64_t unit_id, const char *kind
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = db_run(db, "DELETE FROM unit_sign_window WHERE run_id = $1 AND unit_id = $2 AND kind = $3", "iit",
                     run->id, unit_id, kind) == DB_DONE
-                 && db_run(db, "INSERT INTO unit_sign_window (run_id, unit_id, kind, opens_at, closes_at, set_by, set_at)"
-                               " VALUES ($1, $2, $3, $4, $5, $6, $7)", "iitiiii", run->id, unit_id, kind, opens, closes,
-                           by, now) == DB_DONE
+                 && db_run(db, "INSERT INTO unit_sign_window (run_id, unit_id, kind, opens_at, closes_at, utc_offset_min,"
+                               " set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "iitiiiii", run->id, unit_id,
+                           kind, opens, closes, utc_offset_min, by, now) == DB_DONE
              ? LN_OK : LN_EDB;
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
@@ -60,7 +64,7 @@ int unit_windows(Db *db, Arena *a, int64_t run_id, int64_t unit_id, UnitWindowLi
 {
     out->items = NULL;
     out->n = 0;
-    DbStmt *st = db_prepare(db, "SELECT w.unit_id, w.kind, u.title, w.opens_at, w.closes_at FROM unit_sign_window w"
+    DbStmt *st = db_prepare(db, "SELECT w.unit_id, w.kind, u.title, w.opens_at, w.closes_at, w.utc_offset_min FROM unit_sign_window w"
                                 " JOIN unit u ON u.id = w.unit_id JOIN section sc ON sc.id = u.section_id"
                                 " WHERE w.run_id = $1 AND ($2 = 0 OR w.unit_id = $2)"
                                 " ORDER BY sc.position, u.position, u.id, w.kind DESC LIMIT 2000");
@@ -76,6 +80,7 @@ int unit_windows(Db *db, Arena *a, int64_t run_id, int64_t unit_id, UnitWindowLi
         w->unit_title = db_col_dup(st, 2, a);
         w->opens_at = db_col_i64(st, 3);
         w->closes_at = db_col_i64(st, 4);
+        w->utc_offset_min = db_col_i64(st, 5);
     }
     db_done(st);
     return rc == DB_DONE ? LN_OK : LN_EDB;

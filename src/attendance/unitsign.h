@@ -17,6 +17,7 @@ typedef struct UnitWindow {
     char *kind;                         /* "start" | "end" */
     char *unit_title;
     UsTime opens_at, closes_at;
+    int64_t utc_offset_min;             /* the times are shown at this offset */
 } UnitWindow;
 typedef struct UnitWindowList { UnitWindow *items; int n; } UnitWindowList;
 
@@ -24,7 +25,7 @@ typedef struct UnitWindowList { UnitWindow *items; int n; } UnitWindowList;
  * LN_NOTFOUND: no such unit in the course; LN_EINVAL with *why (an English
  * msgid): bad kind, closes not after opens, longer than a year. */
 int unit_window_set(Db *db, const RunRef *run, int64_t unit_id, const char *kind, UsTime opens, UsTime closes,
-                    int64_t by, UsTime now, const char **why);
+                    int64_t utc_offset_min, int64_t by, UsTime now, const char **why);
 /* Remove it (LN_NOTFOUND when none); signatures made stay. */
 int unit_window_clear(Db *db, const RunRef *run, int64_t unit_id, const char *kind);
 /* The run's windows (unit_id 0: every unit), by unit position then kind. */

@@ -32,8 +32,8 @@ static const char *refusal(Req *r, int rc, const char *why, const UnitWindow *w)
 {
     const char *t = i18n_get(r->lang, why);
     if (rc != LN_EPERM) return t;
-    return arena_printf(r->arena, "%s %s %s – %s.", t, T(r, "The window is"), moment(r, w->opens_at, 0),
-                        moment(r, w->closes_at, 0));
+    return arena_printf(r->arena, "%s %s %s – %s.", t, T(r, "The window is"), moment(r, w->opens_at, w->utc_offset_min),
+                        moment(r, w->closes_at, w->utc_offset_min));
 }
 
 static int refusal_status(int rc, const char **code)
@@ -64,13 +64,13 @@ void unitsign_render(Req *r, const RunRef *run, int64_t unit_id)
             if (str_eq(sl.items[k].kind, w->kind)) done = &sl.items[k];
         hprintf(r, "<section class=\"unit-sign\"><h2>%s — %s</h2>\n", T(r, "Signature"), kind_label(r, w->kind));
         if (done)
-            hprintf(r, "<p class=\"flash\" role=\"status\">✓ %s %s</p>", T(r, "Signed on"), moment(r, done->signed_at, 0));
+            hprintf(r, "<p class=\"flash\" role=\"status\">✓ %s %s</p>", T(r, "Signed on"), moment(r, done->signed_at, w->utc_offset_min));
         else if (now < w->opens_at)
-            hprintf(r, "<p class=\"muted\">%s %s.</p>", T(r, "Signing opens on"), moment(r, w->opens_at, 0));
+            hprintf(r, "<p class=\"muted\">%s %s.</p>", T(r, "Signing opens on"), moment(r, w->opens_at, w->utc_offset_min));
         else if (now > w->closes_at)
-            hprintf(r, "<p class=\"muted\">%s %s.</p>", T(r, "Signing closed on"), moment(r, w->closes_at, 0));
+            hprintf(r, "<p class=\"muted\">%s %s.</p>", T(r, "Signing closed on"), moment(r, w->closes_at, w->utc_offset_min));
         else {
-            hprintf(r, "<p>%s %s.</p>", T(r, "Your trainer asks you to sign here, until"), moment(r, w->closes_at, 0));
+            hprintf(r, "<p>%s %s.</p>", T(r, "Your trainer asks you to sign here, until"), moment(r, w->closes_at, w->utc_offset_min));
             att_pad_form(r, arena_printf(r->arena, "/runs/%lld/units/%lld/sign", (long long)run->id, (long long)unit_id),
                          "kind", w->kind, T(r, "Sign"));
         }
@@ -133,7 +133,8 @@ static void windows_render(Req *r, const RunRef *run, const WinForm *f)
                 T(r, "Unit"), T(r, "Signature"), T(r, "Opens"), T(r, "Closes"));
         for (int i = 0; i < wl.n; i++)
             hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", wl.items[i].unit_title,
-                    kind_label(r, wl.items[i].kind), moment(r, wl.items[i].opens_at, 0), moment(r, wl.items[i].closes_at, 0));
+                    kind_label(r, wl.items[i].kind), moment(r, wl.items[i].opens_at, wl.items[i].utc_offset_min),
+                    moment(r, wl.items[i].closes_at, wl.items[i].utc_offset_min));
         html_lit(r, "</tbody></table></div>\n");
     } else hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No signing window is set yet."));
 
@@ -195,7 +196,7 @@ void att_unit_windows_post(Req *r)
         f.field = "closes_at";
         f.error = T(r, "Give the date and time the window closes.");
     } else if (!str_to_i64(f.unit ? f.unit : "", &unit)
-               || unit_window_set(r->db, &run, unit, f.kind, opens, closes, r->user->id, time_now_us(), &why) != LN_OK) {
+               || unit_window_set(r->db, &run, unit, f.kind, opens, closes, off, r->user->id, time_now_us(), &why) != LN_OK) {
         f.field = "unit_id";
         f.error = i18n_get(r->lang, why ? why : "No such unit in this course.");
     }
@@ -222,12 +223,13 @@ void api_att_unit_windows_put(Req *r)
     const char *kind = api_str(r, b, "kind", &bad), *o = api_str(r, b, "opens_at", &bad), *c = api_str(r, b, "closes_at", &bad);
     if (bad) return;
     UsTime opens, closes;
-    if (!att_parse_time(o, 0, &opens, NULL) || !att_parse_time(c, 0, &closes, NULL)) {
+    int64_t off = 0;
+    if (!att_parse_time(o, 0, &opens, &off) || !att_parse_time(c, off, &closes, NULL)) {
         api_error(r, 422, "invalid", "opens_at and closes_at are ISO 8601 times (\"2026-03-02T09:00+01:00\")");
         return;
     }
     const char *why = NULL, *code;
-    int rc = unit_window_set(r->db, &run, unit, kind, opens, closes, r->user->id, time_now_us(), &why);
+    int rc = unit_window_set(r->db, &run, unit, kind, opens, closes, off, r->user->id, time_now_us(), &why);
     if (rc != LN_OK) {
         int status = refusal_status(rc, &code);
         api_error(r, status, code, i18n_get(r->lang, why));

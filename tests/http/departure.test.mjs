@@ -86,6 +86,9 @@ test('early departure: refused before the arrival, for others and after the wind
   const arrived = await elodie.api('POST', `/api/v1/sessions/${live}/signatures`, { qr: qr.token, strokes: STROKES });
   assert.equal(arrived.status, 201, arrived.text);
   apiError(await depart(outsider, live), 403, 'not_expected');
+  const noArrival = await francois.get(`/sessions/${live}/depart`);
+  assert.equal(noArrival.status, 403);
+  assert.match(noArrival.text, /Signez d’abord votre arrivée|Sign your arrival first/);
   apiError(await depart(elodie, past), 403, 'too_late');
   apiError(await elodie.api('POST', `/api/v1/sessions/${live}/departures`, { strokes: [] }), 422, 'invalid');
   const page = await elodie.get(`/sessions/${live}/depart`);
@@ -97,6 +100,7 @@ test('early departure: refused before the arrival, for others and after the wind
   elodieId = d.user_id;
   assert.equal(d.method, 'online');
   apiError(await depart(elodie, live), 409, 'already_departed');
+  assert.equal((await elodie.get(`/sessions/${live}/depart`)).status, 409, 'no pad once departed');
   const att = (await trainer.get(`/api/v1/orgs/demo/sessions/${live}/attendance`)).json();
   const mine = att.signatures.filter((g) => g.user_id === elodieId);
   assert.equal(mine.length, 1);
@@ -161,6 +165,7 @@ test('signatures of a distance unit: the trainer sets the windows; inside only, 
   const unitPage = await elodie.get(`/runs/${runId}/units/${unit}`);
   assert.equal(unitPage.status, 200);
   assert.ok(unitPage.text.includes(`/runs/${runId}/units/${unit}/sign`), 'the pad is on the unit page');
+  assert.match(unitPage.text, /Signature ouverte à partir du|Signing opens on/, 'the end window is announced');
   const early = await sign(elodie, 'end');
   apiError(early, 403, 'outside_window');
   assert.match(early.json().error.message, /pas encore ouvert|not opened yet/);

@@ -153,11 +153,17 @@ static void test_departure(void **state)
     assert_int_equal(attendance_depart(db, arena, &bad, &d, &why), LN_EINVAL);
     assert_int_equal(count("SELECT count(*) FROM departure WHERE session_id = $1", day.id), 0);
     assert_int_equal(entries("attendance.departure"), e0);
+    /* the same answers before drawing (the page) */
+    assert_int_equal(attendance_depart_check(db, &day, learners[2], NINE + 2 * HOUR, &why), LN_EPERM);
+    assert_int_equal(attendance_depart_check(db, &day, learners[0], NINE + 8 * HOUR, &why), LN_EPERM);
+    assert_int_equal(attendance_depart_check(db, &day, outsider, NINE + 2 * HOUR, &why), LN_NOTFOUND);
+    assert_int_equal(attendance_depart_check(db, &day, learners[0], NINE + 2 * HOUR, &why), LN_OK);
 
     /* learner 0 leaves at 15:30 */
     assert_int_equal(depart(&day, learners[0], NINE + 6 * HOUR + 30 * MINUTE, &why), LN_OK);
     assert_int_equal(entries("attendance.departure"), e0 + 1);
     assert_int_equal(depart(&day, learners[0], NINE + 7 * HOUR, &why), LN_EEXIST);     /* once */
+    assert_int_equal(attendance_depart_check(db, &day, learners[0], NINE + 7 * HOUR, &why), LN_EEXIST);
     assert_string_equal(why, "You have already signed your departure from this session.");
     assert_int_equal(entries("attendance.departure"), e0 + 1);
     /* the arrival signature is untouched */
@@ -293,19 +299,21 @@ static void test_unit_signatures(void **state)
                                                    " RETURNING id", "iiii", sec, course.id, org, NINE), DB_ROW);
     const char *why;
     /* the trainer's window: bad ones refused */
-    assert_int_equal(unit_window_set(db, &run, unit, "middle", NINE, NINE + HOUR, trainer, NINE, &why), LN_EINVAL);
-    assert_int_equal(unit_window_set(db, &run, unit, "start", NINE, NINE, trainer, NINE, &why), LN_EINVAL);
+    assert_int_equal(unit_window_set(db, &run, unit, "middle", NINE, NINE + HOUR, 60, trainer, NINE, &why), LN_EINVAL);
+    assert_int_equal(unit_window_set(db, &run, unit, "start", NINE, NINE, 60, trainer, NINE, &why), LN_EINVAL);
     assert_string_equal(why, "The window must close after it opens.");
-    assert_int_equal(unit_window_set(db, &run, unit + 100000, "start", NINE, NINE + HOUR, trainer, NINE, &why), LN_NOTFOUND);
-    assert_int_equal(unit_window_set(db, &run, unit, "start", NINE, NINE + HOUR, trainer, NINE, &why), LN_OK);
-    assert_int_equal(unit_window_set(db, &run, unit, "end", NINE + 3 * HOUR, NINE + 5 * HOUR, trainer, NINE, &why), LN_OK);
+    assert_int_equal(unit_window_set(db, &run, unit, "start", NINE, NINE + HOUR, 15 * 60, trainer, NINE, &why), LN_EINVAL);
+    assert_int_equal(unit_window_set(db, &run, unit + 100000, "start", NINE, NINE + HOUR, 60, trainer, NINE, &why), LN_NOTFOUND);
+    assert_int_equal(unit_window_set(db, &run, unit, "start", NINE, NINE + HOUR, 60, trainer, NINE, &why), LN_OK);
+    assert_int_equal(unit_window_set(db, &run, unit, "end", NINE + 3 * HOUR, NINE + 5 * HOUR, 60, trainer, NINE, &why), LN_OK);
     /* replaced, not doubled */
-    assert_int_equal(unit_window_set(db, &run, unit, "end", NINE + 2 * HOUR, NINE + 4 * HOUR, trainer, NINE, &why), LN_OK);
+    assert_int_equal(unit_window_set(db, &run, unit, "end", NINE + 2 * HOUR, NINE + 4 * HOUR, 60, trainer, NINE, &why), LN_OK);
     UnitWindowList wl;
     assert_int_equal(unit_windows(db, arena, run.id, unit, &wl), LN_OK);
     assert_int_equal(wl.n, 2);
     assert_string_equal(wl.items[0].kind, "start");
     assert_int_equal(wl.items[1].opens_at, NINE + 2 * HOUR);
+    assert_int_equal(wl.items[1].utc_offset_min, 60);
 
     int64_t e0 = entries("attendance.unit_signature");
     /* refused outside the window, without a window, not enrolled: nothing written */
