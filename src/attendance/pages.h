@@ -108,6 +108,8 @@ void api_att_programme_sheet_get(Req *r);
 /* signing windows and signatures of distance units (unitsign_page.c) */
 void att_unit_windows_page(Req *r);
 void att_unit_windows_post(Req *r);
+void att_unit_windows_remove_post(Req *r);
+void api_att_unit_window_delete(Req *r);
 /* For the unit player: the unit's start/end signatures for an enrolled learner. */
 void unitsign_render(Req *r, const RunRef *run, int64_t unit_id);
 void att_unit_sign_post(Req *r);

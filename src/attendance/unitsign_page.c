@@ -129,12 +129,17 @@ static void windows_render(Req *r, const RunRef *run, const WinForm *f)
                  "They sign from the unit's page; a signature outside the window is refused."));
     if (wl.n) {
         hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
-                T(r, "Unit"), T(r, "Signature"), T(r, "Opens"), T(r, "Closes"));
+                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"><span class=\"sr-only\">%s</span></th>"
+                   "</tr></thead><tbody>\n",
+                T(r, "Unit"), T(r, "Signature"), T(r, "Opens"), T(r, "Closes"), T(r, "Actions"));
         for (int i = 0; i < wl.n; i++)
-            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", wl.items[i].unit_title,
+            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td><form method=\"post\" action=\"/o/%s/runs/%lld/unit-signing/remove\">"
+                       "<input type=\"hidden\" name=\"_csrf\" value=\"%s\"><input type=\"hidden\" name=\"unit_id\" value=\"%lld\">"
+                       "<input type=\"hidden\" name=\"kind\" value=\"%s\"><button type=\"submit\" class=\"button secondary\">%s</button>"
+                       "</form></td></tr>\n", wl.items[i].unit_title,
                     kind_label(r, wl.items[i].kind), moment(r, wl.items[i].opens_at, wl.items[i].utc_offset_min),
-                    moment(r, wl.items[i].closes_at, wl.items[i].utc_offset_min));
+                    moment(r, wl.items[i].closes_at, wl.items[i].utc_offset_min), r->org->slug, (long long)run->id,
+                    access_csrf_token(r), (long long)wl.items[i].unit_id, wl.items[i].kind, T(r, "Remove"));
         html_lit(r, "</tbody></table></div>\n");
     } else hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No signing window is set yet."));
 
@@ -209,7 +214,35 @@ void att_unit_windows_post(Req *r)
     req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/unit-signing", r->org->slug, (long long)run.id));
 }
 
+/* ROUTE: POST /o/{org}/runs/{id}/unit-signing/remove — unit_id, kind; signatures made stay */
+void att_unit_windows_remove_post(Req *r)
+{
+    RunRef run;
+    if (!staff_run(r, &run)) return;
+    int64_t unit = 0;
+    const char *u = req_form(r, "unit_id");
+    if (!str_to_i64(u ? u : "", &unit) || unit_window_clear(r->db, &run, unit, req_form(r, "kind")) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    page_flash(r, T(r, "The signing window is removed; the signatures made stay."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/unit-signing", r->org->slug, (long long)run.id));
+}
+
 /* ---- API ------------------------------------------------------------------- */
+
+/* ROUTE: DELETE /api/v1/orgs/{org}/runs/{id}/units/{unit}/sign-windows/{kind} */
+void api_att_unit_window_delete(Req *r)
+{
+    RunRef run;
+    int64_t unit;
+    if (!staff_run(r, &run) || !req_path_id_or_404(r, "unit", &unit)) return;
+    if (unit_window_clear(r->db, &run, unit, req_path_param(r, "kind")) != LN_OK) {
+        api_error(r, 404, "not_found", "no such signing window");
+        return;
+    }
+    api_json(r, 200, json_pack("{s:b}", "removed", 1));
+}
 
 /* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/units/{unit}/sign-windows — {"kind","opens_at","closes_at"} */
 void api_att_unit_windows_put(Req *r)

@@ -303,7 +303,9 @@ ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/sheet.pdf", att_programme
 ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/sheet", api_att_programme_sheet_get, API | A_MEMBER)
 ROUTE(GET,    "/o/{org}/runs/{id}/unit-signing",            att_unit_windows_page,  A_STAFF)
 ROUTE(POST,   "/o/{org}/runs/{id}/unit-signing",            att_unit_windows_post,  A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/unit-signing/remove",     att_unit_windows_remove_post, A_STAFF | FORM)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{unit}/sign-windows", api_att_unit_windows_put, API_W | A_STAFF)
+ROUTE(DELETE, "/api/v1/orgs/{org}/runs/{id}/units/{unit}/sign-windows/{kind}", api_att_unit_window_delete, API_W | A_STAFF)
 ROUTE(POST,   "/runs/{id}/units/{unit}/sign",               att_unit_sign_post,     A_LOGIN | FORM)
 ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/signatures",  api_att_unit_signatures_post, API_W)
 /* all the sheets of a run as a ZIP, made in the background (handlers: trainers, admins, auditors) */

@@ -105,6 +105,7 @@ test('early departure: refused before the arrival, for others and after the wind
   const mine = att.signatures.filter((g) => g.user_id === elodieId);
   assert.equal(mine.length, 1);
   assert.equal(mine[0].signed_at, arrived.json().signed_at, 'the arrival signature is unchanged');
+  assert.deepEqual(att.departures.map((x) => [x.user_id, x.signed_at]), [[elodieId, d.signed_at]]);
   // the session's sheet shows the time of departure (the session is at UTC)
   const sheet = await pdfText(trainer, `/o/demo/sessions/${live}/sheet.pdf`);
   assert.equal(sheet.status, 200);
@@ -179,5 +180,11 @@ test('signatures of a distance unit: the trainer sets the windows; inside only, 
   assert.equal(rec.json().unit_signatures[0].kind, 'start');
   const page = await trainer.get(`/o/demo/runs/${runId}/learners/${elodieId}/record`);
   assert.match(page.text, /Lecture guidée/);
+  // the trainer removes the end window: no more signing there; what was signed stays
+  apiError(await elodie.req('DELETE', `${win}/end`, { csrf: true }), 403, 'forbidden');
+  assert.equal((await trainer.req('DELETE', `${win}/end`, { csrf: true })).status, 200);
+  apiError(await trainer.req('DELETE', `${win}/end`, { csrf: true }), 404, 'not_found');
+  apiError(await sign(elodie, 'end'), 404, 'not_found');
+  assert.equal((await trainer.get(`/api/v1/orgs/demo/runs/${runId}/learners/${elodieId}/record`)).json().unit_signatures.length, 1);
   await ledgerOk();
 });
