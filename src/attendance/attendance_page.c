@@ -3,6 +3,7 @@
  * (personal link, QR) and trainers, signature images and fraud signals.
  * Everything works without script except drawing the signature. */
 #include "attendance/pages.h"
+#include "attendance/departure.h"
 #include "attendance/pdf.h"
 #include "attendance/absence.h"
 #include "account/account.h"
@@ -46,7 +47,7 @@ int att_refusal_status(int rc, const char *why, const char **code)
     }
 }
 
-static bool org_session_or_404(Req *r, LiveSession *s)
+bool att_org_session_or_404(Req *r, LiveSession *s)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
@@ -499,7 +500,7 @@ static const char *window_text(Req *r, const LiveSession *s, AttWindow w)
 void att_session_page(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     AttendeeList ex, tr;
     SignatureList sigs;
     attendance_expected(r->db, r->arena, s.run_id, &ex);
@@ -571,7 +572,7 @@ void att_sheet_pdf_get(Req *r)
         return;
     }
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     /* The QR code of the sheet links to its public verification page. */
     const char *verify = att_sheet_verify_url(r, s.id);
     Buf pdf;
@@ -598,7 +599,7 @@ void att_sheet_pdf_get(Req *r)
 void att_session_qr_get(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     char token[ATT_QR_TOKEN_LEN + 1];
     char *svg = attendance_qr_svg(r->arena, att_qr_url(r, s.id, token, NULL));
     if (!svg) {
@@ -617,7 +618,7 @@ void att_session_qr_get(Req *r)
 void att_session_links_post(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     int sent = 0;
     int rc = attendance_send_links(r->db, mail_base_url(r), &s, time_now_us(), &sent);
     if (rc == LN_EPERM) page_flash(r, T(r, "Signing for this session is closed."));
@@ -634,7 +635,7 @@ void att_session_links_post(Req *r)
 void att_kiosk_page(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     AttendeeList ex;
     SignatureList sigs;
     attendance_expected(r->db, r->arena, s.run_id, &ex);
@@ -648,9 +649,15 @@ void att_kiosk_page(Req *r)
     hprintf(r, "<ul class=\"kiosk-list\">\n");
     for (int i = 0; i < ex.n; i++) {
         const Signature *g = find_sig(&sigs, ex.items[i].user_id, half);
-        if (g)
-            hprintf(r, "<li><span>%s</span> <span class=\"badge done\">✓ %s</span></li>\n", ex.items[i].name,
+        if (g) {
+            hprintf(r, "<li><span>%s</span> <span class=\"badge done\">✓ %s</span>", ex.items[i].name,
                     att_clock_at(r, &s, g->signed_at));
+            const char *why;
+            if (attendance_depart_check(r->db, &s, ex.items[i].user_id, time_now_us(), &why) == LN_OK)
+                hprintf(r, " <a href=\"/o/%s/sessions/%lld/kiosk/%lld/depart\">%s</a>", r->org->slug, (long long)s.id,
+                        (long long)ex.items[i].user_id, T(r, "Early departure"));
+            html_lit(r, "</li>\n");
+        }
         else if (w == ATT_OPEN)
             hprintf(r, "<li><a class=\"button secondary\" href=\"/o/%s/sessions/%lld/kiosk/%lld\">%s</a></li>\n",
                     r->org->slug, (long long)s.id, (long long)ex.items[i].user_id, ex.items[i].name);
@@ -660,7 +667,7 @@ void att_kiosk_page(Req *r)
     page_end(r);
 }
 
-static bool kiosk_learner(Req *r, const LiveSession *s, Attendee *who)
+bool att_kiosk_learner(Req *r, const LiveSession *s, Attendee *who)
 {
     int64_t uid;
     if (!req_path_id_or_404(r, "uid", &uid)) return false;
@@ -680,7 +687,7 @@ void att_kiosk_sign_page(Req *r)
 {
     LiveSession s;
     Attendee who;
-    if (!org_session_or_404(r, &s) || !kiosk_learner(r, &s, &who)) return;
+    if (!att_org_session_or_404(r, &s) || !att_kiosk_learner(r, &s, &who)) return;
     page_begin(r, T(r, "Sign"));
     att_session_head(r, &s);
     hprintf(r, "<h2>%s %s</h2>\n", T(r, "Signature of"), who.name);
@@ -695,7 +702,7 @@ void att_kiosk_sign_post(Req *r)
 {
     LiveSession s;
     Attendee who;
-    if (!org_session_or_404(r, &s) || !kiosk_learner(r, &s, &who)) return;
+    if (!att_org_session_or_404(r, &s) || !att_kiosk_learner(r, &s, &who)) return;
     sign_from_form(r, &s, who.user_id, who.name, "learner", "kiosk", r->user->id, 0,
                    arena_printf(r->arena, "/o/%s/sessions/%lld/kiosk", r->org->slug, (long long)s.id));
 }
@@ -704,7 +711,7 @@ void att_kiosk_sign_post(Req *r)
 void att_trainer_sign_page(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     if (!attendance_is_trainer(r->db, s.id, r->user->id)) {
         web_error(r, 403, "not_expected", T(r, "You are not a trainer of this session."));
         return;
@@ -720,7 +727,7 @@ void att_trainer_sign_page(Req *r)
 void att_trainer_sign_post(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     sign_from_form(r, &s, r->user->id, r->user->name, "trainer", "kiosk", r->user->id, 0,
                    arena_printf(r->arena, "/o/%s/sessions/%lld", r->org->slug, (long long)s.id));
 }

@@ -84,6 +84,48 @@ void att_depart_post(Req *r)
     page_end(r);
 }
 
+/* ROUTE: GET /o/{org}/sessions/{id}/kiosk/{uid}/depart — on the trainer's device */
+void att_kiosk_depart_page(Req *r)
+{
+    LiveSession s;
+    Attendee who;
+    if (!att_org_session_or_404(r, &s) || !att_kiosk_learner(r, &s, &who)) return;
+    const char *why = NULL;
+    int rc = attendance_depart_check(r->db, &s, who.user_id, time_now_us(), &why);
+    if (rc != LN_OK) {
+        refuse(r, &s, rc, why);
+        return;
+    }
+    page_begin(r, T(r, "Sign your early departure"));
+    att_session_head(r, &s);
+    hprintf(r, "<h2>%s %s</h2>\n", T(r, "Departure of"), who.name);
+    att_pad_form(r, arena_printf(r->arena, "/o/%s/sessions/%lld/kiosk/%lld/depart", r->org->slug, (long long)s.id,
+                                 (long long)who.user_id), NULL, NULL, T(r, "Sign my departure"));
+    hprintf(r, "<p><a href=\"/o/%s/sessions/%lld/kiosk\">%s</a></p>\n", r->org->slug, (long long)s.id, T(r, "Back to the list"));
+    page_end(r);
+}
+
+/* ROUTE: POST /o/{org}/sessions/{id}/kiosk/{uid}/depart — strokes */
+void att_kiosk_depart_post(Req *r)
+{
+    LiveSession s;
+    Attendee who;
+    if (!att_org_session_or_404(r, &s) || !att_kiosk_learner(r, &s, &who)) return;
+    const char *strokes = req_form(r, "strokes");
+    DepartInput in = {.session = &s, .user_id = who.user_id, .method = "kiosk", .device_user_id = r->user->id,
+                      .ip = r->client_ip, .user_agent = ua(r), .strokes = strokes,
+                      .strokes_len = strokes ? strlen(strokes) : 0, .now = time_now_us()};
+    Departure d;
+    const char *why = NULL;
+    int rc = attendance_depart(r->db, r->arena, &in, &d, &why);
+    if (rc != LN_OK) {
+        refuse(r, &s, rc, why);
+        return;
+    }
+    page_flash(r, arena_printf(r->arena, "%s %s · %s", T(r, "Departure signed by"), who.name, att_clock_at(r, &s, d.signed_at)));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/sessions/%lld/kiosk", r->org->slug, (long long)s.id));
+}
+
 /* ROUTE: POST /api/v1/sessions/{id}/departures — {"strokes": [[[x,y,t],...],...]} as the signed-in learner */
 void api_att_departures_post(Req *r)
 {

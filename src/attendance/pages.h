@@ -97,11 +97,17 @@ void att_pad_form(Req *r, const char *action, const char *hidden, const char *va
 void att_session_head(Req *r, const LiveSession *s);
 void att_refuse_page(Req *r, const LiveSession *s, int rc, const char *why);
 const char *att_clock_at(Req *r, const LiveSession *s, UsTime t);
+/* The path's session {id} of the organisation, else 404; the path's
+ * expected learner {uid}, else 404 (attendance_page.c). */
+bool att_org_session_or_404(Req *r, LiveSession *s);
+bool att_kiosk_learner(Req *r, const LiveSession *s, Attendee *who);
 
 /* early departures (departure_page.c) */
 void att_depart_page(Req *r);
 void att_depart_post(Req *r);
 void api_att_departures_post(Req *r);
+void att_kiosk_depart_page(Req *r);
+void att_kiosk_depart_post(Req *r);
 /* a learner's attendance sheet over a programme (progsheet_page.c) */
 void att_programme_sheet_pdf_get(Req *r);
 void api_att_programme_sheet_get(Req *r);

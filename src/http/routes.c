@@ -299,6 +299,8 @@ ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/record", api_re
 ROUTE(GET,    "/sessions/{id}/depart",                      att_depart_page,        A_LOGIN)
 ROUTE(POST,   "/sessions/{id}/depart",                      att_depart_post,        A_LOGIN | FORM)
 ROUTE(POST,   "/api/v1/sessions/{id}/departures",           api_att_departures_post, API_W)
+ROUTE(GET,    "/o/{org}/sessions/{id}/kiosk/{uid}/depart",  att_kiosk_depart_page,  A_STAFF)
+ROUTE(POST,   "/o/{org}/sessions/{id}/kiosk/{uid}/depart",  att_kiosk_depart_post,  A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/sheet.pdf", att_programme_sheet_pdf_get, A_MEMBER)
 ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/sheet", api_att_programme_sheet_get, API | A_MEMBER)
 ROUTE(GET,    "/o/{org}/runs/{id}/unit-signing",            att_unit_windows_page,  A_STAFF)

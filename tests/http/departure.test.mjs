@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DEMO, cli, demoStore, startServer, stopAll, signinApi, apiError, uniq, tmpDir,
+  DEMO, cli, demoStore, startServer, stopAll, signinApi, signinForm, apiError, csrfFrom, uniq, tmpDir,
 } from './lib.mjs';
 
 const MIN = 60 * 1000;
@@ -111,6 +111,30 @@ test('early departure: refused before the arrival, for others and after the wind
   assert.equal(sheet.status, 200);
   assert.ok(sheet.text.includes(`left at ${d.signed_at.slice(11, 16)}`), sheet.text);
   assert.match(sheet.text, /Élodie Learner/);
+  await ledgerOk();
+});
+
+test('on the trainer\'s device (kiosk): a learner who signed in signs out; the list offers it once', async () => {
+  const kiosk = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const att = (await trainer.get(`/api/v1/orgs/demo/sessions/${live}/attendance`)).json();
+  const fr = att.learners.find((l) => /François/.test(l.name));
+  assert.ok(fr, JSON.stringify(att.learners));
+  const base = `/o/demo/sessions/${live}/kiosk/${fr.user_id}`;
+  assert.equal((await kiosk.get(`${base}/depart`)).status, 403, 'no departure before the arrival');
+  const pad = await kiosk.get(base);
+  const arrived = await kiosk.post(base, { form: { _csrf: csrfFrom(pad.text), strokes: JSON.stringify(STROKES) } });
+  assert.equal(arrived.status, 303, arrived.text);
+  const list = await kiosk.get(`/o/demo/sessions/${live}/kiosk`);
+  assert.ok(list.text.includes(`${base}/depart`), 'the list offers the departure');
+  const page = await kiosk.get(`${base}/depart`);
+  assert.equal(page.status, 200);
+  const res = await kiosk.post(`${base}/depart`, { form: { _csrf: csrfFrom(page.text), strokes: JSON.stringify(STROKES) } });
+  assert.equal(res.status, 303, res.text);
+  const after = (await trainer.get(`/api/v1/orgs/demo/sessions/${live}/attendance`)).json();
+  const d = after.departures.find((x) => x.user_id === fr.user_id);
+  assert.equal(d.method, 'kiosk');
+  assert.ok(!(await kiosk.get(`/o/demo/sessions/${live}/kiosk`)).text.includes(`${base}/depart`), 'offered once');
+  assert.equal((await kiosk.get(`/o/demo/sessions/${live}/kiosk/999999/depart`)).status, 404);
   await ledgerOk();
 });
 
