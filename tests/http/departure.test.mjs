@@ -12,8 +12,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DEMO, cli, demoStore, startServer, stopAll, signinApi, signinForm, apiError, csrfFrom, uniq, tmpDir,
+  DEMO, Client, cli, demoStore, startServer, stopAll, signinApi, signinForm, apiError, csrfFrom, uniq, tmpDir,
 } from './lib.mjs';
+
+const sql = (stmt) => (store.db
+  ? execFileSync('psql', [store.db, '-qAtc', stmt], { encoding: 'utf8' })
+  : execFileSync('sqlite3', [path.join(store.data, 'lectern.db'), stmt], { encoding: 'utf8' }));
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -136,6 +140,22 @@ test('on the trainer\'s device (kiosk): a learner who signed in signs out; the l
   assert.ok(!(await kiosk.get(`/o/demo/sessions/${live}/kiosk`)).text.includes(`${base}/depart`), 'offered once');
   assert.equal((await kiosk.get(`/o/demo/sessions/${live}/kiosk/999999/depart`)).status, 404);
   await ledgerOk();
+});
+
+test('the public verification of the session\'s sheet covers the departures: one changed in the database fails it', async () => {
+  const page = await trainer.get(`/o/demo/sessions/${live}`);
+  const m = page.text.match(/href="https?:\/\/[^"/]+(\/verify\/sessions\/\d+\/[A-Za-z0-9_-]{22})" data-verify/);
+  assert.ok(m, 'a link to the verification page');
+  const anon = new Client(srv);
+  let j = (await anon.get(`/api/v1${m[1]}`)).json();
+  assert.equal(j.verdict === 'failed', false, JSON.stringify(j));
+  assert.ok(j.entries.some((e) => e.kind === 'attendance.departure'));
+  sql(`UPDATE departure SET signed_at = signed_at - 60000000 WHERE session_id = ${live}`);
+  j = (await anon.get(`/api/v1${m[1]}`)).json();
+  assert.equal(j.verdict, 'failed');
+  assert.equal(j.fault, 'signature_differs');
+  sql(`UPDATE departure SET signed_at = signed_at + 60000000 WHERE session_id = ${live}`);
+  assert.notEqual((await anon.get(`/api/v1${m[1]}`)).json().verdict, 'failed');
 });
 
 test('the attendance sheet over a programme: own, readers; not another learner or organisation', async () => {
