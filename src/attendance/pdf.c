@@ -152,10 +152,7 @@ static const char *offset_label(Sheet *sh, int64_t m)
 
 static const char *method_label(Sheet *sh, const char *m)
 {
-    if (str_eq(m, "qr")) return T(sh, "QR code");
-    if (str_eq(m, "link")) return T(sh, "personal link");
-    if (str_eq(m, "kiosk")) return T(sh, "kiosk");
-    return m;
+    return pdf_method_label(&sh->doc, m);
 }
 
 static const char *half_label(Sheet *sh, const char *h)

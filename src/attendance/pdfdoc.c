@@ -200,3 +200,11 @@ void pdf_qr(PdfDoc *d, const char *url, double x, double y, double size)
         cairo_tag_end(d->cr, CAIRO_TAG_LINK);
     }
 }
+
+const char *pdf_method_label(PdfDoc *d, const char *m)
+{
+    if (str_eq(m, "qr")) return T(d, "QR code");
+    if (str_eq(m, "link")) return T(d, "personal link");
+    if (str_eq(m, "kiosk")) return T(d, "kiosk");
+    return m;
+}

@@ -57,6 +57,8 @@ void pdf_hline(PdfDoc *d, double x0, double x1, double y, double width);
 const char *pdf_date(PdfDoc *d, UsTime t, int64_t offset_min);
 /* The footer of page `page` (0-based) of `npages`. */
 void pdf_footer(PdfDoc *d, UsTime now, const char *org_name, int page, int npages);
+/* "QR code", "personal link", "kiosk" in the reader's language. */
+const char *pdf_method_label(PdfDoc *d, const char *method);
 /* Signature strokes ([[[x, y, t], ...], ...]) fitted into (x, y, w, h),
  * proportions kept, in pen ink; nothing when they cannot be read. */
 void pdf_strokes(PdfDoc *d, const char *strokes, double x, double y, double w, double h);

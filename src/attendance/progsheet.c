@@ -5,11 +5,10 @@
  * shared drawing of pdfdoc.c; the table header repeats on every page. */
 #include "attendance/progsheet.h"
 #include "attendance/pdfdoc.h"
+#include "attendance/record.h"
 #include "web/i18n.h"
 
 #include <string.h>
-
-#define MAX_RUNS 100
 
 /* ---- data ---------------------------------------------------------------- */
 
@@ -29,22 +28,6 @@ static int head(Db *db, Arena *a, ProgSheet *p)
     }
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
-}
-
-static int runs_of(Db *db, const ProgSheet *p, int64_t *runs, int *nr)
-{
-    DbStmt *st = db_prepare(db, "SELECT e.run_id FROM enrolment e JOIN course_run r ON r.id = e.run_id"
-                                " JOIN course c ON c.id = r.course_id WHERE c.programme_id = $1 AND e.user_id = $2"
-                                " AND r.org_id = $3 ORDER BY c.position, c.id, r.id LIMIT 100");
-    if (!st) return LN_EDB;
-    db_bind_i64(st, 1, p->programme_id);
-    db_bind_i64(st, 2, p->user_id);
-    db_bind_i64(st, 3, p->org_id);
-    *nr = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW && *nr < MAX_RUNS) runs[(*nr)++] = db_col_i64(st, 0);
-    db_done(st);
-    return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
 /* The learner's and the trainers' signatures of one session. */
@@ -97,9 +80,9 @@ int progsheet_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64
     out->now = now;
     int rc = head(db, a, out);
     if (rc != LN_OK) return rc;
-    int64_t runs[MAX_RUNS];
+    int64_t runs[PROGRAMME_RUNS_MAX];
     int nr = 0;
-    if ((rc = runs_of(db, out, runs, &nr)) != LN_OK) return rc;
+    if ((rc = programme_runs_of(db, org_id, programme_id, user_id, runs, &nr)) != LN_OK) return rc;
     if (nr == 0) return LN_NOTFOUND;
     AbsenceList abs = {0};
     for (int i = 0; i < nr; i++) absence_record_pending(db, org_id, runs[i], now);
@@ -194,10 +177,7 @@ static const char *clock_of(Ps *x, const LiveSession *s, UsTime t)
 
 static const char *method_label(Ps *x, const char *m)
 {
-    if (str_eq(m, "qr")) return T(x, "QR code");
-    if (str_eq(m, "link")) return T(x, "personal link");
-    if (str_eq(m, "kiosk")) return T(x, "kiosk");
-    return m;
+    return pdf_method_label(&x->doc, m);
 }
 
 static const char *status_label(Ps *x, const char *st)

@@ -54,6 +54,11 @@ int conn_record_pdf(Arena *a, const ConnRecord *c, const char *lang, Buf *out);
  * `programme_id`'s courses they are enrolled in (course order, then run);
  * LN_NOTFOUND when the programme is not the organisation's or the learner
  * has no run in it.  *title gets the programme's title. */
+/* The runs of programme `programme_id`'s courses learner `user_id` is
+ * enrolled in (course order, then run), at most PROGRAMME_RUNS_MAX. */
+#define PROGRAMME_RUNS_MAX 100
+int programme_runs_of(Db *db, int64_t org_id, int64_t programme_id, int64_t user_id, int64_t runs[PROGRAMME_RUNS_MAX],
+                      int *n);
 typedef struct ConnRecordSet { ConnRecord *items; int n; char *title; } ConnRecordSet;
 int conn_programme_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
                         ConnRecordSet *out);

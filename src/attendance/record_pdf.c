@@ -205,8 +205,7 @@ static void draw_record(RecPdf *p)
         const RecSignature *s = &c->sigs[i];
         const char *r[] = {s->session_title, str_eq(s->half_day, "am") ? T(d, "Morning") : T(d, "Afternoon"),
                            when(p, s->signed_at),
-                           str_eq(s->method, "qr") ? T(d, "QR code") : str_eq(s->method, "link") ? T(d, "personal link")
-                                                                                                 : T(d, "kiosk")};
+                           pdf_method_label(d, s->method)};
         row(p, r, w_sig, 4, false);
     }
     static const double w_us[] = {0.5, 0.25, 0.25};
