@@ -925,8 +925,8 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id)
         when(r, &l.items[i]);
         html_lit(r, "<br>");
         where(r, &l.items[i]);
-        UsTime now = time_now_us();
-        if (attendance_window(&l.items[i], now) == ATT_OPEN && now < l.items[i].ends_at)
+        const char *why;        /* a learner who signed in and may sign out */
+        if (r->user && attendance_depart_check(r->db, &l.items[i], r->user->id, time_now_us(), &why) == LN_OK)
             hprintf(r, "<br><a href=\"/sessions/%lld/depart\">%s</a>", (long long)l.items[i].id,
                     T(r, "Leaving early? Sign your departure"));
         html_lit(r, "</li>");

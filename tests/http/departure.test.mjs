@@ -158,6 +158,25 @@ test('the public verification of the session\'s sheet covers the departures: one
   assert.notEqual((await anon.get(`/api/v1${m[1]}`)).json().verdict, 'failed');
 });
 
+test('the live-session unit offers the departure to a learner who signed in, not before', async () => {
+  const apiBase = `/api/v1/orgs/demo/courses/${courseId}`;
+  const sec = await trainer.api('POST', `${apiBase}/sections`, { title: 'En salle' });
+  assert.equal(sec.status, 201, sec.text);
+  const u = await trainer.api('POST', `${apiBase}/units`, { section_id: sec.json().sections.at(-1).id, kind: 'live', title: 'Atelier en salle' });
+  assert.equal(u.status, 201, u.text);
+  const unit = u.json().sections.flatMap((x) => x.units).find((x) => x.title === 'Atelier en salle').id;
+  const now = Date.now();
+  const s = await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/sessions`,
+    { title: `Atelier ${uniq()}`, starts_at: iso(now - 5 * MIN), ends_at: iso(now + HOUR), mode: 'room', unit_id: unit });
+  assert.equal(s.status, 201, s.text);
+  const id = s.json().id;
+  const link = `/sessions/${id}/depart`;
+  assert.ok(!(await elodie.get(`/runs/${runId}/units/${unit}`)).text.includes(link), 'not before the arrival');
+  const qr = (await trainer.get(`/api/v1/orgs/demo/sessions/${id}/qr`)).json();
+  assert.equal((await elodie.api('POST', `/api/v1/sessions/${id}/signatures`, { qr: qr.token, strokes: STROKES })).status, 201);
+  assert.ok((await elodie.get(`/runs/${runId}/units/${unit}`)).text.includes(link), 'offered after the arrival');
+});
+
 test('the attendance sheet over a programme: own, readers; not another learner or organisation', async () => {
   const base = `/o/demo/programmes/${pid}/learners/${elodieId}/sheet.pdf`;
   const own = await pdfText(elodie, base);
@@ -179,7 +198,7 @@ test('the attendance sheet over a programme: own, readers; not another learner o
   const api = await trainer.get(`/api/v1/orgs/demo/programmes/${pid}/learners/${elodieId}/sheet`);
   assert.equal(api.status, 200, api.text);
   const j = api.json();
-  assert.equal(j.sessions.length, 2);
+  assert.equal(j.sessions.length, 3);
   const p = j.sessions.find((s) => s.session_id === past);
   assert.equal(p.halves[0].status, 'absent');
   assert.equal(p.halves[0].justification, 'unjustified');
