@@ -651,8 +651,7 @@ static int signature_fact(Db *db, const LiveSession *s, const Signature *g)
     return rc;
 }
 
-/* The client's IP and user agent, bounded and printable. */
-static char *clean(Arena *a, const char *s, size_t max)
+char *attendance_clean(Arena *a, const char *s, size_t max)
 {
     if (!s) return "";
     size_t n = strlen(s);
@@ -685,8 +684,8 @@ int attendance_sign(Db *db, Arena *a, const SignInput *in, Signature *out, const
     out->half_day = (char *)attendance_half_day(s, in->now);
     out->signed_at = in->now;
     out->late_minutes = attendance_late_minutes(s, in->now);
-    out->ip = clean(a, in->ip, 64);
-    out->user_agent = clean(a, in->user_agent, 400);
+    out->ip = attendance_clean(a, in->ip, 64);
+    out->user_agent = attendance_clean(a, in->user_agent, 400);
     out->image_sha256 = arena_strdup(a, sha);
 
     if (db_begin(db) != DB_DONE) return LN_EDB;

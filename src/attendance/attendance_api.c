@@ -1,6 +1,7 @@
 /* attendance_api.c — the JSON API of live sessions and signatures
  * (docs/attendance.md). */
 #include "attendance/pages.h"
+#include "attendance/departure.h"
 #include "account/account.h"
 #include "mail/mail.h"
 #include "web/api.h"
@@ -210,9 +211,18 @@ void api_att_attendance_get(Req *r)
         json_object_set_new(j, "name", json_string(sigs.items[k].user_name));
         json_array_append_new(all, j);
     }
-    api_json(r, 200, json_pack("{s:o,s:i,s:I,s:I,s:o,s:o,s:o}", "session", session_json(r, &s), "expected", ex.n,
+    /* early departures (departure.h) */
+    DepartureList dl = {0};
+    json_t *deps = json_array();
+    attendance_departures(r->db, r->arena, s.id, 0, &dl);
+    for (int k = 0; k < dl.n; k++)
+        json_array_append_new(deps, json_pack("{s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)dl.items[k].id, "user_id",
+                                              (json_int_t)dl.items[k].user_id, "signed_at",
+                                              time_iso(r->arena, dl.items[k].signed_at), "method", dl.items[k].method,
+                                              "ip", dl.items[k].ip));
+    api_json(r, 200, json_pack("{s:o,s:i,s:I,s:I,s:o,s:o,s:o,s:o}", "session", session_json(r, &s), "expected", ex.n,
                                "signed", (json_int_t)nl, "trainers_signed", (json_int_t)nt, "learners", learners,
-                               "trainers", trainers, "signatures", all));
+                               "trainers", trainers, "signatures", all, "departures", deps));
 }
 
 /* ROUTE: GET /api/v1/orgs/{org}/sessions/{id}/qr — the code to show now */

@@ -4,6 +4,7 @@
  * Everything works without script except drawing the signature. */
 #include "attendance/pages.h"
 #include "attendance/ical_page.h"
+#include "attendance/departure.h"
 #include "attendance/pdf.h"
 #include "attendance/absence.h"
 #include "account/account.h"
@@ -47,7 +48,7 @@ int att_refusal_status(int rc, const char *why, const char **code)
     }
 }
 
-static bool org_session_or_404(Req *r, LiveSession *s)
+bool att_org_session_or_404(Req *r, LiveSession *s)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
@@ -83,7 +84,7 @@ static void when(Req *r, const LiveSession *s)
             day, from, to, offset_label(r, s->utc_offset_min));
 }
 
-static const char *clock_at(Req *r, const LiveSession *s, UsTime t)
+const char *att_clock_at(Req *r, const LiveSession *s, UsTime t)
 {
     char *b = arena_alloc(r->arena, 8);
     att_clock(t, s->utc_offset_min, b, 8);
@@ -102,7 +103,7 @@ static void where(Req *r, const LiveSession *s)
     }
 }
 
-static void session_head(Req *r, const LiveSession *s)
+void att_session_head(Req *r, const LiveSession *s)
 {
     hprintf(r, "<p class=\"muted\">%s · %s</p>\n<h1>%s</h1>\n<p class=\"lead\">", s->course_title, s->run_title, s->title);
     when(r, s);
@@ -137,13 +138,13 @@ static const char *refusal_text(Req *r, const LiveSession *s, int rc, const char
     if (rc != LN_EPERM) return t;
     bool early = attendance_window(s, time_now_us()) == ATT_TOO_EARLY;
     return arena_printf(r->arena, "%s %s %s (%s).", t, early ? T(r, "It opens at") : T(r, "It closed at"),
-                        clock_at(r, s, early ? attendance_opens_at(s) : attendance_closes_at(s)),
+                        att_clock_at(r, s, early ? attendance_opens_at(s) : attendance_closes_at(s)),
                         offset_label(r, s->utc_offset_min));
 }
 
 /* The signature pad: a canvas the script turns into strokes JSON in a
  * hidden field.  Without script the form explains what is missing. */
-static void pad_form(Req *r, const char *action, const char *hidden, const char *value, const char *button)
+void att_pad_form(Req *r, const char *action, const char *hidden, const char *value, const char *button)
 {
     hprintf(r, "<form method=\"post\" action=\"%s\" class=\"sign-form\" data-signature data-empty=\"%s\">"
                "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", action, T(r, "Draw your signature in the box first."),
@@ -166,9 +167,9 @@ static void pad_form(Req *r, const char *action, const char *hidden, const char 
 static void signed_page(Req *r, const LiveSession *s, const Signature *g, const char *name)
 {
     page_begin(r, T(r, "Signed"));
-    session_head(r, s);
+    att_session_head(r, s);
     hprintf(r, "<p class=\"flash\" role=\"status\">✓ %s %s · %s %s (%s) · %s</p>\n", T(r, "Signed by"), name,
-            half_label(r, g->half_day), clock_at(r, s, g->signed_at), offset_label(r, s->utc_offset_min),
+            half_label(r, g->half_day), att_clock_at(r, s, g->signed_at), offset_label(r, s->utc_offset_min),
             method_label(r, g->method));
     if (g->late_minutes > 0)
         hprintf(r, "<p class=\"muted\">%s %lld min</p>\n", T(r, "Recorded as late by"), (long long)g->late_minutes);
@@ -176,7 +177,7 @@ static void signed_page(Req *r, const LiveSession *s, const Signature *g, const 
     page_end(r);
 }
 
-static void refuse_page(Req *r, const LiveSession *s, int rc, const char *why)
+void att_refuse_page(Req *r, const LiveSession *s, int rc, const char *why)
 {
     const char *code;
     int status = att_refusal_status(rc, why, &code);
@@ -201,11 +202,11 @@ static void sign_from_form(Req *r, const LiveSession *s, int64_t user_id, const 
     const char *why = NULL;
     int rc = attendance_sign(r->db, r->arena, &in, &g, &why);
     if (rc != LN_OK) {
-        refuse_page(r, s, rc, why);
+        att_refuse_page(r, s, rc, why);
         return;
     }
     if (done_url) {
-        page_flash(r, arena_printf(r->arena, "%s %s · %s", name, T(r, "signed at"), clock_at(r, s, g.signed_at)));
+        page_flash(r, arena_printf(r->arena, "%s %s · %s", name, T(r, "signed at"), att_clock_at(r, s, g.signed_at)));
         req_redirect(r, done_url);
         return;
     }
@@ -240,8 +241,10 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
     page_begin(r, T(r, "Live sessions"));
     hprintf(r, "<p class=\"muted\">%s</p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             have_course ? c.title : "", T(r, "Live sessions"), run->title);
-    hprintf(r, "<p><a href=\"/o/%s/attendance/signals\">%s</a> · <a href=\"/o/%s/attendance/absences?run=%lld\">%s</a></p>\n",
-            r->org->slug, T(r, "Fraud signals"), r->org->slug, (long long)run->id, T(r, "Absences and justifications"));
+    hprintf(r, "<p><a href=\"/o/%s/attendance/signals\">%s</a> · <a href=\"/o/%s/attendance/absences?run=%lld\">%s</a>"
+               " · <a href=\"/o/%s/runs/%lld/unit-signing\">%s</a></p>\n",
+            r->org->slug, T(r, "Fraud signals"), r->org->slug, (long long)run->id, T(r, "Absences and justifications"),
+            r->org->slug, (long long)run->id, T(r, "Signatures of distance units"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session yet."));
     else {
         form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/sheets", r->org->slug, (long long)run->id));
@@ -464,7 +467,7 @@ static void sig_cell(Req *r, const LiveSession *s, const Signature *g, const cha
     if (g) {
         hprintf(r, "<img class=\"sig\" src=\"/o/%s/signatures/%lld/image\" alt=\"%s %s\" width=\"150\" height=\"50\">"
                    "<span class=\"sig-meta\">%s · %s", r->org->slug, (long long)g->id, T(r, "Signature of"), g->user_name,
-                clock_at(r, s, g->signed_at), method_label(r, g->method));
+                att_clock_at(r, s, g->signed_at), method_label(r, g->method));
         if (g->late_minutes > 0) hprintf(r, " · %s %lld min", T(r, "late"), (long long)g->late_minutes);
         html_lit(r, "</span>");
     } else hprintf(r, "<span class=\"muted\">%s</span>", T(r, "Not signed"));
@@ -490,17 +493,17 @@ static const char *window_text(Req *r, const LiveSession *s, AttWindow w)
 {
     const char *off = offset_label(r, s->utc_offset_min);
     if (w == ATT_TOO_EARLY)
-        return arena_printf(r->arena, "%s %s (%s)", T(r, "Signing opens at"), clock_at(r, s, attendance_opens_at(s)), off);
+        return arena_printf(r->arena, "%s %s (%s)", T(r, "Signing opens at"), att_clock_at(r, s, attendance_opens_at(s)), off);
     if (w == ATT_OPEN)
-        return arena_printf(r->arena, "%s %s (%s)", T(r, "Signing is open until"), clock_at(r, s, attendance_closes_at(s)), off);
-    return arena_printf(r->arena, "%s %s (%s)", T(r, "Signing closed at"), clock_at(r, s, attendance_closes_at(s)), off);
+        return arena_printf(r->arena, "%s %s (%s)", T(r, "Signing is open until"), att_clock_at(r, s, attendance_closes_at(s)), off);
+    return arena_printf(r->arena, "%s %s (%s)", T(r, "Signing closed at"), att_clock_at(r, s, attendance_closes_at(s)), off);
 }
 
 /* ROUTE: GET /o/{org}/sessions/{id} */
 void att_session_page(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     AttendeeList ex, tr;
     SignatureList sigs;
     attendance_expected(r->db, r->arena, s.run_id, &ex);
@@ -512,7 +515,7 @@ void att_session_page(Req *r)
     int64_t nsigned = count_signed(r->db, s.id, "learner");
 
     page_begin(r, s.title);
-    session_head(r, &s);
+    att_session_head(r, &s);
     hprintf(r, "<div class=\"att-live\" data-live=\"/api/v1/orgs/%s/sessions/%lld/attendance\" data-signed-label=\"%s\""
                " data-unsigned-label=\"%s\" data-late-label=\"%s\" data-image-alt=\"%s\" data-m-qr=\"%s\""
                " data-m-link=\"%s\" data-m-kiosk=\"%s\">\n",
@@ -572,7 +575,7 @@ void att_sheet_pdf_get(Req *r)
         return;
     }
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     /* The QR code of the sheet links to its public verification page. */
     const char *verify = att_sheet_verify_url(r, s.id);
     Buf pdf;
@@ -599,7 +602,7 @@ void att_sheet_pdf_get(Req *r)
 void att_session_qr_get(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     char token[ATT_QR_TOKEN_LEN + 1];
     char *svg = attendance_qr_svg(r->arena, att_qr_url(r, s.id, token, NULL));
     if (!svg) {
@@ -618,7 +621,7 @@ void att_session_qr_get(Req *r)
 void att_session_links_post(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     int sent = 0;
     int rc = attendance_send_links(r->db, mail_base_url(r), &s, time_now_us(), &sent);
     if (rc == LN_EPERM) page_flash(r, T(r, "Signing for this session is closed."));
@@ -635,7 +638,7 @@ void att_session_links_post(Req *r)
 void att_kiosk_page(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     AttendeeList ex;
     SignatureList sigs;
     attendance_expected(r->db, r->arena, s.run_id, &ex);
@@ -643,15 +646,21 @@ void att_kiosk_page(Req *r)
     const char *half = attendance_half_day(&s, time_now_us());
     AttWindow w = attendance_window(&s, time_now_us());
     page_begin(r, T(r, "Kiosk mode"));
-    session_head(r, &s);
+    att_session_head(r, &s);
     hprintf(r, "<p class=\"alert\">%s · %s</p>\n", window_text(r, &s, w), half_label(r, half));
     hprintf(r, "<p>%s</p>\n", T(r, "Hand this device to each learner in turn: they tap their name and sign."));
     hprintf(r, "<ul class=\"kiosk-list\">\n");
     for (int i = 0; i < ex.n; i++) {
         const Signature *g = find_sig(&sigs, ex.items[i].user_id, half);
-        if (g)
-            hprintf(r, "<li><span>%s</span> <span class=\"badge done\">✓ %s</span></li>\n", ex.items[i].name,
-                    clock_at(r, &s, g->signed_at));
+        if (g) {
+            hprintf(r, "<li><span>%s</span> <span class=\"badge done\">✓ %s</span>", ex.items[i].name,
+                    att_clock_at(r, &s, g->signed_at));
+            const char *why;
+            if (attendance_depart_check(r->db, &s, ex.items[i].user_id, time_now_us(), &why) == LN_OK)
+                hprintf(r, " <a href=\"/o/%s/sessions/%lld/kiosk/%lld/depart\">%s</a>", r->org->slug, (long long)s.id,
+                        (long long)ex.items[i].user_id, T(r, "Early departure"));
+            html_lit(r, "</li>\n");
+        }
         else if (w == ATT_OPEN)
             hprintf(r, "<li><a class=\"button secondary\" href=\"/o/%s/sessions/%lld/kiosk/%lld\">%s</a></li>\n",
                     r->org->slug, (long long)s.id, (long long)ex.items[i].user_id, ex.items[i].name);
@@ -661,7 +670,7 @@ void att_kiosk_page(Req *r)
     page_end(r);
 }
 
-static bool kiosk_learner(Req *r, const LiveSession *s, Attendee *who)
+bool att_kiosk_learner(Req *r, const LiveSession *s, Attendee *who)
 {
     int64_t uid;
     if (!req_path_id_or_404(r, "uid", &uid)) return false;
@@ -681,11 +690,11 @@ void att_kiosk_sign_page(Req *r)
 {
     LiveSession s;
     Attendee who;
-    if (!org_session_or_404(r, &s) || !kiosk_learner(r, &s, &who)) return;
+    if (!att_org_session_or_404(r, &s) || !att_kiosk_learner(r, &s, &who)) return;
     page_begin(r, T(r, "Sign"));
-    session_head(r, &s);
+    att_session_head(r, &s);
     hprintf(r, "<h2>%s %s</h2>\n", T(r, "Signature of"), who.name);
-    pad_form(r, arena_printf(r->arena, "/o/%s/sessions/%lld/kiosk/%lld", r->org->slug, (long long)s.id,
+    att_pad_form(r, arena_printf(r->arena, "/o/%s/sessions/%lld/kiosk/%lld", r->org->slug, (long long)s.id,
                              (long long)who.user_id), NULL, NULL, T(r, "Sign"));
     hprintf(r, "<p><a href=\"/o/%s/sessions/%lld/kiosk\">%s</a></p>\n", r->org->slug, (long long)s.id, T(r, "Back to the list"));
     page_end(r);
@@ -696,7 +705,7 @@ void att_kiosk_sign_post(Req *r)
 {
     LiveSession s;
     Attendee who;
-    if (!org_session_or_404(r, &s) || !kiosk_learner(r, &s, &who)) return;
+    if (!att_org_session_or_404(r, &s) || !att_kiosk_learner(r, &s, &who)) return;
     sign_from_form(r, &s, who.user_id, who.name, "learner", "kiosk", r->user->id, 0,
                    arena_printf(r->arena, "/o/%s/sessions/%lld/kiosk", r->org->slug, (long long)s.id));
 }
@@ -705,15 +714,15 @@ void att_kiosk_sign_post(Req *r)
 void att_trainer_sign_page(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     if (!attendance_is_trainer(r->db, s.id, r->user->id)) {
         web_error(r, 403, "not_expected", T(r, "You are not a trainer of this session."));
         return;
     }
     page_begin(r, T(r, "Sign as trainer"));
-    session_head(r, &s);
+    att_session_head(r, &s);
     hprintf(r, "<h2>%s %s</h2>\n", T(r, "Signature of"), r->user->name);
-    pad_form(r, arena_printf(r->arena, "/o/%s/sessions/%lld/sign", r->org->slug, (long long)s.id), NULL, NULL, T(r, "Sign"));
+    att_pad_form(r, arena_printf(r->arena, "/o/%s/sessions/%lld/sign", r->org->slug, (long long)s.id), NULL, NULL, T(r, "Sign"));
     page_end(r);
 }
 
@@ -721,7 +730,7 @@ void att_trainer_sign_page(Req *r)
 void att_trainer_sign_post(Req *r)
 {
     LiveSession s;
-    if (!org_session_or_404(r, &s)) return;
+    if (!att_org_session_or_404(r, &s)) return;
     sign_from_form(r, &s, r->user->id, r->user->name, "trainer", "kiosk", r->user->id, 0,
                    arena_printf(r->arena, "/o/%s/sessions/%lld", r->org->slug, (long long)s.id));
 }
@@ -821,7 +830,7 @@ static bool link_or_refuse(Req *r, SignLink *lk, LiveSession *s)
     }
     AttWindow w = attendance_window(s, time_now_us());
     if (w != ATT_OPEN) {
-        refuse_page(r, s, LN_EPERM, w == ATT_TOO_EARLY ? "Signing has not opened yet." : "Signing for this session is closed.");
+        att_refuse_page(r, s, LN_EPERM, w == ATT_TOO_EARLY ? "Signing has not opened yet." : "Signing for this session is closed.");
         return false;
     }
     return true;
@@ -835,9 +844,9 @@ void att_link_page(Req *r)
     if (!link_or_refuse(r, &lk, &s)) return;
     char *name = user_name_of(r->db, r->arena, lk.user_id);
     page_begin(r, T(r, "Sign the attendance sheet"));
-    session_head(r, &s);
+    att_session_head(r, &s);
     hprintf(r, "<h2>%s %s</h2>\n", T(r, "Signature of"), name ? name : "");
-    pad_form(r, arena_printf(r->arena, "/sign/%s", req_path_param(r, "token")), NULL, NULL, T(r, "Sign"));
+    att_pad_form(r, arena_printf(r->arena, "/sign/%s", req_path_param(r, "token")), NULL, NULL, T(r, "Sign"));
     page_end(r);
 }
 
@@ -865,7 +874,7 @@ static bool qr_session(Req *r, LiveSession *s)
     }
     AttWindow w = attendance_window(s, time_now_us());
     if (w != ATT_OPEN) {
-        refuse_page(r, s, LN_EPERM, w == ATT_TOO_EARLY ? "Signing has not opened yet." : "Signing for this session is closed.");
+        att_refuse_page(r, s, LN_EPERM, w == ATT_TOO_EARLY ? "Signing has not opened yet." : "Signing for this session is closed.");
         return false;
     }
     return true;
@@ -882,9 +891,9 @@ void att_qr_page(Req *r)
         return;
     }
     page_begin(r, T(r, "Sign the attendance sheet"));
-    session_head(r, &s);
+    att_session_head(r, &s);
     hprintf(r, "<h2>%s %s</h2>\n", T(r, "Signature of"), r->user->name);
-    pad_form(r, arena_printf(r->arena, "/sessions/%lld/sign", (long long)s.id), "scan",
+    att_pad_form(r, arena_printf(r->arena, "/sessions/%lld/sign", (long long)s.id), "scan",
              attendance_scan_proof(r->arena, r->app->secret, s.id, r->user->id, now), T(r, "Sign"));
     page_end(r);
 }
@@ -919,6 +928,10 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id)
         when(r, &l.items[i]);
         html_lit(r, "<br>");
         where(r, &l.items[i]);
+        const char *why;        /* a learner who signed in and may sign out */
+        if (r->user && attendance_depart_check(r->db, &l.items[i], r->user->id, time_now_us(), &why) == LN_OK)
+            hprintf(r, "<br><a href=\"/sessions/%lld/depart\">%s</a>", (long long)l.items[i].id,
+                    T(r, "Leaving early? Sign your departure"));
         html_lit(r, "</li>");
     }
     hprintf(r, "</ul><p class=\"muted\">%s</p>",

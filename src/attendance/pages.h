@@ -90,4 +90,36 @@ bool att_reader(Req *r);
 /* HTTP status and code for an attendance_sign() refusal. */
 int att_refusal_status(int rc, const char *why, const char **code);
 
+/* The signature pad form (a canvas the script turns into strokes), the
+ * session's heading, a refusal of attendance_sign() as a page, a time at the
+ * session's offset (attendance_page.c; used by departure_page.c). */
+void att_pad_form(Req *r, const char *action, const char *hidden, const char *value, const char *button);
+void att_session_head(Req *r, const LiveSession *s);
+void att_refuse_page(Req *r, const LiveSession *s, int rc, const char *why);
+const char *att_clock_at(Req *r, const LiveSession *s, UsTime t);
+/* The path's session {id} of the organisation, else 404; the path's
+ * expected learner {uid}, else 404 (attendance_page.c). */
+bool att_org_session_or_404(Req *r, LiveSession *s);
+bool att_kiosk_learner(Req *r, const LiveSession *s, Attendee *who);
+
+/* early departures (departure_page.c) */
+void att_depart_page(Req *r);
+void att_depart_post(Req *r);
+void api_att_departures_post(Req *r);
+void att_kiosk_depart_page(Req *r);
+void att_kiosk_depart_post(Req *r);
+/* a learner's attendance sheet over a programme (progsheet_page.c) */
+void att_programme_sheet_pdf_get(Req *r);
+void api_att_programme_sheet_get(Req *r);
+/* signing windows and signatures of distance units (unitsign_page.c) */
+void att_unit_windows_page(Req *r);
+void att_unit_windows_post(Req *r);
+void att_unit_windows_remove_post(Req *r);
+void api_att_unit_window_delete(Req *r);
+/* For the unit player: the unit's start/end signatures for an enrolled learner. */
+void unitsign_render(Req *r, const RunRef *run, int64_t unit_id);
+void att_unit_sign_post(Req *r);
+void api_att_unit_windows_put(Req *r);
+void api_att_unit_signatures_post(Req *r);
+
 #endif

@@ -11,12 +11,12 @@
 #include "attendance/pdf.h"
 #include "attendance/pdfdoc.h"
 #include "attendance/absence.h"
+#include "attendance/departure.h"
 #include "web/i18n.h"
 
 #include <cairo.h>
 #include <jansson.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -46,6 +46,7 @@ typedef struct Sheet {
     AttendeeList learners, trainers;
     SheetSig *sigs;
     int nsigs;
+    DepartureList departures;   /* early departures (departure.h) */
     const char *halves[2];
     int nh;
     bool closed;                /* the signing window is over: unsigned = absent */
@@ -151,10 +152,7 @@ static const char *offset_label(Sheet *sh, int64_t m)
 
 static const char *method_label(Sheet *sh, const char *m)
 {
-    if (str_eq(m, "qr")) return T(sh, "QR code");
-    if (str_eq(m, "link")) return T(sh, "personal link");
-    if (str_eq(m, "kiosk")) return T(sh, "kiosk");
-    return m;
+    return pdf_method_label(&sh->doc, m);
 }
 
 static const char *half_label(Sheet *sh, const char *h)
@@ -162,86 +160,16 @@ static const char *half_label(Sheet *sh, const char *h)
     return str_eq(h, "am") ? T(sh, "Morning") : T(sh, "Afternoon");
 }
 
-/* ---- signatures from strokes --------------------------------------------- */
+/* ---- signatures and the QR code (pdfdoc.c) ------------------------------ */
 
-/* Fit the strokes' bounding box into (x, y, w, h), keeping proportions, and
- * draw them as lines.  Nothing when the strokes cannot be read. */
 static void draw_strokes(Sheet *sh, const char *strokes, double x, double y, double w, double h)
 {
-    if (!strokes) return;
-    json_error_t err;
-    json_t *root = json_loads(strokes, 0, &err);
-    if (!root) return;
-    if (!json_is_array(root)) {
-        json_decref(root);
-        return;
-    }
-    double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
-    size_t i, j;
-    json_t *st, *pt;
-    json_array_foreach(root, i, st) {
-        if (!json_is_array(st)) continue;
-        json_array_foreach(st, j, pt) {
-            double px = json_number_value(json_array_get(pt, 0)), py = json_number_value(json_array_get(pt, 1));
-            if (px < x0) x0 = px;
-            if (px > x1) x1 = px;
-            if (py < y0) y0 = py;
-            if (py > y1) y1 = py;
-        }
-    }
-    if (x1 < x0) {
-        json_decref(root);
-        return;
-    }
-    double bw = x1 - x0 < 20 ? 20 : x1 - x0, bh = y1 - y0 < 10 ? 10 : y1 - y0;
-    double sc = w / bw < h / bh ? w / bw : h / bh;
-    double cap = (w / ATT_PAD_W < h / ATT_PAD_H ? w / ATT_PAD_W : h / ATT_PAD_H) * 3;     /* a dot stays small */
-    if (sc > cap) sc = cap;
-    double ox = x + (w - (x1 - x0) * sc) / 2 - x0 * sc, oy = y + (h - (y1 - y0) * sc) / 2 - y0 * sc;
-    cairo_save(sh->cr);
-    color(sh, PEN);
-    cairo_set_line_width(sh->cr, 1.0);
-    cairo_set_line_cap(sh->cr, CAIRO_LINE_CAP_ROUND);
-    cairo_set_line_join(sh->cr, CAIRO_LINE_JOIN_ROUND);
-    json_array_foreach(root, i, st) {
-        if (!json_is_array(st) || json_array_size(st) == 0) continue;
-        json_array_foreach(st, j, pt) {
-            double px = ox + json_number_value(json_array_get(pt, 0)) * sc;
-            double py = oy + json_number_value(json_array_get(pt, 1)) * sc;
-            if (j == 0) cairo_move_to(sh->cr, px, py);
-            else cairo_line_to(sh->cr, px, py);
-        }
-        if (json_array_size(st) == 1) cairo_rel_line_to(sh->cr, 0.01, 0);
-        cairo_stroke(sh->cr);
-    }
-    cairo_restore(sh->cr);
-    json_decref(root);
+    pdf_strokes(&sh->doc, strokes, x, y, w, h);
 }
-
-/* ---- the QR code ---------------------------------------------------------- */
 
 static void draw_qr(Sheet *sh, const char *url, double x, double y, double size)
 {
-    QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!q) return;
-    int n = q->width;
-    double m = size / (n + 2);          /* a quiet zone of one module: the page is white around */
-    cairo_save(sh->cr);
-    color(sh, 0, 0, 0);
-    for (int r = 0; r < n; r++)
-        for (int c = 0; c < n; c++)
-            if (q->data[r * n + c] & 1) cairo_rectangle(sh->cr, x + (c + 1) * m, y + (r + 1) * m, m, m);
-    cairo_fill(sh->cr);
-    cairo_restore(sh->cr);
-    QRcode_free(q);
-    /* The code is also a link in the PDF (viewers open it on a click); the
-     * URL is ours (base URL, id, token): a quote or backslash would need
-     * escaping in cairo's attribute string, so such a URL gets no link. */
-    if (url[0] && !strchr(url, '\'') && !strchr(url, '\\')) {
-        cairo_tag_begin(sh->cr, CAIRO_TAG_LINK,
-                        arena_printf(sh->a, "rect=[%.1f %.1f %.1f %.1f] uri='%s'", x, y, size, size, url));
-        cairo_tag_end(sh->cr, CAIRO_TAG_LINK);
-    }
+    pdf_qr(&sh->doc, url, x, y, size);
 }
 
 /* ---- layout --------------------------------------------------------------- */
@@ -409,12 +337,18 @@ static void person_row(Sheet *sh, double y, const Attendee *p, char role)
         double cx = MARGIN + sh->name_w + h * cw;
         const SheetSig *g = find_sig(sh, p->user_id, role, sh->halves[h]);
         if (g) {
-            draw_strokes(sh, g->strokes, cx + 10, y + 4, cw - 20, ROW - META_H - 8);
+            const Departure *dep = role == 'l' ? departure_find(&sh->departures, p->user_id) : NULL;
+            const char *dh = dep ? attendance_half_day(&sh->s, dep->signed_at) : NULL;
+            if (dh && !find_sig(sh, p->user_id, 'l', dh)) dh = "am";    /* left before signing the afternoon */
+            bool left = dh && str_eq(dh, sh->halves[h]);
+            double extra = left ? 8 : 0;        /* a second line under the signature: the time of departure */
+            draw_strokes(sh, g->strokes, cx + 10, y + 4, cw - 20, ROW - META_H - 8 - extra);
             const char *meta = arena_printf(sh->a, "%s · %s", clock_of(sh, g->signed_at), method_label(sh, g->method));
             if (g->late_minutes > 0 && role == 'l')
                 meta = arena_printf(sh->a, "%s · %s %lld min", meta, T(sh, "late"), (long long)g->late_minutes);
+            if (left) meta = arena_printf(sh->a, "%s\n%s %s", meta, T(sh, "left at"), clock_of(sh, dep->signed_at));
             color(sh, MUTED);
-            text(sh, meta, 6.5, false, false, cx + 4, y + ROW - META_H, cw - 8, 1, PANGO_ALIGN_CENTER);
+            text(sh, meta, 6.5, false, false, cx + 4, y + ROW - META_H - extra, cw - 8, left ? 2 : 1, PANGO_ALIGN_CENTER);
         } else if (role == 'l' && sh->closed) {
             color(sh, ABSENT);
             text(sh, T(sh, "Absent"), 9, true, false, cx + 4, y + ROW / 2 - 7, cw - 8, 1, PANGO_ALIGN_CENTER);
@@ -496,6 +430,7 @@ int attendance_sheet_pdf_lang(Db *db, Arena *a, int64_t org_id, int64_t session_
     if (attendance_expected(db, a, sh.s.run_id, &sh.learners) != LN_OK) return LN_EDB;
     if (attendance_trainers(db, a, sh.s.id, &sh.trainers) != LN_OK) return LN_EDB;
     if ((rc = load_sigs(db, &sh)) != LN_OK) return rc;
+    if (attendance_departures(db, a, sh.s.id, 0, &sh.departures) != LN_OK) return LN_EDB;
     sh.nh = attendance_halves(&sh.s, sh.halves);
     sh.closed = attendance_window(&sh.s, sh.now) == ATT_TOO_LATE;
     sh.name_w = sh.nh == 2 ? 175 : 215;

@@ -4,6 +4,8 @@
 #include "web/i18n.h"
 
 #include <cairo-pdf.h>
+#include <jansson.h>
+#include <qrencode.h>
 #include <string.h>
 
 static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
@@ -119,4 +121,90 @@ void pdf_footer(PdfDoc *d, UsTime now, const char *org_name, int page, int npage
     pdf_text(d, gen, 7.5, false, false, MARGIN, y, CW * 0.75, 1, PANGO_ALIGN_LEFT);
     pdf_text(d, arena_printf(d->a, "%s %d / %d", T(d, "Page"), page + 1, npages), 7.5, false, false, MARGIN + CW * 0.75, y,
              CW * 0.25, 1, PANGO_ALIGN_RIGHT);
+}
+
+/* Fit the strokes' bounding box into (x, y, w, h), keeping proportions, and
+ * draw them as lines.  Nothing when the strokes cannot be read. */
+void pdf_strokes(PdfDoc *d, const char *strokes, double x, double y, double w, double h)
+{
+    if (!strokes) return;
+    json_error_t err;
+    json_t *root = json_loads(strokes, 0, &err);
+    if (!root) return;
+    if (!json_is_array(root)) {
+        json_decref(root);
+        return;
+    }
+    double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+    size_t i, j;
+    json_t *st, *pt;
+    json_array_foreach(root, i, st) {
+        if (!json_is_array(st)) continue;
+        json_array_foreach(st, j, pt) {
+            double px = json_number_value(json_array_get(pt, 0)), py = json_number_value(json_array_get(pt, 1));
+            if (px < x0) x0 = px;
+            if (px > x1) x1 = px;
+            if (py < y0) y0 = py;
+            if (py > y1) y1 = py;
+        }
+    }
+    if (x1 < x0) {
+        json_decref(root);
+        return;
+    }
+    double bw = x1 - x0 < 20 ? 20 : x1 - x0, bh = y1 - y0 < 10 ? 10 : y1 - y0;
+    double sc = w / bw < h / bh ? w / bw : h / bh;
+    double cap = (w / ATT_PAD_W < h / ATT_PAD_H ? w / ATT_PAD_W : h / ATT_PAD_H) * 3;     /* a dot stays small */
+    if (sc > cap) sc = cap;
+    double ox = x + (w - (x1 - x0) * sc) / 2 - x0 * sc, oy = y + (h - (y1 - y0) * sc) / 2 - y0 * sc;
+    cairo_save(d->cr);
+    pdf_color(d, PEN);
+    cairo_set_line_width(d->cr, 1.0);
+    cairo_set_line_cap(d->cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_line_join(d->cr, CAIRO_LINE_JOIN_ROUND);
+    json_array_foreach(root, i, st) {
+        if (!json_is_array(st) || json_array_size(st) == 0) continue;
+        json_array_foreach(st, j, pt) {
+            double px = ox + json_number_value(json_array_get(pt, 0)) * sc;
+            double py = oy + json_number_value(json_array_get(pt, 1)) * sc;
+            if (j == 0) cairo_move_to(d->cr, px, py);
+            else cairo_line_to(d->cr, px, py);
+        }
+        if (json_array_size(st) == 1) cairo_rel_line_to(d->cr, 0.01, 0);
+        cairo_stroke(d->cr);
+    }
+    cairo_restore(d->cr);
+    json_decref(root);
+}
+
+void pdf_qr(PdfDoc *d, const char *url, double x, double y, double size)
+{
+    QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!q) return;
+    int n = q->width;
+    double m = size / (n + 2);          /* a quiet zone of one module: the page is white around */
+    cairo_save(d->cr);
+    pdf_color(d, 0, 0, 0);
+    for (int r = 0; r < n; r++)
+        for (int c = 0; c < n; c++)
+            if (q->data[r * n + c] & 1) cairo_rectangle(d->cr, x + (c + 1) * m, y + (r + 1) * m, m, m);
+    cairo_fill(d->cr);
+    cairo_restore(d->cr);
+    QRcode_free(q);
+    /* The code is also a link in the PDF (viewers open it on a click); the
+     * URL is ours (base URL, id, token): a quote or backslash would need
+     * escaping in cairo's attribute string, so such a URL gets no link. */
+    if (url[0] && !strchr(url, '\'') && !strchr(url, '\\')) {
+        cairo_tag_begin(d->cr, CAIRO_TAG_LINK,
+                        arena_printf(d->a, "rect=[%.1f %.1f %.1f %.1f] uri='%s'", x, y, size, size, url));
+        cairo_tag_end(d->cr, CAIRO_TAG_LINK);
+    }
+}
+
+const char *pdf_method_label(PdfDoc *d, const char *m)
+{
+    if (str_eq(m, "qr")) return T(d, "QR code");
+    if (str_eq(m, "link")) return T(d, "personal link");
+    if (str_eq(m, "kiosk")) return T(d, "kiosk");
+    return m;
 }

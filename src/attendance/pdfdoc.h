@@ -57,5 +57,12 @@ void pdf_hline(PdfDoc *d, double x0, double x1, double y, double width);
 const char *pdf_date(PdfDoc *d, UsTime t, int64_t offset_min);
 /* The footer of page `page` (0-based) of `npages`. */
 void pdf_footer(PdfDoc *d, UsTime now, const char *org_name, int page, int npages);
+/* "QR code", "personal link", "kiosk" in the reader's language. */
+const char *pdf_method_label(PdfDoc *d, const char *method);
+/* Signature strokes ([[[x, y, t], ...], ...]) fitted into (x, y, w, h),
+ * proportions kept, in pen ink; nothing when they cannot be read. */
+void pdf_strokes(PdfDoc *d, const char *strokes, double x, double y, double w, double h);
+/* A QR code of `url` (libqrencode) as a size × size square, also a link. */
+void pdf_qr(PdfDoc *d, const char *url, double x, double y, double size);
 
 #endif

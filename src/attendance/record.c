@@ -181,6 +181,7 @@ int conn_record_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t u
                                                  db_col_i64(st, 3), db_col_i64(st, 4)};
     }
     db_done(st);
+    if (unit_signatures(db, a, run_id, user_id, 0, &out->usigs) != LN_OK) return LN_EDB;
     AbsenceFilter f = {.user_id = user_id, .run_id = run_id};
     return absence_list(db, a, org_id, &f, &out->absences);
 }
@@ -239,6 +240,11 @@ static void record_rows(const ConnRecord *c, Buf *out)
         const char *r[] = {"signature", time_iso(a, s->signed_at), "", s->session_title, s->half_day, "", s->method};
         csv_row(out, r, 7);
     }
+    for (int i = 0; i < c->usigs.n; i++) {
+        const UnitSignature *s = &c->usigs.items[i];
+        const char *r[] = {"unit_signature", time_iso(a, s->signed_at), "", s->unit_title, s->kind, "", s->ip};
+        csv_row(out, r, 7);
+    }
     for (int i = 0; i < c->absences.n; i++) {
         const Absence *x = &c->absences.items[i];
         const char *r[] = {"absence", time_iso(a, x->starts_at), time_iso(a, x->ends_at), x->session_title, x->half_day,
@@ -260,6 +266,23 @@ void conn_record_csv(const ConnRecord *c, Buf *out)
     conn_records_csv(c, 1, out);
 }
 
+int programme_runs_of(Db *db, int64_t org_id, int64_t programme_id, int64_t user_id, int64_t runs[PROGRAMME_RUNS_MAX],
+                      int *n)
+{
+    *n = 0;
+    DbStmt *st = db_prepare(db, "SELECT e.run_id FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+                                " JOIN course c ON c.id = r.course_id WHERE c.programme_id = $1 AND e.user_id = $2"
+                                " AND r.org_id = $3 ORDER BY c.position, c.id, r.id LIMIT 100");   /* PROGRAMME_RUNS_MAX */
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, programme_id);
+    db_bind_i64(st, 2, user_id);
+    db_bind_i64(st, 3, org_id);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW && *n < PROGRAMME_RUNS_MAX) runs[(*n)++] = db_col_i64(st, 0);
+    db_done(st);
+    return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
 int conn_programme_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
                         ConnRecordSet *out)
 {
@@ -272,16 +295,9 @@ int conn_programme_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, 
     if (rc == DB_ROW) out->title = db_col_dup(st, 0, a);
     db_done(st);
     if (rc != DB_ROW) return rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
-    int64_t runs[100];
+    int64_t runs[PROGRAMME_RUNS_MAX];
     int nr = 0, cap = 0;
-    st = db_prepare(db, "SELECT e.run_id FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
-                        " WHERE c.programme_id = $1 AND e.user_id = $2 AND r.org_id = $3 ORDER BY c.position, c.id, r.id LIMIT 100");
-    if (!st) return LN_EDB;
-    db_bind_i64(st, 1, programme_id);
-    db_bind_i64(st, 2, user_id);
-    db_bind_i64(st, 3, org_id);
-    while (nr < 100 && db_step(st) == DB_ROW) runs[nr++] = db_col_i64(st, 0);
-    db_done(st);
+    if (programme_runs_of(db, org_id, programme_id, user_id, runs, &nr) != LN_OK) return LN_EDB;
     if (nr == 0) return LN_NOTFOUND;
     for (int i = 0; i < nr; i++) {
         GROW(a, out->items, out->n, cap);

@@ -13,6 +13,7 @@
 #define LECTERN_RECORD_H
 
 #include "attendance/absence.h"
+#include "attendance/unitsign.h"
 #include "content/content.h"
 
 typedef struct RecUnit { int64_t unit_id, active_ms; char *title; UsTime last_at; } RecUnit;
@@ -37,6 +38,7 @@ typedef struct ConnRecord {
     RecAssist *assists; int nassists;
     RecSignature *sigs; int nsigs;
     AbsenceList absences;
+    UnitSignatureList usigs;            /* start/end signatures of distance units (unitsign.h) */
 } ConnRecord;
 
 /* The record of learner `user_id` in run `run_id` of organisation
@@ -52,6 +54,11 @@ int conn_record_pdf(Arena *a, const ConnRecord *c, const char *lang, Buf *out);
  * `programme_id`'s courses they are enrolled in (course order, then run);
  * LN_NOTFOUND when the programme is not the organisation's or the learner
  * has no run in it.  *title gets the programme's title. */
+/* The runs of programme `programme_id`'s courses learner `user_id` is
+ * enrolled in (course order, then run), at most PROGRAMME_RUNS_MAX. */
+#define PROGRAMME_RUNS_MAX 100
+int programme_runs_of(Db *db, int64_t org_id, int64_t programme_id, int64_t user_id, int64_t runs[PROGRAMME_RUNS_MAX],
+                      int *n);
 typedef struct ConnRecordSet { ConnRecord *items; int n; char *title; } ConnRecordSet;
 int conn_programme_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
                         ConnRecordSet *out);

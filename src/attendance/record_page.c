@@ -126,6 +126,17 @@ void rec_page(Req *r)
                     c.sigs[i].method);
         tend(r);
     }
+    hprintf(r, "<h2>%s</h2>\n", T(r, "Signatures of distance units"));
+    if (!c.usigs.n) none(r);
+    else {
+        const char *h[] = {T(r, "Unit"), T(r, "Signature"), T(r, "Signed at")};
+        thead(r, h, 3);
+        for (int i = 0; i < c.usigs.n; i++)
+            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", c.usigs.items[i].unit_title,
+                    str_eq(c.usigs.items[i].kind, "start") ? T(r, "Start of the unit") : T(r, "End of the unit"),
+                    at(r, c.usigs.items[i].signed_at));
+        tend(r);
+    }
     hprintf(r, "<h2>%s</h2>\n", T(r, "Absences"));
     if (!c.absences.n) none(r);
     else {
@@ -220,16 +231,21 @@ static json_t *record_json(Req *r, const ConnRecord *cr)
         json_array_append_new(sigs, json_pack("{s:s,s:s,s:s,s:o}", "session_title", c.sigs[i].session_title, "half_day",
                                               c.sigs[i].half_day, "method", c.sigs[i].method, "signed_at",
                                               api_time(r->arena, c.sigs[i].signed_at)));
+    json_t *usigs = json_array();
+    for (int i = 0; i < c.usigs.n; i++)
+        json_array_append_new(usigs, json_pack("{s:I,s:s,s:s,s:o}", "unit_id", (json_int_t)c.usigs.items[i].unit_id,
+                                               "unit_title", c.usigs.items[i].unit_title, "kind", c.usigs.items[i].kind,
+                                               "signed_at", api_time(r->arena, c.usigs.items[i].signed_at)));
     for (int i = 0; i < c.absences.n; i++) {
         const Absence *x = &c.absences.items[i];
         json_array_append_new(absences, json_pack("{s:I,s:s,s:s,s:o,s:s}", "id", (json_int_t)x->id, "session_title",
                                                   x->session_title, "half_day", x->half_day, "starts_at",
                                                   api_time(r->arena, x->starts_at), "status", x->status));
     }
-    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "run_id", (json_int_t)c.run_id,
+    return json_pack("{s:I,s:I,s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "run_id", (json_int_t)c.run_id,
                      "user_id", (json_int_t)c.user_id, "name", c.learner_name, "course", c.course_title, "run",
                      c.run_title, "active_ms", (json_int_t)c.act.active_ms, "sessions", sessions, "units", units,
-                     "assessments", attempts, "assistance", assists, "signatures", sigs, "absences", absences);
+                     "assessments", attempts, "assistance", assists, "signatures", sigs, "absences", absences, "unit_signatures", usigs);
 }
 
 /* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/learners/{uid}/record */
@@ -266,8 +282,10 @@ void rec_programme_page(Req *r)
             T(r, "Connection record"), set.items[0].learner_name);
     hprintf(r, "<p class=\"lead\">%s: %s</p>\n", T(r, "Total active time"), dur(r, total));
     hprintf(r, "<p class=\"actions\"><a class=\"button secondary\" href=\"%s.pdf\" download>%s</a> "
-               "<a class=\"button secondary\" href=\"%s.csv\" download>%s</a></p>\n",
-            base, T(r, "Download (PDF)"), base, T(r, "Download (CSV)"));
+               "<a class=\"button secondary\" href=\"%s.csv\" download>%s</a> "
+               "<a class=\"button secondary\" href=\"/o/%s/programmes/%lld/learners/%lld/sheet.pdf\" download>%s</a></p>\n",
+            base, T(r, "Download (PDF)"), base, T(r, "Download (CSV)"), r->org->slug, (long long)pid, (long long)uid,
+            T(r, "Attendance sheet over the programme (PDF)"));
     const char *h[] = {T(r, "Training course"), T(r, "Active time"), T(r, "Connection sessions"), T(r, "Assessments taken"),
                        T(r, "Live sessions signed"), T(r, "Absences")};
     thead(r, h, 6);

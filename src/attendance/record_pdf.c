@@ -205,9 +205,17 @@ static void draw_record(RecPdf *p)
         const RecSignature *s = &c->sigs[i];
         const char *r[] = {s->session_title, str_eq(s->half_day, "am") ? T(d, "Morning") : T(d, "Afternoon"),
                            when(p, s->signed_at),
-                           str_eq(s->method, "qr") ? T(d, "QR code") : str_eq(s->method, "link") ? T(d, "personal link")
-                                                                                                 : T(d, "kiosk")};
+                           pdf_method_label(d, s->method)};
         row(p, r, w_sig, 4, false);
+    }
+    static const double w_us[] = {0.5, 0.25, 0.25};
+    const char *h_us[] = {T(d, "Unit"), T(d, "Signature"), T(d, "Signed at")};
+    section(p, T(d, "Signatures of distance units"), h_us, w_us, 3, c->usigs.n);
+    for (int i = 0; i < c->usigs.n; i++) {
+        const UnitSignature *s = &c->usigs.items[i];
+        const char *r[] = {s->unit_title, str_eq(s->kind, "start") ? T(d, "Start of the unit") : T(d, "End of the unit"),
+                           when(p, s->signed_at)};
+        row(p, r, w_us, 3, false);
     }
     static const double w_abs[] = {0.4, 0.16, 0.2, 0.24};
     const char *h_abs[] = {T(d, "Live session"), T(d, "Half-day"), T(d, "Date"), T(d, "Status")};

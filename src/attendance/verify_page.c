@@ -39,33 +39,43 @@ static bool payload_is(json_t *p, const char *key, int64_t want)
     return json_is_integer(x) && json_integer_value(x) == want;
 }
 
-/* Every signature row of the session against its ledger entry (who, when,
+/* Every row of `sql` (id, user_id, signed_at, image_sha256 of the session's
+ * signatures or departures) against its ledger entry of `kind` (who, when,
  * which image), and no entry without its row: the sheet is drawn from the
  * rows, the chain proves the entries. */
-static void facts_check(Req *r, Verification *v)
+static void facts_check_of(Req *r, Verification *v, const char *sql, const char *kind, const char *id_key)
 {
-    DbStmt *st = db_prepare(r->db, "SELECT id, user_id, signed_at, image_sha256 FROM signature WHERE session_id = $1"
-                                   " ORDER BY id");
+    DbStmt *st = db_prepare(r->db, sql);
     if (!st) return;
     db_bind_i64(st, 1, v->s.id);
-    int64_t rows = 0, entries = 0;
+    int64_t rows = 0, entries = 0, differ = 0;
     while (db_step(st) == DB_ROW) {
         int64_t id = db_col_i64(st, 0);
         bool found = false;
         rows++;
         for (int i = 0; i < v->n && !found; i++) {
-            if (!str_eq(v->entries[i].kind, "attendance.signature")) continue;
+            if (!str_eq(v->entries[i].kind, kind)) continue;
             json_t *p = json_loads(v->entries[i].payload, 0, NULL);
-            found = p && payload_is(p, "signature_id", id) && payload_is(p, "user_id", db_col_i64(st, 1))
+            found = p && payload_is(p, id_key, id) && payload_is(p, "user_id", db_col_i64(st, 1))
                     && payload_is(p, "signed_at", db_col_i64(st, 2))
                     && str_eq(json_string_value(json_object_get(p, "image_sha256")), db_col_text(st, 3));
             json_decref(p);
         }
-        if (!found && v->facts_differ++ == 0) v->first_differ = id;
+        if (!found && differ++ == 0 && v->facts_differ == 0 && str_eq(kind, "attendance.signature")) v->first_differ = id;
     }
     db_done(st);
-    for (int i = 0; i < v->n; i++) entries += str_eq(v->entries[i].kind, "attendance.signature");
-    if (entries != rows && v->facts_differ == 0) v->facts_differ = entries > rows ? entries - rows : rows - entries;
+    for (int i = 0; i < v->n; i++) entries += str_eq(v->entries[i].kind, kind);
+    if (entries != rows && differ == 0) differ = entries > rows ? entries - rows : rows - entries;
+    v->facts_differ += differ;
+}
+
+static void facts_check(Req *r, Verification *v)
+{
+    facts_check_of(r, v, "SELECT id, user_id, signed_at, image_sha256 FROM signature WHERE session_id = $1 ORDER BY id",
+                   "attendance.signature", "signature_id");
+    /* early departures (departure.h) */
+    facts_check_of(r, v, "SELECT id, user_id, signed_at, image_sha256 FROM departure WHERE session_id = $1 ORDER BY id",
+                   "attendance.departure", "departure_id");
 }
 
 /* The session of the path when the token is right; 404 otherwise. */

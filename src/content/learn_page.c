@@ -163,6 +163,7 @@ static void unit_body(Req *r, const Learn *l)
     if (str_eq(u->kind, "quiz")) quiz_player(r, l);
     if (str_eq(u->kind, "assignment")) peer_player(r, l);
     if (str_eq(u->kind, "discussion")) forum_unit_discussion(r, &l->run, u->id, l->staff, l->learner);
+    if (l->learner) unitsign_render(r, &l->run, u->id);     /* start/end signatures (attendance/unitsign_page.c) */
 }
 
 static void prev_next(Req *r, const Learn *l)

@@ -295,6 +295,22 @@ ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record", rec_programme_pa
 ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.csv", rec_programme_csv_get, A_MEMBER)
 ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/record.pdf", rec_programme_pdf_get, A_MEMBER)
 ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/record", api_rec_programme_get, API | A_MEMBER)
+/* early departures; a learner's attendance sheet over a programme (the learner's own; trainers,
+ * admins, auditors: handler); signing windows and signatures of distance units (docs/attendance.md) */
+ROUTE(GET,    "/sessions/{id}/depart",                      att_depart_page,        A_LOGIN)
+ROUTE(POST,   "/sessions/{id}/depart",                      att_depart_post,        A_LOGIN | FORM)
+ROUTE(POST,   "/api/v1/sessions/{id}/departures",           api_att_departures_post, API_W)
+ROUTE(GET,    "/o/{org}/sessions/{id}/kiosk/{uid}/depart",  att_kiosk_depart_page,  A_STAFF)
+ROUTE(POST,   "/o/{org}/sessions/{id}/kiosk/{uid}/depart",  att_kiosk_depart_post,  A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/sheet.pdf", att_programme_sheet_pdf_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/sheet", api_att_programme_sheet_get, API | A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/unit-signing",            att_unit_windows_page,  A_STAFF)
+ROUTE(POST,   "/o/{org}/runs/{id}/unit-signing",            att_unit_windows_post,  A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/unit-signing/remove",     att_unit_windows_remove_post, A_STAFF | FORM)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/units/{unit}/sign-windows", api_att_unit_windows_put, API_W | A_STAFF)
+ROUTE(DELETE, "/api/v1/orgs/{org}/runs/{id}/units/{unit}/sign-windows/{kind}", api_att_unit_window_delete, API_W | A_STAFF)
+ROUTE(POST,   "/runs/{id}/units/{unit}/sign",               att_unit_sign_post,     A_LOGIN | FORM)
+ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/signatures",  api_att_unit_signatures_post, API_W)
 /* all the sheets of a run as a ZIP, made in the background (handlers: trainers, admins, auditors) */
 ROUTE(POST,   "/o/{org}/runs/{id}/sheets",                  sheets_post,            A_MEMBER | FORM)
 ROUTE(GET,    "/o/{org}/runs/{id}/sheets/{job}",            sheets_job_page,        A_MEMBER)
