@@ -448,6 +448,13 @@ int quiz_expire_overdue(Db *db, const RunRef *run, int64_t unit_id, int64_t user
     return rc;
 }
 
+const char *quiz_purpose_text(const char *purpose)
+{
+    if (str_eq(purpose, "placement")) return "Placement (before the course)";
+    if (str_eq(purpose, "final")) return "Final assessment";
+    return "Formative (during the course)";
+}
+
 const char *quiz_refusal_message(QuizRefusal q)
 {
     switch (q) {

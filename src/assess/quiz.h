@@ -62,6 +62,10 @@ int quiz_bank(Db *db, Arena *a, int64_t unit_id, ItemBank *out);
  * past QUIZ_MAX_ITEMS. */
 int quiz_items_replace(Db *db, int64_t org_id, int64_t unit_id, const ItemBank *bank, UsTime now);
 
+/* An assessment's purpose as people read it, in English: the msgid to give
+ * i18n_get (quiz pages, the gradebook, the connection record). */
+const char *quiz_purpose_text(const char *purpose);
+
 /* ---- Item <-> JSON (item_json.c) ------------------------------------------- */
 
 /* The whole item, answers included: for storage and for staff only. */

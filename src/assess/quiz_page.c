@@ -85,9 +85,7 @@ bool quiz_staff_unit(Req *r, Course *c, Unit **u)
 
 const char *quiz_purpose_label(Req *r, const char *purpose)
 {
-    if (str_eq(purpose, "placement")) return T(r, "Placement (before the course)");
-    if (str_eq(purpose, "final")) return T(r, "Final assessment");
-    return T(r, "Formative (during the course)");
+    return i18n_get(r->lang, quiz_purpose_text(purpose));
 }
 
 static json_t *time_or_null(Req *r, UsTime t) { return api_time(r->arena, t); }

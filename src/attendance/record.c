@@ -141,16 +141,20 @@ int conn_record_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t u
     db_done(st);
     /* assessments */
     cap = 0;
-    st = db_prepare(db, "SELECT u.title, a.status, a.number, COALESCE(a.score, -1), a.started_at, COALESCE(a.submitted_at, 0)"
-                        " FROM attempt a JOIN unit u ON u.id = a.unit_id WHERE a.run_id = $1 AND a.user_id = $2"
+    st = db_prepare(db, "SELECT u.title, a.status, a.number, COALESCE(a.score, -1), a.started_at, COALESCE(a.submitted_at, 0),"
+                        " COALESCE(q.purpose, 'formative') FROM attempt a JOIN unit u ON u.id = a.unit_id"
+                        " LEFT JOIN quiz q ON q.unit_id = a.unit_id WHERE a.run_id = $1 AND a.user_id = $2"
                         " ORDER BY a.started_at, a.id");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, run_id);
     db_bind_i64(st, 2, user_id);
     while (db_step(st) == DB_ROW) {
         GROW(a, out->attempts, out->nattempts, cap);
-        out->attempts[out->nattempts++] = (RecAttempt){db_col_dup(st, 0, a), db_col_dup(st, 1, a), db_col_i64(st, 2),
-                                                       db_col_i64(st, 3), db_col_i64(st, 4), db_col_i64(st, 5)};
+        const char *pu = db_col_text(st, 6);
+        out->attempts[out->nattempts++] = (RecAttempt){
+            db_col_dup(st, 0, a), db_col_dup(st, 1, a),
+            str_eq(pu, "placement") ? "placement" : str_eq(pu, "final") ? "final" : "formative",
+            db_col_i64(st, 2), db_col_i64(st, 3), db_col_i64(st, 4), db_col_i64(st, 5)};
     }
     db_done(st);
     /* assistance: the learner's questions and the first trainer reply */
@@ -224,7 +228,7 @@ static void record_rows(const ConnRecord *c, Buf *out)
     for (int i = 0; i < c->nattempts; i++) {
         const RecAttempt *t = &c->attempts[i];
         const char *r[] = {"assessment", time_iso(a, t->started_at), iso_or_empty(a, t->submitted_at), t->unit_title,
-                           arena_printf(a, "attempt %lld, %s", (long long)t->number, t->status), "",
+                           arena_printf(a, "%s attempt %lld, %s", t->purpose, (long long)t->number, t->status), "",
                            t->score >= 0 ? arena_printf(a, "%lld.%lld%%", (long long)(t->score / 10), (long long)(t->score % 10)) : ""};
         csv_row(out, r, 7);
     }

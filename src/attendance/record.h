@@ -19,6 +19,7 @@
 typedef struct RecUnit { int64_t unit_id, active_ms; char *title; UsTime last_at; } RecUnit;
 typedef struct RecAttempt {
     char *unit_title, *status;
+    const char *purpose;                /* placement, formative, final (quiz.h quiz_purpose_text) */
     int64_t number, score;              /* score: thousandths; -1 none yet */
     UsTime started_at, submitted_at;
 } RecAttempt;

@@ -2,6 +2,7 @@
  * JSON (record.h).  The learner sees their own; trainers, administrators
  * and auditors of the organisation see any learner's of its runs. */
 #include "attendance/pages.h"
+#include "assess/quiz.h"
 #include "attendance/record.h"
 #include "web/api.h"
 #include "web/html.h"
@@ -95,8 +96,8 @@ void rec_page(Req *r)
         thead(r, h, 5);
         for (int i = 0; i < c.nattempts; i++) {
             const RecAttempt *t = &c.attempts[i];
-            hprintf(r, "<tr><td>%s</td><td>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", t->unit_title,
-                    (long long)t->number, at(r, t->started_at), at(r, t->submitted_at),
+            hprintf(r, "<tr><td>%s <span class=\"muted\">· %s</span></td><td>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+                    t->unit_title, i18n_get(r->lang, quiz_purpose_text(t->purpose)), (long long)t->number, at(r, t->started_at), at(r, t->submitted_at),
                     t->score >= 0 ? arena_printf(r->arena, "%lld.%lld %%", (long long)(t->score / 10), (long long)(t->score % 10))
                                   : "—");
         }
@@ -214,8 +215,8 @@ static json_t *record_json(Req *r, const ConnRecord *cr)
                                                api_time(r->arena, c.units[i].last_at)));
     for (int i = 0; i < c.nattempts; i++) {
         const RecAttempt *t = &c.attempts[i];
-        json_t *j = json_pack("{s:s,s:I,s:s,s:o,s:o}", "unit_title", t->unit_title, "number", (json_int_t)t->number,
-                              "status", t->status, "started_at", api_time(r->arena, t->started_at), "submitted_at",
+        json_t *j = json_pack("{s:s,s:s,s:I,s:s,s:o,s:o}", "unit_title", t->unit_title, "purpose", t->purpose,
+                              "number", (json_int_t)t->number, "status", t->status, "started_at", api_time(r->arena, t->started_at), "submitted_at",
                               api_time(r->arena, t->submitted_at));
         json_object_set_new(j, "score", t->score >= 0 ? json_integer(t->score) : json_null());
         json_array_append_new(attempts, j);

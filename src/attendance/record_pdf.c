@@ -3,6 +3,7 @@
  * a first pass without drawing counts the pages ("page N / M"), the second
  * draws them. */
 #include "attendance/pdfdoc.h"
+#include "assess/quiz.h"
 #include "attendance/record.h"
 #include "web/i18n.h"
 
@@ -183,7 +184,8 @@ static void draw_record(RecPdf *p)
     section(p, T(d, "Assessments taken"), h_att, w_att, 5, c->nattempts);
     for (int i = 0; i < c->nattempts; i++) {
         const RecAttempt *t = &c->attempts[i];
-        const char *r[] = {t->unit_title, arena_printf(d->a, "%lld", (long long)t->number), when(p, t->started_at),
+        const char *r[] = {arena_printf(d->a, "%s · %s", t->unit_title, i18n_get(d->lang, quiz_purpose_text(t->purpose))),
+                           arena_printf(d->a, "%lld", (long long)t->number), when(p, t->started_at),
                            when(p, t->submitted_at),
                            t->score >= 0 ? arena_printf(d->a, "%lld.%lld %%", (long long)(t->score / 10), (long long)(t->score % 10))
                                          : "—"};
