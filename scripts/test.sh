@@ -93,7 +93,7 @@ section "Storage suite on PostgreSQL (the same tests as on SQLite above)"
 for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build/tests/test_routes \
          build/tests/test_search build/tests/test_content build/tests/test_course_io build/tests/test_spoc build/tests/test_ledger \
          build/tests/test_attendance build/tests/test_quiz build/tests/test_authcache \
-         build/tests/test_peer build/tests/test_gradebook build/tests/test_author build/tests/test_forum \
+         build/tests/test_peer build/tests/test_gradebook build/tests/test_author build/tests/test_forum build/tests/test_forum_trainers \
          build/tests/test_absence; do
     [ -x "$t" ] && [ -n "$PG_URL" ] || continue
     run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
@@ -113,7 +113,7 @@ if [ -n "$PG_URL" ]; then
     LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_HTTP_PG=1 \
         run_node "http on postgresql" tests/http/catalog.test.mjs tests/http/search.test.mjs \
         tests/http/spoc.test.mjs tests/http/content.test.mjs tests/http/attendance.test.mjs \
-        tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/peer.test.mjs \
+        tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/forum_trainers.test.mjs tests/http/peer.test.mjs \
         tests/http/gradebook.test.mjs tests/http/author.test.mjs tests/http/absence.test.mjs \
         tests/http/attendance_verify.test.mjs
 fi
