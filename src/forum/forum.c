@@ -66,8 +66,9 @@ static int finish(Db *db, int rc)
     "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id), " \
     "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, '') "
 /* $3 is always the viewer (unread markers) */
-#define THREAD_FROM \
-    " FROM forum_thread t JOIN app_user u ON u.id = t.author_id " \
+#define THREAD_FROM " FROM forum_thread t " THREAD_JOINS
+#define THREAD_JOINS \
+    "JOIN app_user u ON u.id = t.author_id " \
     "LEFT JOIN app_user tr ON tr.id = t.first_trainer_reply_by " \
     "LEFT JOIN forum_category c ON c.id = t.category_id LEFT JOIN unit un ON un.id = t.unit_id " \
     "LEFT JOIN forum_read rd ON rd.thread_id = t.id AND rd.user_id = $3 "
@@ -109,12 +110,16 @@ int forum_threads(Db *db, Arena *a, int64_t run_id, const char *sort, int64_t ca
     if (str_eq(sort, "votes"))
         sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
               "ORDER BY t.pinned DESC, 19 DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
+    /* the others pick their 500 threads first, then count replies and votes
+     * of those only (not of every thread of the run before sorting) */
+#define PICKED(where, order) \
+    "SELECT " THREAD_COLS " FROM (SELECT t.id FROM forum_thread t " THREAD_WHERE where " ORDER BY " order \
+    " LIMIT 500) pick JOIN forum_thread t ON t.id = pick.id " THREAD_JOINS "ORDER BY " order
     else if (str_eq(sort, "unanswered"))
-        sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE "AND t.kind = 'question' "
-              "AND t.answered_at IS NULL ORDER BY t.created_at, t.id LIMIT 500";
+        sql = PICKED("AND t.kind = 'question' AND t.answered_at IS NULL", "t.created_at, t.id");
     else
-        sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
-              "ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
+        sql = PICKED("", "t.pinned DESC, t.last_activity_at DESC, t.id DESC");
+#undef PICKED
 #undef THREAD_WHERE
     DbStmt *st = db_prepare(db, sql);
     if (!st) return LN_EDB;
