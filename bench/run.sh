@@ -54,7 +54,7 @@
 #       plus raw SQLite writing the rows of one reply per transaction
 #       (bench/forum_raw.c post, on a copy); posts added = 201s counted
 #   (p) GET /runs/{run}/forum/search?q=W over three queries (one word, a
-#       prefix, two words) at -c$BENCH_FORUM_CONNS vs the same search
+#       prefix, two words) at -c1 (latency, no queueing) vs the same search
 #       statement run by C over the same index (bench/forum_raw.c search,
 #       one thread): p50/p99 per query
 #
@@ -78,7 +78,7 @@
 #       each measured run submits attempts of its own share of them)
 #   BENCH_GB_LEARNERS=10000 BENCH_GB_CONNS=4 BENCH_GB_DURATION=5 BENCH_GB_RAW_SECONDS=3 (part gradebook)
 #   BENCH_FORUM_POSTS=1000000 BENCH_FORUM_THREADS=10000 BENCH_FORUM_BIG=1000 BENCH_FORUM_POSTERS=5000
-#   BENCH_FORUM_CONNS=8 (pages and search) BENCH_FORUM_DURATION=5 BENCH_FORUM_RAW_SECONDS=3 (part forum)
+#   BENCH_FORUM_CONNS=8 (pages) BENCH_FORUM_DURATION=5 BENCH_FORUM_RAW_SECONDS=3 (part forum)
 #   BENCH_FORUM_DATA=DIR (reuse a data dir seeded by an earlier run of part forum, kept
 #       with BENCH_KEEP=1: DIR is its forum/ folder; (n) adds posts to it)
 set -euo pipefail
@@ -928,7 +928,7 @@ if want forum; then
     fb_pair l "$FTHREAD" thread.html
     fb_pair m "$FINDEX" index.html
     # (p) search: three queries, and the same statement from C
-    FB_QUERIES="kalomi ruvo kalomi+sarutu"
+    FB_QUERIES="kalomi ruvo kalomi+sarumi"
     BENCH_PATHS=""
     for w in $FB_QUERIES; do BENCH_PATHS+="/runs/$FB_RUN/forum/search?q=$w "; done
     export BENCH_PATHS
@@ -937,13 +937,13 @@ if want forum; then
         [ "$code" = 200 ] || die "GET search?q=$w answered $code"
     done
     note "(p) warm-up"
-    SRV_PIDS=("$FPID"); CONNS=$FB_CONNS run_wrk p-warm "$WARM" "$F/" -H "Cookie: $FCOOKIE" --timeout 30s -s "$ROOT/bench/paths.lua"
+    SRV_PIDS=("$FPID"); CONNS=1 WT=1 run_wrk p-warm "$WARM" "$F/" -H "Cookie: $FCOOKIE" --timeout 30s -s "$ROOT/bench/paths.lua"
     P_RAW=""
     for i in $(seq "$REPS"); do
         note "(p) run $i/$REPS: search (${FB_DUR} s), then the raw statement (${FB_RAW_SECS} s)"
-        SRV_PIDS=("$FPID"); CONNS=$FB_CONNS run_wrk p "$FB_DUR" "$F/" -H "Cookie: $FCOOKIE" --timeout 30s -s "$ROOT/bench/paths.lua"
+        SRV_PIDS=("$FPID"); CONNS=1 WT=1 run_wrk p "$FB_DUR" "$F/" -H "Cookie: $FCOOKIE" --timeout 30s -s "$ROOT/bench/paths.lua"
         alive "$FPID" lectern "$T/lectern-forum.log"
-        "$T/forum_raw" search "$FDB" "$FB_RAW_SECS" "$FB_RUN" '"kalomi"*' '"ruvo"*' '"kalomi"* "sarutu"*' > "$T/fb-raw-s-$i.txt"
+        "$T/forum_raw" search "$FDB" "$FB_RAW_SECS" "$FB_RUN" '"kalomi"*' '"ruvo"*' '"kalomi"* "sarumi"*' > "$T/fb-raw-s-$i.txt"
         P_RAW+="$(cat "$T/fb-raw-s-$i.txt")"$'\n'
     done
     # (n, o) posting
@@ -1152,8 +1152,8 @@ lat_line() {
         printf '    rows check: %s posts added vs %s 201s counted by wrk: %s; other statuses %s; raw runs (posts/s): %s\n' \
             "$(fmt_int $((FP1 - FP0)))" "$(fmt_int "$N201")" "$N_OK" "$NOTHER" "$N_RAW"
         P_RAW50=$(echo "$P_RAW" | awk '{ print $9 }' | median); P_RAW99=$(echo "$P_RAW" | awk '{ print $11 }' | median)
-        printf '(p) search over %s posts (q = kalomi, ruvo, kalomi sarutu in turn) at -c%s: lectern %s req/s p50 %s p99 %s, server CPU/req %s µs | raw: the same statement from C (1 thread) %s queries/s p50 %s p99 %s | p50 ratio raw/lectern %s\n' \
-            "$(fmt_int "$FB_POSTS")" "$FB_CONNS" "$(awk -v v="$(med p 2)" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med p 3)")" "$(fmt_ms "$(med p 4)")" "$(med p 14)" \
+        printf '(p) search over %s posts (q = kalomi, ruvo, kalomi sarumi in turn) at -c1: lectern %s req/s p50 %s p99 %s, server CPU/req %s µs | raw: the same statement from C (1 thread) %s queries/s p50 %s p99 %s | p50 ratio raw/lectern %s\n' \
+            "$(fmt_int "$FB_POSTS")" "$(awk -v v="$(med p 2)" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med p 3)")" "$(fmt_ms "$(med p 4)")" "$(med p 14)" \
             "$(echo "$P_RAW" | awk '{ print $7 }' | median)" "$(fmt_ms "$P_RAW50")" "$(fmt_ms "$P_RAW99")" "$(ratio "$P_RAW50" "$(med p 3)")"
     fi
     echo

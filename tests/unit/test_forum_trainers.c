@@ -2,7 +2,10 @@
  * docs/forum.md): answered questions per trainer, median and p90 (nearest
  * rank), within/late against each course's promised delay, waiting and
  * overdue questions, per run, across an organisation's runs, in a date
- * range, never another organisation's.  Fixed times; SQLite and PostgreSQL. */
+ * range, never another organisation's.  Also the thread list of a big forum
+ * (forum_threads picks its 500 threads before counting their replies and
+ * votes: the counts and the order must stay those of the whole forum).
+ * Fixed times; SQLite and PostgreSQL. */
 #include "testutil.h"
 #include "forum/forum.h"
 #include "forum/trainer_times.h"
@@ -156,11 +159,49 @@ static void test_per_trainer(void **state)
     check(&r.items[0], zoe, 1, 100 * 3600, 100 * 3600, 0, 1);
 }
 
+/* run2's forum: 505 threads; the list shows the 500 latest, pinned first,
+ * with their own reply and vote counts; "unanswered" the 500 oldest */
+static void test_thread_list_of_a_big_forum(void **state)
+{
+    (void)state;
+    UsTime at = T0 + 10 * DAY;
+    int64_t ids[505], pid = 0;
+    for (int i = 0; i < 505; i++)
+        assert_int_equal(forum_thread_create(db, &run2, learner, i % 2 ? "discussion" : "question", 0, 0, "T", "Body",
+                                             at + i * MINUTE, &ids[i]), LN_OK);
+    ForumThread t, old;
+    assert_int_equal(forum_thread_load(db, arena, run2.run.id, ids[500], &t), LN_OK);
+    assert_int_equal(forum_thread_load(db, arena, run2.run.id, ids[2], &old), LN_OK);
+    assert_int_equal(forum_reply(db, &run2, &t, alice, true, 0, "One", at + 600 * MINUTE, &pid), LN_OK);
+    assert_int_equal(forum_reply(db, &run2, &t, bruno, true, 0, "Two", at + 601 * MINUTE, &pid), LN_OK);
+    ForumPost p;
+    assert_int_equal(forum_post_load(db, arena, ids[500], pid, &p), LN_OK);
+    assert_int_equal(forum_vote(db, &p, learner, at + 602 * MINUTE), LN_OK);
+    assert_int_equal(forum_vote(db, &p, alice, at + 602 * MINUTE), LN_OK);
+    /* an old thread pinned comes first though its activity is older than the 500 latest */
+    assert_int_equal(forum_thread_set(db, &old, alice, "pinned", 1, at + 603 * MINUTE), LN_OK);
+
+    ForumThreadList l;
+    assert_int_equal(forum_threads(db, arena, run2.run.id, "recent", 0, 0, learner, &l), LN_OK);
+    assert_int_equal(l.n, 500);
+    assert_int_equal(l.items[0].id, ids[2]);
+    assert_true(l.items[0].pinned);
+    assert_int_equal(l.items[1].id, ids[500]);
+    assert_int_equal(l.items[1].replies, 2);
+    assert_int_equal(l.items[1].votes, 2);
+    assert_int_equal(l.items[2].id, ids[504]);
+    assert_int_equal(l.items[2].replies, 0);
+    assert_int_equal(l.items[499].id, ids[6]);     /* then 504..501 and 499..6 */
+    assert_int_equal(forum_threads(db, arena, run2.run.id, "unanswered", 0, 0, learner, &l), LN_OK);
+    assert_int_equal(l.n, 253 + 1);                /* the 253 new questions, and the one asked on day 3 */
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_per_trainer),
+        cmocka_unit_test(test_thread_list_of_a_big_forum),
     };
     return cmocka_run_group_tests_name("forum_trainers", tests, setup, teardown);
 }
