@@ -255,7 +255,7 @@ int cmd_bench_seed_forum(Cli *c)
         fb_text(&title, 4);
         int64_t tid = 0, author = posters[fb_rnd() % (uint64_t)nposters];
         DbStmt *st = db_prepare(db, "INSERT INTO forum_thread (run_id, org_id, kind, title, author_id, created_at,"
-                                    " last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+                                    " last_activity_at, reply_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
         if (st) {
             db_bind_i64(st, 1, run);
             db_bind_i64(st, 2, org);
@@ -264,6 +264,7 @@ int cmd_bench_seed_forum(Cli *c)
             db_bind_i64(st, 5, author);
             db_bind_i64(st, 6, at);
             db_bind_i64(st, 7, last);
+            db_bind_i64(st, 8, replies);
         }
         fb_step(&s, st, &tid);
         if (!i) big_id = tid;

@@ -62,8 +62,7 @@ static int finish(Db *db, int rc)
     "t.id, t.run_id, t.org_id, COALESCE(t.unit_id, 0), t.author_id, t.kind, t.title, u.name, t.created_at, " \
     "t.last_activity_at, COALESCE(t.answered_at, 0), COALESCE(t.answered_by, 0), " \
     "COALESCE(t.first_trainer_reply_at, 0), COALESCE(t.first_trainer_reply_by, 0), tr.name, t.pinned, t.closed, " \
-    "(SELECT count(*) FROM forum_post p WHERE p.thread_id = t.id) - 1, " \
-    "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id), " \
+    "t.reply_count, t.vote_count, " \
     "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, '') "
 /* $3 is always the viewer (unread markers) */
 #define THREAD_FROM " FROM forum_thread t " THREAD_JOINS
@@ -415,7 +414,8 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     }
     int64_t pid = 0;
     if (rc == LN_OK) rc = insert_post(db, t->id, t->run_id, t->org_id, top, user_id, body, now, &pid);
-    if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
+    if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT), "
+                              "reply_count = reply_count + 1 WHERE id = $2", "ii",
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;
     if (rc == LN_OK) rc = forum_search_index(db, pid);
@@ -496,9 +496,15 @@ int forum_revisions(Db *db, Arena *a, int64_t post_id, ForumRevList *out)
 
 int forum_vote(Db *db, const ForumPost *p, int64_t user_id, UsTime now)
 {
+    if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = db_run(db, "INSERT INTO forum_vote (post_id, user_id, created_at) VALUES ($1, $2, CAST($3 AS BIGINT))", "iii",
                     p->id, user_id, (int64_t)now);
-    return rc == DB_DONE ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+    rc = rc == DB_DONE ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+    /* the thread's count, in the same transaction (the thread list reads it) */
+    if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET vote_count = vote_count + 1 WHERE id = $1", "i", p->thread_id)
+                           != DB_DONE)
+        rc = LN_EDB;
+    return finish(db, rc);
 }
 
 int forum_endorse(Db *db, const ForumPost *p, bool endorsed)

@@ -178,6 +178,7 @@ static void test_thread_list_of_a_big_forum(void **state)
     assert_int_equal(forum_post_load(db, arena, ids[500], pid, &p), LN_OK);
     assert_int_equal(forum_vote(db, &p, learner, at + 602 * MINUTE), LN_OK);
     assert_int_equal(forum_vote(db, &p, alice, at + 602 * MINUTE), LN_OK);
+    assert_int_equal(forum_vote(db, &p, alice, at + 602 * MINUTE), LN_EEXIST);    /* counted once */
     /* an old thread pinned comes first though its activity is older than the 500 latest */
     assert_int_equal(forum_thread_set(db, &old, alice, "pinned", 1, at + 603 * MINUTE), LN_OK);
 
