@@ -875,10 +875,10 @@ if want forum; then
     else
         FDATA=$T/forum
         mkdir -p "$FDATA"
-        note "seeding: lectern bench-seed-forum --posts ${BENCH_FORUM_POSTS:-1000000} --threads ${BENCH_FORUM_THREADS:-10000}"
+        note "seeding: lectern bench-seed-forum --posts ${BENCH_FORUM_POSTS:-1000000} --forum-threads ${BENCH_FORUM_THREADS:-10000}"
         FB_T0=$EPOCHREALTIME
         "$BIN" bench-seed-forum --data "$FDATA" --posts "${BENCH_FORUM_POSTS:-1000000}" \
-            --threads "${BENCH_FORUM_THREADS:-10000}" --big "${BENCH_FORUM_BIG:-1000}" \
+            --forum-threads "${BENCH_FORUM_THREADS:-10000}" --big "${BENCH_FORUM_BIG:-1000}" \
             --posters "${BENCH_FORUM_POSTERS:-5000}" --out "$FDATA/lines.txt" > "$FDATA/seed.env" \
             2> >(tee "$T/forum-seed.log" | sed -u 's/^/bench: forum seed: /' >&2) \
             || { sleep 0.2; die "lectern bench-seed-forum failed (see above)"; }

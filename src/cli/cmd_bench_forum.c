@@ -1,7 +1,7 @@
 /* cmd_bench_forum.c — `lectern bench-seed-forum`: fill an empty database for
  * the forum benchmark of `make bench` (bench/run.sh, part "forum"): one
  * organisation "fbench", one course, one MOOC run whose forum holds
- * --threads threads (10,000) and --posts posts in all (1,000,000, opening
+ * --forum-threads threads (10,000) and --posts posts in all (1,000,000, opening
  * posts included), thread 1 being the big one with --big replies (1,000,
  * one in five a reply to a reply); the other posts are spread evenly over the
  * other threads.  Every post is in the search index (forum_search), as the
@@ -190,11 +190,11 @@ int cmd_bench_seed_forum(Cli *c)
 {
     int64_t nthreads, nposts, nbig, nposters;
     const char *out_path = cli_opt(c, "out");
-    if (!fb_opt(c, "threads", 10000, 2, 10000000, &nthreads) || !fb_opt(c, "posts", 1000000, 2, 100000000, &nposts)
+    if (!fb_opt(c, "forum-threads", 10000, 2, 10000000, &nthreads) || !fb_opt(c, "posts", 1000000, 2, 100000000, &nposts)
         || !fb_opt(c, "big", 1000, 1, 1000000, &nbig) || !fb_opt(c, "posters", 5000, 1, 10000000, &nposters))
         return 2;
     if (!out_path || nposts < nthreads + nbig) {
-        fprintf(stderr, "lectern bench-seed-forum: --out FILE is required; --posts must be at least --threads + --big\n");
+        fprintf(stderr, "lectern bench-seed-forum: --out FILE is required; --posts must be at least --forum-threads + --big\n");
         return 2;
     }
     FILE *out = fopen(out_path, "w");
