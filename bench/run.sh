@@ -2,7 +2,7 @@
 # bench/run.sh — `make bench`: lectern's figures beside ceilings measured in
 # the same run on the same machine (see bench/RESULTS.md).
 #
-#   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz gradebook
+#   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz gradebook forum
 #                                    (default: all of them; "courses" = range beat search dashboard)
 #
 # core, on the demo data (lectern demo):
@@ -41,6 +41,22 @@
 #   (k) GET /o/gbbench/runs/{run}/gradebook.csv  vs nginx serving the same bytes
 #       plus the raw ceiling: the gradebook's four statements read by a C loop
 #       over SQLite (bench/gradebook_raw.c, one thread), gradebooks/s
+# forum, on its own generated run (`lectern bench-seed-forum`: 10,000 threads,
+# 1,000,000 posts in all, one thread of 1,000 replies, every post in the
+# search index, 5,000 posters with sessions), lectern --sync full:
+#   (l) GET /runs/{run}/forum/{big}   the thread of 1,000 replies, as a learner,
+#       at -c$BENCH_FORUM_CONNS (8) vs nginx serving the same bytes
+#   (m) GET /runs/{run}/forum         the index of 10,000 threads (its first
+#       500), same way
+#   (n) POST /api/v1/runs/{run}/forum/threads/{tid}/posts at -c64, a reply to a
+#       random thread by a different poster each time (bench/forum.lua) vs (o)
+#       the same server's no-op POST (events ?dry_run=1, same cookies/tokens),
+#       plus raw SQLite writing the rows of one reply per transaction
+#       (bench/forum_raw.c post, on a copy); posts added = 201s counted
+#   (p) GET /runs/{run}/forum/search?q=W over three queries (one word, a
+#       prefix, two words) at -c1 (latency, no queueing) vs the same search
+#       statement run by C over the same index (bench/forum_raw.c search,
+#       one thread): p50/p99 per query
 #
 # wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
 # and its ceiling alternating; the median of the runs is printed.  Loopback
@@ -61,6 +77,10 @@
 #   BENCH_QUIZ_LEARNERS=100000 (learners, thus attempts in progress, of part quiz;
 #       each measured run submits attempts of its own share of them)
 #   BENCH_GB_LEARNERS=10000 BENCH_GB_CONNS=4 BENCH_GB_DURATION=5 BENCH_GB_RAW_SECONDS=3 (part gradebook)
+#   BENCH_FORUM_POSTS=1000000 BENCH_FORUM_THREADS=10000 BENCH_FORUM_BIG=1000 BENCH_FORUM_POSTERS=5000
+#   BENCH_FORUM_CONNS=8 (pages) BENCH_FORUM_DURATION=5 BENCH_FORUM_RAW_SECONDS=3 (part forum)
+#   BENCH_FORUM_DATA=DIR (reuse a data dir seeded by an earlier run of part forum, kept
+#       with BENCH_KEEP=1: DIR is its forum/ folder; (n) adds posts to it)
 set -euo pipefail
 export LC_ALL=C
 
@@ -81,7 +101,7 @@ LAT_DUR=${BENCH_LAT_DURATION:-5}
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
-ALL_PARTS="core range beat search dashboard quiz gradebook"
+ALL_PARTS="core range beat search dashboard quiz gradebook forum"
 PARTS=" "
 ASKED=("$@")
 [ "${#ASKED[@]}" -gt 0 ] || read -r -a ASKED <<< "${BENCH_PARTS:-all}"
@@ -89,7 +109,7 @@ for p in "${ASKED[@]}"; do
     case $p in
     all) PARTS+="$ALL_PARTS " ;;
     courses) PARTS+="range beat search dashboard " ;;
-    core|range|beat|search|dashboard|quiz|gradebook) PARTS+="$p " ;;
+    core|range|beat|search|dashboard|quiz|gradebook|forum) PARTS+="$p " ;;
     *) die "unknown part $p (parts: $ALL_PARTS, all, courses)" ;;
     esac
 done
@@ -98,7 +118,7 @@ COURSES=0
 for p in range beat search dashboard; do want "$p" && COURSES=1; done
 
 TOOLS="wrk curl cc"
-if want core || want range || want gradebook; then TOOLS+=" nginx"; fi
+if want core || want range || want gradebook || want forum; then TOOLS+=" nginx"; fi
 for tool in $TOOLS; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (make deps installs it on Debian)"
 done
@@ -375,7 +395,7 @@ if want core; then
     headers_conf "$T/page.hdr" > "$NG/page_headers.conf"
 fi
 
-if want core || want range || want gradebook; then
+if want core || want range || want gradebook || want forum; then
     NPORT=$(free_port)
     while [ "$NPORT" = "${LPORT:-}" ]; do NPORT=$(free_port); done
     USER_LINE=""
@@ -839,6 +859,120 @@ if want gradebook; then
     GB_ELAPSED=$(( $(date +%s) - GB_START ))
 fi
 
+# ---- forum: a run's forum of 10,000 threads and 1,000,000 posts ---------------------------
+
+if want forum; then
+    FB_START=$(date +%s)
+    if [ "$COURSES" != 1 ] && [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; LPID=""; fi
+    if [ -n "${SPID:-}" ]; then stop_pid "$SPID"; forget_pid "$SPID"; SPID=""; fi
+    FB_CONNS=${BENCH_FORUM_CONNS:-8}
+    FB_DUR=${BENCH_FORUM_DURATION:-5}
+    FB_RAW_SECS=${BENCH_FORUM_RAW_SECONDS:-3}
+    if [ -n "${BENCH_FORUM_DATA:-}" ]; then
+        FDATA=$BENCH_FORUM_DATA
+        [ -f "$FDATA/seed.env" ] && [ -f "$FDATA/lines.txt" ] || die "BENCH_FORUM_DATA=$FDATA has no seed.env and lines.txt"
+        FB_SEED_WALL=0
+    else
+        FDATA=$T/forum
+        mkdir -p "$FDATA"
+        note "seeding: lectern bench-seed-forum --posts ${BENCH_FORUM_POSTS:-1000000} --forum-threads ${BENCH_FORUM_THREADS:-10000}"
+        FB_T0=$EPOCHREALTIME
+        "$BIN" bench-seed-forum --data "$FDATA" --posts "${BENCH_FORUM_POSTS:-1000000}" \
+            --forum-threads "${BENCH_FORUM_THREADS:-10000}" --big "${BENCH_FORUM_BIG:-1000}" \
+            --posters "${BENCH_FORUM_POSTERS:-5000}" --out "$FDATA/lines.txt" > "$FDATA/seed.env" \
+            2> >(tee "$T/forum-seed.log" | sed -u 's/^/bench: forum seed: /' >&2) \
+            || { sleep 0.2; die "lectern bench-seed-forum failed (see above)"; }
+        FB_SEED_WALL=$(awk -v a="$FB_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+    fi
+    while IFS='=' read -r k v; do case $k in FB_*) printf -v "$k" '%s' "$v" ;; esac; done < "$FDATA/seed.env"
+    FDB=$FDATA/lectern.db
+    cc -O2 -o "$T/forum_raw" "$ROOT/bench/forum_raw.c" $(pkg-config --cflags --libs sqlite3 2>/dev/null || echo -lsqlite3)
+    FPORT=$(free_port)
+    while [ "$FPORT" = "${NPORT:-}" ]; do FPORT=$(free_port); done
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$FDATA" --listen "127.0.0.1:$FPORT" --access-log off --threads "$THREADS" \
+        --sync full ${BENCH_SERVE_ARGS:-} > "$T/lectern-forum.log" 2>&1 &
+    FPID=$!
+    PIDS+=("$FPID")
+    wait_listening "$FPID" "$T/lectern-forum.log"
+    F=http://127.0.0.1:$FPORT
+    OUR_PIDS=("$FPID" "${NGINX_PIDS[@]}")
+    # Pages are read as the first poster (a learner of the run).
+    read -r FTOK FCSRF < "$FDATA/lines.txt"
+    FCOOKIE="lectern_session=$FTOK"
+    FTHREAD=/runs/$FB_RUN/forum/$FB_BIG
+    FINDEX=/runs/$FB_RUN/forum
+    code=$(curl -s --max-time 60 -o "$NG/www/thread.html" -w '%{http_code}' -H "Cookie: $FCOOKIE" "$F$FTHREAD")
+    [ "$code" = 200 ] || die "GET $FTHREAD answered $code"
+    code=$(curl -s --max-time 60 -o "$NG/www/index.html" -w '%{http_code}' -H "Cookie: $FCOOKIE" "$F$FINDEX")
+    [ "$code" = 200 ] || die "GET $FINDEX answered $code"
+    L_POSTS=$(grep -o '<article' "$NG/www/thread.html" | wc -l | tr -d ' ')
+    M_ROWS=$(grep -o "href=\"/runs/$FB_RUN/forum/[0-9]*\"" "$NG/www/index.html" | sort -u | wc -l | tr -d ' ')
+    curl -s --max-time 10 -o "$T/fb-n1.html" "$N/thread.html"; curl -s --max-time 10 -o "$T/fb-n2.html" "$N/index.html"
+    cmp -s "$T/fb-n1.html" "$NG/www/thread.html" && cmp -s "$T/fb-n2.html" "$NG/www/index.html" \
+        || die "nginx does not serve the forum pages' bytes"
+    L_BYTES=$(wc -c < "$NG/www/thread.html" | tr -d ' '); M_BYTES=$(wc -c < "$NG/www/index.html" | tr -d ' ')
+    fb_pair() {     # fb_pair KEY PATH FILE: lectern and nginx alternating at -c$FB_CONNS
+        local key=$1 path=$2 file=$3 i
+        note "($key) warm-up"
+        SRV_PIDS=("$FPID"); CONNS=$FB_CONNS run_wrk "$key-lectern-warm" "$WARM" "$F$path" -H "Cookie: $FCOOKIE" --timeout 30s
+        SRV_PIDS=("${NGINX_PIDS[@]}"); CONNS=$FB_CONNS run_wrk "$key-nginx-warm" "$WARM" "$N/$file"
+        for i in $(seq "$REPS"); do
+            note "($key) run $i/$REPS: lectern, nginx (${FB_DUR} s each)"
+            SRV_PIDS=("$FPID"); CONNS=$FB_CONNS run_wrk "$key-lectern" "$FB_DUR" "$F$path" -H "Cookie: $FCOOKIE" --timeout 30s
+            alive "$FPID" lectern "$T/lectern-forum.log"
+            SRV_PIDS=("${NGINX_PIDS[@]}"); CONNS=$FB_CONNS run_wrk "$key-nginx" "$FB_DUR" "$N/$file"
+            alive "$NPID" nginx
+        done
+    }
+    fb_pair l "$FTHREAD" thread.html
+    fb_pair m "$FINDEX" index.html
+    # (p) search: three queries, and the same statement from C
+    FB_QUERIES="kalomi ruvo kalomi+sarumi"
+    BENCH_PATHS=""
+    for w in $FB_QUERIES; do BENCH_PATHS+="/runs/$FB_RUN/forum/search?q=$w "; done
+    export BENCH_PATHS
+    for w in $FB_QUERIES; do
+        code=$(curl -s --max-time 60 -o "$T/fb-search.html" -w '%{http_code}' -H "Cookie: $FCOOKIE" "$F/runs/$FB_RUN/forum/search?q=$w")
+        [ "$code" = 200 ] || die "GET search?q=$w answered $code"
+    done
+    note "(p) warm-up"
+    SRV_PIDS=("$FPID"); CONNS=1 WT=1 run_wrk p-warm "$WARM" "$F/" -H "Cookie: $FCOOKIE" --timeout 30s -s "$ROOT/bench/paths.lua"
+    P_RAW=""
+    for i in $(seq "$REPS"); do
+        note "(p) run $i/$REPS: search (${FB_DUR} s), then the raw statement (${FB_RAW_SECS} s)"
+        SRV_PIDS=("$FPID"); CONNS=1 WT=1 run_wrk p "$FB_DUR" "$F/" -H "Cookie: $FCOOKIE" --timeout 30s -s "$ROOT/bench/paths.lua"
+        alive "$FPID" lectern "$T/lectern-forum.log"
+        "$T/forum_raw" search "$FDB" "$FB_RAW_SECS" "$FB_RUN" '"kalomi"*' '"ruvo"*' '"kalomi"* "sarumi"*' > "$T/fb-raw-s-$i.txt"
+        P_RAW+="$(cat "$T/fb-raw-s-$i.txt")"$'\n'
+    done
+    # (n, o) posting
+    FP0=$("$SQ" scalar "$FDB" "SELECT count(*) FROM forum_post")
+    export FORUM_LINES=$FDATA/lines.txt FORUM_THREADS=$WT FORUM_RUN=$FB_RUN FORUM_FIRST=$FB_FIRST FORUM_LAST=$FB_LAST
+    FSLICE=$(( FB_POSTERS / (REPS + 1) ))
+    note "(n, o) warm-up"
+    FORUM_MODE=post FORUM_FROM=0 FORUM_COUNT=$FSLICE run_wrk n-warm "$WARM" "$F/" -s "$ROOT/bench/forum.lua"
+    FORUM_MODE=noop FORUM_FROM=0 FORUM_COUNT=$FSLICE run_wrk o-warm "$WARM" "$F/" -s "$ROOT/bench/forum.lua"
+    for i in $(seq "$REPS"); do
+        note "(n, o) run $i/$REPS: replies, then the no-op POST (${FB_DUR} s each)"
+        SRV_PIDS=("$FPID"); FORUM_MODE=post FORUM_FROM=$((i * FSLICE)) FORUM_COUNT=$FSLICE run_wrk n "$FB_DUR" "$F/" -s "$ROOT/bench/forum.lua"
+        alive "$FPID" lectern "$T/lectern-forum.log"
+        SRV_PIDS=("$FPID"); FORUM_MODE=noop FORUM_FROM=$((i * FSLICE)) FORUM_COUNT=$FSLICE run_wrk o "$FB_DUR" "$F/" -s "$ROOT/bench/forum.lua"
+        alive "$FPID" lectern "$T/lectern-forum.log"
+    done
+    sleep 0.3
+    FP1=$("$SQ" scalar "$FDB" "SELECT count(*) FROM forum_post")
+    stop_pid "$FPID"; forget_pid "$FPID"
+    cp "$FDB" "$T/forum-raw.db"
+    N_RAW=""
+    for i in $(seq "$REPS"); do
+        note "(n) raw SQLite: the rows of one reply per transaction, run $i/$REPS (${FB_RAW_SECS} s)"
+        N_RAW+="$("$T/forum_raw" post "$T/forum-raw.db" "$FB_RAW_SECS" "$FB_RUN" "$FB_FIRST" "$FB_LAST" 2 "$FB_POSTERS" | awk '{ print $7 }') "
+    done
+    rm -f "$T/forum-raw.db"*
+    FB_ELAPSED=$(( $(date +%s) - FB_START ))
+fi
+
 # ---- report ---------------------------------------------------------------------------
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -992,6 +1126,36 @@ lat_line() {
         done
         echo "    raw runs (gradebooks/s): $RAW_GB; no goal set"
     fi
+    if want forum; then
+        echo
+        printf 'forum: lectern bench-seed-forum: %s threads, %s posts (one thread of %s replies), %s posters, in %s s (wall %s s); pages and search at wrk -c%s, %s s runs; lectern --sync full\n' \
+            "$(fmt_int "$FB_THREADS")" "$(fmt_int "$FB_POSTS")" "$(fmt_int "$FB_BIG_REPLIES")" "$(fmt_int "$FB_POSTERS")" "$FB_SEED_SECONDS" "$FB_SEED_WALL" "$FB_CONNS" "$FB_DUR"
+        for k in l m; do
+            lr=$(med "$k-lectern" 2); nr=$(med "$k-nginx" 2)
+            [ "$k" = l ] && what="thread page ($L_POSTS posts, $(fmt_int "$L_BYTES") bytes)" \
+                         || what="forum index ($M_ROWS threads listed, $(fmt_int "$M_BYTES") bytes)"
+            printf '(%s) %s: lectern %s req/s p50 %s p99 %s | nginx, same bytes, %s req/s p50 %s p99 %s | ratio %s× | server CPU/req lectern %s µs, nginx %s µs\n' \
+                "$k" "$what" "$(awk -v v="$lr" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med "$k-lectern" 3)")" "$(fmt_ms "$(med "$k-lectern" 4)")" \
+                "$(fmt_int "$nr")" "$(fmt_ms "$(med "$k-nginx" 3)")" "$(fmt_ms "$(med "$k-nginx" 4)")" \
+                "$(awk -v a="$lr" -v b="$nr" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "n/a" }')" "$(med "$k-lectern" 14)" "$(med "$k-nginx" 14)"
+        done
+        NR=$(echo "$N_RAW" | median); NL=$(med n 2); OL=$(med o 2)
+        N201=$(sum n 9); NOTHER=$(( $(sum n 10) + $(sum n 11) ))
+        NRUNS=$(awk '$1 == "n" || $1 == "n-warm"' "$T/runs.txt" | wc -l)
+        N_IN=$(( FP1 - FP0 - N201 ))
+        if [ "$N_IN" = 0 ]; then N_OK="ok (exact)"
+        elif [ "$N_IN" -gt 0 ] && [ "$N_IN" -le $((CONNS * NRUNS)) ]; then N_OK="ok (+$N_IN for requests in flight when wrk stopped)"
+        else N_OK="MISMATCH"; fi
+        printf '(n) posting a reply at -c%s: lectern %s posts/s p50 %s p99 %s | (o) no-op POST %s req/s p50 %s | ratio %s× | raw SQLite, the rows of one reply per transaction (1 thread, synchronous=FULL): %s posts/s, ratio %s× | server CPU/req (n) %s µs, (o) %s µs\n' \
+            "$CONNS" "$(fmt_int "$NL")" "$(fmt_ms "$(med n 3)")" "$(fmt_ms "$(med n 4)")" "$(fmt_int "$OL")" "$(fmt_ms "$(med o 3)")" \
+            "$(ratio "$NL" "$OL")" "$(fmt_int "$NR")" "$(ratio "$NL" "$NR")" "$(med n 14)" "$(med o 14)"
+        printf '    rows check: %s posts added vs %s 201s counted by wrk: %s; other statuses %s; raw runs (posts/s): %s\n' \
+            "$(fmt_int $((FP1 - FP0)))" "$(fmt_int "$N201")" "$N_OK" "$NOTHER" "$N_RAW"
+        P_RAW50=$(echo "$P_RAW" | awk '{ print $9 }' | median); P_RAW99=$(echo "$P_RAW" | awk '{ print $11 }' | median)
+        printf '(p) search over %s posts (q = kalomi, ruvo, kalomi sarumi in turn) at -c1: lectern %s req/s p50 %s p99 %s, server CPU/req %s µs | raw: the same statement from C (1 thread) %s queries/s p50 %s p99 %s | p50 ratio raw/lectern %s\n' \
+            "$(fmt_int "$FB_POSTS")" "$(awk -v v="$(med p 2)" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med p 3)")" "$(fmt_ms "$(med p 4)")" "$(med p 14)" \
+            "$(echo "$P_RAW" | awk '{ print $7 }' | median)" "$(fmt_ms "$P_RAW50")" "$(fmt_ms "$P_RAW99")" "$(ratio "$P_RAW50" "$(med p 3)")"
+    fi
     echo
     RUNS=""
     if want core; then
@@ -1003,6 +1167,7 @@ lat_line() {
     want dashboard && RUNS+="${RUNS:+; }i page $(spread i-page), api $(spread i-api)"
     want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r)"
     want gradebook && RUNS+="${RUNS:+; }j lectern $(spread j-lectern), nginx $(spread j-nginx); k lectern $(spread k-lectern), nginx $(spread k-nginx)"
+    want forum && RUNS+="${RUNS:+; }l lectern $(spread l-lectern), nginx $(spread l-nginx); m lectern $(spread m-lectern), nginx $(spread m-nginx); n $(spread n); o $(spread o); p $(spread p)"
     echo "runs (req/s min–max): $RUNS"
     SIZES=""
     want core && SIZES="healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
@@ -1020,11 +1185,12 @@ lat_line() {
         {
           if ($8 >= 0 && $13 >= 0) { ka[name] = 1; if (!(name in minkept) || $8 < minkept[name]) minkept[name] = $8; if ($13 < want) short[name]++ }
           if (!warm && $12 > maxo[name]) maxo[name] = $12 }
-        name == "d" || name == "f" || name == "g" || name == "q" || name == "r" { bad[name] += $9 + $11 }   # 200 only
+        name == "d" || name == "f" || name == "g" || name == "q" || name == "r" || name == "o" { bad[name] += $9 + $11 }   # 200 only
+        name == "n" { bad[name] += $10 + $11 }  # (n) must answer 201 only
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx", order, " ")
+            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p", order, " ")
             for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])
@@ -1049,7 +1215,7 @@ lat_line() {
                s = s sprintf("%sshort-lived/unattributed %.2f", s == "" ? "" : ", ", rest / ENVIRON["HZ"] / wall)
                print "other CPU by process, average over the measured runs, in cores: " s }' \
         "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
-    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
+    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s")$(want forum && echo ", forum ${FB_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"

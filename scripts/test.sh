@@ -95,7 +95,7 @@ for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build
          build/tests/test_attendance build/tests/test_quiz build/tests/test_authcache \
          build/tests/test_peer build/tests/test_gradebook build/tests/test_author build/tests/test_forum \
          build/tests/test_absence build/tests/test_ical build/tests/test_forum_groups \
-         build/tests/test_departure; do
+         build/tests/test_departure build/tests/test_forum_trainers; do
     [ -x "$t" ] && [ -n "$PG_URL" ] || continue
     run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
     # Each suite starts from an empty database.
@@ -114,7 +114,7 @@ if [ -n "$PG_URL" ]; then
     LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_HTTP_PG=1 \
         run_node "http on postgresql" tests/http/catalog.test.mjs tests/http/search.test.mjs \
         tests/http/spoc.test.mjs tests/http/content.test.mjs tests/http/attendance.test.mjs \
-        tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/peer.test.mjs \
+        tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/forum_trainers.test.mjs tests/http/peer.test.mjs \
         tests/http/gradebook.test.mjs tests/http/author.test.mjs tests/http/absence.test.mjs \
         tests/http/attendance_verify.test.mjs tests/http/ical.test.mjs \
         tests/http/forum_attach.test.mjs tests/http/forum_unit.test.mjs tests/http/forum_groups.test.mjs \

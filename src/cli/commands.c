@@ -48,6 +48,8 @@ const Command commands[] = {
      "fill an empty database with one course of quizzes and an assignment, N learners and their grades (make bench, part gradebook)"},
     {"bench-quiz-seed", cmd_bench_quiz_seed, "--out FILE [--learners N]",
      "fill an empty database with a quiz, N learners' submitted attempts and as many in progress (make bench quiz)"},
+    {"bench-seed-forum", cmd_bench_seed_forum, "--out FILE [--forum-threads N] [--posts N] [--big N] [--posters N]",
+     "fill an empty database with a run's forum: N threads, N posts in all (one thread of --big replies), indexed for search, and posters with sessions (make bench forum)"},
     {"attendance sheets", cmd_attendance_sheets, "RUN_ID FILE.zip [--lang en|fr]",
      "write every attendance sheet (PDF) of a course run into one ZIP, with progress"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},

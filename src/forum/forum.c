@@ -64,13 +64,13 @@ static int finish(Db *db, int rc)
     "t.id, t.run_id, t.org_id, COALESCE(t.unit_id, 0), t.author_id, t.kind, t.title, u.name, t.created_at, " \
     "t.last_activity_at, COALESCE(t.answered_at, 0), COALESCE(t.answered_by, 0), " \
     "COALESCE(t.first_trainer_reply_at, 0), COALESCE(t.first_trainer_reply_by, 0), tr.name, t.pinned, t.closed, " \
-    "(SELECT count(*) FROM forum_post p WHERE p.thread_id = t.id) - 1, " \
-    "(SELECT count(*) FROM forum_vote v JOIN forum_post p ON p.id = v.post_id WHERE p.thread_id = t.id), " \
+    "t.reply_count, t.vote_count, " \
     "COALESCE(t.category_id, 0), COALESCE(c.name, ''), COALESCE(rd.last_read_at, 0), COALESCE(un.title, ''), " \
     "COALESCE(t.group_id, 0) "
 /* $3 is always the viewer (unread markers) */
-#define THREAD_FROM \
-    " FROM forum_thread t JOIN app_user u ON u.id = t.author_id " \
+#define THREAD_FROM " FROM forum_thread t " THREAD_JOINS
+#define THREAD_JOINS \
+    "JOIN app_user u ON u.id = t.author_id " \
     "LEFT JOIN app_user tr ON tr.id = t.first_trainer_reply_by " \
     "LEFT JOIN forum_category c ON c.id = t.category_id LEFT JOIN unit un ON un.id = t.unit_id " \
     "LEFT JOIN forum_read rd ON rd.thread_id = t.id AND rd.user_id = $3 "
@@ -120,12 +120,16 @@ int forum_threads_of_group(Db *db, Arena *a, int64_t run_id, const char *sort, i
     if (str_eq(sort, "votes"))
         sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
               "ORDER BY t.pinned DESC, 19 DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
+    /* the others pick their 500 threads first, then count replies and votes
+     * of those only (not of every thread of the run before sorting) */
+#define PICKED(where, order) \
+    "SELECT " THREAD_COLS " FROM (SELECT t.id FROM forum_thread t " THREAD_WHERE where " ORDER BY " order \
+    " LIMIT 500) pick JOIN forum_thread t ON t.id = pick.id " THREAD_JOINS "ORDER BY " order
     else if (str_eq(sort, "unanswered"))
-        sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE "AND t.kind = 'question' "
-              "AND t.answered_at IS NULL ORDER BY t.created_at, t.id LIMIT 500";
+        sql = PICKED("AND t.kind = 'question' AND t.answered_at IS NULL", "t.created_at, t.id");
     else
-        sql = "SELECT " THREAD_COLS THREAD_FROM THREAD_WHERE
-              "ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT 500";
+        sql = PICKED("", "t.pinned DESC, t.last_activity_at DESC, t.id DESC");
+#undef PICKED
 #undef THREAD_WHERE
     DbStmt *st = db_prepare(db, sql);
     if (!st) return LN_EDB;
@@ -455,7 +459,8 @@ int forum_reply(Db *db, const ForumCtx *f, const ForumThread *t, int64_t user_id
     if (rc == LN_OK) rc = insert_post(db, t->id, t->run_id, t->org_id, top, user_id, body, now, &pid);
     if (rc == LN_OK && f->files) rc = forum_attach(db, t->run_id, t->org_id, t->id, pid, f->files, now);
     if (rc == LN_OK) rc = discussion_done(db, f, t->unit_id, user_id, now);
-    if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT) WHERE id = $2", "ii",
+    if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET last_activity_at = CAST($1 AS BIGINT), "
+                              "reply_count = reply_count + 1 WHERE id = $2", "ii",
                               (int64_t)now, t->id) != DB_DONE)
         rc = LN_EDB;
     if (rc == LN_OK) rc = forum_search_index(db, pid);
@@ -536,9 +541,15 @@ int forum_revisions(Db *db, Arena *a, int64_t post_id, ForumRevList *out)
 
 int forum_vote(Db *db, const ForumPost *p, int64_t user_id, UsTime now)
 {
+    if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = db_run(db, "INSERT INTO forum_vote (post_id, user_id, created_at) VALUES ($1, $2, CAST($3 AS BIGINT))", "iii",
                     p->id, user_id, (int64_t)now);
-    return rc == DB_DONE ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+    rc = rc == DB_DONE ? LN_OK : rc == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+    /* the thread's count, in the same transaction (the thread list reads it) */
+    if (rc == LN_OK && db_run(db, "UPDATE forum_thread SET vote_count = vote_count + 1 WHERE id = $1", "i", p->thread_id)
+                           != DB_DONE)
+        rc = LN_EDB;
+    return finish(db, rc);
 }
 
 int forum_endorse(Db *db, const ForumPost *p, bool endorsed)

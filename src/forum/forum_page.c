@@ -599,6 +599,8 @@ void forum_assistance_page(Req *r)
     hprintf(r, "<p class=\"muted\"><a href=\"/runs/%lld/forum\">%s</a> · %s</p><h1>%s</h1>", (long long)run.id,
             T(r, "Forum"), run.title, T(r, "Response times"));
     hprintf(r, "<p>%s %lld h</p>", T(r, "Response promised by the programme:"), (long long)l.response_hours);
+    hprintf(r, "<p><a href=\"/o/%s/assistance/trainers?run=%lld\">%s</a></p>", r->org->slug, (long long)run.id,
+            T(r, "Response times per trainer"));
     if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No question yet."));
     else {
         hprintf(r, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",

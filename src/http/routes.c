@@ -13,6 +13,7 @@
 #include "event/event.h"
 #include "evidence/pages.h"
 #include "forum/forum.h"
+#include "forum/trainer_times.h"
 #include "obs/ops.h"
 #include "org/pages.h"
 #include "web/static.h"
@@ -351,6 +352,10 @@ ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/vote", api_foru
 ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/posts/{pid}/endorse", api_forum_endorse_post, API_W | A_LOGIN)
 ROUTE(POST,   "/api/v1/runs/{id}/forum/threads/{tid}/answered", api_forum_answered_post, API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/assistance",    api_forum_assistance_get, API | A_STAFF)
+/* response times per trainer (docs/forum.md): a run's (?run=) or all the organisation's, ?from=&to= */
+ROUTE(GET,    "/o/{org}/assistance/trainers",               forum_trainer_times_page, A_STAFF)
+ROUTE(GET,    "/o/{org}/assistance/trainers.csv",           forum_trainer_times_csv, A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/assistance/trainers",     api_forum_trainer_times, API | A_STAFF)
 /* peer assessment (docs/assessments.md, "Peer assessment"): run routes admit
  * the run's enrolled learners and its course's staff (learn_load); a
  * learner reaches only their own work and the reviews given to them */
