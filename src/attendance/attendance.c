@@ -471,6 +471,27 @@ bool attendance_sheet_check(const char *secret, int64_t session_id, const char *
     return token && strlen(token) == ATT_QR_TOKEN_LEN && str_ct_eq(token, want);
 }
 
+static void progsheet_token(const char *secret, int64_t programme_id, int64_t user_id, char out[ATT_QR_TOKEN_LEN + 1])
+{
+    int64_t v[] = {programme_id, user_id};
+    mac16(secret, "lectern-progsheet|", v, 2, out);
+}
+
+char *progsheet_url(Arena *a, const char *base_url, const char *secret, int64_t programme_id, int64_t user_id)
+{
+    char tok[ATT_QR_TOKEN_LEN + 1];
+    progsheet_token(secret, programme_id, user_id, tok);
+    return arena_printf(a, "%s/verify/programmes/%lld/learners/%lld/%s", base_url, (long long)programme_id,
+                        (long long)user_id, tok);
+}
+
+bool progsheet_check(const char *secret, int64_t programme_id, int64_t user_id, const char *token)
+{
+    char want[ATT_QR_TOKEN_LEN + 1];
+    progsheet_token(secret, programme_id, user_id, want);
+    return token && strlen(token) == ATT_QR_TOKEN_LEN && str_ct_eq(token, want);
+}
+
 bool attendance_qr_check(const char *secret, int64_t session_id, const char *token, UsTime now, int seconds)
 {
     if (!token || strlen(token) != ATT_QR_TOKEN_LEN) return false;

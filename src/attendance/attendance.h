@@ -132,6 +132,11 @@ void attendance_sheet_token(const char *secret, int64_t session_id, char out[ATT
 bool attendance_sheet_check(const char *secret, int64_t session_id, const char *token);
 /* BASE/verify/sessions/ID/TOKEN */
 char *attendance_sheet_url(Arena *a, const char *base_url, const char *secret, int64_t session_id);
+/* The same for a learner's sheet over a programme (progsheet.h): its QR code
+ * opens /verify/programmes/{id}/learners/{uid}/{token}, which verifies each
+ * of its sessions. */
+bool progsheet_check(const char *secret, int64_t programme_id, int64_t user_id, const char *token);
+char *progsheet_url(Arena *a, const char *base_url, const char *secret, int64_t programme_id, int64_t user_id);
 
 /* ---- strokes and their image ---------------------------------------------- */
 /* Parse strokes JSON: an array (1..ATT_STROKES_MAX) of strokes, each an

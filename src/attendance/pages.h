@@ -58,6 +58,7 @@ int abs_store_upload(Req *r, int64_t *media_id);
 /* the public verification of a sheet (verify_page.c) */
 void att_verify_page(Req *r);
 void api_att_verify_get(Req *r);
+void att_verify_programme_page(Req *r);
 /* BASE/verify/sessions/ID/TOKEN: what the sheet's QR code holds. */
 char *att_sheet_verify_url(Req *r, int64_t session_id);
 

@@ -131,6 +131,7 @@ typedef struct Ps {
     Arena *a;
     const char *lang;
     const ProgSheet *p;
+    const char *verify_url;             /* the QR code's; NULL: none */
     int *page_of;                       /* page of each session row */
     bool *run_band;                     /* a run band above the row */
     int npages;
@@ -200,6 +201,15 @@ static void first_header(Ps *x)
     pdf_color(d, INK);
     pdf_text(d, x->p->org_name, 11, true, false, MARGIN + CW * 0.64, y + 2, CW * 0.36, 2, PANGO_ALIGN_RIGHT);
     y += 32;
+    double qr = 0;
+    if (x->verify_url) {                /* the online verification of every session of the sheet */
+        qr = 62;
+        pdf_qr(d, x->verify_url, MARGIN + CW - qr, y - 6, qr);
+        pdf_color(d, MUTED);
+        pdf_text(d, T(x, "Verify this sheet online"), 6.5, false, false, MARGIN + CW - qr - 12, y - 6 + qr, qr + 24, 1,
+                 PANGO_ALIGN_CENTER);
+        qr += 14;
+    }
     struct { const char *k, *v; } rows[] = {
         {T(x, "Learner"), x->p->learner_name},
         {T(x, "Programme"), x->p->programme_title},
@@ -209,7 +219,7 @@ static void first_header(Ps *x)
         pdf_color(d, MUTED);
         pdf_text(d, rows[i].k, 8.5, false, false, MARGIN, y + 1, 112, 1, PANGO_ALIGN_LEFT);
         pdf_color(d, INK);
-        pdf_text(d, rows[i].v, 9.5, i < 2, false, MARGIN + 118, y, CW - 118, 1, PANGO_ALIGN_LEFT);
+        pdf_text(d, rows[i].v, 9.5, i < 2, false, MARGIN + 118, y, CW - 118 - qr, 1, PANGO_ALIGN_LEFT);
         y += 17;
     }
 }
@@ -351,9 +361,9 @@ static void draw(Ps *x)
     }
 }
 
-int progsheet_pdf(Arena *a, const ProgSheet *p, const char *lang, Buf *out)
+int progsheet_pdf(Arena *a, const ProgSheet *p, const char *lang, const char *verify_url, Buf *out)
 {
-    Ps x = {.a = a, .lang = lang ? lang : "en", .p = p};
+    Ps x = {.a = a, .lang = lang ? lang : "en", .p = p, .verify_url = verify_url};
     paginate(&x);
     x.doc = (PdfDoc){.a = a, .lang = x.lang};
     if (pdf_begin(&x.doc, out,

@@ -40,7 +40,8 @@ typedef struct ProgSheet {
  * the programme is not the organisation's or the learner has no run in it. */
 int progsheet_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
                    ProgSheet *out);
-/* The sheet as a PDF in `lang` appended to `out`; LN_EINVAL when cairo fails. */
-int progsheet_pdf(Arena *a, const ProgSheet *p, const char *lang, Buf *out);
+/* The sheet as a PDF in `lang` appended to `out`, with a QR code of
+ * `verify_url` (progsheet_url; none when NULL); LN_EINVAL when cairo fails. */
+int progsheet_pdf(Arena *a, const ProgSheet *p, const char *lang, const char *verify_url, Buf *out);
 
 #endif

@@ -3,6 +3,7 @@
  * trainers, administrators and auditors of the organisation any learner's. */
 #include "attendance/pages.h"
 #include "attendance/progsheet.h"
+#include "mail/mail.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -27,7 +28,8 @@ void att_programme_sheet_pdf_get(Req *r)
     if (!sheet_or_404(r, &p)) return;
     Buf b;
     buf_init(&b, 0);
-    if (progsheet_pdf(r->arena, &p, r->lang, &b) != LN_OK) {
+    const char *url = progsheet_url(r->arena, mail_base_url(r), r->app->secret, p.programme_id, p.user_id);
+    if (progsheet_pdf(r->arena, &p, r->lang, url, &b) != LN_OK) {
         buf_free(&b);
         web_error(r, 500, "internal", T(r, "The attendance sheet cannot be made now."));
         return;

@@ -5,6 +5,7 @@
  * signed with the organisation's key.  No names: they are on the sheet. */
 #include "attendance/absence.h"
 #include "attendance/pages.h"
+#include "attendance/progsheet.h"
 #include "evidence/ledger.h"
 #include "mail/mail.h"
 #include "web/api.h"
@@ -78,17 +79,12 @@ static void facts_check(Req *r, Verification *v)
                    "attendance.departure", "departure_id");
 }
 
-/* The session of the path when the token is right; 404 otherwise. */
-static bool verification_load(Req *r, Verification *v)
+/* Session `id` checked: its facts against their entries, the entries up to
+ * a signed checkpoint.  False when there is no such session. */
+static bool verification_of(Req *r, int64_t id, Verification *v)
 {
     memset(v, 0, sizeof *v);
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (!attendance_sheet_check(r->app->secret, id, req_path_param(r, "token"))
-        || attendance_session_load(r->db, r->arena, 0, id, &v->s) != LN_OK) {
-        web_not_found(r);
-        return false;
-    }
+    if (attendance_session_load(r->db, r->arena, 0, id, &v->s) != LN_OK) return false;
     LiveSession *s = &v->s;
     AttendeeList ex;
     if (attendance_expected(r->db, r->arena, s->run_id, &ex) == LN_OK) v->expected = ex.n;
@@ -115,6 +111,18 @@ static bool verification_load(Req *r, Verification *v)
     v->span_rc = v->n ? ledger_verify_span(r->db, s->org_id, v->entries[0].seq, v->entries[v->n - 1].seq,
                                            VERIFY_SPAN_MAX, &v->span)
                       : LN_NOTFOUND;
+    return true;
+}
+
+/* The session of the path when the token is right; 404 otherwise. */
+static bool verification_load(Req *r, Verification *v)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (!attendance_sheet_check(r->app->secret, id, req_path_param(r, "token")) || !verification_of(r, id, v)) {
+        web_not_found(r);
+        return false;
+    }
     return true;
 }
 
@@ -224,4 +232,65 @@ void api_att_verify_get(Req *r)
     }
     req_set_header(r, "Cache-Control", "no-store");
     api_json(r, 200, j);
+}
+
+/* ======================================================================
+ * A learner's sheet over a programme (progsheet.h): each of its sessions
+ * verified as above, each linking to its own verification.  No names.
+ * ==================================================================== */
+
+#define PROGRAMME_VERIFY_MAX 60         /* sessions verified on one page */
+
+static const char *verdict_label(Req *r, const char *vd)
+{
+    if (str_eq(vd, "verified")) return T(r, "verified");
+    if (str_eq(vd, "not_checkpointed")) return T(r, "chained, not yet under a signed checkpoint");
+    if (str_eq(vd, "too_long")) return T(r, "too many entries to check here");
+    if (str_eq(vd, "no_entries")) return T(r, "no signature recorded");
+    return T(r, "verification failed");
+}
+
+/* ROUTE: GET /verify/programmes/{id}/learners/{uid}/{token} — public */
+void att_verify_programme_page(Req *r)
+{
+    int64_t pid, uid, org = 0;
+    if (!req_path_id_or_404(r, "id", &pid) || !req_path_id_or_404(r, "uid", &uid)) return;
+    ProgSheet p;
+    if (!progsheet_check(r->app->secret, pid, uid, req_path_param(r, "token"))
+        || db_query_i64(r->db, &org, "SELECT org_id FROM programme WHERE id = $1", "i", pid) != DB_ROW
+        || progsheet_load(r->db, r->arena, org, pid, uid, time_now_us(), &p) != LN_OK) {
+        web_not_found(r);
+        return;
+    }
+    req_set_header(r, "Cache-Control", "no-store");
+    page_begin(r, T(r, "Attendance sheet verification"));
+    hprintf(r, "<p class=\"muted\">%s</p><h1>%s</h1>\n<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%d</dd></dl>\n",
+            p.org_name, T(r, "Attendance sheet verification"), T(r, "Programme"), p.programme_title,
+            T(r, "Live sessions"), p.n);
+    int failed = 0, verified = 0;
+    hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th></tr></thead><tbody>\n", T(r, "Session"), T(r, "Date"), T(r, "Verification"));
+    for (int i = 0; i < p.n && i < PROGRAMME_VERIFY_MAX; i++) {
+        Verification v;
+        const char *vd = verification_of(r, p.items[i].s.id, &v) ? verdict(&v) : "failed";
+        failed += str_eq(vd, "failed");
+        verified += str_eq(vd, "verified");
+        char day[24];
+        att_local_iso(p.items[i].s.starts_at, p.items[i].s.utc_offset_min, day, sizeof day);
+        day[10] = 0;
+        hprintf(r, "<tr data-verdict=\"%s\"><td>%s</td><td>%s</td><td><a href=\"%s\">%s</a></td></tr>\n", vd,
+                p.items[i].s.title, day, att_sheet_verify_url(r, p.items[i].s.id), verdict_label(r, vd));
+    }
+    html_lit(r, "</tbody></table></div>\n");
+    if (failed)
+        hprintf(r, "<p class=\"alert error\" role=\"alert\" data-verdict=\"failed\">✗ %s</p>\n",
+                T(r, "Verification failed for at least one session: open it to see what differs."));
+    else if (verified == p.n && p.n)
+        hprintf(r, "<p class=\"flash\" role=\"status\" data-verdict=\"verified\">✓ %s</p>\n",
+                T(r, "Every session of this sheet is verified."));
+    if (p.n > PROGRAMME_VERIFY_MAX)
+        hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Only the first 60 sessions are checked here; open the others from their own sheets."));
+    hprintf(r, "<p class=\"muted\">%s</p>\n",
+            T(r, "Each session links to its own verification: its ledger entries by their hashes, and the checkpoint signed by the organisation. Names are on the printed sheet only."));
+    page_end(r);
 }

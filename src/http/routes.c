@@ -321,6 +321,7 @@ ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/sheets/{job}",  api_sheets_job_get, 
 /* public verification of a printed attendance sheet (its QR code): the token is the credential */
 ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
 ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)
+ROUTE(GET,    "/verify/programmes/{id}/learners/{uid}/{token}", att_verify_programme_page, A_PUBLIC)
 /* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions_ical_post, API_W | A_STAFF)

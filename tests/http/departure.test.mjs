@@ -33,7 +33,7 @@ async function pdfText(who, p) {
   assert.equal(res.headers.get('content-type'), 'application/pdf');
   const file = path.join(tmpDir('depart'), `${uniq()}.pdf`);
   fs.writeFileSync(file, bytes);
-  return { status: res.status, text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }) };
+  return { status: res.status, text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), bytes };
 }
 
 async function ledgerOk() {
@@ -206,6 +206,18 @@ test('the attendance sheet over a programme: own, readers; not another learner o
   assert.ok(l.departure && l.departure.method === 'online');
   assert.ok(l.halves.some((h) => h.status === 'present'));
   apiError(await francois.get(`/api/v1/orgs/demo/programmes/${pid}/learners/${elodieId}/sheet`), 404, 'not_found');
+  // The sheet's QR code (its link) opens the public verification of each of its sessions, no sign-in, no names.
+  const m = own.bytes.toString('latin1').match(/\/verify\/programmes\/(\d+)\/learners\/(\d+)\/([A-Za-z0-9_-]+)/);
+  assert.ok(m, 'the sheet carries its verification link');
+  assert.deepEqual([Number(m[1]), Number(m[2])], [pid, elodieId]);
+  const pub = await fetch(srv.url + m[0]);
+  assert.equal(pub.status, 200);
+  const html = await pub.text();
+  assert.equal((html.match(/<tr data-verdict="/g) || []).length, 3, 'one row per session');
+  assert.match(html, /\/verify\/sessions\/\d+\//);
+  assert.doesNotMatch(html, /Élodie/);
+  assert.equal((await fetch(srv.url + m[0].replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAA'))).status, 404);
+  assert.equal((await fetch(srv.url + `/verify/programmes/${pid}/learners/${elodieId + 1}/${m[3]}`)).status, 404);
 });
 
 test('signatures of a distance unit: the trainer sets the windows; inside only, once; in the connection record', async () => {

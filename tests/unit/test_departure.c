@@ -235,8 +235,13 @@ static void test_programme_sheet(void **state)
     assert_non_null(p.items[1].halves[0].absence);
     Buf b;
     buf_init(&b, 0);
-    assert_int_equal(progsheet_pdf(arena, &p, "fr", &b), LN_OK);
+    char *url = progsheet_url(arena, "https://x.test", "a secret", programme, learners[1]);
+    assert_int_equal(progsheet_pdf(arena, &p, "fr", url, &b), LN_OK);
     assert_memory_equal(b.data, "%PDF", 4);
+    assert_non_null(memmem(b.data, b.len, url, strlen(url)));     /* the QR code's link */
+    assert_true(progsheet_check("a secret", programme, learners[1], strrchr(url, '/') + 1));
+    assert_false(progsheet_check("a secret", programme, learners[0], strrchr(url, '/') + 1));   /* another learner */
+    assert_false(progsheet_check("a secret", programme + 1, learners[1], strrchr(url, '/') + 1));
     char *t = pdf_text(&b);
     if (t[0]) {
         assert_non_null(strstr(t, "Anaïs Dupré"));
@@ -251,7 +256,7 @@ static void test_programme_sheet(void **state)
     assert_int_equal(progsheet_load(db, arena, org, programme, learners[0], later, &p), LN_OK);
     assert_non_null(p.items[0].departure);
     buf_reset(&b);
-    assert_int_equal(progsheet_pdf(arena, &p, "en", &b), LN_OK);
+    assert_int_equal(progsheet_pdf(arena, &p, "en", NULL, &b), LN_OK);
     t = pdf_text(&b);
     if (t[0]) {
         assert_non_null(strstr(t, "Zoé Lefèvre"));
@@ -267,7 +272,7 @@ static void test_programme_sheet(void **state)
     assert_int_equal(progsheet_load(db, arena, org, programme, learners[0], later, &p), LN_OK);
     assert_int_equal(p.n, 32);
     buf_reset(&b);
-    assert_int_equal(progsheet_pdf(arena, &p, "en", &b), LN_OK);
+    assert_int_equal(progsheet_pdf(arena, &p, "en", NULL, &b), LN_OK);
     t = pdf_text(&b);
     if (t[0]) {
         assert_non_null(strstr(t, "Page 1 / "));
