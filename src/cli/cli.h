@@ -65,6 +65,7 @@ int cmd_routes(Cli *c);
 int cmd_bench_seed(Cli *c);
 int cmd_bench_seed_gradebook(Cli *c);
 int cmd_bench_quiz_seed(Cli *c);
+int cmd_bench_attendance_seed(Cli *c);
 int cmd_attendance_sheets(Cli *c);
 
 #endif

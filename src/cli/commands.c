@@ -46,6 +46,8 @@ const Command commands[] = {
      "fill an empty database with one course of quizzes and an assignment, N learners and their grades (make bench, part gradebook)"},
     {"bench-quiz-seed", cmd_bench_quiz_seed, "--out FILE [--learners N]",
      "fill an empty database with a quiz, N learners' submitted attempts and as many in progress (make bench quiz)"},
+    {"bench-attendance-seed", cmd_bench_attendance_seed, "--out FILE [--learners N] [--sessions K] [--ledger M]",
+     "fill an empty database with K open sessions of N learners and their signing links, a signed 30-learner sheet and M ledger entries (make bench signers, sheetpdf, verify)"},
     {"attendance sheets", cmd_attendance_sheets, "RUN_ID FILE.zip [--lang en|fr]",
      "write every attendance sheet (PDF) of a course run into one ZIP, with progress"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
