@@ -301,7 +301,7 @@ int main(int argc, char **argv)
         if (i < N) snprintf(p->name, sizeof p->name, "%s %s %d", first[i % 10], last[i % 6], i + 1);
         else snprintf(p->name, sizeof p->name, "Trainer Bench");
         int hh = 8 + (3600 + t) / 3600, mm = (3600 + t) % 3600 / 60;
-        if (t > 0 && i < N) snprintf(p->meta, sizeof p->meta, "%02d:%02d · %s · late %d min", hh, mm, i % 3 ? "personal link" : "QR code", t / 60);
+        if (t / 60 > 0 && i < N) snprintf(p->meta, sizeof p->meta, "%02d:%02d · %s · late %d min", hh, mm, i % 3 ? "personal link" : "QR code", t / 60);
         else snprintf(p->meta, sizeof p->meta, "%02d:%02d · %s", hh, mm, i == N ? "kiosk" : i % 3 ? "personal link" : "QR code");
         for (int s = 0; s < 3; s++)
             for (int k = 0; k < NPTS; k++) {

@@ -10,9 +10,11 @@
  *     "ROUND LINK_TOKEN ANON_COOKIE CSRF_TOKEN", ROUND the session's number
  *     (0..K-1); the anonymous cookie and its CSRF token are computed as the
  *     server does (a signed-out browser opening its link);
- *   - a second run of 30 learners (names with accents) and a session whose
- *     30 learners signed through attendance_sign() (the real path: strokes
- *     parsed, SVG written, ledger entries): the sheet of part "sheetpdf";
+ *   - a second run of 30 learners (names with accents) and a session on a
+ *     fixed past morning (2026-03-02 09:00-12:00 +01:00) whose 30 learners
+ *     and trainer signed through attendance_sign() (the real path: strokes
+ *     parsed, SVG written, ledger entries): the sheet of part "sheetpdf"
+ *     (bench/sheet_cairo.c draws the same page);
  *     a trainer with a browser session (its token printed) reads it;
  *   - with --ledger M: organisation "benchledger" with M valid ledger
  *     entries (attendance.signature payloads, hashes computed with
@@ -180,17 +182,26 @@ static bool seed_sheet(Db *db, Arena *a, const Course *course, int64_t org_id, i
         ok = person(db, org_id, run_id, email, name, "learner", now, &uids[i]);
     }
     ok = db_commit(db) == DB_DONE && ok;
+    /* A fixed morning in the past: the sheet is the same whatever the time
+     * of the run (one half-day column, the window closed). */
+    UsTime start = 0;
+    int64_t off = 0;
+    att_parse_time("2026-03-02T09:00+01:00", 0, &start, &off);
     SessionInput in = {.title = "Séance du matin — feuille d'émargement", .mode = "room", .place = "Salle 4, Lyon",
-                       .starts_at = now - 10 * 60 * US_PER_SEC, .ends_at = now + 3 * 3600 * US_PER_SEC,
-                       .grace_minutes = -1, .utc_offset_min = 60};
+                       .starts_at = start, .ends_at = start + 3 * 3600 * US_PER_SEC, .grace_minutes = -1,
+                       .utc_offset_min = off};
     LiveSession s;
     ok = ok && attendance_session_create(db, &run, &in, trainer, now, session_id) == LN_OK
-         && attendance_session_load(db, a, org_id, *session_id, &s) == LN_OK;
-    for (int i = 0; ok && i < SHEET_LEARNERS; i++) {
+         && attendance_session_load(db, a, org_id, *session_id, &s) == LN_OK
+         && db_run(db, "UPDATE live_session SET links_sent_at = $1, reminded_at = $1 WHERE id = $2", "ii", start,
+                   *session_id) == DB_DONE;
+    for (int i = 0; ok && i <= SHEET_LEARNERS; i++) {
+        bool tr = i == SHEET_LEARNERS;  /* then the trainer */
         char *st = strokes_json(a, i);
-        SignInput si = {.session = &s, .user_id = uids[i], .role = "learner", .method = i % 3 ? "link" : "qr",
+        SignInput si = {.session = &s, .user_id = tr ? trainer : uids[i], .role = tr ? "trainer" : "learner",
+                        .method = tr ? "kiosk" : i % 3 ? "link" : "qr", .device_user_id = tr ? trainer : 0,
                         .ip = "10.1.2.3", .user_agent = "bench", .strokes = st, .strokes_len = strlen(st),
-                        .now = now + i * US_PER_SEC};
+                        .now = start - 5 * 60 * US_PER_SEC + i * 20 * US_PER_SEC};
         Signature g;
         const char *why = NULL;
         if (attendance_sign(db, a, &si, &g, &why) != LN_OK) {
@@ -274,8 +285,9 @@ int cmd_bench_attendance_seed(Cli *c)
         SessionInput in = {.title = title, .mode = "room", .place = "Room 1", .starts_at = now - 10 * 60 * US_PER_SEC,
                            .ends_at = now + 3 * 3600 * US_PER_SEC, .grace_minutes = -1, .utc_offset_min = 60};
         ok = attendance_session_create(db, &run, &in, trainer, now, &sids[k]) == LN_OK && db_begin(db) == DB_DONE;
-        /* links are sent: the tick must not mail them again */
-        ok = ok && db_run(db, "UPDATE live_session SET links_sent_at = $1 WHERE id = $2", "ii", now, sids[k]) == DB_DONE;
+        /* links and reminders are sent: the server's tick must not mail anyone during the benchmark */
+        ok = ok && db_run(db, "UPDATE live_session SET links_sent_at = $1, reminded_at = $1 WHERE id = $2", "ii", now,
+                          sids[k]) == DB_DONE;
         for (int64_t i = 0; ok && i < nlearners; i++) {
             char link[TOKEN_CHARS + 1], lhash[HASH_HEX], anon[TOKEN_CHARS + 1], csrf[TOKEN_CHARS + 1];
             token_random(link);
