@@ -97,7 +97,7 @@ int main(int argc, char **argv)
         if (got < 256) break;
     }
     double t = now_s() - t0;
-    printf("entries %lld seconds %.2f entries_per_s %.0f hash_seconds %.2f\n", (long long)n, t, n / (t > 0 ? t : 1), hash_s);
+    printf("entries %lld seconds %.2f entries_per_s %.0f hash_seconds %.3f\n", (long long)n, t, n / (t > 0 ? t : 1), hash_s);
     sqlite3_finalize(page);
     sqlite3_close(h);
     free(bytes);

@@ -7,8 +7,8 @@
 -- first line "#strokes BODY" (the strokes, form-encoded), then one line per
 -- link "ROUND LINK_TOKEN ANON_COOKIE CSRF_TOKEN".  This run uses the lines of
 -- round SIGN_ROUND (one session: a link signs once); thread t of
--- SIGN_THREADS takes every T-th of them.  Once a thread has sent all its
--- lines, delay() holds its connections (an hour): bench/run.sh stops wrk
+-- SIGN_THREADS takes every T-th of them.  Once a thread has handed out all
+-- its lines, delay() holds its connections (an hour): bench/run.sh stops wrk
 -- with SIGINT when every signature is in the database, so the latency
 -- figures are those of the signatures alone.
 --
@@ -53,10 +53,14 @@ function init(args)
     -- wrk calls the first thread's request() once before the run, to check
     -- it (script_verify_request): that call must not use up a link.
     n = (tid or 1) == 1 and -1 or 0
+    reserved = 0
 end
 
+-- delay() runs before every request() of a connection: it hands out the
+-- lines, so that no two connections send the same one (a link signs once).
 function delay()
-    if n >= #mine then return 3600000 end
+    if reserved >= #mine then return 3600000 end
+    reserved = reserved + 1
     return 0
 end
 
