@@ -3,7 +3,9 @@
 # the same run on the same machine (see bench/RESULTS.md).
 #
 #   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz gradebook
-#                                    (default: all of them; "courses" = range beat search dashboard)
+#                                    signers sheetpdf verify
+#                                    (default: all of them; "courses" = range beat search dashboard,
+#                                    "attendance" = signers sheetpdf verify)
 #
 # core, on the demo data (lectern demo):
 #   (a) GET /healthz                       vs nginx returning the same "ok\n"
@@ -42,6 +44,38 @@
 #       plus the raw ceiling: the gradebook's four statements read by a C loop
 #       over SQLite (bench/gradebook_raw.c, one thread), gradebooks/s
 #
+# attendance, on a database of its own (`lectern bench-attendance-seed`: one
+# run of BENCH_SIGNERS learners, REPS + 1 live sessions open now with a
+# personal signing link per learner, a signed 30-learner sheet; ~1 s),
+# lectern --sync full:
+#   (s) signers    every learner signs one session through the real path of
+#                  an e-mailed link, signed out as on a phone: POST
+#                  /sign/TOKEN with the anonymous cookie, its CSRF token and
+#                  the drawn strokes (bench/sign.lua, -c$BENCH_SIGN_CONNS);
+#                  each link once, wrk stopped when every signature is in
+#                  the database (at most BENCH_SIGN_LIMIT s).  p50/p99, and
+#                  signatures/s from the first to the last signature's time;
+#                  goal: all of them within a minute.  Ceiling: raw SQLite
+#                  (bench/sqlite_insert.c sign) writing the same rows, one
+#                  transaction each (link UPDATE, signature, ledger entry,
+#                  head).  Checks: rows = 200s in every round, signatures =
+#                  attendance.signature ledger entries, `lectern verify` ok
+#   (p) sheetpdf   GET /o/benchatt/sessions/{id}/sheet.pdf as its trainer,
+#                  one connection (30 learners and the trainer signed, 3 A4
+#                  pages) vs bench/sheet_cairo.c, a bare cairo+pango program
+#                  drawing the same page (same fonts, text, strokes,
+#                  geometry; one thread): sheets/s; the two PDFs' text is
+#                  compared with pdftotext when it is installed
+# verify, on a database of its own (`lectern bench-attendance-seed --ledger
+# N`: N = BENCH_LEDGER_ENTRIES valid entries of one organisation, inserted
+# directly with their hashes; 1,000,000 by default, ~10 s and 0.5 GB; 10
+# million take ~2 min and 5 GB to seed and `lectern verify` ~3-6 min here,
+# so that is opt-in: BENCH_LEDGER_ENTRIES=10000000 bash bench/run.sh verify):
+#   (v) verify     `lectern verify --org benchledger` (one process, one
+#                  thread), entries/s, vs bench/ledger_hash.c: the same rows
+#                  read the same way and SHA-256 recomputed over the same
+#                  bytes, without parsing the payloads
+#
 # wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
 # and its ceiling alternating; the median of the runs is printed.  Loopback
 # only; every process started here is stopped by PID on exit.
@@ -61,6 +95,9 @@
 #   BENCH_QUIZ_LEARNERS=100000 (learners, thus attempts in progress, of part quiz;
 #       each measured run submits attempts of its own share of them)
 #   BENCH_GB_LEARNERS=10000 BENCH_GB_CONNS=4 BENCH_GB_DURATION=5 BENCH_GB_RAW_SECONDS=3 (part gradebook)
+#   BENCH_SIGNERS=1000 BENCH_SIGN_CONNS=$BENCH_CONNS BENCH_SIGN_LIMIT=60 BENCH_SIGN_SQLITE_SECONDS=1 (part signers)
+#   BENCH_SHEET_DURATION=5 BENCH_SHEET_SECONDS=3 (part sheetpdf: lectern's and the bare program's runs)
+#   BENCH_LEDGER_ENTRIES=1000000 (part verify)
 set -euo pipefail
 export LC_ALL=C
 
