@@ -899,6 +899,7 @@ if want signers || want sheetpdf; then
     ADB=$ADATA/lectern.db
     cp "$ADB" "$T/att-raw.db"           # the raw SQLite reference runs on a copy (checkpointed: one file)
     APORT=$(free_port)
+    : > "$T/lectern-att.log"
     # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
     "$BIN" serve --data "$ADATA" --listen "127.0.0.1:$APORT" --access-log off --threads "$THREADS" \
         --sync full ${BENCH_SERVE_ARGS:-} > "$T/lectern-att.log" 2>&1 &

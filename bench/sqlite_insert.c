@@ -389,7 +389,13 @@ static int sign(const char *path, double seconds)
     sqlite3_finalize(src);
     memset(hash, 'a', 64);
     hash[64] = 0;
+    /* entries after the last one there: every run on the same copy goes on from it */
+    sqlite3_stmt *mx;
     int64_t seq = 0;
+    if (sqlite3_prepare_v2(h, "SELECT COALESCE(max(seq), 0) FROM ledger_entry", -1, &mx, NULL) || sqlite3_step(mx) != SQLITE_ROW)
+        die(h, "max seq");
+    seq = sqlite3_column_int64(mx, 0);
+    sqlite3_finalize(mx);
     double t0 = now_s(), t = t0;
     long rows = 0, commits = 0;
     while (t - t0 < seconds && sqlite3_step(ids) == SQLITE_ROW) {
@@ -419,7 +425,7 @@ static int sign(const char *path, double seconds)
         snprintf(subject, sizeof subject, "session:%lld signature:%lld user:%lld", (long long)sess, (long long)sig,
                  (long long)user);
         sqlite3_bind_int64(led, 1, org);
-        sqlite3_bind_int64(led, 2, 1000000000 + seq);    /* above what the seed wrote */
+        sqlite3_bind_int64(led, 2, seq);
         sqlite3_bind_text(led, 3, subject, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(led, 4, at);
         sqlite3_bind_text(led, 5, payload, -1, SQLITE_TRANSIENT);
@@ -427,7 +433,7 @@ static int sign(const char *path, double seconds)
         if (sqlite3_step(led) != SQLITE_DONE) die(h, "insert ledger entry");
         sqlite3_reset(led);
         sqlite3_bind_int64(head, 1, org);
-        sqlite3_bind_int64(head, 2, 1000000000 + seq);
+        sqlite3_bind_int64(head, 2, seq);
         sqlite3_bind_text(head, 3, hash, -1, SQLITE_STATIC);
         sqlite3_bind_int64(head, 4, at);
         if (sqlite3_step(head) != SQLITE_DONE) die(h, "ledger head");
