@@ -998,12 +998,14 @@ if want sheetpdf; then
     SRV_PIDS=("$APID")
     note "(p) warm-up"
     CONNS=1 WT=1 run_wrk p-warm "$WARM" "$A$SHEET_PATH" -H "Cookie: $ACOOKIE" --timeout 30s
-    SHEET_BARE=""
+    SHEET_BARE=""; SHEET_BARE_CPU=""
     for i in $(seq "$REPS"); do
         note "(p) run $i/$REPS: the sheet through lectern (-c1, ${SHEET_DUR} s), then the bare cairo program (${SHEET_SECS} s)"
         CONNS=1 WT=1 run_wrk p "$SHEET_DUR" "$A$SHEET_PATH" -H "Cookie: $ACOOKIE" --timeout 30s
         alive "$APID" lectern "$T/lectern-att.log"
-        SHEET_BARE+="$("$T/sheet_cairo" "$SHEET_SECS" | awk '{ print $6 }') "
+        "$T/sheet_cairo" "$SHEET_SECS" > "$T/sheet-bare-$i.txt"
+        SHEET_BARE+="$(awk '{ print $6 }' "$T/sheet-bare-$i.txt") "
+        SHEET_BARE_CPU+="$(awk '{ print $10 }' "$T/sheet-bare-$i.txt") "
     done
 fi
 
@@ -1028,7 +1030,7 @@ if want verify; then
     V_SEED_WALL=$(awk -v a="$V_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
     V_DB_MB=$(( $(stat -c %s "$VDATA/lectern.db") / 1000000 ))
     cc -O2 -o "$T/ledger_hash" "$ROOT/bench/ledger_hash.c" $(pkg-config --cflags --libs sqlite3 libsodium 2>/dev/null || echo -lsqlite3 -lsodium)
-    V_RATES=""; V_RAW=""; V_HASH=""; V_CPU=""; V_OTHER=""
+    V_RATES=""; V_RAW=""; V_HASH=""; V_CPU=""; V_OTHER=""; V_RATES_CPU=""; V_RAW_CPU=""
     for i in $(seq "$REPS"); do
         note "(v) run $i/$REPS: lectern verify over $(fmt_int "$LEDGER_N") entries, then the bare read + SHA-256 loop"
         times > "$T/times0"; b0=$(busy_ticks); t0=$EPOCHREALTIME
@@ -1039,9 +1041,11 @@ if want verify; then
         V_RATES+="$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }') "
         c=$(( $(child_ticks "$T/times1") - $(child_ticks "$T/times0") ))
         V_CPU+="$(awk -v c="$c" -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", c / hz / (b - a) }') "
+        V_RATES_CPU+="$(awk -v c="$c" -v hz="$HZ" -v n="$n" 'BEGIN { printf "%.0f", (c > 0 ? n / (c / hz) : 0) }') "
         V_OTHER+="$(awk -v c="$c" -v x=$((b1 - b0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN { o = (x - c) / hz / (b - a); printf "%.2f", (o < 0 ? 0 : o) }') "
         "$T/ledger_hash" "$VDATA/lectern.db" benchledger > "$T/ledger-hash-$i.txt" || die "the bare hash loop found a broken chain"
         V_RAW+="$(awk '{ print $6 }' "$T/ledger-hash-$i.txt") "
+        V_RAW_CPU+="$(awk '{ printf "%.0f", ($10 > 0 ? $2 / $10 : 0) }' "$T/ledger-hash-$i.txt") "
         V_HASH+="$(awk -v n="$LEDGER_N" '{ printf "%.0f", ($8 > 0 ? n / $8 : 0) }' "$T/ledger-hash-$i.txt") "
     done
     V_ELAPSED=$(( $(date +%s) - V_START ))
@@ -1218,17 +1222,20 @@ lat_line() {
             "$(tr '\n' ';' < "$T/sign.txt" | sed 's/;$//; s/;/; /g')"
     fi
     if want sheetpdf; then
-        PR=$(med p 2); PB=$(echo "$SHEET_BARE" | median)
-        printf '(p) sheetpdf  GET %s as the trainer, one connection: %s sheets/s p50 %s p99 %s | bare cairo+pango, same page, one thread: %s sheets/s | ratio %s× (no goal set) | server CPU/sheet %s µs\n' \
-            "$SHEET_PATH" "$(awk -v v="$PR" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med p 3)")" "$(fmt_ms "$(med p 4)")" "$PB" "$(ratio "$PR" "$PB")" "$(med p 14)"
-        printf '    %s learners and the trainer signed, 3 A4 pages; lectern %s bytes, bare %s bytes; %s; bare runs (sheets/s): %s\n' \
-            "$ATT_SHEET_LEARNERS" "$(fmt_int "$SHEET_BYTES")" "$(fmt_int "$SHEET_BARE_BYTES")" "$SHEET_CHECK" "$SHEET_BARE"
+        PR=$(med p 2); PB=$(echo "$SHEET_BARE" | median); PCPU=$(awk -v v="$(med p 14)" 'BEGIN { printf "%.1f", v / 1000 }')
+        PBCPU=$(echo "$SHEET_BARE_CPU" | median)
+        printf '(p) sheetpdf  GET %s as the trainer, one connection: %s sheets/s p50 %s p99 %s | bare cairo+pango, same page, one thread: %s sheets/s | ratio %s× (no goal set) | CPU per sheet: lectern (server) %s ms, bare %s ms, ratio bare/lectern %s×\n' \
+            "$SHEET_PATH" "$(awk -v v="$PR" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med p 3)")" "$(fmt_ms "$(med p 4)")" "$PB" "$(ratio "$PR" "$PB")" \
+            "$PCPU" "$PBCPU" "$(ratio "$PBCPU" "$PCPU")"
+        printf '    %s learners and the trainer signed, 3 A4 pages; lectern %s bytes, bare %s bytes; %s; bare runs (sheets/s): %s, CPU ms per sheet: %s\n' \
+            "$ATT_SHEET_LEARNERS" "$(fmt_int "$SHEET_BYTES")" "$(fmt_int "$SHEET_BARE_BYTES")" "$SHEET_CHECK" "$SHEET_BARE" "$SHEET_BARE_CPU"
     fi
     if want verify; then
         VR=$(echo "$V_RATES" | median); VRAW=$(echo "$V_RAW" | median); VH=$(echo "$V_HASH" | median)
-        printf '(v) verify    lectern verify, %s entries: %s entries/s (%s s) | bare C, same rows read and SHA-256 recomputed: %s entries/s | ratio %s× (no goal set) | SHA-256 alone %s entries/s\n' \
+        VRC=$(echo "$V_RATES_CPU" | median); VRAWC=$(echo "$V_RAW_CPU" | median)
+        printf '(v) verify    lectern verify, %s entries: %s entries/s (%s s) | bare C, same rows read and SHA-256 recomputed: %s entries/s | ratio %s× (no goal set) | per CPU second: lectern %s, bare %s entries, ratio %s× | SHA-256 alone %s entries/s\n' \
             "$(fmt_int "$LEDGER_N")" "$(fmt_int "$VR")" "$(awk -v n="$LEDGER_N" -v r="$VR" 'BEGIN { printf "%.1f", (r > 0 ? n / r : 0) }')" \
-            "$(fmt_int "$VRAW")" "$(ratio "$VR" "$VRAW")" "$(fmt_int "$VH")"
+            "$(fmt_int "$VRAW")" "$(ratio "$VR" "$VRAW")" "$(fmt_int "$VRC")" "$(fmt_int "$VRAWC")" "$(ratio "$VRC" "$VRAWC")" "$(fmt_int "$VH")"
         printf '    lectern bench-attendance-seed --ledger %s: %s s, database %s MB; runs (entries/s) lectern %s, bare %s; cores used by lectern verify: %s, by other processes meanwhile: %s\n' \
             "$LEDGER_N" "$V_SEED_WALL" "$(fmt_int "$V_DB_MB")" "$V_RATES" "$V_RAW" "$V_CPU" "$V_OTHER"
     fi
