@@ -95,7 +95,7 @@
 #   BENCH_QUIZ_LEARNERS=100000 (learners, thus attempts in progress, of part quiz;
 #       each measured run submits attempts of its own share of them)
 #   BENCH_GB_LEARNERS=10000 BENCH_GB_CONNS=4 BENCH_GB_DURATION=5 BENCH_GB_RAW_SECONDS=3 (part gradebook)
-#   BENCH_SIGNERS=1000 BENCH_SIGN_CONNS=$BENCH_CONNS BENCH_SIGN_LIMIT=60 BENCH_SIGN_SQLITE_SECONDS=1 (part signers)
+#   BENCH_SIGNERS=1000 BENCH_SIGN_CONNS=$BENCH_CONNS BENCH_SIGN_LIMIT=60 BENCH_SIGN_SQLITE_SECONDS=2 (part signers)
 #   BENCH_SHEET_DURATION=5 BENCH_SHEET_SECONDS=3 (part sheetpdf: lectern's and the bare program's runs)
 #   BENCH_LEDGER_ENTRIES=1000000 (part verify)
 set -euo pipefail
@@ -115,7 +115,7 @@ OUT_DIR=${BENCH_OUT:-$ROOT/bench/out}
 
 LAT_DUR=${BENCH_LAT_DURATION:-5}
 SIGNERS=${BENCH_SIGNERS:-1000}
-SIGN_SQ_SECS=${BENCH_SIGN_SQLITE_SECONDS:-1}
+SIGN_SQ_SECS=${BENCH_SIGN_SQLITE_SECONDS:-2}
 LEDGER_N=${BENCH_LEDGER_ENTRIES:-1000000}
 
 die() { echo "bench: $*" >&2; exit 1; }
