@@ -68,9 +68,10 @@
 #                  compared with pdftotext when it is installed
 # verify, on a database of its own (`lectern bench-attendance-seed --ledger
 # N`: N = BENCH_LEDGER_ENTRIES valid entries of one organisation, inserted
-# directly with their hashes; 1,000,000 by default, ~10 s and 0.5 GB; 10
-# million take ~2 min and 5 GB to seed and `lectern verify` ~3-6 min here,
-# so that is opt-in: BENCH_LEDGER_ENTRIES=10000000 bash bench/run.sh verify):
+# directly with their hashes; 1,000,000 by default, 20-40 s and 0.5 GB; 10
+# million took 281 s and 5.3 GB to seed and `lectern verify` 309 s on a
+# loaded machine (~170 s of CPU), so that is opt-in:
+# BENCH_LEDGER_ENTRIES=10000000 BENCH_REPS=1 bash bench/run.sh verify):
 #   (v) verify     `lectern verify --org benchledger` (one process, one
 #                  thread), entries/s, vs bench/ledger_hash.c: the same rows
 #                  read the same way and SHA-256 recomputed over the same
