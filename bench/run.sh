@@ -3,7 +3,9 @@
 # the same run on the same machine (see bench/RESULTS.md).
 #
 #   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz gradebook forum
-#                                    (default: all of them; "courses" = range beat search dashboard)
+#                                    signers sheetpdf verify
+#                                    (default: all of them; "courses" = range beat search dashboard,
+#                                    "attendance" = signers sheetpdf verify)
 #
 # core, on the demo data (lectern demo):
 #   (a) GET /healthz                       vs nginx returning the same "ok\n"
@@ -58,6 +60,39 @@
 #       statement run by C over the same index (bench/forum_raw.c search,
 #       one thread): p50/p99 per query
 #
+# attendance, on a database of its own (`lectern bench-attendance-seed`: one
+# run of BENCH_SIGNERS learners, REPS + 1 live sessions open now with a
+# personal signing link per learner, a signed 30-learner sheet; ~1 s),
+# lectern --sync full:
+#   (s) signers    every learner signs one session through the real path of
+#                  an e-mailed link, signed out as on a phone: POST
+#                  /sign/TOKEN with the anonymous cookie, its CSRF token and
+#                  the drawn strokes (bench/sign.lua, -c$BENCH_SIGN_CONNS);
+#                  each link once, wrk stopped when every signature is in
+#                  the database (at most BENCH_SIGN_LIMIT s).  p50/p99, and
+#                  signatures/s from the first to the last signature's time;
+#                  goal: all of them within a minute.  Ceiling: raw SQLite
+#                  (bench/sqlite_insert.c sign) writing the same rows, one
+#                  transaction each (link UPDATE, signature, ledger entry,
+#                  head).  Checks: rows = 200s in every round, signatures =
+#                  attendance.signature ledger entries, `lectern verify` ok
+#   (t) sheetpdf   GET /o/benchatt/sessions/{id}/sheet.pdf as its trainer,
+#                  one connection (30 learners and the trainer signed, 3 A4
+#                  pages) vs bench/sheet_cairo.c, a bare cairo+pango program
+#                  drawing the same page (same fonts, text, strokes,
+#                  geometry; one thread): sheets/s; the two PDFs' text is
+#                  compared with pdftotext when it is installed
+# verify, on a database of its own (`lectern bench-attendance-seed --ledger
+# N`: N = BENCH_LEDGER_ENTRIES valid entries of one organisation, inserted
+# directly with their hashes; 1,000,000 by default, 20-40 s and 0.5 GB; 10
+# million took 281 s and 5.3 GB to seed and `lectern verify` 309 s on a
+# loaded machine (~170 s of CPU), so that is opt-in:
+# BENCH_LEDGER_ENTRIES=10000000 BENCH_REPS=1 bash bench/run.sh verify):
+#   (v) verify     `lectern verify --org benchledger` (one process, one
+#                  thread), entries/s, vs bench/ledger_hash.c: the same rows
+#                  read the same way and SHA-256 recomputed over the same
+#                  bytes, without parsing the payloads
+#
 # wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
 # and its ceiling alternating; the median of the runs is printed.  Loopback
 # only; every process started here is stopped by PID on exit.
@@ -81,6 +116,9 @@
 #   BENCH_FORUM_CONNS=8 (pages) BENCH_FORUM_DURATION=5 BENCH_FORUM_RAW_SECONDS=3 (part forum)
 #   BENCH_FORUM_DATA=DIR (reuse a data dir seeded by an earlier run of part forum, kept
 #       with BENCH_KEEP=1: DIR is its forum/ folder; (n) adds posts to it)
+#   BENCH_SIGNERS=1000 BENCH_SIGN_CONNS=$BENCH_CONNS BENCH_SIGN_LIMIT=60 BENCH_SIGN_SQLITE_SECONDS=2 (part signers)
+#   BENCH_SHEET_DURATION=5 BENCH_SHEET_SECONDS=3 (part sheetpdf: lectern's and the bare program's runs)
+#   BENCH_LEDGER_ENTRIES=1000000 (part verify)
 set -euo pipefail
 export LC_ALL=C
 
@@ -97,11 +135,14 @@ SQ_SECS=${BENCH_SQLITE_SECONDS:-3}
 OUT_DIR=${BENCH_OUT:-$ROOT/bench/out}
 
 LAT_DUR=${BENCH_LAT_DURATION:-5}
+SIGNERS=${BENCH_SIGNERS:-1000}
+SIGN_SQ_SECS=${BENCH_SIGN_SQLITE_SECONDS:-2}
+LEDGER_N=${BENCH_LEDGER_ENTRIES:-1000000}
 
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
-ALL_PARTS="core range beat search dashboard quiz gradebook forum"
+ALL_PARTS="core range beat search dashboard quiz gradebook forum signers sheetpdf verify"
 PARTS=" "
 ASKED=("$@")
 [ "${#ASKED[@]}" -gt 0 ] || read -r -a ASKED <<< "${BENCH_PARTS:-all}"
@@ -109,8 +150,9 @@ for p in "${ASKED[@]}"; do
     case $p in
     all) PARTS+="$ALL_PARTS " ;;
     courses) PARTS+="range beat search dashboard " ;;
-    core|range|beat|search|dashboard|quiz|gradebook|forum) PARTS+="$p " ;;
-    *) die "unknown part $p (parts: $ALL_PARTS, all, courses)" ;;
+    core|range|beat|search|dashboard|quiz|gradebook|forum|signers|sheetpdf|verify) PARTS+="$p " ;;
+    attendance) PARTS+="signers sheetpdf verify " ;;
+    *) die "unknown part $p (parts: $ALL_PARTS, all, courses, attendance)" ;;
     esac
 done
 want() { case $PARTS in *" $1 "*) return 0 ;; esac; return 1; }
@@ -973,6 +1015,177 @@ if want forum; then
     FB_ELAPSED=$(( $(date +%s) - FB_START ))
 fi
 
+# ---- attendance: signers, sheetpdf, verify -----------------------------------------------
+
+if want signers || want sheetpdf; then
+    A_START=$(date +%s)
+    # The other servers are done: stop them, they would only hold memory and CPU.
+    for v in LPID SPID QPID GPID; do
+        p=${!v:-}
+        if [ -n "$p" ]; then stop_pid "$p"; forget_pid "$p"; printf -v "$v" '%s' ""; fi
+    done
+    ADATA=$T/att
+    ALINES=$T/att-lines.txt
+    note "seeding: lectern bench-attendance-seed --learners $SIGNERS --sessions $((REPS + 1))"
+    "$BIN" bench-attendance-seed --data "$ADATA" --learners "$SIGNERS" --sessions $((REPS + 1)) --out "$ALINES" \
+        > "$T/att-seed.env" 2> "$T/att-seed.log" || { cat "$T/att-seed.log" >&2; die "lectern bench-attendance-seed failed"; }
+    while IFS='=' read -r k v; do case $k in ATT_*) printf -v "$k" '%s' "$v" ;; esac; done < "$T/att-seed.env"
+    IFS=, read -r -a ATT_SIDS <<< "$ATT_SESSIONS"
+    ADB=$ADATA/lectern.db
+    cp "$ADB" "$T/att-raw.db"           # the raw SQLite reference runs on a copy (checkpointed: one file)
+    APORT=$(free_port)
+    : > "$T/lectern-att.log"
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$ADATA" --listen "127.0.0.1:$APORT" --access-log off --threads "$THREADS" \
+        --sync full ${BENCH_SERVE_ARGS:-} > "$T/lectern-att.log" 2>&1 &
+    APID=$!
+    PIDS+=("$APID")
+    wait_listening "$APID" "$T/lectern-att.log"
+    A=http://127.0.0.1:$APORT
+    OUR_PIDS=("$APID"); SRV_PIDS=("$APID")
+fi
+
+# sign_round NAME ROUND: every learner signs session ATT_SIDS[ROUND] by its
+# personal link (bench/sign.lua), at most SIGN_LIMIT s; wrk is stopped
+# (SIGINT) once every signature is in the database.  Appends to $T/sign.txt:
+#   NAME rows s200 sother serr p50_ms p99_ms span_s sigs_per_s server_cpu_us_per_sig other_cores wall_s
+sign_round() {
+    local name=$1 round=$2 sid=${ATT_SIDS[$2]} out="$T/sign-$1-$2.txt" pid rc=0 n=0 i
+    local t0 t1 b0 b1 s0 s1 c0 c1
+    times > "$T/times0"; b0=$(busy_ticks); s0=$(pid_ticks "$APID"); t0=$EPOCHREALTIME
+    SIGN_ROUND=$round timeout -k 5 $((SIGN_LIMIT + 20)) wrk -t"$WT" -c"$SIGN_CONNS" -d"${SIGN_LIMIT}s" --latency \
+        -s "$ROOT/bench/sign.lua" "$A/" > "$out" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    for i in $(seq $((SIGN_LIMIT * 10))); do
+        n=$("$SQ" scalar "$ADB" "SELECT count(*) FROM signature WHERE session_id = $sid")
+        [ "$n" -ge "$ATT_LEARNERS" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    sleep 0.5   # the last answers reach wrk
+    kill -INT "$pid" 2>/dev/null || true
+    wait "$pid" || rc=$?
+    forget_pid "$pid"
+    times > "$T/times1"; b1=$(busy_ticks); s1=$(pid_ticks "$APID"); t1=$EPOCHREALTIME
+    c0=$(child_ticks "$T/times0"); c1=$(child_ticks "$T/times1")
+    [ "$rc" = 0 ] || [ "$rc" = 130 ] || { cat "$out" >&2; die "wrk failed ($rc) for $name"; }
+    alive "$APID" lectern "$T/lectern-att.log"
+    local rows span s200 sother serr p50 p99
+    rows=$("$SQ" scalar "$ADB" "SELECT count(*) FROM signature WHERE session_id = $sid")
+    span=$("$SQ" scalar "$ADB" "SELECT max(signed_at) - min(signed_at) FROM signature WHERE session_id = $sid")
+    s200=$(awk '$1 == "status" && $2 == 200 { print $3 }' "$out")
+    sother=$(awk '$1 == "status" && $2 != 200 { s += $3 } END { print s + 0 }' "$out")
+    # the socket errors wrk reports are the held connections SIGINT closed: only timeouts count
+    serr=$(awk '/Socket errors:/ { for (i = 3; i <= NF; i++) if ($i == "timeout") { v = $(i + 1); gsub(/,/, "", v); print v + 0 } }' "$out")
+    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+    echo "$name $rows ${s200:-0} $sother ${serr:-0} $p50 $p99 $(awk -v s="$span" -v r="$rows" -v b=$((b1 - b0)) -v o=$((s1 - s0)) \
+        -v c=$((c1 - c0)) -v hz="$HZ" -v t0="$t0" -v t1="$t1" 'BEGIN { sp = s / 1e6; d = t1 - t0
+            x = d > 0 ? (b - o - c) / hz / d : 0; if (x < 0) x = 0
+            printf "%.3f %.1f %.0f %.2f %.1f", sp, (sp > 0 ? (r - 1) / sp : 0), (r > 0 ? o / hz * 1e6 / r : 0), x, d }')" >> "$T/sign.txt"
+}
+
+if want signers; then
+    SIGN_LIMIT=${BENCH_SIGN_LIMIT:-60}
+    SIGN_CONNS=${BENCH_SIGN_CONNS:-$CONNS}
+    : > "$T/sign.txt"
+    # One link works, signed out: its page answers 200 (the check leaves it unused).
+    read -r _ LTOK _ _ <<< "$(awk '$1 == "0"' "$ALINES" | head -n 1)"
+    code=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$A/sign/$LTOK")
+    [ "$code" = 200 ] || die "GET /sign/TOKEN answered $code"
+    export SIGN_LINES=$ALINES SIGN_THREADS=$WT
+    note "(s) warm-up: $(fmt_int "$ATT_LEARNERS") learners sign session ${ATT_SIDS[0]}"
+    sign_round s-warm 0
+    for i in $(seq "$REPS"); do
+        note "(s) run $i/$REPS: $(fmt_int "$ATT_LEARNERS") learners sign session ${ATT_SIDS[$i]} by their links (at most ${SIGN_LIMIT} s)"
+        sign_round s "$i"
+    done
+    SIGN_SQ=""
+    for i in $(seq "$REPS"); do
+        note "(s) raw SQLite: a signature, its link, ledger entry and head per transaction, run $i/$REPS (${SIGN_SQ_SECS} s)"
+        SIGN_SQ+="$("$SQ" sign "$T/att-raw.db" "$SIGN_SQ_SECS" | awk '{ print $6 }') "
+    done
+fi
+
+if want sheetpdf; then
+    SHEET_DUR=${BENCH_SHEET_DURATION:-5}
+    SHEET_SECS=${BENCH_SHEET_SECONDS:-3}
+    SHEET_PATH=/o/$ATT_ORG/sessions/$ATT_SHEET_SESSION/sheet.pdf
+    ACOOKIE="lectern_session=$ATT_TRAINER_TOKEN"
+    code=$(curl -s --max-time 30 -o "$T/sheet.pdf" -w '%{http_code}' -H "Cookie: $ACOOKIE" "$A$SHEET_PATH")
+    [ "$code" = 200 ] || die "GET $SHEET_PATH as the trainer answered $code"
+    note "building bench/sheet_cairo.c"
+    # shellcheck disable=SC2046  # pkg-config prints several words
+    cc -O2 -o "$T/sheet_cairo" "$ROOT/bench/sheet_cairo.c" $(pkg-config --cflags --libs pangocairo cairo-pdf libqrencode) \
+        || die "bench/sheet_cairo.c does not build (cairo, pango and libqrencode headers are needed)"
+    "$T/sheet_cairo" 0.2 "$T/sheet-bare.pdf" > /dev/null
+    SHEET_BYTES=$(wc -c < "$T/sheet.pdf" | tr -d ' '); SHEET_BARE_BYTES=$(wc -c < "$T/sheet-bare.pdf" | tr -d ' ')
+    SHEET_CHECK="pdftotext not installed: text not compared"
+    if command -v pdftotext >/dev/null 2>&1; then
+        pdftotext "$T/sheet.pdf" "$T/sheet.txt"; pdftotext "$T/sheet-bare.pdf" "$T/sheet-bare.txt"
+        grep -q 'Élodie' "$T/sheet.txt" && grep -q 'Learners who signed: 30 / 30' "$T/sheet.txt" \
+            || die "lectern's sheet does not list the 30 signed learners by name"
+        if diff -q <(grep -v '^Generated on' "$T/sheet.txt") <(grep -v '^Generated on' "$T/sheet-bare.txt") > /dev/null; then
+            SHEET_CHECK="same text (pdftotext) but the footer's time"
+        else SHEET_CHECK="TEXT DIFFERS from lectern's (pdftotext): the ceiling draws another page"; fi
+    fi
+    SRV_PIDS=("$APID")
+    note "(p) warm-up"
+    CONNS=1 WT=1 run_wrk t-warm "$WARM" "$A$SHEET_PATH" -H "Cookie: $ACOOKIE" --timeout 30s
+    SHEET_BARE=""; SHEET_BARE_CPU=""
+    for i in $(seq "$REPS"); do
+        note "(p) run $i/$REPS: the sheet through lectern (-c1, ${SHEET_DUR} s), then the bare cairo program (${SHEET_SECS} s)"
+        CONNS=1 WT=1 run_wrk t "$SHEET_DUR" "$A$SHEET_PATH" -H "Cookie: $ACOOKIE" --timeout 30s
+        alive "$APID" lectern "$T/lectern-att.log"
+        "$T/sheet_cairo" "$SHEET_SECS" > "$T/sheet-bare-$i.txt"
+        SHEET_BARE+="$(awk '{ print $6 }' "$T/sheet-bare-$i.txt") "
+        SHEET_BARE_CPU+="$(awk '{ print $10 }' "$T/sheet-bare-$i.txt") "
+    done
+fi
+
+if want signers || want sheetpdf; then
+    stop_pid "$APID"; forget_pid "$APID"
+    if want signers; then
+        S_SIGS=$("$SQ" scalar "$ADB" "SELECT count(*) FROM signature s JOIN org o ON o.id = s.org_id WHERE o.slug = 'benchatt'")
+        S_LEDGER=$("$SQ" scalar "$ADB" "SELECT count(*) FROM ledger_entry e JOIN org o ON o.id = e.org_id WHERE o.slug = 'benchatt' AND e.kind = 'attendance.signature'")
+        S_VERIFY=$("$BIN" verify --data "$ADATA" --org benchatt 2>&1 | head -n 1) || S_VERIFY="FAILED: $S_VERIFY"
+    fi
+    A_ELAPSED=$(( $(date +%s) - A_START ))
+fi
+
+if want verify; then
+    V_START=$(date +%s)
+    VDATA=$T/ledger
+    note "seeding: lectern bench-attendance-seed --ledger $LEDGER_N (valid entries of one organisation)"
+    V_T0=$EPOCHREALTIME
+    "$BIN" bench-attendance-seed --data "$VDATA" --learners 1 --sessions 1 --ledger "$LEDGER_N" --out "$T/ledger-lines.txt" \
+        > "$T/ledger-seed.env" 2> >(tee "$T/ledger-seed.log" | sed -u 's/^/bench: ledger seed: /' >&2) \
+        || { sleep 0.2; die "lectern bench-attendance-seed --ledger failed (see above)"; }
+    V_SEED_WALL=$(awk -v a="$V_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+    V_DB_MB=$(( $(stat -c %s "$VDATA/lectern.db") / 1000000 ))
+    cc -O2 -o "$T/ledger_hash" "$ROOT/bench/ledger_hash.c" $(pkg-config --cflags --libs sqlite3 libsodium 2>/dev/null || echo -lsqlite3 -lsodium)
+    V_RATES=""; V_RAW=""; V_HASH=""; V_CPU=""; V_OTHER=""; V_RATES_CPU=""; V_RAW_CPU=""
+    for i in $(seq "$REPS"); do
+        note "(v) run $i/$REPS: lectern verify over $(fmt_int "$LEDGER_N") entries, then the bare read + SHA-256 loop"
+        times > "$T/times0"; b0=$(busy_ticks); t0=$EPOCHREALTIME
+        "$BIN" verify --data "$VDATA" --org benchledger > "$T/verify-$i.txt" 2>&1 || { cat "$T/verify-$i.txt" >&2; die "lectern verify failed"; }
+        t1=$EPOCHREALTIME; b1=$(busy_ticks); times > "$T/times1"
+        n=$(sed -n 's/^benchledger: ok — \([0-9]*\) entr.*/\1/p' "$T/verify-$i.txt")
+        [ "$n" = "$LEDGER_N" ] || die "lectern verify checked ${n:-no} entries, not $LEDGER_N: $(cat "$T/verify-$i.txt")"
+        V_RATES+="$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }') "
+        c=$(( $(child_ticks "$T/times1") - $(child_ticks "$T/times0") ))
+        V_CPU+="$(awk -v c="$c" -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", c / hz / (b - a) }') "
+        V_RATES_CPU+="$(awk -v c="$c" -v hz="$HZ" -v n="$n" 'BEGIN { printf "%.0f", (c > 0 ? n / (c / hz) : 0) }') "
+        V_OTHER+="$(awk -v c="$c" -v x=$((b1 - b0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN { o = (x - c) / hz / (b - a); printf "%.2f", (o < 0 ? 0 : o) }') "
+        "$T/ledger_hash" "$VDATA/lectern.db" benchledger > "$T/ledger-hash-$i.txt" || die "the bare hash loop found a broken chain"
+        V_RAW+="$(awk '{ print $6 }' "$T/ledger-hash-$i.txt") "
+        V_RAW_CPU+="$(awk '{ printf "%.0f", ($10 > 0 ? $2 / $10 : 0) }' "$T/ledger-hash-$i.txt") "
+        V_HASH+="$(awk -v n="$LEDGER_N" '{ printf "%.0f", ($8 > 0 ? n / $8 : 0) }' "$T/ledger-hash-$i.txt") "
+    done
+    V_ELAPSED=$(( $(date +%s) - V_START ))
+fi
+
 # ---- report ---------------------------------------------------------------------------
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -1156,6 +1369,42 @@ lat_line() {
             "$(fmt_int "$FB_POSTS")" "$(awk -v v="$(med p 2)" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med p 3)")" "$(fmt_ms "$(med p 4)")" "$(med p 14)" \
             "$(echo "$P_RAW" | awk '{ print $7 }' | median)" "$(fmt_ms "$P_RAW50")" "$(fmt_ms "$P_RAW99")" "$(ratio "$P_RAW50" "$(med p 3)")"
     fi
+    if want signers || want sheetpdf || want verify; then
+        echo
+    fi
+    if want signers; then
+        sm() { awk -v f="$1" '$1 == "s" { print $f }' "$T/sign.txt" | median; }
+        SR=$(sm 9); SP99=$(sm 7); SRAW=$(echo "$SIGN_SQ" | median)
+        S_ROWS_OK=$(awk '$1 == "s" || $1 == "s-warm" { if ($2 != $3 || $4 != 0) bad++; if ($8 >= 60) slow++ }
+            END { if (bad) print "MISMATCH in " bad " round(s)"; else print "ok"; if (slow) print " (" slow " round(s) over a minute)" }' "$T/sign.txt" | tr -d '\n')
+        printf '(s) signers   %s learners sign one session by their personal links (signed out, POST /sign/TOKEN, -c%s): %s signatures/s (first to last signature), all in %s s, p50 %s p99 %s | raw SQLite %s signatures/s | ratio %s× (no goal set) | goal: %s signatures within a minute %s | server CPU/signature %s µs\n' \
+            "$(fmt_int "$ATT_LEARNERS")" "$SIGN_CONNS" "$(fmt_int "$SR")" "$(sm 8)" "$(fmt_ms "$(sm 6)")" "$(fmt_ms "$SP99")" \
+            "$(fmt_int "$SRAW")" "$(ratio "$SR" "$SRAW")" "$(fmt_int "$ATT_LEARNERS")" "$(VERDICT lt "$(sm 8)" 60)" "$(sm 10)"
+        printf '    raw SQLite (WAL, synchronous=FULL, a copy of the seeded database): one transaction per signature with the link UPDATE, the signature row, a ledger entry and the head; runs %s\n' "$SIGN_SQ"
+        printf '    checks: rows = 200s counted by wrk in every round (warm-up included), no other status: %s; signatures of benchatt %s = attendance.signature ledger entries %s: %s; lectern verify: %s\n' \
+            "$S_ROWS_OK" "$(fmt_int "$S_SIGS")" "$(fmt_int "$S_LEDGER")" "$([ "$S_SIGS" = "$S_LEDGER" ] && echo ok || echo MISMATCH)" "$S_VERIFY"
+        printf '    rounds (name rows 200s other timeouts p50_ms p99_ms span_s sigs/s cpu_us/sig other_cores wall_s): %s\n' \
+            "$(tr '\n' ';' < "$T/sign.txt" | sed 's/;$//; s/;/; /g')"
+    fi
+    if want sheetpdf; then
+        PR=$(med t 2); PB=$(echo "$SHEET_BARE" | median); PCPU=$(awk -v v="$(med t 14)" 'BEGIN { printf "%.1f", v / 1000 }')
+        PBCPU=$(echo "$SHEET_BARE_CPU" | median)
+        printf '(t) sheetpdf  GET %s as the trainer, one connection: %s sheets/s p50 %s p99 %s | bare cairo+pango, same page, one thread: %s sheets/s | ratio %s× (no goal set) | CPU per sheet: lectern (server) %s ms, bare %s ms, ratio bare/lectern %s×\n' \
+            "$SHEET_PATH" "$(awk -v v="$PR" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med t 3)")" "$(fmt_ms "$(med t 4)")" "$PB" "$(ratio "$PR" "$PB")" \
+            "$PCPU" "$PBCPU" "$(ratio "$PBCPU" "$PCPU")"
+        printf '    %s learners and the trainer signed, 3 A4 pages; lectern %s bytes, bare %s bytes; %s; bare runs (sheets/s): %s, CPU ms per sheet: %s\n' \
+            "$ATT_SHEET_LEARNERS" "$(fmt_int "$SHEET_BYTES")" "$(fmt_int "$SHEET_BARE_BYTES")" "$SHEET_CHECK" "$SHEET_BARE" "$SHEET_BARE_CPU"
+    fi
+    if want verify; then
+        VR=$(echo "$V_RATES" | median); VRAW=$(echo "$V_RAW" | median); VH=$(echo "$V_HASH" | median)
+        VRC=$(echo "$V_RATES_CPU" | median); VRAWC=$(echo "$V_RAW_CPU" | median)
+        printf '(v) verify    lectern verify, %s entries: %s entries/s (%s s) | bare C, same rows read and SHA-256 recomputed: %s entries/s | ratio %s× (no goal set) | per CPU second: lectern %s, bare %s entries, ratio %s× | SHA-256 alone %s entries/s\n' \
+            "$(fmt_int "$LEDGER_N")" "$(fmt_int "$VR")" "$(awk -v n="$LEDGER_N" -v r="$VR" 'BEGIN { printf "%.1f", (r > 0 ? n / r : 0) }')" \
+            "$(fmt_int "$VRAW")" "$(ratio "$VR" "$VRAW")" "$(fmt_int "$VRC")" "$(fmt_int "$VRAWC")" "$(ratio "$VRC" "$VRAWC")" "$(fmt_int "$VH")"
+        printf '    lectern bench-attendance-seed --ledger %s: %s s, database %s MB; runs (entries/s) lectern %s, bare %s; cores used by lectern verify: %s, by other processes meanwhile: %s\n' \
+            "$LEDGER_N" "$V_SEED_WALL" "$(fmt_int "$V_DB_MB")" "$V_RATES" "$V_RAW" "$V_CPU" "$V_OTHER"
+    fi
+    if [ -s "$T/runs.txt" ]; then
     echo
     RUNS=""
     if want core; then
@@ -1166,6 +1415,7 @@ lat_line() {
     want search && RUNS+="${RUNS:+; }h page $(spread h-page), api $(spread h-api)"
     want dashboard && RUNS+="${RUNS:+; }i page $(spread i-page), api $(spread i-api)"
     want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r)"
+    want sheetpdf && RUNS+="${RUNS:+; }t $(spread t)"
     want gradebook && RUNS+="${RUNS:+; }j lectern $(spread j-lectern), nginx $(spread j-nginx); k lectern $(spread k-lectern), nginx $(spread k-nginx)"
     want forum && RUNS+="${RUNS:+; }l lectern $(spread l-lectern), nginx $(spread l-nginx); m lectern $(spread m-lectern), nginx $(spread m-nginx); n $(spread n); o $(spread o); p $(spread p)"
     echo "runs (req/s min–max): $RUNS"
@@ -1190,7 +1440,7 @@ lat_line() {
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p", order, " ")
+            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p t", order, " ")
             for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])
@@ -1215,7 +1465,8 @@ lat_line() {
                s = s sprintf("%sshort-lived/unattributed %.2f", s == "" ? "" : ", ", rest / ENVIRON["HZ"] / wall)
                print "other CPU by process, average over the measured runs, in cores: " s }' \
         "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
-    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s")$(want forum && echo ", forum ${FB_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
+    fi
+    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s")$(want forum && echo ", forum ${FB_ELAPSED:-0} s")$( (want signers || want sheetpdf) && echo ", signers/sheetpdf ${A_ELAPSED:-0} s")$(want verify && echo ", verify ${V_ELAPSED:-0} s (seeding ${V_SEED_WALL} s)"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"

@@ -27,6 +27,13 @@
  *       UPDATE, its ten attempt_answer rows (the seeded answers), a
  *       ledger_entry and the ledger_head update — for about SECONDS.
  *       Prints "rows N seconds S rows_per_s R commits C" (rows: attempts).
+ *   sqlite_insert sign DB SECONDS
+ *       On DB, a copy of the database `lectern bench-attendance-seed` made,
+ *       WAL, synchronous=FULL, foreign keys on: use its unused signing
+ *       links one transaction each, with the rows a signature writes — the
+ *       link's conditional UPDATE, the signature row (strokes and SVG of a
+ *       seeded signature), a ledger_entry and the ledger_head update — for
+ *       about SECONDS.  Same output (rows: signatures).
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -355,12 +362,107 @@ static int quiz(const char *path, double seconds)
     return 0;
 }
 
+static int sign(const char *path, double seconds)
+{
+    sqlite3 *h;
+    if (sqlite3_open(path, &h) != SQLITE_OK) die(h, "open");
+    exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000");
+    sqlite3_stmt *ids, *up, *ins, *led, *head, *src;
+    if (sqlite3_prepare_v2(h, "SELECT l.id, l.session_id, l.user_id, s.org_id FROM sign_link l"
+                              " JOIN live_session s ON s.id = l.session_id WHERE l.used_at IS NULL ORDER BY l.id", -1, &ids, NULL)
+        || sqlite3_prepare_v2(h, "UPDATE sign_link SET used_at = ?1 WHERE id = ?2 AND used_at IS NULL", -1, &up, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO signature (session_id, org_id, user_id, role, half_day, signed_at, method,"
+                                 " device_user_id, link_id, ip, user_agent, strokes, image_svg, image_sha256, late_minutes)"
+                                 " VALUES (?1, ?2, ?3, 'learner', 'am', ?4, 'link', NULL, ?5, '127.0.0.1', 'bench', ?6, ?7, ?8, 0)"
+                                 " RETURNING id", -1, &ins, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO ledger_entry (org_id, seq, kind, subject, at, payload, prev_hash, hash)"
+                                 " VALUES (?1, ?2, 'attendance.signature', ?3, ?4, ?5, ?6, ?6)", -1, &led, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO ledger_head (org_id, seq, hash, at) VALUES (?1, ?2, ?3, ?4)"
+                                 " ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at",
+                              -1, &head, NULL)
+        || sqlite3_prepare_v2(h, "SELECT strokes, image_svg, image_sha256 FROM signature ORDER BY id LIMIT 1", -1, &src, NULL))
+        die(h, "prepare");
+    if (sqlite3_step(src) != SQLITE_ROW) die(h, "no seeded signature");
+    char *strokes = strdup((const char *)sqlite3_column_text(src, 0)), *svg = strdup((const char *)sqlite3_column_text(src, 1));
+    char sha[65], hash[65];
+    snprintf(sha, sizeof sha, "%s", (const char *)sqlite3_column_text(src, 2));
+    sqlite3_finalize(src);
+    memset(hash, 'a', 64);
+    hash[64] = 0;
+    /* entries after the last one there: every run on the same copy goes on from it */
+    sqlite3_stmt *mx;
+    int64_t seq = 0;
+    if (sqlite3_prepare_v2(h, "SELECT COALESCE(max(seq), 0) FROM ledger_entry", -1, &mx, NULL) || sqlite3_step(mx) != SQLITE_ROW)
+        die(h, "max seq");
+    seq = sqlite3_column_int64(mx, 0);
+    sqlite3_finalize(mx);
+    double t0 = now_s(), t = t0;
+    long rows = 0, commits = 0;
+    while (t - t0 < seconds && sqlite3_step(ids) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(ids, 0), sess = sqlite3_column_int64(ids, 1), user = sqlite3_column_int64(ids, 2);
+        int64_t org = sqlite3_column_int64(ids, 3), at = wall_us(), sig = 0;
+        exec(h, "BEGIN IMMEDIATE");
+        sqlite3_bind_int64(up, 1, at);
+        sqlite3_bind_int64(up, 2, id);
+        if (sqlite3_step(up) != SQLITE_DONE) die(h, "update");
+        sqlite3_reset(up);
+        sqlite3_bind_int64(ins, 1, sess);
+        sqlite3_bind_int64(ins, 2, org);
+        sqlite3_bind_int64(ins, 3, user);
+        sqlite3_bind_int64(ins, 4, at);
+        sqlite3_bind_int64(ins, 5, id);
+        sqlite3_bind_text(ins, 6, strokes, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, svg, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 8, sha, -1, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_ROW) die(h, "insert signature");
+        sig = sqlite3_column_int64(ins, 0);
+        sqlite3_reset(ins);
+        seq++;
+        char payload[512], subject[96];
+        snprintf(payload, sizeof payload, "{\"half_day\":\"am\",\"image_sha256\":\"%s\",\"ip\":\"127.0.0.1\",\"method\":\"link\","
+                 "\"role\":\"learner\",\"run_id\":1,\"session_id\":%lld,\"signature_id\":%lld,\"signed_at\":%lld,\"user_id\":%lld}",
+                 sha, (long long)sess, (long long)sig, (long long)at, (long long)user);
+        snprintf(subject, sizeof subject, "session:%lld signature:%lld user:%lld", (long long)sess, (long long)sig,
+                 (long long)user);
+        sqlite3_bind_int64(led, 1, org);
+        sqlite3_bind_int64(led, 2, seq);
+        sqlite3_bind_text(led, 3, subject, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(led, 4, at);
+        sqlite3_bind_text(led, 5, payload, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(led, 6, hash, -1, SQLITE_STATIC);
+        if (sqlite3_step(led) != SQLITE_DONE) die(h, "insert ledger entry");
+        sqlite3_reset(led);
+        sqlite3_bind_int64(head, 1, org);
+        sqlite3_bind_int64(head, 2, seq);
+        sqlite3_bind_text(head, 3, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(head, 4, at);
+        if (sqlite3_step(head) != SQLITE_DONE) die(h, "ledger head");
+        sqlite3_reset(head);
+        exec(h, "COMMIT");
+        rows++;
+        commits++;
+        t = now_s();
+    }
+    sqlite3_finalize(ids);
+    printf("rows %ld seconds %.2f rows_per_s %.0f commits %ld\n", rows, t - t0, rows / (t - t0 > 0 ? t - t0 : 1),
+           commits);
+    free(strokes);
+    free(svg);
+    sqlite3_finalize(up);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(led);
+    sqlite3_finalize(head);
+    sqlite3_close(h);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "count") == 0) return count(argv[2], "event");
     if (argc == 4 && strcmp(argv[1], "count") == 0) return count(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "scalar") == 0) return scalar(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "quiz") == 0) return quiz(argv[2], atof(argv[3]));
+    if (argc == 4 && strcmp(argv[1], "sign") == 0) return sign(argv[2], atof(argv[3]));
     if (argc == 6 && strcmp(argv[1], "heartbeat") == 0) {
         int batch = atoi(argv[4]);
         double secs = atof(argv[5]);
@@ -380,6 +482,6 @@ int main(int argc, char **argv)
         return insert(argv[2], batch, secs);
     }
     fprintf(stderr, "usage: sqlite_insert insert DB BATCH SECONDS | count DB [TABLE] | scalar DB SQL\n"
-                    "       | heartbeat DB TEMPLATE BATCH SECONDS | quiz DB SECONDS\n");
+                    "       | heartbeat DB TEMPLATE BATCH SECONDS | quiz DB SECONDS | sign DB SECONDS\n");
     return 2;
 }

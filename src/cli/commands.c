@@ -50,6 +50,8 @@ const Command commands[] = {
      "fill an empty database with a quiz, N learners' submitted attempts and as many in progress (make bench quiz)"},
     {"bench-seed-forum", cmd_bench_seed_forum, "--out FILE [--forum-threads N] [--posts N] [--big N] [--posters N]",
      "fill an empty database with a run's forum: N threads, N posts in all (one thread of --big replies), indexed for search, and posters with sessions (make bench forum)"},
+    {"bench-attendance-seed", cmd_bench_attendance_seed, "--out FILE [--learners N] [--sessions K] [--ledger M]",
+     "fill an empty database with K open sessions of N learners and their signing links, a signed 30-learner sheet and M ledger entries (make bench signers, sheetpdf, verify)"},
     {"attendance sheets", cmd_attendance_sheets, "RUN_ID FILE.zip [--lang en|fr]",
      "write every attendance sheet (PDF) of a course run into one ZIP, with progress"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
