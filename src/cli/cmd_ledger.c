@@ -2,6 +2,7 @@
  * and `lectern key rotate`: the evidence ledger from the command line
  * (docs/evidence.md). */
 #include "cli/cli.h"
+#include "attendance/facts.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
 
@@ -51,12 +52,22 @@ int cmd_verify(Cli *c)
         const Org *o = &ol.items[i];
         LedgerReport rep;
         int v = ledger_verify(db, o->id, &rep);
-        if (v == LN_OK) {
+        FactsReport facts;          /* the rows the sheets are drawn from, against their entries */
+        int fv = v == LN_OK ? attendance_facts_verify(db, o->id, &facts) : LN_OK;
+        if (fv == LN_EINVAL) {
+            bad++;
+            printf("%s: FAILED: %s (%s %lld) — the chain itself verifies: %lld entr%s and %lld checkpoint%s\n", o->slug,
+                   facts.detail, facts.table, (long long)facts.bad_id, (long long)rep.entries,
+                   rep.entries == 1 ? "y" : "ies", (long long)rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
+        } else if (fv != LN_OK) {
+            bad++;
+            printf("%s: cannot be verified: database error: %s\n", o->slug, db_errmsg(db));
+        } else if (v == LN_OK) {
             printf("%s: ok — %lld entr%s and %lld checkpoint%s verified", o->slug, (long long)rep.entries,
                    rep.entries == 1 ? "y" : "ies", (long long)rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
             if (rep.head_seq) printf("; head %lld %s", (long long)rep.head_seq, rep.head_hash);
             if (rep.public_key[0]) printf("; key %s", rep.public_key);
-            printf("\n");
+            printf("; %lld attendance row%s match their entries\n", (long long)facts.checked, facts.checked == 1 ? "" : "s");
         } else if (v == LN_EINVAL) {
             bad++;
             printf("%s: FAILED at seq %lld (%s): %s — %lld entr%s and %lld checkpoint%s verified before it\n", o->slug,

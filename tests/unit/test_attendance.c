@@ -6,6 +6,7 @@
  * (LECTERN_TEST_DB). */
 #include "testutil.h"
 #include "attendance/attendance.h"
+#include "attendance/facts.h"
 #include "account/account.h"
 #include "content/content.h"
 #include "evidence/ledger.h"
@@ -548,6 +549,35 @@ static void test_live_unit(void **state)
     assert_int_equal(done, 1);
 }
 
+/* `lectern verify` also compares the rows the sheets are drawn from with
+ * their entries: a signature's time changed in SQL, with the chain intact,
+ * must be caught and named (the issue's test, on both backends). */
+static void test_facts_against_entries(void **state)
+{
+    UsTime now = INT64_C(1772442000) * US_PER_SEC + 5 * 86400 * US_PER_SEC;
+    LiveSession s = new_session("Facts", now - 5 * MINUTE, now + HOUR);
+    Signature g;
+    const char *why;
+    assert_int_equal(do_sign(&s, learners[3], "learner", "qr", 0, "", "", STROKES_A, now, &g, &why), LN_OK);
+    FactsReport f;
+    assert_int_equal(attendance_facts_verify(db, org, &f), LN_OK);
+    assert_true(f.checked >= 1);
+    LedgerReport rep;
+    assert_int_equal(db_run(db, "UPDATE signature SET signed_at = signed_at - 3600000000 WHERE id = $1", "i", g.id), DB_DONE);
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);                  /* the chain alone cannot see it */
+    assert_int_equal(attendance_facts_verify(db, org, &f), LN_EINVAL);
+    assert_string_equal(f.table, "signature");
+    assert_int_equal(f.bad_id, g.id);
+    assert_non_null(strstr(f.detail, "differs from its ledger entry"));
+    assert_int_equal(db_run(db, "UPDATE signature SET signed_at = signed_at + 3600000000 WHERE id = $1", "i", g.id), DB_DONE);
+    assert_int_equal(attendance_facts_verify(db, org, &f), LN_OK);
+    /* another learner's signature put in its place */
+    assert_int_equal(db_run(db, "UPDATE signature SET user_id = $1 WHERE id = $2", "ii", learners[2], g.id), DB_DONE);
+    assert_int_equal(attendance_facts_verify(db, org, &f), LN_EINVAL);
+    assert_int_equal(db_run(db, "UPDATE signature SET user_id = $1 WHERE id = $2", "ii", learners[3], g.id), DB_DONE);
+    assert_int_equal(attendance_facts_verify(db, org, &f), LN_OK);
+}
+
 static void test_qr_svg(void **state)
 {
     char *svg = attendance_qr_svg(arena, "https://lectern.example/sessions/12/sign?qr=AAAAAAAAAAAAAAAAAAAAAA");
@@ -570,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_fraud_signals),
         cmocka_unit_test(test_live_unit),
         cmocka_unit_test(test_qr_svg),
+        cmocka_unit_test(test_facts_against_entries),
     };
     return cmocka_run_group_tests_name("attendance", tests, setup, teardown);
 }
