@@ -4,6 +4,8 @@
 
 #include "http/app.h"
 
+#include <stdio.h>
+
 typedef struct Cli {
     Config cfg;
     int argc;           /* positional arguments after the command */
@@ -57,6 +59,20 @@ int cmd_backup(Cli *c);
 int cmd_test_request(Cli *c);
 int cmd_mail_flush(Cli *c);
 int cmd_cache_clear(Cli *c);
+
+/* The opening every bench seed command shares (bench_seed.c): the lines file
+ * `out_path`, the database, which must not hold organisation `slug` yet,
+ * fast unsafe writes for this connection only (SQLite), the site secret and
+ * its CSRF key.  0, or the exit code after printing why (`cmd` names the
+ * command). */
+typedef struct BenchSeed {
+    FILE *out;
+    Db *db;
+    char secret[128];
+    unsigned char csrf_key[32];
+} BenchSeed;
+int bench_seed_open(Cli *c, const char *cmd, const char *out_path, const char *slug, BenchSeed *b);
+void bench_seed_close(BenchSeed *b);
 int cmd_verify(Cli *c);
 int cmd_checkpoint(Cli *c);
 int cmd_key_show(Cli *c);

@@ -17,8 +17,9 @@
  *     (bench/sheet_cairo.c draws the same page);
  *     a trainer with a browser session (its token printed) reads it;
  *   - with --ledger M: organisation "benchledger" with M valid ledger
- *     entries (attendance.signature payloads, hashes computed with
- *     ledger_entry_hash, inserted directly): what part "verify" checks.
+ *     entries (signature-like payloads of kind "bench.signature", which
+ *     have no rows for verify's attendance check to compare; hashes computed
+ *     with ledger_entry_hash, inserted directly): what part "verify" checks.
  *
  * SQLite only in spirit (synchronous=OFF while seeding), like the other
  * bench seeds.  Prints KEY=VALUE lines.
@@ -103,19 +104,6 @@ static char *form_escape(Arena *a, const char *s)
     return o;
 }
 
-/* The site secret as the server reads it (app.c load_secret), made if none. */
-static bool site_secret(Db *db, char *out, size_t n)
-{
-    char tok[TOKEN_CHARS + 1];
-    token_random(tok);
-    db_run(db, "INSERT INTO setting (key, value) VALUES ('site_secret', $1) ON CONFLICT (key) DO NOTHING", "t", tok);
-    DbStmt *st = db_prepare(db, "SELECT value FROM setting WHERE key = 'site_secret'");
-    bool ok = st && db_step(st) == DB_ROW;
-    if (ok) snprintf(out, n, "%s", db_col_text(st, 0));
-    db_done(st);
-    return ok;
-}
-
 /* M entries for organisation org_id, appended as ledger_append would, one
  * transaction per 20,000. */
 static bool seed_ledger(Db *db, int64_t org_id, int64_t m, UsTime now)
@@ -135,9 +123,9 @@ static bool seed_ledger(Db *db, int64_t org_id, int64_t m, UsTime now)
                  "\"role\":\"learner\",\"run_id\":%lld,\"session_id\":%lld,\"signature_id\":%lld,\"signed_at\":%lld,"
                  "\"user_id\":%lld}", sha, (int)(seq / 256 % 256), (int)(seq % 256), (long long)(1 + session / 10),
                  (long long)session, (long long)seq, (long long)at, (long long)user);
-        ok = ledger_entry_hash(prev, org_id, seq, "attendance.signature", subject, at, payload, hash) == LN_OK;
+        ok = ledger_entry_hash(prev, org_id, seq, "bench.signature", subject, at, payload, hash) == LN_OK;
         DbStmt *st = ok ? db_prepare(db, "INSERT INTO ledger_entry (org_id, seq, kind, subject, at, payload, prev_hash, hash)"
-                                         " VALUES ($1, $2, 'attendance.signature', $3, $4, $5, $6, $7)") : NULL;
+                                         " VALUES ($1, $2, 'bench.signature', $3, $4, $5, $6, $7)") : NULL;
         if (!st) ok = false;
         else {
             db_bind_i64(st, 1, org_id);
@@ -224,42 +212,25 @@ int cmd_bench_attendance_seed(Cli *c)
                         " --ledger 0..100000000\n");
         return 2;
     }
-    FILE *out = fopen(out_path, "w");
-    if (!out) {
-        perror(out_path);
-        return 1;
-    }
-    Db *db = cli_db(c);
-    if (!db) {
-        fclose(out);
-        return 1;
-    }
-    int64_t existing = 0;
-    db_query_i64(db, &existing, "SELECT count(*) FROM org WHERE slug = 'benchatt'", "");
-    if (existing) {
-        fprintf(stderr, "lectern bench-attendance-seed: this database was seeded already: seed an empty one\n");
-        fclose(out);
-        db_close(db);
-        return 1;
-    }
-    if (db_kind(db) == DB_SQLITE)
-        db_exec(db, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY");
+    BenchSeed bs;
+    int orc = bench_seed_open(c, "bench-attendance-seed", out_path, "benchatt", &bs);
+    if (orc) return orc;
+    FILE *out = bs.out;
+    Db *db = bs.db;
+    const unsigned char *csrf_key = bs.csrf_key;
     UsTime t0 = time_mono_us(), now = time_now_us();
     Arena *a = arena_new();
-    char secret[128], session_tok[TOKEN_CHARS + 1], hash[HASH_HEX];
-    unsigned char csrf_key[32];
+    char session_tok[TOKEN_CHARS + 1], hash[HASH_HEX];
     int64_t org_id = 0, course_id = 0, run_id = 0, trainer = 0, ledger_org = 0, sheet_session = 0;
     Course course;
     RunRef run;
     CourseInput ci = {.code = "ATT-1", .title = "Formation sécurité", .estimated_minutes = -1, .published = 1};
-    bool ok = site_secret(db, secret, sizeof secret)
-              && org_create(db, "benchatt", "Bench Attendance", false, now, &org_id) == LN_OK
+    bool ok = org_create(db, "benchatt", "Bench Attendance", false, now, &org_id) == LN_OK
               && course_create(db, org_id, &ci, 0, now, &course_id) == LN_OK
               && course_load(db, a, course_id, &course) == LN_OK
               && run_create(db, &course, "Run", "corporate", now, 0, 0, now, &run_id) == LN_OK
               && run_ref(db, a, org_id, run_id, &run) == LN_OK
               && person(db, org_id, 0, "trainer@bench.test", "Trainer Bench", "trainer", now, &trainer);
-    if (ok) csrf_key_of(secret, csrf_key);
     /* the trainer's browser session */
     token_random(session_tok);
     token_hash(session_tok, hash);

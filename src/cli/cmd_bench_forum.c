@@ -91,19 +91,6 @@ static bool fb_opt(Cli *c, const char *name, int64_t def, int64_t min, int64_t m
     return true;
 }
 
-/* The site secret as the server reads it, made if none (as bench-quiz-seed). */
-static bool fb_secret(Db *db, char *out, size_t n)
-{
-    char tok[TOKEN_CHARS + 1];
-    token_random(tok);
-    db_run(db, "INSERT INTO setting (key, value) VALUES ('site_secret', $1) ON CONFLICT (key) DO NOTHING", "t", tok);
-    DbStmt *st = db_prepare(db, "SELECT value FROM setting WHERE key = 'site_secret'");
-    bool ok = st && db_step(st) == DB_ROW;
-    if (ok) snprintf(out, n, "%s", db_col_text(st, 0));
-    db_done(st);
-    return ok;
-}
-
 /* the posters: user, membership, enrolment, session; their lines on `out` */
 static void fb_posters(FbSeed *s, FILE *out, const unsigned char key[32], int64_t n, int64_t org, int64_t run,
                        UsTime now, int64_t *ids)
@@ -197,34 +184,18 @@ int cmd_bench_seed_forum(Cli *c)
         fprintf(stderr, "lectern bench-seed-forum: --out FILE is required; --posts must be at least --forum-threads + --big\n");
         return 2;
     }
-    FILE *out = fopen(out_path, "w");
-    if (!out) {
-        perror(out_path);
-        return 1;
-    }
-    Db *db = cli_db(c);
-    if (!db) {
-        fclose(out);
-        return 1;
-    }
-    int64_t existing = 0;
-    db_query_i64(db, &existing, "SELECT count(*) FROM org WHERE slug = 'fbench'", "");
-    if (existing) {
-        fprintf(stderr, "lectern bench-seed-forum: this database was seeded already: seed an empty one\n");
-        fclose(out);
-        db_close(db);
-        return 1;
-    }
-    if (db_kind(db) == DB_SQLITE)
-        db_exec(db, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY");
+    BenchSeed bs;
+    int orc = bench_seed_open(c, "bench-seed-forum", out_path, "fbench", &bs);
+    if (orc) return orc;
+    FILE *out = bs.out;
+    Db *db = bs.db;
+    const unsigned char *csrf_key = bs.csrf_key;
     UsTime t0 = time_mono_us(), now = time_now_us();
     Arena *a = arena_new();
-    char secret[128];
-    unsigned char key[32];
     int64_t org = 0, trainer = 0, cid = 0, run = 0;
     Course course;
     CourseInput ci = {.code = "FB-1", .title = "Forum benchmark", .estimated_minutes = -1, .published = 1};
-    bool ok = fb_secret(db, secret, sizeof secret) && org_create(db, "fbench", "Forum Bench", false, now, &org) == LN_OK
+    bool ok = org_create(db, "fbench", "Forum Bench", false, now, &org) == LN_OK
               && user_create(db, "trainer@fbench.test", "Tra Iner", "bench-trainer-pass", "en", false, now, &trainer) == LN_OK
               && member_set(db, org, trainer, ROLE_TRAINER, now) == LN_OK
               && course_create(db, org, &ci, trainer, now, &cid) == LN_OK && course_load(db, a, cid, &course) == LN_OK
@@ -236,7 +207,7 @@ int cmd_bench_seed_forum(Cli *c)
         db_close(db);
         return 1;
     }
-    csrf_key_of(secret, key);
+    const unsigned char *key = csrf_key;
     int64_t *posters = arena_alloc(a, sizeof(int64_t) * (size_t)nposters);
     FbSeed s = {.db = db};
     db_begin(db);

@@ -95,19 +95,6 @@ static DbStmt *prep(QSeed *s, const char *sql)
     return st;
 }
 
-/* The site secret as the server reads it (app.c load_secret), made if none. */
-static bool site_secret(Db *db, char *out, size_t n)
-{
-    char tok[TOKEN_CHARS + 1];
-    token_random(tok);
-    db_run(db, "INSERT INTO setting (key, value) VALUES ('site_secret', $1) ON CONFLICT (key) DO NOTHING", "t", tok);
-    DbStmt *st = db_prepare(db, "SELECT value FROM setting WHERE key = 'site_secret'");
-    bool ok = st && db_step(st) == DB_ROW;
-    if (ok) snprintf(out, n, "%s", db_col_text(st, 0));
-    db_done(st);
-    return ok;
-}
-
 int cmd_bench_quiz_seed(Cli *c)
 {
     int64_t nlearners = 100000, batch = 10000;
@@ -116,30 +103,14 @@ int cmd_bench_quiz_seed(Cli *c)
         fprintf(stderr, "lectern bench-quiz-seed: --out FILE is required; --learners from 1 to 10000000\n");
         return 2;
     }
-    FILE *out = fopen(out_path, "w");
-    if (!out) {
-        perror(out_path);
-        return 1;
-    }
-    Db *db = cli_db(c);
-    if (!db) {
-        fclose(out);
-        return 1;
-    }
-    int64_t existing = 0;
-    db_query_i64(db, &existing, "SELECT count(*) FROM org WHERE slug = 'benchq'", "");
-    if (existing) {
-        fprintf(stderr, "lectern bench-quiz-seed: this database was seeded already: seed an empty one\n");
-        fclose(out);
-        db_close(db);
-        return 1;
-    }
-    if (db_kind(db) == DB_SQLITE)
-        db_exec(db, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY");
+    BenchSeed bs;
+    int orc = bench_seed_open(c, "bench-quiz-seed", out_path, "benchq", &bs);
+    if (orc) return orc;
+    FILE *out = bs.out;
+    Db *db = bs.db;
+    const unsigned char *csrf_key = bs.csrf_key;
     UsTime t0 = time_mono_us(), now = time_now_us();
     Arena *a = arena_new();
-    char secret[128];
-    unsigned char csrf_key[32];
     int64_t org_id = 0, course_id = 0, run_id = 0, section_id = 0, unit_id = 0;
     Course course;
     CourseInput ci = {.code = "QZ-1", .title = "Quiz benchmark", .estimated_minutes = -1, .published = 1};
@@ -150,12 +121,11 @@ int cmd_bench_quiz_seed(Cli *c)
     for (int i = 0; i < NITEMS; i++) item_from_text(a, ITEM_JSON[i], &bank.items[i]);
     QuizSettings qs;
     quiz_settings_default(&qs);
-    bool ok = site_secret(db, secret, sizeof secret) && org_create(db, "benchq", "Bench Quiz", false, now, &org_id) == LN_OK
+    bool ok = org_create(db, "benchq", "Bench Quiz", false, now, &org_id) == LN_OK
               && course_create(db, org_id, &ci, 0, now, &course_id) == LN_OK
               && course_load(db, a, course_id, &course) == LN_OK
               && run_create(db, &course, "Run", "corporate", now, 0, 0, now, &run_id) == LN_OK
               && section_create(db, &course, &si, now, &section_id) == LN_OK;
-    if (ok) csrf_key_of(secret, csrf_key);
     ui.section_id = section_id;
     ok = ok && unit_create(db, &course, &ui, now, &unit_id) == LN_OK
          && quiz_items_replace(db, org_id, unit_id, &bank, now) == LN_OK

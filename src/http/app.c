@@ -163,12 +163,12 @@ void config_free(Config *c)
 
 /* The site secret (CSRF keys) lives in the database so that every process
  * of one site agrees on it. */
-static int load_secret(App *app, Db *db)
+int site_secret_load(Db *db, char *out, size_t n)
 {
     DbStmt *st = db_prepare(db, "SELECT value FROM setting WHERE key = 'site_secret'");
     if (!st) return LN_EDB;
     if (db_step(st) == DB_ROW) {
-        snprintf(app->secret, sizeof app->secret, "%s", db_col_text(st, 0));
+        snprintf(out, n, "%s", db_col_text(st, 0));
         db_done(st);
         return LN_OK;
     }
@@ -180,9 +180,14 @@ static int load_secret(App *app, Db *db)
            "t", tok);
     st = db_prepare(db, "SELECT value FROM setting WHERE key = 'site_secret'");
     int rc = st && db_step(st) == DB_ROW ? LN_OK : LN_EDB;
-    if (rc == LN_OK) snprintf(app->secret, sizeof app->secret, "%s", db_col_text(st, 0));
+    if (rc == LN_OK) snprintf(out, n, "%s", db_col_text(st, 0));
     db_done(st);
     return rc;
+}
+
+static int load_secret(App *app, Db *db)
+{
+    return site_secret_load(db, app->secret, sizeof app->secret);
 }
 
 int app_sweep_tmp(const char *dir, const char *prefix)

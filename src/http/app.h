@@ -54,6 +54,9 @@ struct App {
 /* Open the pool and the writer, run migrations, load the site secret. */
 int app_open(App *app, char **err);
 void app_close(App *app);
+/* The site secret (CSRF keys, signed links), made and stored at first use;
+ * two processes racing read the same one back. */
+int site_secret_load(Db *db, char *out, size_t n);
 /* The site's base URL for links in mail: --base-url, else http://LISTEN
  * (written into buf). */
 const char *app_base_url(const App *app, char *buf, size_t n);
