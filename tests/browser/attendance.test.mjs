@@ -1,17 +1,37 @@
 // attendance.test.mjs — a live session in headless Chromium: the trainer opens
 // the session's live view with its QR code; a learner, in a second browser
 // (a phone), opens the code's URL, draws a signature with the mouse and
-// signs; the trainer's live view shows the signature without a reload.
+// signs; the trainer's live view shows the signature without a reload.  A
+// second learner signs from the link e-mailed at the start of the session
+// (the .eml in the data directory), signed out; the sheet PDF then holds
+// both names (pdftotext) and is rendered to PNG (pdftoppm) for a look.
 //
 // Env: LECTERN_BIN, LECTERN_TEST_TMP.  Screenshots go to tests/browser/out/.
 // No console errors (CSP violations included) are allowed on any page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, setUp, tearDown, newContext, shot, signIn, PHONE } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { env, setUp, tearDown, newContext, shot, signIn, serverStderr, PHONE, OUT } from './lib.mjs';
 
 const TRAINER = { email: 'trainer@lectern.test', password: 'demo-trainer-pass' };
 const ELODIE = { email: 'elodie@lectern.test', password: 'demo-learner-pass' };
-let base, sessionId;
+let base, sessionId, trainerCookie;
+
+/** The first .eml to `to` in the data directory's mail folder whose text matches `re`. */
+async function waitForMail(to, re, ms = 30000) {
+    const dir = path.join(env.dataDir, 'mail');
+    const end = Date.now() + ms;
+    for (;;) {
+        const found = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter((f) => f.endsWith('.eml')).sort()
+            .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+            .find((m) => new RegExp(`^To:.*${to.replace(/[.]/g, '\\.')}`, 'mi').test(m) && re.test(m));
+        if (found) return found;
+        if (Date.now() > end) throw new Error(`no e-mail to ${to} matching ${re}\n${serverStderr()}`);
+        await new Promise((r) => setTimeout(r, 250));
+    }
+}
 
 /** A JSON API call as `who` (a session of its own). */
 async function apiAs(who) {
@@ -21,6 +41,7 @@ async function apiAs(who) {
     assert.equal(res.status, 201);
     const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const { csrf_token: csrf } = await res.json();
+    if (who === TRAINER) trainerCookie = cookie;
     return async (method, p, body, type = 'application/json') => {
         const r = await fetch(base + p, {
             method, headers: { cookie, 'x-csrf-token': csrf, 'content-type': type },
@@ -97,4 +118,44 @@ test('a learner scans the trainer\'s code, draws a signature, and the live view 
     assert.deepEqual(env.consoleErrors, []);
     await tctx.close();
     await lctx.close();
+});
+
+test('a second learner signs from the e-mailed link; the sheet PDF holds both, rendered for a look', { timeout: 90000 }, async () => {
+    // the personal links go out when the session opens (the server's tick)
+    const mail = await waitForMail('francois@lectern.test', /\/sign\/[A-Za-z0-9_-]+/);
+    const link = mail.match(/\/sign\/[A-Za-z0-9_-]+/)[0];
+    const ctx = await newContext(PHONE, { hasTouch: false });
+    const page = await ctx.newPage();
+    await page.goto(base + link);                       // signed out: the link is the identity
+    const canvas = page.locator('canvas[data-pad]');
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.6);
+    await page.mouse.down();
+    for (let i = 1; i <= 14; i++)
+        await page.mouse.move(box.x + box.width * (0.15 + 0.05 * i), box.y + box.height * (0.6 - 0.3 * Math.sin(i / 3)), { steps: 2 });
+    await page.mouse.up();
+    await page.locator('form[data-signature] button[type=submit]').click();
+    await page.locator('p.flash[role=status]').waitFor();
+    await shot(page, 'attendance-link-signed.png');
+    // used once: the same link now refuses
+    const again = await page.goto(base + link);
+    assert.equal(again.status(), 410, 'a reused link is gone');
+    const gone = env.consoleErrors.findIndex((e) => e.includes(link) && e.includes('410'));
+    if (gone >= 0) env.consoleErrors.splice(gone, 1);     // that refusal was the point
+    await ctx.close();
+
+    // the sheet: both names with their accents, and a picture of its first page
+    const res = await fetch(`${base}/o/demo/sessions/${sessionId}/sheet.pdf`, { headers: { cookie: trainerCookie } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    const pdf = path.join(env.dataDir, 'sheet.pdf');
+    fs.writeFileSync(pdf, Buffer.from(await res.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    assert.match(text, /Élodie/);
+    assert.match(text, /François/);
+    assert.match(text, /Gestes qui sauvent/);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, path.join(OUT, 'attendance-browser-sheet')]);
+    assert.ok(fs.statSync(path.join(OUT, 'attendance-browser-sheet.png')).size > 10000, 'the sheet renders');
+    assert.deepEqual(env.consoleErrors, []);
 });
