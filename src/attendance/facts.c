@@ -59,7 +59,7 @@ static int check_kind(Db *db, int64_t org_id, const char *kind, const char *id_k
         free(f);
         return LN_EDB;
     }
-    qsort(f, n, sizeof *f, fact_cmp);
+    if (n) qsort(f, n, sizeof *f, fact_cmp);
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT id, user_id, signed_at, image_sha256 FROM %s WHERE org_id = $1 ORDER BY id", table);
     st = db_prepare(db, sql);
