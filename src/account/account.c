@@ -23,9 +23,7 @@ void token_random(char *out)
 
 void token_hash(const char *s, char *out)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, HASH_HEX, h, sizeof h);
+    sha256_hex(s, out);        /* HASH_HEX is 65 */
 }
 
 int password_hash(const char *pw, char *out, size_t outlen)

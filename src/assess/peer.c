@@ -35,13 +35,6 @@ static const char *const LATE[] = {"accept", "refuse", "penalty", NULL};
 static const char *const NO_REVIEW[] = {"none", "withhold", "penalty", NULL};
 static const char *const METHODS[] = {"median", "mean", NULL};
 
-static const char *one_of(const char *v, const char *const *list)
-{
-    for (int i = 0; v && list[i]; i++)
-        if (str_eq(v, list[i])) return list[i];
-    return NULL;
-}
-
 /* ======================================================================
  * The pure part
  * ==================================================================== */
@@ -255,7 +248,7 @@ const char *peer_settings_check(const PeerSettings *s, const char **msg)
         *msg = "The review deadline must come after the submission deadline.";
         return "review_by";
     }
-    if (!one_of(s->late_policy, LATE)) {
+    if (!str_one_of(s->late_policy, LATE)) {
         *msg = "Choose what happens to late submissions.";
         return "late_policy";
     }
@@ -263,7 +256,7 @@ const char *peer_settings_check(const PeerSettings *s, const char **msg)
         *msg = "A penalty must be between 0 and 100 %.";
         return "late_penalty";
     }
-    if (!one_of(s->no_review_policy, NO_REVIEW)) {
+    if (!str_one_of(s->no_review_policy, NO_REVIEW)) {
         *msg = "Choose what happens to learners who review nothing.";
         return "no_review_policy";
     }
@@ -271,7 +264,7 @@ const char *peer_settings_check(const PeerSettings *s, const char **msg)
         *msg = "A penalty must be between 0 and 100 %.";
         return "no_review_penalty";
     }
-    if (!one_of(s->grade_method, METHODS)) {
+    if (!str_one_of(s->grade_method, METHODS)) {
         *msg = "Choose the grade: median or mean of the reviews.";
         return "grade_method";
     }
@@ -302,11 +295,11 @@ int peer_settings_get(Db *db, Arena *a, int64_t unit_id, PeerSettings *out)
         out->review_by = db_col_i64(st, 4);
         out->reviewers = db_col_i64(st, 5);
         out->self_assessment = db_col_i64(st, 6) != 0;
-        out->late_policy = one_of(db_col_text(st, 7), LATE);
+        out->late_policy = str_one_of(db_col_text(st, 7), LATE);
         out->late_penalty = db_col_i64(st, 8);
-        out->no_review_policy = one_of(db_col_text(st, 9), NO_REVIEW);
+        out->no_review_policy = str_one_of(db_col_text(st, 9), NO_REVIEW);
         out->no_review_penalty = db_col_i64(st, 10);
-        out->grade_method = one_of(db_col_text(st, 11), METHODS);
+        out->grade_method = str_one_of(db_col_text(st, 11), METHODS);
         out->updated_at = db_col_i64(st, 12);
         if (!out->instructions) out->instructions = "";
         if (!out->late_policy) out->late_policy = "refuse";
@@ -315,12 +308,6 @@ int peer_settings_get(Db *db, Arena *a, int64_t unit_id, PeerSettings *out)
     }
     db_done(st);
     return out_rc;
-}
-
-static void bind_time(DbStmt *st, int idx, UsTime t)
-{
-    if (t > 0) db_bind_i64(st, idx, t);
-    else db_bind_null(st, idx);
 }
 
 int peer_settings_write(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
@@ -371,8 +358,8 @@ int peer_settings_write(Db *db, int64_t org_id, const PeerSettings *s, UsTime no
             db_bind_i64(st, 2, org_id);
             db_bind_text(st, 3, s->instructions);
             db_bind_text(st, 4, rubric);
-            bind_time(st, 5, s->submit_by);
-            bind_time(st, 6, s->review_by);
+            db_bind_time(st, 5, s->submit_by);
+            db_bind_time(st, 6, s->review_by);
             db_bind_i64(st, 7, s->reviewers);
             db_bind_i64(st, 8, s->self_assessment);
             db_bind_text(st, 9, s->late_policy);
@@ -435,12 +422,10 @@ const char *peer_refusal_code(PeerRefusal p)
     }
 }
 
-static char *sha256_hex(Arena *a, const char *s)
+static char *sha256_of(Arena *a, const char *s)
 {
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(d, (const unsigned char *)s, strlen(s));
     char *hex = arena_alloc(a, 65);
-    sodium_bin2hex(hex, 65, d, sizeof d);
+    sha256_hex(s, hex);
     return hex;
 }
 
@@ -550,7 +535,7 @@ static int submit_tx(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps
                               "version", (json_int_t)version, "course_id", (json_int_t)run->course_id, "run_id",
                               (json_int_t)run->id, "unit_id", (json_int_t)ps->unit_id, "user_id",
                               (json_int_t)user_id, "late", late, "submitted_at", (json_int_t)now, "text_sha256",
-                              sha256_hex(a, body), "files", files);
+                              sha256_of(a, body), "files", files);
         rc = p ? ledger_append(db, run->org_id, "assessment.submission", subject_of(a, run, ps->unit_id, user_id), p,
                                now, NULL)
                : LN_EINVAL;
@@ -921,7 +906,7 @@ int peer_review_submit(Db *db, Arena *a, const RunRef *run, const PeerSettings *
                               "unit_id", (json_int_t)ps->unit_id, "reviewer_id", (json_int_t)reviewer_id, "author_id",
                               (json_int_t)task->author_id, "self", task->self_review, "score", (json_int_t)score,
                               "points", (json_int_t)points, "points_max", (json_int_t)max, "comment_sha256",
-                              sha256_hex(a, comment));
+                              sha256_of(a, comment));
         rc = ledger_append(db, run->org_id, "assessment.review", subject_of(a, run, ps->unit_id, task->author_id), p,
                            now, NULL);
         json_decref(p);

@@ -25,19 +25,6 @@
  * Small renderers
  * ==================================================================== */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static int64_t jint(const json_t *o, const char *key, int64_t def)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
-}
-
-
 static void when(Req *r, UsTime t)
 {
     if (!t) {
@@ -86,12 +73,12 @@ static void rubric_table(Req *r, const json_t *rubric)
                "</th></tr></thead><tbody>", T(r, "Rubric"), T(r, "Criterion"), T(r, "Levels (points)"));
     for (size_t i = 0; i < json_array_size(cs); i++) {
         const json_t *c = json_array_get(cs, i), *ls = json_object_get(c, "levels");
-        hprintf(r, "<tr><th scope=\"row\">%s", jstr(c, "title"));
-        if (*jstr(c, "description")) hprintf(r, "<br><span class=\"muted\">%s</span>", jstr(c, "description"));
+        hprintf(r, "<tr><th scope=\"row\">%s", json_str_at(c, "title"));
+        if (*json_str_at(c, "description")) hprintf(r, "<br><span class=\"muted\">%s</span>", json_str_at(c, "description"));
         html_lit(r, "</th><td>");
         for (size_t k = 0; k < json_array_size(ls); k++)
-            hprintf(r, "%s%s (%lld)", k ? " · " : "", jstr(json_array_get(ls, k), "title"),
-                    (long long)jint(json_array_get(ls, k), "points", 0));
+            hprintf(r, "%s%s (%lld)", k ? " · " : "", json_str_at(json_array_get(ls, k), "title"),
+                    (long long)json_int_at(json_array_get(ls, k), "points", 0));
         html_lit(r, "</td></tr>");
     }
     html_lit(r, "</tbody></table>");
@@ -99,14 +86,14 @@ static void rubric_table(Req *r, const json_t *rubric)
 
 static void submission_show(Req *r, const json_t *s)
 {
-    if (*jstr(s, "text")) markdown(r, jstr(s, "text"));
+    if (*json_str_at(s, "text")) markdown(r, json_str_at(s, "text"));
     const json_t *files = json_object_get(s, "files");
     if (json_array_size(files)) {
         html_lit(r, "<ul class=\"files\">");
         for (size_t i = 0; i < json_array_size(files); i++) {
             const json_t *f = json_array_get(files, i);
-            hprintf(r, "<li><a href=\"%s\" download>%s</a> <span class=\"muted\">%lld KiB</span></li>", jstr(f, "url"),
-                    jstr(f, "filename"), (long long)((jint(f, "size", 0) + 1023) / 1024));
+            hprintf(r, "<li><a href=\"%s\" download>%s</a> <span class=\"muted\">%lld KiB</span></li>", json_str_at(f, "url"),
+                    json_str_at(f, "filename"), (long long)((json_int_at(f, "size", 0) + 1023) / 1024));
         }
         html_lit(r, "</ul>");
     }
@@ -120,8 +107,8 @@ static void levels_show(Req *r, const json_t *rubric, const json_t *levels)
     for (size_t i = 0; i < json_array_size(cs) && i < json_array_size(levels); i++) {
         const json_t *c = json_array_get(cs, i);
         const json_t *l = json_array_get(json_object_get(c, "levels"), (size_t)json_integer_value(json_array_get(levels, i)));
-        hprintf(r, "<li>%s: <strong>%s</strong> (%lld)</li>", jstr(c, "title"), jstr(l, "title"),
-                (long long)jint(l, "points", 0));
+        hprintf(r, "<li>%s: <strong>%s</strong> (%lld)</li>", json_str_at(c, "title"), json_str_at(l, "title"),
+                (long long)json_int_at(l, "points", 0));
     }
     html_lit(r, "</ul>");
 }
@@ -157,9 +144,9 @@ static void my_submission(Req *r, const PeerCtx *p, const json_t *j)
     hprintf(r, "<section class=\"card\" id=\"peer-submit\"><h2>%s</h2>", T(r, "Your submission"));
     if (n) {
         const json_t *last = json_array_get(subs, n - 1);
-        hprintf(r, "<p>%s %lld · ", T(r, "Version"), (long long)jint(last, "version", 0));
+        hprintf(r, "<p>%s %lld · ", T(r, "Version"), (long long)json_int_at(last, "version", 0));
         UsTime at = 0;
-        time_parse_iso(jstr(last, "submitted_at"), &at);
+        time_parse_iso(json_str_at(last, "submitted_at"), &at);
         when(r, at);
         if (json_is_true(json_object_get(last, "late"))) hprintf(r, " · <span class=\"badge\">%s</span>", T(r, "late"));
         html_lit(r, "</p>");
@@ -172,7 +159,7 @@ static void my_submission(Req *r, const PeerCtx *p, const json_t *j)
     form_begin_upload(r, arena_printf(r->arena, "%s/submissions", unit_path(r, p)));
     hprintf(r, "<div class=\"field\"><label for=\"peer-text\">%s</label><textarea id=\"peer-text\" name=\"text\""
                " rows=\"10\">%s</textarea></div>", T(r, "Your text (Markdown)"),
-            n ? jstr(json_array_get(subs, n - 1), "text") : "");
+            n ? json_str_at(json_array_get(subs, n - 1), "text") : "");
     hprintf(r, "<div class=\"field\"><label for=\"peer-file\">%s</label><input id=\"peer-file\" type=\"file\""
                " name=\"file\" multiple></div>", T(r, "Files (at most 5)"));
     hprintf(r, "<p class=\"muted\">%s</p><button type=\"submit\" class=\"button\" data-confirm=\"%s\">%s</button>",
@@ -196,7 +183,7 @@ static void my_tasks(Req *r, const PeerCtx *p, const json_t *j)
     for (size_t i = 0, k = 0; i < json_array_size(tasks); i++) {
         const json_t *t = json_array_get(tasks, i);
         bool self = json_is_true(json_object_get(t, "self"));
-        hprintf(r, "<li><a href=\"%s/reviews/%lld\">", unit_path(r, p), (long long)jint(t, "id", 0));
+        hprintf(r, "<li><a href=\"%s/reviews/%lld\">", unit_path(r, p), (long long)json_int_at(t, "id", 0));
         if (self) hprintf(r, "%s", T(r, "Assess your own work"));
         else hprintf(r, "%s %d", T(r, "Submission"), (int)++k);
         hprintf(r, "</a> — %s</li>", json_is_true(json_object_get(t, "done")) ? T(r, "done") : T(r, "to do"));
@@ -211,9 +198,9 @@ static void my_grade(Req *r, const PeerCtx *p, const json_t *j)
     if (!json_is_object(g)) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Not graded yet: grades come once the review deadline has passed."));
     else {
         hprintf(r, "<p class=\"quiz-grade\">%s <strong>%s</strong> <span class=\"muted\">(%s)</span></p>", T(r, "Your grade:"),
-                text_percent(r, jint(g, "score", -1)), status_label(r, jstr(g, "status")));
-        if (str_eq(jstr(g, "kind"), "override"))
-            hprintf(r, "<p>%s %s</p>", T(r, "Set by a trainer:"), jstr(g, "reason"));
+                text_percent(r, json_int_at(g, "score", -1)), status_label(r, json_str_at(g, "status")));
+        if (str_eq(json_str_at(g, "kind"), "override"))
+            hprintf(r, "<p>%s %s</p>", T(r, "Set by a trainer:"), json_str_at(g, "reason"));
     }
     hprintf(r, "<h3>%s</h3>", T(r, "Reviews received"));
     if (!json_array_size(recv)) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No review yet."));
@@ -223,14 +210,14 @@ static void my_grade(Req *r, const PeerCtx *p, const json_t *j)
         bool self = json_is_true(json_object_get(v, "self"));
         html_lit(r, "<article class=\"peer-review\">");
         if (self) hprintf(r, "<h4>%s", T(r, "Your self-assessment"));
-        else hprintf(r, "<h4>%s %lld", T(r, "Reviewer"), (long long)jint(v, "reviewer", 0));
-        hprintf(r, " · %s</h4>", text_percent(r, jint(v, "score", 0)));
+        else hprintf(r, "<h4>%s %lld", T(r, "Reviewer"), (long long)json_int_at(v, "reviewer", 0));
+        hprintf(r, " · %s</h4>", text_percent(r, json_int_at(v, "score", 0)));
         levels_show(r, rubric, json_object_get(v, "levels"));
-        if (*jstr(v, "comment")) hprintf(r, "<blockquote>%s</blockquote>", jstr(v, "comment"));
+        if (*json_str_at(v, "comment")) hprintf(r, "<blockquote>%s</blockquote>", json_str_at(v, "comment"));
         if (json_is_true(json_object_get(v, "flagged")))
-            hprintf(r, "<p class=\"badge\">%s %s</p>", T(r, "You flagged this review:"), jstr(v, "flag_reason"));
+            hprintf(r, "<p class=\"badge\">%s %s</p>", T(r, "You flagged this review:"), json_str_at(v, "flag_reason"));
         else if (!self) {
-            long long id = (long long)jint(v, "id", 0);
+            long long id = (long long)json_int_at(v, "id", 0);
             form_begin(r, arena_printf(r->arena, "%s/received/%lld/flag", unit_path(r, p), id));
             hprintf(r, "<details><summary>%s</summary><div class=\"field\"><label for=\"flag-%lld\">%s</label>"
                        "<textarea id=\"flag-%lld\" name=\"reason\" rows=\"3\" required></textarea></div>"

@@ -46,13 +46,6 @@ static const char *const PURPOSES[] = {"placement", "formative", "final", NULL};
 static const char *const FEEDBACK[] = {"immediately", "after_last", "after_close", NULL};
 static const char *const POLICIES[] = {"best", "last", "average", NULL};
 
-static const char *one_of(const char *v, const char *const *list)
-{
-    for (int i = 0; v && list[i]; i++)
-        if (str_eq(v, list[i])) return list[i];
-    return NULL;
-}
-
 /* ---- settings ------------------------------------------------------------------ */
 
 void quiz_settings_default(QuizSettings *s)
@@ -65,7 +58,7 @@ void quiz_settings_default(QuizSettings *s)
 
 const char *quiz_settings_check(const QuizSettings *s, const char **msg)
 {
-    if (!one_of(s->purpose, PURPOSES)) {
+    if (!str_one_of(s->purpose, PURPOSES)) {
         *msg = "Choose the purpose: placement, formative or final.";
         return "purpose";
     }
@@ -89,7 +82,7 @@ const char *quiz_settings_check(const QuizSettings *s, const char **msg)
         *msg = "The pass mark must be between 0 and 100 %.";
         return "pass_mark";
     }
-    if (!one_of(s->feedback_when, FEEDBACK)) {
+    if (!str_one_of(s->feedback_when, FEEDBACK)) {
         *msg = "Choose when feedback is shown.";
         return "feedback_when";
     }
@@ -97,7 +90,7 @@ const char *quiz_settings_check(const QuizSettings *s, const char **msg)
         *msg = "Set a close date to show feedback once the quiz has closed.";
         return "closes_at";
     }
-    if (!one_of(s->grade_policy, POLICIES)) {
+    if (!str_one_of(s->grade_policy, POLICIES)) {
         *msg = "Choose the grade policy: best, last or average.";
         return "grade_policy";
     }
@@ -116,7 +109,7 @@ int quiz_settings_get(Db *db, Arena *a, int64_t unit_id, QuizSettings *out)
     int rc = db_step(st);
     if (rc == DB_ROW) {
         out->org_id = db_col_i64(st, 0);
-        out->purpose = one_of(db_col_text(st, 1), PURPOSES);
+        out->purpose = str_one_of(db_col_text(st, 1), PURPOSES);
         out->attempts_allowed = db_col_i64(st, 2);
         out->time_limit_s = db_col_i64(st, 3);
         out->opens_at = db_col_i64(st, 4);
@@ -124,8 +117,8 @@ int quiz_settings_get(Db *db, Arena *a, int64_t unit_id, QuizSettings *out)
         out->draw_count = db_col_i64(st, 6);
         out->shuffle = db_col_i64(st, 7) != 0;
         out->pass_mark = db_col_i64(st, 8);
-        out->feedback_when = one_of(db_col_text(st, 9), FEEDBACK);
-        out->grade_policy = one_of(db_col_text(st, 10), POLICIES);
+        out->feedback_when = str_one_of(db_col_text(st, 9), FEEDBACK);
+        out->grade_policy = str_one_of(db_col_text(st, 10), POLICIES);
         out->updated_at = db_col_i64(st, 11);
         out->draw_per_pool = db_col_i64(st, 12) != 0;
         if (!out->purpose) out->purpose = "formative";
@@ -135,12 +128,6 @@ int quiz_settings_get(Db *db, Arena *a, int64_t unit_id, QuizSettings *out)
     db_done(st);
     (void)a;
     return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
-}
-
-static void bind_time(DbStmt *st, int idx, UsTime t)
-{
-    if (t > 0) db_bind_i64(st, idx, t);
-    else db_bind_null(st, idx);
 }
 
 int quiz_settings_set(Db *db, int64_t org_id, int64_t unit_id, const QuizSettings *s, UsTime now)
@@ -162,8 +149,8 @@ int quiz_settings_set(Db *db, int64_t org_id, int64_t unit_id, const QuizSetting
     db_bind_text(st, 3, s->purpose);
     db_bind_i64(st, 4, s->attempts_allowed);
     db_bind_i64(st, 5, s->time_limit_s);
-    bind_time(st, 6, s->opens_at);
-    bind_time(st, 7, s->closes_at);
+    db_bind_time(st, 6, s->opens_at);
+    db_bind_time(st, 7, s->closes_at);
     db_bind_i64(st, 8, s->draw_count);
     db_bind_i64(st, 9, s->shuffle);
     db_bind_i64(st, 10, s->pass_mark);
@@ -531,7 +518,7 @@ static int new_attempt(Db *db, Arena *a, const RunRef *run, int64_t unit_id, int
     db_bind_i64(st, 5, used + 1);
     db_bind_text(st, 6, items_text);
     db_bind_i64(st, 7, now);
-    bind_time(st, 8, deadline);
+    db_bind_time(st, 8, deadline);
     int rc = db_step(st);
     if (rc == DB_ROW) out->id = db_col_i64(st, 0);
     db_done(st);

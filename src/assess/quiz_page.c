@@ -169,20 +169,6 @@ json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at)
  * Small renderers
  * ==================================================================== */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static int64_t jint(const json_t *o, const char *key, int64_t def)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
-}
-
-
-
 static char *duration(Req *r, int64_t s)
 {
     if (s % 60) return arena_printf(r->arena, "%lld min %lld s", (long long)(s / 60), (long long)(s % 60));
@@ -214,7 +200,7 @@ static void rich_text(Req *r, const char *text, const char *format)
 
 static const char *choice_label(Req *r, const json_t *v, const char *text)
 {
-    if (str_eq(jstr(v, "type"), "truefalse")) return str_eq(text, "true") ? T(r, "True") : T(r, "False");
+    if (str_eq(json_str_at(v, "type"), "truefalse")) return str_eq(text, "true") ? T(r, "True") : T(r, "False");
     return text;
 }
 
@@ -295,7 +281,7 @@ static void settings_list(Req *r, const QuizCtx *q, const json_t *sum)
 {
     const QuizSettings *qs = &q->qs;
     hprintf(r, "<dl class=\"quiz-facts\"><dt>%s</dt><dd>%s</dd>", T(r, "Purpose"), quiz_purpose_label(r, qs->purpose));
-    hprintf(r, "<dt>%s</dt><dd>%lld</dd>", T(r, "Questions"), (long long)jint(sum, "questions", 0));
+    hprintf(r, "<dt>%s</dt><dd>%lld</dd>", T(r, "Questions"), (long long)json_int_at(sum, "questions", 0));
     hprintf(r, "<dt>%s</dt><dd>", T(r, "Attempts"));
     if (qs->attempts_allowed)
         hprintf(r, "%d / %lld %s", quiz_used(&q->mine), (long long)qs->attempts_allowed, T(r, "used"));
@@ -422,23 +408,23 @@ void quiz_start_post(Req *r)
 static void item_head(Req *r, const json_t *v, int number)
 {
     hprintf(r, "<h2>%s %d", T(r, "Question"), number);
-    if (*jstr(v, "title")) hprintf(r, " · %s", jstr(v, "title"));
-    int64_t pts = jint(v, "points", 0);
-    if (pts && !str_eq(jstr(v, "type"), "description")) {
+    if (*json_str_at(v, "title")) hprintf(r, " · %s", json_str_at(v, "title"));
+    int64_t pts = json_int_at(v, "points", 0);
+    if (pts && !str_eq(json_str_at(v, "type"), "description")) {
         if (pts % 1000) hprintf(r, " <span class=\"muted\">(%lld.%03lld %s)</span>", (long long)(pts / 1000),
                                 (long long)(pts % 1000), T(r, "points"));
         else hprintf(r, " <span class=\"muted\">(%lld %s)</span>", (long long)(pts / 1000),
                      pts == 1000 ? T(r, "point") : T(r, "points"));
     }
     html_lit(r, "</h2>");
-    rich_text(r, jstr(v, "text"), jstr(v, "text_format"));
+    rich_text(r, json_str_at(v, "text"), json_str_at(v, "text_format"));
 }
 
 /* The inputs of one item, from its learner view. */
 static void item_inputs(Req *r, const json_t *v)
 {
-    long long id = (long long)jint(v, "id", 0);
-    const char *type = jstr(v, "type");
+    long long id = (long long)json_int_at(v, "id", 0);
+    const char *type = json_str_at(v, "type");
     const json_t *choices = json_object_get(v, "choices");
     if (str_eq(type, "single") || str_eq(type, "truefalse") || str_eq(type, "multiple")) {
         bool multi = str_eq(type, "multiple");
@@ -479,14 +465,14 @@ static void item_inputs(Req *r, const json_t *v)
         for (size_t g = 0; g < json_array_size(gaps); g++) {
             const json_t *gap = json_array_get(gaps, g);
             hprintf(r, "<div class=\"field\"><label for=\"q%lld_g%d\">%s %d</label>", id, (int)g, T(r, "Blank"), (int)g + 1);
-            if (str_eq(jstr(gap, "kind"), "choice")) {
+            if (str_eq(json_str_at(gap, "kind"), "choice")) {
                 const json_t *gc = json_object_get(gap, "choices");
                 hprintf(r, "<select id=\"q%lld_g%d\" name=\"q%lld_g%d\"><option value=\"\">—</option>", id, (int)g, id, (int)g);
                 for (size_t k = 0; k < json_array_size(gc); k++)
                     hprintf(r, "<option value=\"%d\">%s</option>", (int)k, json_string_value(json_array_get(gc, k)));
                 html_lit(r, "</select>");
             } else hprintf(r, "<input type=\"text\" id=\"q%lld_g%d\" name=\"q%lld_g%d\" autocomplete=\"off\"%s>", id, (int)g,
-                           id, (int)g, str_eq(jstr(gap, "kind"), "number") ? " inputmode=\"decimal\"" : "");
+                           id, (int)g, str_eq(json_str_at(gap, "kind"), "number") ? " inputmode=\"decimal\"" : "");
             html_lit(r, "</div>");
         }
     }
@@ -495,7 +481,7 @@ static void item_inputs(Req *r, const json_t *v)
 /* A finished item: what was answered and, when allowed, the feedback. */
 static void item_result(Req *r, const json_t *v, bool feedback)
 {
-    if (str_eq(jstr(v, "type"), "description")) return;
+    if (str_eq(json_str_at(v, "type"), "description")) return;
     hprintf(r, "<p><strong>%s</strong> ", T(r, "Your answer:"));
     describe(r, v, json_object_get(v, "response"));
     html_lit(r, "</p>");
@@ -510,7 +496,7 @@ static void item_result(Req *r, const json_t *v, bool feedback)
     const json_t *fb = json_object_get(v, "feedback");
     for (size_t i = 0; i < json_array_size(fb); i++) {
         html_lit(r, "<div class=\"quiz-feedback\">");
-        rich_text(r, json_string_value(json_array_get(fb, i)), jstr(v, "text_format"));
+        rich_text(r, json_string_value(json_array_get(fb, i)), json_str_at(v, "text_format"));
         html_lit(r, "</div>");
     }
     const json_t *answer = json_object_get(v, "answer");
@@ -519,9 +505,9 @@ static void item_result(Req *r, const json_t *v, bool feedback)
         describe(r, v, answer);
         html_lit(r, "</p>");
     }
-    if (*jstr(v, "general_feedback")) {
+    if (*json_str_at(v, "general_feedback")) {
         html_lit(r, "<div class=\"quiz-feedback\">");
-        rich_text(r, jstr(v, "general_feedback"), jstr(v, "text_format"));
+        rich_text(r, json_str_at(v, "general_feedback"), json_str_at(v, "text_format"));
         html_lit(r, "</div>");
     }
 }
@@ -537,7 +523,7 @@ static void attempt_render(Req *r, const QuizCtx *q, const Attempt *at, const js
     if (str_eq(at->status, "in_progress")) {
         char *action = arena_printf(r->arena, "%s/submit", attempt_url(r, q, at->id));
         if (at->deadline_at) {
-            int64_t left = jint(j, "time_left_ms", 0);
+            int64_t left = json_int_at(j, "time_left_ms", 0);
             hprintf(r, "<p class=\"alert quiz-timer\" role=\"status\">%s <time datetime=\"%s\" data-time-left>%lld:%02lld"
                        "</time> <span class=\"muted\">(%s ", T(r, "Time left:"), time_iso(r->arena, at->deadline_at),
                     (long long)(left / 60000), (long long)(left / 1000 % 60), T(r, "until"));
@@ -548,7 +534,7 @@ static void attempt_render(Req *r, const QuizCtx *q, const Attempt *at, const js
         hprintf(r, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", access_csrf_token(r));
         for (size_t i = 0; i < json_array_size(items); i++) {
             const json_t *v = json_array_get(items, i);
-            hprintf(r, "<section class=\"card quiz-item\" id=\"item-%lld\">", (long long)jint(v, "id", 0));
+            hprintf(r, "<section class=\"card quiz-item\" id=\"item-%lld\">", (long long)json_int_at(v, "id", 0));
             item_head(r, v, (int)i + 1);
             item_inputs(r, v);
             html_lit(r, "</section>");
@@ -577,7 +563,7 @@ static void attempt_render(Req *r, const QuizCtx *q, const Attempt *at, const js
     html_lit(r, "</section>\n");
     for (size_t i = 0; i < json_array_size(items); i++) {
         const json_t *v = json_array_get(items, i);
-        hprintf(r, "<section class=\"card quiz-item\" id=\"item-%lld\">", (long long)jint(v, "id", 0));
+        hprintf(r, "<section class=\"card quiz-item\" id=\"item-%lld\">", (long long)json_int_at(v, "id", 0));
         item_head(r, v, (int)i + 1);
         item_result(r, v, feedback);
         html_lit(r, "</section>");

@@ -225,7 +225,7 @@ int absence_justify(Db *db, const Absence *a, int64_t user_id, const char *reaso
         return LN_EINVAL;
     }
     char rsha[65], fsha[65] = "";
-    attendance_sha256_hex(reason, rsha);
+    sha256_hex(reason, rsha);
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = LN_OK;
     int64_t open_n = 0;

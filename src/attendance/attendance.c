@@ -637,13 +637,6 @@ out:
     return rc;
 }
 
-void attendance_sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
 /* ======================================================================
  * Signing
  * ==================================================================== */
@@ -696,7 +689,7 @@ int attendance_sign(Db *db, Arena *a, const SignInput *in, Signature *out, const
     char *canonical, *svg, sha[65];
     int rc = attendance_strokes(a, in->strokes, in->strokes_len, &canonical, &svg, why);
     if (rc != LN_OK) return rc;
-    attendance_sha256_hex(svg, sha);
+    sha256_hex(svg, sha);
     out->session_id = s->id;
     out->user_id = in->user_id;
     out->device_user_id = in->device_user_id;

@@ -149,8 +149,6 @@ char *progsheet_url(Arena *a, const char *base_url, const char *secret, int64_t 
 int attendance_strokes(Arena *a, const char *json, size_t len, char **canonical, char **svg, const char **why);
 /* The client's IP or user agent, at most `max` bytes, printable ASCII. */
 char *attendance_clean(Arena *a, const char *s, size_t max);
-/* Hex SHA-256 of `s` into out (65 bytes). */
-void attendance_sha256_hex(const char *s, char out[65]);
 
 /* ---- signing -------------------------------------------------------------- */
 typedef struct Signature {

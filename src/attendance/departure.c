@@ -107,7 +107,7 @@ int attendance_depart(Db *db, Arena *a, const DepartInput *in, Departure *out, c
     char *canonical, *svg, sha[65];
     rc = attendance_strokes(a, in->strokes, in->strokes_len, &canonical, &svg, why);
     if (rc != LN_OK) return rc;
-    attendance_sha256_hex(svg, sha);
+    sha256_hex(svg, sha);
     out->session_id = s->id;
     out->user_id = in->user_id;
     out->device_user_id = in->device_user_id;

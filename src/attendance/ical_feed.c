@@ -87,7 +87,7 @@ int ical_feed_create(Db *db, int64_t user_id, int64_t run_id, UsTime now, char t
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2base64(token, ICAL_FEED_TOKEN_LEN + 1, rnd, sizeof rnd, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     char hash[65];
-    attendance_sha256_hex(token, hash);
+    sha256_hex(token, hash);
     if (db_begin(db) != DB_DONE) return LN_EDB;
     if (db_run(db, "DELETE FROM ical_feed WHERE user_id = $1 AND run_id = $2", "ii", user_id, run_id) != DB_DONE
         || db_run(db, "INSERT INTO ical_feed (token_hash, user_id, run_id, created_at) VALUES ($1, $2, $3, $4)", "tiii",
@@ -110,7 +110,7 @@ int ical_feed_lookup(Db *db, const char *token, int64_t *user_id, int64_t *run_i
 {
     if (!token || strlen(token) != ICAL_FEED_TOKEN_LEN) return LN_NOTFOUND;
     char hash[65];
-    attendance_sha256_hex(token, hash);
+    sha256_hex(token, hash);
     DbStmt *st = db_prepare(db, "SELECT user_id, run_id FROM ical_feed WHERE token_hash = $1");
     if (!st) return LN_EDB;
     db_bind_text(st, 1, hash);

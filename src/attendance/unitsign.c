@@ -149,7 +149,7 @@ int unit_sign(Db *db, Arena *a, const UnitSignInput *in, UnitSignature *out, Uni
     char *canonical, *svg, sha[65];
     int rc = attendance_strokes(a, in->strokes, in->strokes_len, &canonical, &svg, why);
     if (rc != LN_OK) return rc;
-    attendance_sha256_hex(svg, sha);
+    sha256_hex(svg, sha);
     out->run_id = in->run->id;
     out->unit_id = in->unit_id;
     out->user_id = in->user_id;

@@ -244,12 +244,6 @@ const char *run_check(const char *title, const char *visibility, const char **ms
 }
 
 /* A value that may be absent (0): bound as NULL. */
-static void bind_time(DbStmt *st, int idx, UsTime t)
-{
-    if (t) db_bind_i64(st, idx, t);
-    else db_bind_null(st, idx);
-}
-
 int run_create(Db *db, const Course *c, const char *title, const char *visibility, UsTime starts, UsTime ends,
                int64_t capacity, UsTime now, int64_t *id)
 {
@@ -263,10 +257,10 @@ int run_create(Db *db, const Course *c, const char *title, const char *visibilit
     db_bind_i64(st, 2, c->org_id);
     db_bind_text(st, 3, title);
     db_bind_text(st, 4, visibility);
-    bind_time(st, 5, starts);
-    bind_time(st, 6, ends);
+    db_bind_time(st, 5, starts);
+    db_bind_time(st, 6, ends);
     db_bind_i64(st, 7, now);
-    bind_time(st, 8, capacity);     /* 0: NULL, no limit */
+    db_bind_time(st, 8, capacity);     /* 0: NULL, no limit */
     int rc = db_step(st);
     if (rc == DB_ROW) *id = db_col_i64(st, 0);
     db_done(st);

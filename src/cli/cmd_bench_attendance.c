@@ -111,7 +111,7 @@ static bool seed_ledger(Db *db, int64_t org_id, int64_t m, UsTime now)
     char prev[LEDGER_HEX_LEN + 1], hash[LEDGER_HEX_LEN + 1], sha[65], subject[96], payload[512];
     memset(prev, '0', LEDGER_HEX_LEN);
     prev[LEDGER_HEX_LEN] = 0;
-    attendance_sha256_hex("bench", sha);
+    sha256_hex("bench", sha);
     bool ok = db_begin(db) == DB_DONE;
     UsTime at = now - m * 1000;
     for (int64_t seq = 1; ok && seq <= m; seq++, at += 1000) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,20 @@ bool str_ieq(const char *a, const char *b)
     if (!a || !b) return a == b;
     while (*a && lower((unsigned char)*a) == lower((unsigned char)*b)) a++, b++;
     return *a == *b;
+}
+
+const char *str_one_of(const char *v, const char *const *list)
+{
+    for (int i = 0; v && list[i]; i++)
+        if (str_eq(v, list[i])) return list[i];
+    return NULL;
+}
+
+void sha256_hex(const char *s, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+    sodium_bin2hex(out, 65, h, sizeof h);
 }
 
 bool str_startswith(const char *s, const char *prefix)

@@ -80,6 +80,10 @@ char *buf_steal(Buf *b);            /* caller frees; buffer is reset */
 bool str_eq(const char *a, const char *b);          /* NULL-safe */
 bool str_ieq(const char *a, const char *b);         /* ASCII case-insensitive */
 bool str_startswith(const char *s, const char *prefix);
+/* The entry of the NULL-terminated `list` equal to v, or NULL. */
+const char *str_one_of(const char *v, const char *const *list);
+/* Lower-case hex SHA-256 of a string (64 characters and a NUL). */
+void sha256_hex(const char *s, char out[65]);
 bool str_empty(const char *s);                      /* NULL or "" */
 /* Strict integer parse: the whole string must be a base-10 integer. */
 bool str_to_i64(const char *s, int64_t *out);

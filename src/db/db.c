@@ -40,6 +40,11 @@ void db_bind_text(DbStmt *st, int idx, const char *s)
     else st->be->bind_null(st, idx);
 }
 void db_bind_null(DbStmt *st, int idx) { st->be->bind_null(st, idx); }
+void db_bind_time(DbStmt *st, int idx, UsTime t)
+{
+    if (t > 0) db_bind_i64(st, idx, t);
+    else db_bind_null(st, idx);
+}
 int db_step(DbStmt *st) { return st->be->step(st); }
 int db_col_count(DbStmt *st) { return st->be->col_count(st); }
 bool db_col_is_null(DbStmt *st, int col) { return st->be->col_is_null(st, col); }

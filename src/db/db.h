@@ -50,6 +50,8 @@ DbStmt *db_prepare(Db *db, const char *sql);    /* NULL on error (logged) */
 void db_bind_i64(DbStmt *st, int idx, int64_t v);
 void db_bind_text(DbStmt *st, int idx, const char *s);  /* NULL binds NULL */
 void db_bind_null(DbStmt *st, int idx);
+/* A time, or NULL when it is 0 (not set). */
+void db_bind_time(DbStmt *st, int idx, UsTime t);
 /* DB_ROW, DB_DONE, DB_CONSTRAINT (unique/foreign key/check), DB_ERROR. */
 int db_step(DbStmt *st);
 int db_col_count(DbStmt *st);

@@ -77,3 +77,15 @@ bool api_time_in(Req *r, json_t *o, const char *key, UsTime *out)
     }
     return true;
 }
+
+const char *json_str_at(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+int64_t json_int_at(const json_t *o, const char *key, int64_t def)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
+}

@@ -25,4 +25,8 @@ bool api_int(Req *r, json_t *o, const char *key, int64_t min, int64_t def, int64
 bool api_time_in(Req *r, json_t *o, const char *key, UsTime *out);
 /* "2026-11-28T18:06:31Z" or null */
 json_t *api_time(Arena *a, int64_t us);
+/* Members of stored JSON we wrote ourselves: a string ("" when absent or
+ * not a string), an integer (def when absent or not an integer). */
+const char *json_str_at(const json_t *o, const char *key);
+int64_t json_int_at(const json_t *o, const char *key, int64_t def);
 #endif
