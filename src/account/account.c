@@ -242,7 +242,7 @@ int session_create(Db *db, int64_t user_id, const char *ip, const char *ua, UsTi
 
 int session_lookup(Db *db, Arena *a, const char *token, UsTime now, User *out)
 {
-    uint64_t epoch = db_auth_epoch(db);     /* before the query: see authcache.h */
+    uint64_t epoch = db_epoch(db, DB_EPOCH_AUTH);     /* before the query: see authcache.h */
     if (authcache_session_get(token, epoch, now, a, out)) return LN_OK;
     char hash[HASH_HEX];
     token_hash(token, hash);

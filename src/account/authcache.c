@@ -15,6 +15,7 @@ typedef struct SessionSlot {
     uint64_t epoch;             /* 0: empty */
     UsTime expires_at;
     User user;                  /* strings malloc'd */
+    char memo[64];              /* authcache_session_memo_put ("": none) */
 } SessionSlot;
 
 typedef struct OrgsSlot {
@@ -92,12 +93,40 @@ void authcache_session_put(const char *token, uint64_t epoch, UsTime expires_at,
     copy.lang = dup_or_null(u->lang);
     pthread_mutex_lock(&lock);
     User old = s->user;
+    if (strlen(s->token) != n || sodium_memcmp(s->token, token, n) != 0) s->memo[0] = 0;
     memcpy(s->token, token, n + 1);
     s->epoch = epoch;
     s->expires_at = expires_at;
     s->user = copy;
     pthread_mutex_unlock(&lock);
     user_free(&old);
+}
+
+bool authcache_session_memo_get(const char *token, char *out, size_t cap)
+{
+    size_t n = strlen(token);
+    if (n >= sizeof sessions[0].token) return false;
+    SessionSlot *s = session_slot(token, n);
+    bool hit = false;
+    pthread_mutex_lock(&lock);
+    if (s->epoch && s->memo[0] && strlen(s->token) == n && sodium_memcmp(s->token, token, n) == 0
+        && strlen(s->memo) < cap) {
+        memcpy(out, s->memo, strlen(s->memo) + 1);
+        hit = true;
+    }
+    pthread_mutex_unlock(&lock);
+    return hit;
+}
+
+void authcache_session_memo_put(const char *token, const char *memo)
+{
+    size_t n = strlen(token);
+    if (n >= sizeof sessions[0].token || strlen(memo) >= sizeof sessions[0].memo) return;
+    SessionSlot *s = session_slot(token, n);
+    pthread_mutex_lock(&lock);
+    if (s->epoch && strlen(s->token) == n && sodium_memcmp(s->token, token, n) == 0)
+        memcpy(s->memo, memo, strlen(memo) + 1);
+    pthread_mutex_unlock(&lock);
 }
 
 /* ---- organisation lists ---- */

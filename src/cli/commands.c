@@ -294,9 +294,9 @@ int cmd_cache_clear(Cli *c)
 {
     Db *db = cli_db(c);
     if (!db) return 1;
-    db_auth_changed(db);
+    for (int e = 0; e < DB_EPOCHS; e++) db_epoch_bump(db, (DbEpoch)e);
     db_close(db);
-    printf("%s\n", str_startswith(c->cfg.db_url, "sqlite:") ? "cached sessions and organisation lists dropped"
+    printf("%s\n", str_startswith(c->cfg.db_url, "sqlite:") ? "cached sessions, organisation lists and unread counts dropped"
                                                            : "nothing to do: on PostgreSQL nothing is cached");
     return 0;
 }

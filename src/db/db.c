@@ -52,8 +52,9 @@ int64_t db_col_i64(DbStmt *st, int col) { return st->be->col_i64(st, col); }
 const char *db_col_text(DbStmt *st, int col) { return st->be->col_text(st, col); }
 int64_t db_changes(DbStmt *st) { return st->be->changes(st); }
 void db_done(DbStmt *st) { if (st) st->be->done(st); }
-uint64_t db_auth_epoch(Db *db) { return db->be->auth_epoch ? db->be->auth_epoch(db) : 0; }
-void db_auth_changed(Db *db) { if (db->be->auth_changed) db->be->auth_changed(db); }
+uint64_t db_epoch(Db *db, DbEpoch which) { return db->be->epoch ? db->be->epoch(db, which) : 0; }
+void db_epoch_bump(Db *db, DbEpoch which) { if (db->be->epoch_bump) db->be->epoch_bump(db, which); }
+void db_read_snapshot(Db *db, bool on) { if (db->be->read_snapshot) db->be->read_snapshot(db, on); }
 
 char *db_col_dup(DbStmt *st, int col, Arena *a)
 {

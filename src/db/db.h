@@ -85,17 +85,33 @@ char *db_like_contains(Arena *a, const char *text);
 /* Bind values from a spec (used by the above and by the batching writer). */
 void db_bind_va(DbStmt *st, const char *spec, va_list ap);
 
-/* ---- the sign-in epoch ---------------------------------------------------
- * A number that changes after every committed change to sessions, accounts,
- * memberships or organisations, on any connection of any process using the
- * same database — what a per-process cache of sessions (account/authcache.h)
- * checks before trusting an entry.  0: this store offers none, do not cache
- * (PostgreSQL: another node's change could not be seen without a round trip,
- * which is what the cache saves; see docs/architecture.md). */
-uint64_t db_auth_epoch(Db *db);
-/* Move the epoch by hand: every process forgets what it cached (after
+/* ---- epochs ----------------------------------------------------------------
+ * A number that changes after every committed change to some tables, on any
+ * connection of any process using the same database: what a per-process
+ * cache checks before trusting an entry it filled under an earlier number.
+ *   DB_EPOCH_AUTH   sessions, accounts, memberships, organisations
+ *                   (account/authcache.h: who is signed in, their orgs)
+ *   DB_EPOCH_NOTES  forum notifications and enrolments (forum/notify.c:
+ *                   the header's unread count)
+ * 0: this store offers none, do not cache (PostgreSQL: another node's change
+ * could not be seen without a round trip, which is what a cache saves; see
+ * docs/architecture.md). */
+typedef enum { DB_EPOCH_AUTH, DB_EPOCH_NOTES, DB_EPOCHS } DbEpoch;
+uint64_t db_epoch(Db *db, DbEpoch which);
+/* Move an epoch by hand: every process forgets what it cached (after
  * editing those tables outside Lectern; `lectern cache clear`). */
-void db_auth_changed(Db *db);
+void db_epoch_bump(Db *db, DbEpoch which);
+
+/* ---- one snapshot per request ----------------------------------------------
+ * On: the connection's reads outside a transaction share one read
+ * transaction, opened by the first of them, until a write, db_begin() or
+ * "off" ends it (the next read opens another, which sees the write).  A
+ * page's five queries then cost one read lock instead of five (SQLite takes
+ * a lock on its shared-memory file and checks the file's size for each),
+ * and they read the same moment.  Turn it off before a long job: a snapshot
+ * held for minutes stops SQLite's checkpoints.  PostgreSQL: nothing (each
+ * statement already reads without such a lock). */
+void db_read_snapshot(Db *db, bool on);
 
 /* ---- connection pool (one per process) ----------------------------------- */
 typedef struct DbPool DbPool;
@@ -134,8 +150,9 @@ typedef struct DbBackend {
     const char *(*col_text)(DbStmt *st, int col);
     int64_t (*changes)(DbStmt *st);
     void (*done)(DbStmt *st);
-    uint64_t (*auth_epoch)(Db *db);     /* NULL: none */
-    void (*auth_changed)(Db *db);
+    uint64_t (*epoch)(Db *db, DbEpoch which);   /* NULL: none */
+    void (*epoch_bump)(Db *db, DbEpoch which);
+    void (*read_snapshot)(Db *db, bool on);    /* NULL: none */
 } DbBackend;
 
 /* Every Db and DbStmt starts with this header so db.c can dispatch. */

@@ -1,7 +1,8 @@
 /* db_sqlite.c — SQLite backend: WAL, busy timeout, statements cached per
- * connection, $N parameters bound by name, and the sign-in epoch (db.h
- * db_auth_epoch): a counter in a small file shared by every process on the
- * database, bumped after a transaction that changed who is signed in.
+ * connection, $N parameters bound by name, one read snapshot per request
+ * (db.h db_read_snapshot), and the epochs (db.h db_epoch): counters in a
+ * small file shared by every process on the database, bumped after a
+ * transaction that changed who is signed in or what a cached count shows.
  *
  * Writers of one process take turns on a mutex per database file before
  * SQLite's write lock: a connection that finds the write lock taken would
@@ -26,6 +27,7 @@
 typedef struct SqStmt {
     struct DbStmt base;
     sqlite3_stmt *st;
+    const char *sql_at;     /* the caller's SQL pointer (mostly a literal) */
     char *sql;
     struct SqStmt *next;    /* cache list */
     bool in_use;
@@ -36,11 +38,15 @@ typedef struct SqDb {
     struct Db base;
     sqlite3 *h;
     SqStmt *cache;
-    uint64_t *epoch;        /* mapped from PATH-lectern-epoch; NULL: no sign-in cache */
+    uint64_t *epoch;        /* DB_EPOCHS counters mapped from PATH-lectern-epoch; NULL: no caches */
     pthread_mutex_t *wlock; /* this database file's writers' turn (NULL: in-memory) */
     bool holding;           /* this connection holds *wlock */
     int busy_ms;
-    bool auth_dirty;        /* this transaction changed a table the epoch watches */
+    unsigned dirty;         /* epochs (1 << DbEpoch) this transaction's changes move */
+    bool snap_want;         /* db_read_snapshot on */
+    bool snap_open;         /* we opened a read transaction for it */
+    sqlite3_stmt *snap_sql[2];  /* BEGIN, COMMIT: prepared once, not parsed per request */
+    uint64_t snap_epoch[DB_EPOCHS]; /* the epochs as the snapshot began */
     char err[512];
 } SqDb;
 
@@ -101,19 +107,23 @@ static void turn_give(SqDb *d)
     }
 }
 
-/* ---- the sign-in epoch ---------------------------------------------------
- * Tables whose changes can make a cached session or organisation list stale.
- * New sessions and new users cannot, so inserts into those are not counted. */
-static void auth_hook(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+/* ---- epochs (db.h db_epoch) ----------------------------------------------
+ * Which epoch a change to a table moves.  Sign-in: tables whose changes can
+ * make a cached session or organisation list stale (new sessions and new
+ * users cannot, so inserts into those are not counted).  Notifications:
+ * what a cached unread count depends on. */
+static void epoch_hook(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
 {
     SqDb *d = arg;
     bool insert_only_new = str_eq(table, "user_session") || str_eq(table, "app_user");
     if (str_eq(table, "membership") || str_eq(table, "org") || (insert_only_new && op != SQLITE_INSERT))
-        d->auth_dirty = true;
+        d->dirty |= 1u << DB_EPOCH_AUTH;
+    else if (str_eq(table, "forum_notification") || str_eq(table, "enrolment"))
+        d->dirty |= 1u << DB_EPOCH_NOTES;
 }
 
-/* The epoch file beside a database file; an in-memory or URI database has
- * none, and then nothing is cached. */
+/* The epoch file beside a database file (64 bytes: one counter per epoch);
+ * an in-memory or URI database has none, and then nothing is cached. */
 static uint64_t *epoch_map(const char *path)
 {
     if (!*path || str_eq(path, ":memory:") || str_startswith(path, "file:")) return NULL;
@@ -129,30 +139,108 @@ static uint64_t *epoch_map(const char *path)
     return m == MAP_FAILED ? NULL : m;
 }
 
-static void sq_auth_changed(Db *db)
+static void sq_epoch_bump(Db *db, DbEpoch which)
 {
-    if (SQ(db)->epoch) __atomic_add_fetch(SQ(db)->epoch, 1, __ATOMIC_SEQ_CST);
+    if (SQ(db)->epoch) __atomic_add_fetch(&SQ(db)->epoch[which], 1, __ATOMIC_SEQ_CST);
 }
 
 /* After a statement: once no transaction is open, a counted change is
  * committed (or rolled back, which costs a cache miss and nothing else). */
-static void auth_settle(SqDb *d)
+static void epoch_settle(SqDb *d)
 {
-    if (d->auth_dirty && sqlite3_get_autocommit(d->h)) {
-        d->auth_dirty = false;
-        sq_auth_changed(&d->base);
+    if (d->dirty && sqlite3_get_autocommit(d->h)) {
+        for (int e = 0; e < DB_EPOCHS; e++)
+            if (d->dirty & (1u << e)) sq_epoch_bump(&d->base, (DbEpoch)e);
+        d->dirty = 0;
     }
 }
 
-static uint64_t sq_auth_epoch(Db *db)
+static uint64_t epoch_now(SqDb *d, DbEpoch which)
+{
+    /* 0 means "no cache": skip it if the counter ever wraps to it */
+    return d->epoch ? __atomic_load_n(&d->epoch[which], __ATOMIC_SEQ_CST) | (UINT64_C(1) << 63) : 0;
+}
+
+/* Inside a read snapshot, the epochs as it began: a cache entry filled from
+ * the snapshot must not carry a later number than its data (a change
+ * committed since would then never make it stale). */
+static uint64_t sq_epoch(Db *db, DbEpoch which)
 {
     SqDb *d = SQ(db);
-    /* 0 means "no cache": skip it if the counter ever wraps to it */
-    return d->epoch ? __atomic_load_n(d->epoch, __ATOMIC_SEQ_CST) | (UINT64_C(1) << 63) : 0;
+    return d->snap_open ? d->snap_epoch[which] : epoch_now(d, which);
+}
+
+/* ---- SQLite's mutexes: glibc's adaptive kind ---------------------------------
+ * The connections of one process share a mutex per shared-memory file, held
+ * while a read transaction starts or ends (with a lock call to the kernel
+ * inside).  A plain pthread mutex sends the other HTTP thread to sleep in
+ * the kernel for that microsecond, then wakes it: a context switch each way
+ * per page.  The adaptive kind spins a moment first.  Otherwise these are
+ * SQLite's own pthread mutexes (same kinds, same rules). */
+struct sqlite3_mutex { pthread_mutex_t m; bool dynamic; };
+static struct sqlite3_mutex mx_static[SQLITE_MUTEX_STATIC_VFS3 - SQLITE_MUTEX_STATIC_MAIN + 1];
+
+static void mx_setup(struct sqlite3_mutex *x, bool recursive)
+{
+    pthread_mutexattr_t at;
+    pthread_mutexattr_init(&at);
+    pthread_mutexattr_settype(&at, recursive ? PTHREAD_MUTEX_RECURSIVE : PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(&x->m, &at);
+    pthread_mutexattr_destroy(&at);
+}
+
+static void mx_statics_setup(void)
+{
+    for (size_t i = 0; i < LN_ARRAY_LEN(mx_static); i++) mx_setup(&mx_static[i], false);
+}
+
+static int mx_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, mx_statics_setup);
+    return SQLITE_OK;
+}
+static int mx_end(void) { return SQLITE_OK; }
+
+static sqlite3_mutex *mx_alloc(int id)
+{
+    if (id == SQLITE_MUTEX_FAST || id == SQLITE_MUTEX_RECURSIVE) {
+        struct sqlite3_mutex *x = calloc(1, sizeof *x);
+        if (!x) return NULL;
+        mx_setup(x, id == SQLITE_MUTEX_RECURSIVE);
+        x->dynamic = true;
+        return x;
+    }
+    if (id < SQLITE_MUTEX_STATIC_MAIN || id > SQLITE_MUTEX_STATIC_VFS3) return NULL;
+    return &mx_static[id - SQLITE_MUTEX_STATIC_MAIN];
+}
+
+static void mx_free(sqlite3_mutex *x)
+{
+    if (!x->dynamic) return;
+    pthread_mutex_destroy(&x->m);
+    free(x);
+}
+
+static void mx_enter(sqlite3_mutex *x) { pthread_mutex_lock(&x->m); }
+static int mx_try(sqlite3_mutex *x) { return pthread_mutex_trylock(&x->m) == 0 ? SQLITE_OK : SQLITE_BUSY; }
+static void mx_leave(sqlite3_mutex *x) { pthread_mutex_unlock(&x->m); }
+static int mx_yes(sqlite3_mutex *x) { (void)x; return 1; }
+
+/* Before SQLite's first use.  No memory statistics either (we read none):
+ * they take one process-wide mutex on every allocation of every connection. */
+static void sq_configure(void)
+{
+    static const sqlite3_mutex_methods mx = {mx_init, mx_end, mx_alloc, mx_free, mx_enter,
+                                             mx_try, mx_leave, mx_yes, mx_yes};
+    sqlite3_config(SQLITE_CONFIG_MUTEX, &mx);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 static Db *sq_open(const char *url, const DbOptions *opt, char **err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sq_configure);
     const char *path = url + strlen("sqlite:");
     SqDb *d = xcalloc(1, sizeof *d);
     d->base.be = &db_sqlite_backend;
@@ -185,7 +273,7 @@ static Db *sq_open(const char *url, const DbOptions *opt, char **err)
         free(d);
         return NULL;
     }
-    if ((d->epoch = epoch_map(path))) sqlite3_update_hook(d->h, auth_hook, d);
+    if ((d->epoch = epoch_map(path))) sqlite3_update_hook(d->h, epoch_hook, d);
     d->wlock = file_lock(path);
     return &d->base;
 }
@@ -197,6 +285,8 @@ static void sq_close(Db *db)
         d->holding = false;
         pthread_mutex_unlock(d->wlock);
     }
+    sqlite3_finalize(d->snap_sql[0]);
+    sqlite3_finalize(d->snap_sql[1]);
     SqStmt *s = d->cache;
     while (s) {
         SqStmt *n = s->next;
@@ -222,13 +312,52 @@ static int map_rc(int rc)
     return DB_ERROR;
 }
 
+/* ---- the request's read snapshot (db.h db_read_snapshot) ---- */
+
+/* BEGIN (0) or COMMIT (1) */
+static bool snap_run(SqDb *d, int which)
+{
+    sqlite3_stmt **st = &d->snap_sql[which];
+    if (!*st && sqlite3_prepare_v3(d->h, which ? "COMMIT" : "BEGIN", -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return false;
+    int rc = sqlite3_step(*st);
+    sqlite3_reset(*st);
+    return rc == SQLITE_DONE;
+}
+
+static void snap_end(SqDb *d)
+{
+    /* Ends a read transaction: cannot fail for want of a lock.  If it did,
+     * the snapshot stays open and a write upgrades it (committed by "off"). */
+    if (d->snap_open && snap_run(d, 1)) d->snap_open = false;
+}
+
+static void snap_begin(SqDb *d)
+{
+    for (int e = 0; e < DB_EPOCHS; e++) d->snap_epoch[e] = epoch_now(d, (DbEpoch)e);
+    if (snap_run(d, 0)) d->snap_open = true;
+}
+
+static void sq_read_snapshot(Db *db, bool on)
+{
+    SqDb *d = SQ(db);
+    d->snap_want = on;
+    if (!on && d->snap_open) {
+        if (!snap_run(d, 1)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        d->snap_open = false;
+        epoch_settle(d);
+        turn_give(d);
+    }
+}
+
 static int sq_exec(Db *db, const char *sql)
 {
     char *e = NULL;
+    snap_end(SQ(db));       /* BEGIN, DDL, pragmas: outside the snapshot */
     /* BEGIN IMMEDIATE (db_begin) takes the write lock at once: take our turn first */
     if (str_startswith(sql, "BEGIN IMMEDIATE") || str_startswith(sql, "BEGIN EXCLUSIVE")) turn_take(SQ(db));
     int rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &e);
-    auth_settle(SQ(db));
+    epoch_settle(SQ(db));
     turn_give(SQ(db));
     if (rc != SQLITE_OK) {
         snprintf(SQ(db)->err, sizeof SQ(db)->err, "%s", e ? e : sqlite3_errstr(rc));
@@ -237,16 +366,23 @@ static int sq_exec(Db *db, const char *sql)
     return map_rc(rc);
 }
 
+static DbStmt *stmt_take(SqStmt *s)
+{
+    s->in_use = true;
+    s->changes = 0;
+    return &s->base;
+}
+
+/* A connection caches every statement it prepared (a few hundred over a
+ * server's life).  SQL is nearly always a literal, so the same pointer
+ * finds it without comparing text; built SQL falls back to the text. */
 static DbStmt *sq_prepare(Db *db, const char *sql)
 {
     SqDb *d = SQ(db);
-    for (SqStmt *s = d->cache; s; s = s->next) {
-        if (!s->in_use && strcmp(s->sql, sql) == 0) {
-            s->in_use = true;
-            s->changes = 0;
-            return &s->base;
-        }
-    }
+    for (SqStmt *s = d->cache; s; s = s->next)
+        if (s->sql_at == sql && !s->in_use && strcmp(s->sql, sql) == 0) return stmt_take(s);
+    for (SqStmt *s = d->cache; s; s = s->next)
+        if (!s->in_use && strcmp(s->sql, sql) == 0) return stmt_take(s);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         set_err(d, "prepare");
@@ -258,17 +394,29 @@ static DbStmt *sq_prepare(Db *db, const char *sql)
     s->base.db = db;
     s->st = st;
     s->sql = xstrdup(sql);
+    s->sql_at = sql;
     s->in_use = true;
     s->next = d->cache;
     d->cache = s;
     return &s->base;
 }
 
-/* "$N" → SQLite's index for that name; 0 when the SQL does not use it. */
+/* "$N" → SQLite's index for that name; 0 when the SQL does not use it.
+ * SQLite numbers "$N" parameters in order of first appearance, so the
+ * index is usually N itself: checked by name before the search. */
 static int param_index(SqStmt *s, int idx)
 {
     char name[16];
-    snprintf(name, sizeof name, "$%d", idx);
+    name[0] = '$';
+    int n = 1;
+    if (idx >= 100 || idx < 1) n += snprintf(name + 1, sizeof name - 1, "%d", idx);
+    else {
+        if (idx >= 10) name[n++] = (char)('0' + idx / 10);
+        name[n++] = (char)('0' + idx % 10);
+        name[n] = 0;
+    }
+    const char *at = idx <= sqlite3_bind_parameter_count(s->st) ? sqlite3_bind_parameter_name(s->st, idx) : NULL;
+    if (at && strcmp(at, name) == 0) return idx;
     return sqlite3_bind_parameter_index(s->st, name);
 }
 
@@ -297,10 +445,15 @@ static int sq_step(DbStmt *st)
 {
     SqStmt *s = SQS(st);
     SqDb *d = SQ(st->db);
-    if (!d->holding && !sqlite3_stmt_readonly(s->st)) turn_take(d);
+    if (!sqlite3_stmt_readonly(s->st)) {
+        snap_end(d);
+        if (!d->holding) turn_take(d);
+    } else if (d->snap_want && !d->snap_open && !sqlite3_stmt_busy(s->st) && sqlite3_get_autocommit(d->h)) {
+        snap_begin(d);
+    }
     int rc = sqlite3_step(s->st);
     if (rc != SQLITE_ROW) {
-        auth_settle(d);
+        epoch_settle(d);
         turn_give(d);
     }
     if (rc == SQLITE_DONE) s->changes = sqlite3_changes64(SQ(st->db)->h);
@@ -327,7 +480,7 @@ static void sq_done(DbStmt *st)
     sqlite3_clear_bindings(s->st);
     s->in_use = false;
     /* a write that returned rows (RETURNING) ends its own transaction here */
-    auth_settle(SQ(st->db));
+    epoch_settle(SQ(st->db));
     turn_give(SQ(st->db));
 }
 
@@ -349,6 +502,7 @@ const DbBackend db_sqlite_backend = {
     .col_text = sq_col_text,
     .changes = sq_changes,
     .done = sq_done,
-    .auth_epoch = sq_auth_epoch,
-    .auth_changed = sq_auth_changed,
+    .epoch = sq_epoch,
+    .epoch_bump = sq_epoch_bump,
+    .read_snapshot = sq_read_snapshot,
 };

@@ -6,6 +6,7 @@
 #include "forum/forum.h"
 #include "mail/mail.h"
 #include "web/i18n.h"
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -70,11 +71,36 @@ int forum_notify_followers(Db *db, const ForumThread *t, int64_t post_id, int64_
     "OR EXISTS (SELECT 1 FROM membership m WHERE m.org_id = n.org_id AND m.user_id = n.user_id " \
     "AND m.role IN ('trainer', 'admin')))"
 
+/* The header's count on every signed-in page: kept per process for each
+ * user under the two epochs it depends on (db.h db_epoch: notifications and
+ * enrolments; memberships), read before the query, so any committed change
+ * to those tables by any process makes it count again.  Direct-mapped. */
+#define UNREAD_SLOTS 1024
+static struct { int64_t user, n; uint64_t notes, auth; } unread_cache[UNREAD_SLOTS];
+static pthread_mutex_t unread_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int64_t forum_unread_count(Db *db, int64_t user_id)
 {
-    int64_t n = 0;
-    db_query_i64(db, &n, "SELECT count(*) FROM forum_notification n WHERE n.user_id = $1 AND n.read_at IS NULL AND "
-                 NOTE_ACCESS, "i", user_id);
+    uint64_t notes = db_epoch(db, DB_EPOCH_NOTES), auth = db_epoch(db, DB_EPOCH_AUTH);
+    size_t slot = (uint64_t)user_id & (UNREAD_SLOTS - 1);
+    int64_t n = -1;
+    if (notes && auth) {
+        pthread_mutex_lock(&unread_lock);
+        if (unread_cache[slot].user == user_id && unread_cache[slot].notes == notes && unread_cache[slot].auth == auth)
+            n = unread_cache[slot].n;
+        pthread_mutex_unlock(&unread_lock);
+        if (n >= 0) return n;
+    }
+    n = 0;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM forum_notification n WHERE n.user_id = $1 AND n.read_at IS NULL AND "
+                     NOTE_ACCESS, "i", user_id) != DB_ROW || !notes || !auth)
+        return n;
+    pthread_mutex_lock(&unread_lock);
+    unread_cache[slot].user = user_id;
+    unread_cache[slot].n = n;
+    unread_cache[slot].notes = notes;
+    unread_cache[slot].auth = auth;
+    pthread_mutex_unlock(&unread_lock);
     return n;
 }
 

@@ -1,5 +1,6 @@
 /* access.c — authentication, CSRF and authorisation for every route. */
 #include "http/access.h"
+#include "account/authcache.h"
 #include "account/account.h"
 #include "http/app.h"
 #include "org/org.h"
@@ -70,7 +71,13 @@ const char *access_csrf_token(Req *r)
             basis = t;
         }
     }
+    char *memo = arena_alloc(r->arena, TOKEN_CHARS + 1);
+    if (r->session_token && authcache_session_memo_get(r->session_token, memo, TOKEN_CHARS + 1)) {
+        r->csrf = memo;         /* the MAC computed on this session's earlier page */
+        return r->csrf;
+    }
     r->csrf = app_csrf_mac(r->app, r->arena, basis);
+    if (r->session_token) authcache_session_memo_put(r->session_token, r->csrf);
     return r->csrf;
 }
 

@@ -64,7 +64,9 @@ void dispatch(Req *r)
         return;
     }
     r->db = db_pool_get(r->app->pool);
+    db_read_snapshot(r->db, true);
     if (access_check(r, route)) route->handler(r);
+    db_read_snapshot(r->db, false);
     db_pool_put(r->app->pool, r->db);
     r->db = NULL;
 }
@@ -74,7 +76,9 @@ void dispatch_continue(Req *r)
     WriteCont cont = r->pending_cont;
     r->pending_cont = NULL;
     r->db = db_pool_get(r->app->pool);
+    db_read_snapshot(r->db, true);
     cont(r, r->pending_rc, r->pending_id);
+    db_read_snapshot(r->db, false);
     db_pool_put(r->app->pool, r->db);
     r->db = NULL;
 }
@@ -92,17 +96,17 @@ void dispatch_sync(Req *r)
 
 void req_finish(Req *r)
 {
-    req_set_header(r, "X-Request-Id", r->req_id);
-    req_set_header(r, "X-Content-Type-Options", "nosniff");
+    req_set_header_static(r, "X-Request-Id", r->req_id);
+    req_set_header_static(r, "X-Content-Type-Options", "nosniff");
     if (str_startswith(r->content_type, "text/html")) {
-        req_set_header(r, "Content-Security-Policy",
+        req_set_header_static(r, "Content-Security-Policy",
                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                        "script-src 'self'; object-src 'none'; base-uri 'none'; "
                        "form-action 'self'; frame-ancestors 'none'");
-        req_set_header(r, "X-Frame-Options", "DENY");
-        req_set_header(r, "Referrer-Policy", "same-origin");
+        req_set_header_static(r, "X-Frame-Options", "DENY");
+        req_set_header_static(r, "Referrer-Policy", "same-origin");
         if (!str_startswith(r->path, "/static/"))
-            req_set_header(r, "Cache-Control", "no-store");
+            req_set_header_static(r, "Cache-Control", "no-store");
     }
     r->resp_bytes = r->file_fd >= 0 ? (size_t)r->file_len
                   : r->static_data ? r->static_len : r->out.len;

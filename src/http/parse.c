@@ -64,10 +64,7 @@ static bool mem_ieq(const char *a, const char *b, size_t n)
 /* A NUL-terminated copy of s[0..n) in the arena (allocates n + 1). */
 static char *mem_dup(Arena *a, const char *s, size_t n)
 {
-    char *d = arena_alloc(a, n + 1);
-    if (n) memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
+    return arena_strndup(a, n ? s : "", n);
 }
 
 /* ======================================================================

@@ -69,7 +69,10 @@ void req_set_target(Req *r, const char *method, const char *target)
 {
     r->method_name = arena_strdup(r->arena, method ? method : "");
     for (size_t i = 0; i < LN_ARRAY_LEN(methods); i++)
-        if (str_eq(method, methods[i].name)) r->method = methods[i].m;
+        if (str_eq(method, methods[i].name)) {
+            r->method = methods[i].m;
+            break;
+        }
     const char *q = strchr(target, '?');
     size_t plen = q ? (size_t)(q - target) : strlen(target);
     char *path;
@@ -204,13 +207,19 @@ json_t *req_json_or_400(Req *r)
 
 /* ---- response ---- */
 
-void req_set_header(Req *r, const char *name, const char *value)
+/* name and value must outlive the request (literals, or r's own fields) */
+void req_set_header_static(Req *r, const char *name, const char *value)
 {
     RespHeader *h = arena_alloc(r->arena, sizeof *h);
-    h->name = arena_strdup(r->arena, name);
-    h->value = arena_strdup(r->arena, value);
+    h->name = name;
+    h->value = value;
     h->next = r->resp_headers;
     r->resp_headers = h;
+}
+
+void req_set_header(Req *r, const char *name, const char *value)
+{
+    req_set_header_static(r, name, arena_strdup(r->arena, value));
 }
 
 void req_set_cookie(Req *r, const char *name, const char *value, int64_t max_age_s)

@@ -129,7 +129,8 @@ bool req_path_id_or_404(Req *r, const char *name, int64_t *out);
 struct json_t *req_json_or_400(Req *r);
 
 /* ---- writing the response ---- */
-void req_set_header(Req *r, const char *name, const char *value);  /* copies */
+void req_set_header(Req *r, const char *name, const char *value);  /* name: a literal; value copied */
+void req_set_header_static(Req *r, const char *name, const char *value);   /* neither copied */
 void req_set_cookie(Req *r, const char *name, const char *value, int64_t max_age_s);
 void req_redirect(Req *r, const char *location);       /* 303 See Other */
 void req_text(Req *r, int status, const char *text);

@@ -66,7 +66,7 @@ int org_update(Db *db, int64_t id, const char *name, bool allow_signup, const ch
 
 int org_list(Db *db, Arena *a, int64_t viewer, bool all, OrgList *out)
 {
-    uint64_t epoch = db_auth_epoch(db);     /* before the query: see authcache.h */
+    uint64_t epoch = db_epoch(db, DB_EPOCH_AUTH);     /* before the query: see authcache.h */
     if (authcache_orgs_get(viewer, all, epoch, a, out)) return LN_OK;
     /* Two statements, so that "mine" walks the membership index. */
     DbStmt *st = all

@@ -30,6 +30,19 @@ void html_text(Req *r, const char *s) { escape_into(&r->out, s); }
 void html_raw_(Req *r, const char *literal) { buf_puts(&r->out, literal); }
 void html_safe(Req *r, SafeHtml h) { if (h.html) buf_puts(&r->out, h.html); }
 
+/* Plain %d, %ld, %lld, %u, %zu without width or flags: by hand (snprintf
+ * cost more than the rest of a page's numbers put together). */
+static void put_u64(Buf *b, unsigned long long v, bool neg)
+{
+    char d[24];
+    int n = 0;
+    do d[n++] = (char)('0' + v % 10); while ((v /= 10));
+    if (neg) d[n++] = '-';
+    char out[24];
+    for (int i = 0; i < n; i++) out[i] = d[n - 1 - i];
+    buf_append(b, out, (size_t)n);
+}
+
 /* A printf where %s escapes.  Other conversions (d, i, u, ld, lld, zu, x,
  * %%) are numbers and pass through vsnprintf one at a time. */
 void html_printf_(Req *r, const char *fmt, ...)
@@ -57,10 +70,20 @@ void html_printf_(Req *r, const char *fmt, ...)
         case 's': escape_into(&r->out, va_arg(ap, const char *)); break;
         case '%': buf_putc(&r->out, '%'); break;
         case 'd': case 'i': case 'u': case 'x':
-            if (strstr(spec, "ll")) snprintf(num, sizeof num, spec, va_arg(ap, long long));
-            else if (strchr(spec, 'l') || strchr(spec, 'z')) snprintf(num, sizeof num, spec, va_arg(ap, long));
-            else snprintf(num, sizeof num, spec, va_arg(ap, int));
-            buf_puts(&r->out, num);
+            if (str_eq(spec, "%d") || str_eq(spec, "%i")) {
+                int v = va_arg(ap, int);
+                put_u64(&r->out, v < 0 ? 0ULL - (unsigned long long)(long long)v : (unsigned long long)v, v < 0);
+            } else if (str_eq(spec, "%lld") || str_eq(spec, "%ld")) {
+                long long v = spec[2] == 'l' ? va_arg(ap, long long) : va_arg(ap, long);
+                put_u64(&r->out, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+            } else if (str_eq(spec, "%zu") || str_eq(spec, "%u")) {
+                put_u64(&r->out, spec[1] == 'z' ? va_arg(ap, size_t) : va_arg(ap, unsigned), false);
+            } else {
+                if (strstr(spec, "ll")) snprintf(num, sizeof num, spec, va_arg(ap, long long));
+                else if (strchr(spec, 'l') || strchr(spec, 'z')) snprintf(num, sizeof num, spec, va_arg(ap, long));
+                else snprintf(num, sizeof num, spec, va_arg(ap, int));
+                buf_puts(&r->out, num);
+            }
             break;
         default: LN_ASSERT(!"unsupported conversion in hprintf");
         }

@@ -1,6 +1,6 @@
 /* test_authcache.c — the per-process cache of sessions and organisation
  * lists (src/account/authcache.c) and the sign-in epoch it trusts (db.h
- * db_auth_epoch): a change committed by another connection, or by another
+ * db_epoch): a change committed by another connection, or by another
  * process, is seen at once; a change made outside Lectern is not (which
  * shows the cache is used).  On PostgreSQL there is no epoch and every
  * lookup queries: the same assertions hold except the last kind. */
@@ -60,20 +60,20 @@ static const char *name_now(void)
 static void test_epoch_moves_on_committed_changes(void **state)
 {
     if (!is_sqlite()) {
-        assert_true(db_auth_epoch(db) == 0);
+        assert_true(db_epoch(db, DB_EPOCH_AUTH) == 0);
         skip();
     }
-    uint64_t e0 = db_auth_epoch(db);
+    uint64_t e0 = db_epoch(db, DB_EPOCH_AUTH);
     assert_true(e0 != 0);
-    assert_true(db_auth_epoch(other) == e0);                 /* one counter per database */
+    assert_true(db_epoch(other, DB_EPOCH_AUTH) == e0);                 /* one counter per database */
     int64_t u2;
     assert_int_equal(user_create(other, "new@example.org", "New", "a-long-password", "en", false, time_now_us(), &u2), LN_OK);
-    assert_true(db_auth_epoch(db) == e0);                    /* a new account makes nothing stale */
+    assert_true(db_epoch(db, DB_EPOCH_AUTH) == e0);                    /* a new account makes nothing stale */
     assert_int_equal(db_begin(other), DB_DONE);
     assert_int_equal(member_set(other, org, u2, ROLE_LEARNER, time_now_us()), LN_OK);
-    assert_true(db_auth_epoch(db) == e0);                    /* not before the commit */
+    assert_true(db_epoch(db, DB_EPOCH_AUTH) == e0);                    /* not before the commit */
     assert_int_equal(db_commit(other), DB_DONE);
-    assert_true(db_auth_epoch(db) != e0);
+    assert_true(db_epoch(db, DB_EPOCH_AUTH) != e0);
 }
 
 static void test_session_changes_seen_at_once(void **state)
@@ -108,6 +108,57 @@ static void test_org_list_follows_memberships(void **state)
     assert_int_equal(member_remove(other, org, user), LN_OK);
     assert_int_equal(org_list(db, arena, user, false, &l), LN_OK);
     assert_int_equal(l.n, 0);
+}
+
+/* The CSRF token is kept with the cached session, for that token only. */
+static void test_session_memo(void **state)
+{
+    char out[64];
+    authcache_clear();
+    assert_false(authcache_session_memo_get(token, out, sizeof out));
+    authcache_session_memo_put(token, "mac-of-token");         /* not cached yet: not kept */
+    assert_false(authcache_session_memo_get(token, out, sizeof out));
+    User u;
+    assert_int_equal(session_lookup(db, arena, token, time_now_us(), &u), LN_OK);
+    if (!is_sqlite()) skip();                                   /* nothing cached on PostgreSQL */
+    authcache_session_memo_put(token, "mac-of-token");
+    assert_true(authcache_session_memo_get(token, out, sizeof out));
+    assert_string_equal(out, "mac-of-token");
+    assert_false(authcache_session_memo_get(token, out, 5));   /* too small: no copy */
+    char forged[TOKEN_CHARS + 1];
+    memcpy(forged, token, sizeof forged);
+    forged[0] = forged[0] == 'A' ? 'B' : 'A';
+    assert_false(authcache_session_memo_get(forged, out, sizeof out));
+    authcache_clear();
+    assert_false(authcache_session_memo_get(token, out, sizeof out));
+}
+
+/* Inside a request's read snapshot (db.h db_read_snapshot) the reads see
+ * the moment the snapshot began; a change committed after it must not end
+ * up cached under the newer epoch, or it would never be seen. */
+static void test_snapshot_does_not_cache_stale(void **state)
+{
+    OrgList l;
+    assert_int_equal(org_list(db, arena, user, false, &l), LN_OK);
+    assert_int_equal(l.n, 0);
+    db_read_snapshot(db, true);
+    User u;
+    assert_int_equal(session_lookup(db, arena, token, time_now_us(), &u), LN_OK);  /* any read opens it */
+    authcache_clear();                                       /* so that the next lookups query */
+    assert_int_equal(session_lookup(db, arena, token, time_now_us(), &u), LN_OK);
+    assert_int_equal(member_set(other, org, user, ROLE_LEARNER, time_now_us()), LN_OK);
+    assert_int_equal(org_list(db, arena, user, false, &l), LN_OK);
+    if (is_sqlite()) assert_int_equal(l.n, 0);              /* the snapshot's moment */
+    db_read_snapshot(db, false);
+    assert_int_equal(org_list(db, arena, user, false, &l), LN_OK);
+    assert_int_equal(l.n, 1);                                /* not the snapshot's answer, cached */
+    /* a write ends the snapshot: the reads after it see the write */
+    db_read_snapshot(db, true);
+    assert_int_equal(org_list(db, arena, user, false, &l), LN_OK);
+    assert_int_equal(member_remove(db, org, user), LN_OK);
+    assert_int_equal(org_list(db, arena, user, false, &l), LN_OK);
+    assert_int_equal(l.n, 0);
+    db_read_snapshot(db, false);
 }
 
 /* Another process (a second `lectern serve`, or `lectern user ...`) signs
@@ -155,6 +206,8 @@ int main(void)
         cmocka_unit_test(test_epoch_moves_on_committed_changes),
         cmocka_unit_test(test_session_changes_seen_at_once),
         cmocka_unit_test(test_org_list_follows_memberships),
+        cmocka_unit_test(test_snapshot_does_not_cache_stale),
+        cmocka_unit_test(test_session_memo),
         cmocka_unit_test(test_other_process_signs_out),
         cmocka_unit_test(test_cache_is_used),
     };

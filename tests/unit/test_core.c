@@ -6,6 +6,7 @@
 #include "web/html.h"
 #include "web/i18n.h"
 
+#include <limits.h>
 #include <sodium.h>
 
 static void test_arena(void **state)
@@ -75,6 +76,14 @@ static void test_html_escaping(void **state)
     html_lit(r, "<hr>");
     html_text(r, "<i>");
     assert_string_equal(buf_cstr(&r->out), "<hr>&lt;i&gt;");
+    /* numbers formatted by hand, and through snprintf when they have a width */
+    buf_reset(&r->out);
+    hprintf(r, "%d %d %ld %lld %lld %u %zu %zu %03d %x%%", INT_MIN, 0, -7L, LLONG_MIN, LLONG_MAX, UINT_MAX,
+            (size_t)0, SIZE_MAX, 7, 255);
+    char want[200];
+    snprintf(want, sizeof want, "%d %d %ld %lld %lld %u %zu %zu %03d %x%%", INT_MIN, 0, -7L, LLONG_MIN, LLONG_MAX,
+             UINT_MAX, (size_t)0, SIZE_MAX, 7, 255);
+    assert_string_equal(buf_cstr(&r->out), want);
     req_free(r);
 }
 
