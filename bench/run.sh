@@ -8,7 +8,9 @@
 #                                    "attendance" = signers sheetpdf verify)
 #
 # core, on the demo data (lectern demo):
-#   (a) GET /healthz                       vs nginx returning the same "ok\n"
+#   (a) GET /healthz                       vs nginx returning the same "ok\n",
+#       and vs bench/mhd_bare.c (libmicrohttpd alone, lectern's daemon options,
+#       the same bytes): the library's floor under lectern
 #   (b) GET / as the signed-in demo admin  vs nginx serving the same page bytes
 #   (c) POST /api/v1/orgs/demo/events      vs (d) the same POST with ?dry_run=1
 #       plus raw SQLite insert loops (bench/sqlite_insert.c) as reference lines
@@ -460,14 +462,30 @@ if want core || want range || want gradebook || want forum; then
 fi
 
 if want core; then
-    OUR_PIDS=("$LPID" "${NGINX_PIDS[@]}")
+    # The library's floor: libmicrohttpd with lectern's options, nothing else.
+    note "building bench/mhd_bare.c"
+    cc -O2 -o "$T/mhd_bare" "$ROOT/bench/mhd_bare.c" -lmicrohttpd -lpthread || die "bench/mhd_bare.c does not build"
+    MPORT=$(free_port)
+    while [ "$MPORT" = "$LPORT" ] || [ "$MPORT" = "$NPORT" ]; do MPORT=$(free_port); done
+    "$T/mhd_bare" "$MPORT" "$THREADS" 16384 > "$T/mhd_bare.log" 2>&1 &
+    MPID=$!
+    PIDS+=("$MPID")
+    M=http://127.0.0.1:$MPORT
+    for i in $(seq 50); do
+        curl -s --max-time 1 -o /dev/null "$M/healthz" && break
+        kill -0 "$MPID" 2>/dev/null || { cat "$T/mhd_bare.log" >&2; die "mhd_bare exited"; }
+        sleep 0.1
+    done
+    OUR_PIDS=("$LPID" "${NGINX_PIDS[@]}" "$MPID")
 
     # Same bytes?
     curl -s --max-time 5 -o "$T/nginx-healthz.body" "$N/healthz"
     curl -s --max-time 5 -o "$T/nginx-page.body" "$N/"
     cmp -s "$T/healthz.body" "$T/nginx-healthz.body" || die "nginx's /healthz body differs from lectern's"
+    curl -s --max-time 5 -o "$T/mhd-healthz.body" "$M/healthz"
+    cmp -s "$T/healthz.body" "$T/mhd-healthz.body" || die "mhd_bare's body differs from lectern's /healthz"
     cmp -s "$NG/www/page.html" "$T/nginx-page.body" || die "nginx's page differs from lectern's"
-    SZ_HL=$(wire "$L/healthz"); SZ_HN=$(wire "$N/healthz")
+    SZ_HL=$(wire "$L/healthz"); SZ_HN=$(wire "$N/healthz"); SZ_HM=$(wire "$M/healthz")
     SZ_PL=$(wire -H "Cookie: $COOKIE" "$L/"); SZ_PN=$(wire "$N/")
     PAGE_BYTES=$(wc -c < "$NG/www/page.html" | tr -d ' ')
 
@@ -490,20 +508,26 @@ if want core; then
 
     # ---- (a) and (b) -------------------------------------------------------------------
 
-    pair() {    # pair KEY LECTERN_URL NGINX_URL [wrk args for lectern]
+    pair() {    # pair KEY LECTERN_URL NGINX_URL [wrk args for lectern]; BARE_URL: mhd_bare as well
         local key=$1 lu=$2 nu=$3 i; shift 3
         note "($key) warm-up"
         SRV_PIDS=("$LPID"); run_wrk "$key-lectern-warm" "$WARM" "$lu" "$@"
         SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx-warm" "$WARM" "$nu"
+        if [ -n "${BARE_URL:-}" ]; then SRV_PIDS=("$MPID"); run_wrk "$key-mhd-warm" "$WARM" "$BARE_URL"; fi
         for i in $(seq "$REPS"); do
-            note "($key) run $i/$REPS: lectern, nginx (${DUR} s each)"
+            note "($key) run $i/$REPS: lectern, nginx${BARE_URL:+, mhd_bare} (${DUR} s each)"
             SRV_PIDS=("$LPID"); run_wrk "$key-lectern" "$DUR" "$lu" "$@"
             alive "$LPID" lectern
             SRV_PIDS=("${NGINX_PIDS[@]}"); run_wrk "$key-nginx" "$DUR" "$nu"
             alive "$NPID" nginx
+            if [ -n "${BARE_URL:-}" ]; then
+                SRV_PIDS=("$MPID"); run_wrk "$key-mhd" "$DUR" "$BARE_URL"
+                alive "$MPID" mhd_bare "$T/mhd_bare.log"
+            fi
         done
     }
-    pair a "$L/healthz" "$N/healthz"
+    BARE_URL=$M/healthz pair a "$L/healthz" "$N/healthz"
+    stop_pid "$MPID"; forget_pid "$MPID"
     pair b "$L/" "$N/" -H "Cookie: $COOKIE"
 
     # ---- (c) and (d) ---------------------------------------------------------------------
@@ -1253,6 +1277,10 @@ lat_line() {
     if want core; then
         echo
         line_pair a healthz 1.0
+        MR=$(med a-mhd 2)
+        printf '    bare libmicrohttpd (bench/mhd_bare.c, lectern'"'"'s daemon options, same bytes): %s req/s p50 %s p99 %s, server CPU/req %s µs | lectern / bare %s×, nginx / bare %s×\n' \
+            "$(fmt_int "$MR")" "$(fmt_ms "$(med a-mhd 3)")" "$(fmt_ms "$(med a-mhd 4)")" "$(med a-mhd 14)" \
+            "$(ratio "$(med a-lectern 2)" "$MR")" "$(ratio "$(med a-nginx 2)" "$MR")"
         line_pair b page 0.5
         CR=$(med c 2); CP50=$(med c 3); CP99=$(med c 4)
         if [ "$DRY_OK" = 1 ]; then
@@ -1408,7 +1436,7 @@ lat_line() {
     echo
     RUNS=""
     if want core; then
-        RUNS="a lectern $(spread a-lectern), nginx $(spread a-nginx); b lectern $(spread b-lectern), nginx $(spread b-nginx); c $(spread c)$([ "$DRY_OK" = 1 ] && echo "; d $(spread d)")"
+        RUNS="a lectern $(spread a-lectern), nginx $(spread a-nginx), mhd_bare $(spread a-mhd); b lectern $(spread b-lectern), nginx $(spread b-nginx); c $(spread c)$([ "$DRY_OK" = 1 ] && echo "; d $(spread d)")"
     fi
     want range && RUNS+="${RUNS:+; }e lectern $(spread e-lectern), nginx $(spread e-nginx)"
     want beat && RUNS+="${RUNS:+; }f $(spread f); g $(spread g)"
@@ -1420,7 +1448,7 @@ lat_line() {
     want forum && RUNS+="${RUNS:+; }l lectern $(spread l-lectern), nginx $(spread l-nginx); m lectern $(spread m-lectern), nginx $(spread m-nginx); n $(spread n); o $(spread o); p $(spread p)"
     echo "runs (req/s min–max): $RUNS"
     SIZES=""
-    want core && SIZES="healthz lectern $SZ_HL, nginx $SZ_HN; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
+    want core && SIZES="healthz lectern $SZ_HL, nginx $SZ_HN, mhd_bare $SZ_HM; page ($PAGE_BYTES-byte body) lectern $SZ_PL, nginx $SZ_PN"
     want range && SIZES+="${SIZES:+; }1 MiB range lectern $SZ_RL, nginx $SZ_RN"
     echo "response sizes (header+body bytes): $SIZES"
     # Checks on every run: keep-alive held, no socket errors, no unexpected statuses.
@@ -1440,7 +1468,7 @@ lat_line() {
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            m = split("a-lectern a-nginx b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p t", order, " ")
+            m = split("a-lectern a-nginx a-mhd b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p t", order, " ")
             for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])

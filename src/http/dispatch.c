@@ -96,7 +96,8 @@ void dispatch_sync(Req *r)
 
 void req_finish(Req *r)
 {
-    req_set_header_static(r, "X-Request-Id", r->req_id);
+    /* the id names the request's access-log line; probes have none */
+    if (!r->route || !(r->route->access & A_NOLOG)) req_set_header_static(r, "X-Request-Id", r->req_id);
     req_set_header_static(r, "X-Content-Type-Options", "nosniff");
     if (str_startswith(r->content_type, "text/html")) {
         req_set_header_static(r, "Content-Security-Policy",

@@ -96,6 +96,9 @@ struct Req {
     int64_t file_off, file_len;
     const unsigned char *static_data;   /* send these bytes (not copied) */
     size_t static_len;
+    bool fixed;                 /* static_data, content type and headers are the same on
+                                 * every request of this route (a probe's "ok"): the server
+                                 * may build the answer once and send it again */
     size_t resp_bytes;          /* body size, for the access log */
 
     /* ---- deferred write (batching writer) ---- */

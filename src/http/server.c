@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -249,11 +251,50 @@ static void conn_init(Conn *c, App *app, struct MHD_Connection *mc, const char *
 
 static void free_buf(void *p) { free(p); }
 
+/* Answers that never change (Req.fixed): built on their route's first
+ * request and queued by reference afterwards; libmicrohttpd counts the
+ * references of a response, so connections on any thread may share it. */
+#define FIXED_MAX 8
+static struct { const Route *route; int status; struct MHD_Response *resp; } fixed[FIXED_MAX];
+static atomic_int nfixed;
+static pthread_mutex_t fixed_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct MHD_Response *fixed_find(const Req *r)
+{
+    int n = atomic_load_explicit(&nfixed, memory_order_acquire);
+    for (int i = 0; i < n; i++)
+        if (fixed[i].route == r->route && fixed[i].status == r->status) return fixed[i].resp;
+    return NULL;
+}
+
+/* Keeps resp (one reference) when it is the route's first; true if kept. */
+static bool fixed_keep(const Req *r, struct MHD_Response *resp)
+{
+    bool kept = false;
+    pthread_mutex_lock(&fixed_lock);
+    int n = atomic_load_explicit(&nfixed, memory_order_relaxed);
+    if (!fixed_find(r) && n < FIXED_MAX) {
+        fixed[n].route = r->route;
+        fixed[n].status = r->status;
+        fixed[n].resp = resp;
+        atomic_store_explicit(&nfixed, n + 1, memory_order_release);
+        kept = true;
+    }
+    pthread_mutex_unlock(&fixed_lock);
+    return kept;
+}
+
 static enum MHD_Result queue(Conn *c)
 {
     Req *r = c->r;
     req_finish(r);  /* common headers, metrics-ready */
-    struct MHD_Response *resp;
+    /* probes only: a logged answer carries its own request id */
+    bool fixed_ok = r->fixed && r->route && (r->route->access & A_NOLOG) && r->static_data && r->file_fd < 0;
+    struct MHD_Response *resp = fixed_ok ? fixed_find(r) : NULL;
+    if (resp) {
+        c->state = C_ANSWERED;
+        return MHD_queue_response(c->mc, (unsigned)r->status, resp);
+    }
     /* HEAD: libmicrohttpd sends the headers of the full response, no body. */
     if (r->file_fd >= 0) {
         resp = MHD_create_response_from_fd_at_offset64((uint64_t)r->file_len, r->file_fd,
@@ -271,7 +312,7 @@ static enum MHD_Result queue(Conn *c)
     if (r->content_type) MHD_add_response_header(resp, "Content-Type", r->content_type);
     for (RespHeader *h = r->resp_headers; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
     enum MHD_Result ok = MHD_queue_response(c->mc, (unsigned)r->status, resp);
-    MHD_destroy_response(resp);
+    if (!fixed_ok || !fixed_keep(r, resp)) MHD_destroy_response(resp);
     c->state = C_ANSWERED;
     return ok;
 }
@@ -434,5 +475,9 @@ void server_quiesce(Server *s)
 void server_stop(Server *s)
 {
     MHD_stop_daemon(s->d);
+    pthread_mutex_lock(&fixed_lock);
+    int n = atomic_exchange(&nfixed, 0);
+    for (int i = 0; i < n; i++) MHD_destroy_response(fixed[i].resp);
+    pthread_mutex_unlock(&fixed_lock);
     free(s);
 }

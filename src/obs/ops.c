@@ -10,6 +10,7 @@ void ops_healthz(Req *r)
     r->content_type = "text/plain; charset=utf-8";
     r->static_data = (const unsigned char *)ok;
     r->static_len = sizeof ok - 1;
+    r->fixed = true;            /* load balancers ask every few seconds */
 }
 
 /* ROUTE: GET /readyz — the database answers too. */

@@ -32,7 +32,21 @@ test('/healthz and /readyz', async () => {
   const head = await fetch(srv.url + '/healthz', { method: 'HEAD' });
   assert.equal(head.status, 200);
   assert.equal(await head.text(), '');
+  assert.equal(head.headers.get('content-length'), '3');
   assert.equal((await fetch(srv.url + '/healthz', { method: 'POST' })).status, 405);
+  // built once, then sent again by reference: the same answer every time, on any thread, and counted
+  const before = Number(((await (await fetch(srv.url + '/metrics')).text())
+    .match(/^lectern_http_requests_total\{route="\/healthz",status="200"\} (\d+)$/m) || [0, 0])[1]);
+  const again = await Promise.all(Array.from({ length: 20 }, () => fetch(srv.url + '/healthz')));
+  for (const a of again) {
+    assert.equal(a.status, 200);
+    assert.match(a.headers.get('content-type'), /^text\/plain/);
+    assert.equal(a.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(await a.text(), 'ok\n');
+  }
+  const after = Number((await (await fetch(srv.url + '/metrics')).text())
+    .match(/^lectern_http_requests_total\{route="\/healthz",status="200"\} (\d+)$/m)[1]);
+  assert.equal(after - before, 20);
 });
 
 const LINE = /^(#.*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf))$/;

@@ -561,7 +561,7 @@ test('nothing is half-written: refused sign-ups and organisations leave no trace
   assert.equal((await demoAdmin.api('POST', '/api/v1/orgs', { slug, name: 'Half' })).status, 201, 'the slug is free');
 });
 
-test('security headers on HTML pages; X-Request-Id on every response', async () => {
+test('security headers on HTML pages; X-Request-Id on every logged response, none on probes', async () => {
   const c = new Client(srv);
   const pages = ['/', '/signin', '/o/demo', '/nope', '/o/demo/signup', '/password/forgot'];
   for (const p of pages) {
@@ -578,8 +578,11 @@ test('security headers on HTML pages; X-Request-Id on every response', async () 
     assert.equal(h.get('cache-control'), 'no-store', `${p} pages hold CSRF tokens: no-store`);
   }
   const ids = new Set();
+  for (const p of ['/healthz', '/readyz', '/metrics']) {
+    assert.equal((await c.get(p)).headers.get('x-request-id'), null, `${p} is not logged: no id`);
+  }
   const probes = [
-    () => c.get('/'), () => c.get('/healthz'), () => c.get('/readyz'), () => c.get('/metrics'), () => c.get('/api/v1/me'),
+    () => c.get('/'), () => c.get('/api/v1/me'),
     () => c.get('/static/app.css'), () => c.get('/nope'), () => c.req('DELETE', '/signin'), () => c.req('HEAD', '/'),
     () => c.req('POST', '/api/v1/session', { json: {} }), () => c.req('POST', '/signin', { form: {} }),
   ];
