@@ -107,6 +107,9 @@ void home_page(Req *r)
         if (role == ROLE_ADMIN || r->user->is_platform_admin)
             hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/admin/users\">%s</a></p>",
                     orgs.items[i].slug, T(r, "Manage people"));
+        if (role == ROLE_LEARNER)
+            hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/attendance/mine\">%s</a></p>",
+                    orgs.items[i].slug, T(r, "My attendance"));
         html_lit(r, "</article>\n");
     }
     html_lit(r, "</div>\n");

@@ -42,6 +42,27 @@ static void admin_tabs(Req *r, const char *current)
     html_lit(r, "</nav>\n");
 }
 
+/* Where a member goes from here, by role. */
+static void member_links(Req *r)
+{
+    if (r->role == ROLE_NONE) return;
+    static const struct { const char *path, *label; unsigned roles; } links[] = {
+        {"attendance/mine", "My attendance", 1u << ROLE_LEARNER | 1u << ROLE_TRAINER | 1u << ROLE_ADMIN},
+        {"courses", "Courses", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN},
+        {"programmes", "Programmes", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN},
+        {"attendance/absences", "Absences", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN | 1u << ROLE_AUDITOR},
+        {"attendance/signals", "Fraud signals", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN | 1u << ROLE_AUDITOR},
+        {"assistance/trainers", "Response times", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN},
+        {"admin/users", "Manage people", 1u << ROLE_ADMIN},
+    };
+    hprintf(r, "<nav class=\"card\" aria-label=\"%s\"><ul class=\"links\">", T(r, "In this organisation"));
+    for (size_t i = 0; i < LN_ARRAY_LEN(links); i++)
+        if (links[i].roles & (1u << r->role))
+            hprintf(r, "<li><a class=\"button secondary\" href=\"/o/%s/%s\">%s</a></li>", r->org->slug, links[i].path,
+                    i18n_get(r->lang, links[i].label));
+    html_lit(r, "</ul></nav>\n");
+}
+
 /* ROUTE: GET /o/{org} — public page of an organisation. */
 void org_page(Req *r)
 {
@@ -51,9 +72,8 @@ void org_page(Req *r)
         hprintf(r, "<p class=\"lead\">%s %s</p>", T(r, "Your role:"), role_label(r->lang, r->role));
     else if (r->org->allow_signup)
         hprintf(r, "<p><a class=\"button\" href=\"/o/%s/signup\">%s</a></p>", r->org->slug, T(r, "Create your account"));
-    if (r->role == ROLE_ADMIN)
-        hprintf(r, "<p><a class=\"button secondary\" href=\"/o/%s/admin/users\">%s</a></p>", r->org->slug, T(r, "Manage people"));
     html_lit(r, "</section>\n");
+    member_links(r);
     evidence_key_section(r);
     page_end(r);
 }

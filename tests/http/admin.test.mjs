@@ -471,3 +471,20 @@ test('platform administrator creates an organisation by API; others get 403', as
   const total = (await adminApi.get('/api/v1/orgs')).json().items.filter((o) => o.slug.startsWith('no-'));
   assert.deepEqual(total, [], 'nothing was created by refused calls');
 });
+
+test("an organisation's page links each member to their places, by role", async () => {
+  const hrefs = (html) => [...html.matchAll(/<ul class="links">(.*?)<\/ul>/gs)].flatMap((m) => [...m[1].matchAll(/href="([^"]+)"/g)].map((x) => x[1]));
+  const learner = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.deepEqual(hrefs((await learner.get('/o/demo')).text), ['/o/demo/attendance/mine']);
+  assert.match((await learner.get('/')).text, /href="\/o\/demo\/attendance\/mine"/, 'and from the home page');
+  for (const href of hrefs((await admin.get('/o/demo')).text)) {
+    assert.equal((await admin.get(href)).status, 200, href);
+  }
+  assert.deepEqual(hrefs((await admin.get('/o/demo')).text), ['/o/demo/attendance/mine', '/o/demo/courses', '/o/demo/programmes',
+    '/o/demo/attendance/absences', '/o/demo/attendance/signals', '/o/demo/assistance/trainers', '/o/demo/admin/users']);
+  const anon = new Client(srv);
+  assert.deepEqual(hrefs((await anon.get('/o/demo')).text), [], 'none for a visitor');
+  for (const href of hrefs((await admin.get('/o/demo')).text).slice(1)) {
+    assert.equal((await learner.get(href)).status, 403, `${href} stays closed to a learner`);
+  }
+});
