@@ -394,3 +394,38 @@
   tick();
   window.setInterval(tick, 500);
 })();
+
+/* A quiz attempt in progress saves its answers as the learner gives them:
+ * <p class="quiz-saved" data-draft="URL"> names where to post the form (the
+ * same fields as the submission, with its CSRF token) and says whether the
+ * last save worked.  A save waits for a second without typing; one is sent
+ * at a time.  Without script nothing is saved before the submission. */
+(function () {
+  "use strict";
+
+  var status = document.querySelector("form.quiz-attempt .quiz-saved[data-draft]");
+  if (!status || !window.fetch || !window.FormData) return;
+  var form = status.closest("form");
+  var url = status.getAttribute("data-draft");
+  var timer = null, busy = false, again = false;
+
+  function save() {
+    timer = null;
+    if (busy) { again = true; return; }
+    if (form.hasAttribute("data-submitting")) return;
+    busy = true;
+    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (r) { return r.status === 204; }, function () { return false; })
+      .then(function (ok) {
+        status.textContent = status.getAttribute(ok ? "data-saved" : "data-failed");
+        busy = false;
+        if (again) { again = false; save(); }
+      });
+  }
+  function later() {
+    if (timer) window.clearTimeout(timer);
+    timer = window.setTimeout(save, 1000);
+  }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+})();

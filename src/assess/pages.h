@@ -20,11 +20,13 @@ void quiz_player(Req *r, const Learn *l);
 void quiz_start_post(Req *r);
 void quiz_attempt_page(Req *r);
 void quiz_submit_post(Req *r);
+void quiz_draft_post(Req *r);
 
 void api_quiz_get(Req *r);
 void api_quiz_attempts_post(Req *r);
 void api_quiz_attempt_get(Req *r);
 void api_quiz_submit_post(Req *r);
+void api_quiz_draft_put(Req *r);
 void api_quiz_staff_get(Req *r);
 void api_quiz_settings_put(Req *r);
 void api_quiz_gift_post(Req *r);

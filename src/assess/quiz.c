@@ -635,6 +635,38 @@ static bool responses_known(const Attempt *at, const json_t *responses, const ch
     return true;
 }
 
+/* The learner's responses to `at` (an object keyed by item id, NULL or
+ * JSON null: none) as Responses in the items' own indexes, with the items;
+ * LN_EINVAL with *err when one does not fit.  *responses: NULL for none. */
+static int responses_read(Db *db, Arena *a, const Attempt *at, const json_t **responses, Item **items,
+                          Response **resp, const char **err)
+{
+    const json_t *rs = *responses;
+    if (rs && !json_is_null(rs) && !json_is_object(rs)) {
+        *err = "\"responses\" must be an object whose keys are the attempt's item ids";
+        return LN_EINVAL;
+    }
+    if (json_is_null(rs)) rs = *responses = NULL;
+    const char *bad;
+    if (rs && !responses_known(at, rs, &bad)) {
+        *err = arena_printf(a, "item %s is not part of this attempt", bad);
+        return LN_EINVAL;
+    }
+    int rc = quiz_attempt_items(db, a, at, items);
+    if (rc != LN_OK) return rc;
+    int n = at->nshown;
+    *resp = arena_alloc(a, sizeof(Response) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        const json_t *j = rs ? json_object_get(rs, arena_printf(a, "%lld", (long long)at->shown[i].id)) : NULL;
+        const char *e = NULL;
+        if (response_from_learner(a, &(*items)[i], &at->shown[i], j, &(*resp)[i], &e) != LN_OK) {
+            *err = arena_printf(a, "item %lld: %s", (long long)at->shown[i].id, e);
+            return LN_EINVAL;
+        }
+    }
+    return LN_OK;
+}
+
 int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Attempt *at, const json_t *responses,
                 UsTime now, QuizResult *out, QuizRefusal *refusal, const char **err)
 {
@@ -650,31 +682,14 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
         *refusal = QUIZ_TIME_UP;
         return LN_EPERM;
     }
-    if (responses && !json_is_null(responses) && !json_is_object(responses)) {
-        *err = "\"responses\" must be an object whose keys are the attempt's item ids";
-        return LN_EINVAL;
-    }
-    if (json_is_null(responses)) responses = NULL;
-    const char *bad;
-    if (responses && !responses_known(at, responses, &bad)) {
-        *err = arena_printf(a, "item %s is not part of this attempt", bad);
-        return LN_EINVAL;
-    }
     Item *items;
-    int rc = quiz_attempt_items(db, a, at, &items);
+    Response *resp;
+    int rc = responses_read(db, a, at, &responses, &items, &resp, err);
     if (rc != LN_OK) return rc;
     int n = at->nshown;
-    Response *resp = arena_alloc(a, sizeof(Response) * (size_t)(n ? n : 1));
     int *scores = arena_alloc(a, sizeof(int) * (size_t)(n ? n : 1));
     int64_t *points = arena_alloc(a, sizeof(int64_t) * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
-        const json_t *j = responses ? json_object_get(responses, arena_printf(a, "%lld", (long long)at->shown[i].id))
-                                    : NULL;
-        const char *e = NULL;
-        if (response_from_learner(a, &items[i], &at->shown[i], j, &resp[i], &e) != LN_OK) {
-            *err = arena_printf(a, "item %lld: %s", (long long)at->shown[i].id, e);
-            return LN_EINVAL;
-        }
         points[i] = items[i].type == ITEM_DESCRIPTION ? 0 : items[i].points;
         scores[i] = item_grade(&items[i], &resp[i]);
         /* An unanswered essay has nothing to grade: 0, not pending. */
@@ -721,6 +736,8 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
         if (st) db_done(st);
         free(rt);
     }
+    if (rc == LN_OK && db_run(db, "DELETE FROM attempt_draft WHERE attempt_id = $1", "i", at->id) != DB_DONE)
+        rc = LN_EDB;
     if (rc == LN_OK) rc = attempt_fact(db, run, at, "submitted", out, qs->purpose, now, now);
     /* A pass completes the unit (and maybe the course) in the same commit. */
     if (rc == LN_OK && out->passed) {
@@ -742,6 +759,59 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
     at->score = out->score;
     at->pending = out->pending;
     return LN_OK;
+}
+
+/* ---- answers in progress ---------------------------------------------------------------- */
+
+int quiz_draft_save(Db *db, Arena *a, const Attempt *at, const json_t *responses, UsTime now, QuizRefusal *refusal,
+                    const char **err)
+{
+    *refusal = QUIZ_OK;
+    if (!str_eq(at->status, "in_progress")) {
+        *refusal = str_eq(at->status, "expired") ? QUIZ_TIME_UP : QUIZ_ALREADY_SUBMITTED;
+        return LN_EPERM;
+    }
+    if (overdue(at, now)) {
+        *refusal = QUIZ_TIME_UP;
+        return LN_EPERM;
+    }
+    Item *items;
+    Response *resp;
+    int rc = responses_read(db, a, at, &responses, &items, &resp, err);
+    if (rc != LN_OK) return rc;
+    char *text = responses ? json_dumps(responses, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
+    if (!text) return LN_EDB;
+    if (strlen(text) > QUIZ_DRAFT_MAX) {
+        free(text);
+        *err = "these answers are too long to keep";
+        return LN_EINVAL;
+    }
+    /* Only while the attempt is in progress: a save racing the submission
+     * leaves nothing behind. */
+    int s = db_run(db, "INSERT INTO attempt_draft (attempt_id, org_id, responses, saved_at) "
+                       "SELECT id, org_id, $2, CAST($3 AS BIGINT) FROM attempt WHERE id = $1 AND status = 'in_progress' "
+                       "ON CONFLICT (attempt_id) DO UPDATE SET responses = excluded.responses, saved_at = excluded.saved_at",
+                   "iti", at->id, text, (int64_t)now);
+    free(text);
+    return s == DB_DONE ? LN_OK : LN_EDB;
+}
+
+json_t *quiz_draft_load(Db *db, int64_t attempt_id, UsTime *saved_at)
+{
+    DbStmt *st = db_prepare(db, "SELECT responses, saved_at FROM attempt_draft WHERE attempt_id = $1");
+    if (!st) return NULL;
+    db_bind_i64(st, 1, attempt_id);
+    json_t *j = NULL;
+    if (db_step(st) == DB_ROW) {
+        j = json_loads(db_col_text(st, 0), 0, NULL);
+        if (saved_at) *saved_at = db_col_i64(st, 1);
+    }
+    db_done(st);
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        j = NULL;
+    }
+    return j;
 }
 
 /* ---- what the learner may see --------------------------------------------------------- */

@@ -183,6 +183,17 @@ int quiz_expire_overdue(Db *db, const RunRef *run, int64_t unit_id, int64_t user
 int quiz_start(Db *db, Arena *a, const RunRef *run, int64_t unit_id, int64_t user_id, UsTime now,
                Attempt *out, bool *resumed, QuizRefusal *refusal);
 
+/* Answers in progress (migration 026): the learner's latest `responses`
+ * to `at` (the shape quiz_submit takes, checked the same way, nothing
+ * graded), replacing the previous ones; refused (LN_EPERM, *refusal) once
+ * the attempt is submitted, expired or past its deadline and grace.  A
+ * working copy, not evidence: quiz_submit removes it. */
+#define QUIZ_DRAFT_MAX (256 * 1024)     /* bytes of JSON */
+int quiz_draft_save(Db *db, Arena *a, const Attempt *at, const json_t *responses, UsTime now, QuizRefusal *refusal,
+                    const char **err);
+/* The saved responses of attempt `id` (caller decrefs), or NULL. */
+json_t *quiz_draft_load(Db *db, int64_t attempt_id, UsTime *saved_at);
+
 typedef struct QuizResult {
     int64_t score;                  /* thousandths of the quiz */
     int64_t points, points_max;     /* thousandths of a point */

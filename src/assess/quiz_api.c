@@ -104,6 +104,23 @@ void api_quiz_submit_post(Req *r)
                              "course_done", res.course_done));
 }
 
+/* PUT /api/v1/runs/{id}/units/{unit}/attempts/{aid}/draft {"responses": {...}} */
+void api_quiz_draft_put(Req *r)
+{
+    QuizCtx q;
+    Attempt *at;
+    if (!quiz_ctx_load(r, &q) || !quiz_ctx_attempt(r, &q, &at)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    QuizRefusal why;
+    const char *err = NULL;
+    int rc = quiz_draft_save(r->db, r->arena, at, json_object_get(b, "responses"), time_now_us(), &why, &err);
+    if (rc == LN_EPERM) refuse(r, why);
+    else if (rc == LN_EINVAL) api_field_error(r, "responses", err ? err : "these responses do not fit the attempt");
+    else if (rc != LN_OK) api_error(r, 500, "internal", "saving failed on our side");
+    else answer_attempt(r, 200, &q, at, NULL);
+}
+
 /* ---- staff ------------------------------------------------------------------------ */
 
 static json_t *settings_json(Req *r, const QuizSettings *qs)

@@ -157,6 +157,12 @@ json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at)
         json_array_append_new(arr, v);
     }
     json_object_set_new(j, "feedback_shown", json_boolean(feedback));
+    if (open) {         /* the answers saved while in progress (shown positions) */
+        UsTime saved_at = 0;
+        json_t *d = quiz_draft_load(r->db, at->id, &saved_at);
+        json_object_set_new(j, "draft", d ? json_pack("{s:o, s:o}", "responses", d, "saved_at", time_or_null(r, saved_at))
+                                          : json_null());
+    }
     if (open && at->deadline_at) {
         int64_t left = (at->deadline_at - time_now_us()) / 1000;
         json_object_set_new(j, "time_left_ms", json_integer(left > 0 ? left : 0));
@@ -421,7 +427,33 @@ static void item_head(Req *r, const json_t *v, int number)
 }
 
 /* The inputs of one item, from its learner view. */
-static void item_inputs(Req *r, const json_t *v)
+/* Whether shown choice k is picked in `resp` (learner positions). */
+static bool picked(const json_t *resp, int k)
+{
+    if (json_int_at(resp, "choice", -1) == k) return true;
+    const json_t *cs = json_object_get(resp, "choices");
+    for (size_t i = 0; i < json_array_size(cs); i++)
+        if (json_integer_value(json_array_get(cs, i)) == k && json_is_integer(json_array_get(cs, i))) return true;
+    return false;
+}
+
+/* `key`[i] of `resp` as form text: an integer, a string, or "". */
+static const char *part(Req *r, const json_t *resp, const char *key, size_t i)
+{
+    const json_t *x = json_array_get(json_object_get(resp, key), i);
+    if (json_is_integer(x)) return arena_printf(r->arena, "%lld", (long long)json_integer_value(x));
+    return json_is_string(x) ? json_string_value(x) : "";
+}
+
+static const char *selected(Req *r, const json_t *resp, const char *key, size_t i, int k)
+{
+    const json_t *x = json_array_get(json_object_get(resp, key), i);
+    return json_is_integer(x) && json_integer_value(x) == k ? " selected" : "";
+}
+
+/* The inputs of an item in progress, filled with `resp` (its saved answer
+ * in shown positions, or NULL). */
+static void item_inputs(Req *r, const json_t *v, const json_t *resp)
 {
     long long id = (long long)json_int_at(v, "id", 0);
     const char *type = json_str_at(v, "type");
@@ -432,17 +464,18 @@ static void item_inputs(Req *r, const json_t *v)
                                                                            : T(r, "Choose one"));
         if (multi) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Choose one or more"));
         for (size_t k = 0; k < json_array_size(choices); k++)
-            hprintf(r, "<div class=\"field check\"><input type=\"%s\" id=\"q%lld-%d\" name=\"q%lld\" value=\"%d\">"
+            hprintf(r, "<div class=\"field check\"><input type=\"%s\" id=\"q%lld-%d\" name=\"q%lld\" value=\"%d\"%s>"
                        "<label for=\"q%lld-%d\">%s</label></div>", multi ? "checkbox" : "radio", id, (int)k, id, (int)k,
-                    id, (int)k, choice_label(r, v, json_string_value(json_array_get(choices, k))));
+                    picked(resp, (int)k) ? " checked" : "", id, (int)k,
+                    choice_label(r, v, json_string_value(json_array_get(choices, k))));
         html_lit(r, "</fieldset>");
     } else if (str_eq(type, "numeric") || str_eq(type, "short")) {
         hprintf(r, "<div class=\"field\"><label for=\"q%lld\">%s</label><input type=\"text\" id=\"q%lld\" name=\"q%lld\""
-                   " autocomplete=\"off\"%s></div>", id, T(r, "Your answer"), id, id,
+                   " value=\"%s\" autocomplete=\"off\"%s></div>", id, T(r, "Your answer"), id, id, json_str_at(resp, "text"),
                 str_eq(type, "numeric") ? " inputmode=\"decimal\"" : "");
     } else if (str_eq(type, "essay")) {
         hprintf(r, "<div class=\"field\"><label for=\"q%lld\">%s</label><textarea id=\"q%lld\" name=\"q%lld\" rows=\"10\">"
-                   "</textarea></div>", id, T(r, "Your answer"), id, id);
+                   "%s</textarea></div>", id, T(r, "Your answer"), id, id, json_str_at(resp, "text"));
     } else if (str_eq(type, "matching")) {
         const json_t *left = json_object_get(v, "left"), *right = json_object_get(v, "right");
         for (size_t i = 0; i < json_array_size(left); i++) {
@@ -450,16 +483,23 @@ static void item_inputs(Req *r, const json_t *v)
                        "<option value=\"\">—</option>", id, (int)i, json_string_value(json_array_get(left, i)), id, (int)i,
                     id, (int)i);
             for (size_t k = 0; k < json_array_size(right); k++)
-                hprintf(r, "<option value=\"%d\">%s</option>", (int)k, json_string_value(json_array_get(right, k)));
+                hprintf(r, "<option value=\"%d\"%s>%s</option>", (int)k, selected(r, resp, "pairs", i, (int)k),
+                        json_string_value(json_array_get(right, k)));
             html_lit(r, "</select></div>");
         }
     } else if (str_eq(type, "ordering")) {
         size_t n = json_array_size(choices);
+        const json_t *order = json_object_get(resp, "order");
         hprintf(r, "<p class=\"muted\">%s</p>", T(r, "Number them in the right order (1 comes first)."));
-        for (size_t k = 0; k < n; k++)
+        for (size_t k = 0; k < n; k++) {
+            const char *rank = "";
+            for (size_t p = 0; p < json_array_size(order); p++)
+                if (json_integer_value(json_array_get(order, p)) == (json_int_t)k)
+                    rank = arena_printf(r->arena, "%d", (int)p + 1);
             hprintf(r, "<div class=\"field inline\"><input type=\"number\" class=\"rank\" id=\"q%lld_%d\" name=\"q%lld_%d\""
-                       " min=\"1\" max=\"%d\"><label for=\"q%lld_%d\">%s</label></div>", id, (int)k, id, (int)k, (int)n,
-                    id, (int)k, json_string_value(json_array_get(choices, k)));
+                       " min=\"1\" max=\"%d\" value=\"%s\"><label for=\"q%lld_%d\">%s</label></div>", id, (int)k, id, (int)k,
+                    (int)n, rank, id, (int)k, json_string_value(json_array_get(choices, k)));
+        }
     } else if (str_eq(type, "cloze")) {
         const json_t *gaps = json_object_get(v, "gaps");
         for (size_t g = 0; g < json_array_size(gaps); g++) {
@@ -469,10 +509,12 @@ static void item_inputs(Req *r, const json_t *v)
                 const json_t *gc = json_object_get(gap, "choices");
                 hprintf(r, "<select id=\"q%lld_g%d\" name=\"q%lld_g%d\"><option value=\"\">—</option>", id, (int)g, id, (int)g);
                 for (size_t k = 0; k < json_array_size(gc); k++)
-                    hprintf(r, "<option value=\"%d\">%s</option>", (int)k, json_string_value(json_array_get(gc, k)));
+                    hprintf(r, "<option value=\"%d\"%s>%s</option>", (int)k, selected(r, resp, "gaps", g, (int)k),
+                            json_string_value(json_array_get(gc, k)));
                 html_lit(r, "</select>");
-            } else hprintf(r, "<input type=\"text\" id=\"q%lld_g%d\" name=\"q%lld_g%d\" autocomplete=\"off\"%s>", id, (int)g,
-                           id, (int)g, str_eq(json_str_at(gap, "kind"), "number") ? " inputmode=\"decimal\"" : "");
+            } else hprintf(r, "<input type=\"text\" id=\"q%lld_g%d\" name=\"q%lld_g%d\" value=\"%s\" autocomplete=\"off\"%s>",
+                           id, (int)g, id, (int)g, part(r, resp, "gaps", g),
+                           str_eq(json_str_at(gap, "kind"), "number") ? " inputmode=\"decimal\"" : "");
             html_lit(r, "</div>");
         }
     }
@@ -532,13 +574,20 @@ static void attempt_render(Req *r, const QuizCtx *q, const Attempt *at, const js
                     action, (long long)left);
         } else hprintf(r, "<form method=\"post\" action=\"%s\" class=\"quiz-attempt\">", action);
         hprintf(r, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", access_csrf_token(r));
+        const json_t *draft = json_object_get(json_object_get(j, "draft"), "responses");
         for (size_t i = 0; i < json_array_size(items); i++) {
             const json_t *v = json_array_get(items, i);
-            hprintf(r, "<section class=\"card quiz-item\" id=\"item-%lld\">", (long long)json_int_at(v, "id", 0));
+            long long id = (long long)json_int_at(v, "id", 0);
+            hprintf(r, "<section class=\"card quiz-item\" id=\"item-%lld\">", id);
             item_head(r, v, (int)i + 1);
-            item_inputs(r, v);
+            item_inputs(r, v, json_object_get(draft, arena_printf(r->arena, "%lld", id)));
             html_lit(r, "</section>");
         }
+        /* saved as the learner answers (app.js), so a reload loses nothing */
+        hprintf(r, "<p class=\"muted quiz-saved\" role=\"status\" data-draft=\"%s/draft\" data-saved=\"%s\""
+                   " data-failed=\"%s\">%s</p>", attempt_url(r, q, at->id), T(r, "Your answers are saved."),
+                T(r, "Your answers could not be saved: check your connection."),
+                draft ? T(r, "Your answers are saved.") : "");
         hprintf(r, "<p><button type=\"submit\" class=\"button\" data-confirm=\"%s\">%s</button></p></form>\n",
                 T(r, "Submit your answers? They cannot be changed afterwards."), T(r, "Submit my answers"));
         page_end(r);
@@ -668,6 +717,30 @@ static json_t *form_responses(Req *r, const Attempt *at, const Item *items)
         if (resp) json_object_set_new(all, arena_printf(r->arena, "%lld", id), resp);
     }
     return all;
+}
+
+/* POST /runs/{id}/units/{unit}/attempts/{aid}/draft — the form as it
+ * stands, sent by the page's script as the learner answers: 204. */
+void quiz_draft_post(Req *r)
+{
+    QuizCtx q;
+    Attempt *at;
+    if (!quiz_ctx_load(r, &q) || !quiz_ctx_attempt(r, &q, &at)) return;
+    Item *items;
+    if (!str_eq(at->status, "in_progress") || quiz_attempt_items(r->db, r->arena, at, &items) != LN_OK) {
+        QuizRefusal why = str_eq(at->status, "expired") ? QUIZ_TIME_UP : QUIZ_ALREADY_SUBMITTED;
+        web_error(r, 409, quiz_refusal_code(why), i18n_get(r->lang, quiz_refusal_message(why)));
+        return;
+    }
+    json_t *responses = form_responses(r, at, items);
+    QuizRefusal why;
+    const char *err = NULL;
+    int rc = quiz_draft_save(r->db, r->arena, at, responses, time_now_us(), &why, &err);
+    json_decref(responses);
+    if (rc == LN_EPERM) web_error(r, 409, quiz_refusal_code(why), i18n_get(r->lang, quiz_refusal_message(why)));
+    else if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "These answers do not fit the questions shown."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+    else r->status = 204;
 }
 
 /* POST /runs/{id}/units/{unit}/attempts/{aid}/submit */

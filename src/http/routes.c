@@ -73,6 +73,7 @@ ROUTE(GET,    "/runs/{id}/activity",                        my_activity_page,   
 ROUTE(POST,   "/runs/{id}/units/{unit}/attempts",           quiz_start_post,        A_LOGIN | FORM)
 ROUTE(GET,    "/runs/{id}/units/{unit}/attempts/{aid}",     quiz_attempt_page,      A_LOGIN)
 ROUTE(POST,   "/runs/{id}/units/{unit}/attempts/{aid}/submit", quiz_submit_post,    A_LOGIN | FORM)
+ROUTE(POST,   "/runs/{id}/units/{unit}/attempts/{aid}/draft", quiz_draft_post,      A_LOGIN | FORM)
 
 /* pages: organisations */
 ROUTE(GET,    "/o/{org}",                                   org_page,               A_PUBLIC)
@@ -208,6 +209,7 @@ ROUTE(GET,    "/api/v1/runs/{id}/units/{unit}/quiz",        api_quiz_get,       
 ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/attempts",    api_quiz_attempts_post, API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/runs/{id}/units/{unit}/attempts/{aid}", api_quiz_attempt_get, API | A_LOGIN)
 ROUTE(POST,   "/api/v1/runs/{id}/units/{unit}/attempts/{aid}/submit", api_quiz_submit_post, API_W | A_LOGIN)
+ROUTE(PUT,    "/api/v1/runs/{id}/units/{unit}/attempts/{aid}/draft", api_quiz_draft_put, API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_staff_get, API | A_STAFF)
 ROUTE(PUT,    "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz", api_quiz_settings_put, API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/courses/{id}/units/{uid}/quiz/gift", api_quiz_gift_post, API_W | A_STAFF)

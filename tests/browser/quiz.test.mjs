@@ -132,6 +132,13 @@ test('a trainer imports a GIFT quiz; a learner fails, then passes, and sees feed
     await question(p, 'Extinguisher').getByLabel('Water').check();
     await question(p, 'Exits').getByLabel('True').check();
     await question(p, 'Floors').getByLabel('Your answer').fill('3');
+    // saved as they go: a reload (a closed tab, a lost connection) keeps the answers
+    await p.getByText('Your answers are saved.').waitFor();
+    await p.reload();
+    await p.getByRole('heading', { name: /Attempt 1/, level: 1 }).waitFor();
+    assert.equal(await question(p, 'Extinguisher').getByLabel('Water').isChecked(), true, 'the choice is back');
+    assert.equal(await question(p, 'Exits').getByLabel('True').isChecked(), true);
+    assert.equal(await question(p, 'Floors').getByLabel('Your answer').inputValue(), '3', 'the text is back');
     await shot(p, 'quiz-05-attempt.png');
     await submit(p);
     assert.match(await p.locator('.quiz-score').innerText(), /0%.*not passed/);

@@ -200,7 +200,30 @@ test('a learner answers wrong, then right: score and feedback follow the setting
   r = await f.postForm(`/runs/${run}/units/${uid}/attempts`, {}, { from: `/runs/${run}/units/${uid}` });
   assert.equal(r.location, a1url, 'one attempt in progress at a time');
   const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)[1];
-  r = await f.post(`${a1url}/submit`, { form: { _csrf: csrf, [`q${items.Capital}`]: choiceValue(page.text, items.Capital, 'Lyon'),
+  // Answers in progress are saved as the learner goes (the page's script posts the form) and come back on reload.
+  assert.match(page.text, /class="muted quiz-saved" role="status" data-draft="[^"]+\/draft"/);
+  const lyon = choiceValue(page.text, items.Capital, 'Lyon');
+  r = await f.post(`${a1url}/draft`, { form: { _csrf: csrf, [`q${items.Capital}`]: lyon, [`q${items.Year}`]: '17<89>' } });
+  assert.equal(r.status, 204, r.text.slice(0, 300));
+  r = await f.post(`${a1url}/draft`, { form: { [`q${items.Year}`]: '1790' } });
+  assert.equal(r.status, 403, 'a draft needs the form\'s CSRF token');
+  page = await f.get(a1url);
+  assert.match(page.text, new RegExp(`name="q${items.Capital}" value="${lyon}" checked>`), 'the choice comes back');
+  assert.match(page.text, new RegExp(`name="q${items.Year}" value="17&lt;89&gt;"`), 'the text comes back, escaped');
+  assert.match(page.text, /Your answers are saved\./);
+  let d = (await fa.get(`/api/v1${a1url}`)).json();
+  assert.deepEqual(d.draft.responses, { [items.Capital]: { choice: Number(lyon) }, [items.Year]: { text: '17<89>' },
+    [items.Pairs]: { pairs: [null, null, null] } }, 'as the form stands (nothing picked in the pairs yet)');
+  assert.match(d.draft.saved_at, /^\d{4}-/);
+  apiError(await fa.api('PUT', `/api/v1${a1url}/draft`, { responses: { 999999: { text: 'x' } } }), 422, 'invalid');
+  apiError(await fa.api('PUT', `/api/v1${a1url}/draft`, { responses: { [items.Capital]: { choice: 99 } } }), 422, 'invalid');
+  r = await fa.api('PUT', `/api/v1${a1url}/draft`, { responses: { [items.Year]: { text: '1790' } } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json().draft.responses, { [items.Year]: { text: '1790' } }, 'a save replaces the last one');
+  // Nobody else writes it (once enrolled: 404, further down).
+  const other = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  apiError(await other.api('PUT', `/api/v1${a1url}/draft`, { responses: {} }), 403, 'not_enrolled');
+  r = await f.post(`${a1url}/submit`, { form: { _csrf: csrf, [`q${items.Capital}`]: lyon,
     [`q${items.Year}`]: '1790', [`q${items.River}`]: 'Seine', [`q${items.Pairs}_0`]: '' } });
   assert.equal(r.status, 303, r.text.slice(0, 300));
   page = await f.get(a1url);
@@ -216,9 +239,12 @@ test('a learner answers wrong, then right: score and feedback follow the setting
   const yearAnswer = a1.items.find((it) => it.title === 'Year').response;
   assert.deepEqual(yearAnswer, { text: '1790' }, 'what was answered is kept');
 
-  // A submitted attempt cannot be changed, by the page or the API.
+  // A submitted attempt cannot be changed, by the page or the API; its draft is gone.
   r = await f.post(`${a1url}/submit`, { form: { _csrf: csrf, [`q${items.Year}`]: '1789' } });
   assert.equal(r.status, 409);
+  assert.equal((await f.post(`${a1url}/draft`, { form: { _csrf: csrf, [`q${items.Year}`]: '1789' } })).status, 409);
+  apiError(await fa.api('PUT', `/api/v1${a1url}/draft`, { responses: {} }), 409, 'already_submitted');
+  assert.equal('draft' in a1, false, 'no draft on a submitted attempt');
   apiError(await fa.api('POST', `/api/v1${a1url}/submit`, { responses: {} }), 409, 'already_submitted');
 
   // Attempt 2, through the API, all right.
@@ -247,6 +273,7 @@ test('a learner answers wrong, then right: score and feedback follow the setting
   assert.equal((await el.api('POST', `/api/v1/runs/${run}/enrolment`, {})).status, 201);
   apiError(await el.get(`/api/v1/runs/${run}/units/${uid}/attempts/${a2.id}`), 404);
   apiError(await el.api('POST', `/api/v1/runs/${run}/units/${uid}/attempts/${a2.id}/submit`, { responses }), 404);
+  apiError(await el.api('PUT', `/api/v1/runs/${run}/units/${uid}/attempts/${a2.id}/draft`, { responses: {} }), 404);
   const ef = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
   assert.equal((await ef.get(`/runs/${run}/units/${uid}/attempts/${a2.id}`)).status, 404);
   // A learner who is not enrolled, and a trainer previewing, start nothing.

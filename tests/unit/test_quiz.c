@@ -517,11 +517,35 @@ static void test_deadlines(void **state)
     const char *err;
     assert_int_equal(quiz_start(db, arena, &run, unit, learner, t0, &a, &resumed, &why), LN_OK);
     assert_int_equal(a.deadline_at, t0 + 60 * US_PER_SEC);
-    /* Within the grace: taken. */
+    /* Answers in progress: kept until the deadline and its grace, replaced by each save, checked like a
+     * submission, gone with the submission. */
     json_t *right = right_answers(&a);
+    assert_int_equal(quiz_draft_save(db, arena, &a, right, a.deadline_at + grace, &why, &err), LN_OK);
+    UsTime saved = 0;
+    json_t *d = quiz_draft_load(db, a.id, &saved);
+    assert_true(json_equal(d, right));
+    assert_int_equal(saved, a.deadline_at + grace);
+    json_decref(d);
+    json_t *bad = json_pack("{s:{s:s}}", "999999", "text", "x");
+    assert_int_equal(quiz_draft_save(db, arena, &a, bad, t0, &why, &err), LN_EINVAL);
+    json_decref(bad);
+    json_t *none = json_object();
+    assert_int_equal(quiz_draft_save(db, arena, &a, none, t0 + 1, &why, &err), LN_OK);
+    d = quiz_draft_load(db, a.id, &saved);
+    assert_int_equal(json_object_size(d), 0);
+    assert_int_equal(saved, t0 + 1);
+    json_decref(d);
+    assert_int_equal(quiz_draft_save(db, arena, &a, none, a.deadline_at + grace + 1, &why, &err), LN_EPERM);
+    assert_int_equal(why, QUIZ_TIME_UP);
+    json_decref(none);
+    /* Within the grace: taken. */
     assert_int_equal(quiz_submit(db, arena, &run, &qs, &a, right, a.deadline_at + grace, &res, &why, &err), LN_OK);
     json_decref(right);
     assert_int_equal(res.score, 1000);
+    assert_null(quiz_draft_load(db, a.id, NULL));
+    assert_int_equal(quiz_draft_save(db, arena, &a, NULL, t0 + 2, &why, &err), LN_EPERM);
+    assert_int_equal(why, QUIZ_ALREADY_SUBMITTED);
+    assert_int_equal(count("SELECT count(*) FROM attempt_draft WHERE attempt_id = $1", a.id), 0);
 
     /* Past it: refused, the attempt expires with 0, and that is evidence. */
     int64_t entries = count("SELECT count(*) FROM ledger_entry WHERE org_id = $1", org);
