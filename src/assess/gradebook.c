@@ -27,6 +27,7 @@
 #include "assess/peer.h"
 #include "evidence/ledger.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -975,6 +976,24 @@ int gb_attempt_answers(Db *db, Arena *a, const Attempt *at, Response *responses,
         scores[i] = s.scores[i];
     }
     return LN_OK;
+}
+
+json_t *gb_attempt_comments(Db *db, int64_t attempt_id)
+{
+    DbStmt *st = db_prepare(db,
+        "SELECT g.quiz_item_id, g.comment FROM answer_grade g WHERE g.attempt_id = $1 AND g.kind = 'essay'"
+        " AND g.comment <> '' AND g.id = (SELECT max(h.id) FROM answer_grade h"
+        " WHERE h.attempt_id = g.attempt_id AND h.quiz_item_id = g.quiz_item_id)");
+    if (!st) return NULL;
+    db_bind_i64(st, 1, attempt_id);
+    json_t *out = json_object();
+    char key[24];
+    while (db_step(st) == DB_ROW) {
+        snprintf(key, sizeof key, "%lld", (long long)db_col_i64(st, 0));
+        json_object_set_new(out, key, json_string(db_col_text(st, 1)));
+    }
+    db_done(st);
+    return out;
 }
 
 int64_t gb_quiz_grade(Db *db, const QuizSettings *qs, int64_t run_id, int64_t user_id, const AttemptList *mine)

@@ -163,6 +163,11 @@ typedef struct GbComment {
  * per answer, oldest first. */
 int gb_comments(Db *db, Arena *a, int64_t run_id, int64_t user_id, GbComment **out, int *n);
 
+/* The trainers' latest comment on each graded essay of attempt `id`:
+ * {"quiz_item_id": "comment", ...}, empty comments left out (caller
+ * decrefs; NULL on a database error). */
+struct json_t *gb_attempt_comments(Db *db, int64_t attempt_id);
+
 /* ---- item analysis ---- */
 
 typedef struct GbItemStat {

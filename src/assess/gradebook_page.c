@@ -295,7 +295,7 @@ void gradebook_csv(Req *r)
 static void text_block(Req *r, const char *s)
 {
     /* a learner's or a question's text: escaped, line breaks kept */
-    hprintf(r, "<div class=\"prewrap\" style=\"white-space: pre-wrap\">%s</div>", s ? s : "");
+    hprintf(r, "<div class=\"prewrap\">%s</div>", s ? s : "");
 }
 
 /* GET /o/{org}/runs/{id}/gradebook/pending */

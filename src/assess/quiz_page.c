@@ -141,11 +141,18 @@ json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at)
     bool feedback = !open && quiz_feedback_allowed(&q->qs, &q->mine, time_now_us());
     Response *resp = arena_alloc(r->arena, sizeof(Response) * (size_t)(at->nshown + 1));
     int *scores = arena_alloc(r->arena, sizeof(int) * (size_t)(at->nshown + 1));
-    if (!open) gb_attempt_answers(r->db, r->arena, at, resp, scores);     /* with essays graded, regrades */
+    json_t *comments = NULL;
+    if (!open) {
+        gb_attempt_answers(r->db, r->arena, at, resp, scores);     /* with essays graded, regrades */
+        comments = gb_attempt_comments(r->db, at->id);
+    }
     json_t *arr = json_array();
     for (int i = 0; i < at->nshown; i++) {
         json_t *v = item_learner_view(&items[i], &at->shown[i]);
         if (!open) json_object_set_new(v, "response", response_to_learner(&items[i], &at->shown[i], &resp[i]));
+        /* a trainer's word on a graded essay: the learner's, whatever the feedback setting */
+        const json_t *c = json_object_get(comments, arena_printf(r->arena, "%lld", (long long)at->shown[i].id));
+        if (c) json_object_set(v, "grader_comment", (json_t *)c);
         if (feedback) {
             json_object_set_new(v, "score", scores[i] >= 0 ? json_integer(scores[i]) : json_null());
             if (scores[i] >= 0 && items[i].type != ITEM_DESCRIPTION)
@@ -156,6 +163,7 @@ json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at)
         }
         json_array_append_new(arr, v);
     }
+    json_decref(comments);
     json_object_set_new(j, "feedback_shown", json_boolean(feedback));
     if (open) {         /* the answers saved while in progress (shown positions) */
         UsTime saved_at = 0;
@@ -527,6 +535,9 @@ static void item_result(Req *r, const json_t *v, bool feedback)
     hprintf(r, "<p><strong>%s</strong> ", T(r, "Your answer:"));
     describe(r, v, json_object_get(v, "response"));
     html_lit(r, "</p>");
+    if (*json_str_at(v, "grader_comment"))
+        hprintf(r, "<div class=\"quiz-feedback\"><p><strong>%s</strong></p><div class=\"prewrap\">%s</div></div>",
+                T(r, "Your trainer's comment:"), json_str_at(v, "grader_comment"));
     if (!feedback) return;
     const json_t *score = json_object_get(v, "score");
     if (!json_is_integer(score))

@@ -150,6 +150,10 @@ test('an override needs its reason; the latest counts; the learner sees their ow
   const fat = (await fa.get(`/api/v1/runs/${run}/units/${essay}/attempts/${fq.attempts[0].id}`)).json();
   const graded = fat.items.find((i) => i.type === 'essay');
   assert.deepEqual([graded.score, graded.correct], [1000, true]);
+  assert.equal(graded.grader_comment, 'Well argued.', 'the trainer\'s comment is on the attempt too');
+  const ff = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
+  assert.match((await ff.get(`/runs/${run}/units/${essay}/attempts/${fq.attempts[0].id}`)).text,
+    /<strong>Your trainer&#39;s comment:<\/strong><\/p><div class="prewrap">Well argued\.<\/div>/);
   const lf = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
   page = await lf.get(`/runs/${run}/grades`);
   assert.equal(page.status, 200);
