@@ -259,11 +259,64 @@ static void test_route_matcher(void **state)
     arena_free(a);
 }
 
+/* The index (first segment, number of segments) finds what a scan of the
+ * whole table in order finds: the same route for every method, the same
+ * allowed methods, for a path made from every pattern and for near misses. */
+static const Route *scan(Arena *a, Method m, const char *path, unsigned *allowed)
+{
+    *allowed = 0;
+    for (int i = 0; i < route_count; i++) {
+        if (!route_match(a, routes[i].pattern, path, NULL)) continue;
+        unsigned methods = routes[i].methods | (routes[i].methods & M_GET ? M_HEAD : 0);
+        if (methods & m) return &routes[i];
+        *allowed |= methods;
+    }
+    return NULL;
+}
+
+static void test_route_index(void **state)
+{
+    Arena *a = arena_new();
+    static const Method ms[] = {M_GET, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE};
+    for (int i = 0; i < route_count; i++) {
+        Buf b;
+        buf_init(&b, 0);
+        for (const char *c = routes[i].pattern; *c; c++) {
+            if (*c != '{') {
+                buf_putc(&b, *c);
+                continue;
+            }
+            buf_puts(&b, "7");
+            while (*c && *c != '}') c++;
+        }
+        const char *paths[] = {buf_cstr(&b), arena_printf(a, "%s/", buf_cstr(&b)), arena_printf(a, "%sx", buf_cstr(&b)),
+                               arena_printf(a, "%s/extra", buf_cstr(&b))};
+        for (size_t k = 0; k < LN_ARRAY_LEN(paths); k++)
+            for (size_t j = 0; j < LN_ARRAY_LEN(ms); j++) {
+                unsigned want_allowed, got_allowed;
+                Params p = {0};
+                const Route *want = scan(a, ms[j], paths[k], &want_allowed);
+                const Route *got = route_find(a, ms[j], paths[k], &p, &got_allowed);
+                if (want != got || want_allowed != got_allowed)
+                    fail_msg("%s %d: index %s, scan %s", paths[k], (int)ms[j], got ? got->pattern : "none",
+                             want ? want->pattern : "none");
+            }
+        buf_free(&b);
+    }
+    unsigned allowed;
+    Params p = {0};
+    assert_null(route_find(a, M_GET, "", &p, &allowed));
+    assert_null(route_find(a, M_GET, "nope", &p, &allowed));
+    assert_non_null(route_find(a, M_GET, "/", &p, &allowed));
+    arena_free(a);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_route_matcher),
+        cmocka_unit_test(test_route_index),
         cmocka_unit_test(test_every_state_change_needs_csrf),
         cmocka_unit_test(test_other_org_roles_are_refused),
         cmocka_unit_test(test_admin_routes_refuse_learners),
