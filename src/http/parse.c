@@ -108,6 +108,18 @@ void params_add(Arena *a, Params *p, const char *name, const char *value, size_t
                 mem_dup(a, value ? value : "", value_len), value_len);
 }
 
+void params_add_ref(Arena *a, Params *p, const char *name, const char *value, size_t value_len)
+{
+    Param *e = arena_alloc(a, sizeof *e);
+    e->name = name ? name : "";
+    e->value = value ? value : "";
+    e->value_len = value ? value_len : 0;
+    if (p->tail) p->tail->next = e;
+    else p->head = e;
+    p->tail = e;
+    p->count++;
+}
+
 const char *params_get(const Params *p, const char *name)
 {
     if (!p || !name) return NULL;

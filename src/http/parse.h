@@ -28,6 +28,10 @@ typedef struct Params {
 
 /* Append (name, value) copies to the list. */
 void params_add(Arena *a, Params *p, const char *name, const char *value, size_t value_len);
+/* Append (name, value) themselves, neither copied nor checked (utf8_ok is
+ * false): a request's headers, which libmicrohttpd keeps for the request's
+ * life and which are read as bytes (req_header). */
+void params_add_ref(Arena *a, Params *p, const char *name, const char *value, size_t value_len);
 /* First value for `name`, or NULL. */
 const char *params_get(const Params *p, const char *name);
 

@@ -412,7 +412,7 @@ static const char *header_joined(const Req *r, const char *lname)
     buf_init(&b, 0);
     int count = 0;
     for (const Param *e = r->headers.head; e; e = e->next) {
-        if (!str_eq(e->name, lname)) continue;
+        if (!str_ieq(e->name, lname)) continue;
         if (count++) buf_puts(&b, ", ");
         buf_puts(&b, e->value);
         one = e->value;
@@ -428,7 +428,7 @@ static const char *range_header(const Req *r)
 {
     const char *v = NULL;
     for (const Param *e = r->headers.head; e; e = e->next)
-        if (str_eq(e->name, "range")) {
+        if (str_ieq(e->name, "range")) {
             if (v) return NULL;
             v = e->value;
         }

@@ -117,7 +117,13 @@ void req_set_body(Req *r, const Buf *body)
 
 /* ---- accessors ---- */
 
-const char *req_header(const Req *r, const char *lname) { return params_get(&r->headers, lname); }
+/* Header names as the client sent them (libmicrohttpd's own copies): compared without case. */
+const char *req_header(const Req *r, const char *lname)
+{
+    for (const Param *p = r->headers.head; p; p = p->next)
+        if (str_ieq(p->name, lname)) return p->value;
+    return NULL;
+}
 /* Query values must be UTF-8 text; others read as absent. */
 const char *req_query(const Req *r, const char *name)
 {

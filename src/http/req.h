@@ -59,7 +59,7 @@ struct Req {
     const char *path;           /* decoded, without query */
     const char *raw_query;      /* NULL when none */
     const char *client_ip;
-    Params headers;             /* names lower-cased */
+    Params headers;             /* names as sent: read with req_header (any case) */
     Params query;
     Params cookies;
     Params form;                /* urlencoded or multipart fields */

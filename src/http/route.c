@@ -2,6 +2,7 @@
 #include "http/route.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #define MAX_SEGMENT 256
@@ -49,6 +50,7 @@ static Group *groups;
 static int ngroups;
 static bool scan_all;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+static atomic_bool index_ready;
 
 static int seg_count(const char *p)
 {
@@ -71,6 +73,7 @@ static void index_build(void)
         size_t len = (size_t)(seg_end(seg) - seg);
         if (len && seg[0] == '{') {
             scan_all = true;
+            atomic_store_explicit(&index_ready, true, memory_order_release);
             return;
         }
         int nseg = seg_count(routes[i].pattern);
@@ -83,12 +86,13 @@ static void index_build(void)
         g->idx = xrealloc(g->idx, sizeof *g->idx * (size_t)(g->n + 1));
         g->idx[g->n++] = i;
     }
+    atomic_store_explicit(&index_ready, true, memory_order_release);
 }
 
 const Route *route_find(Arena *a, Method m, const char *path, Params *params, unsigned *allowed)
 {
     *allowed = 0;
-    pthread_once(&index_once, index_build);
+    if (!atomic_load_explicit(&index_ready, memory_order_acquire)) pthread_once(&index_once, index_build);
     const Group *g = NULL;
     if (!scan_all) {
         if (*path != '/') return NULL;

@@ -149,9 +149,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 {
     Req *r = cls;
     if (r->headers.count >= 100) return MHD_NO;
-    char *k = arena_strdup(r->arena, key);
-    str_ascii_lower(k);
-    params_add(r->arena, &r->headers, k, value ? value : "", value ? strlen(value) : 0);
+    /* libmicrohttpd keeps them until the request completes, as long as r */
+    params_add_ref(r->arena, &r->headers, key, value, value ? strlen(value) : 0);
     return MHD_YES;
 }
 
@@ -203,7 +202,7 @@ static int header_count(const Req *r, const char *lname)
 {
     int n = 0;
     for (const Param *p = r->headers.head; p; p = p->next)
-        if (str_eq(p->name, lname)) n++;
+        if (str_ieq(p->name, lname)) n++;
     return n;
 }
 
