@@ -8,14 +8,14 @@
 static void nop(Req *r) { (void)r; }
 
 Route routes[] = {
-    {M_GET, "/", nop, 0, {0}},
-    {M_GET, "/static/{file}", nop, 0, {0}},
-    {M_GET | M_POST, "/signin", nop, 0, {0}},
-    {M_GET, "/o/{org}", nop, 0, {0}},
-    {M_POST, "/o/{org}/admin/users/{id}/role", nop, 0, {0}},
-    {M_GET, "/o/{org}/admin/users", nop, 0, {0}},
-    {M_DELETE, "/api/v1/orgs/{org}/tokens/{id}", nop, 0, {0}},
-    {M_GET, "/invite/{token}", nop, 0, {0}},
+    {M_GET, "/", nop, 0},
+    {M_GET, "/static/{file}", nop, 0},
+    {M_GET | M_POST, "/signin", nop, 0},
+    {M_GET, "/o/{org}", nop, 0},
+    {M_POST, "/o/{org}/admin/users/{id}/role", nop, 0},
+    {M_GET, "/o/{org}/admin/users", nop, 0},
+    {M_DELETE, "/api/v1/orgs/{org}/tokens/{id}", nop, 0},
+    {M_GET, "/invite/{token}", nop, 0},
 };
 const int route_count = (int)(sizeof routes / sizeof routes[0]);
 

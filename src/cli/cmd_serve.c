@@ -5,6 +5,7 @@
 #include "http/dispatch.h"
 #include "http/server.h"
 #include "mail/mail.h"
+#include "obs/metrics.h"
 #include "org/org.h"
 #include "web/i18n.h"
 #include "web/static.h"
@@ -20,7 +21,7 @@
 /* Wait for in-flight requests to end, at most `max_ms`. */
 static void drain(App *app, int max_ms)
 {
-    for (int waited = 0; atomic_load(&app->in_flight) > 0 && waited < max_ms; waited += 20) {
+    for (int waited = 0; metrics_in_flight_now(app->metrics) > 0 && waited < max_ms; waited += 20) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }

@@ -45,9 +45,8 @@ struct App {
     Writer *writer;
     char secret[65];        /* hex, from the setting table, same on every node */
     unsigned char csrf_key[32];             /* BLAKE2b key derived from the secret (app_csrf_mac) */
-    Metrics *metrics;
-    atomic_int in_flight;
-    atomic_llong req_counter;
+    Metrics *metrics;       /* also the requests in flight (metrics_in_flight) */
+    atomic_llong req_counter;   /* request ids are taken from it in blocks (req.c) */
     FILE *access_log;
 };
 

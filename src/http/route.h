@@ -27,8 +27,6 @@ struct Route {
     const char *pattern;    /* "/o/{org}/admin/users/{id}" */
     void (*handler)(Req *r);
     unsigned access;
-    /* metrics, by status slot */
-    atomic_llong count[ROUTE_STATUS_SLOTS];
 };
 
 extern Route routes[];

@@ -23,7 +23,7 @@
 #define PUT M_PUT
 #define PATCH M_PATCH
 #define DELETE M_DELETE
-#define ROUTE(m, path, handler, access) {m, path, handler, access, {0}},
+#define ROUTE(m, path, handler, access) {m, path, handler, access},
 
 #define FORM (A_CSRF)
 #define API (A_API)

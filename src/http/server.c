@@ -340,7 +340,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         /* First call: headers only.  Answer on a later call so that
          * keep-alive holds (see DESIGN.md 4a). */
         conn_init(c, app, mc, method);
-        atomic_fetch_add(&app->in_flight, 1);
+        metrics_in_flight(app->metrics, 1);
         c->counted = true;
         if (c->r->body_too_large || c->r->bad_framing) {     /* refuse before reading the body */
             dispatch(c->r);
@@ -389,7 +389,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     Conn *c = *con_cls;
     if (!c) return;
     if (c->state == C_ANSWERED) req_log(c->r);
-    if (c->counted) atomic_fetch_sub(&app->in_flight, 1);
+    if (c->counted) metrics_in_flight(app->metrics, -1);
     if (c->pp) MHD_destroy_post_processor(c->pp);   /* the client went away mid-upload */
     if (c->part_fd >= 0) close(c->part_fd);
     buf_free(&c->value);
