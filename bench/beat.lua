@@ -11,7 +11,7 @@
 --
 -- BENCH_CSRF is the session's CSRF token.  Both modes build each request in
 -- request(), so wrk pays the same Lua cost for both.  Responses are counted
--- per HTTP status and printed at the end as "status <code> <count>" lines,
+-- per HTTP status (bench/statuses.lua) and printed at the end as "status <code> <count>" lines,
 -- so run.sh can compare the number of 200s with the rows in the database.
 
 local mode = os.getenv("BEAT_MODE") or "beat"
@@ -30,16 +30,12 @@ else
     wrk.headers["X-CSRF-Token"] = csrf
 end
 
-local threads = {}
+local shared = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "statuses.lua")
+setup, response, done = shared.setup, shared.response, shared.done
 local n = 0
 
-function setup(thread)
-    table.insert(threads, thread)
-    thread:set("tid", #threads)
-end
-
 function init(args)
-    statuses = {}
+    shared.init()
     math.randomseed(777 + (tid or 0))
     if mode == "beat" and #paths == 0 then error("BEAT_TARGETS is empty") end
 end
@@ -59,24 +55,4 @@ function request()
         return wrk.format("POST", paths[(n % #paths) + 1], nil, body)
     end
     return wrk.format("POST", nil, nil, '{"verb":"viewed","object":"unit/' .. (n % 50 + 1) .. '"}')
-end
-
-function response(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-    local total = {}
-    for _, t in ipairs(threads) do
-        local s = t:get("statuses")
-        if s then
-            for code, k in pairs(s) do total[code] = (total[code] or 0) + k end
-        end
-    end
-    local codes = {}
-    for code in pairs(total) do table.insert(codes, code) end
-    table.sort(codes)
-    for _, code in ipairs(codes) do
-        io.write(string.format("status %d %d\n", code, total[code]))
-    end
 end

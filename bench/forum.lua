@@ -12,7 +12,7 @@
 --                    cookie and token: authenticated, CSRF-checked, parsed,
 --                    nothing stored.
 --
--- Responses are counted per HTTP status, printed as "status <code> <count>".
+-- Responses are counted per HTTP status, printed as "status <code> <count>" (bench/statuses.lua).
 
 local mode = os.getenv("FORUM_MODE") or "post"
 local run = os.getenv("FORUM_RUN") or "1"
@@ -22,15 +22,11 @@ local from = tonumber(os.getenv("FORUM_FROM") or "0")
 local count = tonumber(os.getenv("FORUM_COUNT") or "0")
 local ua = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
-local threads = {}
-
-function setup(thread)
-    table.insert(threads, thread)
-    thread:set("tid", #threads)
-end
+local shared = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "statuses.lua")
+setup, response, done = shared.setup, shared.response, shared.done
 
 function init(args)
-    statuses = {}
+    shared.init()
     local nth = tonumber(os.getenv("FORUM_THREADS") or "1")
     local me = (tid or 1) - 1
     mine = {}
@@ -61,24 +57,4 @@ function request()
     end
     return wrk.format("POST", "/api/v1/orgs/fbench/events?dry_run=1", h,
                       '{"verb":"viewed","object":"unit/' .. (n % 50 + 1) .. '"}')
-end
-
-function response(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-    local total = {}
-    for _, t in ipairs(threads) do
-        local s = t:get("statuses")
-        if s then
-            for code, k in pairs(s) do total[code] = (total[code] or 0) + k end
-        end
-    end
-    local codes = {}
-    for code in pairs(total) do table.insert(codes, code) end
-    table.sort(codes)
-    for _, code in ipairs(codes) do
-        io.write(string.format("status %d %d\n", code, total[code]))
-    end
 end

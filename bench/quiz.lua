@@ -19,7 +19,7 @@
 --                     CSRF-checked, parsed, nothing stored.
 --
 -- Responses are counted per HTTP status and printed at the end as
--- "status <code> <count>" lines (as beat.lua).
+-- "status <code> <count>" lines (bench/statuses.lua).
 
 local mode = os.getenv("QUIZ_MODE") or "submit"
 local from = tonumber(os.getenv("QUIZ_FROM") or "0")
@@ -29,15 +29,11 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
-local threads = {}
-
-function setup(thread)
-    table.insert(threads, thread)
-    thread:set("tid", #threads)
-end
+local shared = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "statuses.lua")
+setup, response, done = shared.setup, shared.response, shared.done
 
 function init(args)
-    statuses = {}
+    shared.init()
     local nth = tonumber(os.getenv("QUIZ_THREADS") or "1")     -- wrk -t, from run.sh
     local me = (tid or 1) - 1
     mine = {}
@@ -70,24 +66,4 @@ function request()
     end
     return wrk.format("POST", "/api/v1/orgs/benchq/events?dry_run=1", h,
                       '{"verb":"viewed","object":"unit/' .. (n % 50 + 1) .. '"}')
-end
-
-function response(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-    local total = {}
-    for _, t in ipairs(threads) do
-        local s = t:get("statuses")
-        if s then
-            for code, k in pairs(s) do total[code] = (total[code] or 0) + k end
-        end
-    end
-    local codes = {}
-    for code in pairs(total) do table.insert(codes, code) end
-    table.sort(codes)
-    for _, code in ipairs(codes) do
-        io.write(string.format("status %d %d\n", code, total[code]))
-    end
 end

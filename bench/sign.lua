@@ -13,7 +13,7 @@
 -- figures are those of the signatures alone.
 --
 -- Responses are counted per HTTP status and printed at the end as
--- "status <code> <count>" lines (as beat.lua and quiz.lua).
+-- "status <code> <count>" lines (bench/statuses.lua).
 
 local round = os.getenv("SIGN_ROUND") or "0"
 
@@ -21,15 +21,11 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["User-Agent"] = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
 
-local threads = {}
-
-function setup(thread)
-    table.insert(threads, thread)
-    thread:set("tid", #threads)
-end
+local shared = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "statuses.lua")
+setup, response, done = shared.setup, shared.response, shared.done
 
 function init(args)
-    statuses = {}
+    shared.init()
     local nth = tonumber(os.getenv("SIGN_THREADS") or "1")     -- wrk -t, from run.sh
     local me = (tid or 1) - 1
     mine = {}
@@ -70,24 +66,4 @@ function request()
     local h = { ["Cookie"] = l.cookie, ["Content-Type"] = "application/x-www-form-urlencoded",
                 ["User-Agent"] = wrk.headers["User-Agent"] }
     return wrk.format("POST", l.path, h, "_csrf=" .. l.csrf .. "&strokes=" .. strokes)
-end
-
-function response(status, headers, body)
-    statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-    local total = {}
-    for _, t in ipairs(threads) do
-        local s = t:get("statuses")
-        if s then
-            for code, k in pairs(s) do total[code] = (total[code] or 0) + k end
-        end
-    end
-    local codes = {}
-    for code in pairs(total) do table.insert(codes, code) end
-    table.sort(codes)
-    for _, code in ipairs(codes) do
-        io.write(string.format("status %d %d\n", code, total[code]))
-    end
 end

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DEMO, cli, demoStore, startServer, stopAll, signinApi, apiError, csrfFrom, multipart, uniq, tmpDir,
+  attendanceCast, stopAll, apiError, csrfFrom, multipart, uniq, tmpDir,
 } from './lib.mjs';
 
 let srv, store, admin, trainer, elodie, francois, outsider, auditor, otherAdmin;
@@ -30,28 +30,8 @@ async function mine(who) {
 }
 
 before(async () => {
-  store = demoStore('absence');
-  cli(store, 'user', 'add', 'outsider@lectern.test', 'Olive Outsider', '--password', 'outsider-pass', '--org', 'demo', '--role', 'learner');
-  cli(store, 'user', 'add', 'audit@lectern.test', 'Aude Auditrice', '--password', 'auditor-pass', '--org', 'demo', '--role', 'auditor');
-  cli(store, 'org', 'add', 'other', 'Other');
-  cli(store, 'user', 'add', 'boss@other.test', 'Other Boss', '--password', 'other-boss-pass', '--org', 'other', '--role', 'admin');
-  srv = await startServer(store);
-  admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
-  trainer = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
-  elodie = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
-  francois = await signinApi(srv, DEMO.francois.email, DEMO.francois.password);
-  outsider = await signinApi(srv, 'outsider@lectern.test', 'outsider-pass');
-  auditor = await signinApi(srv, 'audit@lectern.test', 'auditor-pass');
-  otherAdmin = await signinApi(srv, 'boss@other.test', 'other-boss-pass');
-  const course = await trainer.api('POST', '/api/v1/orgs/demo/courses', { code: `ABS-${uniq()}`, title: 'Sécurité', published: true });
-  assert.equal(course.status, 201, course.text);
-  courseId = course.json().id;
-  const run = await trainer.api('POST', `/api/v1/orgs/demo/courses/${courseId}/runs`, { title: 'Mars', visibility: 'corporate' });
-  assert.equal(run.status, 201, run.text);
-  runId = run.json().id;
-  const enrol = await trainer.req('POST', `/api/v1/orgs/demo/runs/${runId}/enrolments/import?apply=1`,
-    { body: `${DEMO.elodie.email}\n${DEMO.francois.email}\n`, headers: { 'content-type': 'text/csv' }, csrf: true });
-  assert.equal(enrol.status, 201, enrol.text);
+  ({ store, srv, admin, trainer, elodie, francois, outsider, auditor, otherAdmin, courseId, runId } =
+    await attendanceCast('absence', 'ABS', 'Sécurité'));
   title = `Journée ${uniq()}`;
   // A whole day long past: closed whatever the clock says.
   const s = await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/sessions`,

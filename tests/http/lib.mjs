@@ -546,3 +546,38 @@ export function sendHeadFirst(port, head, body, { waitMs = 1500, timeoutMs = 100
     sock.on('close', () => finish());
   });
 }
+
+/**
+ * The cast of the attendance suites: a demo store (`name`) with an outsider
+ * learner and an auditor in demo, an admin of another organisation, the
+ * server, everyone signed in through the API, and a published course
+ * (`code`, `title`) with a corporate run where Élodie and François are
+ * enrolled.  Returns { store, srv, admin, trainer, elodie, francois,
+ * outsider, auditor, otherAdmin, courseId, runId }.
+ */
+export async function attendanceCast(name, code, title) {
+  const store = demoStore(name);
+  cli(store, 'user', 'add', 'outsider@lectern.test', 'Olive Outsider', '--password', 'outsider-pass', '--org', 'demo', '--role', 'learner');
+  cli(store, 'user', 'add', 'audit@lectern.test', 'Aude Auditrice', '--password', 'auditor-pass', '--org', 'demo', '--role', 'auditor');
+  cli(store, 'org', 'add', 'other', 'Other');
+  cli(store, 'user', 'add', 'boss@other.test', 'Other Boss', '--password', 'other-boss-pass', '--org', 'other', '--role', 'admin');
+  const srv = await startServer(store);
+  const c = { store, srv };
+  c.admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  c.trainer = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  c.elodie = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  c.francois = await signinApi(srv, DEMO.francois.email, DEMO.francois.password);
+  c.outsider = await signinApi(srv, 'outsider@lectern.test', 'outsider-pass');
+  c.auditor = await signinApi(srv, 'audit@lectern.test', 'auditor-pass');
+  c.otherAdmin = await signinApi(srv, 'boss@other.test', 'other-boss-pass');
+  const course = await c.trainer.api('POST', '/api/v1/orgs/demo/courses', { code: `${code}-${uniq()}`, title, published: true });
+  assert.equal(course.status, 201, course.text);
+  c.courseId = course.json().id;
+  const run = await c.trainer.api('POST', `/api/v1/orgs/demo/courses/${c.courseId}/runs`, { title: 'Mars', visibility: 'corporate' });
+  assert.equal(run.status, 201, run.text);
+  c.runId = run.json().id;
+  const enrol = await c.trainer.req('POST', `/api/v1/orgs/demo/runs/${c.runId}/enrolments/import?apply=1`,
+    { body: `${DEMO.elodie.email}\n${DEMO.francois.email}\n`, headers: { 'content-type': 'text/csv' }, csrf: true });
+  assert.equal(enrol.status, 201, enrol.text);
+  return c;
+}
