@@ -20,6 +20,8 @@ const char *const aio_quiz_keys[] = {"purpose", "attempts_allowed", "time_limit_
 const char *const aio_assignment_keys[] = {"submit_by", "review_by", "reviewers", "self_assessment", "late_policy",
                                            "late_penalty", "no_review_policy", "no_review_penalty", "grade_method",
                                            NULL};
+const char *const aio_graded_keys[] = {"weight", NULL};
+const char *const aio_course_keys[] = {"pass_mark", "require_grade", NULL};
 
 static bool in_list(const char *const *list, const char *key)
 {
@@ -92,8 +94,17 @@ const char *aio_header(Arena *a, const char *kind, const CourseHeader *h, AioUni
         *key = h->fields[i].key;
         if (!quiz && in_list(aio_quiz_keys, *key)) return "only quiz units have this setting";
         if (!assignment && in_list(aio_assignment_keys, *key)) return "only assignment units have this setting";
+        if (!quiz && !assignment && in_list(aio_graded_keys, *key))
+            return "only quiz and assignment units have a weight";
     }
     *key = NULL;
+    u->weight = GB_DEFAULT_WEIGHT;
+    rd_int(&r, "weight", &u->weight);
+    if (r.err) return r.err;
+    if (u->weight > GB_MAX_WEIGHT) {
+        *key = "weight";
+        return "give a weight from 0 to 1000000 (1000 is the default; 0 leaves the unit out of the course grade)";
+    }
     if (quiz) {
         u->quiz = true;
         QuizSettings *s = &u->qs;
@@ -130,6 +141,21 @@ const char *aio_header(Arena *a, const char *kind, const CourseHeader *h, AioUni
         return NULL;
     if (field) *key = field;
     return field ? msg : NULL;
+}
+
+const char *aio_course_header(const CourseHeader *h, GbSettings *s, const char **key)
+{
+    Rd r = {.h = h, .key = key};
+    s->pass_mark = GB_DEFAULT_PASS_MARK;
+    s->require_grade = false;
+    rd_int(&r, "pass_mark", &s->pass_mark);
+    rd_bool(&r, "require_grade", &s->require_grade);
+    if (r.err) return r.err;
+    if (s->pass_mark > 1000) {
+        *key = "pass_mark";
+        return "give the course's pass mark in thousandths: 0 to 1000";
+    }
+    return NULL;
 }
 
 /* ---- reading the companions -------------------------------------------------------- */
@@ -248,23 +274,30 @@ const char *aio_companions(Arena *a, AioUnit *u, const char *gift, size_t gift_l
     return NULL;
 }
 
-int aio_store(Db *db, Arena *a, int64_t org_id, int64_t unit_id, const AioUnit *u, UsTime now)
+int aio_store(Db *db, Arena *a, int64_t org_id, int64_t course_id, int64_t unit_id, const AioUnit *u, UsTime now)
 {
+    int rc = LN_OK;
     if (u->quiz) {
-        int rc = quiz_settings_set(db, org_id, unit_id, &u->qs, now);
+        rc = quiz_settings_set(db, org_id, unit_id, &u->qs, now);
         for (int i = 0; rc == LN_OK && i < u->bank.n; i++)
             if (db_run(db, "INSERT INTO quiz_item (unit_id, org_id, position, item, created_at)"
                            " VALUES ($1, $2, $3, $4, $5)", "iiiti", unit_id, org_id, (int64_t)i + 1,
                        item_to_text(a, &u->bank.items[i]), now) != DB_DONE)
                 rc = LN_EDB;
-        return rc;
-    }
-    if (u->assignment) {
+    } else if (u->assignment) {
         PeerSettings ps = u->ps;
         ps.unit_id = unit_id;
-        return peer_settings_write(db, org_id, &ps, now);
+        rc = peer_settings_write(db, org_id, &ps, now);
     }
-    return LN_OK;
+    if (rc == LN_OK && (u->quiz || u->assignment) && u->weight != GB_DEFAULT_WEIGHT)
+        rc = gb_weight_set(db, org_id, course_id, unit_id, u->weight, now);
+    return rc;
+}
+
+int aio_course_store(Db *db, int64_t org_id, int64_t course_id, const GbSettings *s, UsTime now)
+{
+    if (s->pass_mark == GB_DEFAULT_PASS_MARK && !s->require_grade) return LN_OK;
+    return gb_settings_set(db, org_id, course_id, s, now);
 }
 
 /* ---- export ------------------------------------------------------------------------ */
@@ -282,6 +315,15 @@ static void put_time(Arena *a, Buf *b, const char *key, UsTime t)
     if (us && s[0] && s[strlen(s) - 1] == 'Z')
         s = arena_printf(a, "%.*s.%06lldZ", (int)strlen(s) - 1, s, (long long)us);
     put_kv(b, key, s);
+}
+
+/* The gradebook's weight of a quiz or assignment unit, when it is not the default. */
+static int put_weight(Db *db, const Unit *u, Buf *hdr)
+{
+    int64_t w;
+    if (gb_weight_get(db, u->id, &w) != LN_OK) return LN_EDB;
+    if (w != GB_DEFAULT_WEIGHT) put_int(hdr, "weight", w);
+    return LN_OK;
 }
 
 static char *canon(const Item *it)
@@ -347,6 +389,7 @@ static int quiz_export(Db *db, Arena *a, const Unit *u, Buf *hdr, AioOut *out)
     put_int(hdr, "pass_mark", s.pass_mark);
     put_kv(hdr, "feedback_when", s.feedback_when);
     put_kv(hdr, "grade_policy", s.grade_policy);
+    if ((rc = put_weight(db, u, hdr)) != LN_OK) return rc;
     ItemBank g = {.items = arena_alloc(a, sizeof(Item) * (size_t)(qi.n ? qi.n : 1))};
     json_t *rest = json_array();
     for (int i = 0; i < qi.n; i++) {
@@ -380,8 +423,18 @@ static int assignment_export(Db *db, Arena *a, const Unit *u, Buf *hdr, AioOut *
     put_kv(hdr, "no_review_policy", s.no_review_policy);
     put_int(hdr, "no_review_penalty", s.no_review_penalty);
     put_kv(hdr, "grade_method", s.grade_method);
+    if ((rc = put_weight(db, u, hdr)) != LN_OK) return rc;
     if (s.rubric.n) out_json(a, out, AIO_RUBRIC, peer_rubric_to_json(&s.rubric));
     if (!str_empty(s.instructions)) out_file(a, out, AIO_INSTRUCTIONS, s.instructions, strlen(s.instructions));
+    return LN_OK;
+}
+
+int aio_course_export(Db *db, int64_t course_id, Buf *hdr)
+{
+    GbSettings s;
+    if (gb_settings_get(db, course_id, &s) != LN_OK) return LN_EDB;
+    if (s.pass_mark != GB_DEFAULT_PASS_MARK) put_int(hdr, "pass_mark", s.pass_mark);
+    if (s.require_grade) put_bool(hdr, "require_grade", true);
     return LN_OK;
 }
 

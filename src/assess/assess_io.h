@@ -13,6 +13,7 @@
 #ifndef LECTERN_ASSESS_IO_H
 #define LECTERN_ASSESS_IO_H
 
+#include "assess/gradebook.h"
 #include "assess/peer.h"
 #include "assess/quiz.h"
 #include "content/course_io.h"
@@ -23,9 +24,13 @@
 #define AIO_RUBRIC ".rubric.json"
 #define AIO_INSTRUCTIONS ".instructions.md"
 
-/* Header keys of quiz and assignment units (NULL-terminated). */
+/* Header keys of quiz and assignment units, of both ("weight": the
+ * gradebook's weight), and of course.txt (the gradebook's pass mark and
+ * completion rule); NULL-terminated. */
 extern const char *const aio_quiz_keys[];
 extern const char *const aio_assignment_keys[];
+extern const char *const aio_graded_keys[];
+extern const char *const aio_course_keys[];
 /* Does the file name end in one of the companion suffixes? */
 bool aio_companion(const char *name);
 
@@ -35,6 +40,7 @@ typedef struct AioUnit {
     QuizSettings qs;
     ItemBank bank;
     PeerSettings ps;
+    int64_t weight;             /* in the course grade; GB_DEFAULT_WEIGHT when absent */
 } AioUnit;
 
 /* The header keys of a `kind` unit ("quiz" or "assignment") into u;
@@ -45,9 +51,18 @@ const char *aio_header(Arena *a, const char *kind, const CourseHeader *h, AioUni
 const char *aio_companions(Arena *a, AioUnit *u, const char *gift, size_t gift_len, const char *items,
                            size_t items_len, const char *rubric, size_t rubric_len, const char *instructions,
                            size_t instructions_len, const char **suffix, int *line);
-/* Inside the caller's transaction: the settings and questions or rubric of
- * the new unit `unit_id`. */
-int aio_store(Db *db, Arena *a, int64_t org_id, int64_t unit_id, const AioUnit *u, UsTime now);
+/* Inside the caller's transaction: the settings, weight and questions or
+ * rubric of the new unit `unit_id` of course `course_id`. */
+int aio_store(Db *db, Arena *a, int64_t org_id, int64_t course_id, int64_t unit_id, const AioUnit *u, UsTime now);
+
+/* course.txt's gradebook keys into *s (defaults when absent); NULL when
+ * fine, else an English message and *key the key in error. */
+const char *aio_course_header(const CourseHeader *h, GbSettings *s, const char **key);
+/* Inside the caller's transaction: the new course's gradebook settings
+ * (nothing written when they are the defaults). */
+int aio_course_store(Db *db, int64_t org_id, int64_t course_id, const GbSettings *s, UsTime now);
+/* Export: course.txt's gradebook keys, those that are not the defaults. */
+int aio_course_export(Db *db, int64_t course_id, Buf *hdr);
 
 /* Export: the header keys of quiz or assignment unit `u` appended to hdr,
  * and the companion files (data NULL when the file is not written). */

@@ -42,7 +42,7 @@ static int64_t round_div(int64_t sum, int64_t n)
 
 int gb_settings_get(Db *db, int64_t course_id, GbSettings *out)
 {
-    out->pass_mark = 500;
+    out->pass_mark = GB_DEFAULT_PASS_MARK;
     out->require_grade = false;
     DbStmt *st = db_prepare(db, "SELECT pass_mark, require_grade FROM course_grading WHERE course_id = $1");
     if (!st) return LN_EDB;
@@ -76,6 +76,13 @@ int gb_weight_set(Db *db, int64_t org_id, int64_t course_id, int64_t unit_id, in
     return db_run(db, "INSERT INTO quiz_weight (unit_id, org_id, weight, updated_at) VALUES ($1, $2, $3, $4)"
                       " ON CONFLICT (unit_id) DO UPDATE SET weight = excluded.weight, updated_at = excluded.updated_at",
                   "iiii", unit_id, org_id, weight, now) == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int gb_weight_get(Db *db, int64_t unit_id, int64_t *weight)
+{
+    *weight = GB_DEFAULT_WEIGHT;
+    int rc = db_query_i64(db, weight, "SELECT weight FROM quiz_weight WHERE unit_id = $1", "i", unit_id);
+    return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
 bool gb_graded_unit(Db *db, int64_t course_id, int64_t unit_id)

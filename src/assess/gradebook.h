@@ -19,6 +19,8 @@
 #include "assess/quiz.h"
 
 #define GB_MAX_WEIGHT 1000000
+#define GB_DEFAULT_WEIGHT 1000          /* a graded unit without a weight of its own */
+#define GB_DEFAULT_PASS_MARK 500
 #define GB_REASON_MAX 2000
 
 /* ---- settings ---- */
@@ -33,6 +35,8 @@ int gb_settings_set(Db *db, int64_t org_id, int64_t course_id, const GbSettings 
 /* Weight of quiz or assignment unit `unit_id` (of course `course_id`),
  * 0..GB_MAX_WEIGHT; LN_NOTFOUND when it is not a quiz or assignment of the course, LN_EINVAL out of range. */
 int gb_weight_set(Db *db, int64_t org_id, int64_t course_id, int64_t unit_id, int64_t weight, UsTime now);
+/* The weight of unit `unit_id`: its own, else GB_DEFAULT_WEIGHT. */
+int gb_weight_get(Db *db, int64_t unit_id, int64_t *weight);
 /* Is `unit_id` a graded unit (quiz or assignment) of the course? */
 bool gb_graded_unit(Db *db, int64_t course_id, int64_t unit_id);
 /* The peer assessment work due in every assignment of the run (allocation,

@@ -51,19 +51,31 @@ static const char *const unit_keys[] = {"kind", "title", "minutes", "required", 
                                         "transcript.fr", NULL};
 #define COMPANION_MAX (INT64_C(16) << 20)  /* a quiz's GIFT or items file, a rubric, instructions */
 
-/* unit_keys and the quiz and assignment keys (assess_io.h). */
-static const char *const *unit_known(Arena *a)
+/* The NULL-terminated lists joined into one, in the arena. */
+static const char *const *keys_join(Arena *a, const char *const *const *lists, int nlists)
 {
     int n = 0, k = 0;
-    while (unit_keys[n]) n++;
-    for (int i = 0; aio_quiz_keys[i]; i++) n++;
-    for (int i = 0; aio_assignment_keys[i]; i++) n++;
+    for (int l = 0; l < nlists; l++)
+        for (int i = 0; lists[l][i]; i++) n++;
     const char **all = arena_alloc(a, sizeof(char *) * (size_t)(n + 1));
-    for (int i = 0; unit_keys[i]; i++) all[k++] = unit_keys[i];
-    for (int i = 0; aio_quiz_keys[i]; i++) all[k++] = aio_quiz_keys[i];
-    for (int i = 0; aio_assignment_keys[i]; i++) all[k++] = aio_assignment_keys[i];
+    for (int l = 0; l < nlists; l++)
+        for (int i = 0; lists[l][i]; i++) all[k++] = lists[l][i];
     all[k] = NULL;
     return all;
+}
+
+/* unit_keys and the quiz, assignment and weight keys (assess_io.h). */
+static const char *const *unit_known(Arena *a)
+{
+    const char *const *const lists[] = {unit_keys, aio_quiz_keys, aio_assignment_keys, aio_graded_keys};
+    return keys_join(a, lists, (int)LN_ARRAY_LEN(lists));
+}
+
+/* course_keys and the gradebook's (assess_io.h). */
+static const char *const *course_known(Arena *a)
+{
+    const char *const *const lists[] = {course_keys, aio_course_keys};
+    return keys_join(a, lists, (int)LN_ARRAY_LEN(lists));
 }
 
 /* ======================================================================
@@ -332,6 +344,7 @@ typedef struct Pkg {
     bool owned;             /* root is our own unpacked copy: files may be moved out */
     char *err;              /* the first error, malloc'd */
     CourseInput course;
+    GbSettings grading;     /* the gradebook's pass mark and completion rule */
     int code_line;
     bool code_overridden;   /* by --code */
     PkgSection *sections;
@@ -812,8 +825,14 @@ static int pkg_objectives(Pkg *p)
 static int pkg_course_file(Pkg *p, const char *code_override)
 {
     CourseHeader h;
-    int rc = pkg_header(p, "course.txt", COURSE_FILE_MAX, course_keys, &h);
+    int rc = pkg_header(p, "course.txt", COURSE_FILE_MAX, course_known(p->a), &h);
     if (rc != LN_OK) return rc;
+    const char *key = NULL, *gmsg = aio_course_header(&h, &p->grading, &key);
+    if (gmsg) {
+        int line;
+        course_header_get(&h, key, &line);
+        return pkg_fail(p, LN_EINVAL, "course.txt", line, "%s: %s", key, gmsg);
+    }
     CourseInput *in = &p->course;
     in->code = course_header_get(&h, "code", &p->code_line);
     in->title = course_header_get(&h, "title", NULL);
@@ -914,7 +933,7 @@ static int pkg_store_unit(Pkg *p, Db *db, const Course *c, int64_t section_id, P
     int64_t id;
     int rc = unit_create(db, c, &u->in, now, &id);
     Unit unit = {.id = id, .org_id = c->org_id, .course_id = c->id};
-    if (rc == LN_OK && u->aio) rc = aio_store(db, p->a, c->org_id, id, u->aio, now);
+    if (rc == LN_OK && u->aio) rc = aio_store(db, p->a, c->org_id, c->id, id, u->aio, now);
     for (int t = 0; rc == LN_OK && t < NTRACKS; t++)
         if (u->track[t] >= 0)
             rc = unit_track_set(db, &unit, track_keys[t].kind, track_keys[t].lang, p->files[u->track[t]].media_id);
@@ -968,6 +987,8 @@ static int pkg_write(Pkg *p, Db *db, int64_t org_id, int64_t *course_id)
     else if (rc != LN_OK) pkg_fail(p, rc, "course.txt", 0, "cannot create the course (%s)", db_errmsg(db));
     pkg_progress(p);
     Course c = {.id = id, .org_id = org_id};
+    if (rc == LN_OK && aio_course_store(db, org_id, id, &p->grading, now) != LN_OK)
+        rc = pkg_fail(p, LN_EDB, "course.txt", 0, "cannot store the gradebook settings (%s)", db_errmsg(db));
     if (rc == LN_OK) rc = pkg_store_files(p, db, org_id);
     if (rc == LN_OK) rc = pkg_store_outline(p, db, &c, now);
     if (rc == LN_OK) rc = course_search_index(db, id);
@@ -1316,7 +1337,7 @@ static int media_name(Out *o, const Media *m, char **name)
 
 /* ---- the texts ---- */
 
-static void course_text(Out *o, const Course *c)
+static int course_text(Out *o, Db *db, const Course *c)
 {
     Buf b;
     buf_init(&b, 0);
@@ -1325,6 +1346,10 @@ static void course_text(Out *o, const Course *c)
     put_kv(&b, "lang", c->lang);
     put_int(&b, "estimated_minutes", c->estimated_minutes);
     put_kv(&b, "published", c->published ? "yes" : "no");
+    if (aio_course_export(db, c->id, &b) != LN_OK) {
+        buf_free(&b);
+        return out_fail(o, LN_EDB, "cannot read the gradebook settings");
+    }
     buf_putc(&b, '\n');
     buf_puts(&b, c->summary ? c->summary : "");
     out_text(o, arena_strdup(o->a, "course.txt"), &b);
@@ -1333,6 +1358,7 @@ static void course_text(Out *o, const Course *c)
         buf_puts(&b, c->objectives);
         out_text(o, arena_strdup(o->a, "objectives.txt"), &b);
     }
+    return LN_OK;
 }
 
 static int unit_tracks_text(Out *o, Db *db, const Unit *u, Buf *b)
@@ -1431,7 +1457,7 @@ static int out_build(Out *o, Db *db, int64_t course_id, Course *c)
                                      (long long)course_id);
     Outline ol;
     if (outline_load(db, o->a, course_id, &ol) != LN_OK) return out_fail(o, LN_EDB, "cannot read the outline");
-    course_text(o, c);
+    if ((rc = course_text(o, db, c)) != LN_OK) return rc;
     out_dir(o, arena_strdup(o->a, "sections"));
     out_dir(o, arena_strdup(o->a, "files"));
     int w = digits(ol.n);

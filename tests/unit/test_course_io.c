@@ -310,6 +310,13 @@ static void build_course(void)
     assert_int_equal(peer_rubric_from_json(a, rj, &ps.rubric, &rerr), LN_OK);
     json_decref(rj);
     assert_int_equal(peer_settings_set(db, org_src, &ps, time_now_us()), LN_OK);
+
+    /* The gradebook: the quiz counts double, the assignment not at all, a
+     * pass mark of 65 % that completion needs. */
+    assert_int_equal(gb_weight_set(db, org_src, course_src, quiz_src, 2000, time_now_us()), LN_OK);
+    assert_int_equal(gb_weight_set(db, org_src, course_src, assignment_src, 0, time_now_us()), LN_OK);
+    GbSettings gs = {.pass_mark = 650, .require_grade = true};
+    assert_int_equal(gb_settings_set(db, org_src, course_src, &gs, time_now_us()), LN_OK);
     arena_free(a);
 }
 
@@ -362,6 +369,11 @@ static void assert_same_assessments(Arena *a, int64_t quiz, int64_t assignment)
     assert_int_equal(s.rubric.n, 2);
     assert_int_equal(peer_rubric_max(&s.rubric), 5);
     assert_string_equal(s.rubric.criteria[0].description, "Is it sound?");
+    int64_t w;
+    assert_int_equal(gb_weight_get(db, quiz, &w), LN_OK);
+    assert_int_equal(w, 2000);
+    assert_int_equal(gb_weight_get(db, assignment, &w), LN_OK);
+    assert_int_equal(w, 0);
 }
 
 static int64_t mk_org(const char *name)
@@ -485,7 +497,7 @@ static void test_export_layout(void **state)
     char *course = slurp(a, arena_printf(a, "%s/course.txt", tmpl_dir), &len);
     assert_non_null(course);
     assert_string_equal(course, "code: IO-101\ntitle: Sécurité au travail — l'essentiel\nlang: fr\n"
-                                "estimated_minutes: 95\npublished: yes\n\n"
+                                "estimated_minutes: 95\npublished: yes\npass_mark: 650\nrequire_grade: yes\n\n"
                                 "A summary\r\nover two lines with trailing spaces  \n");
     char *obj = slurp(a, arena_printf(a, "%s/objectives.txt", tmpl_dir), &len);
     assert_string_equal(obj, "Spot hazards.\nReact well.\n\nReport incidents");
@@ -516,7 +528,7 @@ static void test_export_layout(void **state)
     assert_string_equal(quiz, "kind: quiz\ntitle: Quiz de fin\nminutes: 4\nrequired: yes\npurpose: final\n"
                               "attempts_allowed: 3\ntime_limit_s: 900\nopens_at: 2027-01-15T08:00:00.123456Z\n"
                               "closes_at: 2027-01-16T08:00:00Z\ndraw_count: 2\ndraw_per_pool: yes\nshuffle: yes\npass_mark: 625\n"
-                              "feedback_when: after_close\ngrade_policy: average\n\nAnswer *all* of them.\n");
+                              "feedback_when: after_close\ngrade_policy: average\nweight: 2000\n\nAnswer *all* of them.\n");
     char *gift = slurp(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.gift", tmpl_dir), &len);
     ItemBank g;
     GiftError ge;
@@ -538,7 +550,7 @@ static void test_export_layout(void **state)
     assert_string_equal(asg, "kind: assignment\ntitle: Essai critique\nminutes: 4\nrequired: yes\n"
                              "submit_by: 2027-01-15T08:00:00Z\nreview_by: 2027-01-22T08:00:00Z\nreviewers: 2\n"
                              "self_assessment: yes\nlate_policy: penalty\nlate_penalty: 150\nno_review_policy: withhold\n"
-                             "no_review_penalty: 0\ngrade_method: mean\n\n");
+                             "no_review_penalty: 0\ngrade_method: mean\nweight: 0\n\n");
     char *ins = slurp(a, arena_printf(a, "%s/" S3 "/02-essai-critique.instructions.md", tmpl_dir), &len);
     assert_string_equal(ins, "Write **one** page.\r\nCite your sources.  \n");
     char *rub = slurp(a, arena_printf(a, "%s/" S3 "/02-essai-critique.rubric.json", tmpl_dir), &len);
@@ -574,6 +586,10 @@ static void test_roundtrip_dir(void **state)
     assert_string_equal(c.code, "IO-101");
     assert_string_equal(c.summary, "A summary\r\nover two lines with trailing spaces  \n");
     assert_true(c.published);
+    GbSettings gs;
+    assert_int_equal(gb_settings_get(db, id, &gs), LN_OK);
+    assert_int_equal(gs.pass_mark, 650);
+    assert_true(gs.require_grade);
     Outline o;
     assert_int_equal(outline_load(db, a, id, &o), LN_OK);
     assert_int_equal(o.n, 3);
@@ -825,6 +841,24 @@ static void test_refused_assessments(void **state)
     edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "threshold: 45\n", "threshold: 45\npass_mark: 500\n");
     refused_assess(a, d, arena_printf(a, "%s/" S1 "/01-le-texte.md:6: pass_mark: only quiz units have this setting",
                                     d));
+    d = package(a, "weight-on-text");
+    edit(a, arena_printf(a, "%s/" S1 "/01-le-texte.md", d), "threshold: 45\n", "threshold: 45\nweight: 500\n");
+    refused_assess(a, d, arena_printf(a, "%s/" S1 "/01-le-texte.md:6: weight: only quiz and assignment units have"
+                                         " a weight", d));
+    d = package(a, "bad-weight");
+    edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "weight: 2000", "weight: 1000001");
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:16: weight: give a weight from 0 to 1000000"
+                                         " (1000 is the default; 0 leaves the unit out of the course grade)", d));
+    d = package(a, "negative-weight");
+    edit(a, arena_printf(a, "%s/" S3 "/02-essai-critique.md", d), "weight: 0", "weight: -1");
+    refused_assess(a, d, arena_printf(a, "%s/" S3 "/02-essai-critique.md:14: weight: give a whole number, 0 or more", d));
+    d = package(a, "bad-course-pass-mark");
+    edit(a, arena_printf(a, "%s/course.txt", d), "pass_mark: 650", "pass_mark: 1500");
+    refused_assess(a, d, arena_printf(a, "%s/course.txt:6: pass_mark: give the course's pass mark in thousandths:"
+                                         " 0 to 1000", d));
+    d = package(a, "bad-require-grade");
+    edit(a, arena_printf(a, "%s/course.txt", d), "require_grade: yes", "require_grade: maybe");
+    refused_assess(a, d, arena_printf(a, "%s/course.txt:7: require_grade: give yes or no", d));
     d = package(a, "peer-key-on-quiz");
     edit(a, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md", d), "shuffle: yes\n", "shuffle: yes\nreviewers: 2\n");
     refused_assess(a, d, arena_printf(a, "%s/" S3 "/01-quiz-de-fin.md:13: reviewers: only assignment units have this"
