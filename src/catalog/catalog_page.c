@@ -209,11 +209,16 @@ static void courses_render(Req *r, const char *field, const char *error)
                    " · <a href=\"/o/%s/courses/%lld/outline\">%s</a></p>",
                 (long long)c->id, c->title, c->code, c->published ? T(r, "published") : T(r, "draft"), r->org->slug,
                 (long long)c->id, T(r, "Edit the outline"));
+        html_lit(r, "<div class=\"card-actions\">");
         form_begin(r, arena_printf(r->arena, "/o/%s/courses/%lld/publish", r->org->slug, (long long)c->id));
         hprintf(r, "<input type=\"hidden\" name=\"published\" value=\"%s\">"
                    "<button type=\"submit\" class=\"button small secondary\">%s</button>",
                 c->published ? "0" : "1", c->published ? T(r, "Unpublish") : T(r, "Publish"));
         form_end(r);
+        form_begin(r, arena_printf(r->arena, "/o/%s/courses/%lld/export", r->org->slug, (long long)c->id));
+        hprintf(r, "<button type=\"submit\" class=\"button small secondary\">%s</button>", T(r, "Export as files (.tar.gz)"));
+        form_end(r);
+        html_lit(r, "</div>");
         form_begin(r, arena_printf(r->arena, "/o/%s/courses/%lld/runs", r->org->slug, (long long)c->id));
         hprintf(r, "<div class=\"inline\"><label class=\"sr-only\" for=\"run-%lld\">%s</label>"
                    "<input id=\"run-%lld\" name=\"title\" required placeholder=\"%s\">"
@@ -234,6 +239,16 @@ static void courses_render(Req *r, const char *field, const char *error)
     form_input(r, "number", "estimated_minutes", T(r, "Estimated duration (minutes)"), req_form(r, "estimated_minutes"),
                str_eq(field, "estimated_minutes") ? error : NULL, "min=\"0\"");
     form_submit(r, T(r, "Create the course"));
+    form_end(r);
+    hprintf(r, "</section>\n<section class=\"card\"><h2>%s</h2><p class=\"muted\">%s</p>\n", T(r, "Import a course"),
+            T(r, "A .tar.gz exported from Lectern (here or on another site). It becomes a new course of this organisation."));
+    form_begin_upload(r, arena_printf(r->arena, "/o/%s/courses/import", r->org->slug));
+    form_input(r, "file", "file", T(r, "Course package (.tar.gz)"), NULL, NULL, "required accept=\".tar.gz,.tgz,application/gzip\"");
+    /* not form_input: the new-course form above has its own f-code */
+    hprintf(r, "<div class=\"field\"><label for=\"f-import-code\">%s</label>"
+               "<input type=\"text\" id=\"f-import-code\" name=\"code\" maxlength=\"40\"></div>\n",
+            T(r, "New code (optional: when this organisation already has the course)"));
+    form_submit(r, T(r, "Import the course"));
     form_end(r);
     html_lit(r, "</section></aside></div>\n");
     page_end(r);

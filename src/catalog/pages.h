@@ -16,6 +16,12 @@ void org_run_enrol_csv_page(Req *r);
 void org_run_enrol_csv_post(Req *r);
 void org_courses_page(Req *r);
 void org_courses_post(Req *r);
+/* course_job_page.c: a course as a .tar.gz, made in the background */
+void course_export_post(Req *r);
+void course_import_post(Req *r);
+void course_job_page(Req *r);
+void course_job_download(Req *r);
+void api_course_job_get(Req *r);
 void org_course_publish_post(Req *r);
 void org_course_run_post(Req *r);
 

@@ -965,7 +965,7 @@ static int code_taken_fail(Pkg *p)
         return LN_EEXIST;
     }
     return pkg_fail(p, LN_EEXIST, "course.txt", p->code_line,
-                    "code: the organisation already has a course %s; import a copy with --code NEW-CODE", code);
+                    "code: the organisation already has a course %s; import a copy under another code (--code NEW-CODE)", code);
 }
 
 static int pkg_code_free(Pkg *p, Db *db, int64_t org_id)

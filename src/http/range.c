@@ -447,7 +447,10 @@ static void set_validators(Req *r, const char *etag, int64_t mtime_s)
         req_set_header(r, "Last-Modified", d);
     }
     /* Access-controlled files: a shared cache must not keep them, and the
-     * browser revalidates (cheaply, with 304) before each reuse. */
+     * browser revalidates (cheaply, with 304) before each reuse; unless the
+     * handler chose otherwise (no-store, immutable). */
+    for (const RespHeader *h = r->resp_headers; h; h = h->next)
+        if (str_ieq(h->name, "Cache-Control")) return;
     req_set_header(r, "Cache-Control", "private, max-age=0, must-revalidate");
 }
 

@@ -895,7 +895,7 @@ static void test_refused_code(void **state)
     char *d = package(a, "dup-code");
     refused(a, org_src, d, NULL,
             arena_printf(a, "%s/course.txt:1: code: the organisation already has a course IO-101;"
-                            " import a copy with --code NEW-CODE", d), LN_EEXIST);
+                            " import a copy under another code (--code NEW-CODE)", d), LN_EEXIST);
     refused(a, org_src, d, "IO-101-copy", "--code: the organisation already has a course IO-101-copy; choose another code",
             LN_EEXIST);
     refused(a, org_bad, d, "no spaces",
