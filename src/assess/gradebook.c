@@ -337,11 +337,11 @@ int gb_pending(Db *db, Arena *a, int64_t run_id, int limit, GbPending **out, int
     *out = arena_alloc(a, sizeof **out * (size_t)(limit > 0 ? limit : 1));
     DbStmt *st = db_prepare(db,
         "SELECT t.id, ans.quiz_item_id, t.unit_id, t.user_id, t.number, u.name, x.title, i.item, ans.response,"
-        " t.submitted_at FROM attempt_answer ans JOIN attempt t ON t.id = ans.attempt_id"
+        " COALESCE(t.submitted_at, t.deadline_at) FROM attempt_answer ans JOIN attempt t ON t.id = ans.attempt_id"
         " JOIN app_user u ON u.id = t.user_id JOIN unit x ON x.id = t.unit_id JOIN quiz_item i ON i.id = ans.quiz_item_id"
-        " WHERE t.run_id = $1 AND t.status = 'submitted' AND ans.score IS NULL"
+        " WHERE t.run_id = $1 AND t.status <> 'in_progress' AND ans.score IS NULL"
         " AND NOT EXISTS (SELECT 1 FROM answer_grade g WHERE g.attempt_id = t.id AND g.quiz_item_id = ans.quiz_item_id)"
-        " ORDER BY t.submitted_at, t.id, ans.id");
+        " ORDER BY COALESCE(t.submitted_at, t.deadline_at), t.id, ans.id");   /* expired: answers of the deadline */
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, run_id);
     /* answers awaiting a person are essays or descriptions: the item says which */

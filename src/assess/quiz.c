@@ -16,9 +16,14 @@
  *    time limit, or the close date when that comes first.
  *  - The server is the clock: a submission later than the deadline plus
  *    the grace (15 s, LECTERN_QUIZ_GRACE_S) is refused and the attempt
- *    expires with score 0.  There is no autosave in this slice, so nothing
- *    is graded from an expired attempt; the page submits by itself at the
- *    limit.
+ *    expires.  The page submits by itself at the limit; when it could not
+ *    (a closed tab, a lost connection), the answers saved while the learner
+ *    worked (attempt_draft) are graded and kept as the expired attempt's
+ *    answers, as Moodle's "open attempts are submitted automatically" does;
+ *    without saved answers it scores 0.  Its ledger entry says "expired"
+ *    and when those answers were saved, never "submitted".  Overdue
+ *    attempts expire when the learner comes back, and otherwise by the
+ *    serve tick (quiz_expire_due), so the gradebook does not wait for them.
  *  - A submitted attempt is final: submitting is one conditional UPDATE of
  *    the attempt (status in_progress → submitted, only once) and INSERTs of
  *    its answers.  Answers are NEVER updated afterwards; a regrade or an
@@ -378,7 +383,7 @@ static int open_attempt(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64
 
 /* The ledger entry of a finished attempt, inside the caller's transaction. */
 static int attempt_fact(Db *db, const RunRef *run, const Attempt *at, const char *status, const QuizResult *res,
-                        const char *purpose, UsTime submitted_at, UsTime now)
+                        const char *purpose, UsTime submitted_at, UsTime saved_at, UsTime now)
 {
     char subject[96];
     snprintf(subject, sizeof subject, "run:%lld unit:%lld user:%lld", (long long)run->id, (long long)at->unit_id,
@@ -395,20 +400,44 @@ static int attempt_fact(Db *db, const RunRef *run, const Attempt *at, const char
     json_object_set_new(p, "started_at", json_integer(at->started_at));
     json_object_set_new(p, "submitted_at", submitted_at ? json_integer(submitted_at) : json_null());
     json_object_set_new(p, "deadline_at", at->deadline_at ? json_integer(at->deadline_at) : json_null());
+    if (saved_at) json_object_set_new(p, "answers_saved_at", json_integer(saved_at));   /* expired: graded from these */
     int rc = ledger_append(db, run->org_id, "assessment.attempt", subject, p, now, NULL);
     json_decref(p);
     return rc;
 }
 
-/* Inside the caller's transaction: expire `at` (in progress, overdue). */
-static int expire_in_tx(Db *db, const RunRef *run, const Attempt *at, const char *purpose, UsTime now)
+/* The learner's responses to an attempt, graded: per shown item its
+ * response and score (-1: awaiting a person). */
+typedef struct Graded { int n; Response *resp; int *scores; } Graded;
+static int grade_responses(Db *db, Arena *a, const QuizSettings *qs, const Attempt *at, const json_t *responses,
+                           Graded *g, QuizResult *out, const char **err);
+static int attempt_finish_tx(Db *db, const RunRef *run, const QuizSettings *qs, const Attempt *at, const Graded *g,
+                             const char *status, UsTime submitted_at, UsTime saved_at, UsTime now, QuizResult *out);
+
+/* Inside the caller's transaction: expire `at` (in progress, overdue),
+ * graded from the answers saved while the learner worked, if any. */
+static int expire_in_tx(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, const Attempt *at, UsTime now)
 {
-    int rc = db_change(db, "UPDATE attempt SET status = 'expired', score = 0 WHERE id = $1 AND status = 'in_progress'",
-                       "i", at->id);
+    UsTime saved_at = 0;
+    json_t *draft = quiz_draft_load(db, at->id, &saved_at);
+    Graded g = {0};
+    QuizResult res = {0};
+    const char *err = NULL;
+    /* The draft was checked when saved and the attempt's items never change;
+     * should it not read, the attempt expires as one without answers. */
+    if (draft && grade_responses(db, a, qs, at, draft, &g, &res, &err) != LN_OK) {
+        memset(&g, 0, sizeof g);
+        memset(&res, 0, sizeof res);
+        saved_at = 0;
+    }
+    /* A pass mark of 0 asks for a submission, which this is not. */
+    res.passed = res.passed && qs->pass_mark > 0;
+    json_decref(draft);
+    int rc = db_change(db, "UPDATE attempt SET status = 'expired', score = $1, pending = $2 WHERE id = $3"
+                           " AND status = 'in_progress'", "iii", res.score, res.pending, at->id);
     if (rc == LN_NOTFOUND) return LN_OK;        /* finished meanwhile */
     if (rc != LN_OK) return LN_EDB;
-    QuizResult res = {0};
-    return attempt_fact(db, run, at, "expired", &res, purpose, 0, now);
+    return attempt_finish_tx(db, run, qs, at, &g, "expired", 0, saved_at, now, &res);
 }
 
 static bool overdue(const Attempt *at, UsTime now)
@@ -416,23 +445,71 @@ static bool overdue(const Attempt *at, UsTime now)
     return str_eq(at->status, "in_progress") && at->deadline_at && now > at->deadline_at + quiz_grace_us();
 }
 
-int quiz_expire_overdue(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, const char *purpose, UsTime now)
+static int expire_one(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, const Attempt *at, UsTime now)
+{
+    if (db_begin(db) != DB_DONE) return LN_EDB;
+    int rc = expire_in_tx(db, a, run, qs, at, now);
+    if (rc != LN_OK || db_commit(db) != DB_DONE) {
+        db_rollback(db);
+        if (rc == LN_OK) rc = LN_EDB;
+    }
+    return rc;
+}
+
+int quiz_expire_overdue(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, const QuizSettings *qs,
+                        UsTime now)
 {
     Arena *a = arena_new();
     Attempt at;
     int rc = open_attempt(db, a, unit_id, run->id, user_id, &at);
-    if (rc == LN_OK && overdue(&at, now)) {
-        if (db_begin(db) != DB_DONE) rc = LN_EDB;
-        else {
-            rc = expire_in_tx(db, run, &at, purpose, now);
-            if (rc != LN_OK || db_commit(db) != DB_DONE) {
-                db_rollback(db);
-                if (rc == LN_OK) rc = LN_EDB;
-            }
-        }
-    } else if (rc == LN_NOTFOUND) rc = LN_OK;
+    if (rc == LN_OK && overdue(&at, now)) rc = expire_one(db, a, run, qs, &at, now);
+    else if (rc == LN_NOTFOUND) rc = LN_OK;
     arena_free(a);
     return rc;
+}
+
+int quiz_expire_due(Db *db, UsTime now, int limit)
+{
+    Arena *a = arena_new();
+    DbStmt *st = db_prepare(db, "SELECT " ATTEMPT_COLS " FROM attempt WHERE status = 'in_progress'"
+                                " AND deadline_at IS NOT NULL AND deadline_at < $1 ORDER BY deadline_at LIMIT $2");
+    if (!st) {
+        arena_free(a);
+        return LN_EDB;
+    }
+    db_bind_i64(st, 1, now - quiz_grace_us());
+    db_bind_i64(st, 2, limit);
+    Attempt *due = arena_alloc(a, sizeof(Attempt) * (size_t)(limit > 0 ? limit : 1));
+    int n = 0, rc;
+    while (n < limit && (rc = db_step(st)) == DB_ROW && attempt_read(st, a, &due[n]) == LN_OK) n++;
+    db_done(st);
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+        RunRef run;
+        QuizSettings qs;
+        if (run_ref(db, a, due[i].org_id, due[i].run_id, &run) != LN_OK
+            || quiz_settings_get(db, a, due[i].unit_id, &qs) != LN_OK)
+            continue;
+        if (expire_one(db, a, &run, &qs, &due[i], now) == LN_OK) done++;
+        else log_warn("quiz: attempt %lld could not expire", (long long)due[i].id);
+    }
+    arena_free(a);
+    return done;
+}
+
+bool quiz_has_answers(Db *db, int64_t attempt_id)
+{
+    int64_t n = 0;
+    return db_query_i64(db, &n, "SELECT count(*) FROM attempt_answer WHERE attempt_id = $1", "i", attempt_id) == DB_ROW
+           && n > 0;
+}
+
+void quiz_tick(App *app, Db *db)
+{
+    (void)app;
+    static _Atomic int64_t last;
+    UsTime now = time_now_us();
+    if (tick_due(&last, now, QUIZ_EXPIRE_EVERY_S * US_PER_SEC)) quiz_expire_due(db, now, 200);
 }
 
 const char *quiz_purpose_text(const char *purpose)
@@ -551,7 +628,7 @@ int quiz_start(Db *db, Arena *a, const RunRef *run, int64_t unit_id, int64_t use
         Attempt open;
         int rc = open_attempt(db, a, unit_id, run->id, user_id, &open);
         if (rc == LN_OK && overdue(&open, now)) {
-            rc = expire_in_tx(db, run, &open, qs.purpose, now);
+            rc = expire_in_tx(db, a, run, &qs, &open, now);
             if (rc == LN_OK) rc = LN_NOTFOUND;
         } else if (rc == LN_OK) {
             *out = open;
@@ -667,6 +744,68 @@ static int responses_read(Db *db, Arena *a, const Attempt *at, const json_t **re
     return LN_OK;
 }
 
+/* Grade the learner's responses to attempt `at` (checked as a submission
+ * is) into g and the result. */
+static int grade_responses(Db *db, Arena *a, const QuizSettings *qs, const Attempt *at, const json_t *responses,
+                           Graded *g, QuizResult *out, const char **err)
+{
+    memset(out, 0, sizeof *out);
+    Item *items;
+    int rc = responses_read(db, a, at, &responses, &items, &g->resp, err);
+    if (rc != LN_OK) return rc;
+    int n = g->n = at->nshown;
+    g->scores = arena_alloc(a, sizeof(int) * (size_t)(n ? n : 1));
+    int64_t *points = arena_alloc(a, sizeof(int64_t) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        points[i] = items[i].type == ITEM_DESCRIPTION ? 0 : items[i].points;
+        g->scores[i] = item_grade(&items[i], &g->resp[i]);
+        /* An unanswered essay has nothing to grade: 0, not pending. */
+        if (items[i].type == ITEM_ESSAY && str_empty(g->resp[i].text)) g->scores[i] = 0;
+        out->points_max += points[i];
+        if (g->scores[i] > 0) out->points += points[i] * g->scores[i] / 1000;
+    }
+    out->score = quiz_total(points, g->scores, n, &out->pending);
+    out->passed = qs->pass_mark == 0 || (out->pending == 0 && out->score >= qs->pass_mark);
+    return LN_OK;
+}
+
+/* Inside the caller's transaction, once the attempt left in_progress: its
+ * answers (inserted once, never updated), the draft gone, the ledger entry,
+ * and on a pass the unit (and maybe the course) completed. */
+static int attempt_finish_tx(Db *db, const RunRef *run, const QuizSettings *qs, const Attempt *at, const Graded *g,
+                             const char *status, UsTime submitted_at, UsTime saved_at, UsTime now, QuizResult *out)
+{
+    int rc = LN_OK;
+    for (int i = 0; rc == LN_OK && i < g->n; i++) {
+        json_t *rj = response_to_json(&g->resp[i]);
+        char *rt = json_dumps(rj, JSON_COMPACT);
+        json_decref(rj);
+        DbStmt *st = db_prepare(db, "INSERT INTO attempt_answer (attempt_id, quiz_item_id, org_id, response, score)"
+                                    " VALUES ($1, $2, $3, $4, $5)");
+        if (!st || !rt) rc = LN_EDB;
+        else {
+            db_bind_i64(st, 1, at->id);
+            db_bind_i64(st, 2, at->shown[i].id);
+            db_bind_i64(st, 3, at->org_id);
+            db_bind_text(st, 4, rt);
+            if (g->scores[i] >= 0) db_bind_i64(st, 5, g->scores[i]);
+            else db_bind_null(st, 5);
+            if (db_step(st) != DB_DONE) rc = LN_EDB;
+        }
+        if (st) db_done(st);
+        free(rt);
+    }
+    if (rc == LN_OK && db_run(db, "DELETE FROM attempt_draft WHERE attempt_id = $1", "i", at->id) != DB_DONE)
+        rc = LN_EDB;
+    if (rc == LN_OK) rc = attempt_fact(db, run, at, status, out, qs->purpose, submitted_at, saved_at, now);
+    if (rc == LN_OK && out->passed) {
+        Unit u = {.id = at->unit_id};
+        rc = progress_complete_tx(db, run, &u, at->user_id, now, &out->course_done);
+        out->completed = rc == LN_OK;
+    }
+    return rc;
+}
+
 int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Attempt *at, const json_t *responses,
                 UsTime now, QuizResult *out, QuizRefusal *refusal, const char **err)
 {
@@ -677,74 +816,23 @@ int quiz_submit(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, Att
         return LN_EPERM;
     }
     if (overdue(at, now)) {
-        int rc = quiz_expire_overdue(db, run, at->unit_id, at->user_id, qs->purpose, now);
+        int rc = quiz_expire_overdue(db, run, at->unit_id, at->user_id, qs, now);
         if (rc != LN_OK) return rc;
         *refusal = QUIZ_TIME_UP;
         return LN_EPERM;
     }
-    Item *items;
-    Response *resp;
-    int rc = responses_read(db, a, at, &responses, &items, &resp, err);
+    Graded g;
+    int rc = grade_responses(db, a, qs, at, responses, &g, out, err);
     if (rc != LN_OK) return rc;
-    int n = at->nshown;
-    int *scores = arena_alloc(a, sizeof(int) * (size_t)(n ? n : 1));
-    int64_t *points = arena_alloc(a, sizeof(int64_t) * (size_t)(n ? n : 1));
-    for (int i = 0; i < n; i++) {
-        points[i] = items[i].type == ITEM_DESCRIPTION ? 0 : items[i].points;
-        scores[i] = item_grade(&items[i], &resp[i]);
-        /* An unanswered essay has nothing to grade: 0, not pending. */
-        if (items[i].type == ITEM_ESSAY && str_empty(resp[i].text)) scores[i] = 0;
-        out->points_max += points[i];
-        if (scores[i] > 0) out->points += points[i] * scores[i] / 1000;
-    }
-    out->score = quiz_total(points, scores, n, &out->pending);
-    out->passed = qs->pass_mark == 0 || (out->pending == 0 && out->score >= qs->pass_mark);
 
     if (db_begin(db) != DB_DONE) return LN_EDB;
     /* The one change a submitted attempt ever sees: in_progress → submitted,
      * once (a second submission changes no row and is refused). */
-    DbStmt *st = db_prepare(db, "UPDATE attempt SET status = 'submitted', submitted_at = $1, score = $2, pending = $3"
-                                " WHERE id = $4 AND status = 'in_progress'");
-    if (!st) rc = LN_EDB;
-    else {
-        db_bind_i64(st, 1, now);
-        db_bind_i64(st, 2, out->score);
-        db_bind_i64(st, 3, out->pending);
-        db_bind_i64(st, 4, at->id);
-        int s = db_step(st);
-        int64_t changed = db_changes(st);
-        db_done(st);
-        rc = s != DB_DONE ? LN_EDB : changed ? LN_OK : LN_EEXIST;
-    }
-    /* Answers are inserted once, never updated. */
-    for (int i = 0; rc == LN_OK && i < n; i++) {
-        json_t *rj = response_to_json(&resp[i]);
-        char *rt = json_dumps(rj, JSON_COMPACT);
-        json_decref(rj);
-        st = db_prepare(db, "INSERT INTO attempt_answer (attempt_id, quiz_item_id, org_id, response, score)"
-                            " VALUES ($1, $2, $3, $4, $5)");
-        if (!st || !rt) rc = LN_EDB;
-        else {
-            db_bind_i64(st, 1, at->id);
-            db_bind_i64(st, 2, at->shown[i].id);
-            db_bind_i64(st, 3, at->org_id);
-            db_bind_text(st, 4, rt);
-            if (scores[i] >= 0) db_bind_i64(st, 5, scores[i]);
-            else db_bind_null(st, 5);
-            if (db_step(st) != DB_DONE) rc = LN_EDB;
-        }
-        if (st) db_done(st);
-        free(rt);
-    }
-    if (rc == LN_OK && db_run(db, "DELETE FROM attempt_draft WHERE attempt_id = $1", "i", at->id) != DB_DONE)
-        rc = LN_EDB;
-    if (rc == LN_OK) rc = attempt_fact(db, run, at, "submitted", out, qs->purpose, now, now);
-    /* A pass completes the unit (and maybe the course) in the same commit. */
-    if (rc == LN_OK && out->passed) {
-        Unit u = {.id = at->unit_id};
-        rc = progress_complete_tx(db, run, &u, at->user_id, now, &out->course_done);
-        out->completed = rc == LN_OK;
-    }
+    rc = db_change(db, "UPDATE attempt SET status = 'submitted', submitted_at = $1, score = $2, pending = $3"
+                       " WHERE id = $4 AND status = 'in_progress'", "iiii", now, out->score, out->pending, at->id);
+    if (rc == LN_NOTFOUND) rc = LN_EEXIST;
+    else if (rc != LN_OK) rc = LN_EDB;
+    if (rc == LN_OK) rc = attempt_finish_tx(db, run, qs, at, &g, "submitted", now, 0, now, out);
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         out->completed = out->course_done = false;

@@ -173,9 +173,18 @@ int quiz_attempts(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64_t use
 int quiz_attempt_load(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64_t user_id, int64_t id,
                       Attempt *out);
 /* Expire the learner's attempt in progress when its deadline and grace
- * have passed (score 0, a ledger entry). */
-int quiz_expire_overdue(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, const char *purpose,
+ * have passed: graded from the answers saved while the learner worked
+ * (kept as its answers), else scored 0; a ledger entry "expired". */
+int quiz_expire_overdue(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, const QuizSettings *qs,
                         UsTime now);
+/* The same for at most `limit` overdue attempts of anyone, oldest deadline
+ * first (the serve tick); returns how many expired. */
+int quiz_expire_due(Db *db, UsTime now, int limit);
+/* Does the finished attempt keep answers (submitted, or expired with saved ones)? */
+bool quiz_has_answers(Db *db, int64_t attempt_id);
+#define QUIZ_EXPIRE_EVERY_S 30
+/* For the serve tick: overdue attempts expired every QUIZ_EXPIRE_EVERY_S. */
+void quiz_tick(App *app, Db *db);
 
 /* Start an attempt, or resume the one in progress (*resumed).  Enforces the
  * dates and attempts allowed (*refusal, LN_EPERM), draws the items.  One

@@ -42,7 +42,7 @@ bool quiz_ctx_load(Req *r, QuizCtx *q)
     }
     if (q->l.learner) {
         UsTime now = time_now_us();
-        if (quiz_expire_overdue(r->db, &q->l.run, uid, r->user->id, q->qs.purpose, now) != LN_OK
+        if (quiz_expire_overdue(r->db, &q->l.run, uid, r->user->id, &q->qs, now) != LN_OK
             || quiz_attempts(r->db, r->arena, uid, id, r->user->id, &q->mine) != LN_OK
             || gb_effective_attempts(r->db, &q->mine) != LN_OK) {
             web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
@@ -132,6 +132,8 @@ json_t *quiz_summary_json(Req *r, const QuizCtx *q)
 json_t *quiz_attempt_json(Req *r, const QuizCtx *q, const Attempt *at)
 {
     json_t *j = attempt_brief(r, &q->qs, at);
+    if (str_eq(at->status, "expired"))      /* graded from the answers saved before time ran out */
+        json_object_set_new(j, "answers_saved", json_boolean(quiz_has_answers(r->db, at->id)));
     Item *items;
     if (quiz_attempt_items(r->db, r->arena, at, &items) != LN_OK) {
         json_decref(j);
@@ -338,7 +340,7 @@ void quiz_player(Req *r, const Learn *l)
     quiz_settings_get(r->db, r->arena, l->unit->id, &q.qs);
     UsTime now = time_now_us();
     if (l->learner) {
-        quiz_expire_overdue(r->db, &l->run, l->unit->id, r->user->id, q.qs.purpose, now);
+        quiz_expire_overdue(r->db, &l->run, l->unit->id, r->user->id, &q.qs, now);
         quiz_attempts(r->db, r->arena, l->unit->id, l->run.id, r->user->id, &q.mine);
         gb_effective_attempts(r->db, &q.mine);     /* essays graded, regrades, overrides */
     }
@@ -606,6 +608,10 @@ static void attempt_render(Req *r, const QuizCtx *q, const Attempt *at, const js
     }
     bool feedback = json_is_true(json_object_get(j, "feedback_shown"));
     hprintf(r, "<section class=\"card\"><p>%s <strong>%s</strong></p>", T(r, "Status:"), status_label(r, at));
+    if (str_eq(at->status, "expired"))
+        hprintf(r, "<p class=\"muted\">%s</p>", json_is_true(json_object_get(j, "answers_saved"))
+                ? T(r, "Time ran out before you submitted: the answers saved as you worked were graded.")
+                : T(r, "Time ran out before you submitted, and no answer had been saved."));
     if (at->submitted_at) {
         hprintf(r, "<p>%s ", T(r, "Submitted:"));
         html_moment(r, at->submitted_at);

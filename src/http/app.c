@@ -11,6 +11,7 @@
 #include "attendance/attendance.h"
 #include "catalog/catalog.h"
 #include "evidence/ledger.h"
+#include "assess/quiz.h"
 #include "content/course_job.h"
 #include "forum/forum.h"
 #include "obs/metrics.h"
@@ -270,6 +271,7 @@ void app_tick(App *app, Db *db)
     attendance_tick(app, db); /* signing links e-mailed as live sessions start */
     forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
     content_tick(app, db);    /* course exports and imports started from the browser or the API */
+    quiz_tick(app, db);       /* quiz attempts past their deadline expire, graded from their saved answers */
 }
 
 const char *app_base_url(const App *app, char *buf, size_t n)

@@ -366,6 +366,27 @@ test('the server keeps time: a submission after the deadline is refused and the 
   const quiz = (await fa.get(`/api/v1/runs/${run}/units/${timed}/quiz`)).json();
   assert.deepEqual(quiz.attempts.map((a) => a.status), ['expired', 'submitted']);
   assert.equal(quiz.attempts_allowed, 0);
+  assert.equal(expired.answers_saved, false, 'nothing had been saved');
+
+  // Time runs out with answers saved (a closed tab): they are graded, the attempt stays "expired".
+  r = await fa.api('POST', `/api/v1/runs/${run}/units/${timed}/attempts`, {});
+  const gone = r.json();
+  const gtf = gone.items.find((it) => it.type === 'truefalse');
+  r = await fa.api('PUT', `/api/v1/runs/${run}/units/${timed}/attempts/${gone.id}/draft`,
+    { responses: { [gone.items.find((it) => it.type === 'numeric').id]: { text: '4' }, [gtf.id]: { choice: gtf.choices.indexOf('true') } } });
+  assert.equal(r.status, 200, r.text);
+  await sleep(2600);
+  const graded = (await fa.get(`/api/v1/runs/${run}/units/${timed}/attempts/${gone.id}`)).json();
+  assert.equal(graded.status, 'expired');
+  assert.equal(graded.submitted_at, null);
+  assert.equal(graded.score, 1000);
+  assert.equal(graded.passed, true);
+  assert.equal(graded.answers_saved, true);
+  assert.equal('draft' in graded, false, 'the draft became the answers');
+  assert.match((await f.get(`/runs/${run}/units/${timed}/attempts/${gone.id}`)).text,
+    /Time ran out before you submitted: the answers saved as you worked were graded\./);
+  const entries = (await (await signinApi(srv, DEMO.admin.email, DEMO.admin.password)).get('/api/v1/orgs/demo/ledger/verify')).json();
+  assert.equal(entries.ok, true);
 
   // Signed out: to sign in; another organisation: not enrolled.
   assert.equal((await new Client(srv).get(`/runs/${run}/units/${timed}/attempts/${ok.id}`)).status, 303);

@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "assess/quiz.h"
 #include "assess/gift.h"
+#include "assess/gradebook.h"
 #include "account/account.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
@@ -587,6 +588,94 @@ static void test_deadlines(void **state)
     assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
 }
 
+/* An attempt that runs out of time with answers saved (a closed tab, a lost
+ * connection) is graded from them by the serve tick's sweep: status
+ * "expired", the answers kept, essays awaiting the trainer, a pass completes
+ * the unit, and the ledger says "expired" and when the answers were saved. */
+static void test_expiry_grades_saved_answers(void **state)
+{
+    int64_t unit = add_quiz("Saved", "Two and two {#4}\n\nThe sky is blue {T}\n\nSay more {}\n");
+    int64_t plain = add_quiz("Saved, no essay", "Two and two {#4}\n\nThe sky is blue {T}\n");
+    QuizSettings qs;
+    quiz_settings_default(&qs);
+    qs.time_limit_s = 60;
+    qs.pass_mark = 500;
+    set(unit, &qs);
+    qs.unit_id = 0;
+    set(plain, &qs);
+    UsTime t0 = time_now_us(), grace = quiz_grace_us(), saved;
+    Attempt a, b, back;
+    bool resumed;
+    QuizRefusal why;
+    const char *err;
+    assert_int_equal(quiz_start(db, arena, &run, unit, learner, t0, &a, &resumed, &why), LN_OK);
+    json_t *answers = right_answers(&a);
+    Item *items;
+    assert_int_equal(quiz_attempt_items(db, arena, &a, &items), LN_OK);
+    int64_t essay = 0;
+    for (int i = 0; i < a.nshown; i++)
+        if (items[i].type == ITEM_ESSAY) essay = a.shown[i].id;
+    json_object_set_new(answers, arena_printf(arena, "%lld", (long long)essay), json_pack("{s:s}", "text", "Much more."));
+    assert_int_equal(quiz_draft_save(db, arena, &a, answers, t0 + 30 * US_PER_SEC, &why, &err), LN_OK);
+    json_decref(answers);
+    assert_int_equal(quiz_start(db, arena, &run, plain, learner2, t0, &b, &resumed, &why), LN_OK);
+    answers = right_answers(&b);
+    assert_int_equal(quiz_draft_save(db, arena, &b, answers, t0 + 40 * US_PER_SEC, &why, &err), LN_OK);
+    json_decref(answers);
+
+    /* Before the deadline and its grace: nothing. */
+    quiz_expire_due(db, a.deadline_at + grace, 50);     /* (earlier tests leave overdue attempts of their own) */
+    assert_int_equal(quiz_attempt_load(db, arena, unit, run_id, learner, a.id, &back), LN_OK);
+    assert_string_equal(back.status, "in_progress");
+
+    int64_t entries = count("SELECT count(*) FROM ledger_entry WHERE org_id = $1", org);
+    assert_true(quiz_expire_due(db, a.deadline_at + grace + 1, 50) >= 2);
+    assert_int_equal(quiz_attempt_load(db, arena, unit, run_id, learner, a.id, &back), LN_OK);
+    assert_string_equal(back.status, "expired");
+    assert_int_equal(back.submitted_at, 0);                  /* never submitted */
+    assert_int_equal(back.pending, 1);                       /* the essay, for the trainer */
+    assert_int_equal(back.score, 667);                       /* 2 of 3 points so far */
+    assert_int_equal(count("SELECT count(*) FROM attempt_answer WHERE attempt_id = $1", a.id), 3);
+    assert_null(quiz_draft_load(db, a.id, NULL));
+    GbPending *p;
+    int n;
+    assert_int_equal(gb_pending(db, arena, run_id, 100, &p, &n), LN_OK);
+    bool listed = false;
+    for (int i = 0; i < n; i++)
+        if (p[i].attempt_id == a.id && p[i].quiz_item_id == essay) listed = str_eq(p[i].answer, "Much more.");
+    assert_true(listed);
+    /* its ledger entry */
+    assert_true(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1", org) >= entries + 2);
+    DbStmt *st = db_prepare(db, "SELECT payload FROM ledger_entry WHERE org_id = $1 AND kind = 'assessment.attempt'"
+                                " AND subject = $2");
+    db_bind_i64(st, 1, org);
+    db_bind_text(st, 2, arena_printf(arena, "run:%lld unit:%lld user:%lld", (long long)run_id, (long long)unit,
+                                     (long long)learner));
+    json_t *fact = NULL;
+    while (db_step(st) == DB_ROW) {
+        json_decref(fact);
+        fact = json_loads(db_col_text(st, 0), 0, NULL);
+    }
+    db_done(st);
+    assert_non_null(fact);
+    assert_string_equal(json_string_value(json_object_get(fact, "status")), "expired");
+    assert_int_equal(json_integer_value(json_object_get(fact, "attempt_id")), a.id);
+    assert_int_equal(json_integer_value(json_object_get(fact, "score")), 667);
+    assert_int_equal(json_integer_value(json_object_get(fact, "answers_saved_at")), t0 + 30 * US_PER_SEC);
+    assert_true(json_is_null(json_object_get(fact, "submitted_at")));
+    json_decref(fact);
+
+    /* All right and nothing pending: it passes, and the unit is complete. */
+    assert_int_equal(quiz_attempt_load(db, arena, plain, run_id, learner2, b.id, &back), LN_OK);
+    assert_string_equal(back.status, "expired");
+    assert_int_equal(back.score, 1000);
+    assert_int_equal(count("SELECT count(*) FROM unit_progress WHERE unit_id = $1 AND completed_at IS NOT NULL", plain), 1);
+    (void)saved;
+
+    LedgerReport rep;
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+}
+
 /* Draws, essays pending, a shape that does not fit, items replaced under an attempt. */
 static void test_submit_rules(void **state)
 {
@@ -682,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_total),
         cmocka_unit_test(test_attempt_limits),
         cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_expiry_grades_saved_answers),
         cmocka_unit_test(test_submit_rules),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
