@@ -247,9 +247,16 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
             r->org->slug, (long long)run->id, T(r, "Signatures of distance units"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session yet."));
     else {
+        /* all the sheets: one PDF per session in a ZIP, or one PDF to print */
+        html_lit(r, "<div class=\"card-actions\">");
         form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/sheets", r->org->slug, (long long)run->id));
         form_submit(r, T(r, "All the attendance sheets (ZIP)"));
         form_end(r);
+        form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/sheets", r->org->slug, (long long)run->id));
+        html_lit(r, "<input type=\"hidden\" name=\"format\" value=\"pdf\">");
+        form_submit_as(r, T(r, "All the sheets in one PDF, to print"), "secondary");
+        form_end(r);
+        html_lit(r, "</div>\n");
         hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
                 T(r, "Session"), T(r, "When"), T(r, "Where"), T(r, "Signed"));

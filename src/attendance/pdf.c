@@ -421,29 +421,54 @@ static void draw(Sheet *sh)
 
 /* ---- entry ---------------------------------------------------------------- */
 
+/* Everything the sheet of session `session_id` shows, laid out into pages. */
+static int sheet_load(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url, const char *lang,
+                      Sheet *sh)
+{
+    *sh = (Sheet){.a = a, .lang = lang ? lang : "en", .verify_url = verify_url ? verify_url : "", .now = time_now_us()};
+    int rc = attendance_session_load(db, a, org_id, session_id, &sh->s);
+    if (rc != LN_OK) return rc;
+    if (attendance_expected(db, a, sh->s.run_id, &sh->learners) != LN_OK) return LN_EDB;
+    if (attendance_trainers(db, a, sh->s.id, &sh->trainers) != LN_OK) return LN_EDB;
+    if ((rc = load_sigs(db, sh)) != LN_OK) return rc;
+    if (attendance_departures(db, a, sh->s.id, 0, &sh->departures) != LN_OK) return LN_EDB;
+    sh->nh = attendance_halves(&sh->s, sh->halves);
+    sh->closed = attendance_window(&sh->s, sh->now) == ATT_TOO_LATE;
+    sh->name_w = sh->nh == 2 ? 175 : 215;
+    paginate(sh);
+    return LN_OK;
+}
+
+/* Draw the loaded sheet on the document's next pages. */
+static void sheet_draw(Sheet *sh, const PdfDoc *doc)
+{
+    sh->doc = *doc;
+    sh->cr = doc->cr;
+    sh->ly = doc->ly;
+    draw(sh);
+}
+
 int attendance_sheet_pdf_lang(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url,
                               const char *lang, Buf *out)
 {
-    Sheet sh = {.a = a, .lang = lang ? lang : "en", .verify_url = verify_url ? verify_url : "", .now = time_now_us()};
-    int rc = attendance_session_load(db, a, org_id, session_id, &sh.s);
+    Sheet sh;
+    int rc = sheet_load(db, a, org_id, session_id, verify_url, lang, &sh);
     if (rc != LN_OK) return rc;
-    if (attendance_expected(db, a, sh.s.run_id, &sh.learners) != LN_OK) return LN_EDB;
-    if (attendance_trainers(db, a, sh.s.id, &sh.trainers) != LN_OK) return LN_EDB;
-    if ((rc = load_sigs(db, &sh)) != LN_OK) return rc;
-    if (attendance_departures(db, a, sh.s.id, 0, &sh.departures) != LN_OK) return LN_EDB;
-    sh.nh = attendance_halves(&sh.s, sh.halves);
-    sh.closed = attendance_window(&sh.s, sh.now) == ATT_TOO_LATE;
-    sh.name_w = sh.nh == 2 ? 175 : 215;
-    paginate(&sh);
-
-    sh.doc = (PdfDoc){.a = a, .lang = sh.lang};
-    if (pdf_begin(&sh.doc, out, arena_printf(a, "%s — %s", T(&sh, "Attendance sheet"), valid_utf8(&sh, sh.s.title)),
+    PdfDoc doc = {.a = a, .lang = sh.lang};
+    if (pdf_begin(&doc, out, arena_printf(a, "%s — %s", T(&sh, "Attendance sheet"), valid_utf8(&sh, sh.s.title)),
                   sh.s.org_name) != LN_OK)
         return LN_EINVAL;
-    sh.cr = sh.doc.cr;
-    sh.ly = sh.doc.ly;
-    draw(&sh);
-    return pdf_end(&sh.doc);
+    sheet_draw(&sh, &doc);
+    return pdf_end(&doc);
+}
+
+int attendance_sheet_draw(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url,
+                          const PdfDoc *doc)
+{
+    Sheet sh;
+    int rc = sheet_load(db, a, org_id, session_id, verify_url, doc->lang, &sh);
+    if (rc == LN_OK) sheet_draw(&sh, doc);
+    return rc;
 }
 
 int attendance_sheet_pdf(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url, Buf *out)

@@ -21,5 +21,11 @@ int attendance_sheet_pdf(Db *db, Arena *a, int64_t org_id, int64_t session_id, c
 /* The same in `lang` ("en", "fr"; the request's language). */
 int attendance_sheet_pdf_lang(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url,
                               const char *lang, Buf *out);
+/* The same sheet drawn on the next pages of a document begun by the caller
+ * (pdfdoc.h; in doc->lang): several sheets in one PDF.  Its pages are
+ * numbered within the sheet. */
+struct PdfDoc;
+int attendance_sheet_draw(Db *db, Arena *a, int64_t org_id, int64_t session_id, const char *verify_url,
+                          const struct PdfDoc *doc);
 
 #endif

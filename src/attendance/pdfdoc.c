@@ -13,9 +13,14 @@ static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned 
     return buf_append(closure, data, len) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-int pdf_begin(PdfDoc *d, Buf *out, const char *title, const char *author)
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
 {
-    d->surf = cairo_pdf_surface_create_for_stream(to_buf, out, PW, PH);
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int begin(PdfDoc *d, cairo_write_func_t fn, void *closure, const char *title, const char *author)
+{
+    d->surf = cairo_pdf_surface_create_for_stream(fn, closure, PW, PH);
     if (cairo_surface_status(d->surf) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(d->surf);
         d->surf = NULL;
@@ -27,6 +32,16 @@ int pdf_begin(PdfDoc *d, Buf *out, const char *title, const char *author)
     d->cr = cairo_create(d->surf);
     d->ly = pango_cairo_create_layout(d->cr);
     return LN_OK;
+}
+
+int pdf_begin(PdfDoc *d, Buf *out, const char *title, const char *author)
+{
+    return begin(d, to_buf, out, title, author);
+}
+
+int pdf_begin_file(PdfDoc *d, FILE *f, const char *title, const char *author)
+{
+    return begin(d, to_file, f, title, author);
 }
 
 int pdf_end(PdfDoc *d)

@@ -12,6 +12,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /* ---- page geometry (points; A4 portrait) --------------------------------- */
 #define PW 595.276
@@ -40,6 +41,8 @@ typedef struct PdfDoc {
 /* A PDF written to `out` as it is drawn, with its metadata.  d->a and
  * d->lang must be set.  LN_EINVAL when cairo fails. */
 int pdf_begin(PdfDoc *d, Buf *out, const char *title, const char *author);
+/* The same written to the open file `f` as it is drawn (long documents). */
+int pdf_begin_file(PdfDoc *d, FILE *f, const char *title, const char *author);
 /* Finish the document: LN_OK, or LN_EINVAL when cairo failed. */
 int pdf_end(PdfDoc *d);
 

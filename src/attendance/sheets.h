@@ -21,17 +21,24 @@ typedef void (*SheetsProgress)(void *ctx, const char *verb, int done, int total)
  * LN_NOTFOUND: no such run or no session; LN_ELIMIT over SHEETS_MAX; LN_EIO. */
 int attendance_sheets_zip(Db *db, const char *secret, const char *base_url, int64_t org_id, int64_t run_id,
                           const char *lang, const char *dest, SheetsProgress fn, void *ctx, int *count);
+/* The same sheets one after the other in a single PDF at `dest` (to print
+ * them all at once), each with its own page numbers. */
+int attendance_sheets_pdf(Db *db, const char *secret, const char *base_url, int64_t org_id, int64_t run_id,
+                          const char *lang, const char *dest, SheetsProgress fn, void *ctx, int *count);
 
 typedef struct SheetJob {
     int64_t id, org_id, run_id, created_by, total, done;
     char *status, *lang;                /* queued | running | done | failed */
+    char *format;                       /* zip | pdf */
     UsTime created_at, finished_at;
 } SheetJob;
-/* Queue a job for the run's sheets: LN_NOTFOUND when the run has no session. */
-int sheet_job_create(Db *db, int64_t org_id, int64_t run_id, int64_t user_id, const char *lang, UsTime now, int64_t *id);
+/* Queue a job for the run's sheets as `format` ("zip" or "pdf"): LN_NOTFOUND
+ * when the run has no session, LN_EINVAL for another format. */
+int sheet_job_create(Db *db, int64_t org_id, int64_t run_id, int64_t user_id, const char *lang, const char *format,
+                     UsTime now, int64_t *id);
 int sheet_job_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t id, SheetJob *out);
-/* DATA/tmp/sheets-ID.zip */
-char *sheet_job_path(Arena *a, const char *data_dir, int64_t id);
+/* DATA/tmp/sheets-ID.zip or .pdf */
+char *sheet_job_path(Arena *a, const char *data_dir, const SheetJob *j);
 /* For the tick: make the oldest queued job (one per call). */
 int sheet_jobs_run(Db *db, const char *data_dir, const char *secret, const char *base_url, UsTime now);
 

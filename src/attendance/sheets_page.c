@@ -32,10 +32,15 @@ static bool job_or_404(Req *r, const RunRef *run, SheetJob *j)
     return false;
 }
 
+/* format: the form's field or the query's: "zip" (default) or "pdf" */
 static int create(Req *r, const RunRef *run, int64_t *id)
 {
-    int rc = sheet_job_create(r->db, r->org->id, run->id, r->user->id, r->lang, time_now_us(), id);
-    if (rc == LN_NOTFOUND) web_error(r, 409, "no_session", T(r, "This course run has no live session yet."));
+    const char *format = req_form(r, "format");
+    if (str_empty(format)) format = req_query(r, "format");
+    if (str_empty(format)) format = "zip";
+    int rc = sheet_job_create(r->db, r->org->id, run->id, r->user->id, r->lang, format, time_now_us(), id);
+    if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "The format is zip (one PDF per session) or pdf (one PDF of them all)."));
+    else if (rc == LN_NOTFOUND) web_error(r, 409, "no_session", T(r, "This course run has no live session yet."));
     else if (rc == LN_ELIMIT) web_error(r, 413, "too_large", T(r, "Too many sessions for one ZIP (500 at most)."));
     else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "The sheets cannot be prepared now."));
     return rc;
@@ -68,7 +73,8 @@ void sheets_job_page(Req *r)
         hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "The sheets are being made. This page refreshes by itself."));
     else if (str_eq(j.status, "done"))
         hprintf(r, "<p><a class=\"button\" href=\"/o/%s/runs/%lld/sheets/%lld/download\" download>%s</a></p>\n",
-                r->org->slug, (long long)run.id, (long long)j.id, T(r, "Download the ZIP"));
+                r->org->slug, (long long)run.id, (long long)j.id,
+                str_eq(j.format, "pdf") ? T(r, "Download the PDF") : T(r, "Download the ZIP"));
     else
         hprintf(r, "<p class=\"alert error\" role=\"alert\">%s</p>\n", T(r, "The sheets could not be made. Try again."));
     hprintf(r, "<p><a href=\"/o/%s/runs/%lld/sessions\">%s</a></p>\n", r->org->slug, (long long)run.id,
@@ -86,18 +92,19 @@ void sheets_job_download(Req *r)
         web_error(r, 409, "not_ready", T(r, "The sheets are not ready yet."));
         return;
     }
+    bool pdf = str_eq(j.format, "pdf");
     req_set_header(r, "Cache-Control", "private, no-store");
-    req_send_path(r, sheet_job_path(r->arena, r->app->cfg.data_dir, j.id), NULL, "application/zip",
+    req_send_path(r, sheet_job_path(r->arena, r->app->cfg.data_dir, &j), NULL, pdf ? "application/pdf" : "application/zip",
                   content_disposition(r->arena, true,
-                                      arena_printf(r->arena, "%s-%lld.zip",
+                                      arena_printf(r->arena, "%s-%lld.%s",
                                                    str_eq(j.lang, "fr") ? "feuilles-emargement" : "attendance-sheets",
-                                                   (long long)run.id)));
+                                                   (long long)run.id, pdf ? "pdf" : "zip")));
 }
 
 static json_t *job_json(Req *r, const RunRef *run, const SheetJob *j)
 {
-    json_t *o = json_pack("{s:I,s:I,s:s,s:I,s:I,s:o,s:o}", "id", (json_int_t)j->id, "run_id", (json_int_t)j->run_id,
-                          "status", j->status, "done", (json_int_t)j->done, "total", (json_int_t)j->total,
+    json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:o,s:o}", "id", (json_int_t)j->id, "run_id", (json_int_t)j->run_id,
+                          "format", j->format, "status", j->status, "done", (json_int_t)j->done, "total", (json_int_t)j->total,
                           "created_at", api_time(r->arena, j->created_at), "finished_at", api_time(r->arena, j->finished_at));
     json_object_set_new(o, "download_url",
                         str_eq(j->status, "done")

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, DEMO, cli, csrfFrom, demoStore, startServer, stopAll, signinApi, sleep, tmpDir, uniq } from './lib.mjs';
+import { Client, DEMO, apiError, cli, csrfFrom, demoStore, startServer, stopAll, signinApi, sleep, tmpDir, uniq } from './lib.mjs';
 
 let srv, store, admin, trainer, elodie, session, title, verifyPath, runId;
 
@@ -169,6 +169,42 @@ test('all the sheets of a run as a ZIP: made in the background with its progress
   const api = await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/sheets`, {});
   assert.equal(api.status, 202, api.text);
   assert.match(api.json().status, /^(queued|running|done)$/);
+  assert.equal(api.json().format, 'zip');
+});
+
+test('all the sheets of a run in one PDF, to print: the second button, the API and the command line', async () => {
+  const runPage = await trainer.get(`/o/demo/runs/${runId}/sessions`);
+  const form = runPage.text.match(/<form method="post" action="(\/o\/demo\/runs\/\d+\/sheets)"><input type="hidden" name="_csrf" value="([^"]*)"><input type="hidden" name="format" value="pdf">/);
+  assert.ok(form, 'the PDF button on the run\'s sessions page');
+  assert.match(runPage.text, /All the sheets in one PDF, to print/);
+  const start = await trainer.post(form[1], { form: { _csrf: form[2], format: 'pdf' } });
+  assert.equal(start.status, 303, start.text);
+  const apiPath = `/api/v1/orgs/demo/runs/${runId}/sheets/${start.location.split('/').pop()}`;
+  let job;
+  for (let i = 0; i < 100; i++) {
+    job = (await trainer.get(apiPath)).json();
+    if (job.status === 'done' || job.status === 'failed') break;
+    await sleep(300);
+  }
+  assert.equal(job.status, 'done');
+  assert.equal(job.format, 'pdf');
+  assert.match((await trainer.get(start.location)).text, /Download the PDF/);
+  const res = await fetch(srv.url + job.download_url, { headers: { cookie: trainer.cookieHeader() } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  assert.match(res.headers.get('content-disposition'), new RegExp(`attendance-sheets-${runId}\\.pdf`));
+  const file = path.join(tmpDir('attpdf'), 'sheets.pdf');
+  fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  assert.ok(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).includes(title));
+  // The API: ?format=pdf; another format is refused.
+  let api = await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/sheets?format=pdf`, {});
+  assert.equal(api.status, 202, api.text);
+  assert.equal(api.json().format, 'pdf');
+  apiError(await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/sheets?format=docx`, {}), 422, 'invalid');
+  // The command line: a .pdf name.
+  const out = path.join(tmpDir('attpdfcli'), 'run.pdf');
+  assert.match(cli(store, 'attendance', 'sheets', String(runId), out), /1 attendance sheet of run \d+ written to/);
+  assert.ok(execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }).includes(title));
 });
 
 test('the command line writes the same ZIP with its progress', async () => {

@@ -10,6 +10,7 @@
 #include "account/account.h"
 #include "content/content.h"
 #include "attendance/record.h"
+#include "attendance/pdf.h"
 #include "attendance/sheets.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
@@ -532,6 +533,27 @@ static int zip_pdfs(const char *path, char *first, size_t n)
     return count;
 }
 
+/* The page count of a PDF written by cairo (its one /Pages node). */
+static int pdf_pages(const char *data, size_t len)
+{
+    const char *p = memmem(data, len, "/Count ", 7);
+    return p ? atoi(p + 7) : -1;
+}
+
+static char *slurp_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    Buf b;
+    buf_init(&b, 0);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return b.data;          /* the caller frees */
+}
+
 static void test_sheets_zip(void **state)
 {
     const char *secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -551,7 +573,8 @@ static void test_sheets_zip(void **state)
                      LN_NOTFOUND);
     /* the background job */
     int64_t job = 0;
-    assert_int_equal(sheet_job_create(db, org, run.id, admin, "en", NINE, &job), LN_OK);
+    assert_int_equal(sheet_job_create(db, org, run.id, admin, "en", "tar", NINE, &job), LN_EINVAL);
+    assert_int_equal(sheet_job_create(db, org, run.id, admin, "en", "zip", NINE, &job), LN_OK);
     SheetJob j;
     assert_int_equal(sheet_job_load(db, arena, org, run.id, job, &j), LN_OK);
     assert_string_equal(j.status, "queued");
@@ -562,14 +585,48 @@ static void test_sheets_zip(void **state)
     assert_int_equal(sheet_job_load(db, arena, org, run.id, job, &j), LN_OK);
     assert_string_equal(j.status, "done");
     assert_int_equal(j.done, j.total);
-    assert_int_equal(zip_pdfs(sheet_job_path(arena, data_dir, job), first, sizeof first), l.n);
+    assert_string_equal(j.format, "zip");
+    assert_int_equal(zip_pdfs(sheet_job_path(arena, data_dir, &j), first, sizeof first), l.n);
     assert_true(str_startswith(first, "001-2026-03-02-attendance-sheet-"));
+
+    /* All of them in one PDF: every page of every sheet, in order. */
+    int pages = 0;
+    for (int i = 0; i < l.n; i++) {
+        Buf one;
+        buf_init(&one, 0);
+        assert_int_equal(attendance_sheet_pdf_lang(db, arena, org, l.items[i].id, "https://x/v", "fr", &one), LN_OK);
+        pages += pdf_pages(one.data, one.len);
+        buf_free(&one);
+    }
+    assert_true(pages >= l.n);
+    snprintf(path, sizeof path, "%s/sheets.pdf", data_dir);
+    assert_int_equal(attendance_sheets_pdf(db, secret, "https://lectern.example", org, run.id, "fr", path, NULL, NULL,
+                                           &count), LN_OK);
+    assert_int_equal(count, l.n);
+    size_t len;
+    char *all = slurp_file(path, &len);
+    assert_memory_equal(all, "%PDF", 4);
+    assert_int_equal(pdf_pages(all, len), pages);
+    free(all);
+    assert_int_equal(access(arena_printf(arena, "%s.tmp", path), F_OK), -1);
+    assert_int_equal(attendance_sheets_pdf(db, secret, "https://x", other_org, run.id, "en", path, NULL, NULL, &count),
+                     LN_NOTFOUND);
+    assert_int_equal(sheet_job_create(db, org, run.id, admin, "en", "pdf", NINE, &job), LN_OK);
+    assert_int_equal(sheet_jobs_run(db, data_dir, secret, "https://lectern.example", NINE + 3 * MINUTE), 1);
+    assert_int_equal(sheet_job_load(db, arena, org, run.id, job, &j), LN_OK);
+    assert_string_equal(j.status, "done");
+    assert_string_equal(j.format, "pdf");
+    assert_true(str_startswith(sheet_job_path(arena, data_dir, &j) + strlen(data_dir), "/tmp/sheets-"));
+    all = slurp_file(sheet_job_path(arena, data_dir, &j), &len);
+    assert_non_null(all);
+    assert_int_equal(pdf_pages(all, len), pages);
+    free(all);
     /* a run without sessions: no job */
     int64_t rid = 0;
     RunRef empty;
     assert_int_equal(run_create(db, &course, "Vide", "corporate", 0, 0, 0, NINE, &rid), LN_OK);
     assert_int_equal(run_ref(db, arena, org, rid, &empty), LN_OK);
-    assert_int_equal(sheet_job_create(db, org, rid, admin, "en", NINE, &job), LN_NOTFOUND);
+    assert_int_equal(sheet_job_create(db, org, rid, admin, "en", "pdf", NINE, &job), LN_NOTFOUND);
 }
 
 int main(void)
