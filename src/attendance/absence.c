@@ -212,6 +212,37 @@ static bool text_ok(const char *s, size_t max, bool required)
     return false;
 }
 
+int absence_history(Db *db, Arena *a, int64_t absence_id, AbsenceHistory *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    DbStmt *st = db_prepare(db,
+        "SELECT j.id, j.reason, j.created_at, COALESCE(j.media_id, 0), COALESCE(m.filename, ''),"
+        " COALESCE(d.id, 0), COALESCE(d.decision, ''), COALESCE(d.comment, ''), COALESCE(d.decided_at, 0),"
+        " COALESCE(u.name, ''), COALESCE(d.supersedes, 0)"
+        " FROM absence_justification j LEFT JOIN media m ON m.id = j.media_id"
+        " LEFT JOIN absence_decision d ON d.justification_id = j.id LEFT JOIN app_user u ON u.id = d.decided_by"
+        " WHERE j.absence_id = $1 ORDER BY j.id, d.id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, absence_id);
+    int cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 4;
+            AbsenceEvent *more = arena_alloc(a, sizeof *more * (size_t)cap);
+            if (out->n) memcpy(more, out->items, sizeof *more * (size_t)out->n);
+            out->items = more;
+        }
+        out->items[out->n++] = (AbsenceEvent){
+            .justification_id = db_col_i64(st, 0), .reason = db_col_dup(st, 1, a), .justified_at = db_col_i64(st, 2),
+            .media_id = db_col_i64(st, 3), .filename = db_col_dup(st, 4, a), .decision_id = db_col_i64(st, 5),
+            .decision = db_col_dup(st, 6, a), .comment = db_col_dup(st, 7, a), .decided_at = db_col_i64(st, 8),
+            .decided_by = db_col_dup(st, 9, a), .supersedes = db_col_i64(st, 10)};
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
 int absence_justify(Db *db, const Absence *a, int64_t user_id, const char *reason, int64_t media_id, UsTime now,
                     int64_t *id, const char **why)
 {

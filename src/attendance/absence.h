@@ -71,6 +71,17 @@ int absence_load(Db *db, Arena *a, int64_t org_id, int64_t id, Absence *out);
 /* The absence a justification belongs to (org-scoped); LN_NOTFOUND. */
 int absence_of_justification(Db *db, int64_t org_id, int64_t justification_id, int64_t *absence_id);
 
+/* Every justification of an absence and every decision on it, oldest
+ * first (a justification repeats for each of its decisions; decision_id 0
+ * when it has none). */
+typedef struct AbsenceEvent {
+    int64_t justification_id, media_id, decision_id, supersedes;
+    char *reason, *filename, *decision, *comment, *decided_by;
+    UsTime justified_at, decided_at;
+} AbsenceEvent;
+typedef struct AbsenceHistory { AbsenceEvent *items; int n; } AbsenceHistory;
+int absence_history(Db *db, Arena *a, int64_t absence_id, AbsenceHistory *out);
+
 /* The learner `user_id` justifies absence `a`.  LN_EPERM when it is not
  * theirs; LN_EEXIST when a justification is pending or accepted; LN_EINVAL
  * on an empty or too long reason (*why: an English msgid).  media_id 0:

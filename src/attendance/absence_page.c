@@ -159,35 +159,29 @@ void abs_mine_page(Req *r)
 
 static void history(Req *r, int64_t absence_id)
 {
-    DbStmt *st = db_prepare(r->db,
-        "SELECT j.id, j.reason, j.created_at, COALESCE(j.media_id, 0), COALESCE(m.filename, ''),"
-        " COALESCE(d.id, 0), d.decision, d.comment, COALESCE(d.decided_at, 0), u.name, COALESCE(d.supersedes, 0)"
-        " FROM absence_justification j LEFT JOIN media m ON m.id = j.media_id"
-        " LEFT JOIN absence_decision d ON d.justification_id = j.id LEFT JOIN app_user u ON u.id = d.decided_by"
-        " WHERE j.absence_id = $1 ORDER BY j.id, d.id");
-    if (!st) return;
-    db_bind_i64(st, 1, absence_id);
-    int64_t last_j = 0;
-    while (db_step(st) == DB_ROW) {
-        int64_t jid = db_col_i64(st, 0);
-        if (jid != last_j) {
-            if (last_j) html_lit(r, "</ul></section>\n");
-            last_j = jid;
-            hprintf(r, "<section class=\"card\"><h3>%s <span class=\"muted\">· %s</span></h3><p>%s</p>",
-                    T(r, "Justification"), time_iso(r->arena, db_col_i64(st, 2)), db_col_text(st, 1));
-            if (db_col_i64(st, 3))
+    AbsenceHistory h;
+    if (absence_history(r->db, r->arena, absence_id, &h) != LN_OK) return;
+    for (int i = 0; i < h.n; i++) {
+        const AbsenceEvent *e = &h.items[i];
+        if (i == 0 || e->justification_id != h.items[i - 1].justification_id) {
+            if (i) html_lit(r, "</ul></section>\n");
+            hprintf(r, "<section class=\"card\"><h3>%s <span class=\"muted\">· ", T(r, "Justification"));
+            html_moment(r, e->justified_at);
+            hprintf(r, "</span></h3><p class=\"prewrap\">%s</p>", e->reason);
+            if (e->media_id)
                 hprintf(r, "<p><a href=\"/o/%s/attendance/justifications/%lld/file\">%s</a></p>", r->org->slug,
-                        (long long)jid, db_col_text(st, 4));
+                        (long long)e->justification_id, e->filename);
             html_lit(r, "<ul>");
         }
-        if (db_col_i64(st, 5))
-            hprintf(r, "<li><strong>%s</strong> · %s · %s%s%s%s</li>",
-                    str_eq(db_col_text(st, 6), "accepted") ? T(r, "Accepted") : T(r, "Rejected"), db_col_text(st, 9),
-                    time_iso(r->arena, db_col_i64(st, 8)), db_col_text(st, 7)[0] ? " — " : "", db_col_text(st, 7),
-                    db_col_i64(st, 10) ? T(r, " (supersedes the previous decision)") : "");
+        if (e->decision_id) {
+            hprintf(r, "<li><strong>%s</strong> · %s · ",
+                    str_eq(e->decision, "accepted") ? T(r, "Accepted") : T(r, "Rejected"), e->decided_by);
+            html_moment(r, e->decided_at);
+            hprintf(r, "%s%s%s</li>", e->comment[0] ? " — " : "", e->comment,
+                    e->supersedes ? T(r, " (supersedes the previous decision)") : "");
+        }
     }
-    db_done(st);
-    if (last_j) html_lit(r, "</ul></section>\n");
+    if (h.n) html_lit(r, "</ul></section>\n");
 }
 
 static void absence_render(Req *r, const Absence *a, const char *field, const char *error, const char *reason)

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { env, setUp, tearDown, newContext, shot, signIn, serverStderr, PHONE, OUT } from './lib.mjs';
+import { apiAs, env, setUp, tearDown, newContext, shot, signIn, serverStderr, PHONE, OUT } from './lib.mjs';
 
 const TRAINER = { email: 'trainer@lectern.test', password: 'demo-trainer-pass' };
 const ELODIE = { email: 'elodie@lectern.test', password: 'demo-learner-pass' };
@@ -33,30 +33,11 @@ async function waitForMail(to, re, ms = 30000) {
     }
 }
 
-/** A JSON API call as `who` (a session of its own). */
-async function apiAs(who) {
-    const res = await fetch(`${base}/api/v1/session`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who),
-    });
-    assert.equal(res.status, 201);
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const { csrf_token: csrf } = await res.json();
-    if (who === TRAINER) trainerCookie = cookie;
-    return async (method, p, body, type = 'application/json') => {
-        const r = await fetch(base + p, {
-            method, headers: { cookie, 'x-csrf-token': csrf, 'content-type': type },
-            body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-        });
-        const text = await r.text();
-        assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${text}`);
-        return JSON.parse(text);
-    };
-}
-
 before(async () => {
     await setUp('attendance');
     base = env.base;
     const api = await apiAs(TRAINER);
+    trainerCookie = api.cookie;
     const course = await api('POST', '/api/v1/orgs/demo/courses', { code: 'LIVE-B', title: 'Premiers secours', published: true });
     const run = await api('POST', `/api/v1/orgs/demo/courses/${course.id}/runs`, { title: 'Avril', visibility: 'corporate' });
     await api('POST', `/api/v1/orgs/demo/runs/${run.id}/enrolments/import?apply=1`, 'elodie@lectern.test\nfrancois@lectern.test\n', 'text/csv');

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -123,4 +124,29 @@ export async function signOut(page) {
     await nav(page).getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${env.base}/`);
     await nav(page).getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+}
+
+/**
+ * A JSON API caller signed in as `who` (a session of its own, not the
+ * browser's): api(method, path, body, type) → the parsed answer, asserting
+ * a 2xx status.  api.cookie is the session cookie.
+ */
+export async function apiAs(who) {
+    const res = await fetch(`${env.base}/api/v1/session`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who),
+    });
+    assert.equal(res.status, 201);
+    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const { csrf_token: csrf } = await res.json();
+    const api = async (method, p, body, type = 'application/json') => {
+        const r = await fetch(env.base + p, {
+            method, headers: { cookie, 'x-csrf-token': csrf, 'content-type': type },
+            body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
+        });
+        const text = await r.text();
+        assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${text}`);
+        return JSON.parse(text);
+    };
+    api.cookie = cookie;
+    return api;
 }

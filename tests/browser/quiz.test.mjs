@@ -10,7 +10,7 @@
 // No console errors (CSP violations included) are allowed on any page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, setUp, tearDown, newContext, shot, signIn, nav, serverStderr } from './lib.mjs';
+import { apiAs, env, setUp, tearDown, newContext, shot, signIn, nav, serverStderr } from './lib.mjs';
 
 const TRAINER = { email: 'trainer@lectern.test', password: 'demo-trainer-pass' };
 const LEARNER = { email: 'francois@lectern.test', password: 'demo-learner-pass' };
@@ -29,25 +29,6 @@ const GIFT = `$CATEGORY: Safety
 ::Floors::How many floors does the building have? {#4:0}
 `;
 let base, course, run, sectionId;
-
-/** A JSON API call as `who` (a session of its own). */
-async function apiAs(who) {
-    const res = await fetch(`${base}/api/v1/session`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who),
-    });
-    assert.equal(res.status, 201);
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const { csrf_token: csrf } = await res.json();
-    return async (method, p, body, type = 'application/json') => {
-        const r = await fetch(base + p, {
-            method, headers: { cookie, 'x-csrf-token': csrf, 'content-type': type },
-            body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-        });
-        const text = await r.text();
-        assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${text}`);
-        return JSON.parse(text);
-    };
-}
 
 before(async () => {
     await setUp('quiz');
