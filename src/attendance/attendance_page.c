@@ -206,7 +206,7 @@ static void sign_from_form(Req *r, const LiveSession *s, int64_t user_id, const 
         return;
     }
     if (done_url) {
-        page_flash(r, arena_printf(r->arena, "%s %s · %s", name, T(r, "signed at"), att_clock_at(r, s, g.signed_at)));
+        page_flash(r, arena_printf(r->arena, "%s %s %s", name, T(r, "signed at"), att_clock_at(r, s, g.signed_at)));
         req_redirect(r, done_url);
         return;
     }
@@ -528,7 +528,7 @@ void att_session_page(Req *r)
                " data-m-link=\"%s\" data-m-kiosk=\"%s\">\n",
             r->org->slug, (long long)s.id, T(r, "signed"), T(r, "Not signed"), T(r, "late"), T(r, "Signature of"),
             method_label(r, "qr"), method_label(r, "link"), method_label(r, "kiosk"));
-    hprintf(r, "<p class=\"alert\" data-window>%s</p>\n", window_text(r, &s, w));
+    hprintf(r, "<p class=\"notice\" data-window>%s</p>\n", window_text(r, &s, w));
     if (w != ATT_TOO_LATE) {
         char token[ATT_QR_TOKEN_LEN + 1];
         char *url = att_qr_url(r, s.id, token, NULL);
@@ -648,13 +648,15 @@ void att_kiosk_page(Req *r)
     if (!att_org_session_or_404(r, &s)) return;
     AttendeeList ex;
     SignatureList sigs;
+    DepartureList gone;
     attendance_expected(r->db, r->arena, s.run_id, &ex);
     attendance_signatures(r->db, r->arena, s.id, &sigs);
+    attendance_departures(r->db, r->arena, s.id, 0, &gone);
     const char *half = attendance_half_day(&s, time_now_us());
     AttWindow w = attendance_window(&s, time_now_us());
     page_begin(r, T(r, "Kiosk mode"));
     att_session_head(r, &s);
-    hprintf(r, "<p class=\"alert\">%s · %s</p>\n", window_text(r, &s, w), half_label(r, half));
+    hprintf(r, "<p class=\"notice\">%s · %s</p>\n", window_text(r, &s, w), half_label(r, half));
     hprintf(r, "<p>%s</p>\n", T(r, "Hand this device to each learner in turn: they tap their name and sign."));
     hprintf(r, "<ul class=\"kiosk-list\">\n");
     for (int i = 0; i < ex.n; i++) {
@@ -662,8 +664,11 @@ void att_kiosk_page(Req *r)
         if (g) {
             hprintf(r, "<li><span>%s</span> <span class=\"badge done\">✓ %s</span>", ex.items[i].name,
                     att_clock_at(r, &s, g->signed_at));
+            const Departure *d = departure_find(&gone, ex.items[i].user_id);
             const char *why;
-            if (attendance_depart_check(r->db, &s, ex.items[i].user_id, time_now_us(), &why) == LN_OK)
+            if (d)
+                hprintf(r, " <span class=\"muted\">%s %s</span>", T(r, "left at"), att_clock_at(r, &s, d->signed_at));
+            else if (attendance_depart_check(r->db, &s, ex.items[i].user_id, time_now_us(), &why) == LN_OK)
                 hprintf(r, " <a href=\"/o/%s/sessions/%lld/kiosk/%lld/depart\">%s</a>", r->org->slug, (long long)s.id,
                         (long long)ex.items[i].user_id, T(r, "Early departure"));
             html_lit(r, "</li>\n");

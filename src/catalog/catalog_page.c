@@ -152,7 +152,7 @@ void course_page(Req *r)
                "<p class=\"lead\">%s</p><p class=\"muted\">", c.org_slug, c.org_name, c.code, c.title, c.summary);
     duration(r, c.estimated_minutes);
     html_lit(r, "</p></section>\n");
-    if (!c.published) hprintf(r, "<p class=\"alert\">%s</p>\n", T(r, "Draft: only the organisation's trainers see this course."));
+    if (!c.published) hprintf(r, "<p class=\"notice\">%s</p>\n", T(r, "Draft: only the organisation's trainers see this course."));
     if (c.objectives[0]) hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n",
                                  T(r, "Objectives"), c.objectives);
     syllabus(r, &c, staff);

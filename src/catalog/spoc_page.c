@@ -89,7 +89,7 @@ void join_code_page(Req *r)
     char *trainer = user_name_of(r->db, r->arena, run.trainer_id);
     if (trainer) hprintf(r, "<p>%s %s</p>\n", T(r, "Your trainer:"), trainer);
     if (!run.published)
-        hprintf(r, "<p class=\"alert\">%s</p>\n", T(r, "Draft: learners cannot join until the course is published."));
+        hprintf(r, "<p class=\"notice\">%s</p>\n", T(r, "Draft: learners cannot join until the course is published."));
     JoinRequest q;
     bool have = r->user && spoc_request_of(r->db, r->arena, run.id, r->user->id, &q) == LN_OK;
     UsTime now = time_now_us();
@@ -102,7 +102,7 @@ void join_code_page(Req *r)
         hprintf(r, "<p>%s</p><p><a class=\"button\" href=\"/runs/%lld/learn\">%s</a></p>", T(r, "You are enrolled in this session."),
                 (long long)run.id, T(r, "Go to the course"));
     } else if (have && str_eq(q.status, "pending")) {
-        hprintf(r, "<p class=\"alert\">%s</p>", T(r, "Your request is waiting for a trainer's approval. You will get an e-mail."));
+        hprintf(r, "<p class=\"notice\">%s</p>", T(r, "Your request is waiting for a trainer's approval. You will get an e-mail."));
     } else if (have && str_eq(q.status, "refused")) {
         hprintf(r, "<p class=\"alert\">%s</p>", T(r, "A trainer declined your request to join this session."));
     } else if (!open) {

@@ -107,7 +107,7 @@ static void outline_nav(Req *r, const Learn *l)
 static void progress_bar(Req *r, const Learn *l)
 {
     if (!l->learner) {
-        hprintf(r, "<p class=\"alert\">%s</p>", T(r, "Preview: as a trainer, your visits are not recorded."));
+        hprintf(r, "<p class=\"notice\">%s</p>", T(r, "Preview: as a trainer, your visits are not recorded."));
         return;
     }
     int pct = l->outline.required ? (int)(l->outline.done * 100 / l->outline.required) : 0;

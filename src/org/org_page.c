@@ -457,7 +457,7 @@ static void invite_render(Req *r, const Invitation *inv, const char *token, cons
     if (r->user && str_eq(r->user->email, inv->email)) {
         hprintf(r, "<p>%s %s</p>", T(r, "Signed in as"), r->user->email);
     } else if (r->user) {
-        hprintf(r, "<p class=\"alert\">%s %s</p>", T(r, "This invitation is for"), inv->email);
+        hprintf(r, "<p class=\"notice\">%s %s</p>", T(r, "This invitation is for"), inv->email);
     } else {
         hprintf(r, "<p class=\"muted\">%s %s</p>", T(r, "E-mail:"), inv->email);
         form_input(r, "text", "name", T(r, "Full name"), req_form(r, "name"), str_eq(field, "name") ? error : NULL, "required autocomplete=\"name\"");
