@@ -227,12 +227,7 @@ int absence_history(Db *db, Arena *a, int64_t absence_id, AbsenceHistory *out)
     db_bind_i64(st, 1, absence_id);
     int cap = 0, rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 4;
-            AbsenceEvent *more = arena_alloc(a, sizeof *more * (size_t)cap);
-            if (out->n) memcpy(more, out->items, sizeof *more * (size_t)out->n);
-            out->items = more;
-        }
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
         out->items[out->n++] = (AbsenceEvent){
             .justification_id = db_col_i64(st, 0), .reason = db_col_dup(st, 1, a), .justified_at = db_col_i64(st, 2),
             .media_id = db_col_i64(st, 3), .filename = db_col_dup(st, 4, a), .decision_id = db_col_i64(st, 5),
@@ -241,6 +236,63 @@ int absence_history(Db *db, Arena *a, int64_t absence_id, AbsenceHistory *out)
     }
     db_done(st);
     return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int absence_my_sessions(Db *db, Arena *a, int64_t org_id, int64_t user_id, MySessionList *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    DbStmt *st = db_prepare(db,
+        "SELECT s.id, s.title, s.starts_at, s.ends_at, s.utc_offset_min, s.grace_minutes, r.title,"
+        " (SELECT count(*) FROM signature g WHERE g.session_id = s.id AND g.user_id = $2),"
+        " (SELECT count(*) FROM absence a WHERE a.session_id = s.id AND a.user_id = $2)"
+        " FROM live_session s JOIN enrolment e ON e.run_id = s.run_id AND e.user_id = $2 AND e.status = 'active'"
+        " JOIN course_run r ON r.id = s.run_id WHERE s.org_id = $1 ORDER BY s.starts_at DESC LIMIT 200");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, org_id);
+    db_bind_i64(st, 2, user_id);
+    int cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
+        out->items[out->n++] = (MySession){
+            .s = {.id = db_col_i64(st, 0), .title = db_col_dup(st, 1, a), .starts_at = db_col_i64(st, 2),
+                  .ends_at = db_col_i64(st, 3), .utc_offset_min = db_col_i64(st, 4), .grace_minutes = db_col_i64(st, 5)},
+            .run_title = db_col_dup(st, 6, a), .signatures = db_col_i64(st, 7), .absences = db_col_i64(st, 8)};
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+/* The rows of a two- or three-column statement bound with (user, org). */
+static int record_links(Db *db, Arena *a, const char *sql, int64_t org_id, int64_t user_id, RecordLink **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    DbStmt *st = db_prepare(db, sql);
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, user_id);
+    db_bind_i64(st, 2, org_id);
+    int cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        *out = arena_grow(a, *out, *n, &cap, sizeof **out);
+        (*out)[(*n)++] = (RecordLink){.id = db_col_i64(st, 0), .title = db_col_dup(st, 1, a),
+                                      .subtitle = db_col_count(st) > 2 ? db_col_dup(st, 2, a) : NULL};
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+int absence_my_records(Db *db, Arena *a, int64_t org_id, int64_t user_id, MyRecords *out)
+{
+    int rc = record_links(db, a, "SELECT r.id, c.title, r.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+                                 " JOIN course c ON c.id = r.course_id WHERE e.user_id = $1 AND r.org_id = $2"
+                                 " ORDER BY c.title, r.id", org_id, user_id, &out->runs, &out->nruns);
+    if (rc == LN_OK)
+        rc = record_links(db, a, "SELECT DISTINCT p.id, p.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
+                                 " JOIN course c ON c.id = r.course_id JOIN programme p ON p.id = c.programme_id"
+                                 " WHERE e.user_id = $1 AND r.org_id = $2 ORDER BY p.title, p.id", org_id, user_id,
+                          &out->programmes, &out->nprogrammes);
+    return rc;
 }
 
 int absence_justify(Db *db, const Absence *a, int64_t user_id, const char *reason, int64_t media_id, UsTime now,

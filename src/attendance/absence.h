@@ -82,6 +82,21 @@ typedef struct AbsenceEvent {
 typedef struct AbsenceHistory { AbsenceEvent *items; int n; } AbsenceHistory;
 int absence_history(Db *db, Arena *a, int64_t absence_id, AbsenceHistory *out);
 
+/* A learner's live sessions in the organisation (runs they are active in),
+ * newest first, at most 200, with their signatures and absences there. */
+typedef struct MySession {
+    LiveSession s;                      /* id, title, times, offset and grace */
+    char *run_title;
+    int64_t signatures, absences;
+} MySession;
+typedef struct MySessionList { MySession *items; int n; } MySessionList;
+int absence_my_sessions(Db *db, Arena *a, int64_t org_id, int64_t user_id, MySessionList *out);
+/* What a learner's connection records can be asked for: each run (course
+ * title, run title) and each programme (title) they are enrolled in. */
+typedef struct RecordLink { int64_t id; char *title, *subtitle; } RecordLink;
+typedef struct MyRecords { RecordLink *runs, *programmes; int nruns, nprogrammes; } MyRecords;
+int absence_my_records(Db *db, Arena *a, int64_t org_id, int64_t user_id, MyRecords *out);
+
 /* The learner `user_id` justifies absence `a`.  LN_EPERM when it is not
  * theirs; LN_EEXIST when a justification is pending or accepted; LN_EINVAL
  * on an empty or too long reason (*why: an English msgid).  media_id 0:

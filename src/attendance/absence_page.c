@@ -53,18 +53,20 @@ static void absence_row(Req *r, const Absence *a, bool with_name)
 {
     hprintf(r, "<tr>");
     if (with_name)
-        hprintf(r, "<td><a href=\"/o/%s/runs/%lld/learners/%lld/record\" title=\"%s\">%s</a></td>", r->org->slug,
-                (long long)a->run_id, (long long)a->user_id, T(r, "Connection record"), a->user_name);
-    hprintf(r, "<td>%s<br><span class=\"muted\">%s · %s</span></td><td>%s<br>%s</td><td>%s</td>"
-               "<td><a href=\"/o/%s/attendance/absences/%lld\">%s</a></td></tr>\n",
-            a->session_title, a->course_title, a->run_title, abs_when(r, a->starts_at, a->ends_at, a->utc_offset_min),
-            half_text(r, a->half_day), abs_status_label(r, a->status), r->org->slug, (long long)a->id,
+        hprintf(r, "<td data-label=\"%s\"><a href=\"/o/%s/runs/%lld/learners/%lld/record\" title=\"%s\">%s</a></td>",
+                T(r, "Learner"), r->org->slug, (long long)a->run_id, (long long)a->user_id, T(r, "Connection record"),
+                a->user_name);
+    hprintf(r, "<td data-label=\"%s\">%s<br><span class=\"muted\">%s · %s</span></td><td data-label=\"%s\">%s<br>%s</td>"
+               "<td data-label=\"%s\">%s</td><td><a href=\"/o/%s/attendance/absences/%lld\">%s</a></td></tr>\n",
+            T(r, "Session"), a->session_title, a->course_title, a->run_title, T(r, "When"),
+            abs_when(r, a->starts_at, a->ends_at, a->utc_offset_min), half_text(r, a->half_day), T(r, "Status"),
+            abs_status_label(r, a->status), r->org->slug, (long long)a->id,
             str_eq(a->status, "unjustified") || str_eq(a->status, "rejected") ? T(r, "Justify") : T(r, "Details"));
 }
 
 static void absence_table(Req *r, const AbsenceList *l, bool with_name)
 {
-    html_lit(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>");
+    html_lit(r, "<div class=\"table-wrap\"><table class=\"data stack\"><thead><tr>");
     if (with_name) hprintf(r, "<th scope=\"col\">%s</th>", T(r, "Learner"));
     hprintf(r, "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"></th>"
                "</tr></thead><tbody>\n", T(r, "Session"), T(r, "When"), T(r, "Status"));
@@ -84,71 +86,44 @@ void abs_mine_page(Req *r)
     page_begin(r, T(r, "My attendance"));
     hprintf(r, "<h1>%s <span class=\"muted\">· %s</span></h1>\n", T(r, "My attendance"), r->org->name);
     /* sessions of my runs, with what I signed */
-    DbStmt *st = db_prepare(r->db,
-        "SELECT s.id, s.title, s.starts_at, s.ends_at, s.utc_offset_min, s.grace_minutes, r.title,"
-        " (SELECT count(*) FROM signature g WHERE g.session_id = s.id AND g.user_id = $2),"
-        " (SELECT count(*) FROM absence a WHERE a.session_id = s.id AND a.user_id = $2)"
-        " FROM live_session s JOIN enrolment e ON e.run_id = s.run_id AND e.user_id = $2 AND e.status = 'active'"
-        " JOIN course_run r ON r.id = s.run_id WHERE s.org_id = $1 ORDER BY s.starts_at DESC LIMIT 200");
-    int n = 0;
-    if (st) {
-        db_bind_i64(st, 1, r->org->id);
-        db_bind_i64(st, 2, r->user->id);
-        while (db_step(st) == DB_ROW) {
-            if (n++ == 0)
-                hprintf(r, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th>"
-                           "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
-                        T(r, "Live sessions"), T(r, "Session"), T(r, "When"), T(r, "Attendance"));
-            LiveSession s = {.starts_at = db_col_i64(st, 2), .ends_at = db_col_i64(st, 3),
-                             .utc_offset_min = db_col_i64(st, 4), .grace_minutes = db_col_i64(st, 5)};
-            const char *halves[2];
-            int nh = attendance_halves(&s, halves);
-            int64_t nsig = db_col_i64(st, 7), nabs = db_col_i64(st, 8);
-            AttWindow w = attendance_window(&s, now);
-            const char *state = nsig >= nh ? T(r, "Signed")
-                              : nabs ? (nsig ? T(r, "Partly absent") : T(r, "Absent"))
-                              : w == ATT_TOO_EARLY ? T(r, "Upcoming")
-                              : w == ATT_OPEN ? T(r, "Signing open") : T(r, "Absent");
-            hprintf(r, "<tr><td>%s<br><span class=\"muted\">%s</span></td><td>%s</td><td>%s</td></tr>\n",
-                    db_col_text(st, 1), db_col_text(st, 6),
-                    abs_when(r, s.starts_at, s.ends_at, s.utc_offset_min), state);
-        }
-        db_done(st);
-    }
-    if (n) html_lit(r, "</tbody></table></div>\n");
+    MySessionList ms;
+    absence_my_sessions(r->db, r->arena, r->org->id, r->user->id, &ms);
+    if (ms.n)
+        hprintf(r, "<h2>%s</h2><div class=\"table-wrap\"><table class=\"data stack\"><thead><tr><th scope=\"col\">%s</th>"
+                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+                T(r, "Live sessions"), T(r, "Session"), T(r, "When"), T(r, "Attendance"));
     else hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session in your courses."));
+    for (int i = 0; i < ms.n; i++) {
+        const MySession *m = &ms.items[i];
+        const char *halves[2];
+        int nh = attendance_halves(&m->s, halves);
+        AttWindow w = attendance_window(&m->s, now);
+        const char *state = m->signatures >= nh ? T(r, "Signed")
+                          : m->absences ? (m->signatures ? T(r, "Partly absent") : T(r, "Absent"))
+                          : w == ATT_TOO_EARLY ? T(r, "Upcoming")
+                          : w == ATT_OPEN ? T(r, "Signing open") : T(r, "Absent");
+        hprintf(r, "<tr><td data-label=\"%s\">%s<br><span class=\"muted\">%s</span></td><td data-label=\"%s\">%s</td>"
+                   "<td data-label=\"%s\">%s</td></tr>\n", T(r, "Session"), m->s.title, m->run_title, T(r, "When"),
+                abs_when(r, m->s.starts_at, m->s.ends_at, m->s.utc_offset_min), T(r, "Attendance"), state);
+    }
+    if (ms.n) html_lit(r, "</tbody></table></div>\n");
     AbsenceFilter f = {.user_id = r->user->id};
     AbsenceList l;
     absence_list(r->db, r->arena, r->org->id, &f, &l);
     hprintf(r, "<h2>%s</h2>\n", T(r, "My absences"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No absence."));
     else absence_table(r, &l, false);
-    /* my connection records, one per run */
-    st = db_prepare(r->db, "SELECT r.id, c.title, r.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
-                           " JOIN course c ON c.id = r.course_id WHERE e.user_id = $1 AND r.org_id = $2 ORDER BY c.title, r.id");
-    if (st) {
-        db_bind_i64(st, 1, r->user->id);
-        db_bind_i64(st, 2, r->org->id);
-        int k = 0;
-        while (db_step(st) == DB_ROW) {
-            if (k++ == 0) hprintf(r, "<h2>%s</h2><ul>", T(r, "My connection records"));
+    /* my connection records, one per run and one per programme */
+    MyRecords rec;
+    if (absence_my_records(r->db, r->arena, r->org->id, r->user->id, &rec) == LN_OK && rec.nruns) {
+        hprintf(r, "<h2>%s</h2><ul>", T(r, "My connection records"));
+        for (int i = 0; i < rec.nruns; i++)
             hprintf(r, "<li><a href=\"/o/%s/runs/%lld/learners/%lld/record\">%s — %s</a></li>", r->org->slug,
-                    (long long)db_col_i64(st, 0), (long long)r->user->id, db_col_text(st, 1), db_col_text(st, 2));
-        }
-        db_done(st);
-        /* and one per programme */
-        st = db_prepare(r->db, "SELECT DISTINCT p.id, p.title FROM enrolment e JOIN course_run r ON r.id = e.run_id"
-                               " JOIN course c ON c.id = r.course_id JOIN programme p ON p.id = c.programme_id"
-                               " WHERE e.user_id = $1 AND r.org_id = $2 ORDER BY p.title, p.id");
-        if (st) {
-            db_bind_i64(st, 1, r->user->id);
-            db_bind_i64(st, 2, r->org->id);
-            while (db_step(st) == DB_ROW)
-                hprintf(r, "<li><a href=\"/o/%s/programmes/%lld/learners/%lld/record\">%s</a></li>", r->org->slug,
-                        (long long)db_col_i64(st, 0), (long long)r->user->id, db_col_text(st, 1));
-            db_done(st);
-        }
-        if (k) html_lit(r, "</ul>\n");
+                    (long long)rec.runs[i].id, (long long)r->user->id, rec.runs[i].title, rec.runs[i].subtitle);
+        for (int i = 0; i < rec.nprogrammes; i++)
+            hprintf(r, "<li><a href=\"/o/%s/programmes/%lld/learners/%lld/record\">%s</a></li>", r->org->slug,
+                    (long long)rec.programmes[i].id, (long long)r->user->id, rec.programmes[i].title);
+        html_lit(r, "</ul>\n");
     }
     page_end(r);
 }
@@ -305,13 +280,16 @@ void abs_justification_file_get(Req *r)
 {
     int64_t jid, aid, media_id = 0;
     Absence a;
+    AbsenceHistory h;
     Media m;
     if (!req_path_id_or_404(r, "id", &jid)) return;
     if (absence_of_justification(r->db, r->org->id, jid, &aid) != LN_OK
         || absence_load(r->db, r->arena, r->org->id, aid, &a) != LN_OK || !(a.user_id == r->user->id || att_reader(r))
-        || db_query_i64(r->db, &media_id, "SELECT COALESCE(media_id, 0) FROM absence_justification WHERE id = $1", "i",
-                        jid) != DB_ROW
-        || !media_id || media_load(r->db, r->arena, r->org->id, media_id, &m) != LN_OK) {
+        || absence_history(r->db, r->arena, aid, &h) != LN_OK)
+        h.n = 0;
+    for (int i = 0; i < h.n; i++)
+        if (h.items[i].justification_id == jid) media_id = h.items[i].media_id;
+    if (!media_id || media_load(r->db, r->arena, r->org->id, media_id, &m) != LN_OK) {
         web_not_found(r);
         return;
     }
