@@ -85,6 +85,35 @@ int gb_weight_get(Db *db, int64_t unit_id, int64_t *weight)
     return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
+char *gb_quiz_title(Db *db, Arena *a, int64_t course_id, int64_t unit_id)
+{
+    DbStmt *st = db_prepare(db, "SELECT title FROM unit WHERE id = $1 AND course_id = $2 AND kind = 'quiz'");
+    if (!st) return NULL;
+    db_bind_i64(st, 1, unit_id);
+    db_bind_i64(st, 2, course_id);
+    char *title = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
+    db_done(st);
+    return title;
+}
+
+int gb_weights(Db *db, Arena *a, int64_t course_id, GbWeight **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    DbStmt *st = db_prepare(db, "SELECT x.id, COALESCE(w.weight, 1000) FROM unit x LEFT JOIN quiz_weight w"
+                                " ON w.unit_id = x.id WHERE x.course_id = $1 AND x.kind IN ('quiz', 'assignment')"
+                                " ORDER BY x.id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, course_id);
+    int cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        *out = arena_grow(a, *out, *n, &cap, sizeof **out);
+        (*out)[(*n)++] = (GbWeight){db_col_i64(st, 0), db_col_i64(st, 1)};
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
 bool gb_graded_unit(Db *db, int64_t course_id, int64_t unit_id)
 {
     int64_t n = 0;
@@ -953,6 +982,35 @@ int gradebook_rule_met(Db *db, const RunRef *run, int64_t user_id, bool *met)
     if (rc == LN_OK && g.n == 1 && g.rows[0].grade >= 0) *met = g.rows[0].passed;
     arena_free(a);
     return rc;
+}
+
+int64_t gb_attempt_rescored(Db *db, const Attempt *at)
+{
+    int64_t v = at->score;
+    db_query_i64(db, &v, "SELECT score FROM attempt_rescore WHERE attempt_id = $1 ORDER BY id DESC LIMIT 1", "i", at->id);
+    return v;
+}
+
+int gb_overrides(Db *db, Arena *a, int64_t run_id, int64_t unit_id, int64_t user_id, GbOverride **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    DbStmt *st = db_prepare(db, "SELECT o.score, COALESCE(o.attempt_id, 0), o.reason, COALESCE(u.name, ''), o.created_at"
+                                " FROM grade_override o LEFT JOIN app_user u ON u.id = o.created_by"
+                                " WHERE o.run_id = $1 AND o.unit_id = $2 AND o.user_id = $3 ORDER BY o.id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, run_id);
+    db_bind_i64(st, 2, unit_id);
+    db_bind_i64(st, 3, user_id);
+    int cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        *out = arena_grow(a, *out, *n, &cap, sizeof **out);
+        (*out)[(*n)++] = (GbOverride){.score = db_col_i64(st, 0), .attempt_id = db_col_i64(st, 1),
+                                      .reason = db_col_dup(st, 2, a), .by = db_col_dup(st, 3, a),
+                                      .at = db_col_i64(st, 4)};
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
 int gb_effective_attempts(Db *db, AttemptList *mine)

@@ -37,6 +37,12 @@ int gb_settings_set(Db *db, int64_t org_id, int64_t course_id, const GbSettings 
 int gb_weight_set(Db *db, int64_t org_id, int64_t course_id, int64_t unit_id, int64_t weight, UsTime now);
 /* The weight of unit `unit_id`: its own, else GB_DEFAULT_WEIGHT. */
 int gb_weight_get(Db *db, int64_t unit_id, int64_t *weight);
+/* The title of quiz unit `unit_id` of the course, in the arena; NULL when
+ * it is not one. */
+char *gb_quiz_title(Db *db, Arena *a, int64_t course_id, int64_t unit_id);
+/* The weight of every graded unit (quiz or assignment) of the course, by unit id. */
+typedef struct GbWeight { int64_t unit_id, weight; } GbWeight;
+int gb_weights(Db *db, Arena *a, int64_t course_id, GbWeight **out, int *n);
 /* Is `unit_id` a graded unit (quiz or assignment) of the course? */
 bool gb_graded_unit(Db *db, int64_t course_id, int64_t unit_id);
 /* The peer assessment work due in every assignment of the run (allocation,
@@ -150,6 +156,15 @@ int gradebook_rule_met(Db *db, const RunRef *run, int64_t user_id, bool *met);
  * score and pending count replaced by its effective ones (latest override,
  * else latest rescore).  For the quiz pages (quiz_page.c). */
 int gb_effective_attempts(Db *db, AttemptList *mine);
+/* The attempt's score after regrades (its latest rescore), overrides aside. */
+int64_t gb_attempt_rescored(Db *db, const Attempt *at);
+typedef struct GbOverride {
+    int64_t score, attempt_id;          /* attempt_id 0: the quiz's grade */
+    char *reason, *by;                  /* by: who decided ("" when unknown) */
+    UsTime at;
+} GbOverride;
+/* The overrides of the learner's grade at one quiz of the run, oldest first. */
+int gb_overrides(Db *db, Arena *a, int64_t run_id, int64_t unit_id, int64_t user_id, GbOverride **out, int *n);
 /* The learner's grade for the quiz: the latest quiz-level override, else
  * quiz_grade over `mine` (effective); -1 when none. */
 int64_t gb_quiz_grade(Db *db, const QuizSettings *qs, int64_t run_id, int64_t user_id, const AttemptList *mine);

@@ -35,17 +35,10 @@ bool gb_org_run(Req *r, RunRef *run, Course *c)
 bool gb_quiz_unit(Req *r, const Course *c, int64_t *unit_id, char **title)
 {
     if (!req_path_id_or_404(r, "uid", unit_id)) return false;
-    DbStmt *st = db_prepare(r->db, "SELECT title FROM unit WHERE id = $1 AND course_id = $2 AND kind = 'quiz'");
-    int rc = DB_ERROR;
-    if (st) {
-        db_bind_i64(st, 1, *unit_id);
-        db_bind_i64(st, 2, c->id);
-        rc = db_step(st);
-        if (rc == DB_ROW && title) *title = db_col_dup(st, 0, r->arena);
-        db_done(st);
-    }
-    if (rc != DB_ROW) web_not_found(r);
-    return rc == DB_ROW;
+    char *t = gb_quiz_title(r->db, r->arena, c->id, *unit_id);
+    if (!t) web_not_found(r);
+    else if (title) *title = t;
+    return t != NULL;
 }
 
 static json_t *grade_or_null(int64_t g) { return g >= 0 ? json_integer(g) : json_null(); }
@@ -219,15 +212,11 @@ void api_gradebook_settings_put(Req *r)
         return;
     }
     json_t *weights = json_object();
-    DbStmt *st = db_prepare(r->db, "SELECT x.id, COALESCE(w.weight, 1000) FROM unit x LEFT JOIN quiz_weight w"
-                                   " ON w.unit_id = x.id WHERE x.course_id = $1 AND x.kind = 'quiz' ORDER BY x.id");
-    if (st) {
-        db_bind_i64(st, 1, c.id);
-        while (db_step(st) == DB_ROW)
-            json_object_set_new(weights, arena_printf(r->arena, "%lld", (long long)db_col_i64(st, 0)),
-                                json_integer(db_col_i64(st, 1)));
-        db_done(st);
-    }
+    GbWeight *ws;
+    int nw;
+    if (gb_weights(r->db, r->arena, c.id, &ws, &nw) != LN_OK) nw = 0;
+    for (int i = 0; i < nw; i++)
+        json_object_set_new(weights, arena_printf(r->arena, "%lld", (long long)ws[i].unit_id), json_integer(ws[i].weight));
     api_json(r, 200, json_pack("{s:I, s:I, s:b, s:o}", "course_id", (json_int_t)c.id, "pass_mark",
                                (json_int_t)s.pass_mark, "require_grade", s.require_grade, "weights", weights));
 }

@@ -422,9 +422,7 @@ static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, con
         hprintf(r, " · %s</p><ul>", policy_label(r, z->policy));
         for (int i = 0; i < mine.n; i++) {
             const Attempt *at = &mine.items[i];
-            int64_t eff = at->score;
-            db_query_i64(r->db, &eff, "SELECT score FROM attempt_rescore WHERE attempt_id = $1 ORDER BY id DESC LIMIT 1",
-                         "i", at->id);
+            int64_t eff = gb_attempt_rescored(r->db, at);
             hprintf(r, "<li>%s %lld — %s: %s", T(r, "attempt"), (long long)at->number, T(r, "score"),
                     str_eq(at->status, "in_progress") ? T(r, "in progress") : text_percent(r, eff));
             if (eff != at->score && at->score >= 0)
@@ -433,24 +431,16 @@ static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, con
         }
         html_lit(r, "</ul>");
         /* the overrides so far, with their reasons */
-        DbStmt *st = db_prepare(r->db, "SELECT o.score, o.reason, o.created_at, o.attempt_id, u.name FROM grade_override o"
-                                       " LEFT JOIN app_user u ON u.id = o.created_by WHERE o.run_id = $1 AND o.unit_id = $2"
-                                       " AND o.user_id = $3 ORDER BY o.id");
-        if (st) {
-            db_bind_i64(st, 1, run->id);
-            db_bind_i64(st, 2, z->unit_id);
-            db_bind_i64(st, 3, uid);
-            bool any = false;
-            while (db_step(st) == DB_ROW) {
-                if (!any) hprintf(r, "<h3>%s</h3><ul>", T(r, "Overrides"));
-                any = true;
-                hprintf(r, "<li>%s — ", text_percent(r, db_col_i64(st, 0)));
-                html_date(r, db_col_i64(st, 2));
-                hprintf(r, " · %s · %s</li>", db_col_text(st, 4) ? db_col_text(st, 4) : "", db_col_text(st, 1));
-            }
-            db_done(st);
-            if (any) html_lit(r, "</ul>");
+        GbOverride *ov;
+        int nov;
+        if (gb_overrides(r->db, r->arena, run->id, z->unit_id, uid, &ov, &nov) != LN_OK) nov = 0;
+        if (nov) hprintf(r, "<h3>%s</h3><ul>", T(r, "Overrides"));
+        for (int i = 0; i < nov; i++) {
+            hprintf(r, "<li>%s — ", text_percent(r, ov[i].score));
+            html_date(r, ov[i].at);
+            hprintf(r, " · %s · %s</li>", ov[i].by, ov[i].reason);
         }
+        if (nov) html_lit(r, "</ul>");
         override_form(r, run, z, uid, &mine, e);
         html_lit(r, "</section>");
     }

@@ -492,6 +492,22 @@ int peer_submission_versions(Db *db, Arena *a, int64_t unit_id, int64_t run_id, 
     return LN_OK;
 }
 
+int peer_file_for(Db *db, int64_t unit_id, int64_t run_id, int64_t sid, int64_t position, int64_t reader, bool staff,
+                  int64_t *media_id)
+{
+    int64_t author = 0, n = 0;
+    if (db_query_i64(db, &author, "SELECT user_id FROM peer_submission WHERE id = $1 AND unit_id = $2 AND run_id = $3",
+                     "iii", sid, unit_id, run_id) != DB_ROW
+        || db_query_i64(db, media_id, "SELECT media_id FROM peer_submission_file WHERE submission_id = $1"
+                                      " AND position = $2", "ii", sid, position) != DB_ROW)
+        return LN_NOTFOUND;
+    if (staff || author == reader) return LN_OK;
+    if (db_query_i64(db, &n, "SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND run_id = $2"
+                             " AND reviewer_id = $3 AND author_id = $4", "iiii", unit_id, run_id, reader, author) != DB_ROW)
+        return LN_EDB;
+    return n > 0 ? LN_OK : LN_NOTFOUND;
+}
+
 int peer_submission_last(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64_t user_id, PeerSubmission *out)
 {
     DbStmt *st = db_prepare(db, "SELECT " SUB_COLS " FROM peer_submission WHERE unit_id = $1 AND run_id = $2"

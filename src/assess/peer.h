@@ -123,6 +123,12 @@ int peer_submit(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps, int
                 const int64_t *media_ids, int nfiles, UsTime now, PeerSubmission *out, PeerRefusal *why);
 /* The learner's last version; LN_NOTFOUND when none. */
 int peer_submission_last(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64_t user_id, PeerSubmission *out);
+/* File `position` of submission `sid` of the assignment, and whether
+ * `reader` may read it: its author, a reviewer given that author, or
+ * (`staff`) the course's trainers.  LN_NOTFOUND when there is no such file
+ * or the reader may not see it (as if there were none). */
+int peer_file_for(Db *db, int64_t unit_id, int64_t run_id, int64_t sid, int64_t position, int64_t reader, bool staff,
+                  int64_t *media_id);
 int peer_submission_versions(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64_t user_id,
                              PeerSubmission **out, int *n);
 

@@ -298,21 +298,10 @@ void peer_file_get(Req *r)
     PeerCtx p;
     int64_t sid, pos;
     if (!peer_ctx_load(r, &p) || !req_path_id_or_404(r, "sid", &sid) || !req_path_id_or_404(r, "n", &pos)) return;
-    int64_t author = 0, media_id = 0;
-    if (db_query_i64(r->db, &author, "SELECT user_id FROM peer_submission WHERE id = $1 AND unit_id = $2 AND run_id = $3",
-                     "iii", sid, p.l.unit->id, p.l.run.id) != DB_ROW
-        || db_query_i64(r->db, &media_id, "SELECT media_id FROM peer_submission_file WHERE submission_id = $1"
-                                          " AND position = $2", "ii", sid, pos) != DB_ROW) {
-        web_not_found(r);
-        return;
-    }
-    bool allowed = p.l.staff || (p.l.learner && author == r->user->id);
-    int64_t n = 0;
-    if (!allowed && p.l.learner
-        && db_query_i64(r->db, &n, "SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND run_id = $2"
-                                   " AND reviewer_id = $3 AND author_id = $4", "iiii", p.l.unit->id, p.l.run.id,
-                        r->user->id, author) == DB_ROW)
-        allowed = n > 0;
+    int64_t media_id = 0;
+    /* a learner reads their own files and those of the authors they review */
+    bool allowed = (p.l.staff || p.l.learner)
+                   && peer_file_for(r->db, p.l.unit->id, p.l.run.id, sid, pos, r->user->id, p.l.staff, &media_id) == LN_OK;
     Media m;
     if (!allowed || media_load(r->db, r->arena, p.l.run.org_id, media_id, &m) != LN_OK) {
         web_not_found(r);       /* another learner's file: as if there were none */

@@ -767,6 +767,14 @@ int attendance_sign(Db *db, Arena *a, const SignInput *in, Signature *out, const
     return LN_OK;
 }
 
+int64_t attendance_signed_count(Db *db, int64_t session_id, const char *role)
+{
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(DISTINCT user_id) FROM signature WHERE session_id = $1 AND role = $2", "it",
+                 session_id, role);
+    return n;
+}
+
 int attendance_signatures(Db *db, Arena *a, int64_t session_id, SignatureList *out)
 {
     out->items = NULL;

@@ -181,6 +181,9 @@ typedef struct SignInput {
 int attendance_sign(Db *db, Arena *a, const SignInput *in, Signature *out, const char **why);
 /* The session's signatures, oldest first. */
 int attendance_signatures(Db *db, Arena *a, int64_t session_id, SignatureList *out);
+/* How many people of `role` ("learner", "trainer") signed the session (at
+ * least once). */
+int64_t attendance_signed_count(Db *db, int64_t session_id, const char *role);
 /* One signature of the organisation with its SVG; LN_NOTFOUND. */
 int attendance_signature_image(Db *db, Arena *a, int64_t org_id, int64_t id, char **svg, char **sha256);
 

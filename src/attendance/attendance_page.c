@@ -217,14 +217,6 @@ static void sign_from_form(Req *r, const LiveSession *s, int64_t user_id, const 
  * Staff: sessions of a run
  * ==================================================================== */
 
-static int64_t count_signed(Db *db, int64_t session_id, const char *role)
-{
-    int64_t n = 0;
-    db_query_i64(db, &n, "SELECT count(DISTINCT user_id) FROM signature WHERE session_id = $1 AND role = $2", "it",
-                 session_id, role);
-    return n;
-}
-
 typedef struct FormState {
     const char *title, *starts, *ends, *mode, *place, *grace, *offset, *unit;
     const char *field, *error;
@@ -266,7 +258,7 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
             when(r, s);
             html_lit(r, "</td><td>");
             where(r, s);
-            hprintf(r, "</td><td>%lld / %d</td></tr>\n", (long long)count_signed(r->db, s->id, "learner"), ex.n);
+            hprintf(r, "</td><td>%lld / %d</td></tr>\n", (long long)attendance_signed_count(r->db, s->id, "learner"), ex.n);
         }
         html_lit(r, "</tbody></table></div>\n");
     }
@@ -519,7 +511,7 @@ void att_session_page(Req *r)
     const char *halves[2];
     int nh = session_halves(&s, halves);
     AttWindow w = attendance_window(&s, time_now_us());
-    int64_t nsigned = count_signed(r->db, s.id, "learner");
+    int64_t nsigned = attendance_signed_count(r->db, s.id, "learner");
 
     page_begin(r, s.title);
     att_session_head(r, &s);

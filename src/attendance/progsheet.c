@@ -70,6 +70,12 @@ static int session_sigs(Db *db, Arena *a, PsSession *ps, int64_t user_id)
     return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
+int progsheet_programme_org(Db *db, int64_t programme_id, int64_t *org_id)
+{
+    int rc = db_query_i64(db, org_id, "SELECT org_id FROM programme WHERE id = $1", "i", programme_id);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
 int progsheet_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
                    ProgSheet *out)
 {

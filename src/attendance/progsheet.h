@@ -38,6 +38,8 @@ typedef struct ProgSheet {
 /* The sheet of learner `user_id` in programme `programme_id` of
  * organisation `org_id`; records pending absences first.  LN_NOTFOUND when
  * the programme is not the organisation's or the learner has no run in it. */
+/* The organisation of programme `programme_id`; LN_NOTFOUND. */
+int progsheet_programme_org(Db *db, int64_t programme_id, int64_t *org_id);
 int progsheet_load(Db *db, Arena *a, int64_t org_id, int64_t programme_id, int64_t user_id, UsTime now,
                    ProgSheet *out);
 /* The sheet as a PDF in `lang` appended to `out`, with a QR code of

@@ -6,7 +6,7 @@
 #include "attendance/absence.h"
 #include "attendance/pages.h"
 #include "attendance/progsheet.h"
-#include "evidence/ledger.h"
+#include "attendance/verify.h"
 #include "mail/mail.h"
 #include "web/api.h"
 #include "web/html.h"
@@ -14,104 +14,9 @@
 
 #include <string.h>
 
-#define VERIFY_SPAN_MAX 50000           /* entries checked on the way to the checkpoint */
-
 char *att_sheet_verify_url(Req *r, int64_t session_id)
 {
     return attendance_sheet_url(r->arena, mail_base_url(r), r->app->secret, session_id);
-}
-
-typedef struct VEntry { int64_t seq; UsTime at; char *kind, *hash, *payload; } VEntry;
-
-typedef struct Verification {
-    LiveSession s;
-    int64_t expected, learners_signed, trainer_signatures, absences;
-    VEntry *entries;
-    int n;
-    int64_t facts_differ;               /* signatures whose row differs from its entry, or without one */
-    int64_t first_differ;               /* the first such signature's id */
-    LedgerSpanReport span;
-    int span_rc;                        /* ledger_verify_span's answer; LN_NOTFOUND: no entry */
-} Verification;
-
-static bool payload_is(json_t *p, const char *key, int64_t want)
-{
-    json_t *x = json_object_get(p, key);
-    return json_is_integer(x) && json_integer_value(x) == want;
-}
-
-/* Every row of `sql` (id, user_id, signed_at, image_sha256 of the session's
- * signatures or departures) against its ledger entry of `kind` (who, when,
- * which image), and no entry without its row: the sheet is drawn from the
- * rows, the chain proves the entries. */
-static void facts_check_of(Req *r, Verification *v, const char *sql, const char *kind, const char *id_key)
-{
-    DbStmt *st = db_prepare(r->db, sql);
-    if (!st) return;
-    db_bind_i64(st, 1, v->s.id);
-    int64_t rows = 0, entries = 0, differ = 0;
-    while (db_step(st) == DB_ROW) {
-        int64_t id = db_col_i64(st, 0);
-        bool found = false;
-        rows++;
-        for (int i = 0; i < v->n && !found; i++) {
-            if (!str_eq(v->entries[i].kind, kind)) continue;
-            json_t *p = json_loads(v->entries[i].payload, 0, NULL);
-            found = p && payload_is(p, id_key, id) && payload_is(p, "user_id", db_col_i64(st, 1))
-                    && payload_is(p, "signed_at", db_col_i64(st, 2))
-                    && str_eq(json_string_value(json_object_get(p, "image_sha256")), db_col_text(st, 3));
-            json_decref(p);
-        }
-        if (!found && differ++ == 0 && v->facts_differ == 0 && str_eq(kind, "attendance.signature")) v->first_differ = id;
-    }
-    db_done(st);
-    for (int i = 0; i < v->n; i++) entries += str_eq(v->entries[i].kind, kind);
-    if (entries != rows && differ == 0) differ = entries > rows ? entries - rows : rows - entries;
-    v->facts_differ += differ;
-}
-
-static void facts_check(Req *r, Verification *v)
-{
-    facts_check_of(r, v, "SELECT id, user_id, signed_at, image_sha256 FROM signature WHERE session_id = $1 ORDER BY id",
-                   "attendance.signature", "signature_id");
-    /* early departures (departure.h) */
-    facts_check_of(r, v, "SELECT id, user_id, signed_at, image_sha256 FROM departure WHERE session_id = $1 ORDER BY id",
-                   "attendance.departure", "departure_id");
-}
-
-/* Session `id` checked: its facts against their entries, the entries up to
- * a signed checkpoint.  False when there is no such session. */
-static bool verification_of(Req *r, int64_t id, Verification *v)
-{
-    memset(v, 0, sizeof *v);
-    if (attendance_session_load(r->db, r->arena, 0, id, &v->s) != LN_OK) return false;
-    LiveSession *s = &v->s;
-    AttendeeList ex;
-    if (attendance_expected(r->db, r->arena, s->run_id, &ex) == LN_OK) v->expected = ex.n;
-    db_query_i64(r->db, &v->learners_signed, "SELECT count(DISTINCT user_id) FROM signature WHERE session_id = $1"
-                                              " AND role = 'learner'", "i", s->id);
-    db_query_i64(r->db, &v->trainer_signatures, "SELECT count(*) FROM signature WHERE session_id = $1 AND role = 'trainer'",
-                 "i", s->id);
-    db_query_i64(r->db, &v->absences, "SELECT count(*) FROM absence WHERE session_id = $1", "i", s->id);
-    DbStmt *st = db_prepare(r->db, "SELECT seq, at, kind, hash, payload FROM ledger_entry WHERE org_id = $1"
-                                   " AND (subject LIKE $2 OR subject LIKE $3) ORDER BY seq LIMIT 1000");   /* VERIFY_ENTRIES_MAX */
-    if (st) {
-        db_bind_i64(st, 1, s->org_id);
-        db_bind_text(st, 2, arena_printf(r->arena, "session:%lld %%", (long long)s->id));
-        db_bind_text(st, 3, arena_printf(r->arena, "%% session:%lld %%", (long long)s->id));
-        int cap = 0;
-        while (db_step(st) == DB_ROW) {
-            v->entries = arena_grow(r->arena, v->entries, v->n, &cap, sizeof *v->entries);
-            v->entries[v->n++] = (VEntry){db_col_i64(st, 0), db_col_i64(st, 1), db_col_dup(st, 2, r->arena),
-                                          db_col_dup(st, 3, r->arena), db_col_dup(st, 4, r->arena)};
-        }
-        db_done(st);
-    }
-    facts_check(r, v);
-    v->span_rc = v->n ? ledger_verify_span(r->db, s->org_id, v->entries[0].seq, v->entries[v->n - 1].seq,
-                                           VERIFY_SPAN_MAX, &v->span)
-                      : LN_NOTFOUND;
-    return true;
 }
 
 /* The session of the path when the token is right; 404 otherwise. */
@@ -119,20 +24,11 @@ static bool verification_load(Req *r, Verification *v)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (!attendance_sheet_check(r->app->secret, id, req_path_param(r, "token")) || !verification_of(r, id, v)) {
+    if (!attendance_sheet_check(r->app->secret, id, req_path_param(r, "token")) || !attendance_verify_session(r->db, r->arena, id, v)) {
         web_not_found(r);
         return false;
     }
     return true;
-}
-
-static const char *verdict(const Verification *v)
-{
-    if (v->facts_differ) return "failed";
-    if (v->span_rc == LN_NOTFOUND) return "no_entries";
-    if (v->span_rc != LN_OK) return "failed";
-    if (v->span.too_long) return "too_long";
-    return v->span.checkpoint_seq ? "verified" : "not_checkpointed";
 }
 
 /* ROUTE: GET /verify/sessions/{id}/{token} — public */
@@ -159,7 +55,7 @@ void att_verify_page(Req *r)
                          (long long)(am % 60)),
             T(r, "Learners who signed"), (long long)v.learners_signed, (long long)v.expected,
             T(r, "Trainer signatures"), (long long)v.trainer_signatures, T(r, "Absences recorded"), (long long)v.absences);
-    const char *vd = verdict(&v);
+    const char *vd = attendance_verdict(&v);
     if (str_eq(vd, "verified"))
         hprintf(r, "<p class=\"flash\" role=\"status\" data-verdict=\"verified\">✓ %s</p>\n<dl class=\"facts\">"
                    "<dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%s</dd></dl>\n",
@@ -216,7 +112,7 @@ void api_att_verify_get(Req *r)
         "course", s->course_title, "run", s->run_title, "starts_at", api_time(r->arena, s->starts_at),
         "ends_at", api_time(r->arena, s->ends_at), "expected", (json_int_t)v.expected,
         "learners_signed", (json_int_t)v.learners_signed, "trainer_signatures", (json_int_t)v.trainer_signatures,
-        "absences", (json_int_t)v.absences, "entries", entries, "verdict", verdict(&v));
+        "absences", (json_int_t)v.absences, "entries", entries, "verdict", attendance_verdict(&v));
     json_object_set_new(j, "checkpoint_seq", v.span.checkpoint_seq ? json_integer(v.span.checkpoint_seq) : json_null());
     json_object_set_new(j, "checkpoint_at", api_time(r->arena, v.span.checkpoint_at));
     json_object_set_new(j, "public_key", v.span.public_key[0] ? json_string(v.span.public_key) : json_null());
@@ -257,7 +153,7 @@ void att_verify_programme_page(Req *r)
     if (!req_path_id_or_404(r, "id", &pid) || !req_path_id_or_404(r, "uid", &uid)) return;
     ProgSheet p;
     if (!progsheet_check(r->app->secret, pid, uid, req_path_param(r, "token"))
-        || db_query_i64(r->db, &org, "SELECT org_id FROM programme WHERE id = $1", "i", pid) != DB_ROW
+        || progsheet_programme_org(r->db, pid, &org) != LN_OK
         || progsheet_load(r->db, r->arena, org, pid, uid, time_now_us(), &p) != LN_OK) {
         web_not_found(r);
         return;
@@ -272,7 +168,7 @@ void att_verify_programme_page(Req *r)
                "<th scope=\"col\">%s</th></tr></thead><tbody>\n", T(r, "Session"), T(r, "Date"), T(r, "Verification"));
     for (int i = 0; i < p.n && i < PROGRAMME_VERIFY_MAX; i++) {
         Verification v;
-        const char *vd = verification_of(r, p.items[i].s.id, &v) ? verdict(&v) : "failed";
+        const char *vd = attendance_verify_session(r->db, r->arena, p.items[i].s.id, &v) ? attendance_verdict(&v) : "failed";
         failed += str_eq(vd, "failed");
         verified += str_eq(vd, "verified");
         char day[24];

@@ -171,6 +171,11 @@ int enrol_insert(Db *db, const RunRef *run, int64_t user_id, UsTime now);
 int run_lock(Db *db, int64_t run_id);
 int enrol_withdraw(Db *db, int64_t run_id, int64_t user_id, UsTime now);
 bool enrolled(Db *db, int64_t run_id, int64_t user_id);
+/* The name of `user_id` when enrolled in run `run_id` (any status), in the
+ * arena; NULL when not. */
+char *enrolled_name(Db *db, Arena *a, int64_t run_id, int64_t user_id);
+/* When the learner completed the run's course (0: not yet, or not enrolled). */
+UsTime enrol_completed_at(Db *db, int64_t run_id, int64_t user_id);
 /* The user's active enrolments, newest first. */
 int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out);
 

@@ -49,13 +49,6 @@ static int learner_rows(Req *r, const RunRef *run, int offset, int limit, Learne
     return LN_OK;
 }
 
-static int64_t required_units(Req *r, int64_t course_id)
-{
-    int64_t n = 0;
-    db_query_i64(r->db, &n, "SELECT count(*) FROM unit WHERE course_id = $1 AND required = 1", "i", course_id);
-    return n;
-}
-
 /* GET /o/{org}/runs/{id}/progress */
 void run_progress_page(Req *r)
 {
@@ -71,7 +64,7 @@ void run_progress_page(Req *r)
         web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
         return;
     }
-    int64_t req = required_units(r, c.id);
+    int64_t req = course_required_units(r->db, c.id);
     page_begin(r, arena_printf(r->arena, "%s — %s", T(r, "Progress"), run.title));
     hprintf(r, "<p class=\"muted\"><a href=\"/courses/%lld\">%s</a></p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             (long long)c.id, c.title, T(r, "Progress"), run.title);
@@ -110,7 +103,7 @@ void run_progress_csv(Req *r)
     RunRef run;
     Course c;
     if (!org_run(r, &run, &c)) return;
-    int64_t req = required_units(r, c.id);
+    int64_t req = course_required_units(r->db, c.id);
     csv_row(&r->out, (const char *[]){"email", "name", "enrolled_at", "units_done", "units_required",
                                       "time_on_task_minutes", "sessions", "last_activity", "completed_at"}, 9);
     for (int offset = 0;; offset += 500) {
@@ -204,15 +197,7 @@ void run_learner_page(Req *r)
     Course c;
     int64_t uid;
     if (!org_run(r, &run, &c) || !req_path_id_or_404(r, "uid", &uid)) return;
-    char *name = NULL;
-    DbStmt *st = db_prepare(r->db, "SELECT u.name FROM enrolment e JOIN app_user u ON u.id = e.user_id"
-                                   " WHERE e.run_id = $1 AND e.user_id = $2");
-    if (st) {
-        db_bind_i64(st, 1, run.id);
-        db_bind_i64(st, 2, uid);
-        if (db_step(st) == DB_ROW) name = db_col_dup(st, 0, r->arena);
-        db_done(st);
-    }
+    char *name = enrolled_name(r->db, r->arena, run.id, uid);
     if (!name) {
         web_not_found(r);
         return;
@@ -368,7 +353,7 @@ void api_run_progress_get(Req *r)
                                                api_time(r->arena, rows[i].act.last_at), "completed_at",
                                                api_time(r->arena, rows[i].l->completed_at)));
     api_json(r, 200, json_pack("{s:I, s:I, s:o}", "total", (json_int_t)ll.total, "units_required",
-                               (json_int_t)required_units(r, c.id), "items", items));
+                               (json_int_t)course_required_units(r->db, c.id), "items", items));
 }
 
 /* GET /api/v1/orgs/{org}/time-rules and PUT {"idle_minutes", "session_cap_minutes"} */

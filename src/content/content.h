@@ -139,6 +139,8 @@ int64_t media_probe_duration_s(App *app, const Media *m);
 /* ---- progress ---- */
 /* Fill done_at/opened of every unit and the outline's done/required counts
  * for `user` in `run_id`. */
+/* How many units of the course are required for completion. */
+int64_t course_required_units(Db *db, int64_t course_id);
 int progress_load(Db *db, int64_t run_id, int64_t user_id, Outline *o);
 /* First visit of a unit: a progress row, the enrolment's resume point. */
 int progress_open(Db *db, const RunRef *run, const Unit *u, int64_t user_id, UsTime now);

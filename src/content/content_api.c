@@ -88,9 +88,7 @@ void api_my_progress_get(Req *r)
     Activity act;
     time_rules_get(r->db, l.run.org_id, &tr);
     activity_load(r->db, r->arena, &tr, id, r->user->id, &act);
-    int64_t completed = 0;
-    db_query_i64(r->db, &completed, "SELECT COALESCE(completed_at, 0) FROM enrolment WHERE run_id = $1 AND user_id = $2",
-                 "ii", id, r->user->id);
+    UsTime completed = enrol_completed_at(r->db, id, r->user->id);
     api_json(r, 200, json_pack("{s:I, s:I, s:I, s:o, s:I, s:I, s:o}", "run_id", (json_int_t)id,
                                "units_required", (json_int_t)l.outline.required, "units_done", (json_int_t)l.outline.done,
                                "completed_at", api_time(r->arena, completed),

@@ -18,6 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+int64_t course_required_units(Db *db, int64_t course_id)
+{
+    int64_t n = 0;
+    db_query_i64(db, &n, "SELECT count(*) FROM unit WHERE course_id = $1 AND required = 1", "i", course_id);
+    return n;
+}
+
 int progress_load(Db *db, int64_t run_id, int64_t user_id, Outline *o)
 {
     o->done = 0;

@@ -92,25 +92,15 @@ void api_ledger_checkpoints_post(Req *r)
         api_error(r, 500, "internal", "the checkpoint failed on our side");
         return;
     }
-    DbStmt *st = db_prepare(r->db, "SELECT id, seq, hash, at, key_id, signature FROM ledger_checkpoint"
-                                   " WHERE org_id = $1 ORDER BY id DESC LIMIT 1");
-    if (!st) {
+    LedgerCheckpoint c;
+    if (ledger_checkpoint_last(r->db, r->arena, r->org->id, &c) != LN_OK) {
         api_error(r, 500, "internal", "the checkpoint cannot be read back");
         return;
     }
-    db_bind_i64(st, 1, r->org->id);
-    json_t *j = NULL;
     /* org_id and at_us (exact microseconds) are what the signed bytes hold */
-    if (db_step(st) == DB_ROW)
-        j = json_pack("{s:I,s:I,s:I,s:s,s:o,s:I,s:I,s:s}", "id", (json_int_t)db_col_i64(st, 0), "org_id",
-                      (json_int_t)r->org->id, "seq", (json_int_t)db_col_i64(st, 1), "hash", db_col_text(st, 2), "at",
-                      api_time(r->arena, db_col_i64(st, 3)), "at_us", (json_int_t)db_col_i64(st, 3), "key_id",
-                      (json_int_t)db_col_i64(st, 4), "signature", db_col_text(st, 5));
-    db_done(st);
-    if (!j) {
-        api_error(r, 500, "internal", "the checkpoint cannot be read back");
-        return;
-    }
+    json_t *j = json_pack("{s:I,s:I,s:I,s:s,s:o,s:I,s:I,s:s}", "id", (json_int_t)c.id, "org_id", (json_int_t)r->org->id,
+                          "seq", (json_int_t)c.seq, "hash", c.hash, "at", api_time(r->arena, c.at), "at_us",
+                          (json_int_t)c.at, "key_id", (json_int_t)c.key_id, "signature", c.signature);
     api_json(r, 201, j);
 }
 

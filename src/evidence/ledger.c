@@ -842,6 +842,21 @@ int ledger_checkpoint_due(Db *db, App *app, UsTime now)
     return made;
 }
 
+int ledger_checkpoint_last(Db *db, Arena *a, int64_t org_id, LedgerCheckpoint *out)
+{
+    DbStmt *st = db_prepare(db, "SELECT id, seq, hash, at, key_id, signature FROM ledger_checkpoint"
+                                " WHERE org_id = $1 ORDER BY id DESC LIMIT 1");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, org_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *out = (LedgerCheckpoint){.id = db_col_i64(st, 0), .seq = db_col_i64(st, 1), .hash = db_col_dup(st, 2, a),
+                                  .at = db_col_i64(st, 3), .key_id = db_col_i64(st, 4),
+                                  .signature = db_col_dup(st, 5, a)};
+    db_done(st);
+    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+}
+
 int ledger_status(Db *db, int64_t org_id, int64_t *head_seq, int64_t *checkpoint_seq, UsTime *checkpoint_at)
 {
     *head_seq = *checkpoint_seq = *checkpoint_at = 0;

@@ -110,6 +110,13 @@ int ledger_checkpoint(Db *db, App *app, int64_t org_id, int64_t *seq);
  * and whose last checkpoint is older than `checkpoint-minutes` (default 60)
  * at `now`.  Returns the number made, or a negative LN_ code. */
 int ledger_checkpoint_due(Db *db, App *app, UsTime now);
+/* The organisation's last checkpoint; LN_NOTFOUND when it has none. */
+typedef struct LedgerCheckpoint {
+    int64_t id, seq, key_id;
+    UsTime at;
+    char *hash, *signature;             /* hex, base64 */
+} LedgerCheckpoint;
+int ledger_checkpoint_last(Db *db, Arena *a, int64_t org_id, LedgerCheckpoint *out);
 /* The head (0 when no entry yet) and the last checkpoint (seq and time, 0
  * when none) of an organisation, as recorded (not verified). */
 int ledger_status(Db *db, int64_t org_id, int64_t *head_seq, int64_t *checkpoint_seq, UsTime *checkpoint_at);

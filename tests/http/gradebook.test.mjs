@@ -291,6 +291,7 @@ test('a peer-assessed assignment is a graded column: weight, withheld, override;
   // The weight of an assignment is set as a quiz's.
   r = await ta.api('PUT', `${apiBase}/gradebook`, { weights: { [essay]: 3000 } });
   assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json().weights, { [quiz]: 1000, [essay]: 3000 }, 'the answer lists the assignment\'s weight too');
   // Both submit; each reviews the other; François reviews Élodie (Full), Élodie reviews nothing.
   for (const c of [fa, el]) assert.equal((await c.api('POST', `/api/v1/runs/${run}/units/${essay}/submissions`, { text: 'My essay' })).status, 201);
   const sbase = `/api/v1/orgs/demo/runs/${run}/units/${essay}/peer`;
