@@ -132,6 +132,8 @@ fi
 section "Translations"
 if bash scripts/check_i18n.sh >"$TMP/i18n.log" 2>&1; then count "i18n catalogue" 1 0
 else cat "$TMP/i18n.log"; count "i18n catalogue" 0 1; fi
+if bash scripts/check_layers.sh >"$TMP/layers.log" 2>&1; then count "layers (no SQL in pages)" 1 0
+else cat "$TMP/layers.log"; count "layers (no SQL in pages)" 0 1; fi
 
 echo
 [ ${#FAILED_SUITES[@]} -gt 0 ] && printf 'failed suites: %s\n' "${FAILED_SUITES[*]}"
