@@ -110,7 +110,11 @@ static void progress_bar(Req *r, const Learn *l)
         hprintf(r, "<p class=\"notice\">%s</p>", T(r, "Preview: as a trainer, your visits are not recorded."));
         return;
     }
-    int pct = l->outline.required ? (int)(l->outline.done * 100 / l->outline.required) : 0;
+    if (l->outline.required == 0) {     /* nothing to count: no "0/0" */
+        hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No unit of this course is required: follow it at your pace."));
+        return;
+    }
+    int pct = (int)(l->outline.done * 100 / l->outline.required);
     hprintf(r, "<p class=\"progress\"><progress max=\"100\" value=\"%d\" aria-labelledby=\"progress-label\"></progress>"
                " <span id=\"progress-label\">%d %% · %d/%d %s</span></p>", pct, pct, l->outline.done,
             l->outline.required, T(r, "required units done"));

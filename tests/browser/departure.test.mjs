@@ -133,6 +133,7 @@ test('a signing window on a distance unit: the trainer sets it, a learner signs 
     await signIn(e, ELODIE);
     await e.goto(`${env.base}/runs/${runId}/units/${textUnit}`);
     await e.waitForFunction(() => document.documentElement.lang === 'fr');
+    await e.getByText('Aucune unité de ce cours n’est obligatoire\u202f: suivez-le à votre rythme.').waitFor();   // no "0/0"
     await e.locator('section.unit-sign').waitFor();
     await draw(e);
     await e.locator('section.unit-sign button[type=submit]').click();
