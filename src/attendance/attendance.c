@@ -1014,6 +1014,12 @@ int absence_remind_sign_due(Db *db, const char *base_url, UsTime now)
                     " AND ends_at + grace_minutes * 60000000 >= $1 ORDER BY starts_at LIMIT 20", "reminded_at");
 }
 
+void attendance_jobs_tick(App *app, Db *db)
+{
+    char buf[300];
+    sheet_jobs_run(db, app->cfg.data_dir, app->secret, app_base_url(app, buf, sizeof buf), time_now_us());
+}
+
 void attendance_tick(App *app, Db *db)
 {
     static _Atomic int64_t last;
@@ -1025,7 +1031,6 @@ void attendance_tick(App *app, Db *db)
     absence_remind_sign_due(db, base, now);
     absence_record_due(db, now);
     absence_remind_justify_due(db, base, now);
-    sheet_jobs_run(db, app->cfg.data_dir, app->secret, base, now);
     static _Atomic int64_t last_conn;
     if (tick_due(&last_conn, now, 60 * US_PER_SEC)) connection_sessions_due(db, now);
 }

@@ -211,6 +211,8 @@ int attendance_send_links(Db *db, const char *base_url, const LiveSession *s, Us
  * 5 seconds; returns how many sessions were handled. */
 int attendance_send_due(Db *db, const char *base_url, UsTime now);
 void attendance_tick(App *app, Db *db);
+/* For app_jobs_tick: the oldest queued sheets job (sheets.h). */
+void attendance_jobs_tick(App *app, Db *db);
 
 /* ---- CSV import of sessions: title,starts_at,ends_at,mode,place ------------ */
 typedef struct SessionLine {

@@ -4,7 +4,7 @@
 #include "catalog/catalog.h"
 #include "http/dispatch.h"
 #include "http/server.h"
-#include "mail/mail.h"
+#include "http/ticker.h"
 #include "obs/metrics.h"
 #include "org/org.h"
 #include "web/i18n.h"
@@ -49,7 +49,7 @@ int cmd_serve(Cli *c)
         app_close(&app);
         return 1;
     }
-    MailSender *mail = mail_sender_start(&app);
+    Ticker *tick = ticker_start(&app, app_tick), *jobs = ticker_start(&app, app_jobs_tick);
     const char *host = app.cfg.listen;
     char addr[128];
     snprintf(addr, sizeof addr, "%.*s:%u", (int)(strrchr(host, ':') - host), host, server_port(srv));
@@ -68,7 +68,8 @@ int cmd_serve(Cli *c)
     log_info("signal %d: draining requests", sig);
     server_quiesce(srv);
     drain(&app, 10000);
-    mail_sender_stop(mail);
+    ticker_stop(tick);
+    ticker_stop(jobs);          /* a job in progress is finished first */
     server_stop(srv);
     app_close(&app);
     curl_global_cleanup();

@@ -14,6 +14,7 @@
 #include "assess/quiz.h"
 #include "content/course_job.h"
 #include "forum/forum.h"
+#include "mail/mail.h"
 #include "obs/metrics.h"
 
 #include <stdio.h>
@@ -265,13 +266,19 @@ void app_close(App *app)
 
 void app_tick(App *app, Db *db)
 {
+    mail_deliver_due(app, db, time_now_us());
     if (db_kind(db) == DB_SQLITE) db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
     if (app->access_log) fflush(app->access_log);
     ledger_tick(app, db);     /* periodic evidence checkpoints */
     attendance_tick(app, db); /* signing links e-mailed as live sessions start */
     forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
-    content_tick(app, db);    /* course exports and imports started from the browser or the API */
     quiz_tick(app, db);       /* quiz attempts past their deadline expire, graded from their saved answers */
+}
+
+void app_jobs_tick(App *app, Db *db)
+{
+    content_tick(app, db);    /* course exports and imports started from the browser or the API */
+    attendance_jobs_tick(app, db);    /* all the sheets of a run, as a ZIP or one PDF */
 }
 
 const char *app_base_url(const App *app, char *buf, size_t n)

@@ -74,8 +74,14 @@ void csrf_mac_with(const unsigned char key[32], const char *basis, char *out);
  * (temporary files: uploads a crash left, the sheets' ZIPs); several
  * servers may share DATA, so younger files stay.  Returns how many. */
 int app_sweep_tmp(const char *dir, const char *prefix);
-/* Once a second in `lectern serve`: SQLite WAL checkpoint (PASSIVE, so it
- * never blocks writers), flush the access log. */
+/* Once a second in `lectern serve` (ticker.h): the mail that is due, the
+ * SQLite WAL checkpoint (PASSIVE, so it never blocks writers), the access
+ * log flushed, then each domain's periodic work (evidence checkpoints,
+ * signing links and reminders, forum notifications, quiz expiry). */
 void app_tick(App *app, Db *db);
+/* Once a second too, in a thread of its own: the long jobs started from
+ * the browser or the API (course exports and imports, all the sheets of a
+ * run), one at a time, so that they never delay app_tick's work. */
+void app_jobs_tick(App *app, Db *db);
 
 #endif

@@ -13,13 +13,9 @@ int mail_enqueue(Db *db, const char *to, const char *subject, const char *body, 
 const char *mail_base_url(Req *r);
 
 /* Deliver what is due; returns how many were sent, or a negative LN_ code.
- * Safe to run from several processes at once (rows are claimed). */
+ * Safe to run from several processes at once (rows are claimed).  `lectern
+ * serve` calls it from its tick (app_tick), once a second. */
 int mail_deliver_due(App *app, Db *db, UsTime now);
-
-/* Background sender thread for `lectern serve`. */
-typedef struct MailSender MailSender;
-MailSender *mail_sender_start(App *app);
-void mail_sender_stop(MailSender *s);
 
 /* Back-off after `attempts` failures, in seconds (30 s doubling, ≤ 6 h). */
 int64_t mail_backoff_s(int attempts);
