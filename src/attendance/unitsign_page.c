@@ -144,31 +144,45 @@ static void windows_render(Req *r, const RunRef *run, const WinForm *f)
     } else hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No signing window is set yet."));
 
     Outline o;
-    hprintf(r, "<h2>%s</h2>\n<form method=\"post\" action=\"/o/%s/runs/%lld/unit-signing\" class=\"stack\">"
-               "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
-            T(r, "Set a signing window"), r->org->slug, (long long)run->id, access_csrf_token(r));
-    if (f->error) hprintf(r, "<p class=\"alert\" role=\"alert\">%s</p>", f->error);
-    hprintf(r, "<label for=\"us-unit\">%s</label><select id=\"us-unit\" name=\"unit_id\">", T(r, "Unit"));
+    hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2>\n", T(r, "Set a signing window"));
+    form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/unit-signing", r->org->slug, (long long)run->id));
+    if (f->error && (!f->field || str_eq(f->field, "unit_id"))) hprintf(r, "<p class=\"alert\" role=\"alert\">%s</p>", f->error);
+    hprintf(r, "<div class=\"field\"><label for=\"us-unit\">%s</label><select id=\"us-unit\" name=\"unit_id\">", T(r, "Unit"));
     if (outline_load(r->db, r->arena, run->course_id, &o) == LN_OK)
         for (int s = 0; s < o.n; s++)
             for (int u = 0; u < o.sections[s].n; u++) {
                 const Unit *un = &o.sections[s].units[u];
+                if (str_eq(un->kind, "live")) continue;     /* live sessions have their own signatures */
                 hprintf(r, "<option value=\"%lld\"%s>%s — %s</option>", (long long)un->id,
                         f->unit && atoll(f->unit) == un->id ? " selected" : "", o.sections[s].title, un->title);
             }
-    hprintf(r, "</select><label for=\"us-kind\">%s</label><select id=\"us-kind\" name=\"kind\">"
-               "<option value=\"start\"%s>%s</option><option value=\"end\"%s>%s</option></select>",
+    hprintf(r, "</select></div><div class=\"field\"><label for=\"us-kind\">%s</label><select id=\"us-kind\" name=\"kind\">"
+               "<option value=\"start\"%s>%s</option><option value=\"end\"%s>%s</option></select></div>",
             T(r, "Signature"), str_eq(f->kind, "end") ? "" : " selected", T(r, "Start of the unit"),
             str_eq(f->kind, "end") ? " selected" : "", T(r, "End of the unit"));
-    hprintf(r, "<label for=\"us-opens\">%s</label><input id=\"us-opens\" name=\"opens_at\" type=\"datetime-local\" required value=\"%s\">",
-            T(r, "Opens"), f->opens ? f->opens : "");
-    if (str_eq(f->field, "opens_at")) hprintf(r, "<p class=\"field-error\">%s</p>", f->error);
-    hprintf(r, "<label for=\"us-closes\">%s</label><input id=\"us-closes\" name=\"closes_at\" type=\"datetime-local\" required value=\"%s\">",
-            T(r, "Closes"), f->closes ? f->closes : "");
-    if (str_eq(f->field, "closes_at")) hprintf(r, "<p class=\"field-error\">%s</p>", f->error);
-    hprintf(r, "<label for=\"us-offset\">%s</label><input id=\"us-offset\" name=\"utc_offset\" value=\"%s\" placeholder=\"+01:00\">"
-               "<p><button type=\"submit\" class=\"button\">%s</button></p></form>\n",
-            T(r, "Time zone offset from UTC"), f->offset ? f->offset : "+00:00", T(r, "Save the window"));
+    const struct { const char *name, *label, *value; } when[] = {{"opens_at", T(r, "Opens"), f->opens},
+                                                                 {"closes_at", T(r, "Closes"), f->closes}};
+    for (int i = 0; i < 2; i++) {
+        bool bad = str_eq(f->field, when[i].name);
+        hprintf(r, "<div class=\"field%s\"><label for=\"us-%s\">%s</label><input id=\"us-%s\" name=\"%s\""
+                   " type=\"datetime-local\" required value=\"%s\"",
+                bad ? " has-error" : "", when[i].name, when[i].label, when[i].name, when[i].name,
+                when[i].value ? when[i].value : "");
+        if (bad) html_lit(r, " aria-invalid=\"true\" aria-describedby=\"us-error\">");
+        else html_lit(r, ">");
+        if (bad) hprintf(r, "<p class=\"field-error\" id=\"us-error\">%s</p>", f->error);
+        html_lit(r, "</div>");
+    }
+    bool bad = str_eq(f->field, "utc_offset");
+    hprintf(r, "<div class=\"field%s\"><label for=\"us-offset\">%s</label><input id=\"us-offset\" name=\"utc_offset\""
+               " value=\"%s\" placeholder=\"+01:00\"><p class=\"hint\">%s</p>",
+            bad ? " has-error" : "", T(r, "Time zone offset from UTC"), f->offset ? f->offset : "+00:00",
+            T(r, "The dates above are read at this offset: +01:00 for Paris in winter, +02:00 in summer."));
+    if (bad) hprintf(r, "<p class=\"field-error\">%s</p>", f->error);
+    html_lit(r, "</div>");
+    form_submit(r, T(r, "Save the window"));
+    form_end(r);
+    html_lit(r, "</section>\n");
     page_end(r);
 }
 

@@ -217,6 +217,14 @@ test('signatures of a distance unit: the trainer sets the windows; inside only, 
   const setPage = await trainer.get(`/o/demo/runs/${runId}/unit-signing`);
   assert.equal(setPage.status, 200);
   assert.match(setPage.text, /Lecture guidée/);
+  // the form: a missing date is answered next to its field, with what was typed kept
+  const form = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const bad = await form.postForm(`/o/demo/runs/${runId}/unit-signing`,
+    { unit_id: String(unit), kind: 'end', opens_at: '2031-01-05T09:00', closes_at: '', utc_offset: '+01:00' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /<div class="field has-error"><label for="us-closes_at">[^<]*<\/label><input id="us-closes_at"[^>]*aria-invalid="true"/);
+  assert.match(bad.text, /Give the date and time the window closes\./);
+  assert.match(bad.text, /id="us-opens_at" name="opens_at" type="datetime-local" required value="2031-01-05T09:00"/);
   const sign = (who, kind) => who.api('POST', `/api/v1/runs/${runId}/units/${unit}/signatures`, { kind, strokes: STROKES });
   const unitPage = await elodie.get(`/runs/${runId}/units/${unit}`);
   assert.equal(unitPage.status, 200);
