@@ -300,8 +300,9 @@
     img.alt = (live.getAttribute("data-image-alt") || "") + " " + name;
     var meta = document.createElement("span");
     meta.className = "sig-meta";
-    var d = new Date(sig.signed_at);
-    var text = pad2(d.getHours()) + ":" + pad2(d.getMinutes()) + " · " + (live.getAttribute("data-m-" + sig.method) || sig.method);
+    /* the session's clock (its UTC offset), as on the page and the sheet, not the device's */
+    var d = new Date(Date.parse(sig.signed_at) + (parseInt(live.getAttribute("data-utc-offset"), 10) || 0) * 60000);
+    var text = pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes()) + " · " + (live.getAttribute("data-m-" + sig.method) || sig.method);
     if (sig.late_minutes > 0) text += " · " + (live.getAttribute("data-late-label") || "") + " " + sig.late_minutes + " min";
     meta.textContent = text;
     td.appendChild(img);

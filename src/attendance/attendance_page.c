@@ -517,9 +517,9 @@ void att_session_page(Req *r)
     att_session_head(r, &s);
     hprintf(r, "<div class=\"att-live\" data-live=\"/api/v1/orgs/%s/sessions/%lld/attendance\" data-signed-label=\"%s\""
                " data-unsigned-label=\"%s\" data-late-label=\"%s\" data-image-alt=\"%s\" data-m-qr=\"%s\""
-               " data-m-link=\"%s\" data-m-kiosk=\"%s\">\n",
+               " data-m-link=\"%s\" data-m-kiosk=\"%s\" data-utc-offset=\"%lld\">\n",
             r->org->slug, (long long)s.id, T(r, "signed"), T(r, "Not signed"), T(r, "late"), T(r, "Signature of"),
-            method_label(r, "qr"), method_label(r, "link"), method_label(r, "kiosk"));
+            method_label(r, "qr"), method_label(r, "link"), method_label(r, "kiosk"), (long long)s.utc_offset_min);
     hprintf(r, "<p class=\"notice\" data-window>%s</p>\n", window_text(r, &s, w));
     if (w != ATT_TOO_LATE) {
         char token[ATT_QR_TOKEN_LEN + 1];

@@ -95,6 +95,10 @@ test('a learner scans the trainer\'s code, draws a signature, and the live view 
     await row.locator('img.sig').waitFor({ timeout: 12000 });
     assert.ok(await row.locator('img.sig').evaluate((img) => img.complete && img.naturalWidth > 0), 'the signature image is drawn');
     assert.equal(await tpage.locator('[data-count-signed]').textContent(), '1');
+    // its time on the session's clock (UTC+01:00), as on the sheet, whatever the device's zone (UTC here)
+    const att = await (await fetch(`${base}/api/v1/orgs/demo/sessions/${sessionId}/attendance`, { headers: { cookie: trainerCookie } })).json();
+    const local = new Date(Date.parse(att.signatures[0].signed_at) + 60 * 60000).toISOString().slice(11, 16);
+    assert.match(await row.locator('.sig-meta').textContent(), new RegExp(`^${local} · `));
     await shot(tpage, 'attendance-live-after.png');
     assert.deepEqual(env.consoleErrors, []);
     await tctx.close();
