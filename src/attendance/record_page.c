@@ -30,10 +30,7 @@ static const char *dur(Req *r, int64_t ms)
                    : arena_printf(r->arena, "%lld min", (long long)m);
 }
 
-static const char *at(Req *r, UsTime t)
-{
-    return t ? time_iso(r->arena, t) : "—";
-}
+static const char *at(Req *r, UsTime t) { return text_moment(r, t); }
 
 static void thead(Req *r, const char *const *cols, int n)
 {
@@ -70,7 +67,7 @@ void rec_page(Req *r)
     hprintf(r, "<h2>%s</h2>\n", T(r, "Connection sessions"));
     if (!c.act.nsessions) none(r);
     else {
-        const char *h[] = {T(r, "Start"), T(r, "End"), T(r, "Active time"), T(r, "IP address")};
+        const char *h[] = {T(r, "Start time"), T(r, "End time"), T(r, "Active time"), T(r, "IP address")};
         thead(r, h, 4);
         for (int i = 0; i < c.act.nsessions; i++) {
             const ConnSession *s = &c.act.sessions[i];

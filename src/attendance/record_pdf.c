@@ -163,7 +163,7 @@ static void draw_record(RecPdf *p)
     }
 
     static const double w_conn[] = {0.27, 0.27, 0.18, 0.28};
-    const char *h_conn[] = {T(d, "Start"), T(d, "End"), T(d, "Active time"), T(d, "IP address")};
+    const char *h_conn[] = {T(d, "Start time"), T(d, "End time"), T(d, "Active time"), T(d, "IP address")};
     section(p, T(d, "Connection sessions"), h_conn, w_conn, 4, c->act.nsessions);
     for (int i = 0; i < c->act.nsessions; i++) {
         const ConnSession *s = &c->act.sessions[i];

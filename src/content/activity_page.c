@@ -148,7 +148,7 @@ static void activity_render(Req *r, const Course *c, const RunRef *run, int64_t 
     hprintf(r, "<p class=\"lead\">%d/%d %s · %s ", o.done, o.required, T(r, "required units done"), T(r, "time on task"));
     duration_text(r, act.active_ms);
     hprintf(r, " · %d %s</p>", act.nsessions, T(r, "connection sessions"));
-    hprintf(r, "<section class=\"card\"><h2>%s</h2><div class=\"table-wrap\"><table class=\"data\"><thead><tr>"
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><div class=\"table-wrap\"><table class=\"data stack\"><thead><tr>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                "</tr></thead><tbody>", T(r, "Units"), T(r, "Unit"), T(r, "Status"), T(r, "Time spent"),
             T(r, "Last activity"));
@@ -157,34 +157,33 @@ static void activity_render(Req *r, const Course *c, const RunRef *run, int64_t 
             const Unit *u = &o.sections[i].units[j];
             UsTime last;
             int64_t ms = activity_unit_ms(&act, u->id, &last);
-            hprintf(r, "<tr><td>%s</td><td>", u->title);
+            hprintf(r, "<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\">", T(r, "Unit"), u->title, T(r, "Status"));
             if (u->done_at) {
                 hprintf(r, "%s ", T(r, "Done on"));
                 html_date(r, u->done_at);
             } else hprintf(r, "%s", u->opened ? T(r, "Opened") : T(r, "Not started"));
-            html_lit(r, "</td><td>");
+            hprintf(r, "</td><td data-label=\"%s\">", T(r, "Time spent"));
             duration_text(r, ms);
-            html_lit(r, "</td><td>");
+            hprintf(r, "</td><td data-label=\"%s\">", T(r, "Last activity"));
             if (last) html_date(r, last);
             html_lit(r, "</td></tr>");
         }
     html_lit(r, "</tbody></table></div></section>");
-    hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"muted\">%s</p><div class=\"table-wrap\"><table class=\"data\">"
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"muted\">%s</p><div class=\"table-wrap\"><table class=\"data stack\">"
                "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                "</tr></thead><tbody>", T(r, "Connection sessions"),
-            T(r, "A new session starts after a pause longer than the organisation's idle time."), T(r, "Start"),
-            T(r, "End"), T(r, "Active time"), T(r, "IP address"));
+            T(r, "A new session starts after a pause longer than the organisation's idle time."), T(r, "Start time"),
+            T(r, "End time"), T(r, "Active time"), T(r, "IP address"));
     for (int i = act.nsessions - 1; i >= 0 && i >= act.nsessions - 200; i--) {
         const ConnSession *s = &act.sessions[i];
-        html_lit(r, "<tr><td>");
-        html_lit(r, "<time>");
-        html_text(r, time_iso(r->arena, s->start));
-        html_lit(r, "</time></td><td><time>");
-        html_text(r, time_iso(r->arena, s->end));
-        html_lit(r, "</time></td><td>");
+        hprintf(r, "<tr><td data-label=\"%s\">", T(r, "Start time"));
+        html_moment(r, s->start);
+        hprintf(r, "</td><td data-label=\"%s\">", T(r, "End time"));
+        html_moment(r, s->end);
+        hprintf(r, "</td><td data-label=\"%s\">", T(r, "Active time"));
         duration_text(r, s->active_ms);
         if (s->capped) hprintf(r, " <span class=\"badge\">%s</span>", T(r, "capped"));
-        hprintf(r, "</td><td>%s</td></tr>", s->ip);
+        hprintf(r, "</td><td data-label=\"%s\">%s</td></tr>", T(r, "IP address"), s->ip);
     }
     html_lit(r, "</tbody></table></div></section>\n");
     page_end(r);

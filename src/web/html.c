@@ -104,14 +104,20 @@ void html_date(Req *r, UsTime t)
             str_eq(r->lang, "fr") ? fr[tm.tm_mon] : en[tm.tm_mon], tm.tm_year + 1900);
 }
 
-void html_moment(Req *r, UsTime t)
+const char *text_moment(Req *r, UsTime t)
 {
+    if (!t) return "—";
     time_t s = (time_t)(t / US_PER_SEC);
     struct tm tm;
-    char buf[40];
+    char *buf = arena_alloc(r->arena, 40);
     gmtime_r(&s, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    hprintf(r, "<time datetime=\"%s\">%s</time>", time_iso(r->arena, t), buf);
+    strftime(buf, 40, "%Y-%m-%d %H:%M UTC", &tm);
+    return buf;
+}
+
+void html_moment(Req *r, UsTime t)
+{
+    hprintf(r, "<time datetime=\"%s\">%s</time>", time_iso(r->arena, t), text_moment(r, t));
 }
 
 const char *text_percent(Req *r, int64_t th)

@@ -31,6 +31,8 @@ void html_text(Req *r, const char *s);
 void html_date(Req *r, UsTime t);
 /* <time datetime="...">2026-11-28 18:06 UTC</time>: a moment to the minute. */
 void html_moment(Req *r, UsTime t);
+/* The same moment as text, "2026-11-28 14:05 UTC" (in the arena); "—" for 0. */
+const char *text_moment(Req *r, UsTime t);
 /* Thousandths as a percentage in the request's language ("87.5%",
  * "87,5 %"); "—" when negative (no grade).  Text: print it through %s. */
 const char *text_percent(Req *r, int64_t thousandths);
