@@ -26,10 +26,13 @@
  */
 #include "assess/peer.h"
 #include "evidence/ledger.h"
+#include "mail/mail.h"
+#include "web/i18n.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const LATE[] = {"accept", "refuse", "penalty", NULL};
 static const char *const NO_REVIEW[] = {"none", "withhold", "penalty", NULL};
@@ -652,9 +655,39 @@ static int pair_insert(Db *db, const RunRef *run, int64_t unit_id, int64_t revie
     db_bind_i64(st, 7, (int64_t)(seed & INT64_MAX));
     db_bind_i64(st, 8, now);
     int rc = db_step(st);
-    if (rc == DB_DONE && db_changes(st) > 0 && added) (*added)++;
+    bool made = rc == DB_DONE && db_changes(st) > 0;
+    if (made && added) (*added)++;
     db_done(st);
-    return rc == DB_DONE ? LN_OK : LN_EDB;
+    return rc != DB_DONE ? LN_EDB : made ? LN_OK : LN_EEXIST;
+}
+
+/* Inside the caller's transaction: tell `user_id` by e-mail (the tick sends it). */
+static int notice_insert(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, const char *kind, int64_t reviews,
+                         UsTime now)
+{
+    return db_run(db, "INSERT INTO peer_notice (unit_id, run_id, user_id, org_id, kind, reviews, created_at)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7)", "iiiitii", unit_id, run->id, user_id, run->org_id, kind,
+                  reviews, now) == DB_DONE ? LN_OK : LN_EDB;
+}
+
+/* The reviewers given new reviews by one allocation, and how many each. */
+typedef struct Given { Ids who; int *n; int cap; } Given;
+
+static int pair_given(Db *db, Arena *a, const RunRef *run, int64_t unit_id, int64_t reviewer, int64_t author, bool self,
+                      uint64_t seed, UsTime now, int *added, Given *g)
+{
+    int rc = pair_insert(db, run, unit_id, reviewer, author, self, seed, now, added);
+    if (rc == LN_EEXIST) return LN_OK;          /* there already */
+    if (rc != LN_OK) return rc;
+    int k = ids_find(&g->who, reviewer);
+    if (k < 0) {
+        ids_push(a, &g->who, reviewer);
+        k = g->who.n - 1;
+        g->n = arena_grow(a, g->n, k, &g->cap, sizeof *g->n);
+        g->n[k] = 0;
+    }
+    g->n[k]++;
+    return LN_OK;
 }
 
 /* Inside a transaction: serialise the allocations and overrides of one
@@ -671,6 +704,7 @@ static int lock_assignment(Db *db, const RunRef *run, int64_t unit_id, UsTime no
 static int allocate_in_tx(Db *db, Arena *a, const RunRef *run, const PeerSettings *ps, uint64_t seed, UsTime now,
                           int *added)
 {
+    Given g = {0};
     Ids authors, in;
     int64_t u = ps->unit_id;
     if (lock_assignment(db, run, u, now) != LN_OK) return LN_EDB;
@@ -688,8 +722,8 @@ static int allocate_in_tx(Db *db, Arena *a, const RunRef *run, const PeerSetting
         PeerPair *pairs = arena_alloc(a, sizeof(PeerPair) * (size_t)authors.n * (size_t)k);
         int m = peer_allocate(authors.n, k, seed, pairs);
         for (int i = 0; rc == LN_OK && i < m; i++)
-            rc = pair_insert(db, run, u, authors.v[pairs[i].reviewer], authors.v[pairs[i].author], false, seed, now,
-                             added);
+            rc = pair_given(db, a, run, u, authors.v[pairs[i].reviewer], authors.v[pairs[i].author], false, seed, now,
+                            added, &g);
     } else if (in.n > 0) {
         /* newcomers, one by one, to the least loaded both ways */
         int *load = arena_alloc(a, sizeof(int) * (size_t)(authors.n + in.n));
@@ -711,12 +745,12 @@ static int allocate_in_tx(Db *db, Arena *a, const RunRef *run, const PeerSetting
             uint64_t s = seed ^ (uint64_t)who;
             int got = peer_pick_least(load, in.n, -1, k, s, pick);     /* who reviews the newcomer */
             for (int j = 0; rc == LN_OK && j < got; j++) {
-                rc = pair_insert(db, run, u, in.v[pick[j]], who, false, seed, now, added);
+                rc = pair_given(db, a, run, u, in.v[pick[j]], who, false, seed, now, added, &g);
                 load[pick[j]]++;
             }
             int gives = peer_pick_least(recv, in.n, -1, k, s + 1, pick);     /* whom the newcomer reviews */
             for (int j = 0; rc == LN_OK && j < gives; j++) {
-                rc = pair_insert(db, run, u, who, in.v[pick[j]], false, seed, now, added);
+                rc = pair_given(db, a, run, u, who, in.v[pick[j]], false, seed, now, added, &g);
                 recv[pick[j]]++;
             }
             ids_push(a, &in, who);
@@ -725,7 +759,8 @@ static int allocate_in_tx(Db *db, Arena *a, const RunRef *run, const PeerSetting
         }
     }
     for (int i = 0; rc == LN_OK && ps->self_assessment && i < authors.n; i++)
-        rc = pair_insert(db, run, u, authors.v[i], authors.v[i], true, seed, now, added);
+        rc = pair_given(db, a, run, u, authors.v[i], authors.v[i], true, seed, now, added, &g);
+    for (int i = 0; rc == LN_OK && i < g.who.n; i++) rc = notice_insert(db, run, u, g.who.v[i], "reviews", g.n[i], now);
     return rc;
 }
 
@@ -1111,6 +1146,7 @@ int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now,
                            &seq);
         json_decref(p);
         if (rc == LN_OK) rc = grade_insert(db, run, ps->unit_id, &g, seq, now, NULL);
+        if (rc == LN_OK) rc = notice_insert(db, run, ps->unit_id, g.user_id, "grade", 0, now);
         if (rc == LN_OK && added) (*added)++;
     }
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
@@ -1210,4 +1246,116 @@ int peer_overview(Db *db, Arena *a, const RunRef *run, int64_t unit_id, PeerRow 
         (*n)++;
     }
     return LN_OK;
+}
+
+/* ---- on schedule, and by e-mail ------------------------------------------------------ */
+
+int peer_scheduled_due(Db *db, UsTime now, int limit)
+{
+    Arena *a = arena_new();
+    /* assignments whose submission deadline passed with submitters not yet in
+     * the allocation (at least two, or nobody could review), or whose review
+     * deadline passed with submitters not yet graded */
+    DbStmt *st = db_prepare(db,
+        "SELECT DISTINCT s.unit_id, s.run_id, r.org_id FROM peer_submission s JOIN assignment x ON x.unit_id = s.unit_id"
+        " JOIN course_run r ON r.id = s.run_id"
+        " WHERE (x.submit_by IS NOT NULL AND x.submit_by < $1"
+        "   AND NOT EXISTS (SELECT 1 FROM peer_allocation l WHERE l.unit_id = s.unit_id AND l.run_id = s.run_id"
+        "     AND l.self_review = 0 AND (l.author_id = s.user_id OR l.reviewer_id = s.user_id))"
+        "   AND (SELECT count(DISTINCT y.user_id) FROM peer_submission y WHERE y.unit_id = s.unit_id"
+        "     AND y.run_id = s.run_id) >= 2)"
+        " OR (x.review_by IS NOT NULL AND x.review_by < $1"
+        "   AND NOT EXISTS (SELECT 1 FROM peer_grade g WHERE g.unit_id = s.unit_id AND g.run_id = s.run_id"
+        "     AND g.user_id = s.user_id AND g.kind = 'grade'))"
+        " ORDER BY s.unit_id, s.run_id LIMIT $2");
+    if (!st) {
+        arena_free(a);
+        return LN_EDB;
+    }
+    db_bind_i64(st, 1, now);
+    db_bind_i64(st, 2, limit);
+    typedef struct { int64_t unit, run, org; } Due;
+    Due *due = NULL;
+    int n = 0, cap = 0, done = 0;
+    while (db_step(st) == DB_ROW) {
+        due = arena_grow(a, due, n, &cap, sizeof *due);
+        due[n++] = (Due){db_col_i64(st, 0), db_col_i64(st, 1), db_col_i64(st, 2)};
+    }
+    db_done(st);
+    for (int i = 0; i < n; i++) {
+        RunRef run;
+        PeerSettings ps;
+        if (run_ref(db, a, due[i].org, due[i].run, &run) == LN_OK && peer_settings_get(db, a, due[i].unit, &ps) == LN_OK
+            && peer_due(db, &run, &ps, now) == LN_OK)
+            done++;
+    }
+    arena_free(a);
+    return done;
+}
+
+int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
+{
+    Arena *a = arena_new();
+    DbStmt *st = db_prepare(db,
+        "SELECT n.id, n.kind, n.reviews, n.run_id, n.unit_id, u.email, u.lang, x.title, c.title, COALESCE(g.review_by, 0)"
+        " FROM peer_notice n JOIN app_user u ON u.id = n.user_id JOIN unit x ON x.id = n.unit_id"
+        " JOIN course c ON c.id = x.course_id LEFT JOIN assignment g ON g.unit_id = n.unit_id"
+        " WHERE n.sent_at IS NULL ORDER BY n.id LIMIT $1");
+    if (!st) {
+        arena_free(a);
+        return LN_EDB;
+    }
+    db_bind_i64(st, 1, limit);
+    typedef struct { int64_t id, reviews, run, unit; UsTime review_by; char *kind, *email, *lang, *unit_title, *course; } Due;
+    Due *due = NULL;
+    int n = 0, cap = 0, sent = 0;
+    while (db_step(st) == DB_ROW) {
+        due = arena_grow(a, due, n, &cap, sizeof *due);
+        due[n++] = (Due){.id = db_col_i64(st, 0), .kind = db_col_dup(st, 1, a), .reviews = db_col_i64(st, 2),
+                         .run = db_col_i64(st, 3), .unit = db_col_i64(st, 4), .email = db_col_dup(st, 5, a),
+                         .lang = db_col_dup(st, 6, a), .unit_title = db_col_dup(st, 7, a), .course = db_col_dup(st, 8, a),
+                         .review_by = db_col_i64(st, 9)};
+    }
+    db_done(st);
+    for (int i = 0; i < n; i++) {
+        const Due *d = &due[i];
+        const char *lang = i18n_supported(d->lang) ? d->lang : "en";
+        const char *link = arena_printf(a, "%s/runs/%lld/units/%lld", base_url, (long long)d->run, (long long)d->unit);
+        char *subject, *body;
+        if (str_eq(d->kind, "reviews")) {
+            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Reviews to do"), d->unit_title);
+            body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %lld\n", i18n_get(lang, "Submissions are given to you to review in this assignment:"),
+                                d->unit_title, d->course, i18n_get(lang, "Reviews given to you:"), (long long)d->reviews);
+            if (d->review_by) {
+                char when[40];
+                time_t t = (time_t)(d->review_by / US_PER_SEC);
+                struct tm tm;
+                gmtime_r(&t, &tm);
+                strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+                body = arena_printf(a, "%s%s %s\n", body, i18n_get(lang, "Review them before:"), when);
+            }
+        } else {
+            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Your grade is recorded"), d->unit_title);
+            body = arena_printf(a, "%s\n\n    %s (%s)\n", i18n_get(lang, "The reviews of your submission are in and your grade is recorded:"),
+                                d->unit_title, d->course);
+        }
+        body = arena_printf(a, "%s\n%s\n\n%s\n", body, i18n_get(lang, "Open the assignment:"), link);
+        if (db_begin(db) != DB_DONE) break;
+        /* once: only the process that marks it sends it */
+        int c = db_change(db, "UPDATE peer_notice SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL", "ii", now, d->id);
+        if (c == LN_OK && mail_enqueue(db, d->email, subject, body, now) == LN_OK && db_commit(db) == DB_DONE) sent++;
+        else db_rollback(db);
+    }
+    arena_free(a);
+    return sent;
+}
+
+void peer_tick(App *app, Db *db)
+{
+    static _Atomic int64_t last;
+    UsTime now = time_now_us();
+    if (!tick_due(&last, now, PEER_TICK_S * US_PER_SEC)) return;
+    peer_scheduled_due(db, now, 20);
+    char buf[300];
+    peer_notices_send(db, app_base_url(app, buf, sizeof buf), now, 100);
 }

@@ -200,6 +200,20 @@ int peer_grade_compute(Db *db, Arena *a, const RunRef *run, const PeerSettings *
  * each with its ledger entry "assessment.grade"; idempotent.  *added may be
  * NULL. */
 int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now, int *added);
+
+/* ---- on schedule, and by e-mail ---- */
+
+/* What is due without anybody opening a page: allocation once the
+ * submission deadline passed, grades once the review deadline passed (at
+ * most `limit` assignments); returns how many were handled. */
+int peer_scheduled_due(Db *db, UsTime now, int limit);
+/* E-mails: each allocation tells the reviewers given reviews, each grade
+ * its author (peer_notice rows written with them); at most `limit`, each
+ * queued once in the reader's language.  Returns how many were queued. */
+int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit);
+#define PEER_TICK_S 10
+/* For the serve tick, every PEER_TICK_S: both of the above. */
+void peer_tick(App *app, Db *db);
 /* The learner's current grade (the last row); LN_NOTFOUND when none. */
 int peer_grade_current(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64_t user_id, PeerGrade *out);
 /* A trainer's override: a new row pointing at the current one, its ledger

@@ -11,6 +11,7 @@
 #include "attendance/attendance.h"
 #include "catalog/catalog.h"
 #include "evidence/ledger.h"
+#include "assess/peer.h"
 #include "assess/quiz.h"
 #include "content/course_job.h"
 #include "forum/forum.h"
@@ -273,6 +274,7 @@ void app_tick(App *app, Db *db)
     attendance_tick(app, db); /* signing links e-mailed as live sessions start */
     forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
     quiz_tick(app, db);       /* quiz attempts past their deadline expire, graded from their saved answers */
+    peer_tick(app, db);       /* peer assessment on schedule, and its e-mails */
 }
 
 void app_jobs_tick(App *app, Db *db)

@@ -11,7 +11,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopAll, demoStore, DEMO, signinForm, signinApi, apiError, uniq, cli, multipart } from './lib.mjs';
+import { startServer, stopAll, demoStore, DEMO, signinForm, signinApi, apiError, uniq, cli, multipart, waitForMail } from './lib.mjs';
 
 const store = demoStore('peer');
 cli(store, 'org', 'add', 'other', 'Other Org');
@@ -168,6 +168,12 @@ test('allocation: K reviewers each, nobody reviews themselves, idempotent; a lea
     load[x.reviewer_id] = (load[x.reviewer_id] || 0) + 1;
   }
   assert.deepEqual(Object.values(load), [2, 2, 2, 2]);
+  // Each reviewer is told by e-mail (the server's tick), with the assignment's link; Élodie in French.
+  const fm = await waitForMail(store.data, DEMO.francois.email, { match: /Reviews given to you: 2/, timeoutMs: 30000 });
+  assert.match(fm.subject, /^Reviews to do — Essay$/);
+  assert.ok(fm.body.includes(`/runs/${run}/units/${uid}`), fm.body);
+  const em = await waitForMail(store.data, DEMO.elodie.email, { match: /Évaluations qui vous sont confiées/, timeoutMs: 30000 });
+  assert.match(em.subject, /^Évaluations à faire — Essay$/);
 
   const [a] = ctx.clients;
   const mine = (await a.get(`/api/v1/runs/${run}/units/${uid}/assignment`)).json();

@@ -444,6 +444,51 @@ static void test_small(void **state)
     assert_int_equal(why, PEER_CLOSED);
 }
 
+/* Nobody opens a page: the tick allocates once the submission deadline has
+ * passed and grades once the review deadline has; each reviewer is told by
+ * e-mail (in their language, with how many and until when), each author
+ * when the grade is recorded; each e-mail once. */
+static void test_schedule_and_mail(void **state)
+{
+    PeerSettings ps;
+    make_assignment(&ps, "refuse", 1);
+    PeerSubmission s;
+    PeerRefusal why;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(peer_submit(db, arena, &run, &ps, users[i], "On time", NULL, 0, T0 + i, &s, &why), LN_OK);
+    assert_int_equal(db_run(db, "UPDATE app_user SET lang = 'fr' WHERE id = $1", "i", users[1]), DB_DONE);
+    peer_notices_send(db, "https://x", T0, 1000);          /* earlier tests' e-mails out of the way */
+    char *link = arena_printf(arena, "https://lectern.example/runs/%lld/units/%lld", (long long)run.id, (long long)ps.unit_id);
+    const char *mine = "SELECT count(*) FROM mail_outbox WHERE body_text LIKE $1";
+    int64_t n = 0;
+    char *like = arena_printf(arena, "%%%s%%", link);
+    /* before the deadline: nothing */
+    peer_scheduled_due(db, T0 + HOUR, 100);
+    assert_int_equal(count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1", ps.unit_id), 0);
+    /* after it: allocated by the schedule; three reviewers told, once */
+    assert_true(peer_scheduled_due(db, T0 + 25 * HOUR, 100) >= 1);
+    assert_int_equal(count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1 AND self_review = 0", ps.unit_id), 3);
+    assert_int_equal(count("SELECT count(*) FROM peer_notice WHERE unit_id = $1 AND kind = 'reviews' AND sent_at IS NULL",
+                           ps.unit_id), 3);
+    assert_true(peer_notices_send(db, "https://lectern.example", T0 + 25 * HOUR, 1000) >= 3);
+    assert_int_equal(db_query_i64(db, &n, mine, "t", like), DB_ROW);
+    assert_int_equal(n, 3);
+    assert_int_equal(peer_notices_send(db, "https://lectern.example", T0 + 26 * HOUR, 1000), 0);     /* once */
+    assert_int_equal(db_query_i64(db, &n, "SELECT count(*) FROM mail_outbox WHERE body_text LIKE $1 AND subject"
+                                          " = 'Évaluations à faire — Essay' AND body_text LIKE '%Évaluations qui vous"
+                                          " sont confiées\u202f: 1%' AND body_text LIKE '%2027-01-17 08:00 UTC%'",
+                                  "t", like), DB_ROW);
+    assert_int_equal(n, 1);                                                 /* users[1], in French */
+    /* nobody reviews; past the review deadline the schedule grades, and the authors are told */
+    assert_true(peer_scheduled_due(db, T0 + 49 * HOUR, 100) >= 1);
+    assert_int_equal(count("SELECT count(*) FROM peer_grade WHERE unit_id = $1 AND kind = 'grade'", ps.unit_id), 3);
+    assert_true(peer_notices_send(db, "https://lectern.example", T0 + 49 * HOUR, 1000) >= 3);
+    assert_int_equal(db_query_i64(db, &n, "SELECT count(*) FROM mail_outbox WHERE body_text LIKE $1 AND subject"
+                                          " LIKE '%grade is recorded — Essay'", "t", like), DB_ROW);
+    assert_int_equal(n, 2);                                                 /* and one in French */
+    assert_int_equal(peer_scheduled_due(db, T0 + 50 * HOUR, 100), 0);       /* nothing left to do */
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -457,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_submissions),
         cmocka_unit_test(test_flow),
         cmocka_unit_test(test_small),
+        cmocka_unit_test(test_schedule_and_mail),
     };
     int failed = cmocka_run_group_tests_name("peer (pure)", pure, NULL, NULL);
     return failed + cmocka_run_group_tests_name("peer (stored)", stored, setup, teardown);
