@@ -1253,18 +1253,19 @@ int peer_overview(Db *db, Arena *a, const RunRef *run, int64_t unit_id, PeerRow 
 int peer_scheduled_due(Db *db, UsTime now, int limit)
 {
     Arena *a = arena_new();
-    /* assignments whose submission deadline passed with submitters not yet in
+    /* assignments whose submission deadline passed (in the last
+     * PEER_SCHEDULE_DAYS: older ones are done, or done lazily) with submitters not yet in
      * the allocation (at least two, or nobody could review), or whose review
      * deadline passed with submitters not yet graded */
     DbStmt *st = db_prepare(db,
         "SELECT DISTINCT s.unit_id, s.run_id, r.org_id FROM peer_submission s JOIN assignment x ON x.unit_id = s.unit_id"
         " JOIN course_run r ON r.id = s.run_id"
-        " WHERE (x.submit_by IS NOT NULL AND x.submit_by < $1"
+        " WHERE (x.submit_by IS NOT NULL AND x.submit_by < $1 AND x.submit_by > $3"
         "   AND NOT EXISTS (SELECT 1 FROM peer_allocation l WHERE l.unit_id = s.unit_id AND l.run_id = s.run_id"
         "     AND l.self_review = 0 AND (l.author_id = s.user_id OR l.reviewer_id = s.user_id))"
         "   AND (SELECT count(DISTINCT y.user_id) FROM peer_submission y WHERE y.unit_id = s.unit_id"
         "     AND y.run_id = s.run_id) >= 2)"
-        " OR (x.review_by IS NOT NULL AND x.review_by < $1"
+        " OR (x.review_by IS NOT NULL AND x.review_by < $1 AND x.review_by > $3"
         "   AND NOT EXISTS (SELECT 1 FROM peer_grade g WHERE g.unit_id = s.unit_id AND g.run_id = s.run_id"
         "     AND g.user_id = s.user_id AND g.kind = 'grade'))"
         " ORDER BY s.unit_id, s.run_id LIMIT $2");
@@ -1274,6 +1275,7 @@ int peer_scheduled_due(Db *db, UsTime now, int limit)
     }
     db_bind_i64(st, 1, now);
     db_bind_i64(st, 2, limit);
+    db_bind_i64(st, 3, now - PEER_SCHEDULE_DAYS * 86400 * US_PER_SEC);
     typedef struct { int64_t unit, run, org; } Due;
     Due *due = NULL;
     int n = 0, cap = 0, done = 0;

@@ -204,8 +204,10 @@ int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now,
 /* ---- on schedule, and by e-mail ---- */
 
 /* What is due without anybody opening a page: allocation once the
- * submission deadline passed, grades once the review deadline passed (at
- * most `limit` assignments); returns how many were handled. */
+ * submission deadline passed, grades once the review deadline passed, for
+ * deadlines of the last PEER_SCHEDULE_DAYS (at most `limit` assignments);
+ * returns how many were handled. */
+#define PEER_SCHEDULE_DAYS 7
 int peer_scheduled_due(Db *db, UsTime now, int limit);
 /* E-mails: each allocation tells the reviewers given reviews, each grade
  * its author (peer_notice rows written with them); at most `limit`, each
