@@ -87,13 +87,8 @@ int gb_weight_get(Db *db, int64_t unit_id, int64_t *weight)
 
 char *gb_quiz_title(Db *db, Arena *a, int64_t course_id, int64_t unit_id)
 {
-    DbStmt *st = db_prepare(db, "SELECT title FROM unit WHERE id = $1 AND course_id = $2 AND kind = 'quiz'");
-    if (!st) return NULL;
-    db_bind_i64(st, 1, unit_id);
-    db_bind_i64(st, 2, course_id);
-    char *title = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
-    db_done(st);
-    return title;
+    return db_query_text(db, a, "SELECT title FROM unit WHERE id = $1 AND course_id = $2 AND kind = 'quiz'", "ii",
+                         unit_id, course_id);
 }
 
 int gb_weights(Db *db, Arena *a, int64_t course_id, GbWeight **out, int *n)

@@ -378,14 +378,8 @@ UsTime enrol_completed_at(Db *db, int64_t run_id, int64_t user_id)
 
 char *enrolled_name(Db *db, Arena *a, int64_t run_id, int64_t user_id)
 {
-    DbStmt *st = db_prepare(db, "SELECT u.name FROM enrolment e JOIN app_user u ON u.id = e.user_id"
-                                " WHERE e.run_id = $1 AND e.user_id = $2");
-    if (!st) return NULL;
-    db_bind_i64(st, 1, run_id);
-    db_bind_i64(st, 2, user_id);
-    char *name = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
-    db_done(st);
-    return name;
+    return db_query_text(db, a, "SELECT u.name FROM enrolment e JOIN app_user u ON u.id = e.user_id"
+                                " WHERE e.run_id = $1 AND e.user_id = $2", "ii", run_id, user_id);
 }
 
 /* May the user enrol now?  LN_OK or the refusal with *why.  `invited`:

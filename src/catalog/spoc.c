@@ -74,13 +74,7 @@ int spoc_run_by_code(Db *db, Arena *a, const char *typed, RunRef *out)
 
 char *user_name_of(Db *db, Arena *a, int64_t user_id)
 {
-    if (!user_id) return NULL;
-    DbStmt *st = db_prepare(db, "SELECT name FROM app_user WHERE id = $1");
-    if (!st) return NULL;
-    db_bind_i64(st, 1, user_id);
-    char *name = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
-    db_done(st);
-    return name;
+    return user_id ? db_query_text(db, a, "SELECT name FROM app_user WHERE id = $1", "i", user_id) : NULL;
 }
 
 int run_trainer_choices(Db *db, Arena *a, int64_t org_id, PersonList *out)
@@ -312,11 +306,7 @@ int spoc_join(Req *r, const RunRef *run, const char *message, JoinResult *res, c
 
 static char *user_lang(Db *db, Arena *a, int64_t user_id)
 {
-    DbStmt *st = db_prepare(db, "SELECT lang FROM app_user WHERE id = $1");
-    if (!st) return "en";
-    db_bind_i64(st, 1, user_id);
-    char *lang = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
-    db_done(st);
+    char *lang = db_query_text(db, a, "SELECT lang FROM app_user WHERE id = $1", "i", user_id);
     return lang && i18n_supported(lang) ? lang : "en";
 }
 

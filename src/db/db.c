@@ -131,6 +131,18 @@ int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...)
     return rc;
 }
 
+char *db_query_text(Db *db, Arena *a, const char *sql, const char *spec, ...)
+{
+    va_list ap;
+    va_start(ap, spec);
+    DbStmt *st = prepare_bound(db, sql, spec, ap);
+    va_end(ap);
+    if (!st) return NULL;
+    char *v = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
+    db_done(st);
+    return v;
+}
+
 char *db_like_contains(Arena *a, const char *text)
 {
     Buf b;

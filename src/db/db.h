@@ -72,6 +72,9 @@ int db_run(Db *db, const char *sql, const char *spec, ...);
 /* Run a statement that returns one integer (e.g. INSERT ... RETURNING id,
  * SELECT count(*)).  Returns DB_ROW with *out set, DB_DONE, or an error. */
 int db_query_i64(Db *db, int64_t *out, const char *sql, const char *spec, ...);
+/* The same for one text value: the first column of the first row, in the
+ * arena; NULL when there is no row, the value is NULL, or on an error. */
+char *db_query_text(Db *db, Arena *a, const char *sql, const char *spec, ...);
 /* Run an UPDATE or DELETE: LN_OK when it changed at least one row,
  * LN_NOTFOUND when it changed none, LN_EEXIST on a constraint, LN_EDB on
  * failure. */

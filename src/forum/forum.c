@@ -343,13 +343,8 @@ static int insert_post(Db *db, int64_t thread_id, int64_t run_id, int64_t org_id
 
 const char *forum_unit_title(Db *db, Arena *a, const ForumCtx *f, int64_t unit_id)
 {
-    DbStmt *st = db_prepare(db, "SELECT title FROM unit WHERE id = $1 AND course_id = $2");
-    if (!st) return NULL;
-    db_bind_i64(st, 1, unit_id);
-    db_bind_i64(st, 2, f->run.course_id);
-    const char *title = db_step(st) == DB_ROW ? db_col_dup(st, 0, a) : NULL;
-    db_done(st);
-    return title;
+    return db_query_text(db, a, "SELECT title FROM unit WHERE id = $1 AND course_id = $2", "ii", unit_id,
+                         f->run.course_id);
 }
 
 /* Posting in the discussion of a "discussion" unit completes it for a

@@ -540,20 +540,6 @@ static int pdf_pages(const char *data, size_t len)
     return p ? atoi(p + 7) : -1;
 }
 
-static char *slurp_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    Buf b;
-    buf_init(&b, 0);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return b.data;          /* the caller frees */
-}
-
 static void test_sheets_zip(void **state)
 {
     const char *secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -603,8 +589,9 @@ static void test_sheets_zip(void **state)
     assert_int_equal(attendance_sheets_pdf(db, secret, "https://lectern.example", org, run.id, "fr", path, NULL, NULL,
                                            &count), LN_OK);
     assert_int_equal(count, l.n);
-    size_t len;
-    char *all = slurp_file(path, &len);
+    size_t len = 0;
+    char *all = test_slurp(path, &len);
+    assert_non_null(all);
     assert_memory_equal(all, "%PDF", 4);
     assert_int_equal(pdf_pages(all, len), pages);
     free(all);
@@ -617,7 +604,7 @@ static void test_sheets_zip(void **state)
     assert_string_equal(j.status, "done");
     assert_string_equal(j.format, "pdf");
     assert_true(str_startswith(sheet_job_path(arena, data_dir, &j) + strlen(data_dir), "/tmp/sheets-"));
-    all = slurp_file(sheet_job_path(arena, data_dir, &j), &len);
+    all = test_slurp(sheet_job_path(arena, data_dir, &j), &len);
     assert_non_null(all);
     assert_int_equal(pdf_pages(all, len), pages);
     free(all);

@@ -85,18 +85,9 @@ static char *path_of(Arena *a, const char *name)
 
 static char *slurp(Arena *a, const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    Buf b;
-    buf_init(&b, 0);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    char *out = arena_alloc(a, b.len + 1);
-    if (b.len) memcpy(out, b.data, b.len);
-    buf_free(&b);
+    char *m = test_slurp(path, len);
+    char *out = m ? arena_strndup(a, m, *len) : NULL;
+    free(m);
     return out;
 }
 

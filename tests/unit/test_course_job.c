@@ -26,19 +26,6 @@ static int64_t count(const char *sql)
     return n;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    return b;
-}
-
 static bool exists(const char *path)
 {
     struct stat sb;
@@ -75,12 +62,12 @@ static void test_export_then_import(void **state)
     assert_true(j.finished_at > 0);
     char *path = course_job_path(a, data_dir, &j);
     size_t len, clen;
-    char *bytes = slurp(path, &len);
+    char *bytes = test_slurp(path, &len);
     assert_non_null(bytes);
     /* the command line's export of the same course, byte for byte */
     char *cli = arena_printf(a, "%s/cli.tar.gz", data_dir), *err = NULL;
     assert_int_equal(course_export(&app, db, course, cli, &err), LN_OK);
-    char *cbytes = slurp(cli, &clen);
+    char *cbytes = test_slurp(cli, &clen);
     assert_int_equal(len, clen);
     assert_memory_equal(bytes, cbytes, len);
     free(cbytes);

@@ -79,8 +79,12 @@ static void test_nulls_and_quotes(void **state)
     Arena *a = arena_new();
     assert_null(db_col_dup(st, 1, a));
     assert_string_equal(db_col_dup(st, 0, a), evil);
-    arena_free(a);
     db_done(st);
+    /* one text value: the row's, NULL for a NULL value or no row */
+    assert_string_equal(db_query_text(db, a, "SELECT name FROM t_item WHERE id = $1", "i", (int64_t)7), evil);
+    assert_null(db_query_text(db, a, "SELECT note FROM t_item WHERE id = $1", "i", (int64_t)7));
+    assert_null(db_query_text(db, a, "SELECT name FROM t_item WHERE id = $1", "i", (int64_t)-7));
+    arena_free(a);
 }
 
 static void test_unique_violation_is_constraint(void **state)

@@ -24,4 +24,21 @@ static inline const char *test_db_url(void)
     }
     return buf;
 }
+/* The bytes of a file, NUL-terminated, malloc'd (the caller frees); NULL
+ * when it cannot be read. */
+static inline char *test_slurp(const char *path, size_t *len)
+{
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 8192, n = 0, got;
+    char *b = malloc(cap + 1);
+    while (b && (got = fread(b + n, 1, cap - n, f)) > 0)
+        if ((n += got) == cap) b = realloc(b, (cap *= 2) + 1);
+    fclose(f);
+    if (!b) return NULL;
+    b[n] = 0;
+    *len = n;
+    return b;
+}
 #endif
