@@ -2,7 +2,11 @@
  * reads past the end; on success the keys are [a-z0-9._]+ and unique, the
  * values one valid UTF-8 line without control characters, line numbers
  * increase, and the body is the exact tail of the input.  The slug of
- * every value is [a-z0-9-], at most 40 characters. */
+ * every value is [a-z0-9-], at most 40 characters.  The header read as a
+ * quiz's, an assignment's and a text unit's settings and as course.txt's
+ * gradebook keys: a refusal names its key and says why; what is accepted
+ * is within its bounds. */
+#include "assess/assess_io.h"
 #include "content/course_io.h"
 
 #include <stdlib.h>
@@ -43,6 +47,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (h.body < in || h.body + h.body_len != in + size || h.body_line < 2) abort();
             if (!utf8_valid(h.body, h.body_len)) abort();
         }
+        static const char *const kinds[] = {"quiz", "assignment", "text"};
+        for (int k = 0; k < 3; k++) {
+            AioUnit u;
+            const char *key = NULL, *why = aio_header(a, kinds[k], &h, &u, &key);
+            if (why && (!*why || !key)) abort();
+            if (!why && k < 2 && (u.weight < 0 || u.weight > GB_MAX_WEIGHT)) abort();
+        }
+        GbSettings gs;
+        const char *key = NULL, *why = aio_course_header(&h, &gs, &key);
+        if (why && (!*why || !key)) abort();
+        if (!why && (gs.pass_mark < 0 || gs.pass_mark > 1000)) abort();
         static const char *const known[] = {"kind", "title", "url", NULL};
         int kl = 0;
         if (course_header_known(a, &h, known, &kl) && (kl < 1 || kl > line)) abort();
