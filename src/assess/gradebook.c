@@ -321,8 +321,11 @@ static int insert_answer_grade(Db *db, int64_t org_id, const Attempt *at, int64_
     return rc == DB_ROW ? LN_OK : LN_EDB;
 }
 
-static bool quiz_passes(const QuizSettings *qs, int64_t score, int64_t pending)
+/* As at submission (quiz.c): a pass mark of 0 asks for a submission only,
+ * which an expired attempt is not; otherwise the score, nothing pending. */
+static bool quiz_passes(const QuizSettings *qs, const Attempt *at, int64_t score, int64_t pending)
 {
+    if (qs->pass_mark == 0) return str_eq(at->status, "submitted");
     return pending == 0 && score >= qs->pass_mark;
 }
 
@@ -423,7 +426,7 @@ int gb_grade_answer(Db *db, Arena *a, const RunRef *run, int64_t attempt_id, int
     }
     commit_or_rollback(db, &rc);
     if (rc != LN_OK) return rc;
-    out->passed = quiz_passes(&qs, out->score, out->pending);
+    out->passed = quiz_passes(&qs, &at, out->score, out->pending);
     after_change(db, run, at.unit_id, at.user_id, out->passed, now, out);
     return LN_OK;
 }
@@ -646,7 +649,7 @@ static int regrade_attempt(Db *db, Arena *a, const RunRef *run, int64_t attempt_
     if (rc == LN_NOTFOUND) return LN_OK;
     if (rc != LN_OK) return rc;
     out->changed++;
-    *passed = quiz_passes(qs, one.score, one.pending);
+    *passed = quiz_passes(qs, &at, one.score, one.pending);
     return LN_OK;
 }
 

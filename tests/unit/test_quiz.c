@@ -592,6 +592,7 @@ static void test_deadlines(void **state)
  * connection) is graded from them by the serve tick's sweep: status
  * "expired", the answers kept, essays awaiting the trainer, a pass completes
  * the unit, and the ledger says "expired" and when the answers were saved. */
+#define HOUR_US (INT64_C(3600) * US_PER_SEC)
 static void test_expiry_grades_saved_answers(void **state)
 {
     int64_t unit = add_quiz("Saved", "Two and two {#4}\n\nThe sky is blue {T}\n\nSay more {}\n");
@@ -671,6 +672,28 @@ static void test_expiry_grades_saved_answers(void **state)
     assert_int_equal(back.score, 1000);
     assert_int_equal(count("SELECT count(*) FROM unit_progress WHERE unit_id = $1 AND completed_at IS NOT NULL", plain), 1);
     (void)saved;
+
+    /* A pass mark of 0 asks for a submission: an expired attempt does not
+     * pass, not even once a trainer grades its essay. */
+    int64_t zero = add_quiz("Saved, pass mark 0", "Say more {}\n");
+    quiz_settings_default(&qs);
+    qs.time_limit_s = 60;
+    qs.pass_mark = 0;
+    set(zero, &qs);
+    Attempt z;
+    assert_int_equal(quiz_start(db, arena, &run, zero, learner2, t0, &z, &resumed, &why), LN_OK);
+    json_t *essay_only = json_pack("{s:{s:s}}", arena_printf(arena, "%lld", (long long)z.shown[0].id), "text", "Mine.");
+    assert_int_equal(quiz_draft_save(db, arena, &z, essay_only, t0 + 10 * US_PER_SEC, &why, &err), LN_OK);
+    json_decref(essay_only);
+    assert_true(quiz_expire_due(db, z.deadline_at + grace + 1, 50) >= 1);
+    assert_int_equal(quiz_attempt_load(db, arena, zero, run_id, learner2, z.id, &back), LN_OK);
+    assert_string_equal(back.status, "expired");
+    GbOutcome gout;
+    assert_int_equal(gb_grade_answer(db, arena, &run, z.id, z.shown[0].id, 1000, "Good.", learner, t0 + 2 * HOUR_US,
+                                     &gout), LN_OK);
+    assert_int_equal(gout.score, 1000);
+    assert_false(gout.passed);
+    assert_int_equal(count("SELECT count(*) FROM unit_progress WHERE unit_id = $1 AND completed_at IS NOT NULL", zero), 0);
 
     LedgerReport rep;
     assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
