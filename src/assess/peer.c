@@ -32,7 +32,6 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const LATE[] = {"accept", "refuse", "penalty", NULL};
 static const char *const NO_REVIEW[] = {"none", "withhold", "penalty", NULL};
@@ -1328,14 +1327,9 @@ int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
             subject = arena_printf(a, "%s — %s", i18n_get(lang, "Reviews to do"), d->unit_title);
             body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %lld\n", i18n_get(lang, "Submissions are given to you to review in this assignment:"),
                                 d->unit_title, d->course, i18n_get(lang, "Reviews given to you:"), (long long)d->reviews);
-            if (d->review_by) {
-                char when[40];
-                time_t t = (time_t)(d->review_by / US_PER_SEC);
-                struct tm tm;
-                gmtime_r(&t, &tm);
-                strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-                body = arena_printf(a, "%s%s %s\n", body, i18n_get(lang, "Review them before:"), when);
-            }
+            if (d->review_by)
+                body = arena_printf(a, "%s%s %s\n", body, i18n_get(lang, "Review them before:"),
+                                    time_text(a, d->review_by));
         } else {
             subject = arena_printf(a, "%s — %s", i18n_get(lang, "Your grade is recorded"), d->unit_title);
             body = arena_printf(a, "%s\n\n    %s (%s)\n", i18n_get(lang, "The reviews of your submission are in and your grade is recorded:"),

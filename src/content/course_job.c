@@ -73,14 +73,7 @@ static int write_all(const char *path, const char *data, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return LN_EIO;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) break;
-        off += (size_t)w;
-    }
-    int rc = off == len && fsync(fd) == 0 ? LN_OK : LN_EIO;
+    int rc = write_full(fd, data, len) == LN_OK && fsync(fd) == 0 ? LN_OK : LN_EIO;
     if (close(fd) != 0) rc = LN_EIO;
     if (rc != LN_OK) unlink(path);
     return rc;

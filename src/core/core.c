@@ -505,6 +505,16 @@ int write_full(int fd, const void *data, size_t len)
     return LN_OK;
 }
 
+char *time_text(Arena *a, UsTime t)
+{
+    time_t s = (time_t)(t / US_PER_SEC);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    char buf[40];
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+    return arena_strdup(a, buf);
+}
+
 char *time_iso(Arena *a, UsTime t)
 {
     time_t s = (time_t)(t / US_PER_SEC);

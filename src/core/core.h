@@ -119,6 +119,8 @@ UsTime time_mono_us(void);
 /* write() until all `len` bytes are written (EINTR retried); LN_EIO else. */
 int write_full(int fd, const void *data, size_t len);
 char *time_iso(Arena *a, UsTime t);
+/* For people: "2026-11-28 18:06 UTC", into the arena. */
+char *time_text(Arena *a, UsTime t);
 /* "2026-12-01", "2026-12-01T09:30", "2026-12-01T09:30:00(.123456)" with an
  * optional "Z": UTC (HTML date and datetime-local fields send no zone: read
  * as UTC). */

@@ -106,13 +106,7 @@ void html_date(Req *r, UsTime t)
 
 const char *text_moment(Req *r, UsTime t)
 {
-    if (!t) return "—";
-    time_t s = (time_t)(t / US_PER_SEC);
-    struct tm tm;
-    char *buf = arena_alloc(r->arena, 40);
-    gmtime_r(&s, &tm);
-    strftime(buf, 40, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
+    return t ? time_text(r->arena, t) : "—";
 }
 
 void html_moment(Req *r, UsTime t)
