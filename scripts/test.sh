@@ -26,7 +26,8 @@ count() {
     PASS=$((PASS + $2))
     FAIL=$((FAIL + $3))
     [ "$3" -gt 0 ] && FAILED_SUITES+=("$1")
-    printf -- '--- %s: %d passed, %d failed\n' "$1" "$2" "$3"
+    printf -- '--- %s: %d passed, %d failed%s\n' "$1" "$2" "$3" "${SUITE_SECS:+ (${SUITE_SECS} s)}"
+    SUITE_SECS=""
 }
 
 # run_suite NAME PASS_RE FAIL_RE FIELD SHOW_CMD -- COMMAND...: run COMMAND into
@@ -36,8 +37,10 @@ count() {
 run_suite() {
     local name=$1 pass_re=$2 fail_re=$3 field=$4 show=$5; shift 6
     local out="$TMP/$(echo "$name" | tr ' /:' '___').log"
+    local t0=$SECONDS
     "$@" >"$out" 2>&1
     local rc=$? p f
+    SUITE_SECS=$((SECONDS - t0))
     p=$(grep -E "$pass_re" "$out" | awk -v f="$field" '{print $f}' | tail -1)
     f=$(grep -E "$fail_re" "$out" | awk -v f="$field" '{print $f}' | tail -1)
     p=${p:-0}; f=${f:-0}

@@ -1294,6 +1294,30 @@ int peer_scheduled_due(Db *db, UsTime now, int limit)
     return done;
 }
 
+int peer_reminders_due(Db *db, UsTime now)
+{
+    /* a reviewer's reviews left undone, given before the reminder window
+     * opened (reviews given inside it had the deadline in their e-mail) */
+    DbStmt *st = db_prepare(db,
+        "INSERT INTO peer_notice (unit_id, run_id, user_id, org_id, kind, reviews, created_at)"
+        " SELECT l.unit_id, l.run_id, l.reviewer_id, l.org_id, 'reminder', count(*), $1"
+        " FROM peer_allocation l JOIN assignment x ON x.unit_id = l.unit_id"
+        " WHERE x.review_by IS NOT NULL AND x.review_by > $1 AND x.review_by - $2 <= $1"
+        "   AND l.self_review = 0 AND l.created_at < x.review_by - $2"
+        "   AND NOT EXISTS (SELECT 1 FROM peer_review v WHERE v.allocation_id = l.id)"
+        "   AND NOT EXISTS (SELECT 1 FROM peer_notice n WHERE n.unit_id = l.unit_id AND n.run_id = l.run_id"
+        "     AND n.user_id = l.reviewer_id AND n.kind = 'reminder')"
+        " GROUP BY l.unit_id, l.run_id, l.reviewer_id, l.org_id"
+        " ON CONFLICT DO NOTHING");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, now);
+    db_bind_i64(st, 2, (int64_t)PEER_REMIND_HOURS * 3600 * US_PER_SEC);
+    int rc = db_step(st);
+    int made = rc == DB_DONE ? (int)db_changes(st) : LN_EDB;
+    db_done(st);
+    return made;
+}
+
 int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
 {
     Arena *a = arena_new();
@@ -1330,6 +1354,12 @@ int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
             if (d->review_by)
                 body = arena_printf(a, "%s%s %s\n", body, i18n_get(lang, "Review them before:"),
                                     time_text(a, d->review_by));
+        } else if (str_eq(d->kind, "reminder")) {
+            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Reviews still to do"), d->unit_title);
+            body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %lld\n%s %s\n",
+                                i18n_get(lang, "The review deadline of this assignment is near and you still have reviews to do:"),
+                                d->unit_title, d->course, i18n_get(lang, "Reviews left:"), (long long)d->reviews,
+                                i18n_get(lang, "Review them before:"), time_text(a, d->review_by));
         } else {
             subject = arena_printf(a, "%s — %s", i18n_get(lang, "Your grade is recorded"), d->unit_title);
             body = arena_printf(a, "%s\n\n    %s (%s)\n", i18n_get(lang, "The reviews of your submission are in and your grade is recorded:"),
@@ -1352,6 +1382,7 @@ void peer_tick(App *app, Db *db)
     UsTime now = time_now_us();
     if (!tick_due(&last, now, PEER_TICK_S * US_PER_SEC)) return;
     peer_scheduled_due(db, now, 20);
+    peer_reminders_due(db, now);
     char buf[300];
     peer_notices_send(db, app_base_url(app, buf, sizeof buf), now, 100);
 }

@@ -209,12 +209,18 @@ int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now,
  * returns how many were handled. */
 #define PEER_SCHEDULE_DAYS 7
 int peer_scheduled_due(Db *db, UsTime now, int limit);
+/* A reviewer with reviews still to do PEER_REMIND_HOURS before the review
+ * deadline is reminded once (a peer_notice row), unless those reviews were
+ * given inside that window.  Returns how many reviewers, or LN_EDB. */
+#define PEER_REMIND_HOURS 24
+int peer_reminders_due(Db *db, UsTime now);
 /* E-mails: each allocation tells the reviewers given reviews, each grade
- * its author (peer_notice rows written with them); at most `limit`, each
- * queued once in the reader's language.  Returns how many were queued. */
+ * its author (peer_notice rows written with them), and the reminders
+ * above; at most `limit`, each queued once in the reader's language.
+ * Returns how many were queued. */
 int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit);
 #define PEER_TICK_S 10
-/* For the serve tick, every PEER_TICK_S: both of the above. */
+/* For the serve tick, every PEER_TICK_S: all of the above. */
 void peer_tick(App *app, Db *db);
 /* The learner's current grade (the last row); LN_NOTFOUND when none. */
 int peer_grade_current(Db *db, Arena *a, int64_t unit_id, int64_t run_id, int64_t user_id, PeerGrade *out);

@@ -489,6 +489,75 @@ static void test_schedule_and_mail(void **state)
     assert_int_equal(peer_scheduled_due(db, T0 + 50 * HOUR, 100), 0);       /* nothing left to do */
 }
 
+/* A day before the review deadline, each reviewer with reviews left gets
+ * one reminder saying how many; one who finished gets none; reviews given
+ * inside that day are not reminded (their first e-mail had the deadline). */
+static void test_reminder(void **state)
+{
+    PeerSettings ps;
+    make_assignment(&ps, "refuse", 2);
+    ps.review_by = T0 + 96 * HOUR;
+    assert_int_equal(peer_settings_set(db, org, &ps, T0), LN_OK);
+    assert_int_equal(db_run(db, "UPDATE app_user SET lang = 'fr' WHERE id = $1", "i", users[1]), DB_DONE);
+    PeerSubmission s;
+    PeerRefusal why;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(peer_submit(db, arena, &run, &ps, users[i], "On time", NULL, 0, T0 + i, &s, &why), LN_OK);
+    assert_true(peer_scheduled_due(db, T0 + 25 * HOUR, 100) >= 1);      /* two reviews each */
+    peer_notices_send(db, "https://x", T0 + 25 * HOUR, 1000);
+    /* users[0] does both reviews */
+    PeerTask *t;
+    int n = 0;
+    assert_int_equal(peer_tasks(db, arena, ps.unit_id, run.id, users[0], &t, &n), LN_OK);
+    assert_int_equal(n, 2);
+    int levels[] = {2, 1};
+    for (int j = 0; j < n; j++) {
+        int64_t rid = 0;
+        const char *err = NULL;
+        assert_int_equal(peer_review_submit(db, arena, &run, &ps, &t[j], users[0], levels, 2, "Clear.", T0 + 30 * HOUR,
+                                            &rid, &why, &err), LN_OK);
+    }
+    /* users[1] does one of two */
+    assert_int_equal(peer_tasks(db, arena, ps.unit_id, run.id, users[1], &t, &n), LN_OK);
+    int64_t rid = 0;
+    const char *err = NULL;
+    assert_int_equal(peer_review_submit(db, arena, &run, &ps, &t[0], users[1], levels, 2, "Fine.", T0 + 31 * HOUR,
+                                        &rid, &why, &err), LN_OK);
+    const char *rem = "SELECT count(*) FROM peer_notice WHERE unit_id = $1 AND kind = 'reminder'";
+    assert_int_equal(peer_reminders_due(db, T0 + 71 * HOUR), 0);           /* the window is not open yet */
+    assert_int_equal(peer_reminders_due(db, T0 + 73 * HOUR), 2);           /* users[1] and users[2] */
+    assert_int_equal(peer_reminders_due(db, T0 + 74 * HOUR), 0);           /* once */
+    assert_int_equal(count(rem, ps.unit_id), 2);
+    int64_t left = 0;
+    assert_int_equal(db_query_i64(db, &left, "SELECT reviews FROM peer_notice WHERE unit_id = $1 AND kind = 'reminder'"
+                                             " AND user_id = $2", "ii", ps.unit_id, users[2]), DB_ROW);
+    assert_int_equal(left, 2);
+    assert_int_equal(db_query_i64(db, &left, "SELECT reviews FROM peer_notice WHERE unit_id = $1 AND kind = 'reminder'"
+                                             " AND user_id = $2", "ii", ps.unit_id, users[1]), DB_ROW);
+    assert_int_equal(left, 1);
+    assert_int_equal(peer_notices_send(db, "https://lectern.example", T0 + 73 * HOUR, 1000), 2);
+    int64_t m = 0;
+    assert_int_equal(db_query_i64(db, &m, "SELECT count(*) FROM mail_outbox WHERE subject = 'Évaluations encore à faire"
+                                          " — Essay' AND body_text LIKE '%Évaluations restantes\u202f: 1%'", ""), DB_ROW);
+    assert_int_equal(m, 1);                                                 /* users[1], in French */
+    assert_int_equal(db_query_i64(db, &m, "SELECT count(*) FROM mail_outbox WHERE subject = 'Reviews still to do — Essay'"
+                                          " AND body_text LIKE '%Reviews left: 2%' AND body_text LIKE '%2027-01-19 08:00 UTC%'",
+                                  ""), DB_ROW);
+    assert_int_equal(m, 1);                                                 /* users[2] */
+    /* past the deadline nobody is reminded */
+    assert_int_equal(peer_reminders_due(db, T0 + 97 * HOUR), 0);
+
+    /* reviews given inside the window: no reminder */
+    PeerSettings late;
+    make_assignment(&late, "refuse", 1);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(peer_submit(db, arena, &run, &late, users[i], "On time", NULL, 0, T0 + i, &s, &why), LN_OK);
+    assert_true(peer_scheduled_due(db, T0 + 25 * HOUR, 100) >= 1);      /* 23 h before its review deadline */
+    assert_int_equal(count("SELECT count(*) FROM peer_allocation WHERE unit_id = $1", late.unit_id), 2);
+    assert_true(peer_reminders_due(db, T0 + 26 * HOUR) >= 0);           /* (earlier tests' assignments may be) */
+    assert_int_equal(count(rem, late.unit_id), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -503,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_flow),
         cmocka_unit_test(test_small),
         cmocka_unit_test(test_schedule_and_mail),
+        cmocka_unit_test(test_reminder),
     };
     int failed = cmocka_run_group_tests_name("peer (pure)", pure, NULL, NULL);
     return failed + cmocka_run_group_tests_name("peer (stored)", stored, setup, teardown);
