@@ -14,6 +14,7 @@ FAILED_SUITES=()
 PG_DIR=""
 
 cleanup() {
+    [ -n "${BG_PID:-}" ] && kill "$BG_PID" 2>/dev/null
     [ -n "$PG_DIR" ] && bash scripts/pg.sh stop "$PG_DIR" >/dev/null 2>&1
     rm -rf "$TMP"
 }
@@ -105,32 +106,54 @@ for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build
     psql "$PG_URL" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1
 done
 
+# The HTTP tests on SQLite run in the foreground while those on PostgreSQL,
+# then the browser tests, run beside them: the suites wait on servers and
+# browsers most of the time, so on two cores they take turns badly.  Each
+# server has its own port (:0), data directory and database, so they never
+# meet.  A background suite's lines are printed, and counted, when it ends.
+BG_PID=""
+BG_OUT="$TMP/background.out"
+background() {
+    # The files that exercise most SQL run again on PostgreSQL, each in a
+    # database of its own (tests/http/lib.mjs demoStore).
+    if [ -n "$PG_URL" ]; then
+        section "HTTP tests on PostgreSQL"
+        LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_HTTP_PG=1 \
+            run_node "http on postgresql" tests/http/catalog.test.mjs tests/http/search.test.mjs \
+            tests/http/spoc.test.mjs tests/http/content.test.mjs tests/http/attendance.test.mjs \
+            tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/forum_trainers.test.mjs tests/http/peer.test.mjs \
+            tests/http/gradebook.test.mjs tests/http/author.test.mjs tests/http/absence.test.mjs \
+            tests/http/attendance_verify.test.mjs tests/http/ical.test.mjs \
+            tests/http/forum_attach.test.mjs tests/http/forum_unit.test.mjs tests/http/forum_groups.test.mjs \
+            tests/http/departure.test.mjs
+    fi
+    section "Browser tests (headless Chromium)"
+    if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
+        if [ ! -d tests/browser/node_modules/playwright-core ]; then
+            (cd tests/browser && npm ci --no-audit --no-fund --silent) || count "npm ci" 0 1
+        fi
+        LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_TMP="$TMP" run_node "browser" tests/browser/*.test.mjs
+    fi
+}
+background >"$BG_OUT" 2>&1 &
+BG_PID=$!
+
 section "HTTP tests against the real binary"
 if ls tests/http/*.test.mjs >/dev/null 2>&1; then
     LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" \
         run_node "http" tests/http/*.test.mjs
 fi
 
-# The files that exercise most SQL run again on PostgreSQL, each in a
-# database of its own (tests/http/lib.mjs demoStore).
-if [ -n "$PG_URL" ]; then
-    LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_PG="$PG_URL" LECTERN_TEST_TMP="$TMP" LECTERN_HTTP_PG=1 \
-        run_node "http on postgresql" tests/http/catalog.test.mjs tests/http/search.test.mjs \
-        tests/http/spoc.test.mjs tests/http/content.test.mjs tests/http/attendance.test.mjs \
-        tests/http/quiz.test.mjs tests/http/forum.test.mjs tests/http/forum_trainers.test.mjs tests/http/peer.test.mjs \
-        tests/http/gradebook.test.mjs tests/http/author.test.mjs tests/http/absence.test.mjs \
-        tests/http/attendance_verify.test.mjs tests/http/ical.test.mjs \
-        tests/http/forum_attach.test.mjs tests/http/forum_unit.test.mjs tests/http/forum_groups.test.mjs \
-        tests/http/departure.test.mjs
-fi
-
-section "Browser tests (headless Chromium)"
-if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-    if [ ! -d tests/browser/node_modules/playwright-core ]; then
-        (cd tests/browser && npm ci --no-audit --no-fund --silent) || count "npm ci" 0 1
-    fi
-    LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_TMP="$TMP" run_node "browser" tests/browser/*.test.mjs
-fi
+# The background's counts, from its "--- NAME: P passed, F failed" lines.
+wait "$BG_PID"
+BG_PID=""
+cat "$BG_OUT"
+grep -q '^--- browser: ' "$BG_OUT" || count "browser tests ended without a summary" 0 1
+while read -r p f name; do
+    PASS=$((PASS + p))
+    FAIL=$((FAIL + f))
+    [ "$f" -gt 0 ] && FAILED_SUITES+=("$name")
+done < <(sed -n 's/^--- \(.*\): \([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3 \1/p' "$BG_OUT")
 
 section "Translations"
 if bash scripts/check_i18n.sh >"$TMP/i18n.log" 2>&1; then count "i18n catalogue" 1 0
