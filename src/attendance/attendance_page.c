@@ -928,7 +928,7 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id)
     }
     html_lit(r, "<ul class=\"plain live-sessions\">");
     for (int i = 0; i < l.n; i++) {
-        hprintf(r, "<li><strong>%s</strong><br>", l.items[i].title);
+        hprintf(r, "<li><div><strong>%s</strong><br>", l.items[i].title);     /* one grid cell (.plain) */
         when(r, &l.items[i]);
         html_lit(r, "<br>");
         where(r, &l.items[i]);
@@ -936,7 +936,7 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id)
         if (r->user && attendance_depart_check(r->db, &l.items[i], r->user->id, time_now_us(), &why) == LN_OK)
             hprintf(r, "<br><a href=\"/sessions/%lld/depart\">%s</a>", (long long)l.items[i].id,
                     T(r, "Leaving early? Sign your departure"));
-        html_lit(r, "</li>");
+        html_lit(r, "</div></li>");
     }
     hprintf(r, "</ul><p class=\"muted\">%s</p>",
             T(r, "Sign the attendance sheet during the session: scan the code the trainer shows, or open the link e-mailed to you."));

@@ -153,7 +153,7 @@ void course_page(Req *r)
     duration(r, c.estimated_minutes);
     html_lit(r, "</p></section>\n");
     if (!c.published) hprintf(r, "<p class=\"notice\">%s</p>\n", T(r, "Draft: only the organisation's trainers see this course."));
-    if (c.objectives[0]) hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n",
+    if (c.objectives[0]) hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose lines\">%s</p></section>\n",
                                  T(r, "Objectives"), c.objectives);
     syllabus(r, &c, staff);
     hprintf(r, "<section class=\"card\"><h2>%s</h2>\n", T(r, "Sessions"));
@@ -177,14 +177,13 @@ void course_page(Req *r)
                                                                                    : T(r, "Trainer:"),
                     rl.items[i].trainer_name);
         if (staff)
-            hprintf(r, " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/edit\">%s</a>"
+            hprintf(r, "<div class=\"card-actions\"><a class=\"button small secondary\" href=\"/o/%s/runs/%lld/edit\">%s</a>"
                        " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/progress\">%s</a>"
-                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/sessions\">%s</a>",
+                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/sessions\">%s</a>"
+                       " <a class=\"button small secondary\" href=\"/runs/%lld/learn\">%s</a>"
+                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a></div>",
                     c.org_slug, (long long)rl.items[i].id, T(r, "Settings"), c.org_slug, (long long)rl.items[i].id,
-                    T(r, "Progress"), c.org_slug, (long long)rl.items[i].id, T(r, "Live sessions"));
-        if (staff)
-            hprintf(r, " <a class=\"button small secondary\" href=\"/runs/%lld/learn\">%s</a>"
-                       " <a class=\"button small secondary\" href=\"/o/%s/runs/%lld/enrol-csv\">%s</a>",
+                    T(r, "Progress"), c.org_slug, (long long)rl.items[i].id, T(r, "Live sessions"),
                     (long long)rl.items[i].id, T(r, "Preview"), c.org_slug, (long long)rl.items[i].id,
                     T(r, "Enrol from CSV"));
         if (staff && str_eq(rl.items[i].visibility, "spoc")) spoc_staff_panel(r, &c, &rl.items[i]);
@@ -406,11 +405,11 @@ void programme_page(Req *r)
     duration(r, p.estimated_minutes);
     html_lit(r, "</p></section>\n");
     if (p.objectives[0])
-        hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n", T(r, "Objectives"), p.objectives);
+        hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose lines\">%s</p></section>\n", T(r, "Objectives"), p.objectives);
     if (p.prerequisites[0])
-        hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p></section>\n", T(r, "Prerequisites"),
+        hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose lines\">%s</p></section>\n", T(r, "Prerequisites"),
                 p.prerequisites);
-    hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose\">%s</p><p>%s %lld h.</p></section>\n",
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><p class=\"prose lines\">%s</p><p>%s %lld h.</p></section>\n",
             T(r, "Assistance"), p.assistance[0] ? p.assistance : T(r, "Your trainers answer your questions in the course forums."),
             T(r, "Trainers answer within"), (long long)p.response_hours);
     hprintf(r, "<section class=\"card\"><h2>%s</h2><ol>\n", T(r, "Courses"));

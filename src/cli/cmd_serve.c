@@ -90,7 +90,11 @@ static const DemoUser demo_users[] = {
 
 static void demo_print(Cli *c)
 {
-    printf("\nDemo organisation: Lectern Academy (/o/demo)\nSign in with:\n");
+    printf("\nDemo organisation: Lectern Academy (/o/demo), two courses:\n"
+           "  SAFE-101 Workplace safety essentials: text, video with captions, a download; Élodie is part-way\n"
+           "  FIRE-201 Fire safety on site: a quiz, a drill on site next week, peer assessment, a forum;\n"
+           "           enrol from the catalog to try them\n"
+           "Sign in with:\n");
     for (size_t i = 0; i < LN_ARRAY_LEN(demo_users); i++)
         printf("  %-24s %-18s %s%s\n", demo_users[i].email, demo_users[i].password, role_name(demo_users[i].role),
                demo_users[i].platform ? " + platform administrator" : "");
@@ -142,6 +146,7 @@ int cmd_demo(Cli *c)
             if (rc == LN_OK) rc = member_set(db, org_id, uids[i], d->role, now);
         }
         if (rc == LN_OK) rc = demo_course(c, db, org_id, uids[2], now);   /* Élodie is part-way */
+        if (rc == LN_OK) rc = demo_fire(c, db, org_id, uids[1], now);
         if (rc == LN_OK) printf("demo data created in %s\n", c->cfg.db_url);
     } else {
         printf("demo data already present in %s\n", c->cfg.db_url);

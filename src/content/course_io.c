@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,21 +231,6 @@ char *course_slug(Arena *a, const char *title, const char *fallback)
 /* ======================================================================
  * Small file-system helpers
  * ==================================================================== */
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    LN_UNUSED(sb);
-    LN_UNUSED(flag);
-    LN_UNUSED(ftw);
-    remove(path);
-    return 0;
-}
-
-/* rm -rf, never following links. */
-static void remove_tree(const char *dir)
-{
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* libarchive converts names through the locale's character set, and the C
  * locale has none for non-ASCII names (a NULL name; libarchive 3.6 then
@@ -1168,7 +1152,7 @@ int course_import_progress(App *app, Db *db, int64_t org_id, const char *src, co
     if (rc == LN_OK) rc = pkg_load(&p, code_override);
     if (rc == LN_OK) rc = pkg_code_free(&p, db, org_id);
     if (rc == LN_OK) rc = pkg_write(&p, db, org_id, course_id);
-    if (tmpdir) remove_tree(tmpdir);
+    if (tmpdir) rm_tree(tmpdir);
     if (rc != LN_OK && !p.err) p.err = xstrdup("the import failed");
     if (err) *err = p.err;
     else free(p.err);
@@ -1499,7 +1483,7 @@ static int write_dir(Out *o, const char *dest, CourseProgress fn, void *ctx)
         if (rc == LN_OK && !o->v[i].dir && fn) fn(ctx, "exporting", ++done, o->nfiles);
     }
     if (rc != LN_OK) {
-        remove_tree(dest);
+        rm_tree(dest);
         if (!made) mkdir(dest, 0755);
     }
     return rc;

@@ -2,6 +2,7 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -490,6 +491,20 @@ UsTime time_mono_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (UsTime)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    LN_UNUSED(sb);
+    LN_UNUSED(flag);
+    LN_UNUSED(ftw);
+    remove(path);
+    return 0;
+}
+
+void rm_tree(const char *dir)
+{
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int write_full(int fd, const void *data, size_t len)

@@ -116,8 +116,6 @@ typedef int64_t UsTime;     /* microseconds since the epoch, UTC */
 UsTime time_now_us(void);
 UsTime time_mono_us(void);
 /* ISO-8601 UTC, e.g. 2026-11-28T18:06:31Z, into the arena. */
-/* write() until all `len` bytes are written (EINTR retried); LN_EIO else. */
-int write_full(int fd, const void *data, size_t len);
 char *time_iso(Arena *a, UsTime t);
 /* For people: "2026-11-28 18:06 UTC", into the arena. */
 char *time_text(Arena *a, UsTime t);
@@ -127,6 +125,12 @@ char *time_text(Arena *a, UsTime t);
 bool time_parse_iso(const char *s, UsTime *out);
 /* RFC 7231 date for HTTP headers into buf (at least 30 bytes). */
 void time_http_date(UsTime t, char *buf, size_t n);
+
+/* ---- files -------------------------------------------------------------- */
+/* write() until all `len` bytes are written (EINTR retried); LN_EIO else. */
+int write_full(int fd, const void *data, size_t len);
+/* rm -rf `dir`, never following symbolic links. */
+void rm_tree(const char *dir);
 
 /* ---- logging ------------------------------------------------------------ */
 typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } LogLevel;

@@ -37,6 +37,39 @@ test('the demo course is in the public catalog, its page and its JSON', async ()
   assert.deepEqual(await catalogTitles(anon(), 'no such thing at all'), []);
 });
 
+test('the demo\'s second course comes from its package: a quiz, a live drill, a peer assessment and a forum', async () => {
+  const fire = (await anon().get('/api/v1/courses')).json().items.find((c) => c.code === 'FIRE-201');
+  assert.ok(fire, 'FIRE-201 is in the public catalog');
+  const course = (await anon().get(`/api/v1/courses/${fire.id}`)).json();
+  assert.equal(course.runs.length, 1);
+  const run = course.runs[0].id;
+  const outline = (await anon().get(`/api/v1/courses/${fire.id}/outline`)).json();
+  const units = outline.sections.flatMap((s) => s.units);
+  assert.deepEqual(outline.sections.map((s) => s.title), ['Before the drill', 'On the day', 'After the drill']);
+  assert.deepEqual(units.map((u) => u.kind), ['text', 'quiz', 'text', 'live', 'assignment']);
+  const unit = (kind) => units.find((u) => u.kind === kind).id;
+
+  const learner = await signinApi(srv, DEMO.francois.email, DEMO.francois.password);
+  assert.equal((await learner.api('POST', `/api/v1/runs/${run}/enrolment`)).status, 201);
+  const quiz = await learner.get(`/api/v1/runs/${run}/units/${unit('quiz')}/quiz`);
+  assert.equal(quiz.status, 200, quiz.text);
+  assert.equal(quiz.json().pass_mark, 700);
+  assert.equal(quiz.json().questions, 5);
+  const assignment = (await learner.get(`/api/v1/runs/${run}/units/${unit('assignment')}/assignment`)).json();
+  assert.equal(assignment.reviewers, 2);
+  assert.equal(assignment.rubric.criteria.length, 2);
+  assert.ok(Date.parse(assignment.submit_by) > Date.now(), 'the deadlines are counted from the day of the demo');
+
+  const trainer = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const sessions = (await trainer.get(`/api/v1/orgs/demo/runs/${run}/sessions`)).json().items;
+  assert.equal(sessions.length, 1);
+  assert.equal(sessions[0].unit_id, unit('live'));
+  assert.ok(Date.parse(sessions[0].starts_at) > Date.now());
+  const threads = (await learner.get(`/api/v1/runs/${run}/forum/threads`)).json().items;
+  assert.equal(threads.length, 1);
+  assert.match(threads[0].title, /Welcome/);
+});
+
 test('a trainer builds a course in the browser pages: draft, publish, session', async () => {
   const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
   const title = `Premiers secours <b>${uniq()}</b>`;

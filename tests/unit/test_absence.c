@@ -18,7 +18,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dlfcn.h>
-#include <ftw.h>
 #include <pango/pangocairo.h>
 #include <unistd.h>
 
@@ -81,12 +80,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb, (void)flag, (void)f;
-    return remove(p);
-}
-
 static int teardown(void **state)
 {
     /* the PDFs' fonts: pango, cairo and fontconfig keep process-wide caches
@@ -95,7 +88,7 @@ static int teardown(void **state)
     cairo_debug_reset_static_data();
     void (*fc_fini)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "FcFini");   /* fontconfig is not linked directly */
     if (fc_fini) fc_fini();
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rm_tree(data_dir);
     config_free(&app.cfg);
     arena_free(arena);
     db_close(db);

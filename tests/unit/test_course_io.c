@@ -11,7 +11,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <sys/stat.h>
 
 static App app;
@@ -173,12 +172,6 @@ static void assert_same_file(const char *f1, const char *f2)
     assert_int_equal(l1, l2);
     assert_memory_equal(b1, b2, l1);
     arena_free(a);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    remove(path);
-    return 0;
 }
 
 static bool tmp_is_empty(void)
@@ -405,7 +398,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     db_close(db);
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rm_tree(data_dir);
     config_free(&app.cfg);
     return 0;
 }

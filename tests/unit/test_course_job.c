@@ -11,7 +11,6 @@
 #include "content/course_job.h"
 #include "org/org.h"
 
-#include <ftw.h>
 #include <sys/stat.h>
 
 static App app;
@@ -147,12 +146,6 @@ static int64_t mk_org(const char *name)
     return org_create(db, slug, name, false, time_now_us(), &id) == LN_OK ? id : 0;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    remove(path);
-    return 0;
-}
-
 static int setup(void **state)
 {
     snprintf(data_dir, sizeof data_dir, "/tmp/lectern-job-XXXXXX");
@@ -186,7 +179,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     db_close(db);
-    nftw(data_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rm_tree(data_dir);
     config_free(&app.cfg);
     return 0;
 }

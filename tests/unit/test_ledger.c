@@ -7,7 +7,6 @@
 #include "http/app.h"
 #include "org/org.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -33,24 +32,6 @@ static int setup(void **state)
         return -1;
     }
     return 0;
-}
-
-static void rm_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char sub[512];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            struct stat sb;
-            if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode)) rm_tree(sub);
-            else unlink(sub);
-        }
-        closedir(d);
-    }
-    rmdir(path);
 }
 
 static int teardown(void **state)
