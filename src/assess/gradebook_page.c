@@ -117,6 +117,12 @@ static void settings_form(Req *r, const RunRef *run, const Gradebook *g, const E
     html_lit(r, "</details>");
 }
 
+/* A learner without any grade yet has not failed. */
+static const char *result_text(Req *r, const GbRow *w)
+{
+    return w->passed ? T(r, "Passed") : w->grade < 0 ? T(r, "Not passed yet") : T(r, "Failed");
+}
+
 static void sort_link(Req *r, const char *label, const char *key, const char *sort, const char *q, const char *status)
 {
     const char *next = str_eq(sort, key) ? arena_printf(r->arena, "-%s", key) : key;
@@ -185,7 +191,7 @@ static void gradebook_render(Req *r, int status_code, const RunRef *run, const C
             cell_html(r, &w->cells[k]);
             html_lit(r, "</td>");
         }
-        hprintf(r, "<td>%s</td><td>%s</td></tr>", text_percent(r, w->grade), w->passed ? T(r, "Passed") : T(r, "Failed"));
+        hprintf(r, "<td>%s</td><td>%s</td></tr>", text_percent(r, w->grade), result_text(r, w));
     }
     html_lit(r, "</tbody></table></div>");
     if (!g.n) hprintf(r, "<p class=\"muted\">%s</p>", T(r, "No learner matches."));
@@ -404,7 +410,7 @@ static void learner_render(Req *r, int code, const RunRef *run, int64_t uid, con
     page_begin(r, arena_printf(r->arena, "%s — %s", w->name, T(r, "Gradebook")));
     hprintf(r, "<p class=\"muted\"><a href=\"/o/%s/runs/%lld/gradebook\">%s</a></p><h1>%s</h1><p>%s %s · %s</p>",
             r->org->slug, (long long)run->id, T(r, "Gradebook"), w->name, T(r, "Course grade:"), text_percent(r, w->grade),
-            w->passed ? T(r, "Passed") : T(r, "Failed"));
+            result_text(r, w));
     for (int q = 0; q < g.nq; q++) {
         const GbQuiz *z = &g.quizzes[q];
         if (z->peer) {

@@ -232,6 +232,12 @@ test('the gradebook: weights, course grade, pass/fail, sort, filter, CSV, the co
   let page = await t.get(`/o/demo/runs/${run}/gradebook?sort=grade`);
   assert.equal(page.status, 200);
   assert.match(page.text, /Course grade/);
+  // The demo course has no graded unit: Élodie has no grade, and has not failed.
+  const safe = (await t.get('/api/v1/courses')).json().items.find((c) => c.code === 'SAFE-101');
+  const safeRun = (await t.get(`/api/v1/courses/${safe.id}`)).json().runs[0].id;
+  const safePage = (await t.get(`/o/demo/runs/${safeRun}/gradebook`)).text;
+  assert.match(safePage, /<td>—<\/td><td>Not passed yet<\/td>/);
+  assert.doesNotMatch(safePage, /<td>Failed<\/td>/);
   const csv = await t.get(`/o/demo/runs/${run}/gradebook.csv`);
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type'), /^text\/csv/);
