@@ -2,6 +2,7 @@
  * language, and the home page. */
 #include "account/account.h"
 #include "account/pages.h"
+#include "attendance/pages.h"
 #include "catalog/catalog.h"
 #include "http/access.h"
 #include "http/app.h"
@@ -53,14 +54,16 @@ static void my_courses(Req *r)
         hprintf(r, "<p class=\"progress\"><progress max=\"100\" value=\"%d\" aria-label=\"%s\"></progress> ", pct,
                 T(r, "Progress"));
         if (e->completed_at) {
-            hprintf(r, "%s ", T(r, "Completed on"));
+            hprintf(r, "<span>%s ", T(r, "Completed on"));
             html_date(r, e->completed_at);
+            html_lit(r, "</span>");
         } else {
-            hprintf(r, "%d %% · %lld/%lld", pct, (long long)e->units_done, (long long)e->units_required);
+            hprintf(r, "<span>%d %% · %lld/%lld", pct, (long long)e->units_done, (long long)e->units_required);
             if (e->ends_at) {
                 hprintf(r, " · %s ", T(r, "ends on"));
                 html_date(r, e->ends_at);
             }
+            html_lit(r, "</span>");
         }
         html_lit(r, "</p></li>\n");
     }
@@ -81,6 +84,33 @@ static void my_courses(Req *r)
 }
 
 /* ROUTE: GET / — the signed-in user's organisations, or the welcome page. */
+/* Sessions, deadlines and closing quizzes of the learner's runs, soonest first. */
+static void coming_up(Req *r)
+{
+    UpcomingList ul;
+    if (upcoming_list(r->db, r->arena, r->user->id, time_now_us(), 8, &ul) != LN_OK || ul.n == 0) return;
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><ul class=\"plain coming-up\">\n", T(r, "Coming up"));
+    for (int i = 0; i < ul.n; i++) {
+        const Upcoming *u = &ul.items[i];
+        if (u->unit_id)
+            hprintf(r, "<li><div><a href=\"/runs/%lld/units/%lld\">%s</a>", (long long)u->run_id, (long long)u->unit_id,
+                    u->title);
+        else hprintf(r, "<li><div><a href=\"/runs/%lld/learn\">%s</a>", (long long)u->run_id, u->title);
+        hprintf(r, " <span class=\"muted\">· %s</span><br>", u->course_title);
+        if (str_eq(u->kind, "session")) {
+            LiveSession s = {.starts_at = u->at, .ends_at = u->ends_at, .utc_offset_min = u->utc_offset_min};
+            hprintf(r, "%s · ", T(r, "Live session"));
+            att_when(r, &s);
+        } else {
+            hprintf(r, "%s ", str_eq(u->kind, "submit") ? T(r, "Submit by")
+                              : str_eq(u->kind, "review") ? T(r, "Review by") : T(r, "Quiz closes on"));
+            html_moment(r, u->at);
+        }
+        html_lit(r, "</div></li>\n");
+    }
+    html_lit(r, "</ul></section>\n");
+}
+
 void home_page(Req *r)
 {
     if (!r->user) {
@@ -92,6 +122,7 @@ void home_page(Req *r)
     page_begin(r, T(r, "Home"));
     hprintf(r, "<h1>%s, %s</h1>\n", T(r, "Welcome"), r->user->name);
     my_courses(r);
+    coming_up(r);
     if (orgs.n == 0)
         hprintf(r, "<p class=\"lead\">%s</p>\n", T(r, "You do not belong to any organisation yet. Ask an administrator to invite you."));
     html_lit(r, "<div class=\"grid\">\n");

@@ -72,8 +72,7 @@ static const char *offset_label(Req *r, int64_t m)
     return arena_printf(r->arena, "UTC%c%02lld:%02lld", m < 0 ? '-' : '+', (long long)(am / 60), (long long)(am % 60));
 }
 
-/* "2026-03-02 09:00–12:30 (UTC+01:00)" */
-static void when(Req *r, const LiveSession *s)
+void att_when(Req *r, const LiveSession *s)
 {
     char day[24], from[8], to[8];
     att_local_iso(s->starts_at, s->utc_offset_min, day, sizeof day);
@@ -106,7 +105,7 @@ static void where(Req *r, const LiveSession *s)
 void att_session_head(Req *r, const LiveSession *s)
 {
     hprintf(r, "<p class=\"muted\">%s · %s</p>\n<h1>%s</h1>\n<p class=\"lead\">", s->course_title, s->run_title, s->title);
-    when(r, s);
+    att_when(r, s);
     html_lit(r, "<br>");
     where(r, s);
     html_lit(r, "</p>\n");
@@ -255,7 +254,7 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
         for (int i = 0; i < l.n; i++) {
             LiveSession *s = &l.items[i];
             hprintf(r, "<tr><td><a href=\"/o/%s/sessions/%lld\">%s</a></td><td>", r->org->slug, (long long)s->id, s->title);
-            when(r, s);
+            att_when(r, s);
             html_lit(r, "</td><td>");
             where(r, s);
             hprintf(r, "</td><td>%lld / %d</td></tr>\n", (long long)attendance_signed_count(r->db, s->id, "learner"), ex.n);
@@ -929,7 +928,7 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id)
     html_lit(r, "<ul class=\"plain live-sessions\">");
     for (int i = 0; i < l.n; i++) {
         hprintf(r, "<li><div><strong>%s</strong><br>", l.items[i].title);     /* one grid cell (.plain) */
-        when(r, &l.items[i]);
+        att_when(r, &l.items[i]);
         html_lit(r, "<br>");
         where(r, &l.items[i]);
         const char *why;        /* a learner who signed in and may sign out */

@@ -96,6 +96,8 @@ int att_refusal_status(int rc, const char *why, const char **code);
  * session's offset (attendance_page.c; used by departure_page.c). */
 void att_pad_form(Req *r, const char *action, const char *hidden, const char *value, const char *button);
 void att_session_head(Req *r, const LiveSession *s);
+/* "2026-03-02 09:00–12:30 (UTC+01:00)" at the session's own UTC offset. */
+void att_when(Req *r, const LiveSession *s);
 void att_refuse_page(Req *r, const LiveSession *s, int rc, const char *why);
 const char *att_clock_at(Req *r, const LiveSession *s, UsTime t);
 /* The path's session {id} of the organisation, else 404; the path's

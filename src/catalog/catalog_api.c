@@ -255,6 +255,28 @@ void api_my_enrolments_get(Req *r)
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* ROUTE: GET /api/v1/me/upcoming */
+void api_my_upcoming_get(Req *r)
+{
+    UpcomingList ul;
+    if (upcoming_list(r->db, r->arena, r->user->id, time_now_us(), 50, &ul) != LN_OK) {
+        api_error(r, 500, "internal", "listing failed on our side");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < ul.n; i++) {
+        const Upcoming *u = &ul.items[i];
+        if (r->via_token && u->org_id != r->token_org_id) continue;
+        json_array_append_new(items, json_pack("{s:s,s:o,s:o,s:s,s:s,s:I,s:o,s:o}", "kind", u->kind,
+                                               "at", api_time(r->arena, u->at), "ends_at", api_time(r->arena, u->ends_at),
+                                               "title", u->title, "course", u->course_title,
+                                               "run_id", (json_int_t)u->run_id,
+                                               "unit_id", u->unit_id ? json_integer(u->unit_id) : json_null(),
+                                               "session_id", u->session_id ? json_integer(u->session_id) : json_null()));
+    }
+    api_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 /* ---- programmes ---- */
 
 static json_t *programme_json(Req *r, const Programme *p, bool staff)

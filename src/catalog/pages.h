@@ -73,6 +73,7 @@ void api_course_get(Req *r);
 void api_enrolment_post(Req *r);
 void api_enrolment_delete(Req *r);
 void api_my_enrolments_get(Req *r);
+void api_my_upcoming_get(Req *r);
 void api_programme_get(Req *r);
 void api_org_programmes_get(Req *r);
 void api_org_programmes_post(Req *r);

@@ -172,6 +172,7 @@ ROUTE(GET,    "/api/v1/courses/{id}",                       api_course_get,     
 ROUTE(POST,   "/api/v1/runs/{id}/enrolment",                api_enrolment_post,     API_W | A_LOGIN)
 ROUTE(DELETE, "/api/v1/runs/{id}/enrolment",                api_enrolment_delete,   API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/me/enrolments",                      api_my_enrolments_get,  API | A_LOGIN)
+ROUTE(GET,    "/api/v1/me/upcoming",                        api_my_upcoming_get,    API | A_LOGIN)
 ROUTE(GET,    "/api/v1/programmes/{id}",                    api_programme_get,      API)
 ROUTE(GET,    "/api/v1/orgs/{org}/programmes",              api_org_programmes_get, API | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/programmes",              api_org_programmes_post, API_W | A_STAFF)

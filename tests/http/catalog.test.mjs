@@ -68,6 +68,24 @@ test('the demo\'s second course comes from its package: a quiz, a live drill, a 
   const threads = (await learner.get(`/api/v1/runs/${run}/forum/threads`)).json().items;
   assert.equal(threads.length, 1);
   assert.match(threads[0].title, /Welcome/);
+
+  // Coming up, on the home page and in the API: the drill, then the report to submit; gone once submitted.
+  const coming = async () => (await learner.get('/api/v1/me/upcoming')).json().items.filter((x) => x.run_id === run);
+  let up = await coming();
+  assert.deepEqual(up.map((x) => [x.kind, x.title]), [['session', 'Evacuation drill'], ['submit', 'Report a near miss']]);
+  assert.equal(up[0].unit_id, unit('live'));
+  assert.equal(up[0].session_id, sessions[0].id);
+  assert.equal(up[1].at, assignment.submit_by);
+  const home = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
+  const page = (await home.get('/')).text;
+  assert.match(page, /<h2>Coming up<\/h2>/);
+  assert.match(page, new RegExp(`href="/runs/${run}/units/${unit('live')}">Evacuation drill</a>`));
+  assert.match(page, /Submit by <time datetime="[^"]+">\d{4}-\d\d-\d\d 18:00 UTC<\/time>/);
+  const sub = await learner.api('POST', `/api/v1/runs/${run}/units/${unit('assignment')}/submissions`, { text: 'A box in the aisle.' });
+  assert.equal(sub.status, 201, sub.text);
+  up = await coming();
+  assert.deepEqual(up.map((x) => x.kind), ['session']);
+  assert.equal((await new Client(srv).get('/api/v1/me/upcoming')).status, 401);
 });
 
 test('a trainer builds a course in the browser pages: draft, publish, session', async () => {

@@ -8,6 +8,8 @@
  * PostgreSQL (LECTERN_TEST_DB). */
 #include "testutil.h"
 #include "assess/peer.h"
+#include "assess/quiz.h"
+#include "attendance/attendance.h"
 #include "account/account.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
@@ -558,6 +560,102 @@ static void test_reminder(void **state)
     assert_int_equal(count(rem, late.unit_id), 0);
 }
 
+/* The learner's "coming up" (catalog/upcoming.c) across a run: sessions
+ * until they end, assignments until submitted, reviews while one is left,
+ * quizzes that close until a finished attempt; soonest first, 60 days ahead,
+ * nothing from a run the learner left. */
+static void test_upcoming(void **state)
+{
+    const UsTime t = T0 + 1000 * HOUR, day = 24 * HOUR;
+    int64_t cid = 0, rid = 0, sec = 0, quiz = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+    Course c;
+    RunRef r2;
+    CourseInput ci = {.code = "UP-1", .title = "Upcoming", .estimated_minutes = -1, .published = 1};
+    SectionInput si = {.title = "All", .release_days = -1};
+    assert_int_equal(course_create(db, org, &ci, 0, T0, &cid), LN_OK);
+    assert_int_equal(course_load(db, arena, cid, &c), LN_OK);
+    assert_int_equal(run_create(db, &c, "Run 2", "mooc", T0, 0, 0, T0, &rid), LN_OK);
+    assert_int_equal(run_ref(db, arena, org, rid, &r2), LN_OK);
+    assert_int_equal(section_create(db, &c, &si, T0, &sec), LN_OK);
+    for (int i = 4; i < 6; i++) assert_int_equal(enrol_insert(db, &r2, users[i], T0), LN_OK);
+    SessionInput in = {.title = "Past", .mode = "room", .place = "", .grace_minutes = -1};
+    const struct { const char *title; UsTime from, to; int64_t *id; } ss[] = {
+        {"Past", t - 3 * HOUR, t - HOUR, &s1}, {"Now", t - HOUR, t + HOUR, &s2},
+        {"Next", t + 2 * day, t + 2 * day + 2 * HOUR, &s3}, {"Far", t + 61 * day, t + 61 * day + HOUR, &s4}};
+    for (size_t i = 0; i < sizeof ss / sizeof ss[0]; i++) {
+        in.title = ss[i].title;
+        in.starts_at = ss[i].from;
+        in.ends_at = ss[i].to;
+        assert_int_equal(attendance_session_create(db, &r2, &in, 0, T0, ss[i].id), LN_OK);
+    }
+    UnitInput qu = {.kind = "quiz", .title = "Closing quiz", .section_id = sec, .minutes = 5, .duration_s = -1,
+                    .threshold = -1, .required = 1};
+    assert_int_equal(unit_create(db, &c, &qu, T0, &quiz), LN_OK);
+    QuizSettings qs;
+    quiz_settings_default(&qs);
+    qs.closes_at = t + 3 * day;
+    assert_int_equal(quiz_settings_set(db, org, quiz, &qs, T0), LN_OK);
+    PeerSettings ps;
+    Course saved = course;
+    int64_t saved_sec = section_id;
+    course = c;
+    section_id = sec;
+    make_assignment(&ps, "refuse", 1);
+    course = saved;
+    section_id = saved_sec;
+    ps.submit_by = t + 5 * day;
+    ps.review_by = t + 10 * day;
+    assert_int_equal(peer_settings_set(db, org, &ps, T0), LN_OK);
+
+    UpcomingList ul;
+    char kinds[200];
+    #define KINDS(who, at) do { \
+        assert_int_equal(upcoming_list(db, arena, users[who], at, 50, &ul), LN_OK); \
+        kinds[0] = 0; \
+        for (int k = 0; k < ul.n; k++) \
+            if (ul.items[k].run_id == rid) { \
+                strcat(kinds, ul.items[k].kind); \
+                strcat(kinds, ul.items[k].session_id ? ":" : " "); \
+                if (ul.items[k].session_id) strcat(kinds, ul.items[k].title), strcat(kinds, " "); \
+            } \
+    } while (0)
+    KINDS(4, t);
+    assert_string_equal(kinds, "session:Now session:Next quiz submit ");
+    /* submitted: no longer to submit; a finished attempt: the quiz is done */
+    PeerSubmission sub;
+    PeerRefusal why;
+    for (int i = 4; i < 6; i++)
+        assert_int_equal(peer_submit(db, arena, &r2, &ps, users[i], "Mine", NULL, 0, t, &sub, &why), LN_OK);
+    assert_int_equal(db_run(db, "INSERT INTO attempt (unit_id, run_id, user_id, org_id, number, items, started_at,"
+                                " submitted_at, score, status) VALUES ($1, $2, $3, $4, 1, '[]', $5, $5, 0, 'submitted')",
+                            "iiiii", quiz, rid, users[4], org, t), DB_DONE);
+    KINDS(4, t);
+    assert_string_equal(kinds, "session:Now session:Next ");
+    KINDS(5, t);
+    assert_string_equal(kinds, "session:Now session:Next quiz ");
+    /* after the submission deadline, the reviews given are to do until done */
+    assert_true(peer_scheduled_due(db, t + 5 * day + HOUR, 100) >= 1);
+    KINDS(4, t + 6 * day);
+    assert_string_equal(kinds, "review session:Far ");
+    PeerTask *task;
+    int n = 0;
+    assert_int_equal(peer_tasks(db, arena, ps.unit_id, rid, users[4], &task, &n), LN_OK);
+    assert_int_equal(n, 1);
+    int levels[] = {2, 1};
+    int64_t review = 0;
+    const char *err = NULL;
+    assert_int_equal(peer_review_submit(db, arena, &r2, &ps, &task[0], users[4], levels, 2, "Good.", t + 6 * day,
+                                        &review, &why, &err), LN_OK);
+    KINDS(4, t + 6 * day);
+    assert_string_equal(kinds, "session:Far ");         /* 60 days ahead at most: it comes into view */
+    /* a learner who left the run sees nothing of it */
+    assert_int_equal(db_run(db, "UPDATE enrolment SET status = 'withdrawn' WHERE run_id = $1 AND user_id = $2", "ii", rid,
+                            users[5]), DB_DONE);
+    KINDS(5, t);
+    assert_string_equal(kinds, "");
+    #undef KINDS
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -573,6 +671,7 @@ int main(void)
         cmocka_unit_test(test_small),
         cmocka_unit_test(test_schedule_and_mail),
         cmocka_unit_test(test_reminder),
+        cmocka_unit_test(test_upcoming),
     };
     int failed = cmocka_run_group_tests_name("peer (pure)", pure, NULL, NULL);
     return failed + cmocka_run_group_tests_name("peer (stored)", stored, setup, teardown);
