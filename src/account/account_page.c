@@ -84,7 +84,7 @@ static void my_courses(Req *r)
 }
 
 /* ROUTE: GET / — the signed-in user's organisations, or the welcome page. */
-/* Sessions, deadlines and closing quizzes of the learner's runs, soonest first. */
+/* Sessions to attend or lead, deadlines and closing quizzes, soonest first. */
 static void coming_up(Req *r)
 {
     UpcomingList ul;
@@ -92,14 +92,18 @@ static void coming_up(Req *r)
     hprintf(r, "<section class=\"card\"><h2>%s</h2><ul class=\"plain coming-up\">\n", T(r, "Coming up"));
     for (int i = 0; i < ul.n; i++) {
         const Upcoming *u = &ul.items[i];
-        if (u->unit_id)
+        bool lead = str_eq(u->kind, "lead");
+        if (lead)
+            hprintf(r, "<li><div><a href=\"/o/%s/sessions/%lld\">%s</a>", u->org_slug, (long long)u->session_id,
+                    u->title);
+        else if (u->unit_id)
             hprintf(r, "<li><div><a href=\"/runs/%lld/units/%lld\">%s</a>", (long long)u->run_id, (long long)u->unit_id,
                     u->title);
         else hprintf(r, "<li><div><a href=\"/runs/%lld/learn\">%s</a>", (long long)u->run_id, u->title);
         hprintf(r, " <span class=\"muted\">· %s</span><br>", u->course_title);
-        if (str_eq(u->kind, "session")) {
+        if (lead || str_eq(u->kind, "session")) {
             LiveSession s = {.starts_at = u->at, .ends_at = u->ends_at, .utc_offset_min = u->utc_offset_min};
-            hprintf(r, "%s · ", T(r, "Live session"));
+            hprintf(r, "%s · ", lead ? T(r, "You lead this session") : T(r, "Live session"));
             att_when(r, &s);
         } else {
             hprintf(r, "%s ", str_eq(u->kind, "submit") ? T(r, "Submit by")

@@ -180,16 +180,17 @@ UsTime enrol_completed_at(Db *db, int64_t run_id, int64_t user_id);
 int enrolment_list(Db *db, Arena *a, int64_t user_id, EnrolmentList *out);
 
 /* ---- coming up (upcoming.c) ---- */
-/* What is coming in the next UPCOMING_DAYS for a learner, across the runs
- * they follow, soonest first: live sessions (until they end), assignments
- * not yet submitted, reviews still to give, quizzes that close with no
- * finished attempt.  At most `limit`. */
+/* What is coming in the next UPCOMING_DAYS for a person, soonest first:
+ * the live sessions of the runs they follow and those they lead as a
+ * trainer (until they end), assignments not yet submitted, reviews still to
+ * give, quizzes that close with no finished attempt.  At most `limit`. */
 #define UPCOMING_DAYS 60
 typedef struct Upcoming {
-    const char *kind;               /* "session" | "submit" | "review" | "quiz" */
+    const char *kind;               /* "session" | "lead" | "submit" | "review" | "quiz" */
     UsTime at, ends_at;             /* the start, or the deadline (then ends_at = at) */
     const char *title, *course_title;
     int64_t run_id, unit_id, session_id, org_id;  /* unit_id 0: a session without its unit */
+    const char *org_slug;
     int64_t utc_offset_min;         /* a session's */
 } Upcoming;
 typedef struct UpcomingList { Upcoming *items; int n; } UpcomingList;

@@ -267,9 +267,9 @@ void api_my_upcoming_get(Req *r)
     for (int i = 0; i < ul.n; i++) {
         const Upcoming *u = &ul.items[i];
         if (r->via_token && u->org_id != r->token_org_id) continue;
-        json_array_append_new(items, json_pack("{s:s,s:o,s:o,s:s,s:s,s:I,s:o,s:o}", "kind", u->kind,
+        json_array_append_new(items, json_pack("{s:s,s:o,s:o,s:s,s:s,s:s,s:I,s:o,s:o}", "kind", u->kind,
                                                "at", api_time(r->arena, u->at), "ends_at", api_time(r->arena, u->ends_at),
-                                               "title", u->title, "course", u->course_title,
+                                               "title", u->title, "course", u->course_title, "org", u->org_slug,
                                                "run_id", (json_int_t)u->run_id,
                                                "unit_id", u->unit_id ? json_integer(u->unit_id) : json_null(),
                                                "session_id", u->session_id ? json_integer(u->session_id) : json_null()));

@@ -1,36 +1,43 @@
-/* upcoming.c — what is coming for a learner across the runs they follow:
- * live sessions, assignments to submit, reviews to give, quizzes that close,
- * soonest first (the home page's "Coming up" and GET /api/v1/me/upcoming). */
+/* upcoming.c — what is coming for a person across their runs: live
+ * sessions to attend or to lead, assignments to submit, reviews to give,
+ * quizzes that close, soonest first (the home page's "Coming up" and GET
+ * /api/v1/me/upcoming). */
 #include "catalog/catalog.h"
 
-/* Each part: kind, time, what, course, run, unit, session, org, the session's
- * UTC offset.  A session counts until it ends; an assignment until it is
- * submitted; reviews while one is left to do; a quiz while it has no
- * finished attempt. */
+/* Each part: kind, time, what, course, run, unit, session, organisation (id
+ * and slug), the session's UTC offset, its end.  A session counts until it
+ * ends; an assignment until it is submitted; reviews while one is left to
+ * do; a quiz while it has no finished attempt. */
 static const char upcoming_sql[] =
-    "SELECT 'session', s.starts_at, s.title, c.title, s.run_id, COALESCE(s.unit_id, 0), s.id, s.org_id,"
+    "SELECT 'session', s.starts_at, s.title, c.title, s.run_id, COALESCE(s.unit_id, 0), s.id, s.org_id, o.slug,"
     "  s.utc_offset_min, s.ends_at"
     " FROM enrolment e JOIN live_session s ON s.run_id = e.run_id"
-    " JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
+    " JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id JOIN org o ON o.id = c.org_id"
     " WHERE e.user_id = $1 AND e.status = 'active' AND s.ends_at > $2 AND s.starts_at < $3"
     " UNION ALL"
-    " SELECT 'submit', x.submit_by, u.title, c.title, e.run_id, u.id, 0, u.org_id, 0, x.submit_by"
-    " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
+    " SELECT 'lead', s.starts_at, s.title, c.title, s.run_id, COALESCE(s.unit_id, 0), s.id, s.org_id, o.slug,"
+    "  s.utc_offset_min, s.ends_at"
+    " FROM session_trainer t JOIN live_session s ON s.id = t.session_id"
+    " JOIN course_run r ON r.id = s.run_id JOIN course c ON c.id = r.course_id JOIN org o ON o.id = c.org_id"
+    " WHERE t.user_id = $1 AND s.ends_at > $2 AND s.starts_at < $3"
+    " UNION ALL"
+    " SELECT 'submit', x.submit_by, u.title, c.title, e.run_id, u.id, 0, u.org_id, o.slug, 0, x.submit_by"
+    " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id JOIN org o ON o.id = c.org_id"
     " JOIN unit u ON u.course_id = r.course_id AND u.kind = 'assignment' JOIN assignment x ON x.unit_id = u.id"
     " WHERE e.user_id = $1 AND e.status = 'active' AND x.submit_by > $2 AND x.submit_by < $3"
     "   AND NOT EXISTS (SELECT 1 FROM peer_submission p WHERE p.unit_id = u.id AND p.run_id = e.run_id"
     "     AND p.user_id = $1)"
     " UNION ALL"
-    " SELECT 'review', x.review_by, u.title, c.title, e.run_id, u.id, 0, u.org_id, 0, x.review_by"
-    " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
+    " SELECT 'review', x.review_by, u.title, c.title, e.run_id, u.id, 0, u.org_id, o.slug, 0, x.review_by"
+    " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id JOIN org o ON o.id = c.org_id"
     " JOIN unit u ON u.course_id = r.course_id AND u.kind = 'assignment' JOIN assignment x ON x.unit_id = u.id"
     " WHERE e.user_id = $1 AND e.status = 'active' AND x.review_by > $2 AND x.review_by < $3"
     "   AND EXISTS (SELECT 1 FROM peer_allocation l WHERE l.unit_id = u.id AND l.run_id = e.run_id"
     "     AND l.reviewer_id = $1 AND l.self_review = 0"
     "     AND NOT EXISTS (SELECT 1 FROM peer_review v WHERE v.allocation_id = l.id))"
     " UNION ALL"
-    " SELECT 'quiz', q.closes_at, u.title, c.title, e.run_id, u.id, 0, u.org_id, 0, q.closes_at"
-    " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id"
+    " SELECT 'quiz', q.closes_at, u.title, c.title, e.run_id, u.id, 0, u.org_id, o.slug, 0, q.closes_at"
+    " FROM enrolment e JOIN course_run r ON r.id = e.run_id JOIN course c ON c.id = r.course_id JOIN org o ON o.id = c.org_id"
     " JOIN unit u ON u.course_id = r.course_id AND u.kind = 'quiz' JOIN quiz q ON q.unit_id = u.id"
     " WHERE e.user_id = $1 AND e.status = 'active' AND q.closes_at > $2 AND q.closes_at < $3"
     "   AND NOT EXISTS (SELECT 1 FROM attempt t WHERE t.unit_id = u.id AND t.run_id = e.run_id"
@@ -54,7 +61,8 @@ int upcoming_list(Db *db, Arena *a, int64_t user_id, UsTime now, int limit, Upco
                                           .title = db_col_dup(st, 2, a), .course_title = db_col_dup(st, 3, a),
                                           .run_id = db_col_i64(st, 4), .unit_id = db_col_i64(st, 5),
                                           .session_id = db_col_i64(st, 6), .org_id = db_col_i64(st, 7),
-                                          .utc_offset_min = db_col_i64(st, 8), .ends_at = db_col_i64(st, 9)};
+                                          .org_slug = db_col_dup(st, 8, a), .utc_offset_min = db_col_i64(st, 9),
+                                          .ends_at = db_col_i64(st, 10)};
     }
     db_done(st);
     return rc == DB_DONE ? LN_OK : LN_EDB;

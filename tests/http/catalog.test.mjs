@@ -86,6 +86,12 @@ test('the demo\'s second course comes from its package: a quiz, a live drill, a 
   up = await coming();
   assert.deepEqual(up.map((x) => x.kind), ['session']);
   assert.equal((await new Client(srv).get('/api/v1/me/upcoming')).status, 401);
+  // The trainer who leads the drill has it coming up too, linked to the session's page.
+  const lead = (await trainer.get('/api/v1/me/upcoming')).json().items.filter((x) => x.run_id === run);
+  assert.deepEqual(lead.map((x) => [x.kind, x.session_id, x.org]), [['lead', sessions[0].id, 'demo']]);
+  const tp = (await (await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password)).get('/')).text;
+  assert.match(tp, new RegExp(`href="/o/demo/sessions/${sessions[0].id}">Evacuation drill</a>`));
+  assert.match(tp, /You lead this session/);
 });
 
 test('a trainer builds a course in the browser pages: draft, publish, session', async () => {
