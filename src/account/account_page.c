@@ -83,7 +83,6 @@ static void my_courses(Req *r)
     hprintf(r, "<p class=\"muted\"><a href=\"/join\">%s</a></p></section>\n", T(r, "Have a code from your trainer? Join a session"));
 }
 
-/* ROUTE: GET / — the signed-in user's organisations, or the welcome page. */
 /* Sessions to attend or lead, deadlines and closing quizzes, soonest first. */
 static void coming_up(Req *r)
 {
@@ -115,6 +114,7 @@ static void coming_up(Req *r)
     html_lit(r, "</ul></section>\n");
 }
 
+/* ROUTE: GET / — the signed-in user's organisations, or the welcome page. */
 void home_page(Req *r)
 {
     if (!r->user) {
