@@ -129,7 +129,7 @@ background() {
     fi
     section "Browser tests (headless Chromium)"
     if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-        if [ ! -d tests/browser/node_modules/playwright-core ]; then
+        if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
             (cd tests/browser && npm ci --no-audit --no-fund --silent) || count "npm ci" 0 1
         fi
         LECTERN_BIN="$ROOT/build/lectern" LECTERN_TEST_TMP="$TMP" run_node "browser" tests/browser/*.test.mjs

@@ -129,8 +129,10 @@ static void sort_link(Req *r, const char *label, const char *key, const char *so
     const char *aria = str_eq(sort, key) ? (str_eq(key, "grade") ? "descending" : "ascending")
                      : str_eq(sort, arena_printf(r->arena, "-%s", key)) ? (str_eq(key, "grade") ? "ascending" : "descending")
                      : NULL;
-    hprintf(r, "<th scope=\"col\"%s%s%s><a href=\"?sort=%s&amp;q=%s&amp;status=%s\">%s</a></th>", aria ? " aria-sort=\"" : "",
-            aria ? aria : "", aria ? "\"" : "", next, url_encode(r->arena, q ? q : ""), status ? status : "", label);
+    if (aria) hprintf(r, "<th scope=\"col\" aria-sort=\"%s\">", aria);
+    else html_lit(r, "<th scope=\"col\">");
+    hprintf(r, "<a href=\"?sort=%s&amp;q=%s&amp;status=%s\">%s</a></th>", next, url_encode(r->arena, q ? q : ""),
+            status ? status : "", label);
 }
 
 static void gradebook_render(Req *r, int status_code, const RunRef *run, const Course *c, const Errors *e)

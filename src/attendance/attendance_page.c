@@ -300,7 +300,7 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
     form_end(r);
     html_lit(r, "</section>\n");
     /* CSV import */
-    hprintf(r, "<section class=\"card\"><h2>%s</h2><p>%s</p><pre class=\"sample\">title,starts_at,ends_at,mode,place\n"
+    hprintf(r, "<section class=\"card\"><h2>%s</h2><p>%s</p><pre class=\"sample\" tabindex=\"0\">title,starts_at,ends_at,mode,place\n"
                "Kick-off,2026-03-02T09:00+01:00,2026-03-02T12:30+01:00,room,Room 4\n"
                "Q&amp;A,2026-03-09T14:00+01:00,2026-03-09T15:00+01:00,virtual,https://meet.example.org/abc</pre>\n",
             T(r, "Import sessions from CSV"),

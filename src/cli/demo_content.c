@@ -16,7 +16,7 @@
 
 static const char welcome_md[] =
     "Welcome! This short course covers what every new colleague needs on the first day.\n\n"
-    "## What you will learn\n\n"
+    "# What you will learn\n\n"
     "- how to **spot** the main hazards of an office and a warehouse;\n"
     "- what to do when the **alarm** sounds;\n"
     "- how to **report** an incident, even a small one.\n\n"
@@ -25,7 +25,7 @@ static const char welcome_md[] =
     "> Safety is everyone's job — ask your trainer whenever something is unclear.\n";
 
 static const char procedure_md[] =
-    "## When the alarm sounds\n\n"
+    "# When the alarm sounds\n\n"
     "1. Stop work and leave your things.\n"
     "2. Follow the green signs to the nearest exit; never use the lifts.\n"
     "3. Go to the assembly point and report to the floor warden.\n\n"

@@ -231,7 +231,7 @@ test('the gradebook: weights, course grade, pass/fail, sort, filter, CSV, the co
   const t = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
   let page = await t.get(`/o/demo/runs/${run}/gradebook?sort=grade`);
   assert.equal(page.status, 200);
-  assert.match(page.text, /Course grade/);
+  assert.match(page.text, /<th scope="col" aria-sort="descending"><a href="\?sort=-grade[^"]*">Course grade<\/a><\/th>/);
   // The demo course has no graded unit: Élodie has no grade, and has not failed.
   const safe = (await t.get('/api/v1/courses')).json().items.find((c) => c.code === 'SAFE-101');
   const safeRun = (await t.get(`/api/v1/courses/${safe.id}`)).json().runs[0].id;
