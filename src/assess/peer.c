@@ -1296,25 +1296,44 @@ int peer_scheduled_due(Db *db, UsTime now, int limit)
 
 int peer_reminders_due(Db *db, UsTime now)
 {
-    /* a reviewer's reviews left undone, given before the reminder window
-     * opened (reviews given inside it had the deadline in their e-mail) */
-    DbStmt *st = db_prepare(db,
+    /* Learners who opened the assignment before the window opened and have
+     * not submitted; reviewers with reviews left undone that were given
+     * before it (reviews given inside it had the deadline in their e-mail).
+     * The active enrolment: nobody who left the run. */
+    static const char *const sql[] = {
         "INSERT INTO peer_notice (unit_id, run_id, user_id, org_id, kind, reviews, created_at)"
-        " SELECT l.unit_id, l.run_id, l.reviewer_id, l.org_id, 'reminder', count(*), $1"
+        " SELECT p.unit_id, p.run_id, p.user_id, p.org_id, 'submit_reminder', 0, $1"
+        " FROM unit_progress p JOIN assignment x ON x.unit_id = p.unit_id"
+        " JOIN enrolment e ON e.run_id = p.run_id AND e.user_id = p.user_id AND e.status = 'active'"
+        " WHERE x.submit_by IS NOT NULL AND x.submit_by > $1 AND x.submit_by - $2 <= $1 AND p.first_at < x.submit_by - $2"
+        "   AND NOT EXISTS (SELECT 1 FROM peer_submission s WHERE s.unit_id = p.unit_id AND s.run_id = p.run_id"
+        "     AND s.user_id = p.user_id)"
+        "   AND NOT EXISTS (SELECT 1 FROM peer_notice n WHERE n.unit_id = p.unit_id AND n.run_id = p.run_id"
+        "     AND n.user_id = p.user_id AND n.kind = 'submit_reminder')"
+        " ON CONFLICT DO NOTHING",
+        "INSERT INTO peer_notice (unit_id, run_id, user_id, org_id, kind, reviews, created_at)"
+        " SELECT l.unit_id, l.run_id, l.reviewer_id, l.org_id, 'review_reminder', count(*), $1"
         " FROM peer_allocation l JOIN assignment x ON x.unit_id = l.unit_id"
+        " JOIN enrolment e ON e.run_id = l.run_id AND e.user_id = l.reviewer_id AND e.status = 'active'"
         " WHERE x.review_by IS NOT NULL AND x.review_by > $1 AND x.review_by - $2 <= $1"
         "   AND l.self_review = 0 AND l.created_at < x.review_by - $2"
         "   AND NOT EXISTS (SELECT 1 FROM peer_review v WHERE v.allocation_id = l.id)"
         "   AND NOT EXISTS (SELECT 1 FROM peer_notice n WHERE n.unit_id = l.unit_id AND n.run_id = l.run_id"
-        "     AND n.user_id = l.reviewer_id AND n.kind = 'reminder')"
+        "     AND n.user_id = l.reviewer_id AND n.kind = 'review_reminder')"
         " GROUP BY l.unit_id, l.run_id, l.reviewer_id, l.org_id"
-        " ON CONFLICT DO NOTHING");
-    if (!st) return LN_EDB;
-    db_bind_i64(st, 1, now);
-    db_bind_i64(st, 2, (int64_t)PEER_REMIND_HOURS * 3600 * US_PER_SEC);
-    int rc = db_step(st);
-    int made = rc == DB_DONE ? (int)db_changes(st) : LN_EDB;
-    db_done(st);
+        " ON CONFLICT DO NOTHING",
+    };
+    int made = 0;
+    for (size_t i = 0; i < LN_ARRAY_LEN(sql); i++) {
+        DbStmt *st = db_prepare(db, sql[i]);
+        if (!st) return LN_EDB;
+        db_bind_i64(st, 1, now);
+        db_bind_i64(st, 2, (int64_t)PEER_REMIND_HOURS * 3600 * US_PER_SEC);
+        int rc = db_step(st);
+        if (rc == DB_DONE) made += (int)db_changes(st);
+        db_done(st);
+        if (rc != DB_DONE) return LN_EDB;
+    }
     return made;
 }
 
@@ -1322,7 +1341,8 @@ int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
 {
     Arena *a = arena_new();
     DbStmt *st = db_prepare(db,
-        "SELECT n.id, n.kind, n.reviews, n.run_id, n.unit_id, u.email, u.lang, x.title, c.title, COALESCE(g.review_by, 0)"
+        "SELECT n.id, n.kind, n.reviews, n.run_id, n.unit_id, u.email, u.lang, x.title, c.title, COALESCE(g.review_by, 0),"
+        " COALESCE(g.submit_by, 0)"
         " FROM peer_notice n JOIN app_user u ON u.id = n.user_id JOIN unit x ON x.id = n.unit_id"
         " JOIN course c ON c.id = x.course_id LEFT JOIN assignment g ON g.unit_id = n.unit_id"
         " WHERE n.sent_at IS NULL ORDER BY n.id LIMIT $1");
@@ -1331,7 +1351,7 @@ int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
         return LN_EDB;
     }
     db_bind_i64(st, 1, limit);
-    typedef struct { int64_t id, reviews, run, unit; UsTime review_by; char *kind, *email, *lang, *unit_title, *course; } Due;
+    typedef struct { int64_t id, reviews, run, unit; UsTime review_by, submit_by; char *kind, *email, *lang, *unit_title, *course; } Due;
     Due *due = NULL;
     int n = 0, cap = 0, sent = 0;
     while (db_step(st) == DB_ROW) {
@@ -1339,7 +1359,7 @@ int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
         due[n++] = (Due){.id = db_col_i64(st, 0), .kind = db_col_dup(st, 1, a), .reviews = db_col_i64(st, 2),
                          .run = db_col_i64(st, 3), .unit = db_col_i64(st, 4), .email = db_col_dup(st, 5, a),
                          .lang = db_col_dup(st, 6, a), .unit_title = db_col_dup(st, 7, a), .course = db_col_dup(st, 8, a),
-                         .review_by = db_col_i64(st, 9)};
+                         .review_by = db_col_i64(st, 9), .submit_by = db_col_i64(st, 10)};
     }
     db_done(st);
     for (int i = 0; i < n; i++) {
@@ -1354,7 +1374,12 @@ int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
             if (d->review_by)
                 body = arena_printf(a, "%s%s %s\n", body, i18n_get(lang, "Review them before:"),
                                     time_text(a, d->review_by));
-        } else if (str_eq(d->kind, "reminder")) {
+        } else if (str_eq(d->kind, "submit_reminder")) {
+            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Submission due soon"), d->unit_title);
+            body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %s\n",
+                                i18n_get(lang, "The submission deadline of this assignment is near and you have not submitted yet:"),
+                                d->unit_title, d->course, i18n_get(lang, "Submit before:"), time_text(a, d->submit_by));
+        } else if (str_eq(d->kind, "review_reminder")) {
             subject = arena_printf(a, "%s — %s", i18n_get(lang, "Reviews still to do"), d->unit_title);
             body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %lld\n%s %s\n",
                                 i18n_get(lang, "The review deadline of this assignment is near and you still have reviews to do:"),

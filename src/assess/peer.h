@@ -209,9 +209,10 @@ int peer_finalise(Db *db, const RunRef *run, const PeerSettings *ps, UsTime now,
  * returns how many were handled. */
 #define PEER_SCHEDULE_DAYS 7
 int peer_scheduled_due(Db *db, UsTime now, int limit);
-/* A reviewer with reviews still to do PEER_REMIND_HOURS before the review
- * deadline is reminded once (a peer_notice row), unless those reviews were
- * given inside that window.  Returns how many reviewers, or LN_EDB. */
+/* PEER_REMIND_HOURS before each deadline, one reminder (a peer_notice row)
+ * to each learner of the run who opened the assignment before then and has
+ * not submitted, and to each reviewer with reviews still to do that were
+ * given before then.  Returns how many were made, or LN_EDB. */
 #define PEER_REMIND_HOURS 24
 int peer_reminders_due(Db *db, UsTime now);
 /* E-mails: each allocation tells the reviewers given reviews, each grade

@@ -525,16 +525,16 @@ static void test_reminder(void **state)
     const char *err = NULL;
     assert_int_equal(peer_review_submit(db, arena, &run, &ps, &t[0], users[1], levels, 2, "Fine.", T0 + 31 * HOUR,
                                         &rid, &why, &err), LN_OK);
-    const char *rem = "SELECT count(*) FROM peer_notice WHERE unit_id = $1 AND kind = 'reminder'";
+    const char *rem = "SELECT count(*) FROM peer_notice WHERE unit_id = $1 AND kind = 'review_reminder'";
     assert_int_equal(peer_reminders_due(db, T0 + 71 * HOUR), 0);           /* the window is not open yet */
     assert_int_equal(peer_reminders_due(db, T0 + 73 * HOUR), 2);           /* users[1] and users[2] */
     assert_int_equal(peer_reminders_due(db, T0 + 74 * HOUR), 0);           /* once */
     assert_int_equal(count(rem, ps.unit_id), 2);
     int64_t left = 0;
-    assert_int_equal(db_query_i64(db, &left, "SELECT reviews FROM peer_notice WHERE unit_id = $1 AND kind = 'reminder'"
+    assert_int_equal(db_query_i64(db, &left, "SELECT reviews FROM peer_notice WHERE unit_id = $1 AND kind = 'review_reminder'"
                                              " AND user_id = $2", "ii", ps.unit_id, users[2]), DB_ROW);
     assert_int_equal(left, 2);
-    assert_int_equal(db_query_i64(db, &left, "SELECT reviews FROM peer_notice WHERE unit_id = $1 AND kind = 'reminder'"
+    assert_int_equal(db_query_i64(db, &left, "SELECT reviews FROM peer_notice WHERE unit_id = $1 AND kind = 'review_reminder'"
                                              " AND user_id = $2", "ii", ps.unit_id, users[1]), DB_ROW);
     assert_int_equal(left, 1);
     assert_int_equal(peer_notices_send(db, "https://lectern.example", T0 + 73 * HOUR, 1000), 2);
@@ -656,6 +656,47 @@ static void test_upcoming(void **state)
     #undef KINDS
 }
 
+/* A day before the submission deadline, a learner who opened the
+ * assignment earlier and has not submitted is reminded once, in their
+ * language; one who submitted, one who opened it only inside that day and
+ * one who left the run are not. */
+static void test_submit_reminder(void **state)
+{
+    PeerSettings ps;
+    make_assignment(&ps, "refuse", 1);                  /* submit_by T0 + 24 h */
+    PeerSubmission s;
+    PeerRefusal why;
+    assert_int_equal(peer_submit(db, arena, &run, &ps, users[0], "Done", NULL, 0, T0, &s, &why), LN_OK);
+    const int64_t opened[] = {0, T0 - 2 * HOUR, T0 + 2 * HOUR, T0 - 2 * HOUR};     /* users[0]: by submitting */
+    for (int i = 1; i < 4; i++)
+        assert_int_equal(db_run(db, "INSERT INTO unit_progress (run_id, unit_id, user_id, org_id, first_at)"
+                                    " VALUES ($1, $2, $3, $4, $5)", "iiiii", run.id, ps.unit_id, users[i], org, opened[i]),
+                         DB_DONE);
+    assert_int_equal(db_run(db, "UPDATE enrolment SET status = 'withdrawn' WHERE run_id = $1 AND user_id = $2", "ii",
+                            run.id, users[3]), DB_DONE);
+    assert_int_equal(db_run(db, "UPDATE app_user SET lang = 'fr' WHERE id = $1", "i", users[1]), DB_DONE);
+    const char *sub = "SELECT count(*) FROM peer_notice WHERE unit_id = $1 AND kind = 'submit_reminder'";
+    peer_reminders_due(db, T0 - HOUR);                  /* the window is not open yet */
+    assert_int_equal(count(sub, ps.unit_id), 0);
+    peer_reminders_due(db, T0 + 3 * HOUR);
+    assert_int_equal(count(sub, ps.unit_id), 1);        /* users[1] only */
+    peer_reminders_due(db, T0 + 4 * HOUR);
+    assert_int_equal(count(sub, ps.unit_id), 1);        /* once */
+    int64_t who = 0;
+    assert_int_equal(db_query_i64(db, &who, "SELECT user_id FROM peer_notice WHERE unit_id = $1 AND kind = 'submit_reminder'",
+                                  "i", ps.unit_id), DB_ROW);
+    assert_int_equal(who, users[1]);
+    assert_true(peer_notices_send(db, "https://lectern.example", T0 + 4 * HOUR, 1000) >= 1);
+    int64_t m = 0;
+    char *like = arena_printf(arena, "%%/runs/%lld/units/%lld%%", (long long)run.id, (long long)ps.unit_id);
+    assert_int_equal(db_query_i64(db, &m, "SELECT count(*) FROM mail_outbox WHERE subject = 'Devoir à rendre bientôt — Essay'"
+                                          " AND body_text LIKE '%À rendre avant le\u202f: 2027-01-16 08:00 UTC%'"
+                                          " AND body_text LIKE $1", "t", like), DB_ROW);
+    assert_int_equal(m, 1);
+    peer_reminders_due(db, T0 + 25 * HOUR);             /* past the deadline: nothing more */
+    assert_int_equal(count(sub, ps.unit_id), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -672,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_schedule_and_mail),
         cmocka_unit_test(test_reminder),
         cmocka_unit_test(test_upcoming),
+        cmocka_unit_test(test_submit_reminder),
     };
     int failed = cmocka_run_group_tests_name("peer (pure)", pure, NULL, NULL);
     return failed + cmocka_run_group_tests_name("peer (stored)", stored, setup, teardown);
