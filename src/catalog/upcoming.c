@@ -88,7 +88,7 @@ int upcoming_list(Db *db, Arena *a, int64_t user_id, UsTime now, int limit, Upco
     }
     db_done(st);
     if (rc != DB_DONE) return LN_EDB;
-    qsort(out->items, (size_t)out->n, sizeof *out->items, soonest_first);
+    if (out->n > 1) qsort(out->items, (size_t)out->n, sizeof *out->items, soonest_first);
     if (out->n > limit) out->n = limit;
     return LN_OK;
 }
