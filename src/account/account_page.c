@@ -34,11 +34,14 @@ static void home_signed_out(Req *r)
     page_end(r);
 }
 
-/* The sessions the user is enrolled in, with the way to the catalog. */
-static void my_courses(Req *r)
+/* The sessions the user is enrolled in, with the way to the catalog; none
+ * for staff who follow no course (their courses are on the organisation's
+ * card). */
+static void my_courses(Req *r, bool staff)
 {
     EnrolmentList el;
     enrolment_list(r->db, r->arena, r->user->id, &el);
+    if (el.n == 0 && staff) return;
     hprintf(r, "<section class=\"card\"><h2>%s</h2>\n", T(r, "My courses"));
     if (el.n == 0)
         hprintf(r, "<p class=\"muted\">%s <a href=\"/courses\">%s</a></p>", T(r, "You are not enrolled in any course yet."),
@@ -125,7 +128,10 @@ void home_page(Req *r)
     org_list(r->db, r->arena, r->user->id, r->user->is_platform_admin, &orgs);
     page_begin(r, T(r, "Home"));
     hprintf(r, "<h1>%s, %s</h1>\n", T(r, "Welcome"), r->user->name);
-    my_courses(r);
+    bool staff = r->user->is_platform_admin;
+    for (int i = 0; i < orgs.n; i++)
+        if (orgs.items[i].viewer_role == ROLE_ADMIN || orgs.items[i].viewer_role == ROLE_TRAINER) staff = true;
+    my_courses(r, staff);
     coming_up(r);
     if (orgs.n == 0)
         hprintf(r, "<p class=\"lead\">%s</p>\n", T(r, "You do not belong to any organisation yet. Ask an administrator to invite you."));

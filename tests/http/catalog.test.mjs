@@ -50,6 +50,7 @@ test('the demo\'s second course comes from its package: a quiz, a live drill, a 
   const unit = (kind) => units.find((u) => u.kind === kind).id;
 
   const learner = await signinApi(srv, DEMO.francois.email, DEMO.francois.password);
+  assert.match((await learner.get('/')).text, /You are not enrolled in any course yet\./);
   assert.equal((await learner.api('POST', `/api/v1/runs/${run}/enrolment`)).status, 201);
   const quiz = await learner.get(`/api/v1/runs/${run}/units/${unit('quiz')}/quiz`);
   assert.equal(quiz.status, 200, quiz.text);
@@ -92,6 +93,7 @@ test('the demo\'s second course comes from its package: a quiz, a live drill, a 
   const tp = (await (await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password)).get('/')).text;
   assert.match(tp, new RegExp(`href="/o/demo/sessions/${sessions[0].id}">Evacuation drill</a>`));
   assert.match(tp, /You lead this session/);
+  assert.doesNotMatch(tp, /My courses|You are not enrolled/, 'staff who follow no course see no empty "My courses"');
 });
 
 test('a trainer builds a course in the browser pages: draft, publish, session', async () => {
