@@ -1255,18 +1255,20 @@ int peer_scheduled_due(Db *db, UsTime now, int limit)
     /* assignments whose submission deadline passed (in the last
      * PEER_SCHEDULE_DAYS: older ones are done, or done lazily) with submitters not yet in
      * the allocation (at least two, or nobody could review), or whose review
-     * deadline passed with submitters not yet graded */
+     * deadline passed with submitters not yet graded.  The assignments first
+     * (CROSS JOIN keeps SQLite's order): their submissions by the index,
+     * not every submission ever made on each tick. */
     DbStmt *st = db_prepare(db,
-        "SELECT DISTINCT s.unit_id, s.run_id, r.org_id FROM peer_submission s JOIN assignment x ON x.unit_id = s.unit_id"
+        "SELECT DISTINCT s.unit_id, s.run_id, r.org_id FROM assignment x CROSS JOIN peer_submission s"
         " JOIN course_run r ON r.id = s.run_id"
-        " WHERE (x.submit_by IS NOT NULL AND x.submit_by < $1 AND x.submit_by > $3"
+        " WHERE s.unit_id = x.unit_id AND ((x.submit_by IS NOT NULL AND x.submit_by < $1 AND x.submit_by > $3"
         "   AND NOT EXISTS (SELECT 1 FROM peer_allocation l WHERE l.unit_id = s.unit_id AND l.run_id = s.run_id"
         "     AND l.self_review = 0 AND (l.author_id = s.user_id OR l.reviewer_id = s.user_id))"
         "   AND (SELECT count(DISTINCT y.user_id) FROM peer_submission y WHERE y.unit_id = s.unit_id"
         "     AND y.run_id = s.run_id) >= 2)"
         " OR (x.review_by IS NOT NULL AND x.review_by < $1 AND x.review_by > $3"
         "   AND NOT EXISTS (SELECT 1 FROM peer_grade g WHERE g.unit_id = s.unit_id AND g.run_id = s.run_id"
-        "     AND g.user_id = s.user_id AND g.kind = 'grade'))"
+        "     AND g.user_id = s.user_id AND g.kind = 'grade')))"
         " ORDER BY s.unit_id, s.run_id LIMIT $2");
     if (!st) {
         arena_free(a);
@@ -1299,13 +1301,15 @@ int peer_reminders_due(Db *db, UsTime now)
     /* Learners who opened the assignment before the window opened and have
      * not submitted; reviewers with reviews left undone that were given
      * before it (reviews given inside it had the deadline in their e-mail).
-     * The active enrolment: nobody who left the run. */
+     * The active enrolment: nobody who left the run.  The assignments in
+     * the window first (CROSS JOIN keeps SQLite's order), then their rows
+     * by index (migration 032), not every progress row on each tick. */
     static const char *const sql[] = {
         "INSERT INTO peer_notice (unit_id, run_id, user_id, org_id, kind, reviews, created_at)"
         " SELECT p.unit_id, p.run_id, p.user_id, p.org_id, 'submit_reminder', 0, $1"
-        " FROM unit_progress p JOIN assignment x ON x.unit_id = p.unit_id"
+        " FROM assignment x CROSS JOIN unit_progress p"
         " JOIN enrolment e ON e.run_id = p.run_id AND e.user_id = p.user_id AND e.status = 'active'"
-        " WHERE x.submit_by IS NOT NULL AND x.submit_by > $1 AND x.submit_by - $2 <= $1 AND p.first_at < x.submit_by - $2"
+        " WHERE p.unit_id = x.unit_id AND x.submit_by IS NOT NULL AND x.submit_by > $1 AND x.submit_by - $2 <= $1 AND p.first_at < x.submit_by - $2"
         "   AND NOT EXISTS (SELECT 1 FROM peer_submission s WHERE s.unit_id = p.unit_id AND s.run_id = p.run_id"
         "     AND s.user_id = p.user_id)"
         "   AND NOT EXISTS (SELECT 1 FROM peer_notice n WHERE n.unit_id = p.unit_id AND n.run_id = p.run_id"
@@ -1313,9 +1317,9 @@ int peer_reminders_due(Db *db, UsTime now)
         " ON CONFLICT DO NOTHING",
         "INSERT INTO peer_notice (unit_id, run_id, user_id, org_id, kind, reviews, created_at)"
         " SELECT l.unit_id, l.run_id, l.reviewer_id, l.org_id, 'review_reminder', count(*), $1"
-        " FROM peer_allocation l JOIN assignment x ON x.unit_id = l.unit_id"
+        " FROM assignment x CROSS JOIN peer_allocation l"
         " JOIN enrolment e ON e.run_id = l.run_id AND e.user_id = l.reviewer_id AND e.status = 'active'"
-        " WHERE x.review_by IS NOT NULL AND x.review_by > $1 AND x.review_by - $2 <= $1"
+        " WHERE l.unit_id = x.unit_id AND x.review_by IS NOT NULL AND x.review_by > $1 AND x.review_by - $2 <= $1"
         "   AND l.self_review = 0 AND l.created_at < x.review_by - $2"
         "   AND NOT EXISTS (SELECT 1 FROM peer_review v WHERE v.allocation_id = l.id)"
         "   AND NOT EXISTS (SELECT 1 FROM peer_notice n WHERE n.unit_id = l.unit_id AND n.run_id = l.run_id"
@@ -1366,31 +1370,31 @@ int peer_notices_send(Db *db, const char *base_url, UsTime now, int limit)
         const Due *d = &due[i];
         const char *lang = i18n_supported(d->lang) ? d->lang : "en";
         const char *link = arena_printf(a, "%s/runs/%lld/units/%lld", base_url, (long long)d->run, (long long)d->unit);
-        char *subject, *body;
+        /* each kind: a subject, a first line, what it counts and until when */
+        const char *subject, *lead, *extra = "";
         if (str_eq(d->kind, "reviews")) {
-            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Reviews to do"), d->unit_title);
-            body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %lld\n", i18n_get(lang, "Submissions are given to you to review in this assignment:"),
-                                d->unit_title, d->course, i18n_get(lang, "Reviews given to you:"), (long long)d->reviews);
+            subject = i18n_get(lang, "Reviews to do");
+            lead = i18n_get(lang, "Submissions are given to you to review in this assignment:");
+            extra = arena_printf(a, "\n%s %lld\n", i18n_get(lang, "Reviews given to you:"), (long long)d->reviews);
             if (d->review_by)
-                body = arena_printf(a, "%s%s %s\n", body, i18n_get(lang, "Review them before:"),
-                                    time_text(a, d->review_by));
+                extra = arena_printf(a, "%s%s %s\n", extra, i18n_get(lang, "Review them before:"),
+                                     time_text(a, d->review_by));
         } else if (str_eq(d->kind, "submit_reminder")) {
-            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Submission due soon"), d->unit_title);
-            body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %s\n",
-                                i18n_get(lang, "The submission deadline of this assignment is near and you have not submitted yet:"),
-                                d->unit_title, d->course, i18n_get(lang, "Submit before:"), time_text(a, d->submit_by));
+            subject = i18n_get(lang, "Submission due soon");
+            lead = i18n_get(lang, "The submission deadline of this assignment is near and you have not submitted yet:");
+            extra = arena_printf(a, "\n%s %s\n", i18n_get(lang, "Submit before:"), time_text(a, d->submit_by));
         } else if (str_eq(d->kind, "review_reminder")) {
-            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Reviews still to do"), d->unit_title);
-            body = arena_printf(a, "%s\n\n    %s (%s)\n\n%s %lld\n%s %s\n",
-                                i18n_get(lang, "The review deadline of this assignment is near and you still have reviews to do:"),
-                                d->unit_title, d->course, i18n_get(lang, "Reviews left:"), (long long)d->reviews,
-                                i18n_get(lang, "Review them before:"), time_text(a, d->review_by));
+            subject = i18n_get(lang, "Reviews still to do");
+            lead = i18n_get(lang, "The review deadline of this assignment is near and you still have reviews to do:");
+            extra = arena_printf(a, "\n%s %lld\n%s %s\n", i18n_get(lang, "Reviews left:"), (long long)d->reviews,
+                                 i18n_get(lang, "Review them before:"), time_text(a, d->review_by));
         } else {
-            subject = arena_printf(a, "%s — %s", i18n_get(lang, "Your grade is recorded"), d->unit_title);
-            body = arena_printf(a, "%s\n\n    %s (%s)\n", i18n_get(lang, "The reviews of your submission are in and your grade is recorded:"),
-                                d->unit_title, d->course);
+            subject = i18n_get(lang, "Your grade is recorded");
+            lead = i18n_get(lang, "The reviews of your submission are in and your grade is recorded:");
         }
-        body = arena_printf(a, "%s\n%s\n\n%s\n", body, i18n_get(lang, "Open the assignment:"), link);
+        subject = arena_printf(a, "%s — %s", subject, d->unit_title);
+        const char *body = arena_printf(a, "%s\n\n    %s (%s)\n%s\n%s\n\n%s\n", lead, d->unit_title, d->course, extra,
+                                        i18n_get(lang, "Open the assignment:"), link);
         if (db_begin(db) != DB_DONE) break;
         /* once: only the process that marks it sends it */
         int c = db_change(db, "UPDATE peer_notice SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL", "ii", now, d->id);

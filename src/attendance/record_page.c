@@ -30,8 +30,6 @@ static const char *dur(Req *r, int64_t ms)
                    : arena_printf(r->arena, "%lld min", (long long)m);
 }
 
-static const char *at(Req *r, UsTime t) { return text_moment(r, t); }
-
 static void thead(Req *r, const char *const *cols, int n)
 {
     html_lit(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>");
@@ -71,7 +69,7 @@ void rec_page(Req *r)
         thead(r, h, 4);
         for (int i = 0; i < c.act.nsessions; i++) {
             const ConnSession *s = &c.act.sessions[i];
-            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s%s</td><td>%s</td></tr>\n", at(r, s->start), at(r, s->end),
+            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s%s</td><td>%s</td></tr>\n", text_moment(r, s->start), text_moment(r, s->end),
                     dur(r, s->active_ms), s->capped ? T(r, " (capped)") : "", s->ip ? s->ip : "");
         }
         tend(r);
@@ -82,7 +80,7 @@ void rec_page(Req *r)
         const char *h[] = {T(r, "Unit"), T(r, "Last activity"), T(r, "Active time")};
         thead(r, h, 3);
         for (int i = 0; i < c.nunits; i++)
-            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", c.units[i].title, at(r, c.units[i].last_at),
+            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", c.units[i].title, text_moment(r, c.units[i].last_at),
                     dur(r, c.units[i].active_ms));
         tend(r);
     }
@@ -94,7 +92,7 @@ void rec_page(Req *r)
         for (int i = 0; i < c.nattempts; i++) {
             const RecAttempt *t = &c.attempts[i];
             hprintf(r, "<tr><td>%s <span class=\"muted\">· %s</span></td><td>%lld</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-                    t->unit_title, i18n_get(r->lang, quiz_purpose_text(t->purpose)), (long long)t->number, at(r, t->started_at), at(r, t->submitted_at),
+                    t->unit_title, i18n_get(r->lang, quiz_purpose_text(t->purpose)), (long long)t->number, text_moment(r, t->started_at), text_moment(r, t->submitted_at),
                     t->score >= 0 ? arena_printf(r->arena, "%lld.%lld %%", (long long)(t->score / 10), (long long)(t->score % 10))
                                   : "—");
         }
@@ -107,8 +105,8 @@ void rec_page(Req *r)
         thead(r, h, 5);
         for (int i = 0; i < c.nassists; i++) {
             const RecAssist *s = &c.assists[i];
-            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", s->title, at(r, s->asked_at),
-                    at(r, s->replied_at), s->trainer ? s->trainer : "—",
+            hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", s->title, text_moment(r, s->asked_at),
+                    text_moment(r, s->replied_at), s->trainer ? s->trainer : "—",
                     s->replied_at ? dur(r, (s->replied_at - s->asked_at) / 1000) : "—");
         }
         tend(r);
@@ -120,7 +118,7 @@ void rec_page(Req *r)
         thead(r, h, 4);
         for (int i = 0; i < c.nsigs; i++)
             hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", c.sigs[i].session_title,
-                    str_eq(c.sigs[i].half_day, "am") ? T(r, "Morning") : T(r, "Afternoon"), at(r, c.sigs[i].signed_at),
+                    str_eq(c.sigs[i].half_day, "am") ? T(r, "Morning") : T(r, "Afternoon"), text_moment(r, c.sigs[i].signed_at),
                     c.sigs[i].method);
         tend(r);
     }
@@ -132,7 +130,7 @@ void rec_page(Req *r)
         for (int i = 0; i < c.usigs.n; i++)
             hprintf(r, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", c.usigs.items[i].unit_title,
                     str_eq(c.usigs.items[i].kind, "start") ? T(r, "Start of the unit") : T(r, "End of the unit"),
-                    at(r, c.usigs.items[i].signed_at));
+                    text_moment(r, c.usigs.items[i].signed_at));
         tend(r);
     }
     hprintf(r, "<h2>%s</h2>\n", T(r, "Absences"));
@@ -144,7 +142,7 @@ void rec_page(Req *r)
             const Absence *x = &c.absences.items[i];
             hprintf(r, "<tr><td><a href=\"/o/%s/attendance/absences/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
                     r->org->slug, (long long)x->id, x->session_title,
-                    str_eq(x->half_day, "am") ? T(r, "Morning") : T(r, "Afternoon"), at(r, x->starts_at),
+                    str_eq(x->half_day, "am") ? T(r, "Morning") : T(r, "Afternoon"), text_moment(r, x->starts_at),
                     abs_status_label(r, x->status));
         }
         tend(r);

@@ -493,52 +493,20 @@ UsTime time_mono_us(void)
     return (UsTime)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    LN_UNUSED(sb);
-    LN_UNUSED(flag);
-    LN_UNUSED(ftw);
-    remove(path);
-    return 0;
-}
-
-void rm_tree(const char *dir)
-{
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-int write_full(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return LN_EIO;
-        p += n;
-        len -= (size_t)n;
-    }
-    return LN_OK;
-}
-
-char *time_text(Arena *a, UsTime t)
+/* `t` in UTC as strftime's `fmt`, into the arena. */
+static char *time_utc(Arena *a, UsTime t, const char *fmt)
 {
     time_t s = (time_t)(t / US_PER_SEC);
     struct tm tm;
     gmtime_r(&s, &tm);
     char buf[40];
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+    strftime(buf, sizeof buf, fmt, &tm);
     return arena_strdup(a, buf);
 }
 
-char *time_iso(Arena *a, UsTime t)
-{
-    time_t s = (time_t)(t / US_PER_SEC);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return arena_strdup(a, buf);
-}
+char *time_text(Arena *a, UsTime t) { return time_utc(a, t, "%Y-%m-%d %H:%M UTC"); }
+
+char *time_iso(Arena *a, UsTime t) { return time_utc(a, t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 bool time_parse_iso(const char *s, UsTime *out)
 {
@@ -582,6 +550,37 @@ void time_http_date(UsTime t, char *buf, size_t n)
     gmtime_r(&s, &tm);
     snprintf(buf, n, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
              mons[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* ======================================================================
+ * Files
+ * ==================================================================== */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    LN_UNUSED(sb);
+    LN_UNUSED(flag);
+    LN_UNUSED(ftw);
+    remove(path);
+    return 0;
+}
+
+void rm_tree(const char *dir)
+{
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int write_full(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return LN_EIO;
+        p += n;
+        len -= (size_t)n;
+    }
+    return LN_OK;
 }
 
 /* ======================================================================
