@@ -5,7 +5,7 @@
 # Exit 0 when clean, 1 listing each statement found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-found=$(grep -nE '\bdb_(prepare|query_i64|run|change|exec)\(' src/*/*_page.c src/*/*_api.c || true)
+found=$(grep -nE '\bdb_(prepare|query_i64|query_text|run|change|exec)\(' src/*/*_page.c src/*/*_api.c || true)
 if [ -n "$found" ]; then
     echo "check_layers: SQL in a page or API handler file (move it to the domain module):"
     echo "$found"

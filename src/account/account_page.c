@@ -394,6 +394,7 @@ static void account_render(Req *r, const char *field, const char *error)
     hprintf(r, "<p class=\"muted\">%s %s</p>", T(r, "E-mail:"), r->user->email);
     form_submit(r, T(r, "Save"));
     form_end(r);
+    hprintf(r, "<p><a href=\"/me/certificates\">%s</a></p>", T(r, "My certificates"));
     hprintf(r, "</section>\n<section class=\"card\"><h2>%s</h2>\n", T(r, "Password"));
     form_begin(r, "/account/password");
     form_input(r, "password", "current", T(r, "Current password"), NULL, str_eq(field, "current") ? error : NULL,

@@ -233,9 +233,10 @@ static void sessions_render(Req *r, const RunRef *run, const FormState *fs)
     hprintf(r, "<p class=\"muted\">%s</p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             have_course ? c.title : "", T(r, "Live sessions"), run->title);
     hprintf(r, "<p><a href=\"/o/%s/attendance/signals\">%s</a> · <a href=\"/o/%s/attendance/absences?run=%lld\">%s</a>"
-               " · <a href=\"/o/%s/runs/%lld/unit-signing\">%s</a></p>\n",
+               " · <a href=\"/o/%s/runs/%lld/unit-signing\">%s</a> · <a href=\"/o/%s/runs/%lld/certificates\">%s</a></p>\n",
             r->org->slug, T(r, "Fraud signals"), r->org->slug, (long long)run->id, T(r, "Absences and justifications"),
-            r->org->slug, (long long)run->id, T(r, "Signatures of distance units"));
+            r->org->slug, (long long)run->id, T(r, "Signatures of distance units"), r->org->slug, (long long)run->id,
+            T(r, "Certificates of completion"));
     if (l.n == 0) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No live session yet."));
     else {
         /* all the sheets: one PDF per session in a ZIP, or one PDF to print */

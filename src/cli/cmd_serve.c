@@ -92,6 +92,7 @@ static void demo_print(Cli *c)
 {
     printf("\nDemo organisation: Lectern Academy (/o/demo), two courses:\n"
            "  SAFE-101 Workplace safety essentials: text, video with captions, a download; Élodie is part-way\n"
+           "           (21 min of reading: the admin can issue her certificate from the run's Progress page)\n"
            "  FIRE-201 Fire safety on site: a quiz, a drill on site next week, peer assessment, a forum;\n"
            "           enrol from the catalog to try them\n"
            "Sign in with:\n");

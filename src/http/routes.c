@@ -9,6 +9,7 @@
 #include "attendance/pages.h"
 #include "attendance/ical_page.h"
 #include "catalog/pages.h"
+#include "certificate/pages.h"
 #include "content/pages.h"
 #include "event/event.h"
 #include "evidence/pages.h"
@@ -333,6 +334,25 @@ ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/sheets/{job}",  api_sheets_job_get, 
 ROUTE(GET,    "/verify/sessions/{id}/{token}",              att_verify_page,        A_PUBLIC)
 ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get,     API)
 ROUTE(GET,    "/verify/programmes/{id}/learners/{uid}/{token}", att_verify_programme_page, A_PUBLIC)
+/* completion certificates (docs/certificates.md): the run's list and the figures for trainers,
+ * administrators and auditors, a certificate for its learner too (handlers); issuing and revoking
+ * for administrators; the verification page is public, the random id is the credential */
+ROUTE(GET,    "/o/{org}/runs/{id}/certificates",            cert_run_page,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/certificate", cert_issue_page,     A_MEMBER)
+ROUTE(POST,   "/o/{org}/runs/{id}/learners/{uid}/certificate", cert_issue_post,     A_ADMIN | FORM)
+ROUTE(GET,    "/o/{org}/certificates/{id}",                cert_page,              A_MEMBER)
+ROUTE(GET,    "/o/{org}/certificates/{id}/certificate.pdf", cert_pdf_get,          A_MEMBER)
+ROUTE(POST,   "/o/{org}/certificates/{id}/revoke",         cert_revoke_post,       A_ADMIN | FORM)
+ROUTE(GET,    "/me/certificates",                           cert_mine_page,         A_LOGIN)
+ROUTE(GET,    "/verify/certificates/{id}",                 cert_verify_page,       A_PUBLIC)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/certificates",  api_cert_run_get,       API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/certificate", api_cert_learner_get, API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/certificate", api_cert_issue_post, API_W | A_ADMIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/certificates/{id}",      api_cert_get,           API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/certificates/{id}/certificate.pdf", cert_pdf_get, API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/certificates/{id}/revoke", api_cert_revoke_post, API_W | A_ADMIN)
+ROUTE(GET,    "/api/v1/me/certificates",                    api_cert_mine_get,      API | A_LOGIN)
+ROUTE(GET,    "/api/v1/verify/certificates/{id}",          api_cert_verify_get,    API)
 /* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions_ical_post, API_W | A_STAFF)

@@ -35,8 +35,12 @@ before(async () => {
     const trainer = await apiAs(TRAINER);
     const session = (await trainer('GET', `/api/v1/orgs/demo/runs/${run}/sessions`)).items[0].id;
     const thread = (await elodie('GET', `/api/v1/runs/${run}/forum/threads`)).items[0].id;
+    // Élodie's certificate for the first course (her 21 minutes of reading)
+    const elodieId = (await elodie('GET', '/api/v1/me')).id;
+    const admin = await apiAs(ADMIN);
+    const cert = (await admin('POST', `/api/v1/orgs/demo/runs/${safeRun}/learners/${elodieId}/certificate`, { employer: 'Acme' })).id;
     ids = { fire: fire.id, run, safeRun, quiz: unit('quiz'), live: unit('live'), assignment: unit('assignment'),
-            text: unit('text'), session, thread };
+            text: unit('text'), session, thread, elodieId, cert };
 });
 
 after(tearDown);
@@ -74,12 +78,14 @@ test('a learner, in French: home, a course, its units (text, quiz, live, assignm
     await check(ELODIE, ['/', `/courses/${ids.fire}`, `/runs/${r}/learn`, `/runs/${r}/units/${ids.text}`,
                          `/runs/${r}/units/${ids.quiz}`, `/runs/${r}/units/${ids.live}`, `/runs/${r}/units/${ids.assignment}`,
                          `/runs/${r}/forum`, `/runs/${r}/forum/${ids.thread}`, `/runs/${r}/grades`, `/runs/${r}/activity`,
-                         '/o/demo/attendance/mine', '/account', '/notifications', `/runs/${ids.safeRun}/units/3`]);
+                         '/o/demo/attendance/mine', '/account', '/notifications', `/runs/${ids.safeRun}/units/3`,
+                         '/me/certificates', `/o/demo/certificates/${ids.cert}`]);
 });
 
-test('a learner on a phone: home, a quiz, the live unit, the forum', async () => {
+test('a learner on a phone: home, a quiz, the live unit, the forum, certificates and their verification', async () => {
     const r = ids.run;
-    await check(ELODIE, ['/', `/runs/${r}/units/${ids.quiz}`, `/runs/${r}/units/${ids.live}`, `/runs/${r}/forum`], PHONE);
+    await check(ELODIE, ['/', `/runs/${r}/units/${ids.quiz}`, `/runs/${r}/units/${ids.live}`, `/runs/${r}/forum`,
+                         '/me/certificates', `/verify/certificates/${ids.cert}`], PHONE);
 });
 
 test('a trainer: courses, outline, unit editors, sessions, the live session and its kiosk, gradebook, progress, peer overview', async () => {
@@ -89,12 +95,14 @@ test('a trainer: courses, outline, unit editors, sessions, the live session and 
                           `${o}/runs/${r}/edit`, `${o}/runs/${r}/sessions`, `${o}/sessions/${ids.session}`,
                           `${o}/sessions/${ids.session}/kiosk`, `${o}/runs/${r}/gradebook`, `${o}/runs/${ids.safeRun}/gradebook?sort=grade`,
                           `${o}/runs/${r}/progress`, `${o}/runs/${r}/units/${ids.assignment}/peer`, `${o}/runs/${r}/unit-signing`,
-                          `${o}/runs/${r}/assistance`, `/runs/${r}/forum/moderation`]);
+                          `${o}/runs/${r}/assistance`, `/runs/${r}/forum/moderation`, `${o}/runs/${ids.safeRun}/certificates`,
+                          `${o}/runs/${ids.safeRun}/learners/${ids.elodieId}/certificate`]);
 });
 
 test('an administrator: the organisation, people, import, tokens, settings, time-on-task, attendance, organisations', async () => {
     const o = '/o/demo';
     await check(ADMIN, [o, `${o}/admin/users`, `${o}/admin/import`, `${o}/admin/tokens`, `${o}/admin/settings`,
                         `${o}/admin/time`, `${o}/programmes`, `${o}/attendance/signals`, `${o}/attendance/absences`,
-                        `${o}/assistance/trainers`, '/admin/orgs']);
+                        `${o}/assistance/trainers`, '/admin/orgs', `${o}/certificates/${ids.cert}`,
+                        `${o}/runs/${ids.run}/learners/${ids.elodieId}/certificate`]);
 });

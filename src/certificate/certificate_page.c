@@ -1,0 +1,382 @@
+/* certificate_page.c — completion certificates on screen (certificate.h):
+ * a run's learners and their certificates, issuing one after seeing its
+ * figures, the certificate with its PDF and revocation, the learner's own
+ * list, and the public verification page of the PDF's QR code.  Who may
+ * read is decided here once (cert_reader, cert_of_path); issuing and
+ * revoking are for administrators (route table). */
+#include "certificate/pages.h"
+#include "http/access.h"
+#include "mail/mail.h"
+#include "web/html.h"
+#include "web/i18n.h"
+
+#include <stdlib.h>
+
+bool cert_reader(Req *r)
+{
+    return r->role == ROLE_TRAINER || r->role == ROLE_ADMIN || r->role == ROLE_AUDITOR;
+}
+
+bool cert_of_path(Req *r, Certificate *c)
+{
+    if (cert_load(r->db, r->arena, req_path_param(r, "id"), r->org->id, c) == LN_OK
+        && (cert_reader(r) || c->user_id == r->user->id))
+        return true;
+    web_error(r, 404, "not_found", T(r, "No such certificate."));
+    return false;
+}
+
+int cert_refusal_status(int rc, const char **code)
+{
+    switch (rc) {
+    case LN_NOTFOUND: *code = "not_found"; return 404;
+    case LN_EPERM: *code = "no_evidence"; return 409;
+    case LN_EEXIST: *code = "conflict"; return 409;
+    case LN_EINVAL: *code = "invalid"; return 422;
+    default: *code = "internal"; return 500;
+    }
+}
+
+static const char *cert_path(Req *r, const Certificate *c)
+{
+    return arena_printf(r->arena, "/o/%s/certificates/%s", c->org_slug, c->public_id);
+}
+
+static const char *hours(Req *r, int64_t minutes)
+{
+    return cert_duration(r->arena, minutes);
+}
+
+/* The run of the path in the request's organisation; 404 otherwise. */
+static bool run_of_path(Req *r, RunRef *run)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
+    web_not_found(r);
+    return false;
+}
+
+/* The figures as a definition list: how the hours were counted. */
+static void figures_render(Req *r, const CertFigures *f)
+{
+    hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd><strong>%s</strong></dd>"
+               "<dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%lld</dd>"
+               "<dt>%s</dt><dd>%s → %s</dd></dl>\n",
+            T(r, "Hours completed"), hours(r, f->live_minutes + f->distance_minutes), T(r, "Live sessions"),
+            hours(r, f->live_minutes), (long long)f->live_sessions, T(r, "sessions signed"), T(r, "Distance learning"),
+            hours(r, f->distance_minutes), (long long)f->connection_sessions, T(r, "connection sessions"),
+            T(r, "Assessments submitted"), (long long)f->attempts, T(r, "Dates"), text_moment(r, f->first_at),
+            text_moment(r, f->last_at));
+}
+
+/* ROUTE: GET /o/{org}/runs/{id}/certificates — trainers, administrators, auditors (?page=N) */
+void cert_run_page(Req *r)
+{
+    RunRef run;
+    if (!cert_reader(r)) {
+        web_not_found(r);
+        return;
+    }
+    if (!run_of_path(r, &run)) return;
+    const char *pq = req_query(r, "page");
+    int page = pq ? atoi(pq) : 0;
+    if (page < 0 || page > 100000) page = 0;
+    CertLearnerList l;
+    if (cert_run_learners(r->db, r->arena, run.id, page, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "The certificates cannot be listed now."));
+        return;
+    }
+    bool admin = r->role == ROLE_ADMIN;
+    page_begin(r, T(r, "Certificates of completion"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/o/%s/runs/%lld/progress\">%s</a></p><h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
+            r->org->slug, (long long)run.id, run.title, T(r, "Certificates of completion"),
+            T(r, "A certificate states the hours a learner completed, counted from the evidence: the half-days of live "
+                 "sessions they signed and their active time in the course. Its figures are frozen the day it is issued "
+                 "and recorded in the evidence ledger; anyone can check it from its QR code."));
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No learner is enrolled in this course run."));
+    else {
+        hprintf(r, "<div class=\"table-wrap\"><table class=\"data stack\"><thead><tr><th scope=\"col\">%s</th>"
+                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+                T(r, "Learner"), T(r, "Certificate"), T(r, "Hours completed"), T(r, "Actions"));
+        for (int i = 0; i < l.n; i++) {
+            const CertLearner *x = &l.items[i];
+            const char *figures = arena_printf(r->arena, "/o/%s/runs/%lld/learners/%lld/certificate", r->org->slug,
+                                               (long long)run.id, (long long)x->user_id);
+            hprintf(r, "<tr><td data-label=\"%s\">%s <span class=\"muted\">%s</span></td>", T(r, "Learner"), x->name,
+                    x->email);
+            if (x->cert.id)
+                hprintf(r, "<td data-label=\"%s\"><a href=\"%s\">%s %s</a></td><td data-label=\"%s\">%s</td>"
+                           "<td><a class=\"button secondary small\" href=\"%s/certificate.pdf\" download>%s</a></td></tr>\n",
+                        T(r, "Certificate"), cert_path(r, &x->cert), T(r, "Issued on"), text_moment(r, x->cert.issued_at),
+                        T(r, "Hours completed"), hours(r, x->cert.f.live_minutes + x->cert.f.distance_minutes),
+                        cert_path(r, &x->cert), T(r, "PDF"));
+            else
+                hprintf(r, "<td class=\"muted\" data-label=\"%s\">%s</td><td data-label=\"%s\">—</td>"
+                           "<td><a class=\"button %s small\" href=\"%s\">%s</a></td></tr>\n",
+                        T(r, "Certificate"), T(r, "None"), T(r, "Hours completed"), admin ? "" : "secondary", figures,
+                        admin ? T(r, "Issue…") : T(r, "See the hours"));
+        }
+        html_lit(r, "</tbody></table></div>\n");
+        if (page > 0 || l.more) {
+            html_lit(r, "<nav class=\"pager\" aria-label=\"pages\">");
+            if (page > 0)
+                hprintf(r, "<a href=\"?page=%d\" rel=\"prev\">%s</a> ", page - 1, T(r, "Previous page"));
+            if (l.more) hprintf(r, "<a href=\"?page=%d\" rel=\"next\">%s</a>", page + 1, T(r, "Next page"));
+            html_lit(r, "</nav>\n");
+        }
+    }
+    page_end(r);
+}
+
+typedef struct IssueForm { const char *type, *employer, *error; } IssueForm;
+
+static void issue_render(Req *r, const RunRef *run, int64_t uid, const IssueForm *f)
+{
+    CertFigures fig;
+    char *name = NULL;
+    if (cert_figures(r->db, r->arena, r->org->id, run->id, uid, time_now_us(), &fig, &name) != LN_OK) {
+        web_error(r, 404, "not_found", T(r, "No such learner in this course run."));
+        return;
+    }
+    page_begin(r, T(r, "Certificate of completion"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/o/%s/runs/%lld/certificates\">%s — %s</a></p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
+            r->org->slug, (long long)run->id, run->title, T(r, "Certificates of completion"),
+            T(r, "Certificate of completion"), name);
+    hprintf(r, "<p>%s</p>\n", T(r, "Counted now from the evidence of this course run:"));
+    figures_render(r, &fig);
+    hprintf(r, "<p class=\"muted\">%s <a href=\"/o/%s/runs/%lld/learners/%lld/record\">%s</a></p>\n",
+            T(r, "Each figure comes from the learner's connection record:"), r->org->slug, (long long)run->id,
+            (long long)uid, T(r, "Connection record"));
+    Certificate cur;
+    if (cert_current(r->db, r->arena, run->id, uid, &cur) == LN_OK) {
+        hprintf(r, "<p class=\"actions\"><a class=\"button\" href=\"%s\">%s %s</a></p>\n", cert_path(r, &cur),
+                T(r, "Certificate of completion"), text_moment(r, cur.issued_at));
+        if (!f->error) {
+            page_end(r);
+            return;
+        }
+    }
+    if (r->role != ROLE_ADMIN) {
+        page_end(r);
+        return;
+    }
+    if (fig.live_minutes + fig.distance_minutes == 0) {
+        hprintf(r, "<p class=\"alert\">%s</p>\n",
+                T(r, "There are no hours to certify yet: no signed half-day of a live session and no active time in the course."));
+        page_end(r);
+        return;
+    }
+    hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2>\n", T(r, "Issue the certificate"));
+    form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/learners/%lld/certificate", r->org->slug, (long long)run->id,
+                               (long long)uid));
+    if (f->error) hprintf(r, "<p class=\"alert\" role=\"alert\">%s</p>", f->error);
+    hprintf(r, "<div class=\"field\"><label for=\"ce-type\">%s</label><select id=\"ce-type\" name=\"action_type\">",
+            T(r, "Type of action"));
+    const char *t;
+    for (int i = 0; (t = cert_action_type_code(i)); i++)
+        hprintf(r, "<option value=\"%s\"%s>%s</option>", t, str_eq(f->type ? f->type : "training", t) ? " selected" : "",
+                i18n_get(r->lang, cert_action_type_text(t)));
+    html_lit(r, "</select></div>");
+    form_input(r, "text", "employer", T(r, "Employer (optional)"), f->employer, NULL, "maxlength=\"200\"");
+    hprintf(r, "<p class=\"hint\">%s</p>", T(r, "The figures above are written into the certificate and its ledger entry as they are now."));
+    form_submit(r, T(r, "Issue the certificate"));
+    form_end(r);
+    html_lit(r, "</section>\n");
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/runs/{id}/learners/{uid}/certificate — the figures now; the form for administrators */
+void cert_issue_page(Req *r)
+{
+    RunRef run;
+    int64_t uid;
+    if (!cert_reader(r)) {
+        web_not_found(r);
+        return;
+    }
+    if (!run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    IssueForm f = {0};
+    issue_render(r, &run, uid, &f);
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/learners/{uid}/certificate — action_type, employer (administrators) */
+void cert_issue_post(Req *r)
+{
+    RunRef run;
+    int64_t uid;
+    if (!run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    IssueForm f = {.type = req_form(r, "action_type"), .employer = req_form(r, "employer")};
+    CertInput in = {.org_id = r->org->id, .run_id = run.id, .user_id = uid, .by = r->user->id,
+                    .action_type = f.type ? f.type : "", .employer = f.employer, .now = time_now_us()};
+    Certificate c;
+    const char *why = NULL, *code;
+    int rc = cert_issue(r->db, r->arena, &in, &c, &why);
+    if (rc == LN_NOTFOUND || rc == LN_EDB) {
+        int status = cert_refusal_status(rc, &code);
+        web_error(r, status, code, i18n_get(r->lang, why));
+        return;
+    }
+    if (rc != LN_OK) {
+        r->status = cert_refusal_status(rc, &code);
+        f.error = i18n_get(r->lang, why);
+        issue_render(r, &run, uid, &f);
+        return;
+    }
+    page_flash(r, T(r, "The certificate is issued and recorded in the evidence ledger."));
+    req_redirect(r, cert_path(r, &c));
+}
+
+/* ROUTE: GET /o/{org}/certificates/{id} — the learner's own; trainers, administrators, auditors */
+void cert_page(Req *r)
+{
+    Certificate c;
+    if (!cert_of_path(r, &c)) return;
+    const char *path = cert_path(r, &c), *url = cert_verify_url(r->arena, mail_base_url(r), c.public_id);
+    page_begin(r, T(r, "Certificate of completion"));
+    hprintf(r, "<p class=\"muted\">%s</p><h1>%s <span class=\"muted\">· %s</span></h1>\n", c.org_name,
+            T(r, "Certificate of completion"), c.learner_name);
+    if (c.revoked_at)
+        hprintf(r, "<p class=\"alert error\" role=\"alert\">%s %s: %s</p>\n", T(r, "Revoked on"),
+                text_moment(r, c.revoked_at), c.revoke_reason ? c.revoke_reason : "");
+    hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd>%s — %s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+               "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%lld</dd></dl>\n",
+            T(r, "Action"), c.course_title, c.run_title, T(r, "Type of action"),
+            i18n_get(r->lang, cert_action_type_text(c.action_type)), T(r, "Employer"), *c.employer ? c.employer : "—",
+            T(r, "Issued on"), arena_printf(r->arena, "%s · %s", text_moment(r, c.issued_at), c.issuer_name ? c.issuer_name : ""),
+            T(r, "Ledger entry"), (long long)c.ledger_seq);
+    hprintf(r, "<h2>%s</h2>\n", T(r, "How the hours were counted"));
+    figures_render(r, &c.f);
+    hprintf(r, "<p class=\"actions\"><a class=\"button\" href=\"%s/certificate.pdf\" download>%s</a> "
+               "<a class=\"button secondary\" href=\"%s\">%s</a></p>\n",
+            path, T(r, "Download (PDF)"), url, T(r, "Verification page"));
+    if (r->role == ROLE_ADMIN && !c.revoked_at) {
+        hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2><p>%s</p>\n", T(r, "Revoke"),
+                T(r, "A revoked certificate stays on record, marked revoked on its verification page; a new one can then be issued."));
+        form_begin(r, arena_printf(r->arena, "%s/revoke", path));
+        hprintf(r, "<div class=\"field\"><label for=\"ce-reason\">%s</label><textarea id=\"ce-reason\" name=\"reason\""
+                   " rows=\"3\" maxlength=\"500\" required></textarea></div>", T(r, "Reason"));
+        form_submit_as(r, T(r, "Revoke the certificate"), "danger");
+        form_end(r);
+        html_lit(r, "</section>\n");
+    }
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/certificates/{id}/certificate.pdf (and its /api/v1 twin) */
+void cert_pdf_get(Req *r)
+{
+    Certificate c;
+    if (!cert_of_path(r, &c)) return;
+    Buf b;
+    buf_init(&b, 0);
+    if (cert_pdf(r->arena, &c, r->lang, cert_verify_url(r->arena, mail_base_url(r), c.public_id), &b) != LN_OK) {
+        buf_free(&b);
+        web_error(r, 500, "internal", T(r, "The certificate cannot be made now."));
+        return;
+    }
+    r->status = 200;
+    r->content_type = "application/pdf";
+    buf_reset(&r->out);
+    buf_append(&r->out, b.data, b.len);
+    buf_free(&b);
+    req_set_header(r, "Content-Disposition",
+                   arena_printf(r->arena, "attachment; filename=\"%s-%s.pdf\"",
+                                str_eq(r->lang, "fr") ? "certificat-realisation" : "certificate", c.public_id));
+    req_set_header(r, "Cache-Control", "private, no-store");
+}
+
+/* ROUTE: POST /o/{org}/certificates/{id}/revoke — reason (administrators) */
+void cert_revoke_post(Req *r)
+{
+    Certificate c;
+    if (!cert_of_path(r, &c)) return;
+    const char *why = NULL, *code;
+    int rc = cert_revoke(r->db, c.public_id, r->org->id, r->user->id, req_form(r, "reason"), time_now_us(), &why);
+    if (rc != LN_OK) {
+        int status = cert_refusal_status(rc, &code);
+        web_error(r, status, code, i18n_get(r->lang, why));
+        return;
+    }
+    page_flash(r, T(r, "The certificate is revoked."));
+    req_redirect(r, cert_path(r, &c));
+}
+
+/* ROUTE: GET /me/certificates — the signed-in person's certificates, every organisation */
+void cert_mine_page(Req *r)
+{
+    CertificateList l;
+    if (cert_of_user(r->db, r->arena, r->user->id, 0, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "The certificates cannot be listed now."));
+        return;
+    }
+    page_begin(r, T(r, "My certificates"));
+    hprintf(r, "<h1>%s</h1>\n", T(r, "My certificates"));
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "You have no certificate yet. Your training organisation issues one when you have completed a course."));
+    else {
+        hprintf(r, "<div class=\"table-wrap\"><table class=\"data stack\"><thead><tr><th scope=\"col\">%s</th>"
+                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+                T(r, "Course"), T(r, "Hours completed"), T(r, "Issued on"), T(r, "Organisation"));
+        for (int i = 0; i < l.n; i++) {
+            const Certificate *c = &l.items[i];
+            hprintf(r, "<tr><td data-label=\"%s\"><a href=\"%s\">%s — %s</a>%s</td><td data-label=\"%s\">%s</td>"
+                       "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
+                    T(r, "Course"), cert_path(r, c), c->course_title, c->run_title, c->revoked_at ? T(r, " (revoked)") : "",
+                    T(r, "Hours completed"), hours(r, c->f.live_minutes + c->f.distance_minutes), T(r, "Issued on"),
+                    text_moment(r, c->issued_at), T(r, "Organisation"), c->org_name);
+        }
+        html_lit(r, "</tbody></table></div>\n");
+    }
+    page_end(r);
+}
+
+/* ROUTE: GET /verify/certificates/{id} — public: the random id is the credential */
+void cert_verify_page(Req *r)
+{
+    Certificate c;
+    CertCheck k;
+    if (cert_load(r->db, r->arena, req_path_param(r, "id"), 0, &c) != LN_OK) {
+        web_error(r, 404, "not_found", T(r, "No such certificate."));
+        return;
+    }
+    if (cert_check(r->db, r->arena, &c, &k) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "The certificate cannot be checked now."));
+        return;
+    }
+    const char *vd = cert_verdict(&c, &k);
+    req_set_header(r, "Cache-Control", "no-store");
+    page_begin(r, T(r, "Certificate verification"));
+    hprintf(r, "<p class=\"muted\">%s</p><h1>%s</h1>\n", c.org_name, T(r, "Certificate verification"));
+    if (str_eq(vd, "verified"))
+        hprintf(r, "<p class=\"flash\" role=\"status\" data-verdict=\"verified\">✓ %s</p>\n",
+                T(r, "Valid: this certificate was issued by the organisation, and its ledger entry is unchanged and chained up to a checkpoint it signed."));
+    else if (str_eq(vd, "not_checkpointed"))
+        hprintf(r, "<p class=\"alert\" data-verdict=\"not_checkpointed\">%s</p>\n",
+                T(r, "Issued, and its ledger entry is unchanged, but no signed checkpoint covers it yet: come back in an hour."));
+    else if (str_eq(vd, "revoked"))
+        hprintf(r, "<p class=\"alert error\" role=\"alert\" data-verdict=\"revoked\">✗ %s %s: %s</p>\n",
+                T(r, "Revoked on"), text_moment(r, c.revoked_at), c.revoke_reason ? c.revoke_reason : "");
+    else if (str_eq(vd, "too_long"))
+        hprintf(r, "<p class=\"alert\" data-verdict=\"too_long\">%s</p>\n",
+                T(r, "Too many entries to check here: ask the organisation for its ledger and run lectern verify."));
+    else
+        hprintf(r, "<p class=\"alert error\" role=\"alert\" data-verdict=\"failed\">✗ %s %s</p>\n",
+                T(r, "Verification failed:"),
+                !k.matches ? T(r, "the certificate differs from its ledger entry.") : k.span.detail);
+    hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s — %s</dd>"
+               "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>\n",
+            T(r, "Organisation"), c.org_name, T(r, "Learner"), c.learner_name, T(r, "Action"), c.course_title,
+            c.run_title, T(r, "Type of action"), i18n_get(r->lang, cert_action_type_text(c.action_type)),
+            T(r, "Issued on"), text_moment(r, c.issued_at));
+    figures_render(r, &c.f);
+    hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd><code class=\"hash\">%s</code></dd>",
+            T(r, "Ledger entry"), (long long)c.ledger_seq, T(r, "SHA-256"), k.entry_hash);
+    if (k.span.checkpoint_seq)
+        hprintf(r, "<dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%s</dd>", T(r, "Checkpoint at entry"),
+                (long long)k.span.checkpoint_seq, T(r, "Signed on"), time_iso(r->arena, k.span.checkpoint_at));
+    html_lit(r, "</dl>\n");
+    if (k.span.public_key[0])
+        hprintf(r, "<p>%s <code>%s</code> · <a href=\"/o/%s/evidence-key.pub\">%s</a></p>\n",
+                T(r, "Signing key (Ed25519):"), k.span.public_key, c.org_slug, T(r, "the organisation's public keys"));
+    page_end(r);
+}

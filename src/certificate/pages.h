@@ -1,0 +1,45 @@
+/* pages.h — handlers of completion certificates (HTML in
+ * certificate_page.c, JSON in certificate_api.c).  Who may do what is
+ * decided once, in certificate_page.c's cert_reader / cert_of_path. */
+#ifndef LECTERN_CERTIFICATE_PAGES_H
+#define LECTERN_CERTIFICATE_PAGES_H
+
+#include "catalog/catalog.h"
+#include "certificate/certificate.h"
+#include "http/req.h"
+
+#include <jansson.h>
+
+/* pages */
+void cert_run_page(Req *r);
+void cert_issue_page(Req *r);
+void cert_issue_post(Req *r);
+void cert_page(Req *r);
+void cert_pdf_get(Req *r);
+void cert_revoke_post(Req *r);
+void cert_mine_page(Req *r);
+void cert_verify_page(Req *r);
+
+/* JSON */
+void api_cert_run_get(Req *r);
+void api_cert_learner_get(Req *r);
+void api_cert_issue_post(Req *r);
+void api_cert_get(Req *r);
+void api_cert_revoke_post(Req *r);
+void api_cert_mine_get(Req *r);
+void api_cert_verify_get(Req *r);
+
+/* shared by the two files */
+/* Trainers, administrators and auditors of the organisation read every
+ * certificate of its runs; a learner reads their own. */
+bool cert_reader(Req *r);
+/* The certificate of the path's {id} in the request's organisation, when
+ * the caller may read it; answers 404 otherwise. */
+bool cert_of_path(Req *r, Certificate *c);
+/* HTTP status and error code of a refusal of cert_issue / cert_revoke. */
+int cert_refusal_status(int rc, const char **code);
+/* The certificate as JSON (its verification address included). */
+json_t *cert_json(Req *r, const Certificate *c);
+json_t *cert_figures_json(const CertFigures *f);
+
+#endif
