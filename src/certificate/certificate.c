@@ -406,38 +406,105 @@ static bool text_is(json_t *p, const char *key, const char *want)
     return str_eq(json_string_value(json_object_get(p, key)), want ? want : "");
 }
 
-int cert_check(Db *db, Arena *a, const Certificate *c, CertCheck *out)
+/* Does the entry of `c` (its ledger_seq) say what the row says?  *found:
+ * there is such an entry; hash (may be NULL) gets its hash. */
+static int entry_matches(Db *db, Arena *a, const Certificate *c, bool *found, bool *matches, char hash[65])
 {
-    memset(out, 0, sizeof *out);
-    out->span_rc = LN_NOTFOUND;
+    *found = *matches = false;
     DbStmt *st = db_prepare(db, "SELECT kind, subject, payload, hash FROM ledger_entry WHERE org_id = $1 AND seq = $2");
     if (!st) return LN_EDB;
     db_bind_i64(st, 1, c->org_id);
     db_bind_i64(st, 2, c->ledger_seq);
     int rc = db_step(st);
     if (rc == DB_ROW) {
-        out->entry_found = true;
-        snprintf(out->entry_hash, sizeof out->entry_hash, "%s", db_col_text(st, 3));
+        *found = true;
+        if (hash) snprintf(hash, 65, "%s", db_col_text(st, 3));
         json_t *p = json_loads(db_col_text(st, 2), 0, NULL);
-        out->matches = p && str_eq(db_col_text(st, 0), "certificate.issued")
-                       && str_eq(db_col_text(st, 1), subject_of(a, c))
-                       && text_is(p, "certificate", c->public_id) && int_is(p, "run_id", c->run_id)
-                       && int_is(p, "user_id", c->user_id) && text_is(p, "action_type", c->action_type)
-                       && text_is(p, "employer", c->employer) && text_is(p, "learner", c->learner_name)
-                       && text_is(p, "course", c->course_title) && text_is(p, "run", c->run_title)
-                       && int_is(p, "first_at", c->f.first_at) && int_is(p, "last_at", c->f.last_at)
-                       && int_is(p, "live_minutes", c->f.live_minutes)
-                       && int_is(p, "distance_minutes", c->f.distance_minutes)
-                       && int_is(p, "live_sessions", c->f.live_sessions)
-                       && int_is(p, "connection_sessions", c->f.connection_sessions)
-                       && int_is(p, "attempts", c->f.attempts) && int_is(p, "issued_by", c->issued_by);
+        *matches = p && str_eq(db_col_text(st, 0), "certificate.issued")
+                   && str_eq(db_col_text(st, 1), subject_of(a, c))
+                   && text_is(p, "certificate", c->public_id) && int_is(p, "run_id", c->run_id)
+                   && int_is(p, "user_id", c->user_id) && text_is(p, "action_type", c->action_type)
+                   && text_is(p, "employer", c->employer) && text_is(p, "learner", c->learner_name)
+                   && text_is(p, "course", c->course_title) && text_is(p, "run", c->run_title)
+                   && int_is(p, "first_at", c->f.first_at) && int_is(p, "last_at", c->f.last_at)
+                   && int_is(p, "live_minutes", c->f.live_minutes)
+                   && int_is(p, "distance_minutes", c->f.distance_minutes)
+                   && int_is(p, "live_sessions", c->f.live_sessions)
+                   && int_is(p, "connection_sessions", c->f.connection_sessions)
+                   && int_is(p, "attempts", c->f.attempts) && int_is(p, "issued_by", c->issued_by);
         json_decref(p);
     }
     db_done(st);
-    if (rc != DB_ROW) return rc == DB_DONE ? LN_OK : LN_EDB;
+    return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
+/* A revoked certificate's correction says so: kind, the certificate, what it corrects. */
+static bool revocation_matches(Db *db, Arena *a, const Certificate *c)
+{
+    char *p = db_query_text(db, a, "SELECT payload FROM ledger_entry WHERE org_id = $1 AND seq = $2"
+                                   " AND kind = 'certificate.revoked'", "ii", c->org_id, c->revoke_seq);
+    json_t *j = p ? json_loads(p, 0, NULL) : NULL;
+    bool ok = j && text_is(j, "certificate", c->public_id) && int_is(j, "corrects", c->ledger_seq)
+              && text_is(j, "reason", c->revoke_reason) && int_is(j, "revoked_by", c->revoked_by);
+    json_decref(j);
+    return ok;
+}
+
+int cert_check(Db *db, Arena *a, const Certificate *c, CertCheck *out)
+{
+    memset(out, 0, sizeof *out);
+    out->span_rc = LN_NOTFOUND;
+    if (entry_matches(db, a, c, &out->entry_found, &out->matches, out->entry_hash) != LN_OK) return LN_EDB;
+    if (c->revoked_at && !revocation_matches(db, a, c)) out->matches = false;
+    if (!out->entry_found) return LN_OK;
     int64_t to = c->revoke_seq > c->ledger_seq ? c->revoke_seq : c->ledger_seq;
     out->span_rc = ledger_verify_span(db, c->org_id, c->ledger_seq, to, CERT_SPAN_MAX, &out->span);
     return out->span_rc == LN_EDB ? LN_EDB : LN_OK;
+}
+
+int cert_facts_verify(Db *db, int64_t org_id, FactsReport *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t issued = 0, revoked = 0, entries_issued = 0, entries_revoked = 0;
+    DbStmt *st = db_prepare(db, "SELECT " CERT_COLS " FROM certificate c" CERT_JOINS " WHERE c.org_id = $1 ORDER BY c.id");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, org_id);
+    int rc, result = LN_OK;
+    while (result == LN_OK && (rc = db_step(st)) == DB_ROW) {
+        Arena *a = arena_new();
+        Certificate c;
+        cert_read(st, 0, a, &c);
+        bool found, matches;
+        out->checked++;
+        issued++;
+        revoked += c.revoked_at != 0;
+        if (entry_matches(db, a, &c, &found, &matches, NULL) != LN_OK) result = LN_EDB;
+        else if (!found || !matches || (c.revoked_at && !revocation_matches(db, a, &c))) {
+            out->table = "certificate";
+            out->bad_id = c.id;
+            snprintf(out->detail, sizeof out->detail, "certificate %lld (%s) differs from its ledger entr%s %lld%s",
+                     (long long)c.id, c.public_id, c.revoked_at ? "ies" : "y", (long long)c.ledger_seq,
+                     c.revoked_at ? " and its revocation" : "");
+            result = LN_EINVAL;
+        }
+        arena_free(a);
+    }
+    db_done(st);
+    if (result != LN_OK) return result;
+    if (rc != DB_DONE) return LN_EDB;
+    if (db_query_i64(db, &entries_issued, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it",
+                     org_id, "certificate.issued") != DB_ROW
+        || db_query_i64(db, &entries_revoked, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it",
+                        org_id, "certificate.revoked") != DB_ROW)
+        return LN_EDB;
+    if (entries_issued != issued || entries_revoked != revoked) {
+        out->table = "certificate";
+        snprintf(out->detail, sizeof out->detail,
+                 "the ledger records %lld certificates issued and %lld revoked, the database holds %lld and %lld",
+                 (long long)entries_issued, (long long)entries_revoked, (long long)issued, (long long)revoked);
+        return LN_EINVAL;
+    }
+    return LN_OK;
 }
 
 const char *cert_verdict(const Certificate *c, const CertCheck *k)

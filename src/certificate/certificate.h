@@ -24,6 +24,7 @@
 #define LECTERN_CERTIFICATE_H
 
 #include "db/db.h"
+#include "attendance/facts.h"
 #include "evidence/ledger.h"
 
 #define CERT_PUBLIC_ID_LEN 22           /* base64url of 16 random bytes */
@@ -107,7 +108,8 @@ int cert_of_user(Db *db, Arena *a, int64_t user_id, int64_t org_id, CertificateL
 /* What the public page checks: the row against its ledger entry (every
  * figure, who, which run), and the entries from it to the checkpoint that
  * vouches for them (ledger_verify_span).  *matches: the row says what its
- * entry says; *span_rc: ledger_verify_span's answer. */
+ * entry says (and a revoked one's correction says so); *span_rc:
+ * ledger_verify_span's answer. */
 typedef struct CertCheck {
     bool entry_found, matches;
     int span_rc;
@@ -115,6 +117,11 @@ typedef struct CertCheck {
     char entry_hash[65];
 } CertCheck;
 int cert_check(Db *db, Arena *a, const Certificate *c, CertCheck *out);
+/* For `lectern verify`: every certificate of the organisation against its
+ * entries (cert_check's comparison, the revocation's too), and as many
+ * entries of each kind as rows.  LN_OK, LN_EINVAL naming the first
+ * difference (out->table "certificate", bad_id, detail), LN_EDB. */
+int cert_facts_verify(Db *db, int64_t org_id, FactsReport *out);
 /* "verified", "not_checkpointed", "too_long", "revoked" or "failed". */
 const char *cert_verdict(const Certificate *c, const CertCheck *k);
 

@@ -3,6 +3,7 @@
  * (docs/evidence.md). */
 #include "cli/cli.h"
 #include "attendance/facts.h"
+#include "certificate/certificate.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
 
@@ -52,8 +53,12 @@ int cmd_verify(Cli *c)
         const Org *o = &ol.items[i];
         LedgerReport rep;
         int v = ledger_verify(db, o->id, &rep);
-        FactsReport facts;          /* the rows the sheets are drawn from, against their entries */
+        FactsReport facts, certs;   /* the rows the sheets and certificates are drawn from, against their entries */
         int fv = v == LN_OK ? attendance_facts_verify(db, o->id, &facts) : LN_OK;
+        if (fv == LN_OK && v == LN_OK) {
+            fv = cert_facts_verify(db, o->id, &certs);
+            if (fv == LN_EINVAL) facts = certs;
+        }
         if (fv == LN_EINVAL) {
             bad++;
             printf("%s: FAILED: %s (%s %lld) — the chain itself verifies: %lld entr%s and %lld checkpoint%s\n", o->slug,
@@ -67,7 +72,8 @@ int cmd_verify(Cli *c)
                    rep.entries == 1 ? "y" : "ies", (long long)rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
             if (rep.head_seq) printf("; head %lld %s", (long long)rep.head_seq, rep.head_hash);
             if (rep.public_key[0]) printf("; key %s", rep.public_key);
-            printf("; %lld attendance row%s match their entries\n", (long long)facts.checked, facts.checked == 1 ? "" : "s");
+            printf("; %lld attendance row%s and %lld certificate%s match their entries\n", (long long)facts.checked,
+                   facts.checked == 1 ? "" : "s", (long long)certs.checked, certs.checked == 1 ? "" : "s");
         } else if (v == LN_EINVAL) {
             bad++;
             printf("%s: FAILED at seq %lld (%s): %s — %lld entr%s and %lld checkpoint%s verified before it\n", o->slug,

@@ -11,11 +11,11 @@ import assert from 'node:assert/strict';
 import { startServer, stopAll, demoStore, DEMO, Client, signinApi, signinForm, apiError, cli, uniq, csrfFrom } from './lib.mjs';
 
 const MIN = 60 * 1000;
-let srv, admin, trainer, elodie, francois, auditor, otherAdmin, runId, elodieId, francoisId;
+let store, srv, admin, trainer, elodie, francois, auditor, otherAdmin, runId, elodieId, francoisId;
 let cert;                       // Élodie's certificate, as the API answered it
 
 before(async () => {
-  const store = demoStore('certificate');
+  store = demoStore('certificate');
   cli(store, 'user', 'add', 'audit@lectern.test', 'Aude Auditrice', '--password', 'auditor-pass', '--org', 'demo', '--role', 'auditor');
   cli(store, 'org', 'add', 'other', 'Other');
   cli(store, 'user', 'add', 'boss@other.test', 'Other Boss', '--password', 'other-boss-pass', '--org', 'other', '--role', 'admin');
@@ -185,4 +185,6 @@ test('revoking by form: marked on the verification page, a correction in the led
 
   const ledger = (await admin.get('/api/v1/orgs/demo/ledger/verify')).json();
   assert.equal(ledger.ok, true);
+  // lectern verify compares both certificates with their entries
+  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* and 2 certificates match their entries/);
 });

@@ -282,7 +282,13 @@ static void test_check(void **state)
     assert_int_equal(cert_check(db, arena, &c, &k), LN_OK);
     assert_false(k.matches);
     assert_string_equal(cert_verdict(&c, &k), "failed");
+    FactsReport fr;
+    assert_int_equal(cert_facts_verify(db, org, &fr), LN_EINVAL);       /* lectern verify finds it too */
+    assert_string_equal(fr.table, "certificate");
+    assert_int_equal(fr.bad_id, c.id);
     assert_int_equal(db_run(db, "UPDATE certificate SET live_minutes = live_minutes - 60 WHERE id = $1", "i", c.id), DB_DONE);
+    assert_int_equal(cert_facts_verify(db, org, &fr), LN_OK);
+    assert_int_equal(fr.checked, 1);
     /* so is a name */
     assert_int_equal(db_run(db, "UPDATE certificate SET learner_name = 'Someone Else' WHERE id = $1", "i", c.id), DB_DONE);
     assert_int_equal(cert_load(db, arena, issued.public_id, 0, &c), LN_OK);
@@ -340,6 +346,20 @@ static void test_revoke(void **state)
     assert_int_equal(count("SELECT count(*) FROM certificate WHERE user_id = $1", learners[0]), 2);
     LedgerReport rep;
     assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+    FactsReport fr;
+    assert_int_equal(cert_facts_verify(db, org, &fr), LN_OK);
+    assert_int_equal(fr.checked, 2);
+    /* a revocation's reason changed in SQL, or a certificate row deleted, is found */
+    assert_int_equal(db_run(db, "UPDATE certificate SET revoke_reason = 'autre' WHERE id = $1", "i", c.id), DB_DONE);
+    assert_int_equal(cert_facts_verify(db, org, &fr), LN_EINVAL);
+    assert_int_equal(fr.bad_id, c.id);
+    assert_int_equal(db_run(db, "UPDATE certificate SET revoke_reason = $1 WHERE id = $2", "ti",
+                            "Heures saisies sur le mauvais apprenant", c.id), DB_DONE);
+    assert_int_equal(cert_facts_verify(db, org, &fr), LN_OK);
+    assert_int_equal(db_run(db, "DELETE FROM certificate WHERE id = $1", "i", again.id), DB_DONE);
+    assert_int_equal(cert_facts_verify(db, org, &fr), LN_EINVAL);
+    assert_non_null(strstr(fr.detail, "2 certificates issued"));
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);      /* the chain alone cannot see it */
 }
 
 int main(void)
