@@ -3,7 +3,7 @@
 # the same run on the same machine (see bench/RESULTS.md).
 #
 #   bash bench/run.sh [PART...]      PART: core range beat search dashboard quiz gradebook forum
-#                                    signers sheetpdf verify
+#                                    signers sheetpdf verify certificate
 #                                    (default: all of them; "courses" = range beat search dashboard,
 #                                    "attendance" = signers sheetpdf verify)
 #
@@ -94,6 +94,15 @@
 #                  thread), entries/s, vs bench/ledger_hash.c: the same rows
 #                  read the same way and SHA-256 recomputed over the same
 #                  bytes, without parsing the payloads
+# certificate, on the demo data (`lectern demo`; Élodie's certificate of the
+# first course issued through the API, then a checkpoint):
+#   (w) GET /o/demo/certificates/{id}/certificate.pdf as the admin, one
+#       connection, vs bench/cert_cairo.c, a bare cairo+pango program drawing
+#       the same page (same fonts, text, QR code, geometry; one thread):
+#       PDFs/s; the two PDFs' text is compared with pdftotext
+#   (x) GET /verify/certificates/{id} (public: the row against its entry,
+#       the chain to the checkpoint, its signature) at -c$BENCH_CERT_CONNS vs
+#       nginx serving the same bytes
 #
 # wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
 # and its ceiling alternating; the median of the runs is printed.  Loopback
@@ -121,6 +130,7 @@
 #   BENCH_SIGNERS=1000 BENCH_SIGN_CONNS=$BENCH_CONNS BENCH_SIGN_LIMIT=60 BENCH_SIGN_SQLITE_SECONDS=2 (part signers)
 #   BENCH_SHEET_DURATION=5 BENCH_SHEET_SECONDS=3 (part sheetpdf: lectern's and the bare program's runs)
 #   BENCH_LEDGER_ENTRIES=1000000 (part verify)
+#   BENCH_CERT_DURATION=5 BENCH_CERT_SECONDS=3 BENCH_CERT_CONNS=8 (part certificate)
 set -euo pipefail
 export LC_ALL=C
 
@@ -144,7 +154,7 @@ LEDGER_N=${BENCH_LEDGER_ENTRIES:-1000000}
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
-ALL_PARTS="core range beat search dashboard quiz gradebook forum signers sheetpdf verify"
+ALL_PARTS="core range beat search dashboard quiz gradebook forum signers sheetpdf verify certificate"
 PARTS=" "
 ASKED=("$@")
 [ "${#ASKED[@]}" -gt 0 ] || read -r -a ASKED <<< "${BENCH_PARTS:-all}"
@@ -152,7 +162,7 @@ for p in "${ASKED[@]}"; do
     case $p in
     all) PARTS+="$ALL_PARTS " ;;
     courses) PARTS+="range beat search dashboard " ;;
-    core|range|beat|search|dashboard|quiz|gradebook|forum|signers|sheetpdf|verify) PARTS+="$p " ;;
+    core|range|beat|search|dashboard|quiz|gradebook|forum|signers|sheetpdf|verify|certificate) PARTS+="$p " ;;
     attendance) PARTS+="signers sheetpdf verify " ;;
     *) die "unknown part $p (parts: $ALL_PARTS, all, courses, attendance)" ;;
     esac
@@ -162,7 +172,7 @@ COURSES=0
 for p in range beat search dashboard; do want "$p" && COURSES=1; done
 
 TOOLS="wrk curl cc"
-if want core || want range || want gradebook || want forum; then TOOLS+=" nginx"; fi
+if want core || want range || want gradebook || want forum || want certificate; then TOOLS+=" nginx"; fi
 for tool in $TOOLS; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (make deps installs it on Debian)"
 done
@@ -439,7 +449,7 @@ if want core; then
     headers_conf "$T/page.hdr" > "$NG/page_headers.conf"
 fi
 
-if want core || want range || want gradebook || want forum; then
+if want core || want range || want gradebook || want forum || want certificate; then
     NPORT=$(free_port)
     while [ "$NPORT" = "${LPORT:-}" ]; do NPORT=$(free_port); done
     USER_LINE=""
@@ -925,6 +935,97 @@ if want gradebook; then
     GB_ELAPSED=$(( $(date +%s) - GB_START ))
 fi
 
+# ---- certificate: (w) a completion certificate's PDF, (x) its public verification page -------
+
+if want certificate; then
+    CT_START=$(date +%s)
+    if [ "$COURSES" != 1 ] && [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; LPID=""; fi
+    if [ -n "${SPID:-}" ]; then stop_pid "$SPID"; forget_pid "$SPID"; SPID=""; fi
+    CERT_DUR=${BENCH_CERT_DURATION:-5}
+    CERT_SECS=${BENCH_CERT_SECONDS:-3}
+    CERT_CONNS=${BENCH_CERT_CONNS:-8}
+    CDATA=$T/cert
+    "$BIN" demo --data "$CDATA" > "$T/cert-demo.log" 2>&1 || { cat "$T/cert-demo.log" >&2; die "lectern demo failed (part certificate)"; }
+    CPORT=$(free_port)
+    while [ "$CPORT" = "${NPORT:-}" ]; do CPORT=$(free_port); done
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$CDATA" --listen "127.0.0.1:$CPORT" --access-log off --threads "$THREADS" \
+        ${BENCH_SERVE_ARGS:-} > "$T/lectern-cert.log" 2>&1 &
+    CPID=$!
+    PIDS+=("$CPID")
+    wait_listening "$CPID" "$T/lectern-cert.log"
+    C=http://127.0.0.1:$CPORT
+    OUR_PIDS=("$CPID" "${NGINX_PIDS[@]}")
+    signin "$C" admin@lectern.test demo-admin-pass cert-admin
+    CCOOKIE=$COOKIE_OUT
+    # Élodie's certificate of the demo's first course (run 1, learner 3: her 21 minutes of reading), then a
+    # checkpoint, so that the verification page checks the chain up to a signature
+    code=$(curl -s --max-time 30 -o "$T/cert.json" -w '%{http_code}' -H "Cookie: $CCOOKIE" -H "X-CSRF-Token: $CSRF_OUT" \
+        -H 'Content-Type: application/json' -d '{"action_type":"training","employer":"Acme"}' \
+        "$C/api/v1/orgs/demo/runs/1/learners/3/certificate")
+    [ "$code" = 201 ] || { cat "$T/cert.json" >&2; die "issuing the demo certificate answered $code"; }
+    code=$(curl -s --max-time 30 -o /dev/null -w '%{http_code}' -H "Cookie: $CCOOKIE" -H "X-CSRF-Token: $CSRF_OUT" \
+        -H 'Content-Type: application/json' -d '{}' "$C/api/v1/orgs/demo/ledger/checkpoints")
+    [ "$code" = 201 ] || die "the checkpoint answered $code"
+    CERT_ID=$(sed -n 's/^{"id":"\([A-Za-z0-9_-]*\)".*/\1/p' "$T/cert.json")
+    CERT_SEQ=$(sed -n 's/.*"ledger_seq":\([0-9]*\).*/\1/p' "$T/cert.json")
+    CERT_FIRST=$(sed -n 's/.*"first_at":"\([0-9-]*\)T.*/\1/p' "$T/cert.json")
+    CERT_LAST=$(sed -n 's/.*"last_at":"\([0-9-]*\)T.*/\1/p' "$T/cert.json")
+    CERT_DAY=$(sed -n 's/.*"issued_at":"\([0-9-]*\)T.*/\1/p' "$T/cert.json")
+    CERT_TIME=$(sed -n 's/.*"issued_at":"[0-9-]*T\([0-9]*:[0-9]*\).*/\1/p' "$T/cert.json")
+    [ -n "$CERT_ID" ] && [ -n "$CERT_SEQ" ] || die "cannot read the certificate's id in $T/cert.json"
+    CPDF=/o/demo/certificates/$CERT_ID/certificate.pdf
+    CVERIFY=/verify/certificates/$CERT_ID
+    code=$(curl -s --max-time 30 -o "$T/cert.pdf" -w '%{http_code}' -H "Cookie: $CCOOKIE" "$C$CPDF")
+    [ "$code" = 200 ] || die "GET $CPDF answered $code"
+    code=$(curl -s --max-time 30 -o "$NG/www/cert-verify.html" -w '%{http_code}' "$C$CVERIFY")
+    [ "$code" = 200 ] || die "GET $CVERIFY answered $code"
+    grep -q 'data-verdict="verified"' "$NG/www/cert-verify.html" || die "the verification page does not say verified"
+    curl -s --max-time 10 -o "$T/cert-verify-n.html" "$N/cert-verify.html"
+    cmp -s "$T/cert-verify-n.html" "$NG/www/cert-verify.html" || die "nginx does not serve the verification page's bytes"
+    note "building bench/cert_cairo.c"
+    # shellcheck disable=SC2046  # pkg-config prints several words
+    cc -O2 -o "$T/cert_cairo" "$ROOT/bench/cert_cairo.c" $(pkg-config --cflags --libs pangocairo cairo-pdf libqrencode) \
+        || die "bench/cert_cairo.c does not build (cairo, pango and libqrencode headers are needed)"
+    CERT_ARGS=("$C$CVERIFY" "$CERT_FIRST → $CERT_LAST" "Issued on $CERT_DAY — Lectern Academy"
+               "Issued electronically and recorded in the provider's evidence ledger, entry no. $CERT_SEQ. Scan the code or open the address below to check it:"
+               "Generated on $CERT_DAY $CERT_TIME UTC · Lectern Academy")
+    "$T/cert_cairo" 0.2 "$T/cert-bare.pdf" "${CERT_ARGS[@]}" > /dev/null
+    CERT_CHECK="pdftotext not installed: text not compared"
+    if command -v pdftotext >/dev/null 2>&1; then
+        pdftotext "$T/cert.pdf" "$T/cert.txt"; pdftotext "$T/cert-bare.pdf" "$T/cert-bare.txt"
+        grep -q 'Élodie Learner' "$T/cert.txt" && grep -q '21 min' "$T/cert.txt" || die "lectern's certificate does not show Élodie's 21 minutes"
+        if diff -q "$T/cert.txt" "$T/cert-bare.txt" > /dev/null; then CERT_CHECK="same text (pdftotext)"
+        else CERT_CHECK="TEXT DIFFERS from lectern's (pdftotext): the ceiling draws another page"; fi
+    fi
+    CERT_BYTES=$(wc -c < "$T/cert.pdf" | tr -d ' '); CERT_BARE_BYTES=$(wc -c < "$T/cert-bare.pdf" | tr -d ' ')
+    SRV_PIDS=("$CPID")
+    note "(w) warm-up"
+    CONNS=1 WT=1 run_wrk w-warm "$WARM" "$C$CPDF" -H "Cookie: $CCOOKIE" --timeout 30s
+    CERT_BARE=""; CERT_BARE_CPU=""
+    for i in $(seq "$REPS"); do
+        note "(w) run $i/$REPS: the certificate's PDF through lectern (-c1, ${CERT_DUR} s), then the bare cairo program (${CERT_SECS} s)"
+        SRV_PIDS=("$CPID"); CONNS=1 WT=1 run_wrk w "$CERT_DUR" "$C$CPDF" -H "Cookie: $CCOOKIE" --timeout 30s
+        alive "$CPID" lectern "$T/lectern-cert.log"
+        "$T/cert_cairo" "$CERT_SECS" "$T/cert-bare.pdf" "${CERT_ARGS[@]}" > "$T/cert-bare-$i.txt"
+        CERT_BARE+="$(awk '{ print $6 }' "$T/cert-bare-$i.txt") "
+        CERT_BARE_CPU+="$(awk '{ print $10 }' "$T/cert-bare-$i.txt") "
+    done
+    note "(x) warm-up"
+    SRV_PIDS=("$CPID"); CONNS=$CERT_CONNS run_wrk x-lectern-warm "$WARM" "$C$CVERIFY"
+    SRV_PIDS=("${NGINX_PIDS[@]}"); CONNS=$CERT_CONNS run_wrk x-nginx-warm "$WARM" "$N/cert-verify.html"
+    for i in $(seq "$REPS"); do
+        note "(x) run $i/$REPS: the verification page, lectern then nginx (-c$CERT_CONNS, ${CERT_DUR} s each)"
+        SRV_PIDS=("$CPID"); CONNS=$CERT_CONNS run_wrk x-lectern "$CERT_DUR" "$C$CVERIFY"
+        alive "$CPID" lectern "$T/lectern-cert.log"
+        SRV_PIDS=("${NGINX_PIDS[@]}"); CONNS=$CERT_CONNS run_wrk x-nginx "$CERT_DUR" "$N/cert-verify.html"
+        alive "$NPID" nginx
+    done
+    CERT_VERIFY_BYTES=$(wc -c < "$NG/www/cert-verify.html" | tr -d ' ')
+    stop_pid "$CPID"; forget_pid "$CPID"
+    CT_ELAPSED=$(( $(date +%s) - CT_START ))
+fi
+
 # ---- forum: a run's forum of 10,000 threads and 1,000,000 posts ---------------------------
 
 if want forum; then
@@ -1367,6 +1468,22 @@ lat_line() {
         done
         echo "    raw runs (gradebooks/s): $RAW_GB; no goal set"
     fi
+    if want certificate; then
+        echo
+        WR=$(med w 2); WB=$(echo "$CERT_BARE" | median); WCPU=$(awk -v v="$(med w 14)" 'BEGIN { printf "%.1f", v / 1000 }')
+        WBCPU=$(echo "$CERT_BARE_CPU" | median)
+        printf 'certificate: the demo'"'"'s certificate of Élodie (21 min), issued through the API, then a checkpoint\n'
+        printf '(w) certificate PDF  GET %s as the admin, one connection: %s PDFs/s p50 %s p99 %s | bare cairo+pango, same page, one thread: %s PDFs/s | ratio %s× (no goal set) | CPU per PDF: lectern (server) %s ms, bare %s ms, ratio bare/lectern %s×\n' \
+            "/o/demo/certificates/ID/certificate.pdf" "$(awk -v v="$WR" 'BEGIN { printf "%.1f", v }')" "$(fmt_ms "$(med w 3)")" "$(fmt_ms "$(med w 4)")" \
+            "$WB" "$(ratio "$WR" "$WB")" "$WCPU" "$WBCPU" "$(ratio "$WBCPU" "$WCPU")"
+        printf '    1 A4 page; lectern %s bytes, bare %s bytes; %s; bare runs (PDFs/s): %s, CPU ms per PDF: %s\n' \
+            "$(fmt_int "$CERT_BYTES")" "$(fmt_int "$CERT_BARE_BYTES")" "$CERT_CHECK" "$CERT_BARE" "$CERT_BARE_CPU"
+        xl=$(med x-lectern 2); xn=$(med x-nginx 2)
+        printf '(x) verification page  GET /verify/certificates/ID (%s bytes; the row against its entry, the chain to the checkpoint and its signature), -c%s: lectern %s req/s p50 %s p99 %s | nginx, same bytes, %s req/s p50 %s p99 %s | ratio %s× (no goal set) | server CPU/req lectern %s µs, nginx %s µs\n' \
+            "$(fmt_int "$CERT_VERIFY_BYTES")" "$CERT_CONNS" "$(fmt_int "$xl")" "$(fmt_ms "$(med x-lectern 3)")" "$(fmt_ms "$(med x-lectern 4)")" \
+            "$(fmt_int "$xn")" "$(fmt_ms "$(med x-nginx 3)")" "$(fmt_ms "$(med x-nginx 4)")" "$(ratio "$xl" "$xn")" \
+            "$(med x-lectern 14)" "$(med x-nginx 14)"
+    fi
     if want forum; then
         echo
         printf 'forum: lectern bench-seed-forum: %s threads, %s posts (one thread of %s replies), %s posters, in %s s (wall %s s); pages and search at wrk -c%s, %s s runs; lectern --sync full\n' \
@@ -1444,6 +1561,7 @@ lat_line() {
     want dashboard && RUNS+="${RUNS:+; }i page $(spread i-page), api $(spread i-api)"
     want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r)"
     want sheetpdf && RUNS+="${RUNS:+; }t $(spread t)"
+    want certificate && RUNS+="${RUNS:+; }w $(spread w); x lectern $(spread x-lectern), nginx $(spread x-nginx)"
     want gradebook && RUNS+="${RUNS:+; }j lectern $(spread j-lectern), nginx $(spread j-nginx); k lectern $(spread k-lectern), nginx $(spread k-nginx)"
     want forum && RUNS+="${RUNS:+; }l lectern $(spread l-lectern), nginx $(spread l-nginx); m lectern $(spread m-lectern), nginx $(spread m-nginx); n $(spread n); o $(spread o); p $(spread p)"
     echo "runs (req/s min–max): $RUNS"
@@ -1468,7 +1586,7 @@ lat_line() {
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            m = split("a-lectern a-nginx a-mhd b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p t", order, " ")
+            m = split("a-lectern a-nginx a-mhd b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p t w x-lectern x-nginx", order, " ")
             for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])
@@ -1494,7 +1612,7 @@ lat_line() {
                print "other CPU by process, average over the measured runs, in cores: " s }' \
         "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
     fi
-    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s")$(want forum && echo ", forum ${FB_ELAPSED:-0} s")$( (want signers || want sheetpdf) && echo ", signers/sheetpdf ${A_ELAPSED:-0} s")$(want verify && echo ", verify ${V_ELAPSED:-0} s (seeding ${V_SEED_WALL} s)"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
+    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s")$(want forum && echo ", forum ${FB_ELAPSED:-0} s")$( (want signers || want sheetpdf) && echo ", signers/sheetpdf ${A_ELAPSED:-0} s")$(want verify && echo ", verify ${V_ELAPSED:-0} s (seeding ${V_SEED_WALL} s)")$(want certificate && echo ", certificate ${CT_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"
