@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int add_entry(struct archive *w, const char *name, const Buf *b, UsTime mtime)
+int zip_add(struct archive *w, const char *name, const Buf *b, UsTime mtime)
 {
     struct archive_entry *e = archive_entry_new();
     archive_entry_set_pathname(e, name);
@@ -64,7 +64,7 @@ int attendance_sheets_zip(Db *db, const char *secret, const char *base_url, int6
         att_local_iso(s->starts_at, s->utc_offset_min, day, sizeof day);
         day[10] = 0;
         if (rc == LN_OK)
-            rc = add_entry(w, arena_printf(a, "%03d-%s-%s-%lld.pdf", i + 1, day,
+            rc = zip_add(w, arena_printf(a, "%03d-%s-%s-%lld.pdf", i + 1, day,
                                            fr ? "feuille-emargement" : "attendance-sheet", (long long)s->id),
                            &pdf, time_now_us());
         buf_free(&pdf);

@@ -14,6 +14,11 @@
 
 typedef void (*SheetsProgress)(void *ctx, const char *verb, int done, int total);
 
+/* One file of `b`'s bytes, named `name`, into the open ZIP `w` (libarchive);
+ * also used for the certificates of a run (certificate_job.c).  LN_EIO. */
+struct archive;
+int zip_add(struct archive *w, const char *name, const Buf *b, UsTime mtime);
+
 /* Write the sheets of run `run_id` (organisation `org_id`), by start time,
  * into a ZIP at `dest` (through dest.tmp, renamed at the end), in `lang`,
  * each with its verification QR code (base_url, secret).  fn (may be NULL)

@@ -135,4 +135,48 @@ int cert_pdf(Arena *a, const Certificate *c, const char *lang, const char *verif
 /* BASE/verify/certificates/ID */
 char *cert_verify_url(Arena *a, const char *base_url, const char *public_id);
 
+/* ---- all the certificates of a run (certificate_job.c) --------------------
+ * One ZIP of the valid certificates' PDFs (certificate-USER-ID.pdf) and a
+ * certificates.csv index; with `issue`, a certificate is first issued to
+ * every learner of the run who has hours to certify and none yet (each in
+ * its own transaction, so a failure half-way loses nothing issued).  The
+ * command line makes it at once with progress on the terminal (`lectern
+ * certificate zip`); the web queues a job that the tick of `lectern serve`
+ * makes (one process at a time, claimed with locked_until), whose
+ * done / total learners the page shows. */
+#define CERT_BATCH_MAX 10000            /* learners of one run */
+#define CERT_JOB_LOCK_MINUTES 30        /* a job is retried when its process vanished */
+
+typedef void (*CertProgress)(void *ctx, const char *verb, int done, int total);
+typedef struct CertBatchInput {
+    int64_t org_id, run_id;
+    bool issue;                         /* issue the missing ones first (administrators) */
+    int64_t by;                         /* who issues them */
+    const char *action_type;            /* of the ones issued */
+    const char *lang, *base_url;        /* of the PDFs and their verification links */
+} CertBatchInput;
+typedef struct CertBatch { int64_t learners, issued, in_zip, no_hours; } CertBatch;
+
+/* The ZIP at `dest` (through dest.tmp, renamed at the end); fn (may be
+ * NULL) after each learner.  LN_NOTFOUND: no such run or no learner;
+ * LN_ELIMIT: over CERT_BATCH_MAX; LN_EINVAL: a bad type; LN_EIO, LN_EDB. */
+int cert_run_zip(Db *db, const CertBatchInput *in, const char *dest, CertProgress fn, void *ctx, CertBatch *out);
+
+typedef struct CertJob {
+    int64_t id, org_id, run_id, created_by, total, done, issued, in_zip, no_hours;
+    bool issue;
+    char *action_type, *lang, *status;  /* status: queued | running | done | failed */
+    UsTime created_at, finished_at;
+} CertJob;
+/* Queue the ZIP of `in` (base_url unused: the tick's); the same refusals
+ * as cert_run_zip, before anything is written. */
+int cert_job_create(Db *db, const CertBatchInput *in, int64_t user_id, UsTime now, int64_t *id);
+int cert_job_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t id, CertJob *out);
+/* DATA/tmp/certificates-ID.zip, kept a day */
+char *cert_job_path(Arena *a, const char *data_dir, int64_t id);
+/* For the jobs' tick: make the oldest queued job (one per call); 1 when one
+ * was made, 0 when none was due, a negative LN_ code when it failed. */
+int cert_jobs_run(Db *db, const char *data_dir, const char *base_url, UsTime now);
+void cert_jobs_tick(App *app, Db *db);
+
 #endif

@@ -174,3 +174,57 @@ void api_cert_verify_get(Req *r)
     json_object_set_new(j, "public_key", k.span.public_key[0] ? json_string(k.span.public_key) : json_null());
     api_json(r, 200, j);
 }
+
+static json_t *job_json(Req *r, const CertJob *j)
+{
+    json_t *o = json_pack("{s:I,s:I,s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "id", (json_int_t)j->id, "run_id",
+                          (json_int_t)j->run_id, "issue", j->issue, "action_type", j->action_type, "status", j->status,
+                          "done", (json_int_t)j->done, "total", (json_int_t)j->total, "issued", (json_int_t)j->issued,
+                          "in_zip", (json_int_t)j->in_zip, "no_hours", (json_int_t)j->no_hours, "created_at",
+                          api_time(r->arena, j->created_at), "finished_at", api_time(r->arena, j->finished_at));
+    json_object_set_new(o, "download_url",
+                        str_eq(j->status, "done")
+                            ? json_string(arena_printf(r->arena, "/api/v1/orgs/%s/runs/%lld/certificates/jobs/%lld/download",
+                                                       r->org->slug, (long long)j->run_id, (long long)j->id))
+                            : json_null());
+    return o;
+}
+
+/* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/certificates/jobs — {"issue": bool, "action_type"} → 202 */
+void api_cert_jobs_post(Req *r)
+{
+    RunRef run;
+    if (!run_or_404(r, &run)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *type = api_str(r, b, "action_type", &bad);
+    if (bad) return;
+    json_t *issue = json_object_get(b, "issue");
+    if (issue && !json_is_boolean(issue)) {
+        api_field_error(r, "issue", "issue is true or false");
+        return;
+    }
+    int64_t id;
+    CertJob j;
+    if (cert_job_start(r, &run, json_is_true(issue), type, &id) != LN_OK) return;
+    if (cert_job_load(r->db, r->arena, r->org->id, run.id, id, &j) != LN_OK) {
+        api_error(r, 500, "internal", "the job cannot be read now");
+        return;
+    }
+    api_json(r, 202, job_json(r, &j));
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/certificates/jobs/{job} */
+void api_cert_job_get(Req *r)
+{
+    RunRef run;
+    int64_t id;
+    CertJob j;
+    if (!run_or_404(r, &run) || !req_path_id_or_404(r, "job", &id)) return;
+    if (cert_job_load(r->db, r->arena, r->org->id, run.id, id, &j) != LN_OK) {
+        api_error(r, 404, "not_found", "no such job");
+        return;
+    }
+    api_json(r, 200, job_json(r, &j));
+}

@@ -6,6 +6,7 @@
  * revoking are for administrators (route table). */
 #include "certificate/pages.h"
 #include "http/access.h"
+#include "http/range.h"
 #include "mail/mail.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -70,6 +71,35 @@ static void figures_render(Req *r, const CertFigures *f)
             text_moment(r, f->last_at));
 }
 
+/* The type of action as a <select> (the form's choice, or training). */
+static void type_select(Req *r, const char *id, const char *chosen)
+{
+    hprintf(r, "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" name=\"action_type\">", id,
+            T(r, "Type of action"), id);
+    const char *t;
+    for (int i = 0; (t = cert_action_type_code(i)); i++)
+        hprintf(r, "<option value=\"%s\"%s>%s</option>", t, str_eq(chosen ? chosen : "training", t) ? " selected" : "",
+                i18n_get(r->lang, cert_action_type_text(t)));
+    html_lit(r, "</select></div>");
+}
+
+/* All the certificates of the run as a ZIP; administrators may issue the missing ones first. */
+static void all_render(Req *r, const RunRef *run, bool admin)
+{
+    hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2><p>%s</p>\n", T(r, "All the certificates"),
+            admin ? T(r, "One ZIP of every valid certificate's PDF, with an index in CSV. You can first issue a certificate to every learner who has hours to certify and none yet.")
+                  : T(r, "One ZIP of every valid certificate's PDF, with an index in CSV."));
+    form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/certificates/jobs", r->org->slug, (long long)run->id));
+    if (admin) {
+        hprintf(r, "<div class=\"field check\"><input type=\"checkbox\" id=\"ce-issue\" name=\"issue\" value=\"1\" checked>"
+                   " <label for=\"ce-issue\">%s</label></div>", T(r, "First issue the missing certificates"));
+        type_select(r, "ce-all-type", NULL);
+    }
+    form_submit(r, T(r, "Prepare the ZIP"));
+    form_end(r);
+    html_lit(r, "</section>\n");
+}
+
 /* ROUTE: GET /o/{org}/runs/{id}/certificates — trainers, administrators, auditors (?page=N) */
 void cert_run_page(Req *r)
 {
@@ -125,6 +155,7 @@ void cert_run_page(Req *r)
             if (l.more) hprintf(r, "<a href=\"?page=%d\" rel=\"next\">%s</a>", page + 1, T(r, "Next page"));
             html_lit(r, "</nav>\n");
         }
+        all_render(r, &run, admin);
     }
     page_end(r);
 }
@@ -171,13 +202,7 @@ static void issue_render(Req *r, const RunRef *run, int64_t uid, const IssueForm
     form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/learners/%lld/certificate", r->org->slug, (long long)run->id,
                                (long long)uid));
     if (f->error) hprintf(r, "<p class=\"alert\" role=\"alert\">%s</p>", f->error);
-    hprintf(r, "<div class=\"field\"><label for=\"ce-type\">%s</label><select id=\"ce-type\" name=\"action_type\">",
-            T(r, "Type of action"));
-    const char *t;
-    for (int i = 0; (t = cert_action_type_code(i)); i++)
-        hprintf(r, "<option value=\"%s\"%s>%s</option>", t, str_eq(f->type ? f->type : "training", t) ? " selected" : "",
-                i18n_get(r->lang, cert_action_type_text(t)));
-    html_lit(r, "</select></div>");
+    type_select(r, "ce-type", f->type);
     form_input(r, "text", "employer", T(r, "Employer (optional)"), f->employer, NULL, "maxlength=\"200\"");
     hprintf(r, "<p class=\"hint\">%s</p>", T(r, "The figures above are written into the certificate and its ledger entry as they are now."));
     form_submit(r, T(r, "Issue the certificate"));
@@ -300,6 +325,104 @@ void cert_revoke_post(Req *r)
     }
     page_flash(r, T(r, "The certificate is revoked."));
     req_redirect(r, cert_path(r, &c));
+}
+
+/* ---- all the certificates of a run, in the background ------------------------ */
+
+static bool job_or_404(Req *r, const RunRef *run, CertJob *j)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "job", &id)) return false;
+    if (cert_job_load(r->db, r->arena, r->org->id, run->id, id, j) == LN_OK) return true;
+    web_not_found(r);
+    return false;
+}
+
+int cert_job_start(Req *r, const RunRef *run, bool issue, const char *action_type, int64_t *id)
+{
+    if (issue && r->role != ROLE_ADMIN) {
+        web_error(r, 403, "forbidden", T(r, "Only administrators issue certificates."));
+        return LN_EPERM;
+    }
+    CertBatchInput in = {.org_id = r->org->id, .run_id = run->id, .issue = issue, .by = r->user->id,
+                         .action_type = action_type ? action_type : "training", .lang = r->lang};
+    int rc = cert_job_create(r->db, &in, r->user->id, time_now_us(), id);
+    if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "Choose the type of action."));
+    else if (rc == LN_NOTFOUND) web_error(r, 409, "no_learner", T(r, "No learner is enrolled in this course run."));
+    else if (rc == LN_ELIMIT) web_error(r, 413, "too_large", T(r, "Too many learners for one ZIP (10,000 at most)."));
+    else if (rc != LN_OK) web_error(r, 500, "internal", T(r, "The certificates cannot be prepared now."));
+    return rc;
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/certificates/jobs — issue=1 (administrators), action_type */
+void cert_jobs_post(Req *r)
+{
+    RunRef run;
+    int64_t id;
+    if (!cert_reader(r)) {
+        web_not_found(r);
+        return;
+    }
+    if (!run_of_path(r, &run)
+        || cert_job_start(r, &run, str_eq(req_form(r, "issue"), "1"), req_form(r, "action_type"), &id) != LN_OK)
+        return;
+    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/certificates/jobs/%lld", r->org->slug, (long long)run.id,
+                                 (long long)id));
+}
+
+/* ROUTE: GET /o/{org}/runs/{id}/certificates/jobs/{job} — progress, refreshed every 2 s until done */
+void cert_job_page(Req *r)
+{
+    RunRef run;
+    CertJob j;
+    if (!cert_reader(r)) {
+        web_not_found(r);
+        return;
+    }
+    if (!run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
+    bool working = str_eq(j.status, "queued") || str_eq(j.status, "running");
+    if (working) req_set_header(r, "Refresh", "2");
+    page_begin(r, T(r, "All the certificates"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/o/%s/runs/%lld/certificates\">%s — %s</a></p><h1>%s</h1>\n",
+            r->org->slug, (long long)run.id, run.title, T(r, "Certificates of completion"), T(r, "All the certificates"));
+    int pct = j.total ? (int)(j.done * 100 / j.total) : 0;
+    hprintf(r, "<p class=\"progress\"><progress max=\"%lld\" value=\"%lld\" aria-labelledby=\"cj-label\"></progress>"
+               " <span id=\"cj-label\" role=\"status\" data-status=\"%s\">%d %% · %lld / %lld %s</span></p>\n",
+            (long long)j.total, (long long)j.done, j.status, pct, (long long)j.done, (long long)j.total, T(r, "learners"));
+    if (working)
+        hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "The certificates are being prepared. This page refreshes by itself."));
+    else if (str_eq(j.status, "done")) {
+        hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%lld</dd>", T(r, "Certificates in the ZIP"),
+                (long long)j.in_zip, T(r, "Issued now"), (long long)j.issued);
+        if (j.issue) hprintf(r, "<dt>%s</dt><dd>%lld</dd>", T(r, "Learners without hours to certify"), (long long)j.no_hours);
+        hprintf(r, "</dl>\n<p><a class=\"button\" href=\"/o/%s/runs/%lld/certificates/jobs/%lld/download\" download>%s</a></p>\n",
+                r->org->slug, (long long)run.id, (long long)j.id, T(r, "Download the ZIP"));
+    } else
+        hprintf(r, "<p class=\"alert error\" role=\"alert\">%s %lld</p>\n",
+                T(r, "The ZIP could not be made. Try again. Certificates issued meanwhile:"), (long long)j.issued);
+    page_end(r);
+}
+
+/* ROUTE: GET /o/{org}/runs/{id}/certificates/jobs/{job}/download (and its /api/v1 twin) */
+void cert_job_download(Req *r)
+{
+    RunRef run;
+    CertJob j;
+    if (!cert_reader(r)) {
+        web_not_found(r);
+        return;
+    }
+    if (!run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
+    if (!str_eq(j.status, "done")) {
+        web_error(r, 409, "not_ready", T(r, "The certificates are not ready yet."));
+        return;
+    }
+    req_set_header(r, "Cache-Control", "private, no-store");
+    req_send_path(r, cert_job_path(r->arena, r->app->cfg.data_dir, j.id), NULL, "application/zip",
+                  content_disposition(r->arena, true,
+                                      arena_printf(r->arena, "%s-%lld.zip",
+                                                   str_eq(j.lang, "fr") ? "certificats" : "certificates",
+                                                   (long long)run.id)));
 }
 
 /* ROUTE: GET /me/certificates — the signed-in person's certificates, every organisation */

@@ -18,6 +18,9 @@ void cert_page(Req *r);
 void cert_pdf_get(Req *r);
 void cert_revoke_post(Req *r);
 void cert_mine_page(Req *r);
+void cert_jobs_post(Req *r);
+void cert_job_page(Req *r);
+void cert_job_download(Req *r);
 void cert_verify_page(Req *r);
 
 /* JSON */
@@ -28,6 +31,8 @@ void api_cert_get(Req *r);
 void api_cert_revoke_post(Req *r);
 void api_cert_mine_get(Req *r);
 void api_cert_verify_get(Req *r);
+void api_cert_jobs_post(Req *r);
+void api_cert_job_get(Req *r);
 
 /* shared by the two files */
 /* Trainers, administrators and auditors of the organisation read every
@@ -41,5 +46,8 @@ int cert_refusal_status(int rc, const char **code);
 /* The certificate as JSON (its verification address included). */
 json_t *cert_json(Req *r, const Certificate *c);
 json_t *cert_figures_json(const CertFigures *f);
+/* Queue the run's ZIP (issue: administrators only), answering the refusal
+ * (403, 409, 413, 422, 500) itself. */
+int cert_job_start(Req *r, const RunRef *run, bool issue, const char *action_type, int64_t *id);
 
 #endif

@@ -87,6 +87,7 @@ int cmd_bench_quiz_seed(Cli *c);
 int cmd_bench_seed_forum(Cli *c);
 int cmd_bench_attendance_seed(Cli *c);
 int cmd_attendance_sheets(Cli *c);
+int cmd_certificate_zip(Cli *c);
 int cmd_sessions_import_ical(Cli *c);
 
 #endif

@@ -54,6 +54,8 @@ const Command commands[] = {
      "fill an empty database with K open sessions of N learners and their signing links, a signed 30-learner sheet and M ledger entries (make bench signers, sheetpdf, verify)"},
     {"attendance sheets", cmd_attendance_sheets, "RUN_ID FILE.zip|FILE.pdf [--lang en|fr]",
      "write every attendance sheet of a course run into one ZIP (a PDF each), or into one PDF, with progress"},
+    {"certificate zip", cmd_certificate_zip, "RUN_ID FILE.zip [--lang en|fr] [--as EMAIL [--type TYPE] --issue]",
+     "write every valid completion certificate of a course run into one ZIP, with progress; --issue first issues the missing ones"},
     {"routes", cmd_routes, "", "print the route table as JSON (method, path, access)"},
     {"test-request", cmd_test_request, "FILE [--as EMAIL]",
      "run one raw HTTP request from FILE through the handlers, without a socket"},

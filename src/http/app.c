@@ -10,6 +10,7 @@
 #include "account/account.h"
 #include "attendance/attendance.h"
 #include "catalog/catalog.h"
+#include "certificate/certificate.h"
 #include "evidence/ledger.h"
 #include "assess/peer.h"
 #include "assess/quiz.h"
@@ -281,6 +282,7 @@ void app_jobs_tick(App *app, Db *db)
 {
     content_tick(app, db);    /* course exports and imports started from the browser or the API */
     attendance_jobs_tick(app, db);    /* all the sheets of a run, as a ZIP or one PDF */
+    cert_jobs_tick(app, db);          /* all the certificates of a run, as a ZIP */
 }
 
 const char *app_base_url(const App *app, char *buf, size_t n)

@@ -336,7 +336,9 @@ ROUTE(GET,    "/api/v1/verify/sessions/{id}/{token}",       api_att_verify_get, 
 ROUTE(GET,    "/verify/programmes/{id}/learners/{uid}/{token}", att_verify_programme_page, A_PUBLIC)
 /* completion certificates (docs/certificates.md): the run's list and the figures for trainers,
  * administrators and auditors, a certificate for its learner too (handlers); issuing and revoking
- * for administrators; the verification page is public, the random id is the credential */
+ * for administrators; the verification page is public, the random id is the credential; all the
+ * certificates of a run as a ZIP made in the background (readers; issuing the missing ones first:
+ * administrators, handler) */
 ROUTE(GET,    "/o/{org}/runs/{id}/certificates",            cert_run_page,          A_MEMBER)
 ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/certificate", cert_issue_page,     A_MEMBER)
 ROUTE(POST,   "/o/{org}/runs/{id}/learners/{uid}/certificate", cert_issue_post,     A_ADMIN | FORM)
@@ -353,6 +355,12 @@ ROUTE(GET,    "/api/v1/orgs/{org}/certificates/{id}/certificate.pdf", cert_pdf_g
 ROUTE(POST,   "/api/v1/orgs/{org}/certificates/{id}/revoke", api_cert_revoke_post, API_W | A_ADMIN)
 ROUTE(GET,    "/api/v1/me/certificates",                    api_cert_mine_get,      API | A_LOGIN)
 ROUTE(GET,    "/api/v1/verify/certificates/{id}",          api_cert_verify_get,    API)
+ROUTE(POST,   "/o/{org}/runs/{id}/certificates/jobs",       cert_jobs_post,         A_MEMBER | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/certificates/jobs/{job}", cert_job_page,          A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/certificates/jobs/{job}/download", cert_job_download, A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/certificates/jobs", api_cert_jobs_post, API_W | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/certificates/jobs/{job}", api_cert_job_get, API | A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/certificates/jobs/{job}/download", cert_job_download, API | A_MEMBER)
 /* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions_ical_post, API_W | A_STAFF)

@@ -39,8 +39,9 @@ before(async () => {
     const elodieId = (await elodie('GET', '/api/v1/me')).id;
     const admin = await apiAs(ADMIN);
     const cert = (await admin('POST', `/api/v1/orgs/demo/runs/${safeRun}/learners/${elodieId}/certificate`, { employer: 'Acme' })).id;
+    const job = (await admin('POST', `/api/v1/orgs/demo/runs/${safeRun}/certificates/jobs`, {})).id;
     ids = { fire: fire.id, run, safeRun, quiz: unit('quiz'), live: unit('live'), assignment: unit('assignment'),
-            text: unit('text'), session, thread, elodieId, cert };
+            text: unit('text'), session, thread, elodieId, cert, job };
 });
 
 after(tearDown);
@@ -104,5 +105,6 @@ test('an administrator: the organisation, people, import, tokens, settings, time
     await check(ADMIN, [o, `${o}/admin/users`, `${o}/admin/import`, `${o}/admin/tokens`, `${o}/admin/settings`,
                         `${o}/admin/time`, `${o}/programmes`, `${o}/attendance/signals`, `${o}/attendance/absences`,
                         `${o}/assistance/trainers`, '/admin/orgs', `${o}/certificates/${ids.cert}`,
-                        `${o}/runs/${ids.run}/learners/${ids.elodieId}/certificate`]);
+                        `${o}/runs/${ids.run}/learners/${ids.elodieId}/certificate`, `${o}/runs/${ids.safeRun}/certificates`,
+                        `${o}/runs/${ids.safeRun}/certificates/jobs/${ids.job}`]);
 });

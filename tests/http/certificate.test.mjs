@@ -188,3 +188,60 @@ test('revoking by form: marked on the verification page, a correction in the led
   // lectern verify compares both certificates with their entries
   assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* and 2 certificates match their entries/);
 });
+
+test('all the certificates of the run as a ZIP, made in the background with progress; the missing ones issued first', async () => {
+  const jobs = `/api/v1/orgs/demo/runs/${runId}/certificates/jobs`;
+  // issuing is for administrators; a trainer may only download
+  assert.equal((await trainer.api('POST', jobs, { issue: true })).status, 403);
+  apiError(await admin.api('POST', jobs, { issue: 'yes' }), 422, 'invalid');
+  apiError(await admin.api('POST', jobs, { issue: true, action_type: 'webinar' }), 422, 'invalid');
+  assert.ok([403, 404].includes((await otherAdmin.api('POST', jobs, {})).status));
+  const wait = async (who, id) => {
+    for (let i = 0; i < 100; i++) {
+      const j = (await who.get(`${jobs}/${id}`)).json();
+      if (j.status === 'done' || j.status === 'failed') return j;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the job did not end in 20 s');
+  };
+  let res = await trainer.api('POST', jobs, {});
+  assert.equal(res.status, 202, res.text);
+  assert.equal(res.json().total, 2);          // Élodie and François
+  let j = await wait(trainer, res.json().id);
+  assert.equal(j.status, 'done');
+  assert.deepEqual([j.done, j.in_zip, j.issued, j.no_hours], [2, 1, 0, 0]);
+  const zip = await fetch(`${srv.url}${j.download_url}`, { headers: { cookie: trainer.cookieHeader() } });
+  assert.equal(zip.status, 200);
+  assert.equal(zip.headers.get('content-type'), 'application/zip');
+  const bytes = Buffer.from(await zip.arrayBuffer());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  assert.ok(bytes.includes(Buffer.from('certificates.csv')));
+  apiError(await elodie.get(`${jobs}/${j.id}`), 404, 'not_found');
+
+  // through the form, as the administrator: François has no hour to certify, nothing else is missing
+  const page = await signinForm(srv, DEMO.admin.email, DEMO.admin.password);
+  const list = await page.get(`/o/demo/runs/${runId}/certificates`);
+  assert.match(list.text, /name="issue"/);
+  res = await page.post(`/o/demo/runs/${runId}/certificates/jobs`, { form: { _csrf: csrfFrom(list.text), issue: '1', action_type: 'training' } });
+  assert.equal(res.status, 303, res.text);
+  const id = res.location.split('/').pop();
+  j = await wait(admin, id);
+  assert.deepEqual([j.in_zip, j.issued, j.no_hours], [1, 0, 1]);
+  const done = await page.get(res.location);
+  assert.equal(done.status, 200);
+  assert.match(done.text, /data-status="done"/);
+  assert.match(done.text, /certificates\/jobs\/\d+\/download/);
+  // a trainer's form cannot ask to issue
+  const tpage = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const tlist = await tpage.get(`/o/demo/runs/${runId}/certificates`);
+  assert.doesNotMatch(tlist.text, /name="issue"/);
+  res = await tpage.post(`/o/demo/runs/${runId}/certificates/jobs`, { form: { _csrf: csrfFrom(tlist.text), issue: '1' } });
+  assert.equal(res.status, 403);
+});
+
+test('lectern certificate zip writes the same ZIP from the command line', async () => {
+  const out = `${store.data}/cli-certificates.zip`;
+  assert.match(cli(store, 'certificate', 'zip', String(runId), out), /1 certificate of run \d+ written to .* \(2 learners; issued now: 0; without hours to certify: 0\)/);
+  assert.throws(() => cli(store, 'certificate', 'zip', String(runId), out, '--as', DEMO.elodie.email, '--issue'),
+    /not an administrator/);
+});

@@ -362,6 +362,75 @@ static void test_revoke(void **state)
     assert_int_equal(ledger_verify(db, org, &rep), LN_OK);      /* the chain alone cannot see it */
 }
 
+/* All the certificates of the run in one ZIP, the missing ones issued first;
+ * then the same as a background job. */
+static void test_zip(void **state)
+{
+    char dir[] = "/tmp/lectern-cert-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *dest = arena_printf(arena, "%s/all.zip", dir);
+    CertBatchInput in = {.org_id = org, .run_id = run.id, .issue = true, .by = admin, .action_type = "training",
+                         .lang = "fr", .base_url = "https://lectern.example"};
+    CertBatch b;
+    CertBatchInput bad = in;
+    bad.action_type = "webinar";
+    assert_int_equal(cert_run_zip(db, &bad, dest, NULL, NULL, &b), LN_EINVAL);
+    bad = in;
+    bad.org_id = other_org;
+    assert_int_equal(cert_run_zip(db, &bad, dest, NULL, NULL, &b), LN_NOTFOUND);
+    assert_int_equal(access(dest, F_OK), -1);
+    /* learner 0 has none valid (revoked, the new one deleted above), learner 1 has 2 h of a live
+     * session, learner 2 has no hour: two issued, two in the ZIP */
+    int64_t e0 = entries("certificate.issued");
+    assert_int_equal(cert_run_zip(db, &in, dest, NULL, NULL, &b), LN_OK);
+    assert_int_equal(b.learners, 3);
+    assert_int_equal(b.issued, 2);
+    assert_int_equal(b.no_hours, 1);
+    assert_int_equal(b.in_zip, 2);
+    assert_int_equal(entries("certificate.issued"), e0 + 2);
+    size_t len = 0;
+    char *zip = test_slurp(dest, &len);
+    assert_non_null(zip);
+    assert_memory_equal(zip, "PK", 2);
+    assert_non_null(memmem(zip, len, "certificates.csv", 16));
+    free(zip);
+    /* again, without issuing: the same two */
+    in.issue = false;
+    assert_int_equal(cert_run_zip(db, &in, dest, NULL, NULL, &b), LN_OK);
+    assert_int_equal(b.issued, 0);
+    assert_int_equal(b.in_zip, 2);
+    assert_int_equal(entries("certificate.issued"), e0 + 2);
+
+    /* the background job: queued, made by the tick, counted */
+    int64_t id = 0;
+    assert_int_equal(cert_job_create(db, &in, admin, NINE, &id), LN_OK);
+    CertJob j;
+    assert_int_equal(cert_job_load(db, arena, org, run.id, id, &j), LN_OK);
+    assert_string_equal(j.status, "queued");
+    assert_int_equal(j.total, 3);
+    assert_int_equal(cert_job_load(db, arena, other_org, run.id, id, &j), LN_NOTFOUND);
+    assert_int_equal(cert_jobs_run(db, dir, "https://lectern.example", time_now_us()), 1);
+    assert_int_equal(cert_job_load(db, arena, org, run.id, id, &j), LN_OK);
+    assert_string_equal(j.status, "done");
+    assert_int_equal(j.done, 3);
+    assert_int_equal(j.in_zip, 2);
+    assert_int_equal(access(cert_job_path(arena, dir, id), R_OK), 0);
+    assert_int_equal(cert_jobs_run(db, dir, "https://lectern.example", time_now_us()), 0);    /* nothing left */
+    /* refused before anything is queued */
+    CertBatchInput none = in;
+    none.issue = true;
+    none.action_type = "webinar";
+    assert_int_equal(cert_job_create(db, &none, admin, NINE, &id), LN_EINVAL);
+    RunRef empty;
+    int64_t rid = 0;
+    assert_int_equal(run_create(db, &course, "Session vide", "corporate", 0, 0, 0, NINE, &rid), LN_OK);
+    assert_int_equal(run_ref(db, arena, org, rid, &empty), LN_OK);
+    none = in;
+    none.run_id = empty.id;
+    assert_int_equal(cert_job_create(db, &none, admin, NINE, &id), LN_NOTFOUND);
+    rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_issue),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_revoke),
+        cmocka_unit_test(test_zip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
