@@ -42,23 +42,20 @@ const char *cert_action_type_code(int i)
 
 /* ---- figures --------------------------------------------------------------- */
 
-static int64_t span_minutes(UsTime from, UsTime to)
-{
-    return to > from ? (to - from) / MINUTE_US : 0;
-}
-
 int64_t cert_live_minutes(UsTime starts_at, UsTime ends_at, int64_t utc_offset_min, bool am, bool pm,
                           UsTime departed_at)
 {
-    UsTime end = departed_at > 0 && departed_at < ends_at ? departed_at : ends_at;
-    /* noon of the day the session starts, at the session's local time (as attendance_half_day) */
-    UsTime local = starts_at + utc_offset_min * MINUTE_US;
-    UsTime day = local - ((local % DAY_US) + DAY_US) % DAY_US;
-    UsTime noon = day + DAY_US / 2 - utc_offset_min * MINUTE_US;
-    int64_t m = 0;
-    if (am) m += span_minutes(starts_at, noon < end ? noon : end);
-    if (pm) m += span_minutes(noon > starts_at ? noon : starts_at, end);
-    return m;
+    UsTime end = departed_at > 0 && departed_at < ends_at ? departed_at : ends_at, counted = 0;
+    /* walk the session from one local noon or midnight to the next (as attendance_half_day's halves) */
+    for (UsTime t = starts_at; t < end;) {
+        UsTime sod = ((t + utc_offset_min * MINUTE_US) % DAY_US + DAY_US) % DAY_US;
+        bool morning = sod < DAY_US / 2;
+        UsTime next = t + (morning ? DAY_US / 2 : DAY_US) - sod;
+        if (next > end) next = end;
+        if (morning ? am : pm) counted += next - t;
+        t = next;
+    }
+    return counted / MINUTE_US;
 }
 
 static void widen(CertFigures *f, UsTime from, UsTime to)

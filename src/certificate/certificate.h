@@ -6,8 +6,8 @@
  * A certificate is about one learner in one course run.  Its figures are
  * computed when it is issued, from what the ledger already holds:
  *   - live hours: each half-day of a live session the learner signed, from
- *     the session's start to its end, split at noon of the session's local
- *     time, cut at the learner's early departure;
+ *     the session's start to its end, split at noon (and midnight) of the
+ *     session's local time, cut at the learner's early departure;
  *   - distance hours: the active time of their connection sessions (idle
  *     detection and caps of the organisation's time rules, as in the
  *     connection record);

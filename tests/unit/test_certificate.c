@@ -106,6 +106,10 @@ static void test_live_minutes(void **state)
     /* an afternoon session: a morning signature counts nothing */
     assert_int_equal(cert_live_minutes(NINE + 5 * HOUR, five, 60, true, false, 0), 0);
     assert_int_equal(cert_live_minutes(NINE + 5 * HOUR, five, 60, false, true, 0), 180);
+    /* an evening session over midnight, 20:00–02:00 local: four hours of afternoon, two of morning */
+    assert_int_equal(cert_live_minutes(NINE + 11 * HOUR, NINE + 17 * HOUR, 60, false, true, 0), 240);
+    assert_int_equal(cert_live_minutes(NINE + 11 * HOUR, NINE + 17 * HOUR, 60, true, false, 0), 120);
+    assert_int_equal(cert_live_minutes(NINE + 11 * HOUR, NINE + 17 * HOUR, 60, true, true, NINE + 16 * HOUR), 300);
     /* the same instants read at UTC−05:00: 03:00–11:00, all morning */
     assert_int_equal(cert_live_minutes(NINE, five, -300, true, false, 0), 480);
     assert_int_equal(cert_live_minutes(NINE, five, -300, false, true, 0), 0);
