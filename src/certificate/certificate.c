@@ -259,12 +259,10 @@ static char *subject_of(Arena *a, const Certificate *c)
                         (long long)c->user_id);
 }
 
-static bool has_valid(Db *db, int64_t run_id, int64_t user_id)
+static bool has_valid(Db *db, Arena *a, int64_t run_id, int64_t user_id)
 {
-    int64_t n = 0;
-    db_query_i64(db, &n, "SELECT count(*) FROM certificate WHERE run_id = $1 AND user_id = $2 AND revoked_at IS NULL",
-                 "ii", run_id, user_id);
-    return n > 0;
+    Certificate c;
+    return cert_current(db, a, run_id, user_id, &c) == LN_OK;
 }
 
 int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const char **why)
@@ -286,7 +284,7 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
         *why = "There are no hours to certify yet: no signed half-day of a live session and no active time in the course.";
         return LN_EPERM;
     }
-    if (has_valid(db, in->run_id, in->user_id)) {
+    if (has_valid(db, a, in->run_id, in->user_id)) {
         *why = "This learner already has a certificate for this course run. Revoke it first to issue a new one.";
         return LN_EEXIST;
     }
@@ -338,7 +336,7 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
     if (rc != LN_OK || db_commit(db) != DB_DONE) {
         db_rollback(db);
         /* two people issuing at once: the unique index lets one through */
-        if (has_valid(db, in->run_id, in->user_id)) {
+        if (has_valid(db, a, in->run_id, in->user_id)) {
             *why = "This learner already has a certificate for this course run. Revoke it first to issue a new one.";
             return LN_EEXIST;
         }

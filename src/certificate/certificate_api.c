@@ -29,20 +29,11 @@ json_t *cert_json(Req *r, const Certificate *c)
     return j;
 }
 
-static bool run_or_404(Req *r, RunRef *run)
-{
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (cert_reader(r) && run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
-    api_error(r, 404, "not_found", "no such course run");
-    return false;
-}
-
 /* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/certificates — ?page=N, CERT_LIST_PAGE learners a page */
 void api_cert_run_get(Req *r)
 {
     RunRef run;
-    if (!run_or_404(r, &run)) return;
+    if (!cert_run_of_path(r, &run)) return;
     const char *pq = req_query(r, "page");
     int64_t page = 0;
     if (pq && (!str_to_i64(pq, &page) || page < 0 || page > 100000)) {
@@ -68,7 +59,7 @@ void api_cert_learner_get(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!run_or_404(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     CertFigures f;
     char *name = NULL;
     if (cert_figures(r->db, r->arena, r->org->id, run.id, uid, time_now_us(), &f, &name) != LN_OK) {
@@ -86,7 +77,7 @@ void api_cert_issue_post(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!run_or_404(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
     bool bad = false;
@@ -194,7 +185,7 @@ static json_t *job_json(Req *r, const CertJob *j)
 void api_cert_jobs_post(Req *r)
 {
     RunRef run;
-    if (!run_or_404(r, &run)) return;
+    if (!cert_run_of_path(r, &run)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
     bool bad = false;
@@ -221,7 +212,7 @@ void api_cert_job_get(Req *r)
     RunRef run;
     int64_t id;
     CertJob j;
-    if (!run_or_404(r, &run) || !req_path_id_or_404(r, "job", &id)) return;
+    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "job", &id)) return;
     if (cert_job_load(r->db, r->arena, r->org->id, run.id, id, &j) != LN_OK) {
         api_error(r, 404, "not_found", "no such job");
         return;

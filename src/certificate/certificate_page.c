@@ -43,18 +43,12 @@ static const char *cert_path(Req *r, const Certificate *c)
     return arena_printf(r->arena, "/o/%s/certificates/%s", c->org_slug, c->public_id);
 }
 
-static const char *hours(Req *r, int64_t minutes)
-{
-    return cert_duration(r->arena, minutes);
-}
-
-/* The run of the path in the request's organisation; 404 otherwise. */
-static bool run_of_path(Req *r, RunRef *run)
+bool cert_run_of_path(Req *r, RunRef *run)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
-    web_not_found(r);
+    if (cert_reader(r) && run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
+    web_error(r, 404, "not_found", T(r, "No such course run."));
     return false;
 }
 
@@ -64,9 +58,9 @@ static void figures_render(Req *r, const CertFigures *f)
     hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd><strong>%s</strong></dd>"
                "<dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%lld</dd>"
                "<dt>%s</dt><dd>%s → %s</dd></dl>\n",
-            T(r, "Hours completed"), hours(r, f->live_minutes + f->distance_minutes), T(r, "Live sessions"),
-            hours(r, f->live_minutes), (long long)f->live_sessions, T(r, "sessions signed"), T(r, "Distance learning"),
-            hours(r, f->distance_minutes), (long long)f->connection_sessions, T(r, "connection sessions"),
+            T(r, "Hours completed"), cert_duration(r->arena, f->live_minutes + f->distance_minutes), T(r, "Live sessions"),
+            cert_duration(r->arena, f->live_minutes), (long long)f->live_sessions, T(r, "sessions signed"), T(r, "Distance learning"),
+            cert_duration(r->arena, f->distance_minutes), (long long)f->connection_sessions, T(r, "connection sessions"),
             T(r, "Assessments submitted"), (long long)f->attempts, T(r, "Dates"), text_moment(r, f->first_at),
             text_moment(r, f->last_at));
 }
@@ -104,11 +98,7 @@ static void all_render(Req *r, const RunRef *run, bool admin)
 void cert_run_page(Req *r)
 {
     RunRef run;
-    if (!cert_reader(r)) {
-        web_not_found(r);
-        return;
-    }
-    if (!run_of_path(r, &run)) return;
+    if (!cert_run_of_path(r, &run)) return;
     const char *pq = req_query(r, "page");
     int page = pq ? atoi(pq) : 0;
     if (page < 0 || page > 100000) page = 0;
@@ -139,7 +129,7 @@ void cert_run_page(Req *r)
                 hprintf(r, "<td data-label=\"%s\"><a href=\"%s\">%s %s</a></td><td data-label=\"%s\">%s</td>"
                            "<td><a class=\"button secondary small\" href=\"%s/certificate.pdf\" download>%s</a></td></tr>\n",
                         T(r, "Certificate"), cert_path(r, &x->cert), T(r, "Issued on"), text_moment(r, x->cert.issued_at),
-                        T(r, "Hours completed"), hours(r, x->cert.f.live_minutes + x->cert.f.distance_minutes),
+                        T(r, "Hours completed"), cert_duration(r->arena, x->cert.f.live_minutes + x->cert.f.distance_minutes),
                         cert_path(r, &x->cert), T(r, "PDF"));
             else
                 hprintf(r, "<td class=\"muted\" data-label=\"%s\">%s</td><td data-label=\"%s\">—</td>"
@@ -216,11 +206,7 @@ void cert_issue_page(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!cert_reader(r)) {
-        web_not_found(r);
-        return;
-    }
-    if (!run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     IssueForm f = {0};
     issue_render(r, &run, uid, &f);
 }
@@ -230,7 +216,7 @@ void cert_issue_post(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     IssueForm f = {.type = req_form(r, "action_type"), .employer = req_form(r, "employer")};
     CertInput in = {.org_id = r->org->id, .run_id = run.id, .user_id = uid, .by = r->user->id,
                     .action_type = f.type ? f.type : "", .employer = f.employer, .now = time_now_us()};
@@ -359,11 +345,7 @@ void cert_jobs_post(Req *r)
 {
     RunRef run;
     int64_t id;
-    if (!cert_reader(r)) {
-        web_not_found(r);
-        return;
-    }
-    if (!run_of_path(r, &run)
+    if (!cert_run_of_path(r, &run)
         || cert_job_start(r, &run, str_eq(req_form(r, "issue"), "1"), req_form(r, "action_type"), &id) != LN_OK)
         return;
     req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/certificates/jobs/%lld", r->org->slug, (long long)run.id,
@@ -375,11 +357,7 @@ void cert_job_page(Req *r)
 {
     RunRef run;
     CertJob j;
-    if (!cert_reader(r)) {
-        web_not_found(r);
-        return;
-    }
-    if (!run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
+    if (!cert_run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
     bool working = str_eq(j.status, "queued") || str_eq(j.status, "running");
     if (working) req_set_header(r, "Refresh", "2");
     page_begin(r, T(r, "All the certificates"));
@@ -408,11 +386,7 @@ void cert_job_download(Req *r)
 {
     RunRef run;
     CertJob j;
-    if (!cert_reader(r)) {
-        web_not_found(r);
-        return;
-    }
-    if (!run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
+    if (!cert_run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
     if (!str_eq(j.status, "done")) {
         web_error(r, 409, "not_ready", T(r, "The certificates are not ready yet."));
         return;
@@ -445,7 +419,7 @@ void cert_mine_page(Req *r)
             hprintf(r, "<tr><td data-label=\"%s\"><a href=\"%s\">%s — %s</a>%s</td><td data-label=\"%s\">%s</td>"
                        "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
                     T(r, "Course"), cert_path(r, c), c->course_title, c->run_title, c->revoked_at ? T(r, " (revoked)") : "",
-                    T(r, "Hours completed"), hours(r, c->f.live_minutes + c->f.distance_minutes), T(r, "Issued on"),
+                    T(r, "Hours completed"), cert_duration(r->arena, c->f.live_minutes + c->f.distance_minutes), T(r, "Issued on"),
                     text_moment(r, c->issued_at), T(r, "Organisation"), c->org_name);
         }
         html_lit(r, "</tbody></table></div>\n");

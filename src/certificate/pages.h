@@ -1,6 +1,7 @@
 /* pages.h — handlers of completion certificates (HTML in
  * certificate_page.c, JSON in certificate_api.c).  Who may do what is
- * decided once, in certificate_page.c's cert_reader / cert_of_path. */
+ * decided once, in certificate_page.c's cert_reader, cert_run_of_path and
+ * cert_of_path. */
 #ifndef LECTERN_CERTIFICATE_PAGES_H
 #define LECTERN_CERTIFICATE_PAGES_H
 
@@ -38,6 +39,9 @@ void api_cert_job_get(Req *r);
 /* Trainers, administrators and auditors of the organisation read every
  * certificate of its runs; a learner reads their own. */
 bool cert_reader(Req *r);
+/* The course run of the path's {id} in the request's organisation, for
+ * trainers, administrators and auditors; answers 404 otherwise. */
+bool cert_run_of_path(Req *r, RunRef *run);
 /* The certificate of the path's {id} in the request's organisation, when
  * the caller may read it; answers 404 otherwise. */
 bool cert_of_path(Req *r, Certificate *c);
