@@ -9,6 +9,7 @@
 #include "attendance/absence.h"
 #include "account/account.h"
 #include "http/access.h"
+#include "http/range.h"
 #include "mail/mail.h"
 #include "web/api.h"
 #include "web/html.h"
@@ -585,16 +586,10 @@ void att_sheet_pdf_get(Req *r)
         web_error(r, 500, "internal", T(r, "The attendance sheet cannot be made now."));
         return;
     }
-    r->status = 200;
-    r->content_type = "application/pdf";
-    buf_reset(&r->out);
-    buf_append(&r->out, pdf.data, pdf.len);
+    req_send_download(r, &pdf, "application/pdf",
+                      arena_printf(r->arena, "%s-%lld.pdf", str_eq(r->lang, "fr") ? "feuille-emargement" : "attendance-sheet",
+                                   (long long)s.id));
     buf_free(&pdf);
-    req_set_header(r, "Content-Disposition",
-                   arena_printf(r->arena, "attachment; filename=\"%s-%lld.pdf\"",
-                                str_eq(r->lang, "fr") ? "feuille-emargement" : "attendance-sheet", (long long)s.id));
-    req_set_header(r, "Cache-Control", "private, no-store");
-    req_set_header(r, "X-Content-Type-Options", "nosniff");
 }
 
 /* ROUTE: GET /o/{org}/sessions/{id}/qr — the current code as an SVG image */

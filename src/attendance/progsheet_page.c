@@ -3,6 +3,7 @@
  * trainers, administrators and auditors of the organisation any learner's. */
 #include "attendance/pages.h"
 #include "attendance/progsheet.h"
+#include "http/range.h"
 #include "mail/mail.h"
 #include "web/api.h"
 #include "web/html.h"
@@ -34,17 +35,11 @@ void att_programme_sheet_pdf_get(Req *r)
         web_error(r, 500, "internal", T(r, "The attendance sheet cannot be made now."));
         return;
     }
-    r->status = 200;
-    r->content_type = "application/pdf";
-    buf_reset(&r->out);
-    buf_append(&r->out, b.data, b.len);
+    req_send_download(r, &b, "application/pdf",
+                      arena_printf(r->arena, "%s-programme-%lld-%lld.pdf",
+                                   str_eq(r->lang, "fr") ? "feuille-emargement" : "attendance-sheet",
+                                   (long long)p.programme_id, (long long)p.user_id));
     buf_free(&b);
-    req_set_header(r, "Content-Disposition",
-                   arena_printf(r->arena, "attachment; filename=\"%s-programme-%lld-%lld.pdf\"",
-                                str_eq(r->lang, "fr") ? "feuille-emargement" : "attendance-sheet",
-                                (long long)p.programme_id, (long long)p.user_id));
-    req_set_header(r, "Cache-Control", "private, no-store");
-    req_set_header(r, "X-Content-Type-Options", "nosniff");
 }
 
 static json_t *half_json(Req *r, const PsSession *ps, const PsHalf *h)

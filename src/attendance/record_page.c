@@ -4,6 +4,7 @@
 #include "attendance/pages.h"
 #include "assess/quiz.h"
 #include "attendance/record.h"
+#include "http/range.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -151,16 +152,6 @@ void rec_page(Req *r)
     page_end(r);
 }
 
-static void download(Req *r, Buf *b, const char *type, const char *name)
-{
-    r->status = 200;
-    r->content_type = type;
-    buf_reset(&r->out);
-    buf_append(&r->out, b->data, b->len);
-    req_set_header(r, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"%s\"", name));
-    req_set_header(r, "Cache-Control", "private, no-store");
-    req_set_header(r, "X-Content-Type-Options", "nosniff");
-}
 
 /* ROUTE: GET /o/{org}/runs/{id}/learners/{uid}/record.csv */
 void rec_csv_get(Req *r)
@@ -170,7 +161,7 @@ void rec_csv_get(Req *r)
     Buf b;
     buf_init(&b, 0);
     conn_record_csv(&c, &b);
-    download(r, &b, "text/csv; charset=utf-8",
+    req_send_download(r, &b, "text/csv; charset=utf-8",
              arena_printf(r->arena, "connection-record-%lld-%lld.csv", (long long)c.run_id, (long long)c.user_id));
     buf_free(&b);
 }
@@ -187,7 +178,7 @@ void rec_pdf_get(Req *r)
         web_error(r, 500, "internal", T(r, "The connection record cannot be made now."));
         return;
     }
-    download(r, &b, "application/pdf",
+    req_send_download(r, &b, "application/pdf",
              arena_printf(r->arena, "%s-%lld-%lld.pdf", str_eq(r->lang, "fr") ? "releve-connexions" : "connection-record",
                           (long long)c.run_id, (long long)c.user_id));
     buf_free(&b);
@@ -305,7 +296,7 @@ void rec_programme_csv_get(Req *r)
     Buf b;
     buf_init(&b, 0);
     conn_records_csv(set.items, set.n, &b);
-    download(r, &b, "text/csv; charset=utf-8",
+    req_send_download(r, &b, "text/csv; charset=utf-8",
              arena_printf(r->arena, "connection-record-programme-%lld-%lld.csv", (long long)pid, (long long)uid));
     buf_free(&b);
 }
@@ -323,7 +314,7 @@ void rec_programme_pdf_get(Req *r)
         web_error(r, 500, "internal", T(r, "The connection record cannot be made now."));
         return;
     }
-    download(r, &b, "application/pdf",
+    req_send_download(r, &b, "application/pdf",
              arena_printf(r->arena, "%s-programme-%lld-%lld.pdf", str_eq(r->lang, "fr") ? "releve-connexions" : "connection-record",
                           (long long)pid, (long long)uid));
     buf_free(&b);

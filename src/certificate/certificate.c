@@ -3,6 +3,8 @@
 #include "certificate/certificate.h"
 #include "attendance/record.h"
 #include "content/content.h"
+#include "mail/mail.h"
+#include "web/i18n.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -259,6 +261,29 @@ static char *subject_of(Arena *a, const Certificate *c)
                         (long long)c->user_id);
 }
 
+/* The learner's e-mail, in their language, in the caller's transaction:
+ * their certificate is issued (reason NULL) or revoked (with the reason). */
+static int tell_learner(Db *db, Arena *a, const Certificate *c, const char *email, const char *lang, const char *base_url,
+                        const char *reason, UsTime now)
+{
+    if (str_empty(email)) return LN_OK;
+    const char *base = base_url ? base_url : "";
+    const char *subject = arena_printf(a, "%s %s", reason ? i18n_get(lang, "Your certificate of completion is revoked:")
+                                                           : i18n_get(lang, "Your certificate of completion:"),
+                                       c->course_title);
+    const char *what = reason
+        ? arena_printf(a, "%s\n%s %s\n", i18n_get(lang, "The training organisation has revoked your certificate of completion for:"),
+                       i18n_get(lang, "Reason:"), reason)
+        : arena_printf(a, "%s\n", i18n_get(lang, "The training organisation has issued your certificate of completion for:"));
+    const char *body = arena_printf(a, "%s %s,\n\n%s%s — %s · %s\n\n%s\n%s/o/%s/certificates/%s\n\n%s\n%s\n\n— %s\n",
+                                    i18n_get(lang, "Hello"), c->learner_name, what, c->course_title, c->run_title,
+                                    cert_duration(a, c->f.live_minutes + c->f.distance_minutes),
+                                    i18n_get(lang, "Your certificate and its PDF:"), base, c->org_slug, c->public_id,
+                                    i18n_get(lang, "Anyone can check it at this address:"),
+                                    cert_verify_url(a, base, c->public_id), c->org_name);
+    return mail_enqueue(db, email, subject, body, now) == LN_OK ? LN_OK : LN_EDB;
+}
+
 static bool has_valid(Db *db, Arena *a, int64_t run_id, int64_t user_id)
 {
     Certificate c;
@@ -288,7 +313,9 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
         *why = "This learner already has a certificate for this course run. Revoke it first to issue a new one.";
         return LN_EEXIST;
     }
-    DbStmt *st = db_prepare(db, "SELECT u.name, c.title, r.title, o.name, o.slug, iu.name FROM app_user u, app_user iu,"
+    char *email = NULL, *lang = NULL;
+    DbStmt *st = db_prepare(db, "SELECT u.name, c.title, r.title, o.name, o.slug, iu.name, u.email, u.lang"
+                                " FROM app_user u, app_user iu,"
                                 " course_run r JOIN course c ON c.id = r.course_id JOIN org o ON o.id = r.org_id"
                                 " WHERE u.id = $1 AND r.id = $2 AND iu.id = $3");
     if (!st) return LN_EDB;
@@ -302,6 +329,8 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
         out->org_name = db_col_dup(st, 3, a);
         out->org_slug = db_col_dup(st, 4, a);
         out->issuer_name = db_col_dup(st, 5, a);
+        email = db_col_dup(st, 6, a);
+        lang = db_col_dup(st, 7, a);
     }
     db_done(st);
     if (rc != DB_ROW) return LN_EDB;
@@ -326,6 +355,7 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
                       out->f.last_at, out->f.live_minutes, out->f.distance_minutes, out->f.live_sessions,
                       out->f.connection_sessions, out->f.attempts, out->issued_at, out->issued_by) == DB_ROW
              ? LN_OK : LN_EDB;
+    if (rc == LN_OK) rc = tell_learner(db, a, out, email, lang, in->base_url, NULL, in->now);
     json_t *p = rc == LN_OK ? cert_payload(out) : NULL;
     if (rc == LN_OK) rc = p ? ledger_append(db, in->org_id, "certificate.issued", subject_of(a, out), p, in->now,
                                             &out->ledger_seq) : LN_EINVAL;
@@ -346,8 +376,8 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
     return LN_OK;
 }
 
-int cert_revoke(Db *db, const char *public_id, int64_t org_id, int64_t by, const char *reason, UsTime now,
-                const char **why)
+int cert_revoke(Db *db, const char *public_id, int64_t org_id, int64_t by, const char *reason, const char *base_url,
+                UsTime now, const char **why)
 {
     Arena *a = arena_new();
     Certificate c;
@@ -374,6 +404,11 @@ int cert_revoke(Db *db, const char *public_id, int64_t org_id, int64_t by, const
     rc = db_change(db, "UPDATE certificate SET revoked_at = $1, revoked_by = $2, revoke_reason = $3"
                        " WHERE id = $4 AND revoked_at IS NULL", "iiti", now, by, text, c.id);
     if (rc == LN_NOTFOUND) rc = LN_EEXIST;      /* revoked meanwhile */
+    if (rc == LN_OK) {
+        char *email = db_query_text(db, a, "SELECT email FROM app_user WHERE id = $1", "i", c.user_id);
+        char *lang = db_query_text(db, a, "SELECT lang FROM app_user WHERE id = $1", "i", c.user_id);
+        rc = tell_learner(db, a, &c, email, lang, base_url, text, now);
+    }
     if (rc == LN_OK) rc = p ? ledger_correct(db, c.org_id, c.ledger_seq, "certificate.revoked", subject_of(a, &c), p, now,
                                              &seq) : LN_EINVAL;
     json_decref(p);

@@ -81,18 +81,20 @@ int64_t cert_live_minutes(UsTime starts_at, UsTime ends_at, int64_t utc_offset_m
 typedef struct CertInput {
     int64_t org_id, run_id, user_id, by;
     const char *action_type, *employer;
+    const char *base_url;               /* of the links in the learner's e-mail */
     UsTime now;
 } CertInput;
-/* Issue: computes the figures, writes the row and its ledger entry in one
- * transaction.  LN_OK with *out; LN_NOTFOUND (not enrolled), LN_EEXIST (a
+/* Issue: computes the figures, writes the row, its ledger entry and an
+ * e-mail to the learner (in their language) in one transaction.  LN_OK with *out; LN_NOTFOUND (not enrolled), LN_EEXIST (a
  * valid certificate already), LN_EPERM (no hours to certify yet),
  * LN_EINVAL (bad type or employer); *why says which (an English msgid). */
 int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const char **why);
 /* Revoke certificate `public_id` of organisation `org_id` with `reason`
- * (required): the row and a correction of its entry in one transaction.
- * LN_NOTFOUND, LN_EEXIST (already revoked), LN_EINVAL; *why. */
-int cert_revoke(Db *db, const char *public_id, int64_t org_id, int64_t by, const char *reason, UsTime now,
-                const char **why);
+ * (required): the row, a correction of its entry and the learner's e-mail
+ * (links under base_url) in one transaction.  LN_NOTFOUND, LN_EEXIST
+ * (already revoked), LN_EINVAL; *why. */
+int cert_revoke(Db *db, const char *public_id, int64_t org_id, int64_t by, const char *reason, const char *base_url,
+                UsTime now, const char **why);
 
 /* Certificate `public_id` (org_id 0: of any organisation); LN_NOTFOUND. */
 int cert_load(Db *db, Arena *a, const char *public_id, int64_t org_id, Certificate *out);

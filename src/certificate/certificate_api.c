@@ -84,7 +84,8 @@ void api_cert_issue_post(Req *r)
     const char *type = api_str(r, b, "action_type", &bad), *employer = api_str(r, b, "employer", &bad);
     if (bad) return;
     CertInput in = {.org_id = r->org->id, .run_id = run.id, .user_id = uid, .by = r->user->id,
-                    .action_type = type ? type : "training", .employer = employer, .now = time_now_us()};
+                    .action_type = type ? type : "training", .employer = employer, .base_url = mail_base_url(r),
+                    .now = time_now_us()};
     Certificate c;
     const char *why = NULL, *code;
     int rc = cert_issue(r->db, r->arena, &in, &c, &why);
@@ -114,7 +115,7 @@ void api_cert_revoke_post(Req *r)
     const char *reason = api_str(r, b, "reason", &bad);
     if (bad) return;
     const char *why = NULL, *code;
-    int rc = cert_revoke(r->db, c.public_id, r->org->id, r->user->id, reason, time_now_us(), &why);
+    int rc = cert_revoke(r->db, c.public_id, r->org->id, r->user->id, reason, mail_base_url(r), time_now_us(), &why);
     if (rc != LN_OK) {
         int status = cert_refusal_status(rc, &code);
         api_error(r, status, code, why);

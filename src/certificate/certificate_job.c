@@ -63,7 +63,7 @@ int cert_run_zip(Db *db, const CertBatchInput *in, const char *dest, CertProgres
         int got = LN_NOTFOUND;
         if (in->issue) {
             CertInput ci = {.org_id = in->org_id, .run_id = in->run_id, .user_id = ids[i], .by = in->by,
-                            .action_type = in->action_type, .now = time_now_us()};
+                            .action_type = in->action_type, .base_url = in->base_url, .now = time_now_us()};
             got = cert_issue(db, x, &ci, &c, &why);
             if (got == LN_OK) out->issued++;
             else if (got == LN_EPERM) out->no_hours++;

@@ -219,7 +219,8 @@ void cert_issue_post(Req *r)
     if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     IssueForm f = {.type = req_form(r, "action_type"), .employer = req_form(r, "employer")};
     CertInput in = {.org_id = r->org->id, .run_id = run.id, .user_id = uid, .by = r->user->id,
-                    .action_type = f.type ? f.type : "", .employer = f.employer, .now = time_now_us()};
+                    .action_type = f.type ? f.type : "", .employer = f.employer, .base_url = mail_base_url(r),
+                    .now = time_now_us()};
     Certificate c;
     const char *why = NULL, *code;
     int rc = cert_issue(r->db, r->arena, &in, &c, &why);
@@ -286,15 +287,10 @@ void cert_pdf_get(Req *r)
         web_error(r, 500, "internal", T(r, "The certificate cannot be made now."));
         return;
     }
-    r->status = 200;
-    r->content_type = "application/pdf";
-    buf_reset(&r->out);
-    buf_append(&r->out, b.data, b.len);
+    req_send_download(r, &b, "application/pdf",
+                      arena_printf(r->arena, "%s-%s.pdf", str_eq(r->lang, "fr") ? "certificat-realisation" : "certificate",
+                                   c.public_id));
     buf_free(&b);
-    req_set_header(r, "Content-Disposition",
-                   arena_printf(r->arena, "attachment; filename=\"%s-%s.pdf\"",
-                                str_eq(r->lang, "fr") ? "certificat-realisation" : "certificate", c.public_id));
-    req_set_header(r, "Cache-Control", "private, no-store");
 }
 
 /* ROUTE: POST /o/{org}/certificates/{id}/revoke — reason (administrators) */
@@ -303,7 +299,8 @@ void cert_revoke_post(Req *r)
     Certificate c;
     if (!cert_of_path(r, &c)) return;
     const char *why = NULL, *code;
-    int rc = cert_revoke(r->db, c.public_id, r->org->id, r->user->id, req_form(r, "reason"), time_now_us(), &why);
+    int rc = cert_revoke(r->db, c.public_id, r->org->id, r->user->id, req_form(r, "reason"), mail_base_url(r),
+                         time_now_us(), &why);
     if (rc != LN_OK) {
         int status = cert_refusal_status(rc, &code);
         web_error(r, status, code, i18n_get(r->lang, why));
@@ -331,7 +328,7 @@ int cert_job_start(Req *r, const RunRef *run, bool issue, const char *action_typ
         return LN_EPERM;
     }
     CertBatchInput in = {.org_id = r->org->id, .run_id = run->id, .issue = issue, .by = r->user->id,
-                         .action_type = action_type ? action_type : "training", .lang = r->lang};
+                         .action_type = action_type ? action_type : "training", .lang = r->lang};   /* the tick's base URL */
     int rc = cert_job_create(r->db, &in, r->user->id, time_now_us(), id);
     if (rc == LN_EINVAL) web_error(r, 422, "invalid", T(r, "Choose the type of action."));
     else if (rc == LN_NOTFOUND) web_error(r, 409, "no_learner", T(r, "No learner is enrolled in this course run."));

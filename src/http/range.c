@@ -711,3 +711,14 @@ char *content_disposition(Arena *a, bool attachment, const char *filename)
     buf_free(&b);
     return s;
 }
+
+void req_send_download(Req *r, const Buf *b, const char *content_type, const char *filename)
+{
+    r->status = 200;
+    r->content_type = content_type;
+    buf_reset(&r->out);
+    buf_append(&r->out, b->data, b->len);
+    req_set_header(r, "Content-Disposition", content_disposition(r->arena, true, filename));
+    req_set_header(r, "Cache-Control", "private, no-store");
+    req_set_header(r, "X-Content-Type-Options", "nosniff");
+}

@@ -100,4 +100,9 @@ int req_send_path(Req *r, const char *path, const char *etag, const char *conten
  * gets the fallback only.  NULL or "" filename: the type alone. */
 char *content_disposition(Arena *a, bool attachment, const char *filename);
 
+/* Answer 200 with the bytes of `b`, a document made for this request (a
+ * PDF, a CSV), as an attachment named `filename`: its type, private and
+ * not stored by caches, not sniffed. */
+void req_send_download(Req *r, const Buf *b, const char *content_type, const char *filename);
+
 #endif

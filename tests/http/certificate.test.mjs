@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopAll, demoStore, DEMO, Client, signinApi, signinForm, apiError, cli, uniq, csrfFrom } from './lib.mjs';
+import { startServer, stopAll, demoStore, DEMO, Client, signinApi, signinForm, apiError, cli, uniq, csrfFrom, waitForMail } from './lib.mjs';
 
 const MIN = 60 * 1000;
 let store, srv, admin, trainer, elodie, francois, auditor, otherAdmin, runId, elodieId, francoisId;
@@ -90,6 +90,10 @@ test('an administrator issues a certificate once; refusals write nothing', async
   assert.equal(cert.revoked_at, null);
   assert.ok(cert.verify_url.endsWith(`/verify/certificates/${cert.id}`));
   apiError(await admin.api('POST', figuresPath(elodieId), { action_type: 'training' }), 409, 'conflict');
+  // Élodie is told, in French, with her certificate's links
+  const mail = await waitForMail(store.data, DEMO.elodie.email, { match: /certificat de réalisation/, timeoutMs: 30000 });
+  assert.ok(mail.body.includes(`/o/demo/certificates/${cert.id}`), mail.body);
+  assert.ok(mail.body.includes(`/verify/certificates/${cert.id}`), mail.body);
 
   const list = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/certificates`)).json();
   assert.equal(list.learners.find((l) => l.user_id === elodieId).certificate.id, cert.id);

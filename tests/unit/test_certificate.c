@@ -92,6 +92,21 @@ static int64_t entries(const char *kind)
     return n;
 }
 
+/* Messages in the outbox to a person, and the last one (subject, a newline, body). */
+static int64_t mails(int64_t user)
+{
+    int64_t n = -1;
+    db_query_i64(db, &n, "SELECT count(*) FROM mail_outbox m JOIN app_user u ON u.email = m.to_addr WHERE u.id = $1", "i",
+                 user);
+    return n;
+}
+
+static char *last_mail(int64_t user)
+{
+    return db_query_text(db, arena, "SELECT m.subject || '\n' || m.body_text FROM mail_outbox m JOIN app_user u"
+                                    " ON u.email = m.to_addr WHERE u.id = $1 ORDER BY m.id DESC LIMIT 1", "i", user);
+}
+
 /* The rule alone: halves split at local noon, cut at a departure. */
 static void test_live_minutes(void **state)
 {
@@ -151,7 +166,7 @@ static void test_issue(void **state)
     Certificate c;
     UsTime later = NINE + 30 * 24 * HOUR;
     CertInput in = {.org_id = org, .run_id = run.id, .user_id = learners[0], .by = admin, .action_type = "training",
-                    .employer = "  Électricité du Sud  ", .now = later};
+                    .employer = "  Électricité du Sud  ", .base_url = "https://lectern.example", .now = later};
     int64_t e0 = entries("certificate.issued");
 
     /* refused, nothing written: no evidence yet, not enrolled, bad type, employer too long */
@@ -173,6 +188,7 @@ static void test_issue(void **state)
     assert_int_equal(cert_issue(db, arena, &out, &c, &why), LN_EINVAL);
     assert_int_equal(count("SELECT count(*) FROM certificate WHERE org_id = $1", org), 0);
     assert_int_equal(entries("certificate.issued"), e0);
+    assert_int_equal(mails(learners[0]), 0);
 
     /* the evidence: a day signed morning and afternoon, left at 15:00; an afternoon session signed in
      * the morning half only (nothing); 10 + 3 minutes of distance work in two connection sessions */
@@ -235,6 +251,12 @@ static void test_issue(void **state)
     assert_int_equal(issued.f.distance_minutes, 13);
     assert_int_equal(entries("certificate.issued"), e0 + 1);
     assert_int_equal(count("SELECT ledger_seq FROM certificate WHERE id = $1", issued.id), issued.ledger_seq);
+    /* the learner is told, in French, with the links */
+    assert_int_equal(mails(learners[0]), 1);
+    char *body = last_mail(learners[0]);
+    assert_non_null(strstr(body, "Votre certificat de réalisation\xe2\x80\xaf: Habilitation électrique\nBonjour Zoé Lefèvre,"));
+    assert_non_null(strstr(body, "6 h 13 min"));
+    assert_non_null(strstr(body, arena_printf(arena, "https://lectern.example/verify/certificates/%s", issued.public_id)));
     /* once */
     assert_int_equal(cert_issue(db, arena, &in, &c, &why), LN_EEXIST);
     assert_int_equal(entries("certificate.issued"), e0 + 1);
@@ -320,12 +342,19 @@ static void test_revoke(void **state)
     UsTime later = NINE + 40 * 24 * HOUR;
     int64_t e0 = entries("certificate.revoked");
     /* refused, nothing written */
-    assert_int_equal(cert_revoke(db, issued.public_id, org, admin, "   ", later, &why), LN_EINVAL);
-    assert_int_equal(cert_revoke(db, issued.public_id, other_org, admin, "Erreur", later, &why), LN_NOTFOUND);
+    assert_int_equal(cert_revoke(db, issued.public_id, org, admin, "   ", "https://lectern.example", later, &why), LN_EINVAL);
+    assert_int_equal(cert_revoke(db, issued.public_id, other_org, admin, "Erreur", "https://lectern.example", later, &why),
+                     LN_NOTFOUND);
     assert_int_equal(entries("certificate.revoked"), e0);
     /* revoked: the row and a correction of the issue's entry */
-    assert_int_equal(cert_revoke(db, issued.public_id, org, admin, "Heures saisies sur le mauvais apprenant", later, &why),
-                     LN_OK);
+    int64_t m0 = mails(learners[0]);
+    assert_int_equal(cert_revoke(db, issued.public_id, org, admin, "Heures saisies sur le mauvais apprenant",
+                                 "https://lectern.example", later, &why), LN_OK);
+    /* the learner is told, in French, with the reason */
+    assert_int_equal(mails(learners[0]), m0 + 1);
+    char *body = last_mail(learners[0]);
+    assert_non_null(strstr(body, "Votre certificat de réalisation est révoqué\xe2\x80\xaf: Habilitation électrique\n"));
+    assert_non_null(strstr(body, "Heures saisies sur le mauvais apprenant"));
     assert_int_equal(entries("certificate.revoked"), e0 + 1);
     Certificate c;
     assert_int_equal(cert_load(db, arena, issued.public_id, 0, &c), LN_OK);
@@ -338,7 +367,7 @@ static void test_revoke(void **state)
     CertCheck k;
     assert_int_equal(cert_check(db, arena, &c, &k), LN_OK);
     assert_string_equal(cert_verdict(&c, &k), "revoked");
-    assert_int_equal(cert_revoke(db, issued.public_id, org, admin, "Encore", later, &why), LN_EEXIST);
+    assert_int_equal(cert_revoke(db, issued.public_id, org, admin, "Encore", "https://lectern.example", later, &why), LN_EEXIST);
     assert_int_equal(entries("certificate.revoked"), e0 + 1);
     /* a new one may be issued after */
     CertInput in = {.org_id = org, .run_id = run.id, .user_id = learners[0], .by = admin,
