@@ -2,6 +2,7 @@
  * of an organisation's trainers. */
 #include "catalog/catalog.h"
 #include "catalog/pages.h"
+#include "certificate/certificate.h"
 #include "content/content.h"
 #include "account/account.h"
 #include "http/access.h"
@@ -103,9 +104,14 @@ static void enrol_action(Req *r, const Course *c, const CourseRun *run)
     }
     bool in = enrolled(r->db, run->id, r->user->id);
     form_begin(r, arena_printf(r->arena, "/runs/%lld/%s", (long long)run->id, in ? "withdraw" : "enrol"));
-    if (in) hprintf(r, "<a class=\"button small\" href=\"/runs/%lld/learn\">%s</a> "
-                       "<button type=\"submit\" class=\"button small secondary\" data-confirm=\"%s\">%s</button>",
-                    (long long)run->id, T(r, "Go to the course"), T(r, "Leave this session?"), T(r, "Leave"));
+    Certificate cert;
+    if (in) hprintf(r, "<a class=\"button small\" href=\"/runs/%lld/learn\">%s</a> ", (long long)run->id,
+                    T(r, "Go to the course"));
+    if (in && cert_current(r->db, r->arena, run->id, r->user->id, &cert) == LN_OK)
+        hprintf(r, "<a class=\"button small secondary\" href=\"/o/%s/certificates/%s\">%s</a> ", cert.org_slug,
+                cert.public_id, T(r, "Your certificate"));
+    if (in) hprintf(r, "<button type=\"submit\" class=\"button small secondary\" data-confirm=\"%s\">%s</button>",
+                    T(r, "Leave this session?"), T(r, "Leave"));
     else hprintf(r, "<button type=\"submit\" class=\"button small\">%s</button>", T(r, "Enrol"));
     form_end(r);
 }

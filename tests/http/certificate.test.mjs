@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startServer, stopAll, demoStore, DEMO, Client, signinApi, signinForm, apiError, cli, uniq, csrfFrom, waitForMail } from './lib.mjs';
 
 const MIN = 60 * 1000;
-let store, srv, admin, trainer, elodie, francois, auditor, otherAdmin, runId, elodieId, francoisId;
+let store, srv, safeId, admin, trainer, elodie, francois, auditor, otherAdmin, runId, elodieId, francoisId;
 let cert;                       // Élodie's certificate, as the API answered it
 
 before(async () => {
@@ -27,6 +27,7 @@ before(async () => {
   auditor = await signinApi(srv, 'audit@lectern.test', 'auditor-pass');
   otherAdmin = await signinApi(srv, 'boss@other.test', 'other-boss-pass');
   const safe = (await new Client(srv).get('/api/v1/courses')).json().items.find((c) => c.code === 'SAFE-101');
+  safeId = safe.id;
   runId = (await new Client(srv).get(`/api/v1/courses/${safe.id}`)).json().runs[0].id;
   elodieId = (await elodie.get('/api/v1/me')).json().id;
   francoisId = (await francois.get('/api/v1/me')).json().id;
@@ -128,6 +129,8 @@ test('the learner reads their certificate and its PDF; others do not', async () 
   assert.equal(one.status, 200);
   assert.match(one.text, /Acme Logistique/);
   assert.doesNotMatch(one.text, /name="reason"/, 'no revoke form for a learner');
+  // the course's page leads to it (Élodie reads in French)
+  assert.ok((await html.get(`/courses/${safeId}`)).text.includes(`href="/o/demo/certificates/${cert.id}">Votre certificat</a>`));
 });
 
 test('anyone verifies it from its QR code: issued, then covered by a signed checkpoint', async () => {
