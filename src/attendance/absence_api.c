@@ -2,6 +2,7 @@
  * (docs/attendance.md, docs/api.md). */
 #include "attendance/absence.h"
 #include "attendance/pages.h"
+#include "http/access.h"
 #include "web/api.h"
 
 #include <string.h>
@@ -62,7 +63,7 @@ void api_abs_mine_get(Req *r)
 /* ROUTE: GET /api/v1/orgs/{org}/absences[?status=&run=&session=] (trainers, administrators, auditors) */
 void api_abs_list_get(Req *r)
 {
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         api_error(r, 403, "forbidden", "trainers, administrators and auditors only");
         return;
     }
@@ -81,7 +82,7 @@ static bool api_absence(Req *r, Absence *a)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (absence_load(r->db, r->arena, r->org->id, id, a) == LN_OK && (a->user_id == r->user->id || att_reader(r)))
+    if (absence_load(r->db, r->arena, r->org->id, id, a) == LN_OK && (a->user_id == r->user->id || access_reader(r)))
         return true;
     api_error(r, 404, "not_found", "no such absence of yours in this organisation");
     return false;

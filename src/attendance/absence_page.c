@@ -43,7 +43,7 @@ static bool absence_or_404(Req *r, Absence *a)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (absence_load(r->db, r->arena, r->org->id, id, a) == LN_OK && (a->user_id == r->user->id || att_reader(r)))
+    if (absence_load(r->db, r->arena, r->org->id, id, a) == LN_OK && (a->user_id == r->user->id || access_reader(r)))
         return true;
     web_not_found(r);
     return false;
@@ -284,7 +284,7 @@ void abs_justification_file_get(Req *r)
     Media m;
     if (!req_path_id_or_404(r, "id", &jid)) return;
     if (absence_of_justification(r->db, r->org->id, jid, &aid) != LN_OK
-        || absence_load(r->db, r->arena, r->org->id, aid, &a) != LN_OK || !(a.user_id == r->user->id || att_reader(r))
+        || absence_load(r->db, r->arena, r->org->id, aid, &a) != LN_OK || !(a.user_id == r->user->id || access_reader(r))
         || absence_history(r->db, r->arena, aid, &h) != LN_OK)
         h.n = 0;
     for (int i = 0; i < h.n; i++)
@@ -306,7 +306,7 @@ void abs_justification_file_get(Req *r)
 /* ROUTE: GET /o/{org}/attendance/absences[?status=&run=&session=] */
 void abs_queue_page(Req *r)
 {
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         web_forbidden(r);
         return;
     }

@@ -4,6 +4,7 @@
 #include "attendance/departure.h"
 #include "account/account.h"
 #include "mail/mail.h"
+#include "http/access.h"
 #include "web/api.h"
 
 #include <stdlib.h>
@@ -188,7 +189,7 @@ static json_t *people_json(Req *r, const AttendeeList *ppl, const SignatureList 
 /* ROUTE: GET /api/v1/orgs/{org}/sessions/{id}/attendance — trainers, administrators, auditors */
 void api_att_attendance_get(Req *r)
 {
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         api_error(r, 403, "forbidden", "only the organisation's trainers, administrators and auditors see attendance");
         return;
     }
@@ -349,7 +350,7 @@ void api_att_signatures_post(Req *r)
 /* ROUTE: GET /api/v1/orgs/{org}/attendance/signals[?session=ID] — trainers, administrators, auditors */
 void api_att_signals_get(Req *r)
 {
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         api_error(r, 403, "forbidden", "only the organisation's trainers, administrators and auditors see fraud signals");
         return;
     }

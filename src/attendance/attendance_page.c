@@ -19,11 +19,6 @@
 
 /* ---- shared --------------------------------------------------------------- */
 
-bool att_reader(Req *r)
-{
-    return r->role == ROLE_TRAINER || r->role == ROLE_ADMIN || r->role == ROLE_AUDITOR;
-}
-
 char *att_qr_url(Req *r, int64_t session_id, char token[ATT_QR_TOKEN_LEN + 1], int64_t *window)
 {
     int secs = attendance_qr_seconds();
@@ -570,7 +565,7 @@ void att_session_page(Req *r)
 /* ROUTE: GET /o/{org}/sessions/{id}/sheet.pdf — the attendance sheet (trainers, administrators, auditors) */
 void att_sheet_pdf_get(Req *r)
 {
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         web_forbidden(r);
         return;
     }
@@ -739,7 +734,7 @@ void att_signature_image_get(Req *r)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return;
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         web_forbidden(r);
         return;
     }
@@ -765,7 +760,7 @@ void att_signature_image_get(Req *r)
 /* ROUTE: GET /o/{org}/attendance/signals[?session=ID] */
 void att_signals_page(Req *r)
 {
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         web_forbidden(r);
         return;
     }

@@ -86,8 +86,6 @@ void att_unit_render(Req *r, const RunRef *run, int64_t unit_id);
 /* Shared by the pages and the API (attendance_page.c). */
 /* The base URL a learner opens to sign by QR for session `id` now. */
 char *att_qr_url(Req *r, int64_t session_id, char token[ATT_QR_TOKEN_LEN + 1], int64_t *window);
-/* The caller may read attendance: trainer, administrator or auditor. */
-bool att_reader(Req *r);
 /* HTTP status and code for an attendance_sign() refusal. */
 int att_refusal_status(int rc, const char *why, const char **code);
 

@@ -5,6 +5,7 @@
 #include "attendance/progsheet.h"
 #include "http/range.h"
 #include "mail/mail.h"
+#include "http/access.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -15,7 +16,7 @@ static bool sheet_or_404(Req *r, ProgSheet *p)
 {
     int64_t pid, uid;
     if (!req_path_id_or_404(r, "id", &pid) || !req_path_id_or_404(r, "uid", &uid)) return false;
-    if ((uid == r->user->id || att_reader(r))
+    if ((uid == r->user->id || access_reader(r))
         && progsheet_load(r->db, r->arena, r->org->id, pid, uid, time_now_us(), p) == LN_OK)
         return true;
     web_error(r, 404, "not_found", T(r, "No such learner in this programme."));

@@ -5,6 +5,7 @@
 #include "assess/quiz.h"
 #include "attendance/record.h"
 #include "http/range.h"
+#include "http/access.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -17,7 +18,7 @@ static bool record_or_404(Req *r, ConnRecord *c)
 {
     int64_t run, uid;
     if (!req_path_id_or_404(r, "id", &run) || !req_path_id_or_404(r, "uid", &uid)) return false;
-    if ((uid == r->user->id || att_reader(r))
+    if ((uid == r->user->id || access_reader(r))
         && conn_record_load(r->db, r->arena, r->org->id, run, uid, time_now_us(), c) == LN_OK)
         return true;
     web_error(r, 404, "not_found", T(r, "No such learner in this course run."));
@@ -247,7 +248,7 @@ void api_rec_get(Req *r)
 static bool programme_or_404(Req *r, ConnRecordSet *set, int64_t *pid, int64_t *uid)
 {
     if (!req_path_id_or_404(r, "id", pid) || !req_path_id_or_404(r, "uid", uid)) return false;
-    if ((*uid == r->user->id || att_reader(r))
+    if ((*uid == r->user->id || access_reader(r))
         && conn_programme_load(r->db, r->arena, r->org->id, *pid, *uid, time_now_us(), set) == LN_OK)
         return true;
     web_error(r, 404, "not_found", T(r, "No such learner in this programme."));

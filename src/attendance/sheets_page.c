@@ -3,6 +3,7 @@
 #include "attendance/pages.h"
 #include "attendance/sheets.h"
 #include "http/range.h"
+#include "http/access.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -13,7 +14,7 @@
 static bool reader_run(Req *r, RunRef *run)
 {
     int64_t id;
-    if (!att_reader(r)) {
+    if (!access_reader(r)) {
         web_error(r, 403, "forbidden", T(r, "Only trainers, administrators and auditors can do this."));
         return false;
     }

@@ -2,7 +2,7 @@
  * a run's learners and their certificates, issuing one after seeing its
  * figures, the certificate with its PDF and revocation, the learner's own
  * list, and the public verification page of the PDF's QR code.  Who may
- * read is decided here once (cert_reader, cert_of_path); issuing and
+ * read is decided here once (cert_run_of_path, cert_of_path); issuing and
  * revoking are for administrators (route table). */
 #include "certificate/pages.h"
 #include "http/access.h"
@@ -13,15 +13,10 @@
 
 #include <stdlib.h>
 
-bool cert_reader(Req *r)
-{
-    return r->role == ROLE_TRAINER || r->role == ROLE_ADMIN || r->role == ROLE_AUDITOR;
-}
-
 bool cert_of_path(Req *r, Certificate *c)
 {
     if (cert_load(r->db, r->arena, req_path_param(r, "id"), r->org->id, c) == LN_OK
-        && (cert_reader(r) || c->user_id == r->user->id))
+        && (access_reader(r) || c->user_id == r->user->id))
         return true;
     web_error(r, 404, "not_found", T(r, "No such certificate."));
     return false;
@@ -47,7 +42,7 @@ bool cert_run_of_path(Req *r, RunRef *run)
 {
     int64_t id;
     if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (cert_reader(r) && run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
+    if (access_reader(r) && run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
     web_error(r, 404, "not_found", T(r, "No such course run."));
     return false;
 }

@@ -1,7 +1,8 @@
 /* pages.h — handlers of completion certificates (HTML in
  * certificate_page.c, JSON in certificate_api.c).  Who may do what is
- * decided once, in certificate_page.c's cert_reader, cert_run_of_path and
- * cert_of_path. */
+ * decided once, in certificate_page.c's cert_run_of_path and cert_of_path
+ * (trainers, administrators and auditors read every certificate of the
+ * organisation's runs: access_reader; a learner reads their own). */
 #ifndef LECTERN_CERTIFICATE_PAGES_H
 #define LECTERN_CERTIFICATE_PAGES_H
 
@@ -36,9 +37,6 @@ void api_cert_jobs_post(Req *r);
 void api_cert_job_get(Req *r);
 
 /* shared by the two files */
-/* Trainers, administrators and auditors of the organisation read every
- * certificate of its runs; a learner reads their own. */
-bool cert_reader(Req *r);
 /* The course run of the path's {id} in the request's organisation, for
  * trainers, administrators and auditors; answers 404 otherwise. */
 bool cert_run_of_path(Req *r, RunRef *run);

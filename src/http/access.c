@@ -113,6 +113,11 @@ bool access_role_at_least(const Req *r, Role min)
     }
 }
 
+bool access_reader(const Req *r)
+{
+    return r->org && (r->role == ROLE_TRAINER || r->role == ROLE_ADMIN || r->role == ROLE_AUDITOR);
+}
+
 static void need_login(Req *r)
 {
     if (r->is_api) {

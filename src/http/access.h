@@ -28,5 +28,8 @@ void access_pick_lang(Req *r);
 Role access_role_in(Req *r, int64_t org_id);
 /* True when the user may act as `min` or above in r->org. */
 bool access_role_at_least(const Req *r, Role min);
+/* Trainers, administrators and auditors of r->org: who may read every
+ * learner's records in its runs (attendance, certificates, surveys). */
+bool access_reader(const Req *r);
 
 #endif
