@@ -9,7 +9,8 @@
 #     by check_*() functions, assigned to `*msg =`, `msg =`, `err =`,
 #     `message =` or `l->message =` (in the page and model files), and the
 #     admin tab labels ({"path", "Label"} in org_page.c) and the types of
-#     action of certificates (certificate.c), and certificate.c's `*why =`.
+#     action of certificates (certificate.c), certificate.c's and survey.c's
+#     `*why =`, and the questions of surveys (survey.c).
 #
 # Usage: scripts/check_i18n.sh [--list]   (--list prints the msgids and exits)
 # Exit 0 when complete, 1 listing what is missing or empty.
@@ -41,12 +42,16 @@ extract_src() {
         }
         # Messages assigned to variables later shown through i18n_get
         # (only in the files that do so; the API messages stay English).
-        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate)\.c$};
+        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate|survey/survey)\.c$};
         while ($msgfile and $src =~ /(?:\*msg|\*why|\bmsg|\berr|->message|\bmessage)\s*=\s*($lits)\s*;/g) {
             $out{join_lits($1)} = 1;
         }
         while ($msgfile and $src =~ /(?:\*msg|\*why|\bmsg|->message)\s*=\s*[^;?]*\?\s*($lits)\s*:\s*($lits)\s*;/g) {
             $out{join_lits($1)} = 1; $out{join_lits($2)} = 1;
+        }
+        # The questions of satisfaction surveys: {"overall", SQ_RATING, "Overall, ...", true}.
+        if ($ARGV =~ /survey\/survey\.c$/) {
+            $out{$1} = 1 while $src =~ /\{\s*"[a-z_]+"\s*,\s*SQ_[A-Z]+\s*,\s*"((?:[^"\\\n]|\\.)*)"/g;
         }
         # Tab labels: {"users", "People"}.
         if ($ARGV =~ /(?:org_page|certificate)\.c$/) {

@@ -3,6 +3,7 @@
 #include "catalog/catalog.h"
 #include "catalog/pages.h"
 #include "certificate/certificate.h"
+#include "survey/survey.h"
 #include "content/content.h"
 #include "account/account.h"
 #include "http/access.h"
@@ -107,6 +108,10 @@ static void enrol_action(Req *r, const Course *c, const CourseRun *run)
     Certificate cert;
     if (in) hprintf(r, "<a class=\"button small\" href=\"/runs/%lld/learn\">%s</a> ", (long long)run->id,
                     T(r, "Go to the course"));
+    bool survey_open;
+    if (in && !survey_answered(r->db, run->id, r->user->id, &survey_open) && survey_open)
+        hprintf(r, "<a class=\"button small\" href=\"/runs/%lld/survey\">%s</a> ", (long long)run->id,
+                T(r, "Give your opinion"));
     if (in && cert_current(r->db, r->arena, run->id, r->user->id, &cert) == LN_OK)
         hprintf(r, "<a class=\"button small secondary\" href=\"/o/%s/certificates/%s\">%s</a> ", cert.org_slug,
                 cert.public_id, T(r, "Your certificate"));

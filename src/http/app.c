@@ -17,6 +17,7 @@
 #include "content/course_job.h"
 #include "forum/forum.h"
 #include "mail/mail.h"
+#include "survey/survey.h"
 #include "obs/metrics.h"
 
 #include <stdio.h>
@@ -276,6 +277,7 @@ void app_tick(App *app, Db *db)
     forum_tick(app, db);      /* forum notifications e-mailed (immediate, daily digest) */
     quiz_tick(app, db);       /* quiz attempts past their deadline expire, graded from their saved answers */
     peer_tick(app, db);       /* peer assessment on schedule, and its e-mails */
+    survey_tick(app, db);     /* the one reminder of a satisfaction survey */
 }
 
 void app_jobs_tick(App *app, Db *db)

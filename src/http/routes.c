@@ -10,6 +10,7 @@
 #include "attendance/ical_page.h"
 #include "catalog/pages.h"
 #include "certificate/pages.h"
+#include "survey/pages.h"
 #include "content/pages.h"
 #include "event/event.h"
 #include "evidence/pages.h"
@@ -361,6 +362,20 @@ ROUTE(GET,    "/o/{org}/runs/{id}/certificates/jobs/{job}/download", cert_job_do
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/certificates/jobs", api_cert_jobs_post, API_W | A_MEMBER)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/certificates/jobs/{job}", api_cert_job_get, API | A_MEMBER)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/certificates/jobs/{job}/download", cert_job_download, API | A_MEMBER)
+/* satisfaction surveys (docs/surveys.md): the questionnaire for the run's learners (handler);
+ * the results for trainers, administrators and auditors (handler); opening and closing: staff */
+ROUTE(GET,    "/runs/{id}/survey",                          survey_page,            A_LOGIN)
+ROUTE(POST,   "/runs/{id}/survey",                          survey_post,            A_LOGIN | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/survey",                  survey_results_page,    A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/survey.csv",              survey_csv_get,         A_MEMBER)
+ROUTE(POST,   "/o/{org}/runs/{id}/survey",                  survey_open_post,       A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/survey/reopen",           survey_open_post,       A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/survey/close",            survey_close_post,      A_STAFF | FORM)
+ROUTE(GET,    "/api/v1/runs/{id}/survey",                   api_survey_get,         API | A_LOGIN)
+ROUTE(POST,   "/api/v1/runs/{id}/survey/responses",         api_survey_responses_post, API_W | A_LOGIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/survey",        api_survey_results_get, API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/survey",        api_survey_open_post,   API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/survey/close",  api_survey_close_post,  API_W | A_STAFF)
 /* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions_ical_post, API_W | A_STAFF)

@@ -1,0 +1,29 @@
+/* pages.h — handlers of satisfaction surveys (HTML in survey_page.c, JSON
+ * in survey_api.c). */
+#ifndef LECTERN_SURVEY_PAGES_H
+#define LECTERN_SURVEY_PAGES_H
+
+#include "catalog/catalog.h"
+#include "http/req.h"
+#include "survey/survey.h"
+
+/* pages */
+void survey_page(Req *r);
+void survey_post(Req *r);
+void survey_results_page(Req *r);
+void survey_open_post(Req *r);
+void survey_close_post(Req *r);
+void survey_csv_get(Req *r);
+
+/* JSON */
+void api_survey_get(Req *r);
+void api_survey_responses_post(Req *r);
+void api_survey_results_get(Req *r);
+void api_survey_open_post(Req *r);
+void api_survey_close_post(Req *r);
+
+/* The course run of the path's {id} in the request's organisation, for its
+ * trainers, administrators and auditors (access_reader); 404 otherwise. */
+bool survey_run_of_path(Req *r, RunRef *run);
+
+#endif
