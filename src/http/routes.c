@@ -371,6 +371,8 @@ ROUTE(GET,    "/o/{org}/runs/{id}/survey.csv",              survey_csv_get,     
 ROUTE(POST,   "/o/{org}/runs/{id}/survey",                  survey_open_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/runs/{id}/survey/reopen",           survey_open_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/runs/{id}/survey/close",            survey_close_post,      A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/surveys",                           survey_org_page,        A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/surveys",                 api_survey_org_get,     API | A_MEMBER)
 ROUTE(GET,    "/api/v1/runs/{id}/survey",                   api_survey_get,         API | A_LOGIN)
 ROUTE(POST,   "/api/v1/runs/{id}/survey/responses",         api_survey_responses_post, API_W | A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/survey",        api_survey_results_get, API | A_MEMBER)

@@ -53,6 +53,7 @@ static void member_links(Req *r)
         {"attendance/absences", "Absences", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN | 1u << ROLE_AUDITOR},
         {"attendance/signals", "Fraud signals", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN | 1u << ROLE_AUDITOR},
         {"assistance/trainers", "Response times", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN},
+        {"surveys", "Satisfaction surveys", 1u << ROLE_TRAINER | 1u << ROLE_ADMIN | 1u << ROLE_AUDITOR},
         {"admin/users", "Manage people", 1u << ROLE_ADMIN},
     };
     hprintf(r, "<nav class=\"card\" aria-label=\"%s\"><ul class=\"links\">", T(r, "In this organisation"));

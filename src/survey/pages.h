@@ -14,6 +14,7 @@ void survey_results_page(Req *r);
 void survey_open_post(Req *r);
 void survey_close_post(Req *r);
 void survey_csv_get(Req *r);
+void survey_org_page(Req *r);
 
 /* JSON */
 void api_survey_get(Req *r);
@@ -21,6 +22,7 @@ void api_survey_responses_post(Req *r);
 void api_survey_results_get(Req *r);
 void api_survey_open_post(Req *r);
 void api_survey_close_post(Req *r);
+void api_survey_org_get(Req *r);
 
 /* The course run of the path's {id} in the request's organisation, for its
  * trainers, administrators and auditors (access_reader); 404 otherwise. */

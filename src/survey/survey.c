@@ -313,6 +313,39 @@ int survey_results(Db *db, Arena *a, const Survey *s, SurveyResults *out)
     return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
+int survey_org_list(Db *db, Arena *a, int64_t org_id, SurveySummaryList *out)
+{
+    memset(out, 0, sizeof *out);
+    DbStmt *st = db_prepare(db,
+        "SELECT s.run_id, r.title, c.title, s.opened_at, COALESCE(s.closed_at, 0),"
+        " (SELECT count(*) FROM enrolment e WHERE e.run_id = s.run_id AND e.status = 'active'),"
+        " (SELECT count(*) FROM survey_response p WHERE p.survey_id = s.id),"
+        " (SELECT COALESCE(sum(a.rating), 0) FROM survey_answer a JOIN survey_response p ON p.id = a.response_id"
+        "  WHERE p.survey_id = s.id AND a.question = 'overall'),"
+        " (SELECT count(*) FROM survey_answer a JOIN survey_response p ON p.id = a.response_id"
+        "  WHERE p.survey_id = s.id AND a.question = 'overall'),"
+        " (SELECT COALESCE(sum(a.rating), 0) FROM survey_answer a JOIN survey_response p ON p.id = a.response_id"
+        "  WHERE p.survey_id = s.id AND a.question = 'recommend'),"
+        " (SELECT count(*) FROM survey_answer a JOIN survey_response p ON p.id = a.response_id"
+        "  WHERE p.survey_id = s.id AND a.question = 'recommend')"
+        " FROM survey s JOIN course_run r ON r.id = s.run_id JOIN course c ON c.id = r.course_id"
+        " WHERE s.org_id = $1 ORDER BY s.opened_at DESC, s.id DESC LIMIT $2");
+    if (!st) return LN_EDB;
+    db_bind_i64(st, 1, org_id);
+    db_bind_i64(st, 2, SURVEY_LIST_MAX);
+    int cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        out->items = arena_grow(a, out->items, out->n, &cap, sizeof *out->items);
+        out->items[out->n++] = (SurveySummary){
+            .run_id = db_col_i64(st, 0), .run_title = db_col_dup(st, 1, a), .course_title = db_col_dup(st, 2, a),
+            .opened_at = db_col_i64(st, 3), .closed_at = db_col_i64(st, 4), .learners = db_col_i64(st, 5),
+            .responses = db_col_i64(st, 6), .overall_sum = db_col_i64(st, 7), .overall_n = db_col_i64(st, 8),
+            .recommend_yes = db_col_i64(st, 9), .recommend_n = db_col_i64(st, 10)};
+    }
+    db_done(st);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
 int survey_csv(Db *db, Arena *a, const Survey *s, Buf *out)
 {
     const char *head[3 + NQ];

@@ -76,6 +76,18 @@ int survey_results(Db *db, Arena *a, const Survey *s, SurveyResults *out);
 /* One line per response: submitted_at, learner, email, then each question. */
 int survey_csv(Db *db, Arena *a, const Survey *s, Buf *out);
 
+/* The organisation's surveys, newest first (at most SURVEY_LIST_MAX), each
+ * with its response rate, its average overall rating and recommendations:
+ * what an auditor reads for indicator 30. */
+#define SURVEY_LIST_MAX 500
+typedef struct SurveySummary {
+    int64_t run_id, learners, responses, overall_sum, overall_n, recommend_yes, recommend_n;
+    char *run_title, *course_title;
+    UsTime opened_at, closed_at;
+} SurveySummary;
+typedef struct SurveySummaryList { SurveySummary *items; int n; } SurveySummaryList;
+int survey_org_list(Db *db, Arena *a, int64_t org_id, SurveySummaryList *out);
+
 /* For the serve tick: the reminders due (one per survey, SURVEY_REMIND_DAYS
  * after its opening, to the active learners who have not answered).
  * Returns how many e-mails were queued, or a negative LN_ code. */

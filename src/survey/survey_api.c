@@ -1,6 +1,7 @@
 /* survey_api.c — satisfaction surveys as JSON (survey.h); the same rules
  * and access as the pages (survey_page.c). */
 #include "survey/pages.h"
+#include "http/access.h"
 #include "mail/mail.h"
 #include "web/api.h"
 #include "web/i18n.h"
@@ -129,4 +130,29 @@ void api_survey_close_post(Req *r)
     if (survey_close(r->db, r->org->id, run.id, time_now_us()) != LN_OK)
         api_error(r, 404, "not_found", "this course run has no open survey");
     else api_json(r, 200, json_pack("{s:I,s:b}", "run_id", (json_int_t)run.id, "open", 0));
+}
+
+/* ROUTE: GET /api/v1/orgs/{org}/surveys — every survey of the organisation (trainers, administrators, auditors) */
+void api_survey_org_get(Req *r)
+{
+    SurveySummaryList l;
+    if (!access_reader(r)) {
+        api_error(r, 404, "not_found", "no such page");
+        return;
+    }
+    if (survey_org_list(r->db, r->arena, r->org->id, &l) != LN_OK) {
+        api_error(r, 500, "internal", "the surveys cannot be listed now");
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) {
+        const SurveySummary *x = &l.items[i];
+        json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I}", "run_id",
+            (json_int_t)x->run_id, "course", x->course_title, "run", x->run_title, "opened_at",
+            api_time(r->arena, x->opened_at), "closed_at", api_time(r->arena, x->closed_at), "learners",
+            (json_int_t)x->learners, "responses", (json_int_t)x->responses, "overall_sum", (json_int_t)x->overall_sum,
+            "overall_answers", (json_int_t)x->overall_n, "recommend_yes", (json_int_t)x->recommend_yes,
+            "recommend_answers", (json_int_t)x->recommend_n));
+    }
+    api_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -256,3 +256,42 @@ void survey_csv_get(Req *r)
     req_send_download(r, &b, "text/csv; charset=utf-8", arena_printf(r->arena, "survey-run-%lld.csv", (long long)run.id));
     buf_free(&b);
 }
+
+/* ROUTE: GET /o/{org}/surveys — every survey of the organisation (trainers, administrators, auditors) */
+void survey_org_page(Req *r)
+{
+    SurveySummaryList l;
+    if (!access_reader(r)) {
+        web_not_found(r);
+        return;
+    }
+    if (survey_org_list(r->db, r->arena, r->org->id, &l) != LN_OK) {
+        web_error(r, 500, "internal", T(r, "The results cannot be read now."));
+        return;
+    }
+    page_begin(r, T(r, "Satisfaction surveys"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/o/%s\">%s</a></p><h1>%s</h1>\n<p class=\"lead\">%s</p>\n", r->org->slug,
+            r->org->name, T(r, "Satisfaction surveys"),
+            T(r, "The learners' appreciations of every course run: how many answered, their overall satisfaction and whether they would recommend the course. A run's trainers open its survey from the run's Progress page."));
+    if (!l.n) hprintf(r, "<p class=\"muted\">%s</p>\n", T(r, "No survey yet."));
+    else {
+        hprintf(r, "<div class=\"table-wrap\"><table class=\"data stack\"><thead><tr><th scope=\"col\">%s</th>"
+                   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+                   "</tr></thead><tbody>\n",
+                T(r, "Course run"), T(r, "Opened"), T(r, "Answered"), T(r, "Overall satisfaction"), T(r, "Would recommend"));
+        for (int i = 0; i < l.n; i++) {
+            const SurveySummary *x = &l.items[i];
+            hprintf(r, "<tr><td data-label=\"%s\"><a href=\"/o/%s/runs/%lld/survey\">%s — %s</a>%s</td>"
+                       "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%lld / %lld</td>"
+                       "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
+                    T(r, "Course run"), r->org->slug, (long long)x->run_id, x->course_title, x->run_title,
+                    x->closed_at ? T(r, " (closed)") : "", T(r, "Opened"), text_moment(r, x->opened_at), T(r, "Answered"),
+                    (long long)x->responses, (long long)x->learners, T(r, "Overall satisfaction"),
+                    avg_text(r, x->overall_n ? (x->overall_sum * 1000 + x->overall_n / 2) / x->overall_n : -1),
+                    T(r, "Would recommend"),
+                    x->recommend_n ? text_percent(r, (x->recommend_yes * 1000 + x->recommend_n / 2) / x->recommend_n) : "—");
+        }
+        html_lit(r, "</tbody></table></div>\n");
+    }
+    page_end(r);
+}

@@ -108,5 +108,5 @@ test('an administrator: the organisation, people, import, tokens, settings, time
                         `${o}/admin/time`, `${o}/programmes`, `${o}/attendance/signals`, `${o}/attendance/absences`,
                         `${o}/assistance/trainers`, '/admin/orgs', `${o}/certificates/${ids.cert}`,
                         `${o}/runs/${ids.run}/learners/${ids.elodieId}/certificate`, `${o}/runs/${ids.safeRun}/certificates`,
-                        `${o}/runs/${ids.safeRun}/certificates/jobs/${ids.job}`]);
+                        `${o}/runs/${ids.safeRun}/certificates/jobs/${ids.job}`, `${o}/surveys`]);
 });

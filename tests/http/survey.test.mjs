@@ -114,3 +114,21 @@ test('the results: averages, the recommendation, the comment escaped, the CSV; c
   const ledger = (await admin.get('/api/v1/orgs/demo/ledger/verify')).json();
   assert.equal(ledger.ok, true);
 });
+
+test('every survey of the organisation on one page, for its staff and auditors', async () => {
+  const list = await auditor.get('/api/v1/orgs/demo/surveys');
+  assert.equal(list.status, 200, list.text);
+  const mine = list.json().items.find((x) => x.run_id === runId);
+  assert.deepEqual([mine.responses, mine.learners, mine.overall_sum, mine.overall_answers, mine.recommend_yes, mine.recommend_answers],
+    [2, 2, 7, 2, 1, 2]);
+  assert.equal(mine.closed_at !== null, true);
+  apiError(await elodie.get('/api/v1/orgs/demo/surveys'), 404, 'not_found');
+  assert.ok([403, 404].includes((await otherAdmin.get('/api/v1/orgs/demo/surveys')).status));
+  const page = await signinForm(srv, 'audit@lectern.test', 'auditor-pass');
+  const html = await page.get('/o/demo/surveys');
+  assert.equal(html.status, 200);
+  assert.ok(html.text.includes(`/o/demo/runs/${runId}/survey`));
+  assert.match(html.text, /3\.5 \/ 5/);
+  assert.match(html.text, /50%/);
+  assert.ok((await page.get('/o/demo')).text.includes('href="/o/demo/surveys"'));
+});
