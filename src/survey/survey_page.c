@@ -85,8 +85,12 @@ void survey_page(Req *r)
     RunRef run;
     char *course;
     if (!learner_run(r, &run, &course)) return;
+    if (!enrolled(r->db, run.id, r->user->id)) {
+        web_not_found(r);
+        return;
+    }
     bool open, answered = survey_answered(r->db, run.id, r->user->id, &open);
-    if (answered || !open || !enrolled(r->db, run.id, r->user->id)) {
+    if (answered || !open) {
         page_begin(r, T(r, "Your opinion of the course"));
         hprintf(r, "<p class=\"muted\">%s — %s</p><h1>%s</h1>\n<p>%s</p>\n<p><a class=\"button\" href=\"/courses/%lld\">%s</a></p>\n",
                 course, run.title, T(r, "Your opinion of the course"),

@@ -84,6 +84,8 @@ test('another learner answers through the API; bad answers are named', async () 
   apiError(await francois.api('POST', path, { answers: { overall: 2 } }), 409, 'conflict');
   // not a learner of the run
   apiError(await auditor.api('POST', path, { answers: { overall: 2 } }), 404, 'not_found');
+  const stranger = await signinForm(srv, 'audit@lectern.test', 'auditor-pass');
+  assert.equal((await stranger.get(`/runs/${runId}/survey`)).status, 404);
 });
 
 test('the results: averages, the recommendation, the comment escaped, the CSV; closing', async () => {
