@@ -4,6 +4,7 @@
 #include "http/access.h"
 #include "mail/mail.h"
 #include "web/api.h"
+#include "web/html.h"
 #include "web/i18n.h"
 
 static json_t *questions_json(Req *r)
@@ -137,7 +138,7 @@ void api_survey_org_get(Req *r)
 {
     SurveySummaryList l;
     if (!access_reader(r)) {
-        api_error(r, 404, "not_found", "no such page");
+        web_forbidden(r);
         return;
     }
     if (survey_org_list(r->db, r->arena, r->org->id, &l) != LN_OK) {

@@ -266,7 +266,7 @@ void survey_org_page(Req *r)
 {
     SurveySummaryList l;
     if (!access_reader(r)) {
-        web_not_found(r);
+        web_forbidden(r);
         return;
     }
     if (survey_org_list(r->db, r->arena, r->org->id, &l) != LN_OK) {

@@ -481,7 +481,8 @@ test("an organisation's page links each member to their places, by role", async 
     assert.equal((await admin.get(href)).status, 200, href);
   }
   assert.deepEqual(hrefs((await admin.get('/o/demo')).text), ['/o/demo/attendance/mine', '/o/demo/courses', '/o/demo/programmes',
-    '/o/demo/attendance/absences', '/o/demo/attendance/signals', '/o/demo/assistance/trainers', '/o/demo/admin/users']);
+    '/o/demo/attendance/absences', '/o/demo/attendance/signals', '/o/demo/assistance/trainers', '/o/demo/surveys',
+    '/o/demo/admin/users']);
   const anon = new Client(srv);
   assert.deepEqual(hrefs((await anon.get('/o/demo')).text), [], 'none for a visitor');
   for (const href of hrefs((await admin.get('/o/demo')).text).slice(1)) {
