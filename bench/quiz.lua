@@ -14,6 +14,10 @@
 --   QUIZ_MODE=submit  POST PATH with the learner's cookie, X-CSRF-Token and
 --                     the body: the server grades ten questions, stores the
 --                     answers and a ledger entry, in one transaction.
+--   QUIZ_MODE=survey  POST SURVEY_PATH (the run's satisfaction survey) with
+--                     the learner's cookie, token and SURVEY_BODY: the
+--                     response, its answers and a ledger entry, in one
+--                     transaction (part quiz, line (y)).
 --   QUIZ_MODE=noop    POST /api/v1/orgs/benchq/events?dry_run=1 with the same
 --                     cookie and token and a small JSON body: authenticated,
 --                     CSRF-checked, parsed, nothing stored.
@@ -63,6 +67,9 @@ function request()
                 ["User-Agent"] = wrk.headers["User-Agent"] }
     if mode == "submit" then
         return wrk.format("POST", l.path, h, body)
+    end
+    if mode == "survey" then
+        return wrk.format("POST", os.getenv("SURVEY_PATH"), h, os.getenv("SURVEY_BODY"))
     end
     return wrk.format("POST", "/api/v1/orgs/benchq/events?dry_run=1", h,
                       '{"verb":"viewed","object":"unit/' .. (n % 50 + 1) .. '"}')

@@ -37,6 +37,10 @@
 #                  one transaction, vs (r) the same server's no-op POST
 #                  (events ?dry_run=1) with the same cookies and CSRF tokens;
 #                  submitted attempts added = 200s counted
+#   (y) survey     POST /api/v1/runs/{run}/survey/responses, every request
+#                  another learner's answers to the run's satisfaction survey
+#                  (the response, 7 answers and a ledger entry in one
+#                  transaction) vs the same (r); responses added = 201s counted
 # gradebook, on its own generated run (`lectern bench-seed-gradebook`: 10,000
 # learners, 5 quizzes × 2 finished attempts each and a peer-assessed
 # assignment), as its trainer, at -c$BENCH_GB_CONNS (4: a gradebook is a
@@ -819,6 +823,14 @@ if want quiz; then
     while IFS='=' read -r k v; do case $k in QUIZ_*) printf -v "Q_${k#QUIZ_}" '%s' "$v" ;; esac; done < "$T/quiz-seed.env"
     QDB=$QDATA/lectern.db
     cp "$QDB" "$T/quiz-raw.db"          # the raw SQLite reference runs on a copy (checkpointed: one file)
+    # (y): the run's satisfaction survey, open (a row here: the seed has no trainer to open it by the API)
+    Q_RUN=$(tail -n 1 "$QLINES" | sed -n 's|.* /api/v1/runs/\([0-9]*\)/.*|\1|p')
+    [ -n "$Q_RUN" ] || die "cannot read the quiz's run in $QLINES"
+    "$SQ" write "$QDB" "INSERT INTO survey (org_id, run_id, opened_by, opened_at) SELECT org_id, id,
+        (SELECT min(id) FROM app_user), 0 FROM course_run WHERE id = $Q_RUN RETURNING id" > /dev/null \
+        || die "cannot open the survey of run $Q_RUN"
+    export SURVEY_PATH=/api/v1/runs/$Q_RUN/survey/responses
+    export SURVEY_BODY='{"answers":{"overall":4,"objectives":5,"content":4,"assistance":3,"organisation":5,"recommend":true,"improve":"Plus de cas pratiques, s'"'"'il vous plaît."}}'
     QPORT=$(free_port)
     # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
     "$BIN" serve --data "$QDATA" --listen "127.0.0.1:$QPORT" --access-log off --threads "$THREADS" \
@@ -843,22 +855,32 @@ if want quiz; then
         "$Q/api/v1/orgs/benchq/events?dry_run=1")
     [ "$code" = 200 ] && [ "$("$SQ" scalar "$QDB" "SELECT count(*) FROM event")" = "$E0" ] \
         || die "the no-op POST answered $code and must store nothing"
+    code=$(curl -s --max-time 10 -o "$T/survey-one.json" -w '%{http_code}' -H "Cookie: lectern_session=$QTOK" \
+        -H "X-CSRF-Token: $QCSRF" -H 'Content-Type: application/json' -d "$SURVEY_BODY" "$Q$SURVEY_PATH")
+    [ "$code" = 201 ] || die "the check survey response answered $code $(head -c 300 "$T/survey-one.json")"
     QSUB0=$("$SQ" scalar "$QDB" "SELECT count(*) FROM attempt WHERE status = 'submitted'")
+    YSUB0=$("$SQ" scalar "$QDB" "SELECT count(*) FROM survey_response")
     QSLICE=$(( (QN - 1) / (REPS + 1) ))
     export QUIZ_LINES=$QLINES QUIZ_THREADS=$WT
     note "(q, r) warm-up"
     QUIZ_MODE=submit QUIZ_FROM=0 QUIZ_COUNT=$QSLICE run_wrk q-warm "$WARM" "$Q/" -s "$ROOT/bench/quiz.lua"
     QUIZ_MODE=noop QUIZ_FROM=0 QUIZ_COUNT=$QSLICE run_wrk r-warm "$WARM" "$Q/" -s "$ROOT/bench/quiz.lua"
+    QUIZ_MODE=survey QUIZ_FROM=0 QUIZ_COUNT=$QSLICE run_wrk y-warm "$WARM" "$Q/" -s "$ROOT/bench/quiz.lua"
     for i in $(seq "$REPS"); do
         note "(q, r) run $i/$REPS: quiz submissions, then the no-op POST (${DUR} s each)"
         QUIZ_MODE=submit QUIZ_FROM=$((i * QSLICE)) QUIZ_COUNT=$QSLICE run_wrk q "$DUR" "$Q/" -s "$ROOT/bench/quiz.lua"
         alive "$QPID" lectern "$T/lectern-quiz.log"
         QUIZ_MODE=noop QUIZ_FROM=$((i * QSLICE)) QUIZ_COUNT=$QSLICE run_wrk r "$DUR" "$Q/" -s "$ROOT/bench/quiz.lua"
         alive "$QPID" lectern "$T/lectern-quiz.log"
+        note "(y) run $i/$REPS: satisfaction survey responses (${DUR} s)"
+        QUIZ_MODE=survey QUIZ_FROM=$((i * QSLICE)) QUIZ_COUNT=$QSLICE run_wrk y "$DUR" "$Q/" -s "$ROOT/bench/quiz.lua"
+        alive "$QPID" lectern "$T/lectern-quiz.log"
     done
     sleep 0.3
     QSUB1=$("$SQ" scalar "$QDB" "SELECT count(*) FROM attempt WHERE status = 'submitted'")
     QLEDGER=$("$SQ" scalar "$QDB" "SELECT count(*) FROM ledger_entry WHERE kind = 'assessment.attempt'" 2>/dev/null || echo "?")
+    YSUB1=$("$SQ" scalar "$QDB" "SELECT count(*) FROM survey_response")
+    YLEDGER=$("$SQ" scalar "$QDB" "SELECT count(*) FROM ledger_entry WHERE kind = 'survey.response'" 2>/dev/null || echo "?")
     stop_pid "$QPID"; forget_pid "$QPID"
     note "raw SQLite reference: the rows of one submission per transaction (${SQ_SECS} s)"
     SQ_QUIZ=$("$SQ" quiz "$T/quiz-raw.db" "$SQ_SECS" | awk '{ print $6 }')
@@ -1361,6 +1383,14 @@ if want quiz; then
     elif [ "$Q_INFLIGHT" -gt 0 ] && [ "$Q_INFLIGHT" -le $((CONNS * QRUNS)) ]; then
         Q_OK="ok (+$Q_INFLIGHT attempts for requests still in flight when wrk stopped, ≤ $((CONNS * QRUNS)))"
     else Q_OK="MISMATCH"; fi
+    Y201=$(sum y 9)                     # 201s wrk counted in (y), warm-up included
+    YOTHER=$(( $(sum y 10) + $(sum y 11) ))
+    YRUNS=$(awk '$1 == "y" || $1 == "y-warm"' "$T/runs.txt" | wc -l)
+    Y_INFLIGHT=$((YSUB1 - YSUB0 - Y201))
+    if [ "$Y_INFLIGHT" = 0 ]; then Y_OK="ok (exact)"
+    elif [ "$Y_INFLIGHT" -gt 0 ] && [ "$Y_INFLIGHT" -le $((CONNS * YRUNS)) ]; then
+        Y_OK="ok (+$Y_INFLIGHT responses for requests still in flight when wrk stopped, ≤ $((CONNS * YRUNS)))"
+    else Y_OK="MISMATCH"; fi
 fi
 
 # lat_line KEY LABEL: req/s, p50 and p99 at -c$CONNS, then p50 and p99 at -c1
@@ -1451,6 +1481,11 @@ lat_line() {
             "$(fmt_int "$SQ_QUIZ")" "$(ratio "$QR" "$SQ_QUIZ")"
         printf '    rows check: %s attempts submitted during (q) vs %s 200s counted by wrk: %s; other statuses %s; assessment.attempt ledger entries %s\n' \
             "$(fmt_int "$Q_ADDED")" "$(fmt_int "$Q200")" "$Q_OK" "$QOTHER" "$QLEDGER"
+        YR=$(med y 2)
+        printf '(y) survey    lectern %s responses/s p50 %s p99 %s | (r) no-op POST %s req/s | ratio %s× (no goal set) | server CPU/req (y) %s µs, (r) %s µs\n' \
+            "$(fmt_int "$YR")" "$(fmt_ms "$(med y 3)")" "$(fmt_ms "$(med y 4)")" "$(fmt_int "$RR")" "$(ratio "$YR" "$RR")" "$(med y 14)" "$(med r 14)"
+        printf '    every request is another learner'"'"'s answers to the run'"'"'s satisfaction survey (7 questions): the response, its answers and a survey.response ledger entry in one transaction; rows check: %s responses added vs %s 201s: %s; other statuses %s; survey.response ledger entries %s\n' \
+            "$(fmt_int "$((YSUB1 - YSUB0))")" "$(fmt_int "$Y201")" "$Y_OK" "$YOTHER" "$YLEDGER"
     fi
     if want gradebook; then
         echo
@@ -1559,7 +1594,7 @@ lat_line() {
     want beat && RUNS+="${RUNS:+; }f $(spread f); g $(spread g)"
     want search && RUNS+="${RUNS:+; }h page $(spread h-page), api $(spread h-api)"
     want dashboard && RUNS+="${RUNS:+; }i page $(spread i-page), api $(spread i-api)"
-    want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r)"
+    want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r); y $(spread y)"
     want sheetpdf && RUNS+="${RUNS:+; }t $(spread t)"
     want certificate && RUNS+="${RUNS:+; }w $(spread w); x lectern $(spread x-lectern), nginx $(spread x-nginx)"
     want gradebook && RUNS+="${RUNS:+; }j lectern $(spread j-lectern), nginx $(spread j-nginx); k lectern $(spread k-lectern), nginx $(spread k-nginx)"
@@ -1582,11 +1617,11 @@ lat_line() {
           if ($8 >= 0 && $13 >= 0) { ka[name] = 1; if (!(name in minkept) || $8 < minkept[name]) minkept[name] = $8; if ($13 < want) short[name]++ }
           if (!warm && $12 > maxo[name]) maxo[name] = $12 }
         name == "d" || name == "f" || name == "g" || name == "q" || name == "r" || name == "o" { bad[name] += $9 + $11 }   # 200 only
-        name == "n" { bad[name] += $10 + $11 }  # (n) must answer 201 only
+        name == "n" || name == "y" { bad[name] += $10 + $11 }  # (n) and (y) must answer 201 only
         name == "c" { bad[name] += $10 + $11 }  # (c) must answer 201 only
         END {
             problems = ""; k = ""; o = ""
-            m = split("a-lectern a-nginx a-mhd b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p t w x-lectern x-nginx", order, " ")
+            m = split("a-lectern a-nginx a-mhd b-lectern b-nginx c d e-lectern e-nginx f g h-page h-api h-page-c1 h-api-c1 i-page i-api i-page-c1 i-api-c1 q r j-lectern j-nginx k-lectern k-nginx l-lectern l-nginx m-lectern m-nginx n o p t w x-lectern x-nginx y", order, " ")
             for (i = 1; i <= m; i++) { x = order[i]; if (!(x in n)) continue
                 if (x in ka) k = k sprintf("%s%s %d/%d", k == "" ? "" : ", ", x, minkept[x], wc[x])
                 o = o sprintf("%s%s %.2f (%.2f)", o == "" ? "" : ", ", x, med(x), maxo[x])

@@ -11,6 +11,9 @@
  *       (read-only; works while lectern holds the database open in WAL mode).
  *   sqlite_insert scalar DB SQL
  *       Prints the first column of the first row of a read-only query.
+ *   sqlite_insert write DB SQL
+ *       The same for a statement that writes and returns a row (INSERT ...
+ *       RETURNING): a bench's set-up.
  *   sqlite_insert heartbeat DB TEMPLATE BATCH SECONDS
  *       The same as insert, for the `heartbeat` table: fresh database DB
  *       whose heartbeat table and indexes are copied from lectern's
@@ -71,10 +74,10 @@ static void exec(sqlite3 *h, const char *sql)
     }
 }
 
-static int scalar(const char *path, const char *sql)
+static int query(const char *path, const char *sql, int flags)
 {
     sqlite3 *h;
-    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die(h, "open");
+    if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) die(h, "open");
     sqlite3_busy_timeout(h, 5000);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) die(h, "prepare");
@@ -84,6 +87,11 @@ static int scalar(const char *path, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(h);
     return 0;
+}
+
+static int scalar(const char *path, const char *sql)
+{
+    return query(path, sql, SQLITE_OPEN_READONLY);
 }
 
 static int count(const char *path, const char *table)
@@ -461,6 +469,7 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "count") == 0) return count(argv[2], "event");
     if (argc == 4 && strcmp(argv[1], "count") == 0) return count(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "scalar") == 0) return scalar(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "write") == 0) return query(argv[2], argv[3], SQLITE_OPEN_READWRITE);
     if (argc == 4 && strcmp(argv[1], "quiz") == 0) return quiz(argv[2], atof(argv[3]));
     if (argc == 4 && strcmp(argv[1], "sign") == 0) return sign(argv[2], atof(argv[3]));
     if (argc == 6 && strcmp(argv[1], "heartbeat") == 0) {
@@ -481,7 +490,7 @@ int main(int argc, char **argv)
         }
         return insert(argv[2], batch, secs);
     }
-    fprintf(stderr, "usage: sqlite_insert insert DB BATCH SECONDS | count DB [TABLE] | scalar DB SQL\n"
+    fprintf(stderr, "usage: sqlite_insert insert DB BATCH SECONDS | count DB [TABLE] | scalar DB SQL | write DB SQL\n"
                     "       | heartbeat DB TEMPLATE BATCH SECONDS | quiz DB SECONDS | sign DB SECONDS\n");
     return 2;
 }
