@@ -638,3 +638,12 @@ void org_run_enrol_csv_post(Req *r)
     enrol_csv_form(r, &run, arena_strndup(r->arena, csv, len));
     page_end(r);
 }
+
+bool reader_run_of_path(Req *r, RunRef *run)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (access_reader(r) && run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
+    web_error(r, 404, "not_found", T(r, "No such course run."));
+    return false;
+}

@@ -84,4 +84,9 @@ void api_org_courses_post(Req *r);
 void api_org_course_patch(Req *r);
 void api_org_course_runs_post(Req *r);
 
+/* The course run of the path's {id} in the request's organisation, for its
+ * trainers, administrators and auditors (access_reader); answers 404
+ * otherwise, as a page or as JSON.  Certificates and surveys use it. */
+bool reader_run_of_path(Req *r, RunRef *run);
+
 #endif

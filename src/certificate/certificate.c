@@ -165,31 +165,38 @@ static void cert_read(DbStmt *st, int col, Arena *a, Certificate *c)
     c->issuer_name = db_col_dup(st, col + 26, a);
 }
 
-int cert_load(Db *db, Arena *a, const char *public_id, int64_t org_id, Certificate *out)
+/* The one row of a prepared and bound statement (NULL: it could not be
+ * prepared) into *out, the statement returned to the cache. */
+static int cert_one(DbStmt *st, Arena *a, Certificate *out)
 {
-    if (!public_id || strlen(public_id) != CERT_PUBLIC_ID_LEN) return LN_NOTFOUND;
-    DbStmt *st = db_prepare(db, "SELECT " CERT_COLS " FROM certificate c" CERT_JOINS
-                                " WHERE c.public_id = $1 AND ($2 = 0 OR c.org_id = $2)");
     if (!st) return LN_EDB;
-    db_bind_text(st, 1, public_id);
-    db_bind_i64(st, 2, org_id);
     int rc = db_step(st);
     if (rc == DB_ROW) cert_read(st, 0, a, out);
     db_done(st);
     return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
 }
 
+int cert_load(Db *db, Arena *a, const char *public_id, int64_t org_id, Certificate *out)
+{
+    if (!public_id || strlen(public_id) != CERT_PUBLIC_ID_LEN) return LN_NOTFOUND;
+    DbStmt *st = db_prepare(db, "SELECT " CERT_COLS " FROM certificate c" CERT_JOINS
+                                " WHERE c.public_id = $1 AND ($2 = 0 OR c.org_id = $2)");
+    if (st) {
+        db_bind_text(st, 1, public_id);
+        db_bind_i64(st, 2, org_id);
+    }
+    return cert_one(st, a, out);
+}
+
 int cert_current(Db *db, Arena *a, int64_t run_id, int64_t user_id, Certificate *out)
 {
     DbStmt *st = db_prepare(db, "SELECT " CERT_COLS " FROM certificate c" CERT_JOINS
                                 " WHERE c.run_id = $1 AND c.user_id = $2 AND c.revoked_at IS NULL");
-    if (!st) return LN_EDB;
-    db_bind_i64(st, 1, run_id);
-    db_bind_i64(st, 2, user_id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) cert_read(st, 0, a, out);
-    db_done(st);
-    return rc == DB_ROW ? LN_OK : rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+    if (st) {
+        db_bind_i64(st, 1, run_id);
+        db_bind_i64(st, 2, user_id);
+    }
+    return cert_one(st, a, out);
 }
 
 int cert_run_learners(Db *db, Arena *a, int64_t run_id, int page, CertLearnerList *out)
@@ -255,6 +262,15 @@ static json_t *cert_payload(const Certificate *c)
                      (json_int_t)c->f.attempts, "issued_by", (json_int_t)c->issued_by);
 }
 
+/* The revocation's payload; with `stored`, as the ledger keeps it (ledger_correct adds "corrects"). */
+static json_t *revoke_payload(const Certificate *c, bool stored)
+{
+    json_t *p = json_pack("{s:s, s:s, s:I}", "certificate", c->public_id, "reason", c->revoke_reason ? c->revoke_reason : "",
+                          "revoked_by", (json_int_t)c->revoked_by);
+    if (p && stored) json_object_set_new(p, "corrects", json_integer(c->ledger_seq));
+    return p;
+}
+
 static char *subject_of(Arena *a, const Certificate *c)
 {
     return arena_printf(a, "certificate:%lld run:%lld user:%lld", (long long)c->id, (long long)c->run_id,
@@ -302,19 +318,19 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
         *why = "The employer's name is too long.";
         return LN_EINVAL;
     }
-    int rc = cert_figures(db, a, in->org_id, in->run_id, in->user_id, in->now, &out->f, NULL);
+    if (has_valid(db, a, in->run_id, in->user_id)) {      /* before the figures, which record sessions */
+        *why = "This learner already has a certificate for this course run. Revoke it first to issue a new one.";
+        return LN_EEXIST;
+    }
+    int rc = cert_figures(db, a, in->org_id, in->run_id, in->user_id, in->now, &out->f, &out->learner_name);
     if (rc == LN_NOTFOUND) *why = "No such learner in this course run.";
     if (rc != LN_OK) return rc;
     if (out->f.live_minutes + out->f.distance_minutes == 0) {
         *why = "There are no hours to certify yet: no signed half-day of a live session and no active time in the course.";
         return LN_EPERM;
     }
-    if (has_valid(db, a, in->run_id, in->user_id)) {
-        *why = "This learner already has a certificate for this course run. Revoke it first to issue a new one.";
-        return LN_EEXIST;
-    }
     char *email = NULL, *lang = NULL;
-    DbStmt *st = db_prepare(db, "SELECT u.name, c.title, r.title, o.name, o.slug, iu.name, u.email, u.lang"
+    DbStmt *st = db_prepare(db, "SELECT c.title, r.title, o.name, o.slug, iu.name, u.email, u.lang"
                                 " FROM app_user u, app_user iu,"
                                 " course_run r JOIN course c ON c.id = r.course_id JOIN org o ON o.id = r.org_id"
                                 " WHERE u.id = $1 AND r.id = $2 AND iu.id = $3");
@@ -323,14 +339,13 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
     db_bind_i64(st, 2, in->run_id);
     db_bind_i64(st, 3, in->by);
     if ((rc = db_step(st)) == DB_ROW) {
-        out->learner_name = db_col_dup(st, 0, a);
-        out->course_title = db_col_dup(st, 1, a);
-        out->run_title = db_col_dup(st, 2, a);
-        out->org_name = db_col_dup(st, 3, a);
-        out->org_slug = db_col_dup(st, 4, a);
-        out->issuer_name = db_col_dup(st, 5, a);
-        email = db_col_dup(st, 6, a);
-        lang = db_col_dup(st, 7, a);
+        out->course_title = db_col_dup(st, 0, a);
+        out->run_title = db_col_dup(st, 1, a);
+        out->org_name = db_col_dup(st, 2, a);
+        out->org_slug = db_col_dup(st, 3, a);
+        out->issuer_name = db_col_dup(st, 4, a);
+        email = db_col_dup(st, 5, a);
+        lang = db_col_dup(st, 6, a);
     }
     db_done(st);
     if (rc != DB_ROW) return LN_EDB;
@@ -400,13 +415,23 @@ int cert_revoke(Db *db, const char *public_id, int64_t org_id, int64_t by, const
         return LN_EDB;
     }
     int64_t seq = 0;
-    json_t *p = json_pack("{s:s, s:s, s:I}", "certificate", c.public_id, "reason", text, "revoked_by", (json_int_t)by);
+    c.revoke_reason = (char *)text;
+    c.revoked_by = by;
+    json_t *p = revoke_payload(&c, false);
     rc = db_change(db, "UPDATE certificate SET revoked_at = $1, revoked_by = $2, revoke_reason = $3"
                        " WHERE id = $4 AND revoked_at IS NULL", "iiti", now, by, text, c.id);
     if (rc == LN_NOTFOUND) rc = LN_EEXIST;      /* revoked meanwhile */
     if (rc == LN_OK) {
-        char *email = db_query_text(db, a, "SELECT email FROM app_user WHERE id = $1", "i", c.user_id);
-        char *lang = db_query_text(db, a, "SELECT lang FROM app_user WHERE id = $1", "i", c.user_id);
+        DbStmt *st = db_prepare(db, "SELECT email, lang FROM app_user WHERE id = $1");
+        char *email = NULL, *lang = NULL;
+        if (st) {
+            db_bind_i64(st, 1, c.user_id);
+            if (db_step(st) == DB_ROW) {
+                email = db_col_dup(st, 0, a);
+                lang = db_col_dup(st, 1, a);
+            }
+            db_done(st);
+        }
         rc = tell_learner(db, a, &c, email, lang, base_url, text, now);
     }
     if (rc == LN_OK) rc = p ? ledger_correct(db, c.org_id, c.ledger_seq, "certificate.revoked", subject_of(a, &c), p, now,
@@ -425,59 +450,48 @@ int cert_revoke(Db *db, const char *public_id, int64_t org_id, int64_t by, const
 
 /* ---- verification --------------------------------------------------------- */
 
-static bool int_is(json_t *p, const char *key, int64_t want)
+/* Is the stored entry `seq` of kind `kind` exactly `want` (its canonical
+ * JSON, as ledger_append stored it)?  *found: there is such an entry;
+ * hash (may be NULL) gets its hash. */
+static int entry_is(Db *db, const Certificate *c, int64_t seq, const char *kind, const char *subject, json_t *want,
+                    bool *found, bool *same, char hash[65])
 {
-    json_t *x = json_object_get(p, key);
-    return json_is_integer(x) && json_integer_value(x) == want;
-}
-
-static bool text_is(json_t *p, const char *key, const char *want)
-{
-    return str_eq(json_string_value(json_object_get(p, key)), want ? want : "");
-}
-
-/* Does the entry of `c` (its ledger_seq) say what the row says?  *found:
- * there is such an entry; hash (may be NULL) gets its hash. */
-static int entry_matches(Db *db, Arena *a, const Certificate *c, bool *found, bool *matches, char hash[65])
-{
-    *found = *matches = false;
+    *found = *same = false;
+    Buf b;
+    buf_init(&b, 0);
+    bool ok = want && ledger_canonical(want, &b) == LN_OK;
+    json_decref(want);
     DbStmt *st = db_prepare(db, "SELECT kind, subject, payload, hash FROM ledger_entry WHERE org_id = $1 AND seq = $2");
-    if (!st) return LN_EDB;
+    if (!st) {
+        buf_free(&b);
+        return LN_EDB;
+    }
     db_bind_i64(st, 1, c->org_id);
-    db_bind_i64(st, 2, c->ledger_seq);
+    db_bind_i64(st, 2, seq);
     int rc = db_step(st);
     if (rc == DB_ROW) {
         *found = true;
         if (hash) snprintf(hash, 65, "%s", db_col_text(st, 3));
-        json_t *p = json_loads(db_col_text(st, 2), 0, NULL);
-        *matches = p && str_eq(db_col_text(st, 0), "certificate.issued")
-                   && str_eq(db_col_text(st, 1), subject_of(a, c))
-                   && text_is(p, "certificate", c->public_id) && int_is(p, "run_id", c->run_id)
-                   && int_is(p, "user_id", c->user_id) && text_is(p, "action_type", c->action_type)
-                   && text_is(p, "employer", c->employer) && text_is(p, "learner", c->learner_name)
-                   && text_is(p, "course", c->course_title) && text_is(p, "run", c->run_title)
-                   && int_is(p, "first_at", c->f.first_at) && int_is(p, "last_at", c->f.last_at)
-                   && int_is(p, "live_minutes", c->f.live_minutes)
-                   && int_is(p, "distance_minutes", c->f.distance_minutes)
-                   && int_is(p, "live_sessions", c->f.live_sessions)
-                   && int_is(p, "connection_sessions", c->f.connection_sessions)
-                   && int_is(p, "attempts", c->f.attempts) && int_is(p, "issued_by", c->issued_by);
-        json_decref(p);
+        *same = ok && str_eq(db_col_text(st, 0), kind) && str_eq(db_col_text(st, 1), subject)
+                && str_eq(db_col_text(st, 2), buf_cstr(&b));
     }
     db_done(st);
+    buf_free(&b);
     return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
-/* A revoked certificate's correction says so: kind, the certificate, what it corrects. */
+/* The row's issue entry says what the row says (every field of cert_payload). */
+static int entry_matches(Db *db, Arena *a, const Certificate *c, bool *found, bool *matches, char hash[65])
+{
+    return entry_is(db, c, c->ledger_seq, "certificate.issued", subject_of(a, c), cert_payload(c), found, matches, hash);
+}
+
+/* A revoked row's correction says so: the certificate, the reason, who, what it corrects. */
 static bool revocation_matches(Db *db, Arena *a, const Certificate *c)
 {
-    char *p = db_query_text(db, a, "SELECT payload FROM ledger_entry WHERE org_id = $1 AND seq = $2"
-                                   " AND kind = 'certificate.revoked'", "ii", c->org_id, c->revoke_seq);
-    json_t *j = p ? json_loads(p, 0, NULL) : NULL;
-    bool ok = j && text_is(j, "certificate", c->public_id) && int_is(j, "corrects", c->ledger_seq)
-              && text_is(j, "reason", c->revoke_reason) && int_is(j, "revoked_by", c->revoked_by);
-    json_decref(j);
-    return ok;
+    bool found, same;
+    return entry_is(db, c, c->revoke_seq, "certificate.revoked", subject_of(a, c), revoke_payload(c, true), &found,
+                    &same, NULL) == LN_OK && same;
 }
 
 int cert_check(Db *db, Arena *a, const Certificate *c, CertCheck *out)

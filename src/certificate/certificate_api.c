@@ -1,6 +1,7 @@
 /* certificate_api.c — completion certificates as JSON (certificate.h);
  * the same rules and access as the pages (certificate_page.c). */
 #include "certificate/pages.h"
+#include "catalog/pages.h"
 #include "mail/mail.h"
 #include "web/api.h"
 #include "web/i18n.h"
@@ -33,7 +34,7 @@ json_t *cert_json(Req *r, const Certificate *c)
 void api_cert_run_get(Req *r)
 {
     RunRef run;
-    if (!cert_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     const char *pq = req_query(r, "page");
     int64_t page = 0;
     if (pq && (!str_to_i64(pq, &page) || page < 0 || page > 100000)) {
@@ -59,7 +60,7 @@ void api_cert_learner_get(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!reader_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     CertFigures f;
     char *name = NULL;
     if (cert_figures(r->db, r->arena, r->org->id, run.id, uid, time_now_us(), &f, &name) != LN_OK) {
@@ -77,7 +78,7 @@ void api_cert_issue_post(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!reader_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
     bool bad = false;
@@ -186,7 +187,7 @@ static json_t *job_json(Req *r, const CertJob *j)
 void api_cert_jobs_post(Req *r)
 {
     RunRef run;
-    if (!cert_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
     bool bad = false;
@@ -213,7 +214,7 @@ void api_cert_job_get(Req *r)
     RunRef run;
     int64_t id;
     CertJob j;
-    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "job", &id)) return;
+    if (!reader_run_of_path(r, &run) || !req_path_id_or_404(r, "job", &id)) return;
     if (cert_job_load(r->db, r->arena, r->org->id, run.id, id, &j) != LN_OK) {
         api_error(r, 404, "not_found", "no such job");
         return;

@@ -2,9 +2,10 @@
  * a run's learners and their certificates, issuing one after seeing its
  * figures, the certificate with its PDF and revocation, the learner's own
  * list, and the public verification page of the PDF's QR code.  Who may
- * read is decided here once (cert_run_of_path, cert_of_path); issuing and
+ * read is decided here once (reader_run_of_path, cert_of_path); issuing and
  * revoking are for administrators (route table). */
 #include "certificate/pages.h"
+#include "catalog/pages.h"
 #include "http/access.h"
 #include "http/range.h"
 #include "mail/mail.h"
@@ -36,15 +37,6 @@ int cert_refusal_status(int rc, const char **code)
 static const char *cert_path(Req *r, const Certificate *c)
 {
     return arena_printf(r->arena, "/o/%s/certificates/%s", c->org_slug, c->public_id);
-}
-
-bool cert_run_of_path(Req *r, RunRef *run)
-{
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (access_reader(r) && run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
-    web_error(r, 404, "not_found", T(r, "No such course run."));
-    return false;
 }
 
 /* The figures as a definition list: how the hours were counted. */
@@ -93,7 +85,7 @@ static void all_render(Req *r, const RunRef *run, bool admin)
 void cert_run_page(Req *r)
 {
     RunRef run;
-    if (!cert_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     const char *pq = req_query(r, "page");
     int page = pq ? atoi(pq) : 0;
     if (page < 0 || page > 100000) page = 0;
@@ -201,7 +193,7 @@ void cert_issue_page(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!reader_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     IssueForm f = {0};
     issue_render(r, &run, uid, &f);
 }
@@ -211,7 +203,7 @@ void cert_issue_post(Req *r)
 {
     RunRef run;
     int64_t uid;
-    if (!cert_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
+    if (!reader_run_of_path(r, &run) || !req_path_id_or_404(r, "uid", &uid)) return;
     IssueForm f = {.type = req_form(r, "action_type"), .employer = req_form(r, "employer")};
     CertInput in = {.org_id = r->org->id, .run_id = run.id, .user_id = uid, .by = r->user->id,
                     .action_type = f.type ? f.type : "", .employer = f.employer, .base_url = mail_base_url(r),
@@ -337,7 +329,7 @@ void cert_jobs_post(Req *r)
 {
     RunRef run;
     int64_t id;
-    if (!cert_run_of_path(r, &run)
+    if (!reader_run_of_path(r, &run)
         || cert_job_start(r, &run, str_eq(req_form(r, "issue"), "1"), req_form(r, "action_type"), &id) != LN_OK)
         return;
     req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/certificates/jobs/%lld", r->org->slug, (long long)run.id,
@@ -349,7 +341,7 @@ void cert_job_page(Req *r)
 {
     RunRef run;
     CertJob j;
-    if (!cert_run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
+    if (!reader_run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
     bool working = str_eq(j.status, "queued") || str_eq(j.status, "running");
     if (working) req_set_header(r, "Refresh", "2");
     page_begin(r, T(r, "All the certificates"));
@@ -378,7 +370,7 @@ void cert_job_download(Req *r)
 {
     RunRef run;
     CertJob j;
-    if (!cert_run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
+    if (!reader_run_of_path(r, &run) || !job_or_404(r, &run, &j)) return;
     if (!str_eq(j.status, "done")) {
         web_error(r, 409, "not_ready", T(r, "The certificates are not ready yet."));
         return;

@@ -1,8 +1,8 @@
 /* pages.h — handlers of completion certificates (HTML in
- * certificate_page.c, JSON in certificate_api.c).  Who may do what is
- * decided once, in certificate_page.c's cert_run_of_path and cert_of_path
- * (trainers, administrators and auditors read every certificate of the
- * organisation's runs: access_reader; a learner reads their own). */
+ * certificate_page.c, JSON in certificate_api.c).  Who may read is
+ * decided once: catalog's reader_run_of_path for a run's list and figures,
+ * certificate_page.c's cert_of_path for one certificate (the
+ * organisation's readers, access_reader, and the learner it is about). */
 #ifndef LECTERN_CERTIFICATE_PAGES_H
 #define LECTERN_CERTIFICATE_PAGES_H
 
@@ -37,9 +37,6 @@ void api_cert_jobs_post(Req *r);
 void api_cert_job_get(Req *r);
 
 /* shared by the two files */
-/* The course run of the path's {id} in the request's organisation, for
- * trainers, administrators and auditors; answers 404 otherwise. */
-bool cert_run_of_path(Req *r, RunRef *run);
 /* The certificate of the path's {id} in the request's organisation, when
  * the caller may read it; answers 404 otherwise. */
 bool cert_of_path(Req *r, Certificate *c);

@@ -24,8 +24,5 @@ void api_survey_open_post(Req *r);
 void api_survey_close_post(Req *r);
 void api_survey_org_get(Req *r);
 
-/* The course run of the path's {id} in the request's organisation, for its
- * trainers, administrators and auditors (access_reader); 404 otherwise. */
-bool survey_run_of_path(Req *r, RunRef *run);
 
 #endif

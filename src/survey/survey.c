@@ -153,12 +153,19 @@ int survey_remind_due(Db *db, const char *base_url, UsTime now)
 
 bool survey_answered(Db *db, int64_t run_id, int64_t user_id, bool *open)
 {
-    int64_t closed = -1, answered = 0;
-    *open = db_query_i64(db, &closed, "SELECT COALESCE(closed_at, 0) FROM survey WHERE run_id = $1", "i", run_id) == DB_ROW
-            && closed == 0;
-    db_query_i64(db, &answered, "SELECT count(*) FROM survey_response p JOIN survey s ON s.id = p.survey_id"
-                                " WHERE s.run_id = $1 AND p.user_id = $2", "ii", run_id, user_id);
-    return answered > 0;
+    *open = false;
+    DbStmt *st = db_prepare(db, "SELECT s.closed_at IS NULL, EXISTS (SELECT 1 FROM survey_response p"
+                                " WHERE p.survey_id = s.id AND p.user_id = $2) FROM survey s WHERE s.run_id = $1");
+    if (!st) return false;
+    db_bind_i64(st, 1, run_id);
+    db_bind_i64(st, 2, user_id);
+    bool answered = false;
+    if (db_step(st) == DB_ROW) {
+        *open = db_col_i64(st, 0) != 0;
+        answered = db_col_i64(st, 1) != 0;
+    }
+    db_done(st);
+    return answered;
 }
 
 /* Check one answer; *rating gets its number (-1: none), *text its text (NULL: none). */

@@ -2,6 +2,7 @@
  * and access as the pages (survey_page.c). */
 #include "survey/pages.h"
 #include "http/access.h"
+#include "catalog/pages.h"
 #include "mail/mail.h"
 #include "web/api.h"
 #include "web/html.h"
@@ -79,7 +80,7 @@ void api_survey_results_get(Req *r)
     RunRef run;
     Survey s;
     SurveyResults res;
-    if (!survey_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     if (survey_load(r->db, r->arena, r->org->id, run.id, &s) != LN_OK) {
         api_error(r, 404, "not_found", "this course run has no survey");
         return;
@@ -116,7 +117,7 @@ void api_survey_results_get(Req *r)
 void api_survey_open_post(Req *r)
 {
     RunRef run;
-    if (!survey_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     int rc = survey_open(r->db, r->org->id, run.id, r->user->id, mail_base_url(r), time_now_us());
     if (rc == LN_EEXIST) api_error(r, 409, "conflict", "the survey is open already");
     else if (rc != LN_OK) api_error(r, 500, "internal", "the survey cannot be opened now");
@@ -127,7 +128,7 @@ void api_survey_open_post(Req *r)
 void api_survey_close_post(Req *r)
 {
     RunRef run;
-    if (!survey_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     if (survey_close(r->db, r->org->id, run.id, time_now_us()) != LN_OK)
         api_error(r, 404, "not_found", "this course run has no open survey");
     else api_json(r, 200, json_pack("{s:I,s:b}", "run_id", (json_int_t)run.id, "open", 0));

@@ -5,6 +5,7 @@
  * administrators (route table). */
 #include "survey/pages.h"
 #include "catalog/catalog.h"
+#include "catalog/pages.h"
 #include "http/access.h"
 #include "http/range.h"
 #include "mail/mail.h"
@@ -129,15 +130,6 @@ void survey_post(Req *r)
 
 /* ---- staff ------------------------------------------------------------------ */
 
-bool survey_run_of_path(Req *r, RunRef *run)
-{
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (access_reader(r) && run_ref(r->db, r->arena, r->org->id, id, run) == LN_OK) return true;
-    web_error(r, 404, "not_found", T(r, "No such course run."));
-    return false;
-}
-
 /* "4.3 / 5" in the reader's language */
 static const char *avg_text(Req *r, int64_t milli)
 {
@@ -151,7 +143,7 @@ static const char *avg_text(Req *r, int64_t milli)
 void survey_results_page(Req *r)
 {
     RunRef run;
-    if (!survey_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     Survey s;
     int rc = survey_load(r->db, r->arena, r->org->id, run.id, &s);
     bool staff = access_role_at_least(r, ROLE_TRAINER);
@@ -220,7 +212,7 @@ void survey_results_page(Req *r)
 void survey_open_post(Req *r)
 {
     RunRef run;
-    if (!survey_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     int rc = survey_open(r->db, r->org->id, run.id, r->user->id, mail_base_url(r), time_now_us());
     if (rc != LN_OK && rc != LN_EEXIST) {
         web_error(r, 500, "internal", T(r, "The survey cannot be opened now."));
@@ -234,7 +226,7 @@ void survey_open_post(Req *r)
 void survey_close_post(Req *r)
 {
     RunRef run;
-    if (!survey_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     survey_close(r->db, r->org->id, run.id, time_now_us());
     page_flash(r, T(r, "The survey is closed."));
     req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/survey", r->org->slug, (long long)run.id));
@@ -245,7 +237,7 @@ void survey_csv_get(Req *r)
 {
     RunRef run;
     Survey s;
-    if (!survey_run_of_path(r, &run)) return;
+    if (!reader_run_of_path(r, &run)) return;
     if (survey_load(r->db, r->arena, r->org->id, run.id, &s) != LN_OK) {
         web_not_found(r);
         return;
