@@ -107,6 +107,13 @@
 #   (x) GET /verify/certificates/{id} (public: the row against its entry,
 #       the chain to the checkpoint, its signature) at -c$BENCH_CERT_CONNS vs
 #       nginx serving the same bytes
+# xapi, on the demo data (`lectern demo`, a trainer's API token):
+#   (z) POST /xapi/statements, a batch of $BENCH_XAPI_BATCH statements per
+#       request (HTTP Basic with the token), at -c$BENCH_XAPI_CONNS under
+#       --sync full: statements/s, every one checked, stored and entered in
+#       the ledger before the answer, vs `sqlite_insert xapi` writing the same
+#       rows (statement, ledger entry, head) in batches of the same size on a
+#       copy of the same database; rows counted against the 200s
 #
 # wrk -t2 -c64, 2 s warm-up, then REPS runs of DURATION s per server, lectern
 # and its ceiling alternating; the median of the runs is printed.  Loopback
@@ -135,6 +142,7 @@
 #   BENCH_SHEET_DURATION=5 BENCH_SHEET_SECONDS=3 (part sheetpdf: lectern's and the bare program's runs)
 #   BENCH_LEDGER_ENTRIES=1000000 (part verify)
 #   BENCH_CERT_DURATION=5 BENCH_CERT_SECONDS=3 BENCH_CERT_CONNS=8 (part certificate)
+#   BENCH_XAPI_BATCH=100 BENCH_XAPI_CONNS=4 BENCH_XAPI_DURATION=5 BENCH_XAPI_SECONDS=3 (part xapi)
 set -euo pipefail
 export LC_ALL=C
 
@@ -158,7 +166,7 @@ LEDGER_N=${BENCH_LEDGER_ENTRIES:-1000000}
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
-ALL_PARTS="core range beat search dashboard quiz gradebook forum signers sheetpdf verify certificate"
+ALL_PARTS="core range beat search dashboard quiz gradebook forum signers sheetpdf verify certificate xapi"
 PARTS=" "
 ASKED=("$@")
 [ "${#ASKED[@]}" -gt 0 ] || read -r -a ASKED <<< "${BENCH_PARTS:-all}"
@@ -166,7 +174,7 @@ for p in "${ASKED[@]}"; do
     case $p in
     all) PARTS+="$ALL_PARTS " ;;
     courses) PARTS+="range beat search dashboard " ;;
-    core|range|beat|search|dashboard|quiz|gradebook|forum|signers|sheetpdf|verify|certificate) PARTS+="$p " ;;
+    core|range|beat|search|dashboard|quiz|gradebook|forum|signers|sheetpdf|verify|certificate|xapi) PARTS+="$p " ;;
     attendance) PARTS+="signers sheetpdf verify " ;;
     *) die "unknown part $p (parts: $ALL_PARTS, all, courses, attendance)" ;;
     esac
@@ -1048,6 +1056,53 @@ if want certificate; then
     CT_ELAPSED=$(( $(date +%s) - CT_START ))
 fi
 
+# ---- xapi: (z) batches of xAPI statements through the LRS ------------------------------------
+
+if want xapi; then
+    XA_START=$(date +%s)
+    if [ "$COURSES" != 1 ] && [ -n "${LPID:-}" ]; then stop_pid "$LPID"; forget_pid "$LPID"; LPID=""; fi
+    if [ -n "${SPID:-}" ]; then stop_pid "$SPID"; forget_pid "$SPID"; SPID=""; fi
+    XA_BATCH=${BENCH_XAPI_BATCH:-100}
+    XA_CONNS=${BENCH_XAPI_CONNS:-4}
+    XA_DUR=${BENCH_XAPI_DURATION:-5}
+    XA_SECS=${BENCH_XAPI_SECONDS:-3}
+    XDATA=$T/xapi
+    "$BIN" demo --data "$XDATA" > "$T/xapi-demo.log" 2>&1 || { cat "$T/xapi-demo.log" >&2; die "lectern demo failed (part xapi)"; }
+    XTOKEN=$("$BIN" token create --org demo --user trainer@lectern.test --role trainer --name bench-lrs --data "$XDATA" | tail -1)
+    [ -n "$XTOKEN" ] || die "cannot create the LRS token"
+    XAUTH="Authorization: Basic $(printf 'bench:%s' "$XTOKEN" | base64 -w0)"
+    cp "$XDATA/lectern.db" "$T/xapi-raw.db"      # the ceiling's copy, before anything is sent
+    XPORT=$(free_port)
+    while [ "$XPORT" = "${NPORT:-}" ]; do XPORT=$(free_port); done
+    # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of options
+    "$BIN" serve --data "$XDATA" --listen "127.0.0.1:$XPORT" --access-log off --threads "$THREADS" --sync full \
+        ${BENCH_SERVE_ARGS:-} > "$T/lectern-xapi.log" 2>&1 &
+    XPID=$!
+    PIDS+=("$XPID")
+    wait_listening "$XPID" "$T/lectern-xapi.log"
+    X=http://127.0.0.1:$XPORT
+    OUR_PIDS=("$XPID")
+    XROWS0=$("$SQ" count "$XDATA/lectern.db" xapi_statement)
+    note "(z) warm-up"
+    export XAPI_BATCH=$XA_BATCH        # read by bench/xapi.lua
+    SRV_PIDS=("$XPID"); CONNS=$XA_CONNS run_wrk z-warm "$WARM" "$X/xapi/statements" \
+        -s "$ROOT/bench/xapi.lua" -H "$XAUTH" --timeout 30s
+    XA_RAW=""
+    for i in $(seq "$REPS"); do
+        note "(z) run $i/$REPS: statements through the LRS (-c$XA_CONNS, ${XA_DUR} s), then sqlite_insert xapi (${XA_SECS} s)"
+        SRV_PIDS=("$XPID"); CONNS=$XA_CONNS run_wrk z "$XA_DUR" "$X/xapi/statements" \
+            -s "$ROOT/bench/xapi.lua" -H "$XAUTH" --timeout 30s
+        alive "$XPID" lectern "$T/lectern-xapi.log"
+        "$SQ" xapi "$T/xapi-raw.db" "$XA_BATCH" "$XA_SECS" > "$T/xapi-raw-$i.txt"
+        XA_RAW+="$(awk '{ print $6 }' "$T/xapi-raw-$i.txt") "
+    done
+    XROWS=$(( $("$SQ" count "$XDATA/lectern.db" xapi_statement) - XROWS0 ))
+    X200=$(( $(sum z 10) ))
+    "$BIN" verify --org demo --data "$XDATA" > "$T/xapi-verify.txt" 2>&1 || { cat "$T/xapi-verify.txt" >&2; die "lectern verify failed after part xapi"; }
+    stop_pid "$XPID"; forget_pid "$XPID"
+    XA_ELAPSED=$(( $(date +%s) - XA_START ))
+fi
+
 # ---- forum: a run's forum of 10,000 threads and 1,000,000 posts ---------------------------
 
 if want forum; then
@@ -1519,6 +1574,17 @@ lat_line() {
             "$(fmt_int "$xn")" "$(fmt_ms "$(med x-nginx 3)")" "$(fmt_ms "$(med x-nginx 4)")" "$(ratio "$xl" "$xn")" \
             "$(med x-lectern 14)" "$(med x-nginx 14)"
     fi
+    if want xapi; then
+        echo
+        ZR=$(awk -v v="$(med z 2)" -v b="$XA_BATCH" 'BEGIN { printf "%.0f", v * b }'); ZB=$(echo "$XA_RAW" | median)
+        ZCPU=$(awk -v v="$(med z 14)" -v b="$XA_BATCH" 'BEGIN { printf "%.1f", v / b }')
+        printf 'xapi: the demo'"'"'s LRS, a trainer'"'"'s token over HTTP Basic, lectern serve --sync full\n'
+        printf '(z) xAPI statements  POST /xapi/statements, %s per request, -c%s: %s statements/s (%s req/s) p50 %s p99 %s | sqlite_insert xapi, the same rows in batches of %s: %s rows/s | ratio %s× (no goal set) | server CPU per statement %s µs\n' \
+            "$XA_BATCH" "$XA_CONNS" "$(fmt_int "$ZR")" "$(awk -v v="$(med z 2)" 'BEGIN { printf "%.1f", v }')" \
+            "$(fmt_ms "$(med z 3)")" "$(fmt_ms "$(med z 4)")" "$XA_BATCH" "$(fmt_int "$ZB")" "$(ratio "$ZR" "$ZB")" "$ZCPU"
+        printf '    every statement checked, stored with its ledger entry, committed before the answer; rows added %s = 200s × %s (%s); lectern verify: %s; raw runs (rows/s): %s\n' \
+            "$(fmt_int "$XROWS")" "$XA_BATCH" "$(fmt_int $((X200 * XA_BATCH)))" "$(head -c 120 "$T/xapi-verify.txt" | tr '\n' ' ')" "$XA_RAW"
+    fi
     if want forum; then
         echo
         printf 'forum: lectern bench-seed-forum: %s threads, %s posts (one thread of %s replies), %s posters, in %s s (wall %s s); pages and search at wrk -c%s, %s s runs; lectern --sync full\n' \
@@ -1597,6 +1663,7 @@ lat_line() {
     want quiz && RUNS+="${RUNS:+; }q $(spread q); r $(spread r); y $(spread y)"
     want sheetpdf && RUNS+="${RUNS:+; }t $(spread t)"
     want certificate && RUNS+="${RUNS:+; }w $(spread w); x lectern $(spread x-lectern), nginx $(spread x-nginx)"
+    want xapi && RUNS+="${RUNS:+; }z $(spread z)"
     want gradebook && RUNS+="${RUNS:+; }j lectern $(spread j-lectern), nginx $(spread j-nginx); k lectern $(spread k-lectern), nginx $(spread k-nginx)"
     want forum && RUNS+="${RUNS:+; }l lectern $(spread l-lectern), nginx $(spread l-nginx); m lectern $(spread m-lectern), nginx $(spread m-nginx); n $(spread n); o $(spread o); p $(spread p)"
     echo "runs (req/s min–max): $RUNS"
@@ -1647,7 +1714,7 @@ lat_line() {
                print "other CPU by process, average over the measured runs, in cores: " s }' \
         "$T/walls.txt" "$T/others.txt" 2>/dev/null || true
     fi
-    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s")$(want forum && echo ", forum ${FB_ELAPSED:-0} s")$( (want signers || want sheetpdf) && echo ", signers/sheetpdf ${A_ELAPSED:-0} s")$(want verify && echo ", verify ${V_ELAPSED:-0} s (seeding ${V_SEED_WALL} s)")$(want certificate && echo ", certificate ${CT_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
+    echo "took $(( $(date +%s) - T_START )) s in all$(want core && echo ", core ${ELAPSED} s of benchmarking")$([ "$COURSES" = 1 ] && echo ", courses ${C_ELAPSED:-0} s after seeding")$(want quiz && echo ", quiz seeding ${Q_SEED_WALL} s")$(want gradebook && echo ", gradebook ${GB_ELAPSED:-0} s")$(want forum && echo ", forum ${FB_ELAPSED:-0} s")$( (want signers || want sheetpdf) && echo ", signers/sheetpdf ${A_ELAPSED:-0} s")$(want verify && echo ", verify ${V_ELAPSED:-0} s (seeding ${V_SEED_WALL} s)")$(want certificate && echo ", certificate ${CT_ELAPSED:-0} s")$(want xapi && echo ", xapi ${XA_ELAPSED:-0} s"); all runs: ${OUT_DIR#$ROOT/}/runs.txt"
 } > "$T/table.txt"
 
 mkdir -p "$OUT_DIR"

@@ -37,6 +37,15 @@
  *       link's conditional UPDATE, the signature row (strokes and SVG of a
  *       seeded signature), a ledger_entry and the ledger_head update — for
  *       about SECONDS.  Same output (rows: signatures).
+ *   sqlite_insert xapi DB BATCH SECONDS
+ *       On DB, a copy of a lectern database (the demo's), WAL,
+ *       synchronous=FULL, foreign keys on: store xAPI statements BATCH per
+ *       transaction with the rows the LRS writes for each — the look-up of
+ *       its id, the xapi_statement row (a fixed statement of the size the
+ *       benchmark sends, under a new id), its ledger_entry and the row's
+ *       ledger_seq — and the ledger_head once per batch, for about SECONDS.
+ *       No JSON is parsed or checked and no hash computed: the storage
+ *       alone.  Same output (rows: statements).
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -464,6 +473,102 @@ static int sign(const char *path, double seconds)
     return 0;
 }
 
+static int xapi(const char *path, int batch, double seconds)
+{
+    sqlite3 *h;
+    if (sqlite3_open(path, &h) != SQLITE_OK) die(h, "open");
+    exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000");
+    sqlite3_stmt *look, *ins, *led, *set, *head, *mx;
+    if (sqlite3_prepare_v2(h, "SELECT sha256 FROM xapi_statement WHERE org_id = ?1 AND statement_id = ?2", -1, &look, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO xapi_statement (org_id, statement_id, actor, actor_email, verb, object,"
+                                 " registration, at, stored, duration_ms, completion, success, score_milli, token_id,"
+                                 " sha256, body) VALUES (?1, ?2, 'mailto:elodie@lectern.test', 'elodie@lectern.test',"
+                                 " 'http://adlnet.gov/expapi/verbs/experienced', ?3, '', ?4, ?4, 300000, -1, -1, NULL, 1,"
+                                 " ?5, ?6) RETURNING id", -1, &ins, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO ledger_entry (org_id, seq, kind, subject, at, payload, prev_hash, hash)"
+                                 " VALUES (?1, ?2, 'xapi.statement', ?3, ?4, ?5, ?6, ?6)", -1, &led, NULL)
+        || sqlite3_prepare_v2(h, "UPDATE xapi_statement SET ledger_seq = ?1 WHERE id = ?2", -1, &set, NULL)
+        || sqlite3_prepare_v2(h, "INSERT INTO ledger_head (org_id, seq, hash, at) VALUES (?1, ?2, ?3, ?4)"
+                                 " ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at",
+                              -1, &head, NULL)
+        || sqlite3_prepare_v2(h, "SELECT COALESCE(max(seq), 0) FROM ledger_entry WHERE org_id = 1", -1, &mx, NULL))
+        die(h, "prepare");
+    if (sqlite3_step(mx) != SQLITE_ROW) die(h, "max seq");
+    int64_t seq = sqlite3_column_int64(mx, 0), n = 0;
+    sqlite3_finalize(mx);
+    char hash[65];
+    memset(hash, 'a', 64);
+    hash[64] = 0;
+    double t0 = now_s(), t = t0;
+    long rows = 0, commits = 0;
+    while (t - t0 < seconds) {
+        int64_t at = wall_us();
+        exec(h, "BEGIN IMMEDIATE");
+        for (int i = 0; i < batch; i++, n++) {
+            char id[48], object[96], body[1024], payload[512], subject[48];
+            snprintf(id, sizeof id, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(at & 0xffffffff),
+                     (unsigned long long)(n & 0xffffffffffff));
+            snprintf(object, sizeof object, "https://mooc.example/courses/data-protection/page-%d", i);
+            snprintf(body, sizeof body,
+                     "{\"actor\":{\"mbox\":\"mailto:elodie@lectern.test\",\"objectType\":\"Agent\"},\"authority\":"
+                     "{\"account\":{\"homePage\":\"http://127.0.0.1:8080\",\"name\":\"token-1\"},\"name\":\"bench\","
+                     "\"objectType\":\"Agent\"},\"id\":\"%s\",\"object\":{\"id\":\"%s\",\"objectType\":\"Activity\"},"
+                     "\"result\":{\"completion\":false,\"duration\":\"PT5M\"},\"stored\":\"2026-11-29T12:00:00.000Z\","
+                     "\"timestamp\":\"2026-11-29T12:00:00.000Z\",\"verb\":{\"display\":{\"en-US\":\"experienced\"},"
+                     "\"id\":\"http://adlnet.gov/expapi/verbs/experienced\"},\"version\":\"1.0.3\"}", id, object);
+            sqlite3_bind_int64(look, 1, 1);
+            sqlite3_bind_text(look, 2, id, -1, SQLITE_STATIC);
+            if (sqlite3_step(look) != SQLITE_DONE) die(h, "look-up");
+            sqlite3_reset(look);
+            sqlite3_bind_int64(ins, 1, 1);
+            sqlite3_bind_text(ins, 2, id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 3, object, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 4, at);
+            sqlite3_bind_text(ins, 5, hash, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 6, body, -1, SQLITE_STATIC);
+            if (sqlite3_step(ins) != SQLITE_ROW) die(h, "insert statement");
+            int64_t row = sqlite3_column_int64(ins, 0);
+            sqlite3_reset(ins);
+            seq++;
+            snprintf(payload, sizeof payload, "{\"actor\":\"mailto:elodie@lectern.test\",\"at\":%lld,\"object\":\"%s\","
+                     "\"sha256\":\"%s\",\"statement_id\":\"%s\",\"verb\":\"http://adlnet.gov/expapi/verbs/experienced\"}",
+                     (long long)at, object, hash, id);
+            snprintf(subject, sizeof subject, "statement:%lld", (long long)row);
+            sqlite3_bind_int64(led, 1, 1);
+            sqlite3_bind_int64(led, 2, seq);
+            sqlite3_bind_text(led, 3, subject, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(led, 4, at);
+            sqlite3_bind_text(led, 5, payload, -1, SQLITE_STATIC);
+            sqlite3_bind_text(led, 6, hash, -1, SQLITE_STATIC);
+            if (sqlite3_step(led) != SQLITE_DONE) die(h, "insert ledger entry");
+            sqlite3_reset(led);
+            sqlite3_bind_int64(set, 1, seq);
+            sqlite3_bind_int64(set, 2, row);
+            if (sqlite3_step(set) != SQLITE_DONE) die(h, "ledger_seq");
+            sqlite3_reset(set);
+            rows++;
+        }
+        sqlite3_bind_int64(head, 1, 1);
+        sqlite3_bind_int64(head, 2, seq);
+        sqlite3_bind_text(head, 3, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(head, 4, at);
+        if (sqlite3_step(head) != SQLITE_DONE) die(h, "ledger head");
+        sqlite3_reset(head);
+        exec(h, "COMMIT");
+        commits++;
+        t = now_s();
+    }
+    printf("rows %ld seconds %.2f rows_per_s %.0f commits %ld\n", rows, t - t0, rows / (t - t0 > 0 ? t - t0 : 1),
+           commits);
+    sqlite3_finalize(look);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(led);
+    sqlite3_finalize(set);
+    sqlite3_finalize(head);
+    sqlite3_close(h);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "count") == 0) return count(argv[2], "event");
@@ -472,6 +577,7 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "write") == 0) return query(argv[2], argv[3], SQLITE_OPEN_READWRITE);
     if (argc == 4 && strcmp(argv[1], "quiz") == 0) return quiz(argv[2], atof(argv[3]));
     if (argc == 4 && strcmp(argv[1], "sign") == 0) return sign(argv[2], atof(argv[3]));
+    if (argc == 5 && strcmp(argv[1], "xapi") == 0) return xapi(argv[2], atoi(argv[3]), atof(argv[4]));
     if (argc == 6 && strcmp(argv[1], "heartbeat") == 0) {
         int batch = atoi(argv[4]);
         double secs = atof(argv[5]);
@@ -491,6 +597,6 @@ int main(int argc, char **argv)
         return insert(argv[2], batch, secs);
     }
     fprintf(stderr, "usage: sqlite_insert insert DB BATCH SECONDS | count DB [TABLE] | scalar DB SQL | write DB SQL\n"
-                    "       | heartbeat DB TEMPLATE BATCH SECONDS | quiz DB SECONDS | sign DB SECONDS\n");
+                    "       | heartbeat DB TEMPLATE BATCH SECONDS | quiz DB SECONDS | sign DB SECONDS | xapi DB BATCH SECONDS\n");
     return 2;
 }

@@ -9,8 +9,9 @@
 #     by check_*() functions, assigned to `*msg =`, `msg =`, `err =`,
 #     `message =` or `l->message =` (in the page and model files), and the
 #     admin tab labels ({"path", "Label"} in org_page.c) and the types of
-#     action of certificates (certificate.c), certificate.c's and survey.c's
-#     `*why =`, and the questions of surveys (survey.c).
+#     action of certificates (certificate.c), certificate.c's, survey.c's and
+#     external.c's `*why =`, the questions of surveys (survey.c) and the
+#     verdicts of external records (external.c).
 #
 # Usage: scripts/check_i18n.sh [--list]   (--list prints the msgids and exits)
 # Exit 0 when complete, 1 listing what is missing or empty.
@@ -42,7 +43,7 @@ extract_src() {
         }
         # Messages assigned to variables later shown through i18n_get
         # (only in the files that do so; the API messages stay English).
-        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate|survey/survey)\.c$};
+        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate|survey/survey|xapi/external)\.c$};
         while ($msgfile and $src =~ /(?:\*msg|\*why|\bmsg|\berr|->message|\bmessage)\s*=\s*($lits)\s*;/g) {
             $out{join_lits($1)} = 1;
         }
@@ -52,6 +53,11 @@ extract_src() {
         # The questions of satisfaction surveys: {"overall", SQ_RATING, "Overall, ...", true}.
         if ($ARGV =~ /survey\/survey\.c$/) {
             $out{$1} = 1 while $src =~ /\{\s*"[a-z_]+"\s*,\s*SQ_[A-Z]+\s*,\s*"((?:[^"\\\n]|\\.)*)"/g;
+        }
+        # The verdicts of external records: verdict_texts[] = {"...", ...}.
+        if ($ARGV =~ /xapi\/external\.c$/ and $src =~ /verdict_texts\[\]\s*=\s*\{(.*?)\};/s) {
+            my $list = $1;
+            $out{$1} = 1 while $list =~ /"((?:[^"\\\n]|\\.)*)"/g;
         }
         # Tab labels: {"users", "People"}.
         if ($ARGV =~ /(?:org_page|certificate)\.c$/) {

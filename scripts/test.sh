@@ -100,7 +100,7 @@ for t in build/tests/test_db build/tests/test_writer build/tests/test_mail build
          build/tests/test_peer build/tests/test_gradebook build/tests/test_author build/tests/test_forum \
          build/tests/test_absence build/tests/test_ical build/tests/test_forum_groups \
          build/tests/test_departure build/tests/test_forum_trainers build/tests/test_certificate \
-         build/tests/test_survey; do
+         build/tests/test_survey build/tests/test_external; do
     [ -x "$t" ] && [ -n "$PG_URL" ] || continue
     run_cmocka "postgresql $(basename "$t")" env LECTERN_TEST_DB="$PG_URL" "$t"
     # Each suite starts from an empty database.
@@ -126,7 +126,8 @@ background() {
             tests/http/gradebook.test.mjs tests/http/author.test.mjs tests/http/absence.test.mjs \
             tests/http/attendance_verify.test.mjs tests/http/ical.test.mjs \
             tests/http/forum_attach.test.mjs tests/http/forum_unit.test.mjs tests/http/forum_groups.test.mjs \
-            tests/http/departure.test.mjs tests/http/certificate.test.mjs tests/http/survey.test.mjs
+            tests/http/departure.test.mjs tests/http/certificate.test.mjs tests/http/survey.test.mjs \
+            tests/http/xapi.test.mjs
     fi
     section "Browser tests (headless Chromium)"
     if ls tests/browser/*.test.mjs >/dev/null 2>&1; then

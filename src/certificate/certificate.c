@@ -3,6 +3,7 @@
 #include "certificate/certificate.h"
 #include "attendance/record.h"
 #include "content/content.h"
+#include "xapi/external.h"
 #include "mail/mail.h"
 #include "web/i18n.h"
 
@@ -120,7 +121,13 @@ int cert_figures(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t user_
     }
     db_done(st);
     if (rc != DB_ROW) return LN_EDB;
+    out->external_minutes = ext_validated_minutes(db, run_id, user_id);
     return live_figures(db, run_id, user_id, out);
+}
+
+int64_t cert_total_minutes(const CertFigures *f)
+{
+    return f->live_minutes + f->distance_minutes + f->external_minutes;
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -129,7 +136,8 @@ int cert_figures(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t user_
     "c.id, c.public_id, c.org_id, c.run_id, c.user_id, c.action_type, c.employer, c.learner_name, c.course_title,"  \
     " c.run_title, c.first_at, c.last_at, c.live_minutes, c.distance_minutes, c.live_sessions,"                    \
     " c.connection_sessions, c.attempts, c.issued_at, c.issued_by, c.ledger_seq, COALESCE(c.revoked_at, 0),"        \
-    " COALESCE(c.revoked_by, 0), c.revoke_reason, COALESCE(c.revoke_seq, 0), o.name, o.slug, iu.name"
+    " COALESCE(c.revoked_by, 0), c.revoke_reason, COALESCE(c.revoke_seq, 0), o.name, o.slug, iu.name,"      \
+    " c.external_minutes"
 #define CERT_JOINS " JOIN org o ON o.id = c.org_id JOIN app_user iu ON iu.id = c.issued_by"
 
 /* The row at column `col` of st (CERT_COLS) into *c. */
@@ -163,6 +171,7 @@ static void cert_read(DbStmt *st, int col, Arena *a, Certificate *c)
     c->org_name = db_col_dup(st, col + 24, a);
     c->org_slug = db_col_dup(st, col + 25, a);
     c->issuer_name = db_col_dup(st, col + 26, a);
+    c->f.external_minutes = db_col_i64(st, col + 27);
 }
 
 /* The one row of a prepared and bound statement (NULL: it could not be
@@ -249,10 +258,12 @@ int cert_of_user(Db *db, Arena *a, int64_t user_id, int64_t org_id, CertificateL
 /* ---- issuing and revoking ------------------------------------------------- */
 
 /* The entry's payload: every figure of the row, so that the entry alone
- * says what the certificate says. */
+ * says what the certificate says.  "external_minutes" only when there are
+ * some: the entries of certificates issued before external activities
+ * existed keep their bytes. */
 static json_t *cert_payload(const Certificate *c)
 {
-    return json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    json_t *p = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                      "certificate", c->public_id, "run_id", (json_int_t)c->run_id, "user_id", (json_int_t)c->user_id,
                      "action_type", c->action_type, "employer", c->employer, "learner", c->learner_name, "course",
                      c->course_title, "run", c->run_title, "first_at", (json_int_t)c->f.first_at, "last_at",
@@ -260,6 +271,8 @@ static json_t *cert_payload(const Certificate *c)
                      (json_int_t)c->f.distance_minutes, "live_sessions", (json_int_t)c->f.live_sessions,
                      "connection_sessions", (json_int_t)c->f.connection_sessions, "attempts",
                      (json_int_t)c->f.attempts, "issued_by", (json_int_t)c->issued_by);
+    if (p && c->f.external_minutes) json_object_set_new(p, "external_minutes", json_integer(c->f.external_minutes));
+    return p;
 }
 
 /* The revocation's payload; with `stored`, as the ledger keeps it (ledger_correct adds "corrects"). */
@@ -293,7 +306,7 @@ static int tell_learner(Db *db, Arena *a, const Certificate *c, const char *emai
         : arena_printf(a, "%s\n", i18n_get(lang, "The training organisation has issued your certificate of completion for:"));
     const char *body = arena_printf(a, "%s %s,\n\n%s%s — %s · %s\n\n%s\n%s/o/%s/certificates/%s\n\n%s\n%s\n\n— %s\n",
                                     i18n_get(lang, "Hello"), c->learner_name, what, c->course_title, c->run_title,
-                                    cert_duration(a, c->f.live_minutes + c->f.distance_minutes),
+                                    cert_duration(a, cert_total_minutes(&c->f)),
                                     i18n_get(lang, "Your certificate and its PDF:"), base, c->org_slug, c->public_id,
                                     i18n_get(lang, "Anyone can check it at this address:"),
                                     cert_verify_url(a, base, c->public_id), c->org_name);
@@ -325,8 +338,8 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
     int rc = cert_figures(db, a, in->org_id, in->run_id, in->user_id, in->now, &out->f, &out->learner_name);
     if (rc == LN_NOTFOUND) *why = "No such learner in this course run.";
     if (rc != LN_OK) return rc;
-    if (out->f.live_minutes + out->f.distance_minutes == 0) {
-        *why = "There are no hours to certify yet: no signed half-day of a live session and no active time in the course.";
+    if (cert_total_minutes(&out->f) == 0) {
+        *why = "There are no hours to certify yet: no signed half-day of a live session, no active time in the course and no validated external activity.";
         return LN_EPERM;
     }
     char *email = NULL, *lang = NULL;
@@ -363,12 +376,12 @@ int cert_issue(Db *db, Arena *a, const CertInput *in, Certificate *out, const ch
     rc = db_query_i64(db, &out->id, "INSERT INTO certificate (public_id, org_id, run_id, user_id, action_type, employer,"
                                     " learner_name, course_title, run_title, first_at, last_at, live_minutes,"
                                     " distance_minutes, live_sessions, connection_sessions, attempts, issued_at,"
-                                    " issued_by, ledger_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-                                    " $13, $14, $15, $16, $17, $18, 0) RETURNING id",
-                      "tiiitttttiiiiiiiii", out->public_id, out->org_id, out->run_id, out->user_id, out->action_type,
+                                    " issued_by, external_minutes, ledger_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                                    " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 0) RETURNING id",
+                      "tiiitttttiiiiiiiiii", out->public_id, out->org_id, out->run_id, out->user_id, out->action_type,
                       out->employer, out->learner_name, out->course_title, out->run_title, out->f.first_at,
                       out->f.last_at, out->f.live_minutes, out->f.distance_minutes, out->f.live_sessions,
-                      out->f.connection_sessions, out->f.attempts, out->issued_at, out->issued_by) == DB_ROW
+                      out->f.connection_sessions, out->f.attempts, out->issued_at, out->issued_by, out->f.external_minutes) == DB_ROW
              ? LN_OK : LN_EDB;
     if (rc == LN_OK) rc = tell_learner(db, a, out, email, lang, in->base_url, NULL, in->now);
     json_t *p = rc == LN_OK ? cert_payload(out) : NULL;

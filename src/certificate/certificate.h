@@ -11,6 +11,8 @@
  *   - distance hours: the active time of their connection sessions (idle
  *     detection and caps of the organisation's time rules, as in the
  *     connection record);
+ *   - external hours: the minutes a trainer validated for the run's
+ *     external activities (external MOOCs, docs/external.md);
  *   - the first and last evidence of participation, the live sessions
  *     signed, the connection sessions and the assessments submitted.
  * They are frozen in the row and in its ledger entry ("certificate.issued",
@@ -35,6 +37,7 @@
 /* The figures of a learner in a run, as computed or as issued. */
 typedef struct CertFigures {
     int64_t live_minutes, distance_minutes;
+    int64_t external_minutes;           /* validated time of the run's external activities */
     int64_t live_sessions, connection_sessions, attempts;
     UsTime first_at, last_at;           /* 0: no evidence of participation */
 } CertFigures;
@@ -127,6 +130,8 @@ int cert_facts_verify(Db *db, int64_t org_id, FactsReport *out);
 /* "verified", "not_checkpointed", "too_long", "revoked" or "failed". */
 const char *cert_verdict(const Certificate *c, const CertCheck *k);
 
+/* Live, distance and external minutes together. */
+int64_t cert_total_minutes(const CertFigures *f);
 /* "12 h 05 min", "45 min" (the same in English and French). */
 char *cert_duration(Arena *a, int64_t minutes);
 /* The certificate as a one-page A4 PDF in `lang`, with a QR code of

@@ -10,8 +10,8 @@
 
 json_t *cert_figures_json(const CertFigures *f)
 {
-    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "live_minutes", (json_int_t)f->live_minutes, "distance_minutes",
-                     (json_int_t)f->distance_minutes, "total_minutes", (json_int_t)(f->live_minutes + f->distance_minutes),
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "live_minutes", (json_int_t)f->live_minutes, "distance_minutes",
+                     (json_int_t)f->distance_minutes, "external_minutes", (json_int_t)f->external_minutes, "total_minutes", (json_int_t)cert_total_minutes(f),
                      "live_sessions", (json_int_t)f->live_sessions, "connection_sessions",
                      (json_int_t)f->connection_sessions, "attempts", (json_int_t)f->attempts);
 }

@@ -53,8 +53,8 @@ int cert_run_zip(Db *db, const CertBatchInput *in, const char *dest, CertProgres
     Buf index;
     buf_init(&index, 0);
     const char *head[] = {"user_id", "learner", "certificate", "hours_minutes", "live_minutes", "distance_minutes",
-                          "first_at", "last_at", "issued_at", "file", "verify_url"};
-    csv_row(&index, head, 11);
+                          "external_minutes", "first_at", "last_at", "issued_at", "file", "verify_url"};
+    csv_row(&index, head, 12);
     UsTime now = time_now_us();
     for (int i = 0; rc == LN_OK && i < n; i++) {
         Arena *x = arena_new();
@@ -79,11 +79,12 @@ int cert_run_zip(Db *db, const CertBatchInput *in, const char *dest, CertProgres
             buf_free(&pdf);
             if (rc == LN_OK) {
                 const char *row[] = {arena_printf(x, "%lld", (long long)c.user_id), c.learner_name, c.public_id,
-                                     arena_printf(x, "%lld", (long long)(c.f.live_minutes + c.f.distance_minutes)),
+                                     arena_printf(x, "%lld", (long long)cert_total_minutes(&c.f)),
                                      arena_printf(x, "%lld", (long long)c.f.live_minutes),
                                      arena_printf(x, "%lld", (long long)c.f.distance_minutes),
+                                     arena_printf(x, "%lld", (long long)c.f.external_minutes),
                                      time_iso(x, c.f.first_at), time_iso(x, c.f.last_at), time_iso(x, c.issued_at), file, url};
-                csv_row(&index, row, 11);
+                csv_row(&index, row, 12);
                 out->in_zip++;
             }
         } else if (rc == LN_OK && got == LN_EDB) rc = LN_EDB;

@@ -43,11 +43,12 @@ static const char *cert_path(Req *r, const Certificate *c)
 static void figures_render(Req *r, const CertFigures *f)
 {
     hprintf(r, "<dl class=\"facts\"><dt>%s</dt><dd><strong>%s</strong></dd>"
-               "<dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%lld</dd>"
-               "<dt>%s</dt><dd>%s → %s</dd></dl>\n",
-            T(r, "Hours completed"), cert_duration(r->arena, f->live_minutes + f->distance_minutes), T(r, "Live sessions"),
+               "<dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%s · %lld %s</dd><dt>%s</dt><dd>%s</dd>"
+               "<dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%s → %s</dd></dl>\n",
+            T(r, "Hours completed"), cert_duration(r->arena, cert_total_minutes(f)), T(r, "Live sessions"),
             cert_duration(r->arena, f->live_minutes), (long long)f->live_sessions, T(r, "sessions signed"), T(r, "Distance learning"),
             cert_duration(r->arena, f->distance_minutes), (long long)f->connection_sessions, T(r, "connection sessions"),
+            T(r, "External activities, validated"), cert_duration(r->arena, f->external_minutes),
             T(r, "Assessments submitted"), (long long)f->attempts, T(r, "Dates"), text_moment(r, f->first_at),
             text_moment(r, f->last_at));
 }
@@ -116,7 +117,7 @@ void cert_run_page(Req *r)
                 hprintf(r, "<td data-label=\"%s\"><a href=\"%s\">%s %s</a></td><td data-label=\"%s\">%s</td>"
                            "<td><a class=\"button secondary small\" href=\"%s/certificate.pdf\" download>%s</a></td></tr>\n",
                         T(r, "Certificate"), cert_path(r, &x->cert), T(r, "Issued on"), text_moment(r, x->cert.issued_at),
-                        T(r, "Hours completed"), cert_duration(r->arena, x->cert.f.live_minutes + x->cert.f.distance_minutes),
+                        T(r, "Hours completed"), cert_duration(r->arena, cert_total_minutes(&x->cert.f)),
                         cert_path(r, &x->cert), T(r, "PDF"));
             else
                 hprintf(r, "<td class=\"muted\" data-label=\"%s\">%s</td><td data-label=\"%s\">—</td>"
@@ -169,9 +170,9 @@ static void issue_render(Req *r, const RunRef *run, int64_t uid, const IssueForm
         page_end(r);
         return;
     }
-    if (fig.live_minutes + fig.distance_minutes == 0) {
+    if (cert_total_minutes(&fig) == 0) {
         hprintf(r, "<p class=\"alert\">%s</p>\n",
-                T(r, "There are no hours to certify yet: no signed half-day of a live session and no active time in the course."));
+                T(r, "There are no hours to certify yet: no signed half-day of a live session, no active time in the course and no validated external activity."));
         page_end(r);
         return;
     }
@@ -403,7 +404,7 @@ void cert_mine_page(Req *r)
             hprintf(r, "<tr><td data-label=\"%s\"><a href=\"%s\">%s — %s</a>%s</td><td data-label=\"%s\">%s</td>"
                        "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
                     T(r, "Course"), cert_path(r, c), c->course_title, c->run_title, c->revoked_at ? T(r, " (revoked)") : "",
-                    T(r, "Hours completed"), cert_duration(r->arena, c->f.live_minutes + c->f.distance_minutes), T(r, "Issued on"),
+                    T(r, "Hours completed"), cert_duration(r->arena, cert_total_minutes(&c->f)), T(r, "Issued on"),
                     text_moment(r, c->issued_at), T(r, "Organisation"), c->org_name);
         }
         html_lit(r, "</tbody></table></div>\n");

@@ -54,7 +54,7 @@ int cert_pdf(Arena *a, const Certificate *c, const char *lang, const char *verif
     y = field(d, y, T(d, "Type of action"), i18n_get(lang, cert_action_type_text(c->action_type)), false);
     y = field(d, y, T(d, "Dates"), arena_printf(a, "%s → %s", pdf_date(d, c->f.first_at, 0), pdf_date(d, c->f.last_at, 0)),
               false);
-    y = field(d, y, T(d, "Hours completed"), cert_duration(a, c->f.live_minutes + c->f.distance_minutes), true);
+    y = field(d, y, T(d, "Hours completed"), cert_duration(a, cert_total_minutes(&c->f)), true);
     pdf_color(d, RULE);
     pdf_hline(d, MARGIN, MARGIN + CW, y, 0.5);
     y += 14;
@@ -66,11 +66,14 @@ int cert_pdf(Arena *a, const Certificate *c, const char *lang, const char *verif
     y = field(d, y, T(d, "Distance learning"),
               arena_printf(a, "%s · %lld %s", cert_duration(a, c->f.distance_minutes), (long long)c->f.connection_sessions,
                            T(d, "connection sessions")), false);
+    if (c->f.external_minutes)
+        y = field(d, y, T(d, "External activities, validated"), cert_duration(a, c->f.external_minutes), false);
     y = field(d, y, T(d, "Assessments submitted"), arena_printf(a, "%lld", (long long)c->f.attempts), false);
     pdf_color(d, MUTED);
     y += pdf_text(d, T(d, "Live sessions: each half-day the learner signed, from the session's start to its end, split "
                          "at noon, until an early departure. Distance learning: active time measured in the course, "
-                         "idle time and over-long sessions left out. Dates: the first and last evidence of participation "
+                         "idle time and over-long sessions left out. External activities: the time a trainer validated "
+                         "from the other platform's records. Dates: the first and last evidence of participation "
                          "(UTC)."),
                   8.5, false, true, MARGIN, y, CW, 5, PANGO_ALIGN_LEFT) + 24;
     /* issue, ledger and verification */

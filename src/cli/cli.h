@@ -53,6 +53,8 @@ int cmd_demo(Cli *c);
 /* The demo course's sections, units, files and a learner's progress. */
 struct Course;
 int demo_content(Cli *cli, Db *db, const struct Course *c, int64_t run_id, int64_t learner_id, UsTime now);
+/* An external activity in that run and the learner's xAPI statements for it. */
+int demo_external(Db *db, int64_t org_id, int64_t run_id, int64_t trainer_id, const char *learner_email, UsTime now);
 /* The demo's second course, FIRE-201 (share/demo/FIRE-201): a quiz, a live
  * drill, a peer-assessed assignment and a forum, nobody enrolled. */
 int demo_fire(Cli *cli, Db *db, int64_t org_id, int64_t trainer_id, UsTime now);

@@ -6,6 +6,8 @@
 #include "certificate/certificate.h"
 #include "evidence/ledger.h"
 #include "org/org.h"
+#include "xapi/external.h"
+#include "xapi/lrs.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +44,33 @@ static void ledger_app(Cli *c, App *app)
     app->cfg = c->cfg;
 }
 
+/* The rows the sheets, certificates and external records are drawn from,
+ * each against its ledger entries; `what` names them in the summary. */
+static const struct {
+    int (*verify)(Db *db, int64_t org_id, FactsReport *out);
+    const char *what;
+} fact_checks[] = {
+    {attendance_facts_verify, "attendance row"},
+    {cert_facts_verify, "certificate"},
+    {lrs_facts_verify, "xAPI statement"},
+    {ext_facts_verify, "external validation"},
+};
+#define N_FACT_CHECKS (int)LN_ARRAY_LEN(fact_checks)
+
+/* Run every fact check: LN_OK with the counts in reps, or the first
+ * failure's code with its report in *bad. */
+static int verify_facts(Db *db, int64_t org_id, FactsReport reps[N_FACT_CHECKS], FactsReport **bad)
+{
+    for (int i = 0; i < N_FACT_CHECKS; i++) {
+        int rc = fact_checks[i].verify(db, org_id, &reps[i]);
+        if (rc != LN_OK) {
+            *bad = &reps[i];
+            return rc;
+        }
+    }
+    return LN_OK;
+}
+
 int cmd_verify(Cli *c)
 {
     Db *db = cli_db(c);
@@ -53,16 +82,12 @@ int cmd_verify(Cli *c)
         const Org *o = &ol.items[i];
         LedgerReport rep;
         int v = ledger_verify(db, o->id, &rep);
-        FactsReport facts, certs;   /* the rows the sheets and certificates are drawn from, against their entries */
-        int fv = v == LN_OK ? attendance_facts_verify(db, o->id, &facts) : LN_OK;
-        if (fv == LN_OK && v == LN_OK) {
-            fv = cert_facts_verify(db, o->id, &certs);
-            if (fv == LN_EINVAL) facts = certs;
-        }
+        FactsReport reps[N_FACT_CHECKS], *failed = NULL;
+        int fv = v == LN_OK ? verify_facts(db, o->id, reps, &failed) : LN_OK;
         if (fv == LN_EINVAL) {
             bad++;
             printf("%s: FAILED: %s (%s %lld) — the chain itself verifies: %lld entr%s and %lld checkpoint%s\n", o->slug,
-                   facts.detail, facts.table, (long long)facts.bad_id, (long long)rep.entries,
+                   failed->detail, failed->table, (long long)failed->bad_id, (long long)rep.entries,
                    rep.entries == 1 ? "y" : "ies", (long long)rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
         } else if (fv != LN_OK) {
             bad++;
@@ -72,8 +97,10 @@ int cmd_verify(Cli *c)
                    rep.entries == 1 ? "y" : "ies", (long long)rep.checkpoints, rep.checkpoints == 1 ? "" : "s");
             if (rep.head_seq) printf("; head %lld %s", (long long)rep.head_seq, rep.head_hash);
             if (rep.public_key[0]) printf("; key %s", rep.public_key);
-            printf("; %lld attendance row%s and %lld certificate%s match their entries\n", (long long)facts.checked,
-                   facts.checked == 1 ? "" : "s", (long long)certs.checked, certs.checked == 1 ? "" : "s");
+            for (int k = 0; k < N_FACT_CHECKS; k++)
+                printf("%s%lld %s%s", k ? (k == N_FACT_CHECKS - 1 ? " and " : ", ") : "; ", (long long)reps[k].checked,
+                       fact_checks[k].what, reps[k].checked == 1 ? "" : "s");
+            printf(" match their entries\n");
         } else if (v == LN_EINVAL) {
             bad++;
             printf("%s: FAILED at seq %lld (%s): %s — %lld entr%s and %lld checkpoint%s verified before it\n", o->slug,

@@ -92,7 +92,8 @@ static void demo_print(Cli *c)
 {
     printf("\nDemo organisation: Lectern Academy (/o/demo), two courses:\n"
            "  SAFE-101 Workplace safety essentials: text, video with captions, a download; Élodie is part-way\n"
-           "           (21 min of reading: the admin can issue her certificate from the run's Progress page)\n"
+           "           (21 min of reading: the admin can issue her certificate from the run's Progress page),\n"
+           "           and an external MOOC her 45 minutes of which the trainer can validate (External activities)\n"
            "  FIRE-201 Fire safety on site: a quiz, a drill on site next week, peer assessment, a forum;\n"
            "           enrol from the catalog to try them\n"
            "Sign in with:\n");
@@ -102,7 +103,7 @@ static void demo_print(Cli *c)
 }
 
 /* A published course with an open (MOOC) session, for the catalog. */
-static int demo_course(Cli *cli, Db *db, int64_t org_id, int64_t learner_id, UsTime now)
+static int demo_course(Cli *cli, Db *db, int64_t org_id, int64_t trainer_id, int64_t learner_id, UsTime now)
 {
     CourseInput in = {.code = "SAFE-101", .title = "Workplace safety essentials",
                       .summary = "Spot hazards, prevent accidents and react well: the basics every new colleague needs.",
@@ -116,6 +117,7 @@ static int demo_course(Cli *cli, Db *db, int64_t org_id, int64_t learner_id, UsT
     c.org_id = org_id;
     if (rc == LN_OK) rc = run_create(db, &c, "Open session 2027", "mooc", now, now + (int64_t)180 * 86400 * US_PER_SEC, 0, now, &run);
     if (rc == LN_OK) rc = demo_content(cli, db, &c, run, learner_id, now);
+    if (rc == LN_OK) rc = demo_external(db, org_id, run, trainer_id, demo_users[2].email, now);
     if (rc == LN_OK) rc = course_search_index(db, id);     /* with its sections and units */
     ProgrammeInput pin = {.title = "New colleague induction",
                           .objectives = "Work safely from the first day and know whom to ask.",
@@ -146,7 +148,7 @@ int cmd_demo(Cli *c)
             rc = user_create(db, d->email, d->name, d->password, i == 2 ? "fr" : "en", d->platform, now, &uids[i]);
             if (rc == LN_OK) rc = member_set(db, org_id, uids[i], d->role, now);
         }
-        if (rc == LN_OK) rc = demo_course(c, db, org_id, uids[2], now);   /* Élodie is part-way */
+        if (rc == LN_OK) rc = demo_course(c, db, org_id, uids[1], uids[2], now);   /* Élodie is part-way */
         if (rc == LN_OK) rc = demo_fire(c, db, org_id, uids[1], now);
         if (rc == LN_OK) printf("demo data created in %s\n", c->cfg.db_url);
     } else {

@@ -1,9 +1,11 @@
 /* demo_content.c — the demo course's outline: a text, an external link, a
  * short real video (made by ffmpeg when the demo is created) with English
- * and French captions and a transcript, a downloadable checklist, and a
- * learner part-way through it. */
+ * and French captions and a transcript, a downloadable checklist, a
+ * learner part-way through it, and an external MOOC with her records. */
 #include "cli/cli.h"
 #include "content/content.h"
+#include "xapi/external.h"
+#include "xapi/lrs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +186,38 @@ int demo_content(Cli *cli, Db *db, const Course *c, int64_t run_id, int64_t lear
     if (rc == LN_OK)
         rc = add_unit(db, c, s3, "text", "The emergency procedure", procedure_md, NULL, 0, 5, 0, now, &units[4]);
     if (rc == LN_OK && learner_id) rc = learner_progress(db, c, run_id, learner_id, units, now);
+    arena_free(a);
+    return rc;
+}
+
+/* An external MOOC in the demo course's run, with the statements its
+ * platform sent about Élodie: 25 and 20 minutes, then completed.  A
+ * trainer can validate her record (docs/external.md). */
+int demo_external(Db *db, int64_t org_id, int64_t run_id, int64_t trainer_id, const char *learner_email, UsTime now)
+{
+    ExtInput in = {"Data protection basics", "MOOC Example", "https://mooc.example/courses/data-protection",
+                   "https://mooc.example/courses/data-protection", "60"};
+    int64_t id;
+    const char *field, *why;
+    int rc = ext_add(db, org_id, run_id, trainer_id, &in, now, &id, &field, &why);
+    Arena *a = arena_new();
+    static const char *const parts[][3] = {
+        {"experienced", "/module-1", "PT25M"}, {"experienced", "/module-2", "PT20M"}, {"completed", "", "PT0S"},
+    };
+    json_t *sts[3];
+    for (int i = 0; i < 3; i++) {
+        UsTime at = now - (3 - i) * 3600 * US_PER_SEC;
+        sts[i] = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:s, s:{s:s, s:b}}", "actor", "mbox",
+                           arena_printf(a, "mailto:%s", learner_email), "verb", "id",
+                           arena_printf(a, "http://adlnet.gov/expapi/verbs/%s", parts[i][0]), "object", "id",
+                           arena_printf(a, "%s%s", in.iri, parts[i][1]), "timestamp", time_iso(a, at), "result",
+                           "duration", parts[i][2], "completion", i == 2);
+    }
+    char ids[3][XAPI_UUID_LEN + 1];
+    int bad;
+    LrsSender s = {org_id, 0, "MOOC Example (demo)", "http://127.0.0.1:8080"};
+    if (rc == LN_OK) rc = lrs_store(db, a, &s, sts, 3, now, ids, &bad, &why);
+    for (int i = 0; i < 3; i++) json_decref(sts[i]);
     arena_free(a);
     return rc;
 }

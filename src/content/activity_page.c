@@ -73,10 +73,12 @@ void run_progress_page(Req *r)
                " href=\"/o/%s/runs/%lld/gradebook\">%s</a> <a class=\"button small secondary\""
                " href=\"/o/%s/runs/%lld/certificates\">%s</a> <a class=\"button small secondary\""
                " href=\"/o/%s/runs/%lld/survey\">%s</a> <a class=\"button small secondary\""
+               " href=\"/o/%s/runs/%lld/external\">%s</a> <a class=\"button small secondary\""
                " href=\"/o/%s/runs/%lld/progress.csv\" download>%s</a></span></div>",
             T(r, "Learners:"), (long long)ll.total, r->org->slug, (long long)run.id, T(r, "Live sessions"), r->org->slug,
             (long long)run.id, T(r, "Gradebook"), r->org->slug, (long long)run.id, T(r, "Certificates"), r->org->slug,
-            (long long)run.id, T(r, "Satisfaction survey"), r->org->slug, (long long)run.id, T(r, "Export as CSV"));
+            (long long)run.id, T(r, "Satisfaction survey"), r->org->slug, (long long)run.id, T(r, "External activities"),
+            r->org->slug, (long long)run.id, T(r, "Export as CSV"));
     hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
             T(r, "Learner"), T(r, "Progress"), T(r, "Time on task"), T(r, "Last activity"), T(r, "Completed on"));

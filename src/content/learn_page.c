@@ -10,6 +10,7 @@
 #include "web/html.h"
 #include "web/api.h"
 #include "web/i18n.h"
+#include "xapi/external.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -98,6 +99,9 @@ static void outline_nav(Req *r, const Learn *l)
     }
     hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum\">%s</a></p>", (long long)l->run.id, T(r, "Course forum"));
     if (l->learner) hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/grades\">%s</a></p>", (long long)l->run.id, T(r, "My grades"));
+    if (ext_count(r->db, l->run.id))    /* courses on other platforms (docs/external.md) */
+        hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/external\">%s</a></p>", (long long)l->run.id,
+                T(r, "External activities"));
     if (l->unit)    /* the unit's discussion: forum threads attached to it (docs/forum.md) */
         hprintf(r, "<p class=\"forum-link\"><a href=\"/runs/%lld/forum?unit=%lld\">%s</a></p>", (long long)l->run.id,
                 (long long)l->unit->id, T(r, "Discuss this unit"));

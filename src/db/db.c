@@ -82,6 +82,15 @@ static DbStmt *prepare_bound(Db *db, const char *sql, const char *spec, va_list 
     return st;
 }
 
+DbStmt *db_prepare_bound(Db *db, const char *sql, const char *spec, ...)
+{
+    va_list ap;
+    va_start(ap, spec);
+    DbStmt *st = prepare_bound(db, sql, spec, ap);
+    va_end(ap);
+    return st;
+}
+
 int db_run(Db *db, const char *sql, const char *spec, ...)
 {
     va_list ap;

@@ -85,6 +85,9 @@ int db_step_change(DbStmt *st);
 /* "%text%" for `LIKE $n ESCAPE '\'`, with %, _ and \ in `text` escaped so
  * that a person's text is matched literally.  In the arena. */
 char *db_like_contains(Arena *a, const char *text);
+/* Prepare and bind from a spec, for a caller that steps the rows itself (or
+ * binds more values after the spec's).  NULL when the SQL does not prepare. */
+DbStmt *db_prepare_bound(Db *db, const char *sql, const char *spec, ...);
 /* Bind values from a spec (used by the above and by the batching writer). */
 void db_bind_va(DbStmt *st, const char *spec, va_list ap);
 

@@ -7,21 +7,37 @@
 #include "web/html.h"
 #include "web/i18n.h"
 
+#include <sodium.h>
 #include <string.h>
 
 /* ---- authentication ---- */
 
-static void auth_bearer(Req *r, const char *authz)
+static void auth_token(Req *r, const char *tok)
 {
-    const char *tok = authz + 7;
     User *u = arena_alloc(r->arena, sizeof *u);
     ApiToken t;
     if (apitoken_lookup(r->db, r->arena, tok, time_now_us(), u, &t) != LN_OK) return;
     r->user = u;
     r->via_token = true;
     r->token_id = t.id;
+    r->token_name = t.name;
     r->token_org_id = t.org_id;
     r->token_role = t.role;
+}
+
+/* xAPI clients send "Basic base64(key:secret)": the secret is an API
+ * token, the key is not checked (docs/external.md). */
+static void auth_basic(Req *r, const char *authz)
+{
+    const char *b64 = authz + 6;
+    size_t cap = strlen(b64), len = 0;
+    if (cap > 512) return;
+    char *plain = arena_alloc(r->arena, cap + 1);
+    if (sodium_base642bin((unsigned char *)plain, cap, b64, cap, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL))
+        return;
+    plain[len] = 0;
+    char *colon = memchr(plain, ':', len);
+    if (colon) auth_token(r, colon + 1);
 }
 
 static void auth_cookie(Req *r)
@@ -35,11 +51,13 @@ static void auth_cookie(Req *r)
     }
 }
 
-static void authenticate(Req *r)
+static void authenticate(Req *r, unsigned access)
 {
     const char *authz = req_header(r, "authorization");
     if (authz && (str_startswith(authz, "Bearer ") || str_startswith(authz, "bearer ")))
-        auth_bearer(r, authz);
+        auth_token(r, authz + 7);
+    else if (authz && (access & A_XAPI) && (str_startswith(authz, "Basic ") || str_startswith(authz, "basic ")))
+        auth_basic(r, authz);
     else
         auth_cookie(r);
 }
@@ -159,7 +177,7 @@ static bool resolve_org(Req *r, unsigned access)
 bool access_check(Req *r, const Route *route)
 {
     unsigned access = route->access;
-    authenticate(r);
+    authenticate(r, access);
     if (r->via_token && !(access & A_API)) {
         r->user = NULL;     /* bearer tokens are for the API only */
         r->via_token = false;

@@ -99,6 +99,10 @@ void req_finish(Req *r)
     /* the id names the request's access-log line; probes have none */
     if (!r->route || !(r->route->access & A_NOLOG)) req_set_header_static(r, "X-Request-Id", r->req_id);
     req_set_header_static(r, "X-Content-Type-Options", "nosniff");
+    if (r->route && (r->route->access & A_XAPI)) {
+        req_set_header_static(r, "X-Experience-API-Version", "1.0.3");
+        if (r->status == 401) req_set_header_static(r, "WWW-Authenticate", "Basic realm=\"lectern-lrs\"");
+    }
     if (str_startswith(r->content_type, "text/html")) {
         req_set_header_static(r, "Content-Security-Policy",
                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "

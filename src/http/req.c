@@ -102,7 +102,7 @@ void req_set_target(Req *r, const char *method, const char *target)
         if (parse_query(r->arena, q + 1, strlen(q + 1), &r->query, MAX_QUERY_PARAMS) != LN_OK)
             r->path = NULL;
     }
-    r->is_api = r->path && str_startswith(r->path, "/api/");
+    r->is_api = r->path && (str_startswith(r->path, "/api/") || str_startswith(r->path, "/xapi/"));
     const char *cookie = req_header(r, "cookie");
     if (cookie) parse_cookies(r->arena, cookie, strlen(cookie), &r->cookies, MAX_COOKIES);
 }

@@ -81,6 +81,7 @@ struct Req {
     Role role;                  /* the user's role in r->org */
     bool via_token;             /* authenticated by bearer token */
     int64_t token_id;
+    const char *token_name;
     int64_t token_org_id;       /* a token reaches this organisation only */
     Role token_role;
     const char *lang;           /* "en" or "fr" */

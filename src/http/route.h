@@ -18,6 +18,7 @@ enum {
     A_NOLOG    = 1 << 7,    /* probes: no access-log line */
     A_NODB     = 1 << 8,    /* needs no database and no identity (probes, assets) */
     A_UPLOAD   = 1 << 9,    /* multipart bodies up to max-upload (else 16 MiB) */
+    A_XAPI     = 1 << 10,   /* xAPI LRS: an API token also as HTTP Basic password */
 };
 
 #define ROUTE_STATUS_SLOTS 20

@@ -11,6 +11,7 @@
 #include "catalog/pages.h"
 #include "certificate/pages.h"
 #include "survey/pages.h"
+#include "xapi/pages.h"
 #include "content/pages.h"
 #include "event/event.h"
 #include "evidence/pages.h"
@@ -378,6 +379,23 @@ ROUTE(POST,   "/api/v1/runs/{id}/survey/responses",         api_survey_responses
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/survey",        api_survey_results_get, API | A_MEMBER)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/survey",        api_survey_open_post,   API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/survey/close",  api_survey_close_post,  API_W | A_STAFF)
+
+/* external MOOCs (docs/external.md): the xAPI LRS, authenticated by an API token (HTTP Basic or
+ * bearer; the handlers check its role), the run's external activities and their validation */
+ROUTE(GET,    "/xapi/about",                                xapi_about_get,         API | A_XAPI)
+ROUTE(POST,   "/xapi/statements",                           xapi_statements_post,   API_W | A_XAPI | A_LOGIN)
+ROUTE(PUT,    "/xapi/statements",                           xapi_statements_put,    API_W | A_XAPI | A_LOGIN)
+ROUTE(GET,    "/xapi/statements",                           xapi_statements_get,    API | A_XAPI | A_LOGIN)
+ROUTE(GET,    "/o/{org}/runs/{id}/external",                external_list_page,     A_MEMBER)
+ROUTE(POST,   "/o/{org}/runs/{id}/external",                external_add_post,      A_STAFF | FORM)
+ROUTE(GET,    "/o/{org}/runs/{id}/external/{aid}",          external_page,          A_MEMBER)
+ROUTE(POST,   "/o/{org}/runs/{id}/external/{aid}/validate", external_validate_post, A_STAFF | FORM)
+ROUTE(GET,    "/runs/{id}/external",                        external_mine_page,     A_LOGIN)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/external",      api_external_list_get,  API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/external",      api_external_add_post,  API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/external/{aid}", api_external_get,      API | A_MEMBER)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/external/{aid}/validations", api_external_validate_post, API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/runs/{id}/external",                 api_external_mine_get,  API | A_LOGIN)
 /* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/sessions/ical", api_att_run_sessions_ical_post, API_W | A_STAFF)

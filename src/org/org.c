@@ -331,7 +331,7 @@ int apitoken_lookup(Db *db, Arena *a, const char *token, UsTime now, User *user,
     /* The token acts with the lower of its role and the user's current one:
      * a demoted or removed user's tokens lose their power with them. */
     DbStmt *st = db_prepare(db,
-        "SELECT t.id, t.org_id, t.role, m.role, u.id, u.email, u.name, u.lang, t.last_used_at FROM api_token t"
+        "SELECT t.id, t.org_id, t.role, m.role, u.id, u.email, u.name, u.lang, t.last_used_at, t.name FROM api_token t"
         " JOIN app_user u ON u.id = t.user_id"
         " JOIN membership m ON m.org_id = t.org_id AND m.user_id = t.user_id"
         " WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0");
@@ -350,6 +350,7 @@ int apitoken_lookup(Db *db, Arena *a, const char *token, UsTime now, User *user,
         user->lang = db_col_dup(st, 7, a);
         user->is_platform_admin = false;
         tok->last_used_at = db_col_i64(st, 8);
+        tok->name = db_col_dup(st, 9, a);
     }
     db_done(st);
     if (rc != DB_ROW) return rc == DB_DONE ? LN_NOTFOUND : LN_EDB;

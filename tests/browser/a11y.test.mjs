@@ -41,8 +41,9 @@ before(async () => {
     const cert = (await admin('POST', `/api/v1/orgs/demo/runs/${safeRun}/learners/${elodieId}/certificate`, { employer: 'Acme' })).id;
     const job = (await admin('POST', `/api/v1/orgs/demo/runs/${safeRun}/certificates/jobs`, {})).id;
     await trainer('POST', `/api/v1/orgs/demo/runs/${safeRun}/survey`, {});      // a satisfaction survey, open
+    const ext = (await trainer('GET', `/api/v1/orgs/demo/runs/${safeRun}/external`)).items[0].id;   // the demo's external MOOC
     ids = { fire: fire.id, run, safeRun, quiz: unit('quiz'), live: unit('live'), assignment: unit('assignment'),
-            text: unit('text'), session, thread, elodieId, cert, job };
+            text: unit('text'), session, thread, elodieId, cert, job, ext };
 });
 
 after(tearDown);
@@ -81,13 +82,15 @@ test('a learner, in French: home, a course, its units (text, quiz, live, assignm
                          `/runs/${r}/units/${ids.quiz}`, `/runs/${r}/units/${ids.live}`, `/runs/${r}/units/${ids.assignment}`,
                          `/runs/${r}/forum`, `/runs/${r}/forum/${ids.thread}`, `/runs/${r}/grades`, `/runs/${r}/activity`,
                          '/o/demo/attendance/mine', '/account', '/notifications', `/runs/${ids.safeRun}/units/3`,
-                         '/me/certificates', `/o/demo/certificates/${ids.cert}`, `/runs/${ids.safeRun}/survey`]);
+                         '/me/certificates', `/o/demo/certificates/${ids.cert}`, `/runs/${ids.safeRun}/survey`,
+                         `/runs/${ids.safeRun}/external`]);
 });
 
 test('a learner on a phone: home, a quiz, the live unit, the forum, certificates and their verification', async () => {
     const r = ids.run;
     await check(ELODIE, ['/', `/runs/${r}/units/${ids.quiz}`, `/runs/${r}/units/${ids.live}`, `/runs/${r}/forum`,
-                         '/me/certificates', `/verify/certificates/${ids.cert}`, `/runs/${ids.safeRun}/survey`], PHONE);
+                         '/me/certificates', `/verify/certificates/${ids.cert}`, `/runs/${ids.safeRun}/survey`,
+                         `/runs/${ids.safeRun}/external`], PHONE);
 });
 
 test('a trainer: courses, outline, unit editors, sessions, the live session and its kiosk, gradebook, progress, peer overview', async () => {
@@ -99,7 +102,8 @@ test('a trainer: courses, outline, unit editors, sessions, the live session and 
                           `${o}/runs/${r}/progress`, `${o}/runs/${r}/units/${ids.assignment}/peer`, `${o}/runs/${r}/unit-signing`,
                           `${o}/runs/${r}/assistance`, `/runs/${r}/forum/moderation`, `${o}/runs/${ids.safeRun}/certificates`,
                           `${o}/runs/${ids.safeRun}/learners/${ids.elodieId}/certificate`, `${o}/runs/${ids.safeRun}/survey`,
-                          `${o}/runs/${r}/survey`]);
+                          `${o}/runs/${r}/survey`, `${o}/runs/${ids.safeRun}/external`,
+                          `${o}/runs/${ids.safeRun}/external/${ids.ext}`]);
 });
 
 test('an administrator: the organisation, people, import, tokens, settings, time-on-task, attendance, organisations', async () => {

@@ -106,8 +106,11 @@ after(async () => { await stopAll(srv); });
 
 test('the sheet of a signed session: names with accents, times, method, absent, the course; a PNG of page 1', async () => {
   // a session that closes in a few seconds (no grace): Élodie signs by QR, François does not
+  // It starts at most ten minutes ago but not before the last noon or midnight (UTC, the demo's zone), so
+  // that both signatures fall in the same half-day whatever the time of day the suite runs.
   const now = Date.now();
-  const id = await createSession(runId, 'Matinée pratique', now - 10 * MIN, now + 6000, { grace_minutes: 0 });
+  const halfDay = now - (now % (12 * 60 * MIN));
+  const id = await createSession(runId, 'Matinée pratique', Math.max(now - 10 * MIN, halfDay), now + 6000, { grace_minutes: 0 });
   const code = (await trainer.get(`/api/v1/orgs/demo/sessions/${id}/qr`)).json();
   const signed = await elodie.api('POST', `/api/v1/sessions/${id}/signatures`, { qr: code.token, strokes: strokes(1) });
   assert.equal(signed.status, 201, signed.text);

@@ -60,10 +60,13 @@ const FIELDS = {
   password: 'walker-password', current: 'walker-password', allow_signup: '1', signup_domains: 'example.org', lang: 'fr',
 };
 
+/** JSON errors: the API and the xAPI LRS. */
+const isApi = (path) => path.startsWith('/api/') || path.startsWith('/xapi/');
+
 /** A plausible request for a route: the body a legitimate caller would send. */
 function requestFor(rt, org = 'demo') {
   let p = fill(rt.path, org);
-  const api = rt.path.startsWith('/api/');
+  const api = isApi(rt.path);
   if (rt.method === 'GET') return { p };
   if (rt.path.endsWith('/import')) {
     if (api) p += '?apply=1';
@@ -91,7 +94,7 @@ test('the route table is what we walk: every non-GET route carries csrf', () => 
   for (const rt of routes) {
     assert.ok(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(rt.method), `${rt.method} ${rt.path}`);
     if (rt.method !== 'GET') assert.ok(rt.access.includes('csrf'), `${rt.method} ${rt.path} must carry csrf`);
-    if (rt.path.startsWith('/api/')) assert.ok(rt.access.includes('api'), `${rt.path} is an API route`);
+    if (isApi(rt.path)) assert.ok(rt.access.includes('api'), `${rt.path} is an API route`);
   }
   const scoped = routes.filter((r) => r.path.includes('{org}') && !PUBLIC_ORG.has(`${r.method} ${r.path}`));
   for (const rt of scoped) {
@@ -118,7 +121,7 @@ test('every org-scoped route refuses every role of another organisation (cookie 
       const res = await client.req(rt.method, rq.p, opts);
       n++;
       if (![403, 404].includes(res.status)) failures.push(`${role} cookie ${rt.method} ${rq.p} → ${res.status} ${res.text.slice(0, 120)}`);
-      if (res.status === 403 && rt.path.startsWith('/api/')) {
+      if (res.status === 403 && isApi(rt.path)) {
         const code = res.json().error.code;
         if (code === 'csrf') failures.push(`${role} cookie ${rt.method} ${rq.p} stopped by CSRF, not by access`);
       }
@@ -129,7 +132,7 @@ test('every org-scoped route refuses every role of another organisation (cookie 
       if (rq.body) bopts.body = rq.body;
       const b = await bearer.req(rt.method, rq.p, bopts);
       n++;
-      const pageGet = !rt.path.startsWith('/api/') && rt.method === 'GET';
+      const pageGet = !isApi(rt.path) && rt.method === 'GET';
       // pages ignore bearer tokens: the caller is signed out and sent to sign in
       const okPage = pageGet && b.status === 303 && /^\/signin/.test(b.location || '');
       if (![403, 404].includes(b.status) && !okPage) failures.push(`${role} bearer ${rt.method} ${rq.p} → ${b.status} ${b.text.slice(0, 120)}`);
@@ -211,7 +214,7 @@ test('signed out: every route that needs an account refuses (401 for the API, si
     if (rq.json) opts.json = rq.json;
     if (rq.body) opts.body = rq.body;
     const res = await anon.req(rt.method, rq.p, opts);
-    const ok = rt.path.startsWith('/api/') ? res.status === 401 || (res.status === 403 && res.json().error.code === 'csrf')
+    const ok = isApi(rt.path) ? res.status === 401 || (res.status === 403 && res.json().error.code === 'csrf')
       : res.status === 303 && /^\/signin\?next=/.test(res.location || '');
     if (!ok) failures.push(`${rt.method} ${rq.p} → ${res.status} ${res.location || ''}`);
   }
@@ -230,7 +233,7 @@ test('every non-GET route without a CSRF token, signed in by cookie as the platf
     if (rq.body) opts.body = rq.body;
     const res = await c.req(rt.method, rq.p, opts);
     if (res.status !== 403) { failures.push(`${rt.method} ${rq.p} → ${res.status}`); continue; }
-    if (rt.path.startsWith('/api/')) {
+    if (isApi(rt.path)) {
       if (res.json().error.code !== 'csrf') failures.push(`${rt.method} ${rq.p}: code ${res.json().error.code}`);
     } else if (!/This form has expired or did not come from this site/.test(res.text)) {
       failures.push(`${rt.method} ${rq.p}: not the CSRF message`);

@@ -1,0 +1,112 @@
+/* external.h — external MOOCs in a course run (docs/external.md;
+ * ../shared/EVIDENCE.md: "whatever can be had ... checked for plausibility
+ * against the declared duration").  Rules and SQL only; pages in
+ * external_page.c, JSON in external_api.c.
+ *
+ * A run's trainers declare an external activity: its title, its platform,
+ * a link for learners, the activity IRI under which the platform sends xAPI
+ * statements to our LRS, and its declared duration.  Each learner's record
+ * is read from the statements whose actor is the learner's e-mail address
+ * and whose object is the IRI or an IRI below it (the IRI followed by "/",
+ * "?" or "#"):
+ *   - reported time: the larger of the sum of the durations of the
+ *     statements that do not end the activity and the longest duration of
+ *     one that does (completed, passed, failed): platforms report either
+ *     per session or in total on completion;
+ *   - completed: a "completed" or "passed" statement, or
+ *     result.completion true; passed / failed likewise;
+ *   - the verdict (ExtVerdict) against the declared duration.
+ * A trainer validates a learner's record: the minutes accepted (by default
+ * the reported time, at most the declared duration; the declared duration
+ * when no time was reported), with a note that is required when the
+ * verdict is not "plausible" (what was seen instead: the platform's
+ * certificate, a report).  The validation is a row and a ledger entry
+ * ("external.validated") in one transaction; it is what a certificate
+ * counts, once, and cannot be changed afterwards. */
+#ifndef LECTERN_EXTERNAL_H
+#define LECTERN_EXTERNAL_H
+
+#include "attendance/facts.h"
+#include "db/db.h"
+
+#define EXT_TITLE_MAX 200
+#define EXT_NOTE_MAX 2000
+#define EXT_MINUTES_MAX 100000
+#define EXT_MIN_SHARE 50                /* % of the declared duration a plausible record reports */
+
+typedef struct ExtActivity {
+    int64_t id, org_id, run_id, minutes, created_by;
+    UsTime created_at;
+    char *title, *platform, *url, *iri;
+} ExtActivity;
+
+typedef struct ExtInput {
+    const char *title, *platform, *url, *iri, *minutes;     /* as typed */
+} ExtInput;
+
+/* Declare an activity in run `run_id` of `org_id`: LN_OK with *id; LN_EINVAL
+ * with *field and *why (English msgid); LN_EEXIST (the run has one with
+ * this IRI, *field "iri"); LN_NOTFOUND (no such run). */
+int ext_add(Db *db, int64_t org_id, int64_t run_id, int64_t by, const ExtInput *in, UsTime now, int64_t *id,
+            const char **field, const char **why);
+/* The run's activities, oldest first. */
+int ext_list(Db *db, Arena *a, int64_t org_id, int64_t run_id, ExtActivity **out, int *n);
+/* How many the run has (0 on an error). */
+int64_t ext_count(Db *db, int64_t run_id);
+/* One of them; LN_NOTFOUND. */
+int ext_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, int64_t id, ExtActivity *out);
+
+typedef enum {
+    EXT_NO_RECORD,          /* no statement */
+    EXT_IN_PROGRESS,        /* statements, not completed */
+    EXT_NO_TIME,            /* completed, no duration reported: to be checked */
+    EXT_TOO_FAST,           /* completed in less than EXT_MIN_SHARE % of the declared duration */
+    EXT_PLAUSIBLE,
+} ExtVerdict;
+/* "no_record", "in_progress", ... */
+const char *ext_verdict_code(ExtVerdict v);
+/* An English msgid for people. */
+const char *ext_verdict_text(ExtVerdict v);
+
+typedef struct ExtRecord {
+    int64_t user_id;
+    char *name, *email;
+    int64_t statements;
+    UsTime first, last, completed_at;   /* 0: none */
+    int64_t reported_ms;                /* -1: no duration reported */
+    int passed;                         /* 1 passed, 0 failed, -1 not said */
+    bool has_score;
+    int64_t score_milli;                /* the latest scaled score × 1000 */
+    ExtVerdict verdict;
+    /* the validation, when there is one */
+    int64_t validation_id, accepted_minutes, ledger_seq;
+    char *note, *validated_by;
+    UsTime validated_at;
+} ExtRecord;
+/* The records of the run's active learners (by name), and *unknown: the
+ * statements under the activity's IRI whose actor is none of them. */
+int ext_records(Db *db, Arena *a, const ExtActivity *act, ExtRecord **out, int *n, int64_t *unknown);
+/* One learner's record: LN_NOTFOUND when not an active learner of the run. */
+int ext_record(Db *db, Arena *a, const ExtActivity *act, int64_t user_id, ExtRecord *out);
+/* How many of the run's active learners completed the activity and how
+ * many records are validated. */
+typedef struct ExtTally { int64_t learners, completed, validated; } ExtTally;
+int ext_tally(Db *db, Arena *a, const ExtActivity *act, ExtTally *out);
+/* The minutes a validation would accept by default. */
+int64_t ext_default_minutes(const ExtActivity *act, const ExtRecord *rec);
+
+/* Validate `user_id`'s record.  minutes: as typed ("" for the default).
+ * LN_OK; LN_EINVAL with *field ("minutes", "note") and *why; LN_EEXIST
+ * (validated already); LN_NOTFOUND (not an active learner of the run). */
+int ext_validate(Db *db, const ExtActivity *act, int64_t user_id, const char *minutes, const char *note, int64_t by,
+                 UsTime now, const char **field, const char **why);
+
+/* The minutes validated for `user_id` over the external activities of run
+ * `run_id`: what a certificate counts (0 on an error). */
+int64_t ext_validated_minutes(Db *db, int64_t run_id, int64_t user_id);
+
+/* `lectern verify`: every validation against its ledger entry, and the
+ * entries counted against the rows. */
+int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out);
+
+#endif

@@ -1,0 +1,92 @@
+// external.test.mjs — an external MOOC in headless Chromium
+// (docs/external.md): the trainer goes from the run's Progress page to its
+// external activities, opens the demo's, sees what the platform's xAPI
+// statements say of Élodie, and validates her record; a bad identifier is
+// refused on the page; Élodie, on a phone in French, finds the activity
+// from her course outline with her validated time; the administrator sees
+// that time among the figures of her certificate.  Screenshots go to
+// tests/browser/out/; no console errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { env, setUp, tearDown, newContext, shot, signIn, PHONE } from './lib.mjs';
+
+const ADMIN = { email: 'admin@lectern.test', password: 'demo-admin-pass' };
+const TRAINER = { email: 'trainer@lectern.test', password: 'demo-trainer-pass' };
+const ELODIE = { email: 'elodie@lectern.test', password: 'demo-learner-pass' };
+let runId;
+
+before(async () => {
+    await setUp('external');
+    const list = await (await fetch(`${env.base}/api/v1/courses`)).json();
+    const safe = list.items.find((c) => c.code === 'SAFE-101');
+    runId = (await (await fetch(`${env.base}/api/v1/courses/${safe.id}`)).json()).runs[0].id;
+});
+
+after(tearDown);
+
+test('a trainer reads Élodie\'s record of the external MOOC and validates it', { timeout: 60000 }, async () => {
+    const ctx = await newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${env.base}/`);
+    await signIn(p, TRAINER);
+    await p.goto(`${env.base}/o/demo/runs/${runId}/progress`);
+    await p.getByRole('link', { name: 'External activities', exact: true }).click();
+    await p.getByRole('heading', { name: /External activities/, level: 1 }).waitFor();
+    await p.getByText('/xapi/').first().waitFor();
+    await shot(p, 'external-01-list.png');
+
+    // a bad identifier is refused on the page, naming the field
+    await p.getByLabel('Title', { exact: true }).fill('Cyber hygiene');
+    await p.getByLabel('Platform', { exact: true }).fill('MOOC Example');
+    await p.getByLabel('Activity identifier in the platform\'s xAPI statements').fill('https://mooc.example/courses/cyber');
+    await p.getByLabel('Declared duration, in minutes').fill('0');
+    await p.getByLabel('Declared duration, in minutes').evaluate((el) => el.removeAttribute('min'));
+    await p.getByRole('button', { name: 'Declare' }).click();
+    await p.getByText('Give the declared duration in minutes, from 1 to 100000.').waitFor();
+    assert.equal(await p.getByLabel('Declared duration, in minutes').getAttribute('aria-invalid'), 'true');
+    const refused = env.consoleErrors.findIndex((e) => e.includes('/external') && e.includes('422'));
+    if (refused >= 0) env.consoleErrors.splice(refused, 1);     // that refusal was the point
+
+    await p.getByRole('link', { name: 'Data protection basics' }).click();
+    const row = p.locator('tr', { hasText: 'elodie@lectern.test' });
+    await row.getByText('Completed, plausible').waitFor();
+    await row.getByText('45 min').first().waitFor();
+    assert.equal(await row.getByLabel('Minutes accepted').inputValue(), '45');
+    await shot(p, 'external-02-records.png');
+    await row.getByLabel('Note (optional)').fill('Completion certificate of the platform received by e-mail.');
+    await row.getByRole('button', { name: 'Validate' }).click();
+    await p.getByText('The record is validated.').waitFor();
+    await p.locator('tr', { hasText: 'elodie@lectern.test' }).getByText('Completion certificate of the platform').waitFor();
+    await shot(p, 'external-03-validated.png');
+    await ctx.close();
+});
+
+test('Élodie finds the external MOOC from her course, on a phone, in French', { timeout: 60000 }, async () => {
+    const ctx = await newContext(PHONE);
+    const p = await ctx.newPage();
+    await p.goto(`${env.base}/`);
+    await signIn(p, ELODIE);
+    await p.goto(`${env.base}/runs/${runId}/learn`);
+    await p.getByRole('link', { name: 'Activités externes' }).click();
+    await p.getByRole('heading', { name: 'Activités externes', level: 1 }).waitFor();
+    await p.getByText('Terminé, plausible').waitFor();
+    await p.getByRole('definition').filter({ hasText: '45 min' }).nth(1).waitFor();     // reported, and validated
+    assert.equal(await p.getByRole('link', { name: 'Ouvrir sur la plateforme' }).getAttribute('href'),
+                 'https://mooc.example/courses/data-protection');
+    await shot(p, 'external-04-learner-phone.png');
+    await ctx.close();
+});
+
+test('the validated time is among the figures of Élodie\'s certificate', { timeout: 60000 }, async () => {
+    const ctx = await newContext();
+    const p = await ctx.newPage();
+    await p.goto(`${env.base}/`);
+    await signIn(p, ADMIN);
+    await p.goto(`${env.base}/o/demo/runs/${runId}/certificates`);
+    await p.getByRole('link', { name: 'Issue…' }).click();
+    await p.getByText('External activities, validated').waitFor();
+    await p.getByText('1 h 06 min', { exact: true }).first().waitFor();      // 21 minutes of reading + 45 validated
+    await shot(p, 'external-05-certificate-figures.png');
+    await ctx.close();
+    assert.deepEqual(env.consoleErrors, []);
+});

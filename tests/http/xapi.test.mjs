@@ -1,0 +1,243 @@
+// xapi.test.mjs — external MOOCs (docs/external.md) against the real binary:
+// the xAPI LRS (about, POST/PUT/GET statements, HTTP Basic with an API
+// token, conflicts, voiding, queries and their "more" link, refusals that
+// store nothing, one organisation's statements out of another's reach), then
+// a run's external activity: declared by form and API, each learner's record
+// and verdict from the statements, validated by a trainer (a note required
+// when the record is not plausible), seen by the learner, and checked by
+// `lectern verify`.  Run on SQLite and PostgreSQL (scripts/test.sh).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, stopAll, demoStore, DEMO, Client, signinApi, signinForm, apiError, cli, csrfFrom } from './lib.mjs';
+
+let store, srv, trainer, admin, elodie, francois, auditor, runId, courseId;
+let trainerToken, learnerToken, auditorToken, otherToken;
+
+const ACT = 'https://mooc.example/courses/gdpr-basics';
+const VERB = (v) => ({ id: `http://adlnet.gov/expapi/verbs/${v}`, display: { 'en-US': v } });
+const stmt = (email, verb, object, extra = {}) =>
+  ({ actor: { objectType: 'Agent', mbox: `mailto:${email}` }, verb: VERB(verb), object: { id: object }, ...extra });
+
+before(async () => {
+  store = demoStore('xapi');
+  cli(store, 'user', 'add', 'audit@lectern.test', 'Aude Auditrice', '--password', 'auditor-pass', '--org', 'demo', '--role', 'auditor');
+  cli(store, 'org', 'add', 'other', 'Other');
+  cli(store, 'user', 'add', 'boss@other.test', 'Other Boss', '--password', 'other-boss-pass', '--org', 'other', '--role', 'admin');
+  const token = (org, email, role) => cli(store, 'token', 'create', '--org', org, '--user', email, '--role', role, '--name', `${role} lrs`).trim();
+  trainerToken = token('demo', DEMO.trainer.email, 'trainer');
+  learnerToken = token('demo', DEMO.elodie.email, 'learner');
+  auditorToken = token('demo', 'audit@lectern.test', 'auditor');
+  otherToken = token('other', 'boss@other.test', 'admin');
+  srv = await startServer(store);
+  trainer = await signinApi(srv, DEMO.trainer.email, DEMO.trainer.password);
+  admin = await signinApi(srv, DEMO.admin.email, DEMO.admin.password);
+  elodie = await signinApi(srv, DEMO.elodie.email, DEMO.elodie.password);
+  francois = await signinApi(srv, DEMO.francois.email, DEMO.francois.password);
+  auditor = await signinApi(srv, 'audit@lectern.test', 'auditor-pass');
+  const safe = (await new Client(srv).get('/api/v1/courses')).json().items.find((c) => c.code === 'SAFE-101');
+  courseId = safe.id;
+  runId = (await new Client(srv).get(`/api/v1/courses/${safe.id}`)).json().runs[0].id;
+  assert.equal((await francois.api('POST', `/api/v1/runs/${runId}/enrolment`)).status, 201);
+});
+
+after(async () => { await stopAll(srv); });
+
+/** An LRS call: HTTP Basic with the token as password, the xAPI version header. */
+function lrs(method, path, { token = trainerToken, json, version = '1.0.3', headers = {} } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Basic ${Buffer.from(`lms:${token}`).toString('base64')}`;
+  if (version) h['x-experience-api-version'] = version;
+  return new Client(srv).req(method, path, { json, headers: h });
+}
+
+test('the LRS: about, who may write and read, a statement stored and read back as stored', async () => {
+  const about = await new Client(srv).get('/xapi/about');
+  assert.equal(about.status, 200);
+  assert.deepEqual(about.json().version, ['1.0.3']);
+  assert.equal(about.headers.get('x-experience-api-version'), '1.0.3');
+
+  const one = stmt(DEMO.elodie.email, 'experienced', `${ACT}/module-1`, { result: { duration: 'PT20M' } });
+  apiError(await lrs('POST', '/xapi/statements', { json: one, version: null }), 400, 'bad_request');
+  const anon = await lrs('POST', '/xapi/statements', { json: one, token: null });
+  apiError(anon, 401, 'unauthenticated');
+  assert.match(anon.headers.get('www-authenticate'), /^Basic /);
+  apiError(await lrs('POST', '/xapi/statements', { json: one, token: 'lct_' + 'x'.repeat(43) }), 401, 'unauthenticated');
+  apiError(await lrs('POST', '/xapi/statements', { json: one, token: learnerToken }), 403, 'forbidden');
+  apiError(await lrs('POST', '/xapi/statements', { json: one, token: auditorToken }), 403, 'forbidden');
+
+  const res = await lrs('POST', '/xapi/statements', { json: one });
+  assert.equal(res.status, 200, res.text);
+  const [id] = res.json();
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // a bearer token works too; an auditor's reads
+  const back = await new Client(srv, { bearer: auditorToken }).get(`/xapi/statements?statementId=${id}`,
+    { headers: { 'x-experience-api-version': '1.0.3' } });
+  assert.equal(back.status, 200, back.text);
+  const s = back.json();
+  assert.equal(s.id, id);
+  assert.equal(s.actor.mbox, `mailto:${DEMO.elodie.email}`);
+  assert.equal(s.result.duration, 'PT20M');
+  assert.equal(s.version, '1.0.3');
+  assert.match(s.stored, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(s.timestamp, s.stored);
+  assert.equal(s.authority.name, 'trainer lrs');
+  // another organisation's token does not see it
+  apiError(await lrs('GET', `/xapi/statements?statementId=${id}`, { token: otherToken }), 404, 'not_found');
+  apiError(await lrs('GET', `/xapi/statements?statementId=${id}`, { token: learnerToken }), 403, 'forbidden');
+});
+
+test('PUT with statementId: stored once, the same again is accepted, other content is a conflict', async () => {
+  const id = 'A1B2C3D4-0000-4000-8000-00000000000A';
+  const s = stmt(DEMO.francois.email, 'attempted', ACT, { timestamp: '2026-11-20T10:00:00+01:00' });
+  let res = await lrs('PUT', `/xapi/statements?statementId=${id}`, { json: s });
+  assert.equal(res.status, 204, res.text);
+  res = await lrs('PUT', `/xapi/statements?statementId=${id}`, { json: s });
+  assert.equal(res.status, 204, res.text);
+  apiError(await lrs('PUT', `/xapi/statements?statementId=${id}`, { json: { ...s, verb: VERB('completed') } }), 409, 'conflict');
+  apiError(await lrs('PUT', '/xapi/statements?statementId=nope', { json: s }), 400, 'bad_request');
+  apiError(await lrs('PUT', `/xapi/statements?statementId=${id}`, { json: [s] }), 400, 'bad_request');
+  const back = (await lrs('GET', `/xapi/statements?statementId=${id.toLowerCase()}`)).json();
+  assert.equal(back.verb.id, VERB('attempted').id);
+  assert.equal(back.timestamp, '2026-11-20T10:00:00+01:00');
+});
+
+test('a bad statement in a batch is named and nothing of the batch is stored', async () => {
+  const count = async () => (await lrs('GET', '/xapi/statements?limit=0')).json().statements.length;
+  const before = await count();
+  const good = stmt(DEMO.elodie.email, 'experienced', ACT);
+  const cases = [
+    [{ ...good, actor: { mbox: 'elodie@lectern.test' } }, /statement 1: actor\.mbox/],
+    [{ ...good, verb: { display: { en: 'x' } } }, /statement 1: verb\.id/],
+    [{ ...good, object: { id: 'not an iri' } }, /statement 1: object\.id/],
+    [{ ...good, result: { duration: '20 minutes' } }, /statement 1: result\.duration/],
+    [{ ...good, timestamp: 'yesterday' }, /statement 1: timestamp/],
+    [{ ...good, result: { score: { scaled: 1.5 } } }, /statement 1: result\.score\.scaled/],
+  ];
+  for (const [bad, why] of cases) {
+    const res = await lrs('POST', '/xapi/statements', { json: [good, bad] });
+    apiError(res, 400, 'bad_request');
+    assert.match(res.json().error.message, why);
+  }
+  apiError(await lrs('POST', '/xapi/statements', { json: [{ ...good, id: '11111111-1111-4111-8111-111111111111' },
+                                                        { ...good, id: '11111111-1111-4111-8111-111111111111' }] }), 400, 'bad_request');
+  apiError(await lrs('POST', '/xapi/statements', { json: 'hello' }), 400, 'bad_json');
+  assert.equal(await count(), before);
+});
+
+test('voiding, and queries by agent, verb and activity with a "more" link', async () => {
+  const [target] = (await lrs('POST', '/xapi/statements', { json: stmt(DEMO.francois.email, 'experienced', `${ACT}/oops`) })).json();
+  const voiding = { actor: { mbox: `mailto:${DEMO.trainer.email}` }, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' },
+                    object: { objectType: 'StatementRef', id: target } };
+  assert.equal((await lrs('POST', '/xapi/statements', { json: voiding })).status, 200);
+  apiError(await lrs('GET', `/xapi/statements?statementId=${target}`), 404, 'not_found');
+  assert.equal((await lrs('GET', `/xapi/statements?voidedStatementId=${target}`)).json().id, target);
+
+  const batch = [1, 2, 3, 4, 5].map((i) => stmt('nobody@elsewhere.test', 'experienced', `${ACT}/page-${i}`));
+  assert.deepEqual((await lrs('POST', '/xapi/statements', { json: batch })).json().length, 5);
+  const agent = encodeURIComponent(JSON.stringify({ mbox: 'mailto:NOBODY@elsewhere.test' }));
+  let page = await lrs('GET', `/xapi/statements?agent=${agent}&limit=2&ascending=true`);
+  assert.equal(page.status, 200, page.text);
+  assert.ok(page.headers.get('x-experience-api-consistent-through'));
+  const seen = [];
+  for (;;) {
+    const j = page.json();
+    seen.push(...j.statements.map((s) => s.object.id));
+    if (!j.more) break;
+    assert.ok(j.statements.length === 2);
+    page = await lrs('GET', j.more);
+  }
+  assert.deepEqual(seen, batch.map((s) => s.object.id));
+  const byVerb = (await lrs('GET', `/xapi/statements?verb=${encodeURIComponent(VERB('attempted').id)}`)).json().statements;
+  assert.ok(byVerb.length >= 1 && byVerb.every((s) => s.verb.id === VERB('attempted').id));
+  const byAct = (await lrs('GET', `/xapi/statements?activity=${encodeURIComponent(`${ACT}/page-3`)}`)).json().statements;
+  assert.equal(byAct.length, 1);
+  apiError(await lrs('GET', '/xapi/statements?agent=%7Bnope'), 400, 'bad_request');
+  apiError(await lrs('GET', '/xapi/statements?since=yesterday'), 400, 'bad_request');
+  // the other organisation's LRS is empty
+  assert.equal((await lrs('GET', '/xapi/statements', { token: otherToken })).json().statements.length, 0);
+});
+
+test('an external activity: declared, each learner\'s record and verdict, validated, seen by the learner, verified', async () => {
+  // declared by form: a bad identifier is refused, naming it, with nothing written
+  const page = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const list = await page.get(`/o/demo/runs/${runId}/external`);
+  assert.equal(list.status, 200);
+  assert.match(list.text, /\/xapi\//);
+  const form = { _csrf: csrfFrom(list.text), title: 'GDPR basics', platform: 'MOOC Example', url: 'https://mooc.example/gdpr',
+                 iri: 'not an iri', minutes: '90' };
+  let res = await page.post(`/o/demo/runs/${runId}/external`, { form });
+  assert.equal(res.status, 422);
+  assert.match(res.text, /Give the activity&#39;s identifier/);
+  const demo = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external`)).json().items;
+  assert.deepEqual(demo.map((a) => a.title), ['Data protection basics']);      // the demo's
+  res = await page.post(`/o/demo/runs/${runId}/external`, { form: { ...form, iri: `${ACT}/` } });
+  assert.equal(res.status, 303, res.text);
+  const items = (await auditor.get(`/api/v1/orgs/demo/runs/${runId}/external`)).json().items;
+  assert.equal(items.length, 2);
+  const act = items.find((a) => a.title === 'GDPR basics');
+  assert.deepEqual([act.iri, act.minutes], [ACT, 90]);
+  // the same identifier twice is a conflict; through the API, fields are named
+  apiError(await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/external`, { title: 'x', platform: 'y', iri: ACT, minutes: 5 }), 409, 'conflict');
+  const bad = await trainer.api('POST', `/api/v1/orgs/demo/runs/${runId}/external`, { title: 'x', platform: 'y', iri: `${ACT}-2`, minutes: 0 });
+  apiError(bad, 422, 'invalid');
+  assert.equal(bad.json().error.field, 'minutes');
+  apiError(await elodie.api('POST', `/api/v1/orgs/demo/runs/${runId}/external`, { title: 'x', platform: 'y', iri: `${ACT}-3`, minutes: 5 }), 403, 'forbidden');
+
+  // Élodie: two sessions of 25 and 35 minutes, then completed and passed; François: completed in 5 minutes
+  const sts = [
+    stmt(DEMO.elodie.email, 'experienced', `${ACT}/module-2`, { result: { duration: 'PT35M' }, timestamp: '2026-11-21T09:00:00Z' }),
+    stmt(DEMO.elodie.email, 'passed', ACT, { result: { success: true, completion: true, score: { scaled: 0.85 } }, timestamp: '2026-11-21T10:00:00Z' }),
+    stmt(DEMO.francois.email, 'completed', ACT, { result: { duration: 'PT5M', completion: true } }),
+    stmt(DEMO.elodie.email, 'experienced', 'https://mooc.example/courses/gdpr-basics-advanced', { result: { duration: 'PT9H' } }),
+  ];
+  assert.equal((await lrs('POST', '/xapi/statements', { json: sts })).status, 200);
+  const recs = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external/${act.id}`)).json();
+  const el = recs.learners.find((x) => x.email === DEMO.elodie.email);
+  const fr = recs.learners.find((x) => x.email === DEMO.francois.email);
+  // module-1 (20 min, first test) + module-2 (35 min); the sibling IRI "-advanced" does not count
+  assert.deepEqual([el.statements, el.reported_ms, el.passed, el.score_milli, el.verdict], [3, 55 * 60000, true, 850, 'plausible']);
+  assert.deepEqual([fr.statements, fr.reported_ms, fr.verdict], [2, 5 * 60000, 'too_fast']);
+  assert.ok(recs.unknown_statements >= 5);
+
+  // validating: François's record needs a note; Élodie's takes the reported time by default
+  const vpath = `/api/v1/orgs/demo/runs/${runId}/external/${act.id}/validations`;
+  const noNote = await trainer.api('POST', vpath, { user_id: fr.user_id });
+  apiError(noNote, 422, 'invalid');
+  assert.equal(noNote.json().error.field, 'note');
+  apiError(await elodie.api('POST', vpath, { user_id: el.user_id }), 403, 'forbidden');
+  apiError(await auditor.api('POST', vpath, { user_id: el.user_id }), 403, 'forbidden');
+  const v = await trainer.api('POST', vpath, { user_id: fr.user_id, minutes: 80, note: 'The platform\'s certificate of completion, seen.' });
+  assert.equal(v.status, 201, v.text);
+  assert.equal(v.json().validation.minutes, 80);
+  apiError(await trainer.api('POST', vpath, { user_id: fr.user_id, minutes: 80, note: 'again' }), 409, 'conflict');
+
+  // by form, on the page: Élodie's default minutes are the 55 reported
+  const detail = await page.get(`/o/demo/runs/${runId}/external/${act.id}`);
+  assert.match(detail.text, /data-verdict="too_fast"/);
+  assert.match(detail.text, /name="minutes" type="number" min="1" max="100000" value="55"/);
+  res = await page.post(`/o/demo/runs/${runId}/external/${act.id}/validate`,
+    { form: { _csrf: csrfFrom(detail.text), user_id: String(el.user_id), minutes: '', note: '' } });
+  assert.equal(res.status, 303, res.text);
+  const after = (await auditor.get(`/api/v1/orgs/demo/runs/${runId}/external/${act.id}`)).json();
+  assert.equal(after.learners.find((x) => x.user_id === el.user_id).validation.minutes, 55);
+
+  // the learner's own page and API; the staff pages are not theirs
+  const learner = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  const mine = await learner.get(`/runs/${runId}/external`);
+  assert.equal(mine.status, 200);
+  assert.match(mine.text, /GDPR basics/);
+  assert.match(mine.text, /href="https:\/\/mooc\.example\/gdpr"/);
+  const mineApi = (await elodie.get(`/api/v1/runs/${runId}/external`)).json().items;
+  const gdpr = mineApi.find((a) => a.id === act.id).record, demoRec = mineApi.find((a) => a.id === demo[0].id).record;
+  assert.deepEqual([gdpr.verdict, gdpr.validation.minutes], ['plausible', 55]);
+  // the demo's platform reported 25 + 20 minutes of her 60, then completed: not validated yet
+  assert.deepEqual([demoRec.statements, demoRec.reported_ms, demoRec.verdict, demoRec.validation], [3, 45 * 60000, 'plausible', null]);
+  assert.equal((await learner.get(`/o/demo/runs/${runId}/external`)).status, 404);
+  const unit = await learner.get(`/runs/${runId}/learn`);
+  assert.match((await learner.get(unit.location)).text, new RegExp(`href="/runs/${runId}/external"`));
+
+  // the ledger holds every statement and both validations; verify compares the rows
+  assert.equal((await admin.get('/api/v1/orgs/demo/ledger/verify')).json().ok, true);
+  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 2 external validations match their entries/);
+});

@@ -1,0 +1,311 @@
+/* test_external.c — the xAPI LRS store and external activities (src/xapi/):
+ * a batch stored with one ledger entry per statement, all or nothing; a
+ * statement sent again is stored once, other content under its id is a
+ * conflict; voiding; queries and their cursor; each learner's record and
+ * verdict from the statements (durations per session or in total, the IRI
+ * and what lies below it, other actors counted apart); validation with its
+ * rules and its ledger entry; and `lectern verify`'s checks finding a
+ * statement or a validation changed in SQL.  Runs on SQLite and PostgreSQL
+ * (LECTERN_TEST_DB). */
+#include "testutil.h"
+#include "account/account.h"
+#include "catalog/catalog.h"
+#include "certificate/certificate.h"
+#include "evidence/ledger.h"
+#include "org/org.h"
+#include "xapi/external.h"
+#include "xapi/lrs.h"
+
+#define MIN (INT64_C(60) * US_PER_SEC)
+#define DAY_US (INT64_C(86400) * US_PER_SEC)
+#define T0 (INT64_C(1772438400) * US_PER_SEC)      /* 2026-03-02 08:00 UTC */
+#define ACT "https://mooc.example/courses/c1"
+
+static Db *db;
+static Arena *arena;
+static int64_t org, other_org, trainer, learners[2];
+static char emails[2][96];
+static RunRef run;
+static LrsSender sender, other_sender;
+
+static int64_t add_user(const char *what, const char *name, char *email_out)
+{
+    char email[96];
+    snprintf(email, sizeof email, "%s-%d@external.test", what, (int)getpid());
+    if (email_out) strcpy(email_out, email);
+    int64_t id = 0;
+    if (user_create(db, email, name, "a-long-password", "en", false, T0, &id) != LN_OK) return 0;
+    return member_set(db, org, id, str_eq(what, "trainer") ? ROLE_TRAINER : ROLE_LEARNER, T0) == LN_OK ? id : 0;
+}
+
+static int setup(void **state)
+{
+    char *err = NULL;
+    db = db_open(test_db_url(), NULL, &err);
+    if (!db || db_migrate(db, false) < 0) {
+        fprintf(stderr, "cannot open %s: %s\n", test_db_url(), err ? err : "migrations failed");
+        return -1;
+    }
+    arena = arena_new();
+    char slug[48];
+    snprintf(slug, sizeof slug, "ext-%d", (int)getpid());
+    if (org_create(db, slug, "Formations Éole", false, T0, &org) != LN_OK) return -1;
+    snprintf(slug, sizeof slug, "ext-other-%d", (int)getpid());
+    if (org_create(db, slug, "Autre", false, T0, &other_org) != LN_OK) return -1;
+    trainer = add_user("trainer", "Hélène Formatrice", NULL);
+    learners[0] = add_user("l0", "Anna Smith", emails[0]);
+    learners[1] = add_user("l1", "Zoé Lefèvre", emails[1]);
+    Course course;
+    int64_t cid = 0, rid = 0;
+    CourseInput in = {.code = "EXT-1", .title = "RGPD", .estimated_minutes = -1, .published = 1};
+    if (!learners[1] || course_create(db, org, &in, trainer, T0, &cid) != LN_OK
+        || course_load(db, arena, cid, &course) != LN_OK
+        || run_create(db, &course, "Session de mars", "corporate", 0, 0, 0, T0, &rid) != LN_OK
+        || run_ref(db, arena, org, rid, &run) != LN_OK)
+        return -1;
+    for (int i = 0; i < 2; i++)
+        if (enrol_insert(db, &run, learners[i], T0) != LN_OK) return -1;
+    sender = (LrsSender){org, 7, "platform", "https://lectern.example"};
+    other_sender = (LrsSender){other_org, 8, "other", "https://lectern.example"};
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    arena_free(arena);
+    db_close(db);
+    return 0;
+}
+
+static int64_t count(const char *sql, int64_t id)
+{
+    int64_t n = -1;
+    db_query_i64(db, &n, sql, "i", id);
+    return n;
+}
+
+static int64_t statements(int64_t o) { return count("SELECT count(*) FROM xapi_statement WHERE org_id = $1", o); }
+static int64_t entries(int64_t o)
+{
+    return count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'xapi.statement'", o);
+}
+
+/* Store the statements of a JSON text (an array); returns lrs_store's code. */
+static int store_text(const LrsSender *s, const char *text, char (*ids)[XAPI_UUID_LEN + 1], int *bad, const char **why)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    int n = (int)json_array_size(j);
+    json_t **sts = arena_alloc(arena, sizeof *sts * (size_t)n);
+    for (int i = 0; i < n; i++) sts[i] = json_array_get(j, (size_t)i);
+    int rc = lrs_store(db, arena, s, sts, n, T0 + 100 * MIN, ids, bad, why);
+    json_decref(j);
+    return rc;
+}
+
+static const char *st(const char *email, const char *verb, const char *object, const char *more)
+{
+    return arena_printf(arena, "{\"actor\":{\"mbox\":\"mailto:%s\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/%s\"},"
+                               "\"object\":{\"id\":\"%s\"}%s%s}", email, verb, object, more ? "," : "", more ? more : "");
+}
+
+static void test_store_all_or_nothing(void **state)
+{
+    char ids[3][XAPI_UUID_LEN + 1];
+    int bad;
+    const char *why;
+    const char *good = st(emails[0], "experienced", ACT "/m1", "\"result\":{\"duration\":\"PT20M\"}");
+    /* the second is bad: nothing of the batch is stored */
+    assert_int_equal(store_text(&sender, arena_printf(arena, "[%s,%s]", good, st(emails[0], "x", "no iri", NULL)), ids,
+                                &bad, &why), LN_EINVAL);
+    assert_int_equal(bad, 1);
+    assert_non_null(strstr(why, "object"));
+    assert_int_equal(statements(org), 0);
+    /* two good ones: two rows, two entries */
+    assert_int_equal(store_text(&sender, arena_printf(arena, "[%s,%s]", good,
+                                                      st(emails[0], "experienced", ACT "/m2",
+                                                         "\"id\":\"0B0B0B0B-0000-4000-8000-000000000001\","
+                                                         "\"result\":{\"duration\":\"PT35M\"}")), ids, &bad, &why), LN_OK);
+    assert_string_equal(ids[1], "0b0b0b0b-0000-4000-8000-000000000001");
+    assert_true(xapi_uuid_valid(ids[0]));
+    assert_int_equal(statements(org), 2);
+    assert_int_equal(entries(org), 2);
+    /* the same statement again: stored once; other content under its id: a conflict, nothing written */
+    const char *again = st(emails[0], "experienced", ACT "/m2", "\"id\":\"0b0b0b0b-0000-4000-8000-000000000001\","
+                                                                "\"result\":{\"duration\":\"PT35M\"}");
+    assert_int_equal(store_text(&sender, arena_printf(arena, "[%s]", again), ids, &bad, &why), LN_OK);
+    assert_int_equal(statements(org), 2);
+    const char *other = st(emails[0], "experienced", ACT "/m2", "\"id\":\"0b0b0b0b-0000-4000-8000-000000000001\","
+                                                                "\"result\":{\"duration\":\"PT36M\"}");
+    assert_int_equal(store_text(&sender, arena_printf(arena, "[%s,%s]", good, other), ids, &bad, &why), LN_EEXIST);
+    assert_int_equal(bad, 1);
+    assert_int_equal(statements(org), 2);
+    assert_int_equal(entries(org), 2);
+    /* the same id in another organisation is another statement */
+    assert_int_equal(store_text(&other_sender, arena_printf(arena, "[%s]", other), ids, &bad, &why), LN_OK);
+    assert_int_equal(statements(other_org), 1);
+    char *body;
+    assert_int_equal(lrs_get(db, arena, org, "0B0B0B0B-0000-4000-8000-000000000001", false, &body), LN_OK);
+    assert_non_null(strstr(body, "\"PT35M\""));
+    assert_non_null(strstr(body, "\"authority\":{\"account\":{\"homePage\":\"https://lectern.example\",\"name\":\"token-7\"}"));
+    LedgerReport rep;
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+}
+
+static void test_void_and_query(void **state)
+{
+    char ids[6][XAPI_UUID_LEN + 1];
+    int bad;
+    const char *why;
+    assert_int_equal(store_text(&sender, arena_printf(arena, "[%s]", st(emails[1], "experienced", ACT "/oops", NULL)), ids,
+                                &bad, &why), LN_OK);
+    char target[XAPI_UUID_LEN + 1];
+    memcpy(target, ids[0], sizeof target);
+    const char *voiding = arena_printf(arena, "[{\"actor\":{\"mbox\":\"mailto:t@x.test\"},\"verb\":{\"id\":\"%s\"},"
+                                              "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"%s\"}}]",
+                                       XAPI_VERB_VOIDED, target);
+    assert_int_equal(store_text(&sender, voiding, ids, &bad, &why), LN_OK);
+    char *body;
+    assert_int_equal(lrs_get(db, arena, org, target, false, &body), LN_NOTFOUND);
+    assert_int_equal(lrs_get(db, arena, org, target, true, &body), LN_OK);
+    /* a query, two by two, oldest first: every statement not voided, once */
+    LrsQuery q = {.limit = 2, .ascending = true};
+    int seen = 0;
+    for (int page = 0; page < 10; page++) {
+        Buf out;
+        buf_init(&out, 0);
+        bool more;
+        UsTime next_stored = 0;
+        int64_t next_id = 0;
+        assert_int_equal(lrs_query(db, org, &q, &out, &more, &next_stored, &next_id), LN_OK);
+        json_t *a = json_loads(buf_cstr(&out), 0, NULL);
+        assert_non_null(a);
+        seen += (int)json_array_size(a);
+        json_decref(a);
+        buf_free(&out);
+        if (!more) break;
+        q.after_stored = next_stored;
+        q.after_id = next_id;
+    }
+    assert_int_equal(seen, 3);      /* m1, m2 and the voiding statement; not the voided one */
+    /* by actor: the normalised identifier */
+    LrsQuery by = {.limit = 10, .actor = arena_printf(arena, "mailto:%s", emails[0])};
+    Buf out;
+    buf_init(&out, 0);
+    bool more;
+    UsTime ns;
+    int64_t ni;
+    assert_int_equal(lrs_query(db, org, &by, &out, &more, &ns, &ni), LN_OK);
+    json_t *a = json_loads(buf_cstr(&out), 0, NULL);
+    assert_int_equal(json_array_size(a), 2);
+    json_decref(a);
+    buf_free(&out);
+}
+
+static void test_records_and_validation(void **state)
+{
+    int64_t aid;
+    const char *field, *why;
+    ExtInput bad_in = {"RGPD", "MOOC Example", "javascript:alert(1)", ACT, "90"};
+    assert_int_equal(ext_add(db, org, run.id, trainer, &bad_in, T0, &aid, &field, &why), LN_EINVAL);
+    assert_string_equal(field, "url");
+    ExtInput in = {"RGPD", "MOOC Example", "https://mooc.example/c1", ACT "/", "90"};
+    assert_int_equal(ext_add(db, other_org, run.id, trainer, &in, T0, &aid, &field, &why), LN_NOTFOUND);
+    assert_int_equal(ext_add(db, org, run.id, trainer, &in, T0, &aid, &field, &why), LN_OK);
+    assert_int_equal(ext_add(db, org, run.id, trainer, &in, T0, &aid, &field, &why), LN_EEXIST);
+    ExtActivity act;
+    assert_int_equal(ext_load(db, arena, org, run.id, aid, &act), LN_OK);
+    assert_string_equal(act.iri, ACT);
+    /* learner 0: 20 + 35 minutes per session (test above), then passed; learner 1: completed with 10
+     * minutes in total; a sibling IRI and a stranger do not count for anyone */
+    char ids[4][XAPI_UUID_LEN + 1];
+    int bad;
+    assert_int_equal(store_text(&sender, arena_printf(arena, "[%s,%s,%s,%s]",
+        st(emails[0], "passed", ACT, "\"result\":{\"score\":{\"scaled\":0.8}}"),
+        st(emails[1], "completed", ACT "?page=2", "\"result\":{\"duration\":\"PT10M\"}"),
+        st(emails[1], "experienced", ACT "-advanced", "\"result\":{\"duration\":\"PT9H\"}"),
+        st("stranger@elsewhere.test", "experienced", ACT "#top", NULL)), ids, &bad, &why), LN_OK);
+    ExtRecord *recs;
+    int n;
+    int64_t unknown;
+    assert_int_equal(ext_records(db, arena, &act, &recs, &n, &unknown), LN_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(unknown, 1);
+    assert_string_equal(recs[0].name, "Anna Smith");
+    assert_int_equal(recs[0].statements, 3);
+    assert_int_equal(recs[0].reported_ms, 55 * 60000);
+    assert_int_equal(recs[0].passed, 1);
+    assert_int_equal(recs[0].score_milli, 800);
+    assert_int_equal(recs[0].verdict, EXT_PLAUSIBLE);
+    assert_int_equal(ext_default_minutes(&act, &recs[0]), 55);
+    assert_int_equal(recs[1].statements, 1);        /* the voided one is not counted */
+    assert_int_equal(recs[1].reported_ms, 10 * 60000);
+    assert_int_equal(recs[1].verdict, EXT_TOO_FAST);
+    /* validation: a note is required for a record that is not plausible; nothing written until it is right */
+    assert_int_equal(ext_validate(db, &act, learners[1], "", "  ", trainer, T0 + DAY_US, &field, &why), LN_EINVAL);
+    assert_string_equal(field, "note");
+    assert_int_equal(ext_validate(db, &act, learners[1], "0", "seen", trainer, T0 + DAY_US, &field, &why), LN_EINVAL);
+    assert_string_equal(field, "minutes");
+    assert_int_equal(ext_validate(db, &act, trainer, "", "seen", trainer, T0 + DAY_US, &field, &why), LN_NOTFOUND);
+    assert_int_equal(count("SELECT count(*) FROM external_validation WHERE activity_id = $1", aid), 0);
+    assert_int_equal(ext_validate(db, &act, learners[1], "60", "The platform's certificate.", trainer, T0 + DAY_US,
+                                  &field, &why), LN_OK);
+    assert_int_equal(ext_validate(db, &act, learners[0], "", NULL, trainer, T0 + DAY_US, &field, &why), LN_OK);
+    assert_int_equal(ext_validate(db, &act, learners[0], "", NULL, trainer, T0 + DAY_US, &field, &why), LN_EEXIST);
+    ExtRecord x;
+    assert_int_equal(ext_record(db, arena, &act, learners[0], &x), LN_OK);
+    assert_int_equal(x.accepted_minutes, 55);
+    assert_true(x.ledger_seq > 0);
+    assert_int_equal(ext_validated_minutes(db, run.id, learners[1]), 60);
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'external.validated'", org), 2);
+    /* a certificate counts the validated time: learner 1 has nothing else to certify */
+    CertInput ci = {.org_id = org, .run_id = run.id, .user_id = learners[1], .by = trainer, .action_type = "training",
+                    .base_url = "https://lectern.example", .now = T0 + 2 * DAY_US};
+    Certificate c;
+    assert_int_equal(cert_issue(db, arena, &ci, &c, &why), LN_OK);
+    assert_int_equal(c.f.external_minutes, 60);
+    assert_int_equal(cert_total_minutes(&c.f), 60);
+    Certificate back;
+    assert_int_equal(cert_load(db, arena, c.public_id, org, &back), LN_OK);
+    assert_int_equal(back.f.external_minutes, 60);
+    FactsReport rep;
+    assert_int_equal(cert_facts_verify(db, org, &rep), LN_OK);
+}
+
+static void test_verify_finds_changes(void **state)
+{
+    FactsReport rep;
+    assert_int_equal(lrs_facts_verify(db, org, &rep), LN_OK);
+    assert_int_equal(rep.checked, 8);
+    assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
+    assert_int_equal(rep.checked, 2);
+    /* a statement's body changed in SQL */
+    assert_int_equal(db_run(db, "UPDATE xapi_statement SET body = replace(body, 'PT20M', 'PT59M') WHERE org_id = $1",
+                            "i", org), DB_DONE);
+    assert_int_equal(lrs_facts_verify(db, org, &rep), LN_EINVAL);
+    assert_string_equal(rep.table, "xapi_statement");
+    assert_int_equal(db_run(db, "UPDATE xapi_statement SET body = replace(body, 'PT59M', 'PT20M') WHERE org_id = $1",
+                            "i", org), DB_DONE);
+    assert_int_equal(lrs_facts_verify(db, org, &rep), LN_OK);
+    /* a statement deleted */
+    assert_int_equal(db_run(db, "DELETE FROM xapi_statement WHERE org_id = $1 AND verb LIKE '%experienced'"
+                                " AND object LIKE '%#top'", "i", org), DB_DONE);
+    assert_int_equal(lrs_facts_verify(db, org, &rep), LN_EINVAL);
+    assert_non_null(strstr(rep.detail, "the ledger records 8"));
+    /* a validation's minutes changed */
+    assert_int_equal(db_run(db, "UPDATE external_validation SET minutes = 90 WHERE user_id = $1", "i", learners[1]),
+                     DB_DONE);
+    assert_int_equal(ext_facts_verify(db, org, &rep), LN_EINVAL);
+    assert_string_equal(rep.table, "external_validation");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_store_all_or_nothing),
+        cmocka_unit_test(test_void_and_query),
+        cmocka_unit_test(test_records_and_validation),
+        cmocka_unit_test(test_verify_finds_changes),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
