@@ -26,9 +26,12 @@ static json_t *entry_payload(const char *statement_id, const char *body, const c
                      "verb", verb, "object", object, "at", (json_int_t)at);
 }
 
-/* The SHA-256 of the statement as received, with its (lower-case) id and
- * without what the LRS sets: what "the same statement" means on a resend. */
-static void received_sha(json_t *st, const char *id, char out[65])
+/* The statement's two forms, from one copy: *sha, the SHA-256 of the
+ * statement as received with its (lower-case) id and without what the LRS
+ * sets, which is what "the same statement" means on a resend; and the
+ * statement as stored (returned, in the arena): plus timestamp (when it had
+ * none), stored, version and authority. */
+static char *two_forms(Arena *a, json_t *st, const LrsSender *s, const char *id, UsTime at, UsTime now, char sha[65])
 {
     json_t *c = json_deep_copy(st);
     json_object_del(c, "stored");
@@ -36,17 +39,8 @@ static void received_sha(json_t *st, const char *id, char out[65])
     json_object_del(c, "version");
     json_object_set_new(c, "id", json_string(id));
     char *text = json_dumps(c, JSON_FLAGS);
-    sha256_hex(text ? text : "", out);
+    sha256_hex(text ? text : "", sha);
     free(text);
-    json_decref(c);
-}
-
-/* The statement as stored: as received plus id, timestamp, stored,
- * authority and version. */
-static char *stored_body(Arena *a, json_t *st, const LrsSender *s, const char *id, UsTime at, UsTime now)
-{
-    json_t *c = json_deep_copy(st);
-    json_object_set_new(c, "id", json_string(id));
     if (!json_object_get(c, "timestamp")) json_object_set_new(c, "timestamp", json_string(stored_text(a, at)));
     json_object_set_new(c, "stored", json_string(stored_text(a, now)));
     json_object_set_new(c, "version", json_string(XAPI_VERSION));
@@ -54,7 +48,7 @@ static char *stored_body(Arena *a, json_t *st, const LrsSender *s, const char *i
                         json_pack("{s:s, s:s, s:{s:s, s:s}}", "objectType", "Agent", "name", s->token_name,
                                   "account", "homePage", s->base_url, "name",
                                   arena_printf(a, "token-%lld", (long long)s->token_id)));
-    char *text = json_dumps(c, JSON_FLAGS);
+    text = json_dumps(c, JSON_FLAGS);
     char *out = arena_strdup(a, text ? text : "{}");
     free(text);
     json_decref(c);
@@ -79,39 +73,54 @@ static int check_all(Arena *a, json_t *const *sts, int n, XapiStatement *xs, cha
     return LN_OK;
 }
 
-/* Store statement i inside the transaction: LN_OK (stored, or the same one
- * was already), LN_EEXIST (another with its id), LN_EDB. */
-static int store_one(Db *db, Arena *a, const LrsSender *s, json_t *st, const XapiStatement *x, const char *id,
-                     UsTime now)
-{
+/* A statement ready to be written: everything that needs no database is
+ * done before the transaction, which then holds the write lock for the SQL
+ * and the ledger's chaining only. */
+typedef struct Prepared {
+    const XapiStatement *x;
+    const char *id, *body, *subject;
     char sha[65];
-    received_sha(st, id, sha);
+    UsTime at;
+    json_t *payload;        /* the ledger entry's */
+} Prepared;
+
+static void prepare(Arena *a, const LrsSender *s, json_t *st, const XapiStatement *x, const char *id, UsTime now,
+                    Prepared *out)
+{
+    out->x = x;
+    out->id = id;
+    out->at = x->timestamp ? x->timestamp : now;
+    out->body = two_forms(a, st, s, id, out->at, now, out->sha);
+    out->subject = arena_printf(a, "statement:%s", id);
+    out->payload = entry_payload(id, out->body, x->actor, x->verb, x->object, out->at);
+}
+
+/* Write one inside the transaction: LN_OK (stored, or the same one was
+ * already), LN_EEXIST (another with its id), LN_EDB. */
+static int store_one(Db *db, Arena *a, const LrsSender *s, const Prepared *p, UsTime now)
+{
+    const XapiStatement *x = p->x;
     char *old = db_query_text(db, a, "SELECT sha256 FROM xapi_statement WHERE org_id = $1 AND statement_id = $2", "it",
-                              s->org_id, id);
-    if (old) return str_eq(old, sha) ? LN_OK : LN_EEXIST;
-    UsTime at = x->timestamp ? x->timestamp : now;
-    char *body = stored_body(a, st, s, id, at, now);
-    int64_t row = 0, seq = 0;
+                              s->org_id, p->id);
+    if (old) return str_eq(old, p->sha) ? LN_OK : LN_EEXIST;
+    int64_t seq = 0;        /* the entry first, so that the row is written once with its number */
+    int rc = ledger_append(db, s->org_id, LEDGER_KIND, p->subject, p->payload, now, &seq);
+    if (rc != LN_OK) return rc;
     DbStmt *ins = db_prepare_bound(db, "INSERT INTO xapi_statement (org_id, statement_id, actor, actor_email, verb, object,"
-                                 " registration, at, stored, duration_ms, completion, success, score_milli, token_id,"
-                                 " sha256, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-                                 " $15, $16) RETURNING id", "ittttttiiiii", s->org_id, id, x->actor, x->actor_email, x->verb, x->object, x->registration,
-                    at, now, x->duration_ms, (int64_t)x->completion, (int64_t)x->success);
+                                       " registration, at, stored, duration_ms, completion, success, score_milli, token_id,"
+                                       " sha256, body, ledger_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+                                       " $12, $13, $14, $15, $16, $17)", "ittttttiiiii", s->org_id, p->id, x->actor,
+                                   x->actor_email, x->verb, x->object, x->registration, p->at, now, x->duration_ms,
+                                   (int64_t)x->completion, (int64_t)x->success);
     if (!ins) return LN_EDB;
     if (x->has_score) db_bind_i64(ins, 13, (int64_t)(x->score_scaled * 1000 + (x->score_scaled < 0 ? -0.5 : 0.5)));
     else db_bind_null(ins, 13);
     db_bind_i64(ins, 14, s->token_id);
-    db_bind_text(ins, 15, sha);
-    db_bind_text(ins, 16, body);
-    int rc = db_step(ins) == DB_ROW ? LN_OK : LN_EDB;
-    if (rc == LN_OK) row = db_col_i64(ins, 0);
+    db_bind_text(ins, 15, p->sha);
+    db_bind_text(ins, 16, p->body);
+    db_bind_i64(ins, 17, seq);
+    rc = db_step(ins) == DB_DONE ? LN_OK : LN_EDB;
     db_done(ins);
-    if (rc != LN_OK) return rc;
-    json_t *p = entry_payload(id, body, x->actor, x->verb, x->object, at);
-    rc = ledger_append(db, s->org_id, LEDGER_KIND, arena_printf(a, "statement:%lld", (long long)row), p, now, &seq);
-    json_decref(p);
-    if (rc == LN_OK && db_run(db, "UPDATE xapi_statement SET ledger_seq = $1 WHERE id = $2", "ii", seq, row) != DB_DONE)
-        rc = LN_EDB;
     if (rc == LN_OK && x->voids
         && db_run(db, "UPDATE xapi_statement SET voided = 1 WHERE org_id = $1 AND statement_id = $2 AND verb <> $3",
                   "itt", s->org_id, x->object, XAPI_VERB_VOIDED) != DB_DONE)
@@ -129,12 +138,14 @@ int lrs_store(Db *db, Arena *a, const LrsSender *s, json_t *const *sts, int n, U
         return LN_ELIMIT;
     }
     XapiStatement *xs = arena_alloc(a, sizeof *xs * (size_t)(n ? n : 1));
-    int rc = check_all(a, sts, n, xs, ids, bad, why);
+    Prepared *ps = arena_alloc(a, sizeof *ps * (size_t)(n ? n : 1));
+    int rc = check_all(a, sts, n, xs, ids, bad, why), prepared = 0;
+    for (; rc == LN_OK && prepared < n; prepared++) prepare(a, s, sts[prepared], &xs[prepared], ids[prepared], now, &ps[prepared]);
     if (rc == LN_OK && db_begin(db) != DB_DONE) rc = LN_EDB;
     else if (rc == LN_OK) {
         for (int i = 0; rc == LN_OK && i < n; i++) {
             *bad = i;
-            rc = store_one(db, a, s, sts[i], &xs[i], ids[i], now);
+            rc = store_one(db, a, s, &ps[i], now);
         }
         if (rc == LN_EEXIST) *why = "a statement with this id is stored already, with other content";
         if (rc != LN_OK || db_commit(db) != DB_DONE) {
@@ -142,6 +153,7 @@ int lrs_store(Db *db, Arena *a, const LrsSender *s, json_t *const *sts, int n, U
             if (rc == LN_OK) rc = LN_EDB;
         }
     }
+    for (int i = 0; i < prepared; i++) json_decref(ps[i].payload);
     if (rc == LN_OK) *bad = -1;
     return rc;
 }
