@@ -10,8 +10,8 @@
 #     `message =` or `l->message =` (in the page and model files), and the
 #     admin tab labels ({"path", "Label"} in org_page.c) and the types of
 #     action of certificates (certificate.c), certificate.c's, survey.c's and
-#     external.c's `*why =`, the questions of surveys (survey.c) and the
-#     verdicts of external records (external.c).
+#     external.c's `*why =`, report.c's `->error =`, the questions of
+#     surveys (survey.c) and the verdicts of external records (external.c).
 #
 # Usage: scripts/check_i18n.sh [--list]   (--list prints the msgids and exits)
 # Exit 0 when complete, 1 listing what is missing or empty.
@@ -43,8 +43,8 @@ extract_src() {
         }
         # Messages assigned to variables later shown through i18n_get
         # (only in the files that do so; the API messages stay English).
-        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate|survey/survey|xapi/external)\.c$};
-        while ($msgfile and $src =~ /(?:\*msg|\*why|\bmsg|\berr|->message|\bmessage)\s*=\s*($lits)\s*;/g) {
+        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate|survey/survey|xapi/external|xapi/report)\.c$};
+        while ($msgfile and $src =~ /(?:\*msg|\*why|\bmsg|\berr|->message|->error|\bmessage)\s*=\s*($lits)\s*;/g) {
             $out{join_lits($1)} = 1;
         }
         while ($msgfile and $src =~ /(?:\*msg|\*why|\bmsg|->message)\s*=\s*[^;?]*\?\s*($lits)\s*:\s*($lits)\s*;/g) {

@@ -215,7 +215,7 @@ int demo_external(Db *db, int64_t org_id, int64_t run_id, int64_t trainer_id, co
     }
     char ids[3][XAPI_UUID_LEN + 1];
     int bad;
-    LrsSender s = {org_id, 0, "MOOC Example (demo)", "http://127.0.0.1:8080"};
+    LrsSender s = {org_id, 0, "MOOC Example (demo)", "demo", "http://127.0.0.1:8080"};
     if (rc == LN_OK) rc = lrs_store(db, a, &s, sts, 3, now, ids, &bad, &why);
     for (int i = 0; i < 3; i++) json_decref(sts[i]);
     arena_free(a);

@@ -390,11 +390,13 @@ ROUTE(GET,    "/o/{org}/runs/{id}/external",                external_list_page, 
 ROUTE(POST,   "/o/{org}/runs/{id}/external",                external_add_post,      A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/runs/{id}/external/{aid}",          external_page,          A_MEMBER)
 ROUTE(POST,   "/o/{org}/runs/{id}/external/{aid}/validate", external_validate_post, A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/external/{aid}/report",   external_report_post,   A_STAFF | FORM | A_UPLOAD)
 ROUTE(GET,    "/runs/{id}/external",                        external_mine_page,     A_LOGIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/external",      api_external_list_get,  API | A_MEMBER)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/external",      api_external_add_post,  API_W | A_STAFF)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/external/{aid}", api_external_get,      API | A_MEMBER)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/external/{aid}/validations", api_external_validate_post, API_W | A_STAFF)
+ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/external/{aid}/report", api_external_report_post, API_W | A_STAFF)
 ROUTE(GET,    "/api/v1/runs/{id}/external",                 api_external_mine_get,  API | A_LOGIN)
 /* iCalendar import of live sessions (docs/attendance.md, "Import from a calendar") */
 ROUTE(POST,   "/o/{org}/runs/{id}/sessions/ical",           att_run_sessions_ical_post, A_STAFF | FORM)

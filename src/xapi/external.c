@@ -162,9 +162,10 @@ static ExtVerdict verdict_of(const ExtActivity *act, const ExtRecord *r)
 #define VERB_COMPLETED "http://adlnet.gov/expapi/verbs/completed"
 #define VERB_PASSED "http://adlnet.gov/expapi/verbs/passed"
 #define VERB_FAILED "http://adlnet.gov/expapi/verbs/failed"
+#define VERB_PROGRESSED "http://adlnet.gov/expapi/verbs/progressed"
 
-/* Prepare `sql` over UNDER_IRI; with `verbs`, $9..$11 are the verbs
- * completed, passed and failed. */
+/* Prepare `sql` over UNDER_IRI; with `verbs`, $9..$12 are the verbs
+ * completed, passed, failed and progressed. */
 static DbStmt *under_iri(Db *db, Arena *a, const ExtActivity *act, const char *sql, const char *email, bool verbs)
 {
     DbStmt *st = db_prepare_bound(db, sql, "itittttt", act->org_id, act->iri, (int64_t)strlen(act->iri) + 1,
@@ -174,6 +175,7 @@ static DbStmt *under_iri(Db *db, Arena *a, const ExtActivity *act, const char *s
         db_bind_text(st, 9, VERB_COMPLETED);
         db_bind_text(st, 10, VERB_PASSED);
         db_bind_text(st, 11, VERB_FAILED);
+        db_bind_text(st, 12, VERB_PROGRESSED);
     }
     return st;
 }
@@ -200,8 +202,8 @@ static int fill_statements(Db *db, Arena *a, const ExtActivity *act, ExtRecord *
     qsort(sorted, (size_t)n, sizeof *sorted, by_email);
     DbStmt *st = under_iri(db, a, act,
         "SELECT actor_email, count(*), min(at), max(at),"
-        " COALESCE(sum(CASE WHEN duration_ms >= 0 AND verb NOT IN ($9, $10, $11) THEN duration_ms END), -1),"
-        " COALESCE(max(CASE WHEN verb IN ($9, $10, $11) THEN duration_ms END), -1),"
+        " COALESCE(sum(CASE WHEN duration_ms >= 0 AND verb NOT IN ($9, $10, $11, $12) THEN duration_ms END), -1),"
+        " COALESCE(max(CASE WHEN verb IN ($9, $10, $11, $12) THEN duration_ms END), -1),"
         " COALESCE(min(CASE WHEN verb IN ($9, $10) OR completion = 1 THEN at END), 0),"
         " COALESCE(max(CASE WHEN verb = $10 OR success = 1 THEN 2 WHEN verb = $11 OR success = 0 THEN 1 END), 0)"
         " FROM xapi_statement WHERE" UNDER_IRI " GROUP BY actor_email", email, true);

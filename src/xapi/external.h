@@ -11,8 +11,9 @@
  * "?" or "#"):
  *   - reported time: the larger of the sum of the durations of the
  *     statements that do not end the activity and the longest duration of
- *     one that does (completed, passed, failed): platforms report either
- *     per session or in total on completion;
+ *     one that ends it or reports progress (completed, passed, failed,
+ *     progressed): platforms report either per session, or in total on
+ *     completion or in a report (report.h);
  *   - completed: a "completed" or "passed" statement, or
  *     result.completion true; passed / failed likewise;
  *   - the verdict (ExtVerdict) against the declared duration.

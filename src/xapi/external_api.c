@@ -1,6 +1,7 @@
 /* external_api.c — external activities as JSON (external.h); the same rules
  * and access as the pages (external_page.c). */
 #include "xapi/pages.h"
+#include "xapi/report.h"
 #include "catalog/catalog.h"
 #include "catalog/pages.h"
 #include "http/access.h"
@@ -153,4 +154,44 @@ void api_external_mine_get(Req *r)
         json_array_append_new(items, o);
     }
     api_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/external/{aid}/report[?apply=1] — the platform's report as text/csv */
+void api_external_report_post(Req *r)
+{
+    ExtActivity act;
+    if (!activity_of_path(r, &act)) return;
+    bool apply = str_eq(req_query(r, "apply"), "1");
+    Report rep;
+    ReportResult res;
+    LrsSender sender = report_sender(r);
+    int rc = report_parse(r->arena, r->body ? r->body : "", r->body_len, &rep);
+    if (rc == LN_OK) rc = report_import(r->db, r->arena, &act, &sender, &rep, apply, time_now_us(), &res);
+    if (rc == LN_ELIMIT) {
+        api_error(r, 413, "too_large", "at most 10,000 lines can be imported at once");
+        return;
+    }
+    if (rc == LN_EINVAL) {
+        api_error(r, 422, "invalid", rep.error ? rep.error : "the report could not be imported");
+        return;
+    }
+    if (rc != LN_OK) {
+        api_error(r, 500, "internal", "the import failed; nothing was changed");
+        return;
+    }
+    static const char *const codes[] = {"store", "already", "not_learner", "error"};
+    json_t *lines = json_array();
+    for (int i = 0; i < rep.n; i++) {
+        const ReportLine *l = &rep.lines[i];
+        json_t *o = json_pack("{s:i,s:s,s:s}", "line", l->line, "email", l->email, "action", codes[res.actions[i]]);
+        if (res.names[i]) json_object_set_new(o, "name", json_string(res.names[i]));
+        if (l->error) json_object_set_new(o, "error", json_string(l->error));
+        json_array_append_new(lines, o);
+    }
+    json_t *out = json_pack("{s:b,s:i,s:i,s:i,s:i,s:o}", "applied", apply && !res.errors, "new", res.stored, "already",
+                            res.already, "not_learners", res.not_learners, "errors", res.errors, "lines", lines);
+    if (res.errors)     /* the API's error shape, with the lines that say which */
+        json_object_set_new(out, "error", json_pack("{s:s,s:s}", "code", "invalid", "message",
+                                                    "some lines are wrong (see lines[].error): nothing was imported"));
+    api_json(r, res.errors ? 422 : apply ? 201 : 200, out);
 }

@@ -4,6 +4,7 @@
  * run's trainers, administrators and auditors (access_reader); declaring
  * and validating: trainers and administrators (route table). */
 #include "xapi/pages.h"
+#include "xapi/report.h"
 #include "catalog/catalog.h"
 #include "catalog/pages.h"
 #include "certificate/certificate.h"
@@ -30,6 +31,12 @@ static void run_heading(Req *r, const RunRef *run, const char *title)
     page_begin(r, arena_printf(r->arena, "%s — %s", title, run->title));
     hprintf(r, "<p class=\"muted\"><a href=\"/o/%s/runs/%lld/progress\">%s</a></p><h1>%s <span class=\"muted\">· %s</span></h1>\n",
             r->org->slug, (long long)run->id, T(r, "Progress"), title, run->title);
+}
+
+LrsSender report_sender(Req *r)
+{
+    return (LrsSender){r->org->id, 0, arena_printf(r->arena, "%s (report import)", r->user->name),
+                       arena_printf(r->arena, "user-%lld", (long long)r->user->id), mail_base_url(r)};
 }
 
 /* ---- the run's activities ------------------------------------------------------- */
@@ -177,6 +184,21 @@ static void validation_cell(Req *r, const RunRef *run, const ExtActivity *act, c
     form_end(r);
 }
 
+/* Uploading the platform's report (report.h). */
+static void report_form(Req *r, const RunRef *run, const ExtActivity *act)
+{
+    hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2><p class=\"hint\">%s</p>\n",
+            T(r, "Import the platform's report"),
+            T(r, "A CSV file with a first line naming its columns: email (required), minutes (total time spent), completed_at (a date; empty when not completed), score (percent) and passed (yes or no). Each line of a learner of this run becomes a statement of this activity; importing the same report again adds nothing."));
+    form_begin_upload(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld/report", r->org->slug,
+                                      (long long)run->id, (long long)act->id));
+    hprintf(r, "<div class=\"field\"><label for=\"report-file\">%s</label><input id=\"report-file\" name=\"file\" type=\"file\""
+               " accept=\".csv,text/csv\" required></div>", T(r, "Report (CSV)"));
+    form_submit_as(r, T(r, "Preview the import"), "secondary");
+    form_end(r);
+    html_lit(r, "</section>\n");
+}
+
 static void activity_render(Req *r, const RunRef *run, const ExtActivity *act, int64_t err_user, const char *field,
                             const char *why)
 {
@@ -226,6 +248,7 @@ static void activity_render(Req *r, const RunRef *run, const ExtActivity *act, i
     }
     if (!n) hprintf(r, "<tr><td colspan=\"6\" class=\"muted\">%s</td></tr>", T(r, "No learner in this run yet."));
     html_lit(r, "</tbody></table></div>\n");
+    if (access_role_at_least(r, ROLE_TRAINER)) report_form(r, run, act);
     page_end(r);
 }
 
@@ -263,6 +286,80 @@ void external_validate_post(Req *r)
     page_flash(r, T(r, "The record is validated."));
     req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld#learner-%lld", r->org->slug,
                                  (long long)run.id, (long long)act.id, (long long)uid));
+}
+
+/* ---- the platform's report ----------------------------------------------------------- */
+
+static const char *action_text(Req *r, ReportAction a)
+{
+    switch (a) {
+    case REPORT_STORE: return T(r, "to import");
+    case REPORT_ALREADY: return T(r, "imported already");
+    case REPORT_NOT_LEARNER: return T(r, "not a learner of this run: left out");
+    default: return "";
+    }
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/external/{aid}/report — file or csv; apply=1 to import */
+void external_report_post(Req *r)
+{
+    RunRef run;
+    ExtActivity act;
+    if (!activity_of_path(r, &run, &act)) return;
+    size_t len;
+    const char *csv = req_file_or_field(r, "file", "csv", &len);
+    bool apply = str_eq(req_form(r, "apply"), "1");
+    Report rep;
+    ReportResult res;
+    int rc = report_parse(r->arena, csv, len, &rep);
+    LrsSender sender = report_sender(r);
+    if (rc == LN_OK) rc = report_import(r->db, r->arena, &act, &sender, &rep, apply, time_now_us(), &res);
+    if (rc == LN_EINVAL || rc == LN_ELIMIT) {
+        web_error(r, rc == LN_ELIMIT ? 413 : 422, "invalid", rc == LN_ELIMIT
+                  ? T(r, "At most 10,000 lines can be imported at once.") : i18n_get(r->lang, rep.error));
+        return;
+    }
+    if (rc != LN_OK) {
+        web_error(r, 500, "internal", T(r, "The import failed on our side; nothing was changed."));
+        return;
+    }
+    if (apply && !res.errors) {
+        page_flash(r, arena_printf(r->arena, "%s %d · %s %d", T(r, "Statements imported:"), res.stored,
+                                   T(r, "already there:"), res.already));
+        req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld", r->org->slug, (long long)run.id,
+                                     (long long)act.id));
+        return;
+    }
+    if (res.errors) r->status = 422;
+    page_begin(r, T(r, "Import preview"));
+    hprintf(r, "<p class=\"muted\"><a href=\"/o/%s/runs/%lld/external/%lld\">%s</a></p><h1>%s <span class=\"muted\">· %s</span></h1>\n"
+               "<p class=\"lead\">%d %s · %d %s · %d %s · %d %s</p>\n",
+            r->org->slug, (long long)run.id, (long long)act.id, act.title, T(r, "Import preview"), act.title, res.stored,
+            T(r, "to import"), res.already, T(r, "imported already"), res.not_learners, T(r, "left out"), res.errors,
+            T(r, "rejected"));
+    hprintf(r, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+               "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+            T(r, "Line"), T(r, "E-mail"), T(r, "Learner"), T(r, "Minutes"), T(r, "Note"));
+    for (int i = 0; i < rep.n; i++) {
+        const ReportLine *l = &rep.lines[i];
+        hprintf(r, "<tr class=\"%s\"><td>%d</td><td>%s</td><td>%s</td><td>", l->error ? "row-error" : "", l->line,
+                l->email, res.names[i] ? res.names[i] : "");
+        if (l->minutes >= 0) hprintf(r, "%lld", (long long)l->minutes);
+        hprintf(r, "</td><td>%s</td></tr>\n", l->error ? i18n_get(r->lang, l->error) : action_text(r, res.actions[i]));
+    }
+    html_lit(r, "</tbody></table></div>\n");
+    if (res.errors) {
+        hprintf(r, "<p class=\"alert\" role=\"alert\">%s</p>\n",
+                T(r, "Correct the lines rejected and import the file again: nothing is imported while a line is wrong."));
+    } else if (res.stored > 0) {
+        form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld/report", r->org->slug, (long long)run.id,
+                                   (long long)act.id));
+        hprintf(r, "<input type=\"hidden\" name=\"apply\" value=\"1\"><textarea name=\"csv\" hidden>%s</textarea>",
+                arena_strndup(r->arena, csv, len));
+        form_submit(r, T(r, "Import"));
+        form_end(r);
+    }
+    page_end(r);
 }
 
 /* ---- the learner ----------------------------------------------------------------- */

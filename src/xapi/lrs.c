@@ -45,9 +45,8 @@ static char *two_forms(Arena *a, json_t *st, const LrsSender *s, const char *id,
     json_object_set_new(c, "stored", json_string(stored_text(a, now)));
     json_object_set_new(c, "version", json_string(XAPI_VERSION));
     json_object_set_new(c, "authority",
-                        json_pack("{s:s, s:s, s:{s:s, s:s}}", "objectType", "Agent", "name", s->token_name,
-                                  "account", "homePage", s->base_url, "name",
-                                  arena_printf(a, "token-%lld", (long long)s->token_id)));
+                        json_pack("{s:s, s:s, s:{s:s, s:s}}", "objectType", "Agent", "name", s->name, "account",
+                                  "homePage", s->base_url, "name", s->account));
     text = json_dumps(c, JSON_FLAGS);
     char *out = arena_strdup(a, text ? text : "{}");
     free(text);
@@ -115,7 +114,8 @@ static int store_one(Db *db, Arena *a, const LrsSender *s, const Prepared *p, Us
     if (!ins) return LN_EDB;
     if (x->has_score) db_bind_i64(ins, 13, (int64_t)(x->score_scaled * 1000 + (x->score_scaled < 0 ? -0.5 : 0.5)));
     else db_bind_null(ins, 13);
-    db_bind_i64(ins, 14, s->token_id);
+    if (s->token_id) db_bind_i64(ins, 14, s->token_id);
+    else db_bind_null(ins, 14);
     db_bind_text(ins, 15, p->sha);
     db_bind_text(ins, 16, p->body);
     db_bind_i64(ins, 17, seq);
@@ -156,6 +156,15 @@ int lrs_store(Db *db, Arena *a, const LrsSender *s, json_t *const *sts, int n, U
     for (int i = 0; i < prepared; i++) json_decref(ps[i].payload);
     if (rc == LN_OK) *bad = -1;
     return rc;
+}
+
+int lrs_has(Db *db, int64_t org_id, const char *statement_id, bool *has)
+{
+    int64_t n = 0;
+    int rc = db_query_i64(db, &n, "SELECT count(*) FROM xapi_statement WHERE org_id = $1 AND statement_id = $2", "it",
+                          org_id, statement_id);
+    *has = n > 0;
+    return rc == DB_ROW ? LN_OK : LN_EDB;
 }
 
 int lrs_get(Db *db, Arena *a, int64_t org_id, const char *statement_id, bool voided, char **body)

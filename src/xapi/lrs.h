@@ -22,11 +22,12 @@
 #define LRS_LIMIT_DEFAULT 100       /* statements in one page of a query */
 #define LRS_LIMIT_MAX 500
 
-/* Who sends: the API token's organisation, id and name (the statements'
- * "authority"), and the site's address (the authority's homePage). */
+/* Who sends: the organisation; the API token (0 when a person imports a
+ * report); the statements' "authority": its name and account name
+ * ("token-12", "user-5") under the site's address (its homePage). */
 typedef struct LrsSender {
     int64_t org_id, token_id;
-    const char *token_name, *base_url;
+    const char *name, *account, *base_url;
 } LrsSender;
 
 /* Store `n` statements `sts` (borrowed JSON objects).  Each is checked
@@ -38,6 +39,9 @@ typedef struct LrsSender {
  * LN_EDB.  The work is done in `a` (the request's arena). */
 int lrs_store(Db *db, Arena *a, const LrsSender *s, json_t *const *sts, int n, UsTime now,
               char (*ids)[XAPI_UUID_LEN + 1], int *bad, const char **why);
+
+/* Is a statement with this id stored in the organisation (voided or not)? */
+int lrs_has(Db *db, int64_t org_id, const char *statement_id, bool *has);
 
 /* One stored statement as JSON text (arena): by id when `voided` is false
  * (a voided one is not found), by voidedStatementId when true (only a

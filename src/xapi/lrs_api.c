@@ -36,7 +36,8 @@ static bool lrs_caller(Req *r, bool write, LrsSender *s)
                                              : "a learner's token may not read the statements");
         return false;
     }
-    *s = (LrsSender){r->token_org_id, r->token_id, r->token_name ? r->token_name : "", mail_base_url(r)};
+    *s = (LrsSender){r->token_org_id, r->token_id, r->token_name ? r->token_name : "",
+                     arena_printf(r->arena, "token-%lld", (long long)r->token_id), mail_base_url(r)};
     return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "http/req.h"
 #include "xapi/external.h"
+#include "xapi/lrs.h"
 
 /* the LRS */
 void xapi_about_get(Req *r);
@@ -18,6 +19,7 @@ void external_add_post(Req *r);
 void external_page(Req *r);
 void external_validate_post(Req *r);
 void external_mine_page(Req *r);
+void external_report_post(Req *r);
 
 /* JSON */
 void api_external_list_get(Req *r);
@@ -25,5 +27,10 @@ void api_external_add_post(Req *r);
 void api_external_get(Req *r);
 void api_external_validate_post(Req *r);
 void api_external_mine_get(Req *r);
+void api_external_report_post(Req *r);
+
+/* The sender of the statements the signed-in person imports from a
+ * platform's report: the authority "NAME (report import)", "user-ID". */
+LrsSender report_sender(Req *r);
 
 #endif

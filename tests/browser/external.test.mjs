@@ -2,7 +2,7 @@
 // (docs/external.md): the trainer goes from the run's Progress page to its
 // external activities, opens the demo's, sees what the platform's xAPI
 // statements say of Élodie, and validates her record; a bad identifier is
-// refused on the page; Élodie, on a phone in French, finds the activity
+// refused on the page; the platform's CSV report is previewed and imported; Élodie, on a phone in French, finds the activity
 // from her course outline with her validated time; the administrator sees
 // that time among the figures of her certificate.  Screenshots go to
 // tests/browser/out/; no console errors.
@@ -58,6 +58,18 @@ test('a trainer reads Élodie\'s record of the external MOOC and validates it', 
     await p.getByText('The record is validated.').waitFor();
     await p.locator('tr', { hasText: 'elodie@lectern.test' }).getByText('Completion certificate of the platform').waitFor();
     await shot(p, 'external-03-validated.png');
+
+    // the platform's report, as CSV: previewed, then imported
+    await p.getByLabel('Report (CSV)').setInputFiles({ name: 'report.csv', mimeType: 'text/csv',
+        buffer: Buffer.from('email,minutes,completed_at,score\nelodie@lectern.test,50,2026-11-26,88\nsomeone@elsewhere.test,5,,\n') });
+    await p.getByRole('button', { name: 'Preview the import' }).click();
+    await p.getByRole('heading', { name: /Import preview/, level: 1 }).waitFor();
+    await p.getByRole('cell', { name: 'to import', exact: true }).waitFor();
+    await p.getByRole('cell', { name: 'not a learner of this run: left out' }).waitFor();
+    await shot(p, 'external-06-report-preview.png');
+    await p.getByRole('button', { name: 'Import', exact: true }).click();
+    await p.getByText('Statements imported: 1 · already there: 0').waitFor();
+    await p.locator('tr', { hasText: 'elodie@lectern.test' }).getByText('50 min').waitFor();
     await ctx.close();
 });
 
@@ -70,7 +82,8 @@ test('Élodie finds the external MOOC from her course, on a phone, in French', {
     await p.getByRole('link', { name: 'Activités externes' }).click();
     await p.getByRole('heading', { name: 'Activités externes', level: 1 }).waitFor();
     await p.getByText('Terminé, plausible').waitFor();
-    await p.getByRole('definition').filter({ hasText: '45 min' }).nth(1).waitFor();     // reported, and validated
+    await p.getByRole('definition').filter({ hasText: '50 min' }).waitFor();     // reported (the platform's report)
+    await p.getByRole('definition').filter({ hasText: '45 min' }).waitFor();     // validated
     assert.equal(await p.getByRole('link', { name: 'Ouvrir sur la plateforme' }).getAttribute('href'),
                  'https://mooc.example/courses/data-protection');
     await shot(p, 'external-04-learner-phone.png');

@@ -9,7 +9,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, stopAll, demoStore, DEMO, Client, signinApi, signinForm, apiError, cli, csrfFrom } from './lib.mjs';
+import { startServer, stopAll, demoStore, DEMO, Client, signinApi, signinForm, apiError, cli, csrfFrom, multipart, unescapeHtml } from './lib.mjs';
 
 let store, srv, trainer, admin, elodie, francois, auditor, runId, courseId;
 let trainerToken, learnerToken, auditorToken, otherToken;
@@ -240,4 +240,51 @@ test('an external activity: declared, each learner\'s record and verdict, valida
   // the ledger holds every statement and both validations; verify compares the rows
   assert.equal((await admin.get('/api/v1/orgs/demo/ledger/verify')).json().ok, true);
   assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 2 external validations match their entries/);
+});
+
+test('a platform\'s CSV report: previewed, imported once as statements, a bad line refusing the whole file', async () => {
+  const acts = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external`)).json().items;
+  const demoAct = acts.find((a) => a.title === 'Data protection basics');
+  const path = `/api/v1/orgs/demo/runs/${runId}/external/${demoAct.id}/report`;
+  const csv = `Email,Minutes,Completed_at,Score,Passed\n${DEMO.francois.email.toUpperCase()},50,2026-11-25,72.5,yes\n`
+            + 'someone@elsewhere.test,10,,,\n';
+  const send = (who, q, body) => who.req('POST', path + q, { body, headers: { 'content-type': 'text/csv' }, csrf: true });
+  apiError(await send(elodie, '', csv), 403, 'forbidden');
+  // a preview stores nothing
+  let res = await send(trainer, '', csv);
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.json().lines.map((l) => l.action), ['store', 'not_learner']);
+  assert.equal(res.json().lines[0].name, 'François Learner');
+  const record = async () => (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external/${demoAct.id}`)).json()
+    .learners.find((x) => x.email === DEMO.francois.email);
+  assert.equal((await record()).statements, 0);
+  res = await send(trainer, '?apply=1', csv);
+  assert.equal(res.status, 201, res.text);
+  assert.deepEqual([res.json().applied, res.json().new, res.json().not_learners], [true, 1, 1]);
+  const rec = await record();
+  assert.deepEqual([rec.statements, rec.reported_ms, rec.passed, rec.score_milli, rec.verdict], [1, 50 * 60000, true, 725, 'plausible']);
+  // the same file again adds nothing; a bad line refuses the file, naming the line
+  res = await send(trainer, '?apply=1', csv);
+  assert.deepEqual([res.status, res.json().new, res.json().already], [201, 0, 1]);
+  res = await send(trainer, '?apply=1', `email,minutes\n${DEMO.elodie.email},many\n`);
+  apiError(res, 422, 'invalid');
+  assert.equal(res.json().lines[0].line, 2);
+  assert.match(res.json().lines[0].error, /minutes/);
+  apiError(await send(trainer, '', 'name,minutes\nx,1\n'), 422, 'invalid');
+
+  // by the page: upload, preview, confirm
+  const page = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const detail = await page.get(`/o/demo/runs/${runId}/external/${demoAct.id}`);
+  assert.match(detail.text, /Import the platform&#39;s report/);
+  const mp = multipart([{ name: '_csrf', value: csrfFrom(detail.text) },
+                        { name: 'file', filename: 'report.csv', type: 'text/csv', value: `email,minutes,completed_at\n${DEMO.elodie.email},58,2026-11-26\n` }]);
+  res = await page.post(`/o/demo/runs/${runId}/external/${demoAct.id}/report`, { body: mp.body, headers: mp.headers });
+  assert.equal(res.status, 200, res.text.slice(0, 500));
+  assert.match(res.text, /Élodie Learner/);
+  assert.match(res.text, /to import/);
+  const confirm = await page.post(`/o/demo/runs/${runId}/external/${demoAct.id}/report`,
+    { form: { _csrf: csrfFrom(res.text), apply: '1', csv: unescapeHtml(res.text.match(/<textarea name="csv" hidden>([^<]*)<\/textarea>/)[1]) } });
+  assert.equal(confirm.status, 303, confirm.text.slice(0, 300));
+  const el = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external/${demoAct.id}`)).json().learners.find((x) => x.email === DEMO.elodie.email);
+  assert.equal(el.reported_ms, 58 * 60000);      // the report's total, not added to the 45 minutes of the sessions
 });

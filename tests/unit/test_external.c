@@ -15,6 +15,7 @@
 #include "org/org.h"
 #include "xapi/external.h"
 #include "xapi/lrs.h"
+#include "xapi/report.h"
 
 #define MIN (INT64_C(60) * US_PER_SEC)
 #define DAY_US (INT64_C(86400) * US_PER_SEC)
@@ -65,8 +66,8 @@ static int setup(void **state)
         return -1;
     for (int i = 0; i < 2; i++)
         if (enrol_insert(db, &run, learners[i], T0) != LN_OK) return -1;
-    sender = (LrsSender){org, 7, "platform", "https://lectern.example"};
-    other_sender = (LrsSender){other_org, 8, "other", "https://lectern.example"};
+    sender = (LrsSender){org, 7, "platform", "token-7", "https://lectern.example"};
+    other_sender = (LrsSender){other_org, 8, "other", "token-8", "https://lectern.example"};
     return 0;
 }
 
@@ -272,11 +273,76 @@ static void test_records_and_validation(void **state)
     assert_int_equal(cert_facts_verify(db, org, &rep), LN_OK);
 }
 
+static void test_report(void **state)
+{
+    /* parsing: the header names the columns, in any order and case; each bad line is named */
+    Report rep;
+    const char *bad = "Score,EMAIL,minutes\n80,a@x.test,10\n101,b@x.test,5\n,not-an-address,5\n,c@x.test,-3\n";
+    assert_int_equal(report_parse(arena, bad, strlen(bad), &rep), LN_OK);
+    assert_int_equal(rep.n, 4);
+    assert_int_equal(rep.errors, 3);
+    assert_null(rep.lines[0].error);
+    assert_int_equal(rep.lines[0].score_milli, 800);
+    assert_int_equal(rep.lines[1].line, 3);
+    assert_non_null(strstr(rep.lines[1].error, "score"));
+    assert_non_null(strstr(rep.lines[2].error, "e-mail"));
+    assert_non_null(strstr(rep.lines[3].error, "minutes"));
+    assert_int_equal(report_parse(arena, "name,minutes\nx,1\n", 18, &rep), LN_EINVAL);
+    assert_non_null(rep.error);
+
+    int64_t aid;
+    const char *field, *why;
+    ExtInput in = {"Cyber", "MOOC Example", "", "https://mooc.example/courses/cyber", "60"};
+    assert_int_equal(ext_add(db, org, run.id, trainer, &in, T0, &aid, &field, &why), LN_OK);
+    ExtActivity act;
+    assert_int_equal(ext_load(db, arena, org, run.id, aid, &act), LN_OK);
+    LrsSender s = {org, 0, "Hélène Formatrice (report import)", "user-1", "https://lectern.example"};
+    ReportResult res;
+    int64_t before = statements(org), entries_before = entries(org);
+
+    /* a first report: learner 0 is half-way (30 minutes), learner 1 completed; a stranger is left out */
+    const char *week1 = arena_printf(arena, "email,minutes,completed_at,score,passed\n%s,30,,,\n%s,50,2026-03-05,90,yes\n"
+                                            "stranger@elsewhere.test,500,2026-03-05,100,yes\n", emails[0], emails[1]);
+    assert_int_equal(report_parse(arena, week1, strlen(week1), &rep), LN_OK);
+    assert_int_equal(report_import(db, arena, &act, &s, &rep, false, T0 + DAY_US, &res), LN_OK);   /* a preview */
+    assert_int_equal(res.stored, 2);
+    assert_int_equal(res.not_learners, 1);
+    assert_int_equal(statements(org), before);
+    assert_int_equal(report_import(db, arena, &act, &s, &rep, true, T0 + DAY_US, &res), LN_OK);
+    assert_int_equal(statements(org), before + 2);
+    assert_int_equal(entries(org), entries_before + 2);
+    /* the same report again: nothing new */
+    assert_int_equal(report_import(db, arena, &act, &s, &rep, true, T0 + 2 * DAY_US, &res), LN_OK);
+    assert_int_equal(res.already, 2);
+    assert_int_equal(res.stored, 0);
+    assert_int_equal(statements(org), before + 2);
+    /* a later report: learner 0's total is 45 minutes now, completed; the totals are not added up */
+    const char *week2 = arena_printf(arena, "email,minutes,completed_at\n%s,45,2026-03-09\n", emails[0]);
+    assert_int_equal(report_parse(arena, week2, strlen(week2), &rep), LN_OK);
+    assert_int_equal(report_import(db, arena, &act, &s, &rep, true, T0 + 3 * DAY_US, &res), LN_OK);
+    ExtRecord x;
+    assert_int_equal(ext_record(db, arena, &act, learners[0], &x), LN_OK);
+    assert_int_equal(x.statements, 2);
+    assert_int_equal(x.reported_ms, 45 * 60000);
+    assert_int_equal(x.verdict, EXT_PLAUSIBLE);
+    assert_int_equal(ext_record(db, arena, &act, learners[1], &x), LN_OK);
+    assert_int_equal(x.passed, 1);
+    assert_int_equal(x.score_milli, 900);
+    assert_int_equal(x.verdict, EXT_PLAUSIBLE);
+    /* a report with a bad line imports nothing */
+    const char *wrong = arena_printf(arena, "email,minutes\n%s,70\n%s,lots\n", emails[0], emails[1]);
+    int64_t now_rows = statements(org);
+    assert_int_equal(report_parse(arena, wrong, strlen(wrong), &rep), LN_OK);
+    assert_int_equal(report_import(db, arena, &act, &s, &rep, true, T0 + 4 * DAY_US, &res), LN_OK);
+    assert_int_equal(res.errors, 1);
+    assert_int_equal(statements(org), now_rows);
+}
+
 static void test_verify_finds_changes(void **state)
 {
     FactsReport rep;
     assert_int_equal(lrs_facts_verify(db, org, &rep), LN_OK);
-    assert_int_equal(rep.checked, 8);
+    assert_int_equal(rep.checked, 11);
     assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
     assert_int_equal(rep.checked, 2);
     /* a statement's body changed in SQL */
@@ -291,7 +357,7 @@ static void test_verify_finds_changes(void **state)
     assert_int_equal(db_run(db, "DELETE FROM xapi_statement WHERE org_id = $1 AND verb LIKE '%experienced'"
                                 " AND object LIKE '%#top'", "i", org), DB_DONE);
     assert_int_equal(lrs_facts_verify(db, org, &rep), LN_EINVAL);
-    assert_non_null(strstr(rep.detail, "the ledger records 8"));
+    assert_non_null(strstr(rep.detail, "the ledger records 11"));
     /* a validation's minutes changed */
     assert_int_equal(db_run(db, "UPDATE external_validation SET minutes = 90 WHERE user_id = $1", "i", learners[1]),
                      DB_DONE);
@@ -305,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_store_all_or_nothing),
         cmocka_unit_test(test_void_and_query),
         cmocka_unit_test(test_records_and_validation),
+        cmocka_unit_test(test_report),
         cmocka_unit_test(test_verify_finds_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
