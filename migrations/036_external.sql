@@ -54,5 +54,17 @@ CREATE TABLE external_validation (
     ledger_seq BIGINT NOT NULL DEFAULT 0,
     UNIQUE (activity_id, user_id)
 );
+-- The platform's certificate a learner sends (a PDF or an image from the
+-- media store), each with a ledger entry ("external.attestation"); the
+-- latest is shown beside the record.
+CREATE TABLE external_attestation (
+    id {{ID}},
+    activity_id BIGINT NOT NULL REFERENCES external_activity(id),
+    user_id BIGINT NOT NULL REFERENCES app_user(id),
+    media_id BIGINT NOT NULL REFERENCES media(id),
+    uploaded_at BIGINT NOT NULL,
+    ledger_seq BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX external_attestation_user ON external_attestation (activity_id, user_id, id);
 -- A certificate counts the validated time of the run's external activities.
 ALTER TABLE certificate ADD COLUMN external_minutes BIGINT NOT NULL DEFAULT 0;

@@ -223,10 +223,7 @@ void api_peer_submit_post(Req *r)
                 return;
             }
             Media m;
-            int rc = pt->path ? media_store(r->app, r->db, r->arena, p.l.run.org_id, pt->path,
-                                            pt->filename, r->user->id, &m)
-                              : media_store_bytes(r->app, r->db, r->arena, p.l.run.org_id, pt->data, pt->len,
-                                                  pt->filename, r->user->id, &m);
+            int rc = media_store_part(r->app, r->db, r->arena, p.l.run.org_id, pt, r->user->id, &m);
             if (rc != LN_OK) {
                 api_error(r, 500, "internal", "the file could not be stored");
                 return;

@@ -269,9 +269,7 @@ void peer_submit_post(Req *r)
             return;
         }
         Media m;
-        int rc = pt->path ? media_store(r->app, r->db, r->arena, p.l.run.org_id, pt->path, pt->filename, r->user->id, &m)
-                          : media_store_bytes(r->app, r->db, r->arena, p.l.run.org_id, pt->data, pt->len, pt->filename,
-                                              r->user->id, &m);
+        int rc = media_store_part(r->app, r->db, r->arena, p.l.run.org_id, pt, r->user->id, &m);
         if (rc != LN_OK) {
             web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
             return;

@@ -220,8 +220,7 @@ int abs_store_upload(Req *r, int64_t *media_id)
     const Part *p = req_part(r, "file");
     if (!p || !p->filename || !p->filename[0] || (!p->path && p->len == 0)) return LN_OK;
     Media m;
-    int rc = p->path ? media_store(r->app, r->db, r->arena, r->org->id, p->path, p->filename, r->user->id, &m)
-                     : media_store_bytes(r->app, r->db, r->arena, r->org->id, p->data, p->len, p->filename, r->user->id, &m);
+    int rc = media_store_part(r->app, r->db, r->arena, r->org->id, p, r->user->id, &m);
     if (rc == LN_OK) *media_id = m.id;
     return rc;
 }

@@ -53,7 +53,7 @@ static const struct {
     {attendance_facts_verify, "attendance row"},
     {cert_facts_verify, "certificate"},
     {lrs_facts_verify, "xAPI statement"},
-    {ext_facts_verify, "external validation"},
+    {ext_facts_verify, "external record"},
 };
 #define N_FACT_CHECKS (int)LN_ARRAY_LEN(fact_checks)
 

@@ -120,6 +120,8 @@ int media_store(App *app, Db *db, Arena *a, int64_t org_id, const char *tmp_path
 /* The same for bytes in memory (imports, demo, tests). */
 int media_store_bytes(App *app, Db *db, Arena *a, int64_t org_id, const void *data, size_t len,
                       const char *filename, int64_t user_id, Media *out);
+/* The same for an uploaded part: streamed to a file, or in memory. */
+int media_store_part(App *app, Db *db, Arena *a, int64_t org_id, const Part *p, int64_t user_id, Media *out);
 int media_load(Db *db, Arena *a, int64_t org_id, int64_t id, Media *out);
 /* DATA/media/ab/abcdef... */
 char *media_path(App *app, Arena *a, const char *sha256);

@@ -287,9 +287,7 @@ void api_media_post(Req *r)
         return;
     }
     Media m;
-    int rc = p->path ? media_store(r->app, r->db, r->arena, r->org->id, p->path, p->filename, r->user->id, &m)
-                     : media_store_bytes(r->app, r->db, r->arena, r->org->id, p->data, p->len, p->filename,
-                                         r->user->id, &m);
+    int rc = media_store_part(r->app, r->db, r->arena, r->org->id, p, r->user->id, &m);
     if (rc != LN_OK) {
         api_error(r, 500, "internal", "the file could not be stored");
         return;

@@ -232,3 +232,9 @@ out:
     arena_free(a);
     return secs;
 }
+
+int media_store_part(App *app, Db *db, Arena *a, int64_t org_id, const Part *p, int64_t user_id, Media *out)
+{
+    return p->path ? media_store(app, db, a, org_id, p->path, p->filename, user_id, out)
+                   : media_store_bytes(app, db, a, org_id, p->data, p->len, p->filename, user_id, out);
+}

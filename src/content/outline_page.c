@@ -352,9 +352,7 @@ static int64_t upload_media(Req *r, const Course *c, const Outline *o, const Uni
     const Part *p = req_part(r, "file");
     if (!p) return 0;
     Media m;
-    int rc = p->path ? media_store(r->app, r->db, r->arena, c->org_id, p->path, p->filename, r->user->id, &m)
-                     : media_store_bytes(r->app, r->db, r->arena, c->org_id, p->data, p->len, p->filename,
-                                         r->user->id, &m);
+    int rc = media_store_part(r->app, r->db, r->arena, c->org_id, p, r->user->id, &m);
     if (rc != LN_OK) {
         web_error(r, 500, "internal", T(r, "The file could not be stored."));
         return -1;

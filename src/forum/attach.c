@@ -131,9 +131,7 @@ bool forum_files_from_request(Req *r, const ForumCtx *f, int existing_n, int64_t
     for (const Part *pt = r->parts; pt; pt = pt->next) {
         if (!is_file_part(pt)) continue;
         Media m;
-        int rc = pt->path ? media_store(r->app, r->db, r->arena, f->run.org_id, pt->path, pt->filename, r->user->id, &m)
-                          : media_store_bytes(r->app, r->db, r->arena, f->run.org_id, pt->data, pt->len, pt->filename,
-                                              r->user->id, &m);
+        int rc = media_store_part(r->app, r->db, r->arena, f->run.org_id, pt, r->user->id, &m);
         if (rc != LN_OK) {
             web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
             return false;

@@ -247,9 +247,13 @@ static int learners(Db *db, Arena *a, const ExtActivity *act, int64_t user_id, E
     *out = NULL;
     *n = 0;
     DbStmt *st = db_prepare_bound(db, "SELECT u.id, u.name, u.email, v.id, v.minutes, v.note, v.decided_at, v.ledger_seq,"
-                                      " d.name FROM enrolment e JOIN app_user u ON u.id = e.user_id"
+                                      " d.name, t.id, t.uploaded_at, md.filename FROM enrolment e"
+                                      " JOIN app_user u ON u.id = e.user_id"
                                       " LEFT JOIN external_validation v ON v.activity_id = $2 AND v.user_id = u.id"
                                       " LEFT JOIN app_user d ON d.id = v.decided_by"
+                                      " LEFT JOIN external_attestation t ON t.id = (SELECT max(id) FROM external_attestation"
+                                      " WHERE activity_id = $2 AND user_id = u.id)"
+                                      " LEFT JOIN media md ON md.id = t.media_id"
                                       " WHERE e.run_id = $1 AND e.status = 'active' AND ($3 = 0 OR u.id = $3)"
                                       " ORDER BY u.name, u.id", "iii", act->run_id, act->id, user_id);
     if (!st) return LN_EDB;
@@ -274,6 +278,9 @@ static int learners(Db *db, Arena *a, const ExtActivity *act, int64_t user_id, E
         r->validated_at = db_col_i64(st, 6);
         r->ledger_seq = db_col_i64(st, 7);
         r->validated_by = db_col_dup(st, 8, a);
+        r->attestation_id = db_col_i64(st, 9);
+        r->attestation_at = db_col_i64(st, 10);
+        r->attestation_name = db_col_dup(st, 11, a);
     }
     db_done(st);
     return rc == DB_DONE ? LN_OK : LN_EDB;
@@ -396,6 +403,70 @@ int ext_validate(Db *db, const ExtActivity *act, int64_t user_id, const char *mi
     return rc;
 }
 
+/* ---- the platform's certificate, sent by the learner ------------------------------------ */
+
+#define KIND_ATTESTATION "external.attestation"
+
+static json_t *attestation_payload(int64_t id, const ExtActivity *act, int64_t user_id, const Media *m)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:s}", "attestation_id", (json_int_t)id, "activity_id",
+                     (json_int_t)act->id, "run_id", (json_int_t)act->run_id, "user_id", (json_int_t)user_id, "media_id",
+                     (json_int_t)m->id, "sha256", m->sha256, "filename", m->filename);
+}
+
+int ext_attest(Db *db, const ExtActivity *act, int64_t user_id, const Media *m, UsTime now, int64_t *id,
+               const char **why)
+{
+    static const char *const types[] = {"application/pdf", "image/png", "image/jpeg", NULL};
+    Arena *a = arena_new();
+    ExtRecord rec;
+    int rc = ext_record(db, a, act, user_id, &rec);
+    int64_t seq = 0;
+    if (rc == LN_NOTFOUND) *why = "This person is not a learner of this course run.";
+    else if (rc == LN_OK && !str_one_of(m->mime, types)) {
+        *why = "Send the certificate as a PDF or an image (PNG or JPEG).";
+        rc = LN_EINVAL;
+    } else if (rc == LN_OK && db_begin(db) != DB_DONE) rc = LN_EDB;
+    else if (rc == LN_OK) {
+        rc = db_query_i64(db, id, "INSERT INTO external_attestation (activity_id, user_id, media_id, uploaded_at)"
+                                  " VALUES ($1, $2, $3, $4) RETURNING id", "iiii", act->id, user_id, m->id, now) == DB_ROW
+             ? LN_OK : LN_EDB;
+        json_t *p = rc == LN_OK ? attestation_payload(*id, act, user_id, m) : NULL;
+        if (rc == LN_OK)
+            rc = ledger_append(db, act->org_id, KIND_ATTESTATION,
+                               arena_printf(a, "activity:%lld attestation:%lld user:%lld", (long long)act->id,
+                                            (long long)*id, (long long)user_id), p, now, &seq);
+        json_decref(p);
+        if (rc == LN_OK && db_run(db, "UPDATE external_attestation SET ledger_seq = $1 WHERE id = $2", "ii", seq, *id)
+                               != DB_DONE)
+            rc = LN_EDB;
+        if (rc != LN_OK || db_commit(db) != DB_DONE) {
+            db_rollback(db);
+            if (rc == LN_OK) rc = LN_EDB;
+        }
+    }
+    arena_free(a);
+    return rc;
+}
+
+int ext_attestation_load(Db *db, Arena *a, int64_t id, ExtAttestation *out)
+{
+    DbStmt *st = db_prepare_bound(db, "SELECT t.id, t.activity_id, t.user_id, x.org_id, x.run_id, t.uploaded_at, t.media_id"
+                                      " FROM external_attestation t JOIN external_activity x ON x.id = t.activity_id"
+                                      " WHERE t.id = $1", "i", id);
+    if (!st) return LN_EDB;
+    int rc = db_step(st);
+    int64_t media_id = 0;
+    if (rc == DB_ROW) {
+        *out = (ExtAttestation){db_col_i64(st, 0), db_col_i64(st, 1), db_col_i64(st, 2), db_col_i64(st, 3),
+                               db_col_i64(st, 4), db_col_i64(st, 5), {0}};
+        media_id = db_col_i64(st, 6);
+    }
+    db_done(st);
+    if (rc != DB_ROW) return rc == DB_DONE ? LN_NOTFOUND : LN_EDB;
+    return media_load(db, a, out->org_id, media_id, &out->media);
+}
+
 int64_t ext_validated_minutes(Db *db, int64_t run_id, int64_t user_id)
 {
     int64_t m = 0;
@@ -404,53 +475,90 @@ int64_t ext_validated_minutes(Db *db, int64_t run_id, int64_t user_id)
                         "ii", run_id, user_id) == DB_ROW ? m : 0;
 }
 
+/* Count the entries of `kind` against `rows` (the rows checked). */
+static int entries_match(Db *db, int64_t org_id, const char *kind, int64_t rows, const char *what, FactsReport *out)
+{
+    int64_t entries = 0;
+    if (db_query_i64(db, &entries, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it", org_id,
+                     kind) != DB_ROW)
+        return LN_EDB;
+    if (entries == rows) return LN_OK;
+    snprintf(out->detail, sizeof out->detail, "the ledger records %lld %s, the database holds %lld", (long long)entries,
+             what, (long long)rows);
+    return LN_EINVAL;
+}
+
+/* The payload a row's entry must hold, against the entry's (canonical JSON);
+ * false names the row in *out. */
+static bool payload_matches(json_t *want, const char *stored, const char *table, int64_t id, const char *what,
+                            Buf *tmp, FactsReport *out)
+{
+    tmp->len = 0;
+    bool ok = want && ledger_canonical(want, tmp) == LN_OK && str_eq(buf_cstr(tmp), stored);
+    json_decref(want);
+    if (!ok) {
+        out->table = table;
+        out->bad_id = id;
+        snprintf(out->detail, sizeof out->detail, "%s %lld differs from its ledger entry", what, (long long)id);
+    }
+    return ok;
+}
+
 int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out)
 {
     memset(out, 0, sizeof *out);
+    int64_t validations = 0, attestations = 0;
+    int rc, result = LN_OK;
+    Buf tmp;
+    buf_init(&tmp, 0);
     DbStmt *st = db_prepare_bound(db, "SELECT v.id, v.user_id, v.minutes, v.reported_minutes, v.verdict, v.note,"
-                                      " a.id, a.org_id, a.run_id, a.minutes, a.iri, e.payload FROM external_validation v"
+                                      " a.id, a.run_id, a.minutes, a.iri, e.payload FROM external_validation v"
                                       " JOIN external_activity a ON a.id = v.activity_id"
                                       " LEFT JOIN ledger_entry e ON e.org_id = a.org_id AND e.seq = v.ledger_seq"
                                       " AND e.kind = $2 WHERE a.org_id = $1 ORDER BY v.id", "it", org_id, LEDGER_KIND);
-    if (!st) return LN_EDB;
-    int rc, result = LN_OK;
-    Buf want;
-    buf_init(&want, 0);
+    if (!st) result = LN_EDB;
     while (result == LN_OK && (rc = db_step(st)) == DB_ROW) {
-        Arena *a = arena_new();
-        ExtActivity act;
-        act.id = db_col_i64(st, 6);
-        act.org_id = db_col_i64(st, 7);
-        act.run_id = db_col_i64(st, 8);
-        act.minutes = db_col_i64(st, 9);
-        act.iri = db_col_dup(st, 10, a);
-        out->checked++;
-        json_t *p = validation_payload(db_col_i64(st, 0), &act, db_col_i64(st, 1), db_col_i64(st, 2),
-                                       db_col_i64(st, 3), db_col_text(st, 4), db_col_text(st, 5));
-        want.len = 0;
-        if (!p || ledger_canonical(p, &want) != LN_OK || !str_eq(buf_cstr(&want), db_col_text(st, 11))) {
-            out->table = "external_validation";
-            out->bad_id = db_col_i64(st, 0);
-            snprintf(out->detail, sizeof out->detail, "the validation %lld of an external activity differs from its"
-                     " ledger entry", (long long)out->bad_id);
+        ExtActivity act = {.id = db_col_i64(st, 6), .run_id = db_col_i64(st, 7), .minutes = db_col_i64(st, 8),
+                           .iri = (char *)db_col_text(st, 9)};
+        validations++;
+        if (!payload_matches(validation_payload(db_col_i64(st, 0), &act, db_col_i64(st, 1), db_col_i64(st, 2),
+                                                db_col_i64(st, 3), db_col_text(st, 4), db_col_text(st, 5)),
+                             db_col_text(st, 10), "external_validation", db_col_i64(st, 0),
+                             "the validation of an external activity", &tmp, out))
             result = LN_EINVAL;
-        }
-        json_decref(p);
-        arena_free(a);
     }
-    buf_free(&want);
-    db_done(st);
-    if (result != LN_OK) return result;
-    if (rc != DB_DONE) return LN_EDB;
-    int64_t entries = 0;
-    if (db_query_i64(db, &entries, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it", org_id,
-                     LEDGER_KIND) != DB_ROW)
-        return LN_EDB;
-    if (entries != out->checked) {
+    if (st) db_done(st);
+    if (result == LN_OK && rc != DB_DONE) result = LN_EDB;
+    st = result == LN_OK ? db_prepare_bound(db, "SELECT t.id, t.user_id, a.id, a.run_id, m.id, m.sha256, m.filename,"
+                                                " e.payload FROM external_attestation t"
+                                                " JOIN external_activity a ON a.id = t.activity_id"
+                                                " JOIN media m ON m.id = t.media_id"
+                                                " LEFT JOIN ledger_entry e ON e.org_id = a.org_id AND e.seq = t.ledger_seq"
+                                                " AND e.kind = $2 WHERE a.org_id = $1 ORDER BY t.id", "it", org_id,
+                                            KIND_ATTESTATION) : NULL;
+    if (result == LN_OK && !st) result = LN_EDB;
+    while (result == LN_OK && (rc = db_step(st)) == DB_ROW) {
+        ExtActivity act = {.id = db_col_i64(st, 2), .run_id = db_col_i64(st, 3)};
+        Media m = {.id = db_col_i64(st, 4), .sha256 = (char *)db_col_text(st, 5), .filename = (char *)db_col_text(st, 6)};
+        attestations++;
+        if (!payload_matches(attestation_payload(db_col_i64(st, 0), &act, db_col_i64(st, 1), &m), db_col_text(st, 7),
+                             "external_attestation", db_col_i64(st, 0), "the certificate sent for an external activity",
+                             &tmp, out))
+            result = LN_EINVAL;
+    }
+    if (st) db_done(st);
+    if (result == LN_OK && rc != DB_DONE) result = LN_EDB;
+    buf_free(&tmp);
+    out->checked = validations + attestations;
+    if (result == LN_OK) {
         out->table = "external_validation";
-        snprintf(out->detail, sizeof out->detail, "the ledger records %lld validations of external activities,"
-                 " the database holds %lld", (long long)entries, (long long)out->checked);
-        return LN_EINVAL;
+        result = entries_match(db, org_id, LEDGER_KIND, validations, "validations of external activities", out);
     }
-    return LN_OK;
+    if (result == LN_OK) {
+        out->table = "external_attestation";
+        result = entries_match(db, org_id, KIND_ATTESTATION, attestations, "certificates sent for external activities",
+                               out);
+    }
+    if (result == LN_OK) out->table = NULL;
+    return result;
 }

@@ -23,11 +23,16 @@
  * verdict is not "plausible" (what was seen instead: the platform's
  * certificate, a report).  The validation is a row and a ledger entry
  * ("external.validated") in one transaction; it is what a certificate
- * counts, once, and cannot be changed afterwards. */
+ * counts, once, and cannot be changed afterwards.
+ * A learner may also send the platform's certificate of completion (a PDF
+ * or an image): a row and a ledger entry ("external.attestation", with the
+ * file's SHA-256) in one transaction; the latest one shows on the record,
+ * for the trainer to check before validating. */
 #ifndef LECTERN_EXTERNAL_H
 #define LECTERN_EXTERNAL_H
 
 #include "attendance/facts.h"
+#include "content/content.h"
 #include "db/db.h"
 
 #define EXT_TITLE_MAX 200
@@ -79,6 +84,10 @@ typedef struct ExtRecord {
     bool has_score;
     int64_t score_milli;                /* the latest scaled score × 1000 */
     ExtVerdict verdict;
+    /* the latest certificate the learner sent, when there is one */
+    int64_t attestation_id;
+    char *attestation_name;
+    UsTime attestation_at;
     /* the validation, when there is one */
     int64_t validation_id, accepted_minutes, ledger_seq;
     char *note, *validated_by;
@@ -102,12 +111,26 @@ int64_t ext_default_minutes(const ExtActivity *act, const ExtRecord *rec);
 int ext_validate(Db *db, const ExtActivity *act, int64_t user_id, const char *minutes, const char *note, int64_t by,
                  UsTime now, const char **field, const char **why);
 
+/* Record that `user_id` sent the platform's certificate `m` (stored in the
+ * media store already).  LN_OK with *id; LN_EINVAL with *why (an English
+ * msgid) when it is not a PDF, PNG or JPEG; LN_NOTFOUND (*why) when not an
+ * active learner of the run. */
+int ext_attest(Db *db, const ExtActivity *act, int64_t user_id, const Media *m, UsTime now, int64_t *id,
+               const char **why);
+/* A certificate sent, with its file; LN_NOTFOUND. */
+typedef struct ExtAttestation {
+    int64_t id, activity_id, user_id, org_id, run_id;
+    UsTime at;
+    Media media;
+} ExtAttestation;
+int ext_attestation_load(Db *db, Arena *a, int64_t id, ExtAttestation *out);
+
 /* The minutes validated for `user_id` over the external activities of run
  * `run_id`: what a certificate counts (0 on an error). */
 int64_t ext_validated_minutes(Db *db, int64_t run_id, int64_t user_id);
 
-/* `lectern verify`: every validation against its ledger entry, and the
- * entries counted against the rows. */
+/* `lectern verify`: every validation and every certificate sent against
+ * its ledger entry, and the entries counted against the rows. */
 int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out);
 
 #endif

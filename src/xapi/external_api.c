@@ -23,6 +23,9 @@ static json_t *record_json(Req *r, const ExtRecord *x)
     json_object_set_new(o, "reported_ms", x->reported_ms >= 0 ? json_integer(x->reported_ms) : json_null());
     json_object_set_new(o, "passed", x->passed >= 0 ? json_boolean(x->passed) : json_null());
     json_object_set_new(o, "score_milli", x->has_score ? json_integer(x->score_milli) : json_null());
+    json_object_set_new(o, "attestation", !x->attestation_id ? json_null()
+        : json_pack("{s:I,s:s,s:o}", "id", (json_int_t)x->attestation_id, "filename",
+                    x->attestation_name ? x->attestation_name : "", "at", api_time(r->arena, x->attestation_at)));
     json_object_set_new(o, "validation", !x->validation_id ? json_null()
         : json_pack("{s:I,s:I,s:s,s:s,s:o,s:I}", "id", (json_int_t)x->validation_id, "minutes",
                     (json_int_t)x->accepted_minutes, "note", x->note ? x->note : "", "by",
@@ -131,14 +134,8 @@ void api_external_validate_post(Req *r)
 /* ROUTE: GET /api/v1/runs/{id}/external — the learner's own records */
 void api_external_mine_get(Req *r)
 {
-    int64_t id;
     RunRef run;
-    if (!req_path_id_or_404(r, "id", &id)) return;
-    if (run_ref(r->db, r->arena, 0, id, &run) != LN_OK || !enrolled(r->db, run.id, r->user->id)
-        || (r->via_token && r->token_org_id != run.org_id)) {
-        api_error(r, 404, "not_found", "no such course run among yours");
-        return;
-    }
+    if (!external_learner_run(r, &run)) return;
     ExtActivity *acts;
     int n;
     if (ext_list(r->db, r->arena, run.org_id, run.id, &acts, &n) != LN_OK) {
@@ -194,4 +191,20 @@ void api_external_report_post(Req *r)
         json_object_set_new(out, "error", json_pack("{s:s,s:s}", "code", "invalid", "message",
                                                     "some lines are wrong (see lines[].error): nothing was imported"));
     api_json(r, res.errors ? 422 : apply ? 201 : 200, out);
+}
+
+/* ROUTE: POST /api/v1/runs/{id}/external/{aid}/attestation — the learner's certificate, multipart field "file" */
+void api_external_attest_post(Req *r)
+{
+    RunRef run;
+    ExtActivity act;
+    int64_t id;
+    const char *why;
+    if (!external_learner_activity(r, &run, &act)) return;
+    int rc = external_attest_upload(r, &act, &id, &why);
+    if (rc == LN_EINVAL) api_field_error(r, "file", why);
+    else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", why);
+    else if (rc != LN_OK) api_error(r, 500, "internal", why);
+    else api_json(r, 201, json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id, "activity_id", (json_int_t)act.id, "url",
+                                    arena_printf(r->arena, "/external/attestations/%lld", (long long)id)));
 }

@@ -9,6 +9,7 @@
 #include "catalog/pages.h"
 #include "certificate/certificate.h"
 #include "http/access.h"
+#include "http/range.h"
 #include "mail/mail.h"
 #include "web/html.h"
 #include "web/i18n.h"
@@ -147,6 +148,9 @@ static void result_cell(Req *r, const ExtRecord *x)
     }
     if (x->passed >= 0) hprintf(r, "<br>%s", x->passed ? T(r, "passed") : T(r, "failed"));
     if (x->has_score) hprintf(r, " · %s", text_percent(r, x->score_milli));
+    if (x->attestation_id)
+        hprintf(r, "<br><a href=\"/external/attestations/%lld\">%s</a>", (long long)x->attestation_id,
+                T(r, "Certificate sent by the learner"));
 }
 
 /* The validation, or the form to validate (trainers, administrators). */
@@ -288,6 +292,44 @@ void external_validate_post(Req *r)
                                  (long long)run.id, (long long)act.id, (long long)uid));
 }
 
+/* ROUTE: POST /runs/{id}/external/{aid}/attestation — the learner's file, field "file" */
+void external_attest_post(Req *r)
+{
+    RunRef run;
+    ExtActivity act;
+    int64_t id;
+    const char *why;
+    if (!external_learner_activity(r, &run, &act)) return;
+    int rc = external_attest_upload(r, &act, &id, &why);
+    if (rc != LN_OK) {
+        web_error(r, rc == LN_EINVAL ? 422 : rc == LN_NOTFOUND ? 404 : 500,
+                  rc == LN_EINVAL ? "invalid" : rc == LN_NOTFOUND ? "not_found" : "internal", i18n_get(r->lang, why));
+        return;
+    }
+    page_flash(r, T(r, "Your certificate is sent. Your trainer will check it."));
+    req_redirect(r, arena_printf(r->arena, "/runs/%lld/external", (long long)run.id));
+}
+
+/* ROUTE: GET /external/attestations/{id} — the learner's own, or the organisation's readers */
+void external_attestation_get(Req *r)
+{
+    int64_t id;
+    ExtAttestation t;
+    if (!req_path_id_or_404(r, "id", &id)) return;
+    bool may = false;
+    if (ext_attestation_load(r->db, r->arena, id, &t) == LN_OK) {
+        Role role = access_role_in(r, t.org_id);
+        may = t.user_id == r->user->id || role == ROLE_TRAINER || role == ROLE_ADMIN || role == ROLE_AUDITOR;
+    }
+    if (!may) {
+        web_not_found(r);
+        return;
+    }
+    req_set_header(r, "Cache-Control", "private, no-store");
+    req_send_path(r, media_path(r->app, r->arena, t.media.sha256), arena_printf(r->arena, "\"%s\"", t.media.sha256),
+                  "application/octet-stream", content_disposition(r->arena, true, t.media.filename));
+}
+
 /* ---- the platform's report ----------------------------------------------------------- */
 
 static const char *action_text(Req *r, ReportAction a)
@@ -364,16 +406,45 @@ void external_report_post(Req *r)
 
 /* ---- the learner ----------------------------------------------------------------- */
 
+bool external_learner_run(Req *r, RunRef *run)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (run_ref(r->db, r->arena, 0, id, run) == LN_OK && enrolled(r->db, run->id, r->user->id)
+        && !(r->via_token && r->token_org_id != run->org_id))
+        return true;
+    web_error(r, 404, "not_found", T(r, "No such course run among yours."));
+    return false;
+}
+
+bool external_learner_activity(Req *r, RunRef *run, ExtActivity *act)
+{
+    int64_t aid;
+    if (!external_learner_run(r, run) || !req_path_id_or_404(r, "aid", &aid)) return false;
+    if (ext_load(r->db, r->arena, run->org_id, run->id, aid, act) == LN_OK) return true;
+    web_not_found(r);
+    return false;
+}
+
+/* The learner's upload of the platform's certificate; *why when refused. */
+int external_attest_upload(Req *r, const ExtActivity *act, int64_t *id, const char **why)
+{
+    const Part *p = req_part(r, "file");
+    Media m;
+    *why = "Choose the file of the certificate.";
+    if (!p || !p->filename || !p->filename[0] || (!p->path && p->len == 0)) return LN_EINVAL;
+    if (media_store_part(r->app, r->db, r->arena, act->org_id, p, r->user->id, &m) != LN_OK) {
+        *why = "The file could not be stored; nothing was recorded. Try again.";
+        return LN_EDB;
+    }
+    return ext_attest(r->db, act, r->user->id, &m, time_now_us(), id, why);
+}
+
 /* ROUTE: GET /runs/{id}/external — the run's external activities and the learner's record of each */
 void external_mine_page(Req *r)
 {
-    int64_t id;
     RunRef run;
-    if (!req_path_id_or_404(r, "id", &id)) return;
-    if (run_ref(r->db, r->arena, 0, id, &run) != LN_OK || !enrolled(r->db, run.id, r->user->id)) {
-        web_not_found(r);
-        return;
-    }
+    if (!external_learner_run(r, &run)) return;
     ExtActivity *acts;
     int n;
     if (ext_list(r->db, r->arena, run.org_id, run.id, &acts, &n) != LN_OK) {
@@ -399,6 +470,22 @@ void external_mine_page(Req *r)
         verdict_badge(r, x.verdict);
         hprintf(r, "</dd><dt>%s</dt><dd>%s</dd></dl>", T(r, "Validation"),
                 x.validation_id ? cert_duration(r->arena, x.accepted_minutes) : T(r, "Not validated"));
+        if (x.attestation_id) {
+            hprintf(r, "<p>%s <a href=\"/external/attestations/%lld\">%s</a> (", T(r, "Certificate sent:"),
+                    (long long)x.attestation_id, x.attestation_name);
+            html_date(r, x.attestation_at);
+            html_lit(r, ")</p>");
+        }
+        if (!x.validation_id) {
+            form_begin_upload(r, arena_printf(r->arena, "/runs/%lld/external/%lld/attestation", (long long)run.id,
+                                              (long long)acts[i].id));
+            hprintf(r, "<div class=\"field\"><label for=\"att-%lld\">%s</label><input id=\"att-%lld\" name=\"file\""
+                       " type=\"file\" accept=\".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg\" required>"
+                       "<p class=\"hint\">%s</p></div>", (long long)acts[i].id, T(r, "The platform's certificate"),
+                    (long long)acts[i].id, T(r, "A PDF or an image of the certificate the platform gave you: your trainer checks it before validating your time."));
+            form_submit_as(r, T(r, "Send the certificate"), "secondary small");
+            form_end(r);
+        }
         html_lit(r, "</section>\n");
     }
     page_end(r);

@@ -3,6 +3,7 @@
 #ifndef LECTERN_XAPI_PAGES_H
 #define LECTERN_XAPI_PAGES_H
 
+#include "catalog/catalog.h"
 #include "http/req.h"
 #include "xapi/external.h"
 #include "xapi/lrs.h"
@@ -20,6 +21,8 @@ void external_page(Req *r);
 void external_validate_post(Req *r);
 void external_mine_page(Req *r);
 void external_report_post(Req *r);
+void external_attest_post(Req *r);
+void external_attestation_get(Req *r);
 
 /* JSON */
 void api_external_list_get(Req *r);
@@ -28,6 +31,15 @@ void api_external_get(Req *r);
 void api_external_validate_post(Req *r);
 void api_external_mine_get(Req *r);
 void api_external_report_post(Req *r);
+void api_external_attest_post(Req *r);
+
+/* The run of the path ({id}) when the caller is one of its learners (a
+ * token: of its organisation only), and its activity {aid}; 404 otherwise. */
+bool external_learner_run(Req *r, RunRef *run);
+bool external_learner_activity(Req *r, RunRef *run, ExtActivity *act);
+/* Store the caller's upload (field "file") as the platform's certificate
+ * of `act`: ext_attest's answers, LN_EINVAL with *why when no file. */
+int external_attest_upload(Req *r, const ExtActivity *act, int64_t *id, const char **why);
 
 /* The sender of the statements the signed-in person imports from a
  * platform's report: the authority "NAME (report import)", "user-ID". */

@@ -1,11 +1,13 @@
 // external.test.mjs — an external MOOC in headless Chromium
-// (docs/external.md): the trainer goes from the run's Progress page to its
+// (docs/external.md): Élodie, on a phone in French, sends the platform's
+// certificate; the trainer goes from the run's Progress page to its
 // external activities, opens the demo's, sees what the platform's xAPI
-// statements say of Élodie, and validates her record; a bad identifier is
-// refused on the page; the platform's CSV report is previewed and imported; Élodie, on a phone in French, finds the activity
-// from her course outline with her validated time; the administrator sees
-// that time among the figures of her certificate.  Screenshots go to
-// tests/browser/out/; no console errors.
+// statements say of Élodie and her certificate, and validates her record;
+// a bad identifier is refused on the page; the platform's CSV report is
+// previewed and imported; Élodie finds the activity from her course
+// outline with her validated time; the administrator sees that time among
+// the figures of her certificate.  Screenshots go to tests/browser/out/;
+// no console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { env, setUp, tearDown, newContext, shot, signIn, PHONE } from './lib.mjs';
@@ -23,6 +25,22 @@ before(async () => {
 });
 
 after(tearDown);
+
+test('Élodie sends the platform\'s certificate from her phone, in French', { timeout: 60000 }, async () => {
+    const ctx = await newContext(PHONE);
+    const p = await ctx.newPage();
+    await p.goto(`${env.base}/`);
+    await signIn(p, ELODIE);
+    await p.goto(`${env.base}/runs/${runId}/learn`);
+    await p.getByRole('link', { name: 'Activités externes' }).click();
+    await p.getByLabel('L’attestation de la plateforme').setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4\n% MOOC Example: certificate of completion\n') });
+    await p.getByRole('button', { name: 'Envoyer l’attestation' }).click();
+    await p.getByText('Votre attestation est envoyée. Votre formateur va la vérifier.').waitFor();
+    await p.getByRole('link', { name: 'attestation.pdf' }).waitFor();
+    await shot(p, 'external-00-learner-sends-certificate.png');
+    await ctx.close();
+});
 
 test('a trainer reads Élodie\'s record of the external MOOC and validates it', { timeout: 60000 }, async () => {
     const ctx = await newContext();
@@ -49,6 +67,7 @@ test('a trainer reads Élodie\'s record of the external MOOC and validates it', 
 
     await p.getByRole('link', { name: 'Data protection basics' }).click();
     const row = p.locator('tr', { hasText: 'elodie@lectern.test' });
+    await row.getByRole('link', { name: 'Certificate sent by the learner' }).waitFor();
     await row.getByText('Completed, plausible').waitFor();
     await row.getByText('45 min').first().waitFor();
     assert.equal(await row.getByLabel('Minutes accepted').inputValue(), '45');

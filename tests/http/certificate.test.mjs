@@ -193,7 +193,7 @@ test('revoking by form: marked on the verification page, a correction in the led
   const ledger = (await admin.get('/api/v1/orgs/demo/ledger/verify')).json();
   assert.equal(ledger.ok, true);
   // lectern verify compares both certificates with their entries
-  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .*, 2 certificates, 3 xAPI statements and 0 external validations match their entries/);
+  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .*, 2 certificates, 3 xAPI statements and 0 external records match their entries/);
 });
 
 test('all the certificates of the run as a ZIP, made in the background with progress; the missing ones issued first', async () => {

@@ -239,7 +239,7 @@ test('an external activity: declared, each learner\'s record and verdict, valida
 
   // the ledger holds every statement and both validations; verify compares the rows
   assert.equal((await admin.get('/api/v1/orgs/demo/ledger/verify')).json().ok, true);
-  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 2 external validations match their entries/);
+  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 2 external records match their entries/);
 });
 
 test('a platform\'s CSV report: previewed, imported once as statements, a bad line refusing the whole file', async () => {
@@ -287,4 +287,41 @@ test('a platform\'s CSV report: previewed, imported once as statements, a bad li
   assert.equal(confirm.status, 303, confirm.text.slice(0, 300));
   const el = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external/${demoAct.id}`)).json().learners.find((x) => x.email === DEMO.elodie.email);
   assert.equal(el.reported_ms, 58 * 60000);      // the report's total, not added to the 45 minutes of the sessions
+});
+
+test('the platform\'s certificate, sent by the learner: a PDF or an image only, in the ledger, read by the trainer', async () => {
+  const acts = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external`)).json().items;
+  const gdpr = acts.find((a) => a.title === 'GDPR basics');
+  const path = `/api/v1/runs/${runId}/external/${gdpr.id}/attestation`;
+  const upload = (who, name, type, bytes) => {
+    const mp = multipart([{ name: 'file', filename: name, type, value: bytes }]);
+    return who.req('POST', path, { body: mp.body, headers: mp.headers, csrf: true });
+  };
+  const pdf = Buffer.from('%PDF-1.4\n% the platform\'s certificate\n');
+  const bad = await upload(francois, 'notes.txt', 'text/plain', Buffer.from('I did it, promise'));
+  apiError(bad, 422, 'invalid');
+  assert.equal(bad.json().error.field, 'file');
+  apiError(await upload(auditor, 'c.pdf', 'application/pdf', pdf), 404, 'not_found');      // not a learner of the run
+  const res = await upload(francois, 'certificat GDPR.pdf', 'application/pdf', pdf);
+  assert.equal(res.status, 201, res.text);
+  const url = res.json().url;
+  // the trainer sees it on the record, and reads it; the learner too; another learner does not
+  const rec = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external/${gdpr.id}`)).json().learners
+    .find((x) => x.email === DEMO.francois.email);
+  assert.equal(rec.attestation.filename, 'certificat GDPR.pdf');
+  const page = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  assert.match((await page.get(`/o/demo/runs/${runId}/external/${gdpr.id}`)).text, new RegExp(`href="${url}"`));
+  const file = await page.get(url);
+  assert.equal(file.status, 200);
+  assert.match(file.headers.get('content-disposition'), /^attachment/);
+  assert.equal(file.text, pdf.toString());
+  const own = await signinForm(srv, DEMO.francois.email, DEMO.francois.password);
+  assert.equal((await own.get(url)).status, 200);
+  const other = await signinForm(srv, DEMO.elodie.email, DEMO.elodie.password);
+  assert.equal((await other.get(url)).status, 404);
+  // by the form, on the learner's page
+  const mine = await other.get(`/runs/${runId}/external`);
+  assert.match(mine.text, /Envoyer l(’|&#39;)attestation|Send the certificate/);
+  assert.equal((await admin.get('/api/v1/orgs/demo/ledger/verify')).json().ok, true);
+  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 3 external records match their entries/);
 });

@@ -24,6 +24,8 @@
 
 static Db *db;
 static Arena *arena;
+static App app;
+static char data_dir[64];
 static int64_t org, other_org, trainer, learners[2];
 static char emails[2][96];
 static RunRef run;
@@ -48,6 +50,10 @@ static int setup(void **state)
         return -1;
     }
     arena = arena_new();
+    snprintf(data_dir, sizeof data_dir, "/tmp/lectern-ext-XXXXXX");
+    if (!mkdtemp(data_dir)) return -1;
+    config_defaults(&app.cfg);
+    config_set(&app.cfg, "data", data_dir);
     char slug[48];
     snprintf(slug, sizeof slug, "ext-%d", (int)getpid());
     if (org_create(db, slug, "Formations Éole", false, T0, &org) != LN_OK) return -1;
@@ -73,6 +79,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    rm_tree(data_dir);
+    config_free(&app.cfg);
     arena_free(arena);
     db_close(db);
     return 0;
@@ -338,13 +346,42 @@ static void test_report(void **state)
     assert_int_equal(statements(org), now_rows);
 }
 
+static void test_attestation(void **state)
+{
+    int64_t aid, id;
+    const char *field, *why;
+    ExtInput in = {"Attested", "MOOC Example", "", "https://mooc.example/courses/attested", "30"};
+    assert_int_equal(ext_add(db, org, run.id, trainer, &in, T0, &aid, &field, &why), LN_OK);
+    ExtActivity act;
+    assert_int_equal(ext_load(db, arena, org, run.id, aid, &act), LN_OK);
+    Media pdf, txt;
+    assert_int_equal(media_store_bytes(&app, db, arena, org, "%PDF-1.4 attestation", 20, "attestation réussite.pdf",
+                                       learners[0], &pdf), LN_OK);
+    assert_int_equal(media_store_bytes(&app, db, arena, org, "just some words", 15, "notes.txt", learners[0], &txt), LN_OK);
+    /* only a PDF or an image, and only from a learner of the run */
+    assert_int_equal(ext_attest(db, &act, learners[0], &txt, T0, &id, &why), LN_EINVAL);
+    assert_non_null(strstr(why, "PDF"));
+    assert_int_equal(ext_attest(db, &act, trainer, &pdf, T0, &id, &why), LN_NOTFOUND);
+    assert_int_equal(count("SELECT count(*) FROM external_attestation WHERE activity_id = $1", aid), 0);
+    assert_int_equal(ext_attest(db, &act, learners[0], &pdf, T0 + MIN, &id, &why), LN_OK);
+    ExtRecord x;
+    assert_int_equal(ext_record(db, arena, &act, learners[0], &x), LN_OK);
+    assert_int_equal(x.attestation_id, id);
+    assert_string_equal(x.attestation_name, "attestation réussite.pdf");
+    ExtAttestation t;
+    assert_int_equal(ext_attestation_load(db, arena, id, &t), LN_OK);
+    assert_int_equal(t.user_id, learners[0]);
+    assert_string_equal(t.media.sha256, pdf.sha256);
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'external.attestation'", org), 1);
+}
+
 static void test_verify_finds_changes(void **state)
 {
     FactsReport rep;
     assert_int_equal(lrs_facts_verify(db, org, &rep), LN_OK);
     assert_int_equal(rep.checked, 11);
     assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
-    assert_int_equal(rep.checked, 2);
+    assert_int_equal(rep.checked, 3);      /* two validations, one certificate sent */
     /* a statement's body changed in SQL */
     assert_int_equal(db_run(db, "UPDATE xapi_statement SET body = replace(body, 'PT20M', 'PT59M') WHERE org_id = $1",
                             "i", org), DB_DONE);
@@ -363,6 +400,16 @@ static void test_verify_finds_changes(void **state)
                      DB_DONE);
     assert_int_equal(ext_facts_verify(db, org, &rep), LN_EINVAL);
     assert_string_equal(rep.table, "external_validation");
+    assert_int_equal(db_run(db, "UPDATE external_validation SET minutes = 60 WHERE user_id = $1", "i", learners[1]),
+                     DB_DONE);
+    assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
+    /* the certificate sent, pointed at another file */
+    int64_t other = 0;
+    assert_int_equal(db_query_i64(db, &other, "SELECT id FROM media WHERE org_id = $1 AND filename = 'notes.txt'", "i",
+                                  org), DB_ROW);
+    assert_int_equal(db_run(db, "UPDATE external_attestation SET media_id = $1", "i", other), DB_DONE);
+    assert_int_equal(ext_facts_verify(db, org, &rep), LN_EINVAL);
+    assert_string_equal(rep.table, "external_attestation");
 }
 
 int main(void)
@@ -372,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_void_and_query),
         cmocka_unit_test(test_records_and_validation),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_attestation),
         cmocka_unit_test(test_verify_finds_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
