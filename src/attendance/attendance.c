@@ -28,16 +28,6 @@
  * Times
  * ==================================================================== */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static bool digits(const char **p, int n, int *out)
 {
     int v = 0;
@@ -107,11 +97,9 @@ bool att_parse_time(const char *s, int64_t default_offset_min, UsTime *out, int6
     int64_t off = default_offset_min;
     if (*p && !parse_zone(&p, &off)) return false;
     if (*p) return false;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap)) return false;
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > time_month_days(y, mo)) return false;
     if (h > 23 || mi > 59 || sec > 59) return false;
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off * 60;
+    int64_t secs = time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off * 60;
     if (secs <= 0) return false;
     *out = secs * US_PER_SEC + frac_us;
     if (offset_min) *offset_min = off;

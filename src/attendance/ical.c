@@ -25,16 +25,6 @@
  * Civil dates (proleptic Gregorian, days since 1970-01-01)
  * ==================================================================== */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int64_t civil_year(int64_t z)
 {
     z += 719468;
@@ -51,13 +41,6 @@ static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (
 /* 0 Sunday .. 6 Saturday */
 static int weekday(int64_t days) { return (int)(((days + 4) % 7 + 7) % 7); }
 
-static int month_days(int64_t y, int m)
-{
-    static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return n[m - 1];
-}
-
 /* ======================================================================
  * Yearly daylight-saving rules: a POSIX TZ string's ",Mm.w.d/t,Mm.w.d/t",
  * or a VTIMEZONE's STANDARD and DAYLIGHT with RRULE:FREQ=YEARLY;BYMONTH;BYDAY
@@ -73,10 +56,10 @@ typedef struct TzRule {
 static int64_t rule_day(int64_t y, int mon, int week, int wday)
 {
     if (week >= 5) {
-        int64_t last = days_from_civil(y, mon, month_days(y, mon));
+        int64_t last = time_days_from_civil(y, mon, time_month_days(y, mon));
         return last - (weekday(last) - wday + 7) % 7;
     }
-    int64_t first = days_from_civil(y, mon, 1);
+    int64_t first = time_days_from_civil(y, mon, 1);
     return first + (wday - weekday(first) + 7) % 7 + (int64_t)(week - 1) * 7;
 }
 
@@ -591,7 +574,7 @@ static bool parse_dt(const char *v, const char *tzid, ITime *t)
     int y, m, d, h = 0, mi = 0, s = 0;
     size_t n = strlen(v);
     if (n < 8 || !digits(v, 4, &y) || !digits(v + 4, 2, &m) || !digits(v + 6, 2, &d) || m < 1 || m > 12 || d < 1
-        || d > month_days(y, m) || y < 1900 || y > 2200)
+        || d > time_month_days(y, m) || y < 1900 || y > 2200)
         return false;
     t->tzid = NULL;
     if (n == 8) {
@@ -605,7 +588,7 @@ static bool parse_dt(const char *v, const char *tzid, ITime *t)
         t->tzid = n == 16 ? NULL : tzid;
         if (s == 60) s = 59;
     }
-    t->day = days_from_civil(y, m, d);
+    t->day = time_days_from_civil(y, m, d);
     t->sec = h * 3600 + mi * 60 + s;
     return true;
 }

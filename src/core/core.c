@@ -540,6 +540,25 @@ bool time_parse_iso(const char *s, UsTime *out)
     return true;
 }
 
+/* Count from 0000-03-01, so that the leap day falls at the end of each
+ * year (Howard Hinnant's days_from_civil). */
+int64_t time_days_from_civil(int64_t y, int m, int d)
+{
+    if (m <= 2) y--;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;                            /* 0..399 */
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;    /* 0..146096 */
+    return era * 146097 + doe - 719468;
+}
+
+int time_month_days(int64_t y, int m)
+{
+    static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    return n[m - 1];
+}
+
 void time_http_date(UsTime t, char *buf, size_t n)
 {
     static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

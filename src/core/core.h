@@ -123,6 +123,10 @@ char *time_text(Arena *a, UsTime t);
  * optional "Z": UTC (HTML date and datetime-local fields send no zone: read
  * as UTC). */
 bool time_parse_iso(const char *s, UsTime *out);
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar
+ * (negative before), and the number of days of month m (1..12) of year y. */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+int time_month_days(int64_t y, int m);
 /* RFC 7231 date for HTTP headers into buf (at least 30 bytes). */
 void time_http_date(UsTime t, char *buf, size_t n);
 

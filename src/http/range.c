@@ -243,32 +243,16 @@ static bool take_month(const char **pp, Civil *c)
     return m >= 0;
 }
 
-static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 static bool civil_valid(const Civil *c)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (c->mon < 1 || c->mon > 12 || c->day < 1) return false;
-    int dim = mdays[c->mon - 1] + (c->mon == 2 && is_leap(c->year));
     /* second 60 is a leap second, which the grammar allows */
-    return c->day <= dim && c->hour <= 23 && c->min <= 59 && c->sec <= 60;
-}
-
-/* Days since 1970-01-01 in the proleptic Gregorian calendar: count from
- * 0000-03-01 so that the leap day falls at the end of each year. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    if (m <= 2) y--;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;                            /* 0..399 */
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;    /* 0..146096 */
-    return era * 146097 + doe - 719468;
+    return c->day <= time_month_days(c->year, c->mon) && c->hour <= 23 && c->min <= 59 && c->sec <= 60;
 }
 
 static int64_t civil_to_unix(const Civil *c)
 {
-    return days_from_civil(c->year, c->mon, c->day) * 86400 + c->hour * 3600 + c->min * 60 + c->sec;
+    return time_days_from_civil(c->year, c->mon, c->day) * 86400 + c->hour * 3600 + c->min * 60 + c->sec;
 }
 
 /* RFC 850's two-digit year: RFC 9110 says a year that looks more than 50

@@ -201,24 +201,6 @@ void xapi_format_duration(int64_t ms, char *buf, size_t n)
  * Date-times: "YYYY-MM-DDTHH:MM:SS[.f](Z|±HH:MM|±HHMM)"
  * ==================================================================== */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's method). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int month_days(int y, int m)
-{
-    static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return n[m - 1];
-}
-
 /* Exactly `n` digits at *p into *v. */
 static bool ts_digits(const char **p, int n, int *v)
 {
@@ -278,9 +260,9 @@ bool xapi_parse_timestamp(const char *s, UsTime *out)
         || !ts_char(&p, ':', 0) || !ts_digits(&p, 2, &sec) || !ts_fraction(&p, &us)
         || !ts_zone(p, &offset))
         return false;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || sec > 59)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > time_month_days(y, mo) || h > 23 || mi > 59 || sec > 59)
         return false;
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    int64_t t = time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
     if (t < 0) return false;                    /* before 1970 in UTC */
     *out = t * US_PER_SEC + us;
     return true;
