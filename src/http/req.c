@@ -211,6 +211,11 @@ bool req_path_id_or_404(Req *r, const char *name, int64_t *out)
 
 static void json_free_cb(void *p) { json_decref(p); }
 
+void req_json_keep(Req *r, json_t *j)
+{
+    if (j) arena_on_free(r->arena, json_free_cb, j);
+}
+
 json_t *req_json_or_400(Req *r)
 {
     json_error_t e = {0};
@@ -223,7 +228,7 @@ json_t *req_json_or_400(Req *r)
         api_error(r, 400, "bad_json", m);
         return NULL;
     }
-    arena_on_free(r->arena, json_free_cb, j);
+    req_json_keep(r, j);
     return j;
 }
 

@@ -131,6 +131,8 @@ bool req_path_id_or_404(Req *r, const char *name, int64_t *out);
 /* Parse the body as JSON (jansson json_t *, owned by the arena).  Answers
  * 400 with a clear message and returns NULL when it is not an object. */
 struct json_t *req_json_or_400(Req *r);
+/* Release a JSON value (reference stolen) when the request ends. */
+void req_json_keep(Req *r, struct json_t *j);
 
 /* ---- writing the response ---- */
 void req_set_header(Req *r, const char *name, const char *value);  /* name: a literal; value copied */

@@ -372,6 +372,8 @@ ROUTE(GET,    "/o/{org}/runs/{id}/survey.csv",              survey_csv_get,     
 ROUTE(POST,   "/o/{org}/runs/{id}/survey",                  survey_open_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/runs/{id}/survey/reopen",           survey_open_post,       A_STAFF | FORM)
 ROUTE(POST,   "/o/{org}/runs/{id}/survey/close",            survey_close_post,      A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/survey/schedule",         survey_schedule_post,   A_STAFF | FORM)
+ROUTE(POST,   "/o/{org}/runs/{id}/survey/schedule/cancel",  survey_unschedule_post, A_STAFF | FORM)
 ROUTE(GET,    "/o/{org}/surveys",                           survey_org_page,        A_MEMBER)
 ROUTE(GET,    "/api/v1/orgs/{org}/surveys",                 api_survey_org_get,     API | A_MEMBER)
 ROUTE(GET,    "/api/v1/runs/{id}/survey",                   api_survey_get,         API | A_LOGIN)
@@ -379,6 +381,9 @@ ROUTE(POST,   "/api/v1/runs/{id}/survey/responses",         api_survey_responses
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/survey",        api_survey_results_get, API | A_MEMBER)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/survey",        api_survey_open_post,   API_W | A_STAFF)
 ROUTE(POST,   "/api/v1/orgs/{org}/runs/{id}/survey/close",  api_survey_close_post,  API_W | A_STAFF)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/survey/schedule", api_survey_schedule_get, API | A_MEMBER)
+ROUTE(PUT,    "/api/v1/orgs/{org}/runs/{id}/survey/schedule", api_survey_schedule_put, API_W | A_STAFF)
+ROUTE(DELETE, "/api/v1/orgs/{org}/runs/{id}/survey/schedule", api_survey_schedule_delete, API_W | A_STAFF)
 
 /* external MOOCs (docs/external.md): the xAPI LRS, authenticated by an API token (HTTP Basic or
  * bearer; the handlers check its role), the run's external activities and their validation */

@@ -15,6 +15,8 @@ void survey_open_post(Req *r);
 void survey_close_post(Req *r);
 void survey_csv_get(Req *r);
 void survey_org_page(Req *r);
+void survey_schedule_post(Req *r);
+void survey_unschedule_post(Req *r);
 
 /* JSON */
 void api_survey_get(Req *r);
@@ -23,6 +25,9 @@ void api_survey_results_get(Req *r);
 void api_survey_open_post(Req *r);
 void api_survey_close_post(Req *r);
 void api_survey_org_get(Req *r);
+void api_survey_schedule_get(Req *r);
+void api_survey_schedule_put(Req *r);
+void api_survey_schedule_delete(Req *r);
 
 
 #endif

@@ -104,6 +104,9 @@ int survey_open(Db *db, int64_t org_id, int64_t run_id, int64_t by, const char *
                                          " $4) RETURNING id", "iiii", org_id, run_id, by, now) == DB_ROW ? LN_OK : LN_EEXIST;
             if (rc == LN_OK) rc = survey_load(db, a, org_id, run_id, &s);
             if (rc == LN_OK) rc = invite(db, a, &s, base_url, false, now, &sent);
+            if (rc == LN_OK && db_run(db, "UPDATE survey_schedule SET done_at = $1 WHERE run_id = $2 AND done_at IS NULL",
+                                      "ii", now, run_id) != DB_DONE)      /* opened by hand: not again by the tick */
+                rc = LN_EDB;
             if (rc != LN_OK || db_commit(db) != DB_DONE) {
                 db_rollback(db);
                 if (rc == LN_OK) rc = LN_EDB;
@@ -118,6 +121,65 @@ int survey_close(Db *db, int64_t org_id, int64_t run_id, UsTime now)
 {
     return db_change(db, "UPDATE survey SET closed_at = $1 WHERE run_id = $2 AND org_id = $3 AND closed_at IS NULL",
                      "iii", now, run_id, org_id);
+}
+
+int survey_schedule(Db *db, int64_t org_id, int64_t run_id, int64_t by, UsTime open_at, UsTime now, const char **why)
+{
+    Arena *a = arena_new();
+    RunRef run;
+    Survey s;
+    *why = NULL;
+    int rc = run_ref(db, a, org_id, run_id, &run);
+    if (rc == LN_OK && open_at <= now) {
+        *why = "Choose a date and time to come.";
+        rc = LN_EINVAL;
+    } else if (rc == LN_OK && survey_load(db, a, org_id, run_id, &s) == LN_OK) {
+        *why = "This course run has its survey already.";
+        rc = LN_EEXIST;
+    } else if (rc == LN_OK) {
+        rc = db_run(db, "INSERT INTO survey_schedule (run_id, org_id, open_at, scheduled_by, scheduled_at)"
+                        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (run_id) DO UPDATE SET open_at = excluded.open_at,"
+                        " scheduled_by = excluded.scheduled_by, scheduled_at = excluded.scheduled_at, done_at = NULL",
+                    "iiiii", run_id, org_id, open_at, by, now) == DB_DONE ? LN_OK : LN_EDB;
+    }
+    arena_free(a);
+    return rc;
+}
+
+int survey_unschedule(Db *db, int64_t org_id, int64_t run_id)
+{
+    return db_change(db, "DELETE FROM survey_schedule WHERE run_id = $1 AND org_id = $2 AND done_at IS NULL", "ii",
+                     run_id, org_id);
+}
+
+UsTime survey_scheduled_at(Db *db, int64_t run_id)
+{
+    int64_t at = 0;
+    return db_query_i64(db, &at, "SELECT open_at FROM survey_schedule WHERE run_id = $1 AND done_at IS NULL", "i",
+                        run_id) == DB_ROW ? at : 0;
+}
+
+int survey_open_due(Db *db, const char *base_url, UsTime now)
+{
+    int64_t rows[20][3];
+    int n = 0, opened = 0;
+    DbStmt *st = db_prepare_bound(db, "SELECT run_id, org_id, scheduled_by FROM survey_schedule WHERE done_at IS NULL"
+                                      " AND open_at <= $1 ORDER BY open_at LIMIT 20", "i", now);
+    if (!st) return LN_EDB;
+    for (; n < 20 && db_step(st) == DB_ROW; n++)
+        for (int k = 0; k < 3; k++) rows[n][k] = db_col_i64(st, k);
+    db_done(st);
+    for (int i = 0; i < n; i++) {
+        /* claim it first: another process, or the trainer closing the survey meanwhile, never sees it opened twice */
+        if (db_change(db, "UPDATE survey_schedule SET done_at = $1 WHERE run_id = $2 AND done_at IS NULL", "ii", now,
+                      rows[i][0]) != LN_OK)
+            continue;
+        int rc = survey_open(db, rows[i][1], rows[i][0], rows[i][2], base_url, now);
+        if (rc == LN_OK) opened++;
+        else if (rc == LN_EDB)      /* to try again on the next tick */
+            db_run(db, "UPDATE survey_schedule SET done_at = NULL WHERE run_id = $1", "i", rows[i][0]);
+    }
+    return opened;
 }
 
 int survey_remind_due(Db *db, const char *base_url, UsTime now)
@@ -397,5 +459,7 @@ void survey_tick(App *app, Db *db)
     UsTime now = time_now_us();
     if (!tick_due(&last, now, 60 * US_PER_SEC)) return;
     char buf[300];
-    survey_remind_due(db, app_base_url(app, buf, sizeof buf), now);
+    const char *base = app_base_url(app, buf, sizeof buf);
+    survey_open_due(db, base, now);
+    survey_remind_due(db, base, now);
 }

@@ -4,8 +4,9 @@
  * Rules and SQL only; pages in survey_page.c, JSON in survey_api.c.
  *
  * A run has at most one survey.  Its trainers (or the organisation's
- * administrators) open it: every active learner of the run is invited by
- * e-mail, in the same transaction.  Learners answer once: the standard
+ * administrators) open it, now or on a date (the serve tick opens it then):
+ * every active learner of the run is invited by e-mail, in the same
+ * transaction.  Learners answer once: the standard
  * questions below (ratings from 1 to 5, would you recommend, what to
  * improve).  Each response is a row, its answers and a ledger entry
  * ("survey.response") in one transaction.  Three days after the opening,
@@ -44,6 +45,18 @@ int survey_load(Db *db, Arena *a, int64_t org_id, int64_t run_id, Survey *out);
  * is opened again, without new invitations); LN_NOTFOUND: no such run in
  * the organisation. */
 int survey_open(Db *db, int64_t org_id, int64_t run_id, int64_t by, const char *base_url, UsTime now);
+/* Open it by itself at `open_at` (the serve tick; a later date replaces an
+ * earlier one): LN_OK; LN_EINVAL with *why (an English msgid) when
+ * open_at is not in the future; LN_EEXIST (*why) when the run has a
+ * survey already; LN_NOTFOUND: no such run in the organisation. */
+int survey_schedule(Db *db, int64_t org_id, int64_t run_id, int64_t by, UsTime open_at, UsTime now, const char **why);
+/* Cancel that: LN_OK, LN_NOTFOUND (nothing scheduled). */
+int survey_unschedule(Db *db, int64_t org_id, int64_t run_id);
+/* When the run's survey is to open by itself; 0 when it is not. */
+UsTime survey_scheduled_at(Db *db, int64_t run_id);
+/* Open the surveys whose time has come (the tick), each once even with
+ * several processes: the number opened. */
+int survey_open_due(Db *db, const char *base_url, UsTime now);
 /* Close it: LN_OK, LN_NOTFOUND (none open). */
 int survey_close(Db *db, int64_t org_id, int64_t run_id, UsTime now);
 

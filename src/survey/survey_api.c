@@ -158,3 +158,41 @@ void api_survey_org_get(Req *r)
     }
     api_json(r, 200, json_pack("{s:o}", "items", items));
 }
+
+/* ROUTE: GET /api/v1/orgs/{org}/runs/{id}/survey/schedule — {"open_at"}, 404 when none (trainers, administrators, auditors) */
+void api_survey_schedule_get(Req *r)
+{
+    RunRef run;
+    if (!reader_run_of_path(r, &run)) return;
+    UsTime at = survey_scheduled_at(r->db, run.id);
+    if (!at) api_error(r, 404, "not_found", "this course run's survey is not scheduled");
+    else api_json(r, 200, json_pack("{s:I,s:o}", "run_id", (json_int_t)run.id, "open_at", api_time(r->arena, at)));
+}
+
+/* ROUTE: PUT /api/v1/orgs/{org}/runs/{id}/survey/schedule — {"open_at": "2026-12-18T17:00:00Z"} (trainers, administrators) */
+void api_survey_schedule_put(Req *r)
+{
+    RunRef run;
+    if (!reader_run_of_path(r, &run)) return;
+    json_t *b = req_json_or_400(r);
+    UsTime at = -1;
+    const char *why;
+    if (!b || !api_time_in(r, b, "open_at", &at)) return;
+    int rc = at > 0 ? survey_schedule(r->db, r->org->id, run.id, r->user->id, at, time_now_us(), &why) : LN_EINVAL;
+    if (rc == LN_EINVAL) api_field_error(r, "open_at", "open_at is a date-time to come");
+    else if (rc == LN_EEXIST) api_error(r, 409, "conflict", why);
+    else if (rc != LN_OK) api_error(r, 500, "internal", "the survey cannot be scheduled now");
+    else api_json(r, 200, json_pack("{s:I,s:o}", "run_id", (json_int_t)run.id, "open_at", api_time(r->arena, at)));
+}
+
+/* ROUTE: DELETE /api/v1/orgs/{org}/runs/{id}/survey/schedule (trainers, administrators) */
+void api_survey_schedule_delete(Req *r)
+{
+    RunRef run;
+    if (!reader_run_of_path(r, &run)) return;
+    if (survey_unschedule(r->db, r->org->id, run.id) != LN_OK) {
+        api_error(r, 404, "not_found", "this course run's survey is not scheduled");
+        return;
+    }
+    r->status = 204;
+}

@@ -139,6 +139,30 @@ static const char *avg_text(Req *r, int64_t milli)
                         (long long)(tenths % 10));
 }
 
+/* Opening it on a date: the date it is set for and a way to cancel it, or
+ * the form (the run's end proposed).  `typed` and `error`: a refused form. */
+static void schedule_form(Req *r, const RunRef *run, const char *base, const char *typed, const char *error)
+{
+    UsTime at = survey_scheduled_at(r->db, run->id);
+    hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2>\n", T(r, "Or open it on a date"));
+    if (at) {
+        hprintf(r, "<p data-scheduled>%s %s</p>", T(r, "The survey opens by itself on"), text_moment(r, at));
+        form_begin(r, arena_printf(r->arena, "%s/schedule/cancel", base));
+        form_submit_as(r, T(r, "Cancel"), "secondary");
+        form_end(r);
+    } else {
+        hprintf(r, "<p class=\"hint\">%s</p>",
+                T(r, "For instance at the end of the course run: the learners are invited then, and reminded three days later. Times are UTC."));
+        form_begin(r, arena_printf(r->arena, "%s/schedule", base));
+        UsTime proposed = run->ends_at > time_now_us() ? run->ends_at : 0;
+        form_input(r, "datetime-local", "open_at", T(r, "Open on"), typed ? typed : datetime_value(r, proposed), error,
+                   "required");
+        form_submit_as(r, T(r, "Schedule"), "secondary");
+        form_end(r);
+    }
+    html_lit(r, "</section>\n");
+}
+
 /* ROUTE: GET /o/{org}/runs/{id}/survey — the results; opening and closing for trainers and administrators */
 void survey_results_page(Req *r)
 {
@@ -158,6 +182,7 @@ void survey_results_page(Req *r)
             form_begin(r, base);
             form_submit(r, T(r, "Open the survey"));
             form_end(r);
+            schedule_form(r, &run, base, NULL, NULL);
         }
         page_end(r);
         return;
@@ -229,6 +254,43 @@ void survey_close_post(Req *r)
     if (!reader_run_of_path(r, &run)) return;
     survey_close(r->db, r->org->id, run.id, time_now_us());
     page_flash(r, T(r, "The survey is closed."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/survey", r->org->slug, (long long)run.id));
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/survey/schedule — open_at (trainers, administrators) */
+void survey_schedule_post(Req *r)
+{
+    RunRef run;
+    if (!reader_run_of_path(r, &run)) return;
+    const char *typed = req_form(r, "open_at"), *why = "Choose a date and time to come.";
+    UsTime at = 0;
+    int rc = time_parse_iso(typed, &at) ? survey_schedule(r->db, r->org->id, run.id, r->user->id, at, time_now_us(), &why)
+                                        : LN_EINVAL;
+    const char *base = arena_printf(r->arena, "/o/%s/runs/%lld/survey", r->org->slug, (long long)run.id);
+    if (rc == LN_EINVAL) {
+        r->status = 422;
+        page_begin(r, T(r, "Satisfaction survey"));
+        hprintf(r, "<p class=\"muted\"><a href=\"%s\">%s</a></p><h1>%s</h1>\n", base, run.title, T(r, "Satisfaction survey"));
+        schedule_form(r, &run, base, typed, i18n_get(r->lang, why));
+        page_end(r);
+        return;
+    }
+    if (rc != LN_OK) {
+        web_error(r, rc == LN_EEXIST ? 409 : 500, rc == LN_EEXIST ? "conflict" : "internal",
+                  rc == LN_EEXIST ? i18n_get(r->lang, why) : T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_flash(r, T(r, "The survey will open by itself on the date chosen."));
+    req_redirect(r, base);
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/survey/schedule/cancel (trainers, administrators) */
+void survey_unschedule_post(Req *r)
+{
+    RunRef run;
+    if (!reader_run_of_path(r, &run)) return;
+    survey_unschedule(r->db, r->org->id, run.id);
+    page_flash(r, T(r, "The survey will not open by itself."));
     req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/survey", r->org->slug, (long long)run.id));
 }
 

@@ -77,7 +77,7 @@ static json_t *body_json(Req *r)
         api_error(r, 400, "bad_json", "the body must be a statement (a JSON object) or an array of statements");
         return NULL;
     }
-    arena_on_free(r->arena, (ArenaCleanup)json_decref, j);
+    req_json_keep(r, j);
     return j;
 }
 
@@ -138,7 +138,7 @@ static bool query_of(Req *r, LrsQuery *q)
     if (agent) {
         json_t *j = json_loads(agent, JSON_REJECT_DUPLICATES, NULL);
         const char *email, *why = "agent must be an Agent object in JSON";
-        if (j) arena_on_free(r->arena, (ArenaCleanup)json_decref, j);
+        req_json_keep(r, j);
         if (!j || xapi_agent_check(r->arena, j, &q->actor, &email, &why) != LN_OK) {
             api_error(r, 400, "bad_request", arena_printf(r->arena, "agent: %s", why));
             return false;

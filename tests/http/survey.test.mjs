@@ -134,3 +134,35 @@ test('every survey of the organisation on one page, for its staff and auditors',
   assert.match(html.text, /50%/);
   assert.ok((await page.get('/o/demo')).text.includes('href="/o/demo/surveys"'));
 });
+
+test('a survey scheduled on a date: by form and API, shown on the run\'s page, cancelled; refused in the past', async () => {
+  const made = await trainer.api('POST', `/api/v1/orgs/demo/courses/${courseId}/runs`, { title: 'Later session', visibility: 'corporate' });
+  assert.equal(made.status, 201, made.text);
+  const later = made.json().id;
+  const path = `/api/v1/orgs/demo/runs/${later}/survey/schedule`;
+  apiError(await trainer.get(path), 404, 'not_found');
+  const past = await trainer.api('PUT', path, { open_at: '2020-01-01T09:00:00Z' });
+  apiError(past, 422, 'invalid');
+  assert.equal(past.json().error.field, 'open_at');
+  apiError(await elodie.api('PUT', path, { open_at: '2099-01-01T09:00:00Z' }), 403, 'forbidden');
+  apiError(await trainer.api('PUT', `/api/v1/orgs/demo/runs/${runId}/survey/schedule`, { open_at: '2099-01-01T09:00:00Z' }), 409, 'conflict');
+  const put = await trainer.api('PUT', path, { open_at: '2099-01-01T09:00:00Z' });
+  assert.equal(put.status, 200, put.text);
+  assert.equal((await auditor.get(path)).json().open_at, '2099-01-01T09:00:00Z');
+  // the page says so, and cancels it; the form refuses a date gone by
+  const page = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  let html = await page.get(`/o/demo/runs/${later}/survey`);
+  assert.match(html.text, /The survey opens by itself on 2099-01-01 09:00 UTC/);
+  let res = await page.post(`/o/demo/runs/${later}/survey/schedule/cancel`, { form: { _csrf: csrfFrom(html.text) } });
+  assert.equal(res.status, 303);
+  apiError(await trainer.get(path), 404, 'not_found');
+  html = await page.get(`/o/demo/runs/${later}/survey`);
+  res = await page.post(`/o/demo/runs/${later}/survey/schedule`, { form: { _csrf: csrfFrom(html.text), open_at: '2020-05-01T10:00' } });
+  assert.equal(res.status, 422);
+  assert.match(res.text, /Choose a date and time to come/);
+  res = await page.post(`/o/demo/runs/${later}/survey/schedule`, { form: { _csrf: csrfFrom(html.text), open_at: '2098-06-30T17:30' } });
+  assert.equal(res.status, 303, res.text.slice(0, 300));
+  assert.equal((await trainer.get(path)).json().open_at, '2098-06-30T17:30:00Z');
+  assert.equal((await trainer.api('DELETE', path)).status, 204);
+  apiError(await trainer.api('DELETE', path), 404, 'not_found');
+});

@@ -208,12 +208,55 @@ static void test_reminder_and_close(void **state)
     assert_int_equal(survey_respond(db, run.id, learners[2], &good, T0 + 6 * DAY, &field, &why), LN_OK);
 }
 
+/* a survey scheduled on a date: opened by the tick then (with its invitations), once; opening it by hand first
+ * leaves nothing for the tick; a schedule can be cancelled */
+static void test_schedule(void **state)
+{
+    Course course;
+    RunRef later, manual;
+    int64_t rid;
+    const char *why;
+    assert_int_equal(course_load(db, arena, run.course_id, &course), LN_OK);
+    assert_int_equal(run_create(db, &course, "Session d'avril", "corporate", 0, 0, 0, T0, &rid), LN_OK);
+    assert_int_equal(run_ref(db, arena, org, rid, &later), LN_OK);
+    assert_int_equal(run_create(db, &course, "Session de mai", "corporate", 0, 0, 0, T0, &rid), LN_OK);
+    assert_int_equal(run_ref(db, arena, org, rid, &manual), LN_OK);
+    assert_int_equal(enrol_insert(db, &later, learners[0], T0), LN_OK);
+    assert_int_equal(enrol_insert(db, &manual, learners[1], T0), LN_OK);
+
+    assert_int_equal(survey_schedule(db, org, later.id, trainer, T0 - 1, T0, &why), LN_EINVAL);
+    assert_int_equal(survey_schedule(db, other_org, later.id, trainer, T0 + DAY, T0, &why), LN_NOTFOUND);
+    assert_int_equal(survey_schedule(db, org, run.id, trainer, T0 + DAY, T0, &why), LN_EEXIST);     /* has one */
+    assert_int_equal(survey_schedule(db, org, later.id, trainer, T0 + 2 * DAY, T0, &why), LN_OK);
+    assert_int_equal(survey_schedule(db, org, later.id, trainer, T0 + 3 * DAY, T0, &why), LN_OK);     /* moved */
+    assert_int_equal(survey_scheduled_at(db, later.id), T0 + 3 * DAY);
+    assert_int_equal(survey_schedule(db, org, manual.id, trainer, T0 + 3 * DAY, T0, &why), LN_OK);
+    int64_t before = mails(learners[0]);
+    Survey s;
+    assert_int_equal(survey_open_due(db, "https://lectern.example", T0 + 2 * DAY), 0);
+    assert_int_equal(survey_load(db, arena, org, later.id, &s), LN_NOTFOUND);
+    /* the May run is opened by hand, then closed: the tick must not open it again */
+    assert_int_equal(survey_open(db, org, manual.id, trainer, "https://lectern.example", T0 + 2 * DAY), LN_OK);
+    assert_int_equal(survey_close(db, org, manual.id, T0 + 2 * DAY), LN_OK);
+    assert_int_equal(survey_scheduled_at(db, manual.id), 0);
+    assert_int_equal(survey_open_due(db, "https://lectern.example", T0 + 3 * DAY), 1);
+    assert_int_equal(survey_load(db, arena, org, later.id, &s), LN_OK);
+    assert_int_equal(s.opened_by, trainer);
+    assert_int_equal(mails(learners[0]), before + 1);
+    assert_int_equal(survey_load(db, arena, org, manual.id, &s), LN_OK);
+    assert_true(s.closed_at != 0);
+    assert_int_equal(survey_open_due(db, "https://lectern.example", T0 + 4 * DAY), 0);
+    assert_int_equal(mails(learners[0]), before + 1);
+    assert_int_equal(survey_unschedule(db, org, later.id), LN_NOTFOUND);       /* done already */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_and_answer),
         cmocka_unit_test(test_results_and_csv),
         cmocka_unit_test(test_reminder_and_close),
+        cmocka_unit_test(test_schedule),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
