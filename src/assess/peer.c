@@ -385,10 +385,7 @@ int peer_settings_set(Db *db, int64_t org_id, const PeerSettings *s, UsTime now)
     if (peer_settings_check(s, &msg)) return LN_EINVAL;
     if (db_begin(db) != DB_DONE) return LN_EDB;
     int rc = peer_settings_write(db, org_id, s, now);
-    if (rc != LN_OK || db_commit(db) != DB_DONE) {
-        db_rollback(db);
-        if (rc == LN_OK) rc = LN_EDB;
-    }
+    rc = db_end(db, rc);
     return rc;
 }
 

@@ -448,12 +448,7 @@ static bool overdue(const Attempt *at, UsTime now)
 static int expire_one(Db *db, Arena *a, const RunRef *run, const QuizSettings *qs, const Attempt *at, UsTime now)
 {
     if (db_begin(db) != DB_DONE) return LN_EDB;
-    int rc = expire_in_tx(db, a, run, qs, at, now);
-    if (rc != LN_OK || db_commit(db) != DB_DONE) {
-        db_rollback(db);
-        if (rc == LN_OK) rc = LN_EDB;
-    }
-    return rc;
+    return db_end(db, expire_in_tx(db, a, run, qs, at, now));
 }
 
 int quiz_expire_overdue(Db *db, const RunRef *run, int64_t unit_id, int64_t user_id, const QuizSettings *qs,

@@ -113,10 +113,7 @@ static int learner_progress(Db *db, const Course *c, int64_t run_id, int64_t use
     int rc = run_ref(db, a, c->org_id, run_id, &run);
     if (rc == LN_OK) {      /* the enrolment and its ledger entry together */
         rc = db_begin(db) == DB_DONE ? enrol_insert(db, &run, user_id, now - 3 * 86400 * US_PER_SEC) : LN_EDB;
-        if (rc != LN_OK || db_commit(db) != DB_DONE) {
-            db_rollback(db);
-            if (rc == LN_OK) rc = LN_EDB;
-        }
+        rc = db_end(db, rc);
     }
     for (int i = 0; rc == LN_OK && i < 2; i++) {
         Unit u = {.id = units[i], .org_id = c->org_id, .course_id = c->id};

@@ -443,10 +443,7 @@ static int move_row(Db *db, const char *table, const char *parent_col, int64_t p
         if (db_begin(db) != DB_DONE) rc = LN_EDB;
         for (int i = 0; rc == LN_OK && i < n; i++)
             if (db_run(db, upd, "ii", (int64_t)i + 1, ids[i]) != DB_DONE) rc = LN_EDB;
-        if (rc != LN_OK || db_commit(db) != DB_DONE) {
-            db_rollback(db);
-            if (rc == LN_OK) rc = LN_EDB;
-        }
+        rc = db_end(db, rc);
     }
     arena_free(a);
     return rc;

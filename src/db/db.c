@@ -82,6 +82,13 @@ static DbStmt *prepare_bound(Db *db, const char *sql, const char *spec, va_list 
     return st;
 }
 
+int db_end(Db *db, int rc)
+{
+    if (rc == LN_OK && db_commit(db) == DB_DONE) return LN_OK;
+    db_rollback(db);
+    return rc == LN_OK ? LN_EDB : rc;
+}
+
 DbStmt *db_prepare_bound(Db *db, const char *sql, const char *spec, ...)
 {
     va_list ap;

@@ -43,6 +43,9 @@ bool db_ping(Db *db);
 int db_exec(Db *db, const char *sql);
 
 int db_begin(Db *db);       /* BEGIN (SQLite: BEGIN IMMEDIATE); DB_DONE on success */
+/* End what db_begin began: commit when rc is LN_OK (then LN_EDB if the
+ * commit fails), else roll back.  Returns the outcome. */
+int db_end(Db *db, int rc);
 int db_commit(Db *db);
 int db_rollback(Db *db);
 

@@ -107,10 +107,7 @@ int survey_open(Db *db, int64_t org_id, int64_t run_id, int64_t by, const char *
             if (rc == LN_OK && db_run(db, "UPDATE survey_schedule SET done_at = $1 WHERE run_id = $2 AND done_at IS NULL",
                                       "ii", now, run_id) != DB_DONE)      /* opened by hand: not again by the tick */
                 rc = LN_EDB;
-            if (rc != LN_OK || db_commit(db) != DB_DONE) {
-                db_rollback(db);
-                if (rc == LN_OK) rc = LN_EDB;
-            }
+            rc = db_end(db, rc);
         }
     }
     arena_free(a);
@@ -320,10 +317,7 @@ int survey_respond(Db *db, int64_t run_id, int64_t user_id, const SurveyAnswers 
         json_decref(p);
         if (rc == LN_OK && db_run(db, "UPDATE survey_response SET ledger_seq = $1 WHERE id = $2", "ii", seq, id) != DB_DONE)
             rc = LN_EDB;
-        if (rc != LN_OK || db_commit(db) != DB_DONE) {
-            db_rollback(db);
-            if (rc == LN_OK) rc = LN_EDB;
-        }
+        rc = db_end(db, rc);
     }
     json_decref(answers);
     if (rc == LN_EEXIST) *why = "You have answered this questionnaire already. Thank you!";

@@ -393,10 +393,7 @@ int ext_validate(Db *db, const ExtActivity *act, int64_t user_id, const char *mi
         if (rc == LN_OK && db_run(db, "UPDATE external_validation SET ledger_seq = $1 WHERE id = $2", "ii", seq, id)
                                != DB_DONE)
             rc = LN_EDB;
-        if (rc != LN_OK || db_commit(db) != DB_DONE) {
-            db_rollback(db);
-            if (rc == LN_OK) rc = LN_EDB;
-        }
+        rc = db_end(db, rc);
         if (rc == LN_EEXIST) *why = "This record is validated already.";
     }
     arena_free(a);
@@ -440,10 +437,7 @@ int ext_attest(Db *db, const ExtActivity *act, int64_t user_id, const Media *m, 
         if (rc == LN_OK && db_run(db, "UPDATE external_attestation SET ledger_seq = $1 WHERE id = $2", "ii", seq, *id)
                                != DB_DONE)
             rc = LN_EDB;
-        if (rc != LN_OK || db_commit(db) != DB_DONE) {
-            db_rollback(db);
-            if (rc == LN_OK) rc = LN_EDB;
-        }
+        rc = db_end(db, rc);
     }
     arena_free(a);
     return rc;

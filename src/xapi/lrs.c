@@ -148,10 +148,7 @@ int lrs_store(Db *db, Arena *a, const LrsSender *s, json_t *const *sts, int n, U
             rc = store_one(db, a, s, &ps[i], now);
         }
         if (rc == LN_EEXIST) *why = "a statement with this id is stored already, with other content";
-        if (rc != LN_OK || db_commit(db) != DB_DONE) {
-            db_rollback(db);
-            if (rc == LN_OK) rc = LN_EDB;
-        }
+        rc = db_end(db, rc);
     }
     for (int i = 0; i < prepared; i++) json_decref(ps[i].payload);
     if (rc == LN_OK) *bad = -1;
