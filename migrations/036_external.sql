@@ -52,8 +52,12 @@ CREATE TABLE external_validation (
     decided_by BIGINT NOT NULL REFERENCES app_user(id),
     decided_at BIGINT NOT NULL,
     ledger_seq BIGINT NOT NULL DEFAULT 0,
-    UNIQUE (activity_id, user_id)
+    revoked_at BIGINT,                          -- a revoked validation stays, with its correction
+    revoked_by BIGINT REFERENCES app_user(id),
+    revoke_reason TEXT,
+    revoke_seq BIGINT
 );
+CREATE UNIQUE INDEX external_validation_current ON external_validation (activity_id, user_id) WHERE revoked_at IS NULL;
 -- The platform's certificate a learner sends (a PDF or an image from the
 -- media store), each with a ledger entry ("external.attestation"); the
 -- latest is shown beside the record.

@@ -250,7 +250,7 @@ static int learners(Db *db, Arena *a, const ExtActivity *act, int64_t user_id, E
                                       " d.name, t.id, t.uploaded_at, md.filename FROM enrolment e"
                                       " JOIN app_user u ON u.id = e.user_id"
                                       " LEFT JOIN external_validation v ON v.activity_id = $2 AND v.user_id = u.id"
-                                      " LEFT JOIN app_user d ON d.id = v.decided_by"
+                                      " AND v.revoked_at IS NULL LEFT JOIN app_user d ON d.id = v.decided_by"
                                       " LEFT JOIN external_attestation t ON t.id = (SELECT max(id) FROM external_attestation"
                                       " WHERE activity_id = $2 AND user_id = u.id)"
                                       " LEFT JOIN media md ON md.id = t.media_id"
@@ -400,6 +400,45 @@ int ext_validate(Db *db, const ExtActivity *act, int64_t user_id, const char *mi
     return rc;
 }
 
+#define KIND_REVOKED "external.revoked"
+
+/* The revocation's payload; ledger_correct adds "corrects" (the validation's entry). */
+static json_t *revoke_payload(int64_t validation_id, int64_t user_id, const char *reason, int64_t by)
+{
+    return json_pack("{s:I, s:I, s:s, s:I}", "validation_id", (json_int_t)validation_id, "user_id", (json_int_t)user_id,
+                     "reason", reason, "revoked_by", (json_int_t)by);
+}
+
+int ext_revoke(Db *db, const ExtActivity *act, int64_t user_id, const char *reason, int64_t by, UsTime now,
+               const char **why)
+{
+    Arena *a = arena_new();
+    ExtRecord rec;
+    reason = reason ? str_trim(a, reason) : "";
+    int rc = ext_record(db, a, act, user_id, &rec);
+    int64_t seq = 0;
+    if (rc == LN_OK && !rec.validation_id) rc = LN_NOTFOUND;
+    if (rc == LN_NOTFOUND) *why = "This record is not validated.";
+    else if (rc == LN_OK && (!*reason || strlen(reason) > EXT_REASON_MAX || !utf8_valid(reason, strlen(reason)))) {
+        *why = "Give the reason, in at most 500 characters.";
+        rc = LN_EINVAL;
+    } else if (rc == LN_OK && db_begin(db) != DB_DONE) rc = LN_EDB;
+    else if (rc == LN_OK) {
+        json_t *p = revoke_payload(rec.validation_id, user_id, reason, by);
+        rc = ledger_correct(db, act->org_id, rec.ledger_seq, KIND_REVOKED,
+                            arena_printf(a, "activity:%lld run:%lld user:%lld", (long long)act->id,
+                                         (long long)act->run_id, (long long)user_id), p, now, &seq);
+        json_decref(p);
+        if (rc == LN_OK)
+            rc = db_change(db, "UPDATE external_validation SET revoked_at = $1, revoked_by = $2, revoke_reason = $3,"
+                               " revoke_seq = $4 WHERE id = $5 AND revoked_at IS NULL", "iitii", now, by, reason, seq,
+                           rec.validation_id);
+        rc = db_end(db, rc);
+    }
+    arena_free(a);
+    return rc;
+}
+
 /* ---- the platform's certificate, sent by the learner ------------------------------------ */
 
 #define KIND_ATTESTATION "external.attestation"
@@ -465,7 +504,8 @@ int64_t ext_validated_minutes(Db *db, int64_t run_id, int64_t user_id)
 {
     int64_t m = 0;
     return db_query_i64(db, &m, "SELECT COALESCE(sum(v.minutes), 0) FROM external_validation v"
-                                " JOIN external_activity a ON a.id = v.activity_id WHERE a.run_id = $1 AND v.user_id = $2",
+                                " JOIN external_activity a ON a.id = v.activity_id WHERE a.run_id = $1 AND v.user_id = $2"
+                                " AND v.revoked_at IS NULL",
                         "ii", run_id, user_id) == DB_ROW ? m : 0;
 }
 
@@ -502,14 +542,18 @@ int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out)
 {
     memset(out, 0, sizeof *out);
     int64_t validations = 0, attestations = 0;
-    int rc, result = LN_OK;
+    int rc = DB_DONE, result = LN_OK;
     Buf tmp;
     buf_init(&tmp, 0);
+    int64_t revocations = 0;
     DbStmt *st = db_prepare_bound(db, "SELECT v.id, v.user_id, v.minutes, v.reported_minutes, v.verdict, v.note,"
-                                      " a.id, a.run_id, a.minutes, a.iri, e.payload FROM external_validation v"
+                                      " a.id, a.run_id, a.minutes, a.iri, e.payload, COALESCE(v.revoked_by, 0),"
+                                      " v.revoke_reason, v.ledger_seq, c.payload FROM external_validation v"
                                       " JOIN external_activity a ON a.id = v.activity_id"
                                       " LEFT JOIN ledger_entry e ON e.org_id = a.org_id AND e.seq = v.ledger_seq"
-                                      " AND e.kind = $2 WHERE a.org_id = $1 ORDER BY v.id", "it", org_id, LEDGER_KIND);
+                                      " AND e.kind = $2 LEFT JOIN ledger_entry c ON c.org_id = a.org_id"
+                                      " AND c.seq = v.revoke_seq AND c.kind = $3 WHERE a.org_id = $1 ORDER BY v.id",
+                                  "itt", org_id, LEDGER_KIND, KIND_REVOKED);
     if (!st) result = LN_EDB;
     while (result == LN_OK && (rc = db_step(st)) == DB_ROW) {
         ExtActivity act = {.id = db_col_i64(st, 6), .run_id = db_col_i64(st, 7), .minutes = db_col_i64(st, 8),
@@ -520,6 +564,14 @@ int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out)
                              db_col_text(st, 10), "external_validation", db_col_i64(st, 0),
                              "the validation of an external activity", &tmp, out))
             result = LN_EINVAL;
+        if (result == LN_OK && db_col_i64(st, 11)) {        /* revoked: its correction says so */
+            revocations++;
+            json_t *want = revoke_payload(db_col_i64(st, 0), db_col_i64(st, 1), db_col_text(st, 12), db_col_i64(st, 11));
+            json_object_set_new(want, "corrects", json_integer(db_col_i64(st, 13)));
+            if (!payload_matches(want, db_col_text(st, 14), "external_validation", db_col_i64(st, 0),
+                                 "the revocation of a validation of an external activity", &tmp, out))
+                result = LN_EINVAL;
+        }
     }
     if (st) db_done(st);
     if (result == LN_OK && rc != DB_DONE) result = LN_EDB;
@@ -548,6 +600,8 @@ int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out)
         out->table = "external_validation";
         result = entries_match(db, org_id, LEDGER_KIND, validations, "validations of external activities", out);
     }
+    if (result == LN_OK)
+        result = entries_match(db, org_id, KIND_REVOKED, revocations, "revoked validations of external activities", out);
     if (result == LN_OK) {
         out->table = "external_attestation";
         result = entries_match(db, org_id, KIND_ATTESTATION, attestations, "certificates sent for external activities",

@@ -23,7 +23,9 @@
  * verdict is not "plausible" (what was seen instead: the platform's
  * certificate, a report).  The validation is a row and a ledger entry
  * ("external.validated") in one transaction; it is what a certificate
- * counts, once, and cannot be changed afterwards.
+ * counts.  A validation is never changed: a trainer revokes it with a
+ * reason (a correction, "external.revoked", naming its entry), and may
+ * then validate the record again.
  * A learner may also send the platform's certificate of completion (a PDF
  * or an image): a row and a ledger entry ("external.attestation", with the
  * file's SHA-256) in one transaction; the latest one shows on the record,
@@ -129,8 +131,17 @@ int ext_attestation_load(Db *db, Arena *a, int64_t id, ExtAttestation *out);
  * `run_id`: what a certificate counts (0 on an error). */
 int64_t ext_validated_minutes(Db *db, int64_t run_id, int64_t user_id);
 
-/* `lectern verify`: every validation and every certificate sent against
- * its ledger entry, and the entries counted against the rows. */
+#define EXT_REASON_MAX 500
+/* Revoke `user_id`'s current validation with `reason` (required), by a
+ * correction of its ledger entry, in one transaction.  LN_OK; LN_EINVAL
+ * (*why) without a reason; LN_NOTFOUND (*why) when the record is not
+ * validated. */
+int ext_revoke(Db *db, const ExtActivity *act, int64_t user_id, const char *reason, int64_t by, UsTime now,
+               const char **why);
+
+/* `lectern verify`: every validation (and its revocation) and every
+ * certificate sent against its ledger entry, and the entries counted
+ * against the rows. */
 int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out);
 
 #endif

@@ -131,6 +131,26 @@ void api_external_validate_post(Req *r)
     else api_json(r, 201, record_json(r, &x));
 }
 
+/* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/external/{aid}/revocations — {"user_id", "reason"} */
+void api_external_revoke_post(Req *r)
+{
+    ExtActivity act;
+    if (!activity_of_path(r, &act)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    int64_t uid;
+    const char *reason = api_str(r, b, "reason", &bad), *why = NULL;
+    if (bad || !api_int(r, b, "user_id", 1, 0, &uid)) return;
+    int rc = ext_revoke(r->db, &act, uid, reason, r->user->id, time_now_us(), &why);
+    ExtRecord x;
+    if (rc == LN_EINVAL) api_field_error(r, "reason", why);
+    else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", why);
+    else if (rc != LN_OK || ext_record(r->db, r->arena, &act, uid, &x) != LN_OK)
+        api_error(r, 500, "internal", "the validation cannot be revoked now");
+    else api_json(r, 201, record_json(r, &x));
+}
+
 /* ROUTE: GET /api/v1/runs/{id}/external — the learner's own records */
 void api_external_mine_get(Req *r)
 {

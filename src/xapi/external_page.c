@@ -163,6 +163,19 @@ static void validation_cell(Req *r, const RunRef *run, const ExtActivity *act, c
         html_date(r, x->validated_at);
         hprintf(r, " · %s %lld</span>", T(r, "ledger entry"), (long long)x->ledger_seq);
         if (!str_empty(x->note)) hprintf(r, "<br>%s", x->note);
+        if (!access_role_at_least(r, ROLE_TRAINER)) return;
+        bool bad = x->user_id == err_user && str_eq(field, "reason");
+        hprintf(r, "<details class=\"revoke\"%s><summary>%s</summary>", bad ? " open" : "", T(r, "Revoke…"));
+        form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld/revoke", r->org->slug, (long long)run->id,
+                                   (long long)act->id));
+        hprintf(r, "<input type=\"hidden\" name=\"user_id\" value=\"%lld\"><div class=\"field%s\"><label for=\"r-%lld\">%s</label>"
+                   "<input id=\"r-%lld\" name=\"reason\" maxlength=\"500\" required%s></div>",
+                (long long)x->user_id, bad ? " has-error" : "", (long long)x->user_id, T(r, "Reason"), (long long)x->user_id,
+                bad ? " aria-invalid=\"true\"" : "");
+        if (bad) hprintf(r, "<p class=\"field-error\" role=\"alert\">%s</p>", why);
+        form_submit_as(r, T(r, "Revoke the validation"), "danger small");
+        form_end(r);
+        html_lit(r, "</details>");
         return;
     }
     if (!access_role_at_least(r, ROLE_TRAINER)) {
@@ -402,6 +415,31 @@ void external_report_post(Req *r)
         form_end(r);
     }
     page_end(r);
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/external/{aid}/revoke — user_id, reason (trainers, administrators) */
+void external_revoke_post(Req *r)
+{
+    RunRef run;
+    ExtActivity act;
+    if (!activity_of_path(r, &run, &act)) return;
+    int64_t uid = 0;
+    str_to_i64(req_form(r, "user_id"), &uid);
+    const char *why = NULL;
+    int rc = ext_revoke(r->db, &act, uid, req_form(r, "reason"), r->user->id, time_now_us(), &why);
+    if (rc == LN_EINVAL) {
+        r->status = 422;
+        activity_render(r, &run, &act, uid, "reason", i18n_get(r->lang, why));
+        return;
+    }
+    if (rc != LN_OK) {
+        web_error(r, rc == LN_NOTFOUND ? 404 : 500, rc == LN_NOTFOUND ? "not_found" : "internal",
+                  why ? i18n_get(r->lang, why) : T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_flash(r, T(r, "The validation is revoked; the record can be validated again."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld#learner-%lld", r->org->slug,
+                                 (long long)run.id, (long long)act.id, (long long)uid));
 }
 
 /* ---- the learner ----------------------------------------------------------------- */

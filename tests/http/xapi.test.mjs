@@ -325,3 +325,35 @@ test('the platform\'s certificate, sent by the learner: a PDF or an image only, 
   assert.equal((await admin.get('/api/v1/orgs/demo/ledger/verify')).json().ok, true);
   assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 3 external records match their entries/);
 });
+
+test('a validation revoked with a reason, by API and by form, then validated again', async () => {
+  const acts = (await trainer.get(`/api/v1/orgs/demo/runs/${runId}/external`)).json().items;
+  const gdpr = acts.find((a) => a.title === 'GDPR basics');
+  const base = `/api/v1/orgs/demo/runs/${runId}/external/${gdpr.id}`;
+  const fr = (await trainer.get(base)).json().learners.find((x) => x.email === DEMO.francois.email);
+  assert.equal(fr.validation.minutes, 80);
+  const noReason = await trainer.api('POST', `${base}/revocations`, { user_id: fr.user_id, reason: ' ' });
+  apiError(noReason, 422, 'invalid');
+  assert.equal(noReason.json().error.field, 'reason');
+  apiError(await auditor.api('POST', `${base}/revocations`, { user_id: fr.user_id, reason: 'no' }), 403, 'forbidden');
+  const res = await trainer.api('POST', `${base}/revocations`, { user_id: fr.user_id, reason: 'The certificate was another course\'s.' });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.json().validation, null);
+  apiError(await trainer.api('POST', `${base}/revocations`, { user_id: fr.user_id, reason: 'again' }), 404, 'not_found');
+  const again = await trainer.api('POST', `${base}/validations`, { user_id: fr.user_id, minutes: 30, note: 'Checked with the platform.' });
+  assert.equal(again.status, 201, again.text);
+  // by the form: Élodie's, with the reason on the page when it is missing
+  const page = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const detail = await page.get(`/o/demo/runs/${runId}/external/${gdpr.id}`);
+  const el = (await trainer.get(base)).json().learners.find((x) => x.email === DEMO.elodie.email);
+  let post = await page.post(`/o/demo/runs/${runId}/external/${gdpr.id}/revoke`,
+    { form: { _csrf: csrfFrom(detail.text), user_id: String(el.user_id), reason: '' } });
+  assert.equal(post.status, 422);
+  assert.match(post.text, /Give the reason/);
+  post = await page.post(`/o/demo/runs/${runId}/external/${gdpr.id}/revoke`,
+    { form: { _csrf: csrfFrom(detail.text), user_id: String(el.user_id), reason: 'Entered twice.' } });
+  assert.equal(post.status, 303, post.text.slice(0, 300));
+  assert.equal((await trainer.get(base)).json().learners.find((x) => x.email === DEMO.elodie.email).validation, null);
+  assert.equal((await admin.get('/api/v1/orgs/demo/ledger/verify')).json().ok, true);
+  assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 4 external records match their entries/);
+});

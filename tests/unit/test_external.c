@@ -375,13 +375,40 @@ static void test_attestation(void **state)
     assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'external.attestation'", org), 1);
 }
 
+/* a validation revoked with a reason (a correction in the ledger), then validated again */
+static void test_revoke(void **state)
+{
+    int64_t aid = 0;
+    assert_int_equal(db_query_i64(db, &aid, "SELECT id FROM external_activity WHERE org_id = $1 AND iri = $2", "it", org,
+                                  ACT), DB_ROW);
+    ExtActivity act;
+    const char *field, *why;
+    assert_int_equal(ext_load(db, arena, org, run.id, aid, &act), LN_OK);
+    assert_int_equal(ext_validated_minutes(db, run.id, learners[0]), 55);
+    assert_int_equal(ext_revoke(db, &act, learners[0], "  ", trainer, T0 + 5 * DAY_US, &why), LN_EINVAL);
+    assert_int_equal(ext_revoke(db, &act, trainer, "wrong person", trainer, T0 + 5 * DAY_US, &why), LN_NOTFOUND);
+    assert_int_equal(ext_revoke(db, &act, learners[0], "Validated the wrong learner.", trainer, T0 + 5 * DAY_US, &why),
+                     LN_OK);
+    assert_int_equal(ext_revoke(db, &act, learners[0], "again", trainer, T0 + 5 * DAY_US, &why), LN_NOTFOUND);
+    assert_int_equal(ext_validated_minutes(db, run.id, learners[0]), 0);
+    ExtRecord x;
+    assert_int_equal(ext_record(db, arena, &act, learners[0], &x), LN_OK);
+    assert_int_equal(x.validation_id, 0);
+    assert_int_equal(count("SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = 'external.revoked'"
+                           " AND payload LIKE '%\"corrects\":%'", org), 1);
+    assert_int_equal(ext_validate(db, &act, learners[0], "50", NULL, trainer, T0 + 6 * DAY_US, &field, &why), LN_OK);
+    assert_int_equal(ext_validated_minutes(db, run.id, learners[0]), 50);
+    FactsReport rep;
+    assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
+}
+
 static void test_verify_finds_changes(void **state)
 {
     FactsReport rep;
     assert_int_equal(lrs_facts_verify(db, org, &rep), LN_OK);
     assert_int_equal(rep.checked, 11);
     assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
-    assert_int_equal(rep.checked, 3);      /* two validations, one certificate sent */
+    assert_int_equal(rep.checked, 4);      /* three validations (one revoked), one certificate sent */
     /* a statement's body changed in SQL */
     assert_int_equal(db_run(db, "UPDATE xapi_statement SET body = replace(body, 'PT20M', 'PT59M') WHERE org_id = $1",
                             "i", org), DB_DONE);
@@ -403,6 +430,14 @@ static void test_verify_finds_changes(void **state)
     assert_int_equal(db_run(db, "UPDATE external_validation SET minutes = 60 WHERE user_id = $1", "i", learners[1]),
                      DB_DONE);
     assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
+    /* a revocation's reason changed */
+    assert_int_equal(db_run(db, "UPDATE external_validation SET revoke_reason = 'typo' WHERE revoked_at IS NOT NULL", ""),
+                     DB_DONE);
+    assert_int_equal(ext_facts_verify(db, org, &rep), LN_EINVAL);
+    assert_non_null(strstr(rep.detail, "revocation"));
+    assert_int_equal(db_run(db, "UPDATE external_validation SET revoke_reason = 'Validated the wrong learner.'"
+                                " WHERE revoked_at IS NOT NULL", ""), DB_DONE);
+    assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
     /* the certificate sent, pointed at another file */
     int64_t other = 0;
     assert_int_equal(db_query_i64(db, &other, "SELECT id FROM media WHERE org_id = $1 AND filename = 'notes.txt'", "i",
@@ -420,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_records_and_validation),
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_attestation),
+        cmocka_unit_test(test_revoke),
         cmocka_unit_test(test_verify_finds_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
