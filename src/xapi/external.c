@@ -93,6 +93,51 @@ int ext_add(Db *db, int64_t org_id, int64_t run_id, int64_t by, const ExtInput *
     return rc;
 }
 
+/* Rows of evidence about the activity: validations (current or revoked) and
+ * certificates sent; -1 on an error. */
+static int64_t evidence_rows(Db *db, int64_t activity_id)
+{
+    int64_t n = 0;
+    return db_query_i64(db, &n, "SELECT (SELECT count(*) FROM external_validation WHERE activity_id = $1)"
+                                " + (SELECT count(*) FROM external_attestation WHERE activity_id = $1)", "i",
+                        activity_id) == DB_ROW ? n : -1;
+}
+
+int ext_update(Db *db, const ExtActivity *act, const ExtInput *in, const char **field, const char **why)
+{
+    Arena *a = arena_new();
+    char *iri;
+    int64_t minutes, rows = 0;
+    int rc = LN_OK;
+    if ((*field = input_check(a, in, &iri, &minutes, why))) rc = LN_EINVAL;
+    else if ((!str_eq(iri, act->iri) || minutes != act->minutes) && (rows = evidence_rows(db, act->id)) != 0) {
+        *field = str_eq(iri, act->iri) ? "minutes" : "iri";
+        *why = "Records of this activity are validated: its identifier and declared duration can no longer change.";
+        rc = rows < 0 ? LN_EDB : LN_EEXIST;
+    } else {
+        int q = db_run(db, "UPDATE external_activity SET title = $1, platform = $2, url = $3, iri = $4, minutes = $5"
+                           " WHERE id = $6", "ttttii", in->title, in->platform, in->url ? in->url : "", iri, minutes,
+                       act->id);
+        rc = q == DB_DONE ? LN_OK : q == DB_CONSTRAINT ? LN_EEXIST : LN_EDB;
+        if (rc == LN_EEXIST) {
+            *field = "iri";
+            *why = "This course run has an external activity with this identifier already.";
+        }
+    }
+    arena_free(a);
+    return rc;
+}
+
+int ext_delete(Db *db, const ExtActivity *act, const char **why)
+{
+    int64_t rows = evidence_rows(db, act->id);
+    if (rows) {
+        *why = "Records of this activity are validated or have certificates sent: it stays, as evidence.";
+        return rows < 0 ? LN_EDB : LN_EEXIST;
+    }
+    return db_change(db, "DELETE FROM external_activity WHERE id = $1", "i", act->id);
+}
+
 int ext_list(Db *db, Arena *a, int64_t org_id, int64_t run_id, ExtActivity **out, int *n)
 {
     *out = NULL;

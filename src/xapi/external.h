@@ -57,6 +57,13 @@ typedef struct ExtInput {
  * this IRI, *field "iri"); LN_NOTFOUND (no such run). */
 int ext_add(Db *db, int64_t org_id, int64_t run_id, int64_t by, const ExtInput *in, UsTime now, int64_t *id,
             const char **field, const char **why);
+/* Change it: the same checks as ext_add.  While it has validated records
+ * (current or revoked) its identifier and duration stay as they are
+ * (LN_EEXIST, *field, *why): what was validated was read from them. */
+int ext_update(Db *db, const ExtActivity *act, const ExtInput *in, const char **field, const char **why);
+/* Delete it: LN_OK; LN_EEXIST (*why) when it has validations or
+ * certificates sent, which are evidence.  The statements stay in the LRS. */
+int ext_delete(Db *db, const ExtActivity *act, const char **why);
 /* The run's activities, oldest first. */
 int ext_list(Db *db, Arena *a, int64_t org_id, int64_t run_id, ExtActivity **out, int *n);
 /* How many the run has (0 on an error). */

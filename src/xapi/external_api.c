@@ -103,6 +103,41 @@ void api_external_get(Req *r)
                                "unknown_statements", (json_int_t)unknown));
 }
 
+/* ROUTE: PATCH /api/v1/orgs/{org}/runs/{id}/external/{aid} — any of {"title", "platform", "url", "iri", "minutes"} */
+void api_external_patch(Req *r)
+{
+    ExtActivity act;
+    if (!activity_of_path(r, &act)) return;
+    json_t *b = req_json_or_400(r);
+    if (!b) return;
+    bool bad = false;
+    const char *title = api_str(r, b, "title", &bad), *platform = api_str(r, b, "platform", &bad),
+               *url = api_str(r, b, "url", &bad), *iri = api_str(r, b, "iri", &bad);
+    int64_t minutes;
+    if (bad || !api_int(r, b, "minutes", 1, act.minutes, &minutes)) return;
+    ExtInput in = {title ? title : act.title, platform ? platform : act.platform, url ? url : act.url, iri ? iri : act.iri,
+                   arena_printf(r->arena, "%lld", (long long)minutes)};
+    const char *field, *why;
+    int rc = ext_update(r->db, &act, &in, &field, &why);
+    if (rc == LN_EINVAL) api_field_error(r, field, why);
+    else if (rc == LN_EEXIST) api_error(r, 409, "conflict", why);
+    else if (rc != LN_OK || ext_load(r->db, r->arena, act.org_id, act.run_id, act.id, &act) != LN_OK)
+        api_error(r, 500, "internal", "the activity cannot be changed now");
+    else api_json(r, 200, activity_json(r, &act));
+}
+
+/* ROUTE: DELETE /api/v1/orgs/{org}/runs/{id}/external/{aid} — 204; 409 when it has evidence */
+void api_external_delete(Req *r)
+{
+    ExtActivity act;
+    const char *why = NULL;
+    if (!activity_of_path(r, &act)) return;
+    int rc = ext_delete(r->db, &act, &why);
+    if (rc == LN_EEXIST) api_error(r, 409, "conflict", why);
+    else if (rc != LN_OK) api_error(r, 500, "internal", "the activity cannot be deleted now");
+    else r->status = 204;
+}
+
 /* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/external/{aid}/validations — {"user_id", "minutes"?, "note"?} */
 void api_external_validate_post(Req *r)
 {

@@ -42,10 +42,11 @@ LrsSender report_sender(Req *r)
 
 /* ---- the run's activities ------------------------------------------------------- */
 
-static void add_form(Req *r, const RunRef *run, const ExtInput *in, const char *field, const char *why)
+/* The fields of an activity, declaring one or changing it. */
+static void activity_form(Req *r, const char *action, const char *button, const ExtInput *in, const char *field,
+                          const char *why)
 {
-    hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2>\n", T(r, "Declare an external activity"));
-    form_begin(r, arena_printf(r->arena, "/o/%s/runs/%lld/external", r->org->slug, (long long)run->id));
+    form_begin(r, action);
 #define ERR(f) (str_eq(field, f) ? why : NULL)
     form_input(r, "text", "title", T(r, "Title"), in->title, ERR("title"), "required maxlength=\"200\"");
     form_input(r, "text", "platform", T(r, "Platform"), in->platform, ERR("platform"), "required maxlength=\"200\"");
@@ -55,9 +56,34 @@ static void add_form(Req *r, const RunRef *run, const ExtInput *in, const char *
     form_input(r, "number", "minutes", T(r, "Declared duration, in minutes"), in->minutes, ERR("minutes"),
                "required min=\"1\" max=\"100000\"");
 #undef ERR
-    form_submit(r, T(r, "Declare"));
+    form_submit(r, button);
     form_end(r);
+}
+
+static void add_form(Req *r, const RunRef *run, const ExtInput *in, const char *field, const char *why)
+{
+    hprintf(r, "<section class=\"card narrow-form\"><h2>%s</h2>\n", T(r, "Declare an external activity"));
+    activity_form(r, arena_printf(r->arena, "/o/%s/runs/%lld/external", r->org->slug, (long long)run->id),
+                  T(r, "Declare"), in, field, why);
     html_lit(r, "</section>\n");
+}
+
+/* Changing or deleting the activity; `typed`: a refused change, with the
+ * field at fault. */
+static void edit_form(Req *r, const RunRef *run, const ExtActivity *act, const ExtInput *typed, const char *field,
+                      const char *why)
+{
+    const char *base = arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld", r->org->slug, (long long)run->id,
+                                    (long long)act->id);
+    ExtInput now = {act->title, act->platform, act->url, act->iri, arena_printf(r->arena, "%lld", (long long)act->minutes)};
+    hprintf(r, "<details class=\"card narrow-form\"%s><summary>%s</summary>\n", typed ? " open" : "",
+            T(r, "Change or delete the activity"));
+    activity_form(r, arena_printf(r->arena, "%s/edit", base), T(r, "Save"), typed ? typed : &now, field, why);
+    form_begin(r, arena_printf(r->arena, "%s/delete", base));
+    hprintf(r, "<p class=\"hint\">%s</p>", T(r, "An activity whose records are validated, or that has certificates sent, cannot be deleted: they are evidence."));
+    form_submit_as(r, T(r, "Delete the activity"), "danger small");
+    form_end(r);
+    html_lit(r, "</details>\n");
 }
 
 static void list_render(Req *r, const RunRef *run, const ExtInput *in, const char *field, const char *why)
@@ -216,8 +242,10 @@ static void report_form(Req *r, const RunRef *run, const ExtActivity *act)
     html_lit(r, "</section>\n");
 }
 
+/* err_user: the learner whose form was refused (field, why); -1: the change
+ * of the activity (`typed`). */
 static void activity_render(Req *r, const RunRef *run, const ExtActivity *act, int64_t err_user, const char *field,
-                            const char *why)
+                            const char *why, const ExtInput *typed)
 {
     ExtRecord *recs;
     int n;
@@ -265,7 +293,10 @@ static void activity_render(Req *r, const RunRef *run, const ExtActivity *act, i
     }
     if (!n) hprintf(r, "<tr><td colspan=\"6\" class=\"muted\">%s</td></tr>", T(r, "No learner in this run yet."));
     html_lit(r, "</tbody></table></div>\n");
-    if (access_role_at_least(r, ROLE_TRAINER)) report_form(r, run, act);
+    if (access_role_at_least(r, ROLE_TRAINER)) {
+        report_form(r, run, act);
+        edit_form(r, run, act, typed, err_user == -1 ? field : NULL, err_user == -1 ? why : NULL);
+    }
     page_end(r);
 }
 
@@ -275,7 +306,7 @@ void external_page(Req *r)
     RunRef run;
     ExtActivity act;
     if (!activity_of_path(r, &run, &act)) return;
-    activity_render(r, &run, &act, 0, NULL, NULL);
+    activity_render(r, &run, &act, 0, NULL, NULL, NULL);
 }
 
 /* ROUTE: POST /o/{org}/runs/{id}/external/{aid}/validate — user_id, minutes, note */
@@ -291,7 +322,7 @@ void external_validate_post(Req *r)
                           &field, &why);
     if (rc == LN_EINVAL) {
         r->status = 422;
-        activity_render(r, &run, &act, uid, field, i18n_get(r->lang, why));
+        activity_render(r, &run, &act, uid, field, i18n_get(r->lang, why), NULL);
         return;
     }
     if (rc != LN_OK) {
@@ -429,7 +460,7 @@ void external_revoke_post(Req *r)
     int rc = ext_revoke(r->db, &act, uid, req_form(r, "reason"), r->user->id, time_now_us(), &why);
     if (rc == LN_EINVAL) {
         r->status = 422;
-        activity_render(r, &run, &act, uid, "reason", i18n_get(r->lang, why));
+        activity_render(r, &run, &act, uid, "reason", i18n_get(r->lang, why), NULL);
         return;
     }
     if (rc != LN_OK) {
@@ -440,6 +471,47 @@ void external_revoke_post(Req *r)
     page_flash(r, T(r, "The validation is revoked; the record can be validated again."));
     req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld#learner-%lld", r->org->slug,
                                  (long long)run.id, (long long)act.id, (long long)uid));
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/external/{aid}/edit — title, platform, url, iri, minutes */
+void external_edit_post(Req *r)
+{
+    RunRef run;
+    ExtActivity act;
+    if (!activity_of_path(r, &run, &act)) return;
+    ExtInput in = {req_form(r, "title"), req_form(r, "platform"), req_form(r, "url"), req_form(r, "iri"),
+                   req_form(r, "minutes")};
+    const char *field, *why;
+    int rc = ext_update(r->db, &act, &in, &field, &why);
+    if (rc == LN_EINVAL || rc == LN_EEXIST) {
+        r->status = rc == LN_EEXIST ? 409 : 422;
+        activity_render(r, &run, &act, -1, field, i18n_get(r->lang, why), &in);
+        return;
+    }
+    if (rc != LN_OK) {
+        web_error(r, 500, "internal", T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_flash(r, T(r, "The activity is saved."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld", r->org->slug, (long long)run.id,
+                                 (long long)act.id));
+}
+
+/* ROUTE: POST /o/{org}/runs/{id}/external/{aid}/delete */
+void external_delete_post(Req *r)
+{
+    RunRef run;
+    ExtActivity act;
+    const char *why = NULL;
+    if (!activity_of_path(r, &run, &act)) return;
+    int rc = ext_delete(r->db, &act, &why);
+    if (rc != LN_OK) {
+        web_error(r, rc == LN_EEXIST ? 409 : 500, rc == LN_EEXIST ? "conflict" : "internal",
+                  why ? i18n_get(r->lang, why) : T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_flash(r, T(r, "The activity is deleted."));
+    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external", r->org->slug, (long long)run.id));
 }
 
 /* ---- the learner ----------------------------------------------------------------- */

@@ -357,3 +357,36 @@ test('a validation revoked with a reason, by API and by form, then validated aga
   assert.equal((await admin.get('/api/v1/orgs/demo/ledger/verify')).json().ok, true);
   assert.match(cli(store, 'verify', '--org', 'demo'), /demo: ok — .* xAPI statements and 4 external records match their entries/);
 });
+
+test('an activity is changed and deleted while nothing is validated; then its identifier, duration and existence stay', async () => {
+  const list = `/api/v1/orgs/demo/runs/${runId}/external`;
+  const made = await trainer.api('POST', list, { title: 'Draft', platform: 'MOOC Example', iri: 'https://mooc.example/courses/draft', minutes: 20 });
+  assert.equal(made.status, 201, made.text);
+  const path = `${list}/${made.json().id}`;
+  let res = await trainer.api('PATCH', path, { title: 'Draft, renamed', minutes: 25 });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual([res.json().title, res.json().minutes, res.json().iri], ['Draft, renamed', 25, 'https://mooc.example/courses/draft']);
+  const bad = await trainer.api('PATCH', path, { iri: 'not an iri' });
+  apiError(bad, 422, 'invalid');
+  assert.equal(bad.json().error.field, 'iri');
+  apiError(await auditor.api('DELETE', path), 403, 'forbidden');
+  assert.equal((await trainer.api('DELETE', path)).status, 204);
+  apiError(await trainer.get(path), 404, 'not_found');
+
+  // GDPR basics has validated records: renaming is fine, its duration and deleting are not
+  const gdpr = (await trainer.get(list)).json().items.find((a) => a.title === 'GDPR basics');
+  const gpath = `${list}/${gdpr.id}`;
+  apiError(await trainer.api('PATCH', gpath, { minutes: 200 }), 409, 'conflict');
+  apiError(await trainer.api('DELETE', gpath), 409, 'conflict');
+  const page = await signinForm(srv, DEMO.trainer.email, DEMO.trainer.password);
+  const detail = await page.get(`/o/demo/runs/${runId}/external/${gdpr.id}`);
+  const form = { _csrf: csrfFrom(detail.text), title: 'GDPR basics (MOOC)', platform: gdpr.platform, url: gdpr.url, iri: gdpr.iri, minutes: '200' };
+  res = await page.post(`/o/demo/runs/${runId}/external/${gdpr.id}/edit`, { form });
+  assert.equal(res.status, 409);
+  assert.match(res.text, /can no longer change/);
+  res = await page.post(`/o/demo/runs/${runId}/external/${gdpr.id}/edit`, { form: { ...form, minutes: String(gdpr.minutes) } });
+  assert.equal(res.status, 303, res.text.slice(0, 300));
+  assert.equal((await trainer.get(gpath)).json().activity.title, 'GDPR basics (MOOC)');
+  res = await page.post(`/o/demo/runs/${runId}/external/${gdpr.id}/delete`, { form: { _csrf: csrfFrom(detail.text) } });
+  assert.equal(res.status, 409);
+});

@@ -402,6 +402,44 @@ static void test_revoke(void **state)
     assert_int_equal(ext_facts_verify(db, org, &rep), LN_OK);
 }
 
+/* changing and deleting an activity: free until records are validated, then its identifier, duration and
+ * existence stay */
+static void test_edit_delete(void **state)
+{
+    int64_t aid = 0, fresh;
+    const char *field, *why;
+    ExtActivity act;
+    ExtInput in = {"Draft", "MOOC Example", "", "https://mooc.example/courses/draft", "20"};
+    assert_int_equal(ext_add(db, org, run.id, trainer, &in, T0, &fresh, &field, &why), LN_OK);
+    assert_int_equal(ext_load(db, arena, org, run.id, fresh, &act), LN_OK);
+    ExtInput change = {"Draft, renamed", "MOOC Example", "https://mooc.example/d", "https://mooc.example/courses/draft-2", "25"};
+    assert_int_equal(ext_update(db, &act, &change, &field, &why), LN_OK);
+    assert_int_equal(ext_load(db, arena, org, run.id, fresh, &act), LN_OK);
+    assert_string_equal(act.title, "Draft, renamed");
+    assert_int_equal(act.minutes, 25);
+    ExtInput clash = {"x", "y", "", ACT, "25"};                      /* the identifier of another activity of the run */
+    assert_int_equal(ext_update(db, &act, &clash, &field, &why), LN_EEXIST);
+    assert_string_equal(field, "iri");
+    ExtInput wrong = {"", "y", "", "https://mooc.example/courses/draft-2", "25"};
+    assert_int_equal(ext_update(db, &act, &wrong, &field, &why), LN_EINVAL);
+    assert_string_equal(field, "title");
+    assert_int_equal(ext_delete(db, &act, &why), LN_OK);
+    assert_int_equal(ext_load(db, arena, org, run.id, fresh, &act), LN_NOTFOUND);
+
+    /* the activity with validated records */
+    assert_int_equal(db_query_i64(db, &aid, "SELECT id FROM external_activity WHERE org_id = $1 AND iri = $2", "it", org,
+                                  ACT), DB_ROW);
+    assert_int_equal(ext_load(db, arena, org, run.id, aid, &act), LN_OK);
+    ExtInput longer = {act.title, act.platform, act.url, act.iri, "120"};
+    assert_int_equal(ext_update(db, &act, &longer, &field, &why), LN_EEXIST);
+    assert_string_equal(field, "minutes");
+    ExtInput renamed = {"RGPD (MOOC)", act.platform, act.url, act.iri, "90"};
+    assert_int_equal(ext_update(db, &act, &renamed, &field, &why), LN_OK);
+    assert_int_equal(ext_delete(db, &act, &why), LN_EEXIST);
+    assert_int_equal(ext_load(db, arena, org, run.id, aid, &act), LN_OK);
+    assert_string_equal(act.title, "RGPD (MOOC)");
+}
+
 static void test_verify_finds_changes(void **state)
 {
     FactsReport rep;
@@ -456,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_attestation),
         cmocka_unit_test(test_revoke),
+        cmocka_unit_test(test_edit_delete),
         cmocka_unit_test(test_verify_finds_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
