@@ -8,8 +8,9 @@
  *       hash, writes the entry's canonical bytes
  *       {"at":..,"kind":..,"org":..,"payload":..,"seq":..,"subject":..}
  *       with one snprintf (the seeded kinds and subjects need no escaping;
- *       the payload is taken as stored, not parsed), and recomputes
- *       SHA-256(previous hash, 32 raw bytes || those bytes) with libsodium,
+ *       the payload is taken as stored, not parsed), and recomputes the
+ *       format-2 hash, SHA-256(previous hash || SHA-256(those bytes)), 32
+ *       raw bytes each, with libsodium,
  *       comparing it with the stored hash.  No JSON parsing, no
  *       canonical-form check of the payload: what is left is reading and
  *       hashing.  Prints "entries N seconds S entries_per_s R hash_seconds H
@@ -84,11 +85,10 @@ int main(int argc, char **argv)
             int len = snprintf(bytes, 70000, "{\"at\":%lld,\"kind\":\"%s\",\"org\":%lld,\"payload\":%s,\"seq\":%lld,\"subject\":\"%s\"}",
                                (long long)at, kind, (long long)org_id, payload, (long long)s, subject);
             double h0 = now_s();
-            crypto_hash_sha256_state st;
-            crypto_hash_sha256_init(&st);
-            crypto_hash_sha256_update(&st, prev, sizeof prev);
-            crypto_hash_sha256_update(&st, (const unsigned char *)bytes, (unsigned long long)len);
-            crypto_hash_sha256_final(&st, md);
+            unsigned char two[64];          /* format 2: SHA-256(prev || SHA-256(bytes)) */
+            memcpy(two, prev, 32);
+            crypto_hash_sha256(two + 32, (const unsigned char *)bytes, (unsigned long long)len);
+            crypto_hash_sha256(md, two, sizeof two);
             hash_s += now_s() - h0;
             sodium_bin2hex(hex, sizeof hex, md, sizeof md);
             if (strcmp(hex, stored) != 0) {

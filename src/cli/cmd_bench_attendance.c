@@ -19,7 +19,7 @@
  *   - with --ledger M: organisation "benchledger" with M valid ledger
  *     entries (signature-like payloads of kind "bench.signature", which
  *     have no rows for verify's attendance check to compare; hashes computed
- *     with ledger_entry_hash, inserted directly): what part "verify" checks.
+ *     with ledger_entry_hash_at in format 2, inserted directly): what part "verify" checks.
  *
  * SQLite only in spirit (synchronous=OFF while seeding), like the other
  * bench seeds.  Prints KEY=VALUE lines.
@@ -123,7 +123,7 @@ static bool seed_ledger(Db *db, int64_t org_id, int64_t m, UsTime now)
                  "\"role\":\"learner\",\"run_id\":%lld,\"session_id\":%lld,\"signature_id\":%lld,\"signed_at\":%lld,"
                  "\"user_id\":%lld}", sha, (int)(seq / 256 % 256), (int)(seq % 256), (long long)(1 + session / 10),
                  (long long)session, (long long)seq, (long long)at, (long long)user);
-        ok = ledger_entry_hash(prev, org_id, seq, "bench.signature", subject, at, payload, hash) == LN_OK;
+        ok = ledger_entry_hash_at(1, prev, org_id, seq, "bench.signature", subject, at, payload, hash) == LN_OK;
         DbStmt *st = ok ? db_prepare(db, "INSERT INTO ledger_entry (org_id, seq, kind, subject, at, payload, prev_hash, hash)"
                                          " VALUES ($1, $2, 'bench.signature', $3, $4, $5, $6, $7)") : NULL;
         if (!st) ok = false;

@@ -212,6 +212,47 @@ int ledger_entry_hash(const char *prev_hex, int64_t org_id, int64_t seq, const c
     return rc;
 }
 
+int ledger_entry_digest(int64_t org_id, int64_t seq, const char *kind, const char *subject, UsTime at,
+                        const char *payload, char out_hex[LEDGER_HEX_LEN + 1])
+{
+    unsigned char d[LEDGER_HASH_BYTES];
+    Buf b;
+    buf_init(&b, LEDGER_PAYLOAD_MAX + 2 * LEDGER_SUBJECT_MAX + 4096);
+    int rc = ledger_entry_bytes(org_id, seq, kind, subject, at, payload, &b);
+    if (rc == LN_OK) {
+        crypto_hash_sha256(d, (const unsigned char *)b.data, b.len);
+        sodium_bin2hex(out_hex, LEDGER_HEX_LEN + 1, d, sizeof d);
+    }
+    buf_free(&b);
+    return rc;
+}
+
+int ledger_chain_hash(const char *prev_hex, const char *digest_hex, char out_hex[LEDGER_HEX_LEN + 1])
+{
+    unsigned char two[2 * LEDGER_HASH_BYTES], h[LEDGER_HASH_BYTES];
+    if (!hex_to_hash(prev_hex, two) || !hex_to_hash(digest_hex, two + LEDGER_HASH_BYTES)) return LN_EINVAL;
+    crypto_hash_sha256(h, two, sizeof two);
+    sodium_bin2hex(out_hex, LEDGER_HEX_LEN + 1, h, sizeof h);
+    return LN_OK;
+}
+
+int ledger_entry_hash_at(int64_t digest_from, const char *prev_hex, int64_t org_id, int64_t seq, const char *kind,
+                         const char *subject, UsTime at, const char *payload, char out_hex[LEDGER_HEX_LEN + 1])
+{
+    if (seq < digest_from) return ledger_entry_hash(prev_hex, org_id, seq, kind, subject, at, payload, out_hex);
+    char d[LEDGER_HEX_LEN + 1];
+    int rc = ledger_entry_digest(org_id, seq, kind, subject, at, payload, d);
+    return rc == LN_OK ? ledger_chain_hash(prev_hex, d, out_hex) : rc;
+}
+
+int ledger_digest_from(Db *db, int64_t org_id, int64_t *out)
+{
+    *out = 1;
+    int rc = db_query_i64(db, out, "SELECT digest_from FROM ledger_format WHERE org_id = $1", "i", org_id);
+    if (rc == DB_DONE) *out = 1;
+    return rc == DB_ROW || rc == DB_DONE ? LN_OK : LN_EDB;
+}
+
 static void put_be64(unsigned char *p, int64_t v)
 {
     uint64_t u = (uint64_t)v;
@@ -294,8 +335,9 @@ static int append_canonical(Db *db, int64_t org_id, const char *kind, const char
     char prev[LEDGER_HEX_LEN + 1], hash[LEDGER_HEX_LEN + 1];
     int rc = head_lock(db, org_id, &head, prev);
     if (rc != LN_OK) return rc;
-    int64_t seq = head + 1;
-    if (ledger_entry_hash(prev, org_id, seq, kind, subject, at, payload, hash) != LN_OK) {
+    int64_t seq = head + 1, digest_from;
+    if (ledger_digest_from(db, org_id, &digest_from) != LN_OK) return LN_EDB;
+    if (ledger_entry_hash_at(digest_from, prev, org_id, seq, kind, subject, at, payload, hash) != LN_OK) {
         log_error("ledger: the head of organisation %lld holds a malformed hash; run `lectern verify`", (long long)org_id);
         return LN_EINVAL;
     }
@@ -639,8 +681,8 @@ static const char *nz(const char *s) { return s ? s : ""; }
 
 /* Check one entry against the expected seq and previous hash.  On success
  * *payload_out (when asked) is the parsed payload, to decref. */
-static LedgerFault check_entry(int64_t org_id, int64_t expect, const char *prev, const EntryRow *e,
-                               LedgerReport *rep, json_t **payload_out)
+static LedgerFault check_entry(int64_t org_id, int64_t digest_from, int64_t expect, const char *prev,
+                               const EntryRow *e, LedgerReport *rep, json_t **payload_out)
 {
     rep->bad_seq = expect;
     if (e->seq != expect) {
@@ -668,7 +710,8 @@ static LedgerFault check_entry(int64_t org_id, int64_t expect, const char *prev,
     }
     buf_free(&c);
     char h[LEDGER_HEX_LEN + 1];
-    if (!why && ledger_entry_hash(prev, org_id, e->seq, nz(e->kind), nz(e->subject), e->at, e->payload, h) != LN_OK)
+    if (!why && ledger_entry_hash_at(digest_from, prev, org_id, e->seq, nz(e->kind), nz(e->subject), e->at, e->payload,
+                                     h) != LN_OK)
         why = "its kind or subject is not valid UTF-8";
     if (why) {
         json_decref(j);
@@ -678,7 +721,7 @@ static LedgerFault check_entry(int64_t org_id, int64_t expect, const char *prev,
     if (!str_eq(h, nz(e->hash))) {
         json_decref(j);
         snprintf(rep->detail, sizeof rep->detail,
-                 "entry %lld was changed: its stored hash %.16s… is not SHA-256(prev || entry) = %.16s…",
+                 "entry %lld was changed: its stored hash %.16s… is not the hash of prev and the entry, %.16s…",
                  (long long)e->seq, nz(e->hash), h);
         return LEDGER_HASH_MISMATCH;
     }
@@ -693,7 +736,8 @@ static LedgerFault check_entry(int64_t org_id, int64_t expect, const char *prev,
  * a chain that does not verify. */
 static int verify_since_checkpoint(Db *db, int64_t org_id, int64_t head, const char *head_hash)
 {
-    int64_t from = 0;
+    int64_t from = 0, digest_from;
+    if (ledger_digest_from(db, org_id, &digest_from) != LN_OK) return LN_EDB;
     char prev[LEDGER_HEX_LEN + 1], signed_hash[LEDGER_HEX_LEN + 2] = "";
     snprintf(prev, sizeof prev, "%s", ZERO_HASH);
     DbStmt *st = db_prepare(db, "SELECT c.seq, c.hash, e.prev_hash FROM ledger_checkpoint c"
@@ -723,7 +767,7 @@ static int verify_since_checkpoint(Db *db, int64_t org_id, int64_t head, const c
     int64_t expect = from > 0 ? from : 1;
     LedgerFault f = LEDGER_OK;
     while (f == LEDGER_OK && (rc = walker_next(&w, &e)) == 1) {
-        f = check_entry(org_id, expect, prev, e, &rep, NULL);
+        f = check_entry(org_id, digest_from, expect, prev, e, &rep, NULL);
         if (f == LEDGER_OK && e->seq == from && !str_eq(e->hash, signed_hash)) {
             f = LEDGER_CHECKPOINT_HASH;
             snprintf(rep.detail, sizeof rep.detail, "entry %lld differs from its last checkpoint", (long long)from);
@@ -1058,7 +1102,9 @@ int ledger_verify(Db *db, int64_t org_id, LedgerReport *out)
     /* Checkpoints first, then the head, then entries: each of them was
      * committed before what is read next, so appends running meanwhile
      * cannot look like a fault. */
+    int64_t digest_from = 1;
     int rc = load_keys(db, org_id, &keys, &nkeys);
+    if (rc == LN_OK) rc = ledger_digest_from(db, org_id, &digest_from);
     if (rc == LN_OK && db_query_i64(db, &max_ck, "SELECT COALESCE(max(id), 0) FROM ledger_checkpoint WHERE org_id = $1",
                                     "i", org_id) != DB_ROW)
         rc = LN_EDB;
@@ -1093,7 +1139,7 @@ int ledger_verify(Db *db, int64_t org_id, LedgerReport *out)
     int got = 0;
     while (rc == LN_OK && f == LEDGER_OK && (got = walker_next(w, &e)) == 1) {
         json_t *payload = NULL;
-        f = check_entry(org_id, expect, prev, e, out, &payload);
+        f = check_entry(org_id, digest_from, expect, prev, e, out, &payload);
         if (f == LEDGER_OK && have_head && e->seq == head && !str_eq(e->hash, head_hash)) {
             f = LEDGER_HEAD_MISMATCH;
             out->bad_seq = e->seq;
@@ -1169,6 +1215,8 @@ int ledger_verify_span(Db *db, int64_t org_id, int64_t from_seq, int64_t to_seq,
     LedgerReport rep;
     memset(&rep, 0, sizeof rep);
     if (from_seq < 1 || to_seq < from_seq) return LN_EINVAL;
+    int64_t digest_from;
+    if (ledger_digest_from(db, org_id, &digest_from) != LN_OK) return LN_EDB;
     /* the first checkpoint at or after the span vouches for it */
     CkRow c;
     memset(&c, 0, sizeof c);
@@ -1218,7 +1266,7 @@ int ledger_verify_span(Db *db, int64_t org_id, int64_t from_seq, int64_t to_seq,
     int64_t expect = from_seq;
     int rc = LN_OK, got;
     while ((got = walker_next(&w, &e)) == 1) {
-        LedgerFault f = check_entry(org_id, expect, prev, e, &rep, NULL);
+        LedgerFault f = check_entry(org_id, digest_from, expect, prev, e, &rep, NULL);
         if (f != LEDGER_OK) {
             out->fault = f;
             out->bad_seq = rep.bad_seq;

@@ -52,6 +52,22 @@ int ledger_entry_bytes(int64_t org_id, int64_t seq, const char *kind, const char
  * previous entry's hash in hex (64 zeros before the first entry). */
 int ledger_entry_hash(const char *prev_hex, int64_t org_id, int64_t seq, const char *kind, const char *subject,
                       UsTime at, const char *payload, char out_hex[LEDGER_HEX_LEN + 1]);
+/* Format 2 (an organisation's entries from its digest_from on):
+ *   digest(n) = SHA-256(canonical JSON of the entry)
+ *   hash(n)   = SHA-256(hash(n-1) || digest(n))        (32 raw bytes each)
+ * so an entry is proved with the digests of its neighbours alone.  Format 1
+ * (before): hash(n) = SHA-256(hash(n-1) || canonical JSON), as
+ * ledger_entry_hash.  Hex in and out (65 bytes). */
+int ledger_entry_digest(int64_t org_id, int64_t seq, const char *kind, const char *subject, UsTime at,
+                        const char *payload, char out_hex[LEDGER_HEX_LEN + 1]);
+int ledger_chain_hash(const char *prev_hex, const char *digest_hex, char out_hex[LEDGER_HEX_LEN + 1]);
+/* The hash of entry `seq` in the format of its place: format 2 when seq >=
+ * digest_from. */
+int ledger_entry_hash_at(int64_t digest_from, const char *prev_hex, int64_t org_id, int64_t seq, const char *kind,
+                         const char *subject, UsTime at, const char *payload, char out_hex[LEDGER_HEX_LEN + 1]);
+/* The organisation's first entry of format 2 (1: it began with it). */
+int ledger_digest_from(Db *db, int64_t org_id, int64_t *out);
+
 /* The signed bytes of a checkpoint: "lectern-checkpoint-v1" (21 ASCII bytes)
  * || org_id || seq (8-byte big-endian each) || hash (32 raw bytes) || at
  * (8-byte big-endian microseconds). */

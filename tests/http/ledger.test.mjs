@@ -131,7 +131,9 @@ test('the key is on the public page, as a .pub file and in the API; the checkpoi
     assert.equal(e.prev_hash, prev.toString('hex'));
     assert.equal(canonical(JSON.parse(e.payload)), e.payload, 'the payload is stored canonical');
     const bytes = canonical({ at: e.at, kind: e.kind, org: orgId, payload: JSON.parse(e.payload), seq: e.seq, subject: e.subject });
-    const h = crypto.createHash('sha256').update(prev).update(Buffer.from(bytes, 'utf8')).digest();
+    // format 2 (a chain begun after migration 038): SHA-256(prev || SHA-256(entry))
+    const digest = crypto.createHash('sha256').update(Buffer.from(bytes, 'utf8')).digest();
+    const h = crypto.createHash('sha256').update(prev).update(digest).digest();
     assert.equal(h.toString('hex'), e.hash, `entry ${e.seq} recomputes`);
     prev = h;
   }

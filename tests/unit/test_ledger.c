@@ -201,6 +201,18 @@ static void test_entry_hash_vectors(void **state)
     assert_int_equal(ledger_entry_hash(h1, 7, 2, "test.kind", "", 1700000000000001LL, "{}", h2), LN_OK);
     assert_string_equal(h2, "76b9995cc74738271868ddf405a171511e6ce44f27d12e6b2643ae5f41791491");
     assert_int_equal(ledger_entry_hash("ABC", 7, 2, "k", "", 0, "{}", h2), LN_EINVAL);
+    /* format 2: SHA-256(32 zero bytes || SHA-256(the bytes above)), computed independently (Python hashlib) */
+    char d[65], h2v[65];
+    assert_int_equal(ledger_entry_digest(7, 1, "test.kind", "user:1", 1700000000000000LL, "{\"a\":1,\"b\":\"É\"}", d), LN_OK);
+    assert_string_equal(d, "247bd183d2cf18ce5ea71c608dd13d6eea0f9ab35b4ccc0f6c07218b272cb74d");
+    assert_int_equal(ledger_chain_hash(ZERO, d, h2v), LN_OK);
+    assert_string_equal(h2v, "0990913d8f9442605b05aa64a3d9e45ede96799125f2da383bcc81b7e124dc53");
+    assert_int_equal(ledger_entry_hash_at(1, ZERO, 7, 1, "test.kind", "user:1", 1700000000000000LL, "{\"a\":1,\"b\":\"É\"}",
+                                          h2v), LN_OK);
+    assert_string_equal(h2v, "0990913d8f9442605b05aa64a3d9e45ede96799125f2da383bcc81b7e124dc53");
+    assert_int_equal(ledger_entry_hash_at(2, ZERO, 7, 1, "test.kind", "user:1", 1700000000000000LL, "{\"a\":1,\"b\":\"É\"}",
+                                          h2v), LN_OK);
+    assert_string_equal(h2v, h1);       /* before digest_from: format 1 */
     /* the checkpoint's signed bytes */
     unsigned char hash[32], msg[LEDGER_CHECKPOINT_MSG_LEN];
     size_t n = 0;
@@ -216,6 +228,41 @@ static void test_entry_hash_vectors(void **state)
 }
 
 /* ---- append, corrections, verify ---- */
+
+/* A chain begun in format 1 switches to format 2 at its digest_from (what
+ * migration 038 does for the chains of before): both parts verify, each
+ * entry hashed in the format of its place, and a digest_from moved in SQL
+ * is found. */
+static void test_format_switch(void **state)
+{
+    int64_t org = new_org("format");
+    assert_int_equal(db_run(db, "INSERT INTO ledger_format (org_id, digest_from) VALUES ($1, 4)", "i", org), DB_DONE);
+    assert_int_equal(fill(org, 6), 6);
+    LedgerReport rep;
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+    assert_int_equal(rep.entries, 6);
+    for (int64_t s = 1; s <= 6; s++) {
+        DbStmt *st = db_prepare(db, "SELECT kind, subject, at, payload, prev_hash, hash FROM ledger_entry"
+                                    " WHERE org_id = $1 AND seq = $2");
+        db_bind_i64(st, 1, org);
+        db_bind_i64(st, 2, s);
+        assert_int_equal(db_step(st), DB_ROW);
+        char v1[65], d[65], v2[65];
+        assert_int_equal(ledger_entry_hash(db_col_text(st, 4), org, s, db_col_text(st, 0), db_col_text(st, 1),
+                                           db_col_i64(st, 2), db_col_text(st, 3), v1), LN_OK);
+        assert_int_equal(ledger_entry_digest(org, s, db_col_text(st, 0), db_col_text(st, 1), db_col_i64(st, 2),
+                                             db_col_text(st, 3), d), LN_OK);
+        assert_int_equal(ledger_chain_hash(db_col_text(st, 4), d, v2), LN_OK);
+        assert_string_equal(db_col_text(st, 5), s < 4 ? v1 : v2);
+        db_done(st);
+    }
+    assert_int_equal(db_run(db, "UPDATE ledger_format SET digest_from = 3 WHERE org_id = $1", "i", org), DB_DONE);
+    assert_int_equal(ledger_verify(db, org, &rep), LN_EINVAL);
+    assert_int_equal(rep.fault, LEDGER_HASH_MISMATCH);
+    assert_int_equal(rep.bad_seq, 3);
+    assert_int_equal(db_run(db, "UPDATE ledger_format SET digest_from = 4 WHERE org_id = $1", "i", org), DB_DONE);
+    assert_int_equal(ledger_verify(db, org, &rep), LN_OK);
+}
 
 static void test_append_and_verify(void **state)
 {
@@ -533,7 +580,9 @@ static void rewrite_chain(int64_t org, int64_t from, int64_t last)
         int64_t at = db_col_i64(st, 2);
         db_done(st);
         char h[65];
-        assert_int_equal(ledger_entry_hash(prev, org, s, kind, subject, at, payload, h), LN_OK);
+        int64_t digest_from;
+        assert_int_equal(ledger_digest_from(db, org, &digest_from), LN_OK);
+        assert_int_equal(ledger_entry_hash_at(digest_from, prev, org, s, kind, subject, at, payload, h), LN_OK);
         assert_int_equal(db_run(db, "UPDATE ledger_entry SET prev_hash = $3, hash = $4 WHERE org_id = $1 AND seq = $2",
                                 "iitt", org, s, prev, h), DB_DONE);
         free(prev);
@@ -628,6 +677,7 @@ int main(void)
         cmocka_unit_test(test_canonical_vectors),
         cmocka_unit_test(test_entry_hash_vectors),
         cmocka_unit_test(test_append_and_verify),
+        cmocka_unit_test(test_format_switch),
         cmocka_unit_test(test_checkpoints_and_keys),
         cmocka_unit_test(test_periodic_checkpoints),
         cmocka_unit_test(test_tamper_payload_and_time),
