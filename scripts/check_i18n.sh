@@ -43,7 +43,7 @@ extract_src() {
         }
         # Messages assigned to variables later shown through i18n_get
         # (only in the files that do so; the API messages stay English).
-        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate|survey/survey|xapi/external|xapi/external_page|xapi/report)\.c$};
+        my $msgfile = $ARGV =~ m{(?:org/import|org/org|account/account_page|account/account|org/org_page|certificate/certificate|survey/survey|xapi/external|xapi/external_page|xapi/report|evidence/pack)\.c$};
         while ($msgfile and $src =~ /(?:\*msg|\*why|\bmsg|\berr|->message|->error|\bmessage)\s*=\s*($lits)\s*;/g) {
             $out{join_lits($1)} = 1;
         }

@@ -5,7 +5,7 @@ set -eu
 BUILD="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev \
 libsodium-dev libcurl4-gnutls-dev zlib1g-dev libmd4c-dev libmagic-dev libarchive-dev libqrencode-dev ffmpeg \
 libcairo2-dev libpango1.0-dev fonts-dejavu-core tzdata"
-TEST="libcmocka-dev clang libclang-rt-14-dev postgresql chromium poppler-utils"
+TEST="libcmocka-dev clang libclang-rt-14-dev postgresql chromium poppler-utils python3 python3-cryptography openssl"
 BENCH="wrk nginx-light"
 case "${1:-all}" in
     build) PKGS="$BUILD" ;;

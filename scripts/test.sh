@@ -127,7 +127,7 @@ background() {
             tests/http/attendance_verify.test.mjs tests/http/ical.test.mjs \
             tests/http/forum_attach.test.mjs tests/http/forum_unit.test.mjs tests/http/forum_groups.test.mjs \
             tests/http/departure.test.mjs tests/http/certificate.test.mjs tests/http/survey.test.mjs \
-            tests/http/xapi.test.mjs
+            tests/http/xapi.test.mjs tests/http/audit_pack.test.mjs
     fi
     section "Browser tests (headless Chromium)"
     if ls tests/browser/*.test.mjs >/dev/null 2>&1; then

@@ -62,8 +62,12 @@ void rec_page(Req *r)
     hprintf(r, "<p class=\"lead\">%s: %s · %s: %d</p>\n", T(r, "Total active time"), dur(r, c.act.active_ms),
             T(r, "Connection sessions"), c.act.nsessions);
     hprintf(r, "<p class=\"actions\"><a class=\"button secondary\" href=\"%s.pdf\" download>%s</a> "
-               "<a class=\"button secondary\" href=\"%s.csv\" download>%s</a></p>\n",
-            base, T(r, "Download (PDF)"), base, T(r, "Download (CSV)"));
+               "<a class=\"button secondary\" href=\"%s.csv\" download>%s</a>", base, T(r, "Download (PDF)"), base,
+            T(r, "Download (CSV)"));
+    if (access_reader(r))       /* the learner's evidence in one verifiable ZIP (docs/evidence.md "Audit packs") */
+        hprintf(r, " <a class=\"button secondary\" href=\"/o/%s/runs/%lld/learners/%lld/audit-pack.zip\" download>%s</a>",
+                r->org->slug, (long long)c.run_id, (long long)c.user_id, T(r, "Audit pack (ZIP)"));
+    html_lit(r, "</p>\n");
     hprintf(r, "<h2>%s</h2>\n", T(r, "Connection sessions"));
     if (!c.act.nsessions) none(r);
     else {

@@ -80,6 +80,7 @@ int bench_seed_open(Cli *c, const char *cmd, const char *out_path, const char *s
 void bench_seed_close(BenchSeed *b);
 int cmd_verify(Cli *c);
 int cmd_checkpoint(Cli *c);
+int cmd_audit_pack(Cli *c);
 int cmd_key_show(Cli *c);
 int cmd_key_rotate(Cli *c);
 int cmd_routes(Cli *c);

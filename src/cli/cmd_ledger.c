@@ -5,6 +5,9 @@
 #include "attendance/facts.h"
 #include "certificate/certificate.h"
 #include "evidence/ledger.h"
+#include "evidence/pack.h"
+#include "account/account.h"
+#include "catalog/catalog.h"
 #include "org/org.h"
 #include "xapi/external.h"
 #include "xapi/lrs.h"
@@ -184,3 +187,48 @@ static int key_cmd(Cli *c, bool rotate)
 
 int cmd_key_show(Cli *c) { return key_cmd(c, false); }
 int cmd_key_rotate(Cli *c) { return key_cmd(c, true); }
+
+int cmd_audit_pack(Cli *c)
+{
+    int64_t run_id;
+    const char *lang = cli_opt(c, "lang");
+    if (c->argc < 3 || !str_to_i64(c->argv[0], &run_id) || run_id <= 0) {
+        fprintf(stderr, "lectern: audit-pack needs --org SLUG, a run id, the learner's e-mail and a .zip file (see --help)\n");
+        return 2;
+    }
+    if (lang && !str_eq(lang, "en") && !str_eq(lang, "fr")) {
+        fprintf(stderr, "lectern: --lang is en or fr\n");
+        return 2;
+    }
+    App app;
+    if (cli_app(c, &app) != 0) return 1;
+    Db *db = db_pool_get(app.pool);
+    OrgList ol;
+    User u;
+    RunRef run;
+    int rc = pick_orgs(c, db, true, &ol);
+    if (!rc && user_by_email(db, c->arena, c->argv[1], &u) != LN_OK) {
+        fprintf(stderr, "lectern: no account %s\n", c->argv[1]);
+        rc = 1;
+    }
+    if (!rc && run_ref(db, c->arena, ol.items[0].id, run_id, &run) != LN_OK) {
+        fprintf(stderr, "lectern: no run %lld in %s\n", (long long)run_id, ol.items[0].slug);
+        rc = 1;
+    }
+    if (!rc) {
+        PackInput in = {ol.items[0].id, run_id, u.id, ol.items[0].slug, ol.items[0].name, lang ? lang : "en", time_now_us()};
+        PackSummary sum;
+        const char *why;
+        int w = audit_pack_write(db, &app, &in, c->argv[2], &sum, &why);
+        if (w == LN_OK)
+            printf("audit pack of %s in run %lld written to %s: %lld of the learner's entries in full, a chain of %lld "
+                   "to checkpoint %lld, %d document%s; to check it, unzip it and run python3 verify.py\n", u.email,
+                   (long long)run_id, c->argv[2], (long long)sum.entries, (long long)sum.chain,
+                   (long long)sum.checkpoint_seq, sum.documents, sum.documents == 1 ? "" : "s");
+        else fprintf(stderr, "lectern: %s\n", why);
+        rc = w == LN_OK ? 0 : 1;
+    }
+    db_pool_put(app.pool, db);
+    app_close(&app);
+    return rc;
+}

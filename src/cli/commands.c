@@ -37,6 +37,8 @@ const Command commands[] = {
      "make every running server on this SQLite database forget its cached sessions (after editing accounts by hand)"},
     {"verify", cmd_verify, "[--org SLUG]",
      "recompute the evidence ledger and check its signed checkpoints; exit 1 naming the first bad entry"},
+    {"audit-pack", cmd_audit_pack, "--org SLUG RUN_ID EMAIL FILE.zip [--lang en|fr]",
+     "write a learner's audit pack of a course run: the ledger entries, their chain to a signed checkpoint, the documents and verify.py"},
     {"checkpoint", cmd_checkpoint, "[--org SLUG]",
      "sign the ledger head now (one organisation, or every one whose head moved)"},
     {"key show", cmd_key_show, "--org SLUG", "print the organisation's evidence signing key (base64), made if none"},

@@ -138,7 +138,8 @@ void run_progress_csv(Req *r)
 
 /* ---- one learner ------------------------------------------------------------ */
 
-static void activity_render(Req *r, const Course *c, const RunRef *run, int64_t user_id, const char *who)
+/* `staff`: a trainer's or administrator's view, with the learner's evidence. */
+static void activity_render(Req *r, const Course *c, const RunRef *run, int64_t user_id, const char *who, bool staff)
 {
     Outline o;
     TimeRules tr;
@@ -153,6 +154,13 @@ static void activity_render(Req *r, const Course *c, const RunRef *run, int64_t 
     hprintf(r, "<p class=\"lead\">%d/%d %s · %s ", o.done, o.required, T(r, "required units done"), T(r, "time on task"));
     duration_text(r, act.active_ms);
     hprintf(r, " · %d %s</p>", act.nsessions, T(r, "connection sessions"));
+    if (staff)
+        hprintf(r, "<p class=\"actions\"><a class=\"button small secondary\" href=\"/o/%s/runs/%lld/learners/%lld/record\">%s</a> "
+                   "<a class=\"button small secondary\" href=\"/o/%s/runs/%lld/learners/%lld/certificate\">%s</a> "
+                   "<a class=\"button small secondary\" href=\"/o/%s/runs/%lld/learners/%lld/audit-pack.zip\" download>%s</a></p>",
+                r->org->slug, (long long)run->id, (long long)user_id, T(r, "Connection record"), r->org->slug,
+                (long long)run->id, (long long)user_id, T(r, "Certificate"), r->org->slug, (long long)run->id,
+                (long long)user_id, T(r, "Audit pack (ZIP)"));
     hprintf(r, "<section class=\"card\"><h2>%s</h2><div class=\"table-wrap\"><table class=\"data stack\"><thead><tr>"
                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
                "</tr></thead><tbody>", T(r, "Units"), T(r, "Unit"), T(r, "Status"), T(r, "Time spent"),
@@ -206,7 +214,7 @@ void run_learner_page(Req *r)
         web_not_found(r);
         return;
     }
-    activity_render(r, &c, &run, uid, name);
+    activity_render(r, &c, &run, uid, name, true);
 }
 
 /* GET /runs/{id}/activity: the learner's own record. */
@@ -215,7 +223,7 @@ void my_activity_page(Req *r)
     int64_t id;
     Learn l;
     if (!req_path_id_or_404(r, "id", &id) || !learn_load(r, id, 0, &l)) return;
-    activity_render(r, &l.course, &l.run, r->user->id, T(r, "My activity"));
+    activity_render(r, &l.course, &l.run, r->user->id, T(r, "My activity"), false);
 }
 
 /* ---- the organisation's rules ------------------------------------------------- */

@@ -9,6 +9,9 @@
 void evidence_key_section(Req *r);
 void org_evidence_key_get(Req *r);
 
+/* A learner's audit pack (pack.h), as a ZIP download, for pages and API alike. */
+void audit_pack_get(Req *r);
+
 /* JSON */
 void api_ledger_key_get(Req *r);
 void api_ledger_checkpoints_post(Req *r);

@@ -257,6 +257,8 @@ ROUTE(GET,    "/o/{org}/evidence-key.pub",                  org_evidence_key_get
 ROUTE(GET,    "/api/v1/orgs/{org}/ledger/key",              api_ledger_key_get,     API)
 ROUTE(POST,   "/api/v1/orgs/{org}/ledger/checkpoints",      api_ledger_checkpoints_post, API_W | A_ADMIN)
 ROUTE(GET,    "/api/v1/orgs/{org}/ledger/verify",           api_ledger_verify_get,  API | A_MEMBER)
+ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/audit-pack.zip", audit_pack_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/audit-pack", audit_pack_get, API | A_MEMBER)
 
 /* live sessions and attendance (docs/attendance.md); the link and QR pages sign for the
  * link's person or the signed-in learner; images, sheets, attendance and signals: A_MEMBER, the

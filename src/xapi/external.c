@@ -159,6 +159,12 @@ int ext_list(Db *db, Arena *a, int64_t org_id, int64_t run_id, ExtActivity **out
     return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
+bool ext_iri_covers(const char *iri, const char *object)
+{
+    size_t n = strlen(iri);
+    return object && !strncmp(object, iri, n) && (!object[n] || strchr("/?#", object[n]));
+}
+
 int64_t ext_count(Db *db, int64_t run_id)
 {
     int64_t n = 0;

@@ -64,6 +64,9 @@ int ext_update(Db *db, const ExtActivity *act, const ExtInput *in, const char **
 /* Delete it: LN_OK; LN_EEXIST (*why) when it has validations or
  * certificates sent, which are evidence.  The statements stay in the LRS. */
 int ext_delete(Db *db, const ExtActivity *act, const char **why);
+/* Does activity IRI `iri` cover statement object `object`: the same, or
+ * below it (followed by "/", "?" or "#")?  The rule of the records. */
+bool ext_iri_covers(const char *iri, const char *object);
 /* The run's activities, oldest first. */
 int ext_list(Db *db, Arena *a, int64_t org_id, int64_t run_id, ExtActivity **out, int *n);
 /* How many the run has (0 on an error). */
