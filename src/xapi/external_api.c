@@ -138,6 +138,18 @@ void api_external_delete(Req *r)
     else r->status = 204;
 }
 
+/* The answer to a change of a learner's record: the record (201), or the refusal. */
+static void record_answer(Req *r, int rc, const char *field, const char *why, const ExtActivity *act, int64_t uid)
+{
+    ExtRecord x;
+    if (rc == LN_EINVAL) api_field_error(r, field, why);
+    else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", why);
+    else if (rc == LN_EEXIST) api_error(r, 409, "conflict", why);
+    else if (rc != LN_OK || ext_record(r->db, r->arena, act, uid, &x) != LN_OK)
+        api_error(r, 500, "internal", "the record cannot be changed now");
+    else api_json(r, 201, record_json(r, &x));
+}
+
 /* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/external/{aid}/validations — {"user_id", "minutes"?, "note"?} */
 void api_external_validate_post(Req *r)
 {
@@ -157,13 +169,7 @@ void api_external_validate_post(Req *r)
     const char *minutes = json_is_integer(m) ? arena_printf(r->arena, "%lld", (long long)json_integer_value(m)) : "";
     const char *field, *why;
     int rc = ext_validate(r->db, &act, uid, minutes, note, r->user->id, time_now_us(), &field, &why);
-    ExtRecord x;
-    if (rc == LN_EINVAL) api_field_error(r, field, why);
-    else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", why);
-    else if (rc == LN_EEXIST) api_error(r, 409, "conflict", why);
-    else if (rc != LN_OK || ext_record(r->db, r->arena, &act, uid, &x) != LN_OK)
-        api_error(r, 500, "internal", "the record cannot be validated now");
-    else api_json(r, 201, record_json(r, &x));
+    record_answer(r, rc, field, why, &act, uid);
 }
 
 /* ROUTE: POST /api/v1/orgs/{org}/runs/{id}/external/{aid}/revocations — {"user_id", "reason"} */
@@ -178,12 +184,7 @@ void api_external_revoke_post(Req *r)
     const char *reason = api_str(r, b, "reason", &bad), *why = NULL;
     if (bad || !api_int(r, b, "user_id", 1, 0, &uid)) return;
     int rc = ext_revoke(r->db, &act, uid, reason, r->user->id, time_now_us(), &why);
-    ExtRecord x;
-    if (rc == LN_EINVAL) api_field_error(r, "reason", why);
-    else if (rc == LN_NOTFOUND) api_error(r, 404, "not_found", why);
-    else if (rc != LN_OK || ext_record(r->db, r->arena, &act, uid, &x) != LN_OK)
-        api_error(r, 500, "internal", "the validation cannot be revoked now");
-    else api_json(r, 201, record_json(r, &x));
+    record_answer(r, rc, "reason", why, &act, uid);
 }
 
 /* ROUTE: GET /api/v1/runs/{id}/external — the learner's own records */
