@@ -103,8 +103,7 @@ def check_chain(ledger):
 def main():
     read = reader(sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__)))
     pack = json.loads(read("evidence.json"))
-    print("Audit pack of %s, %s (%s), %s" % (pack["learner"]["name"], pack["course"]["title"],
-                                             pack["run"]["title"], pack["organisation"]["name"]))
+    print("Audit pack of %s, %s, %s" % (pack["learner"]["name"], pack["title"], pack["organisation"]["name"]))
     ok = True
     for doc in pack["documents"]:
         if hashlib.sha256(read(doc["file"])).hexdigest() != doc["sha256"]:

@@ -275,9 +275,13 @@ void rec_programme_page(Req *r)
     hprintf(r, "<p class=\"lead\">%s: %s</p>\n", T(r, "Total active time"), dur(r, total));
     hprintf(r, "<p class=\"actions\"><a class=\"button secondary\" href=\"%s.pdf\" download>%s</a> "
                "<a class=\"button secondary\" href=\"%s.csv\" download>%s</a> "
-               "<a class=\"button secondary\" href=\"/o/%s/programmes/%lld/learners/%lld/sheet.pdf\" download>%s</a></p>\n",
+               "<a class=\"button secondary\" href=\"/o/%s/programmes/%lld/learners/%lld/sheet.pdf\" download>%s</a>",
             base, T(r, "Download (PDF)"), base, T(r, "Download (CSV)"), r->org->slug, (long long)pid, (long long)uid,
             T(r, "Attendance sheet over the programme (PDF)"));
+    if (access_reader(r))
+        hprintf(r, " <a class=\"button secondary\" href=\"/o/%s/programmes/%lld/learners/%lld/audit-pack.zip\" download>%s</a>",
+                r->org->slug, (long long)pid, (long long)uid, T(r, "Audit pack (ZIP)"));
+    html_lit(r, "</p>\n");
     const char *h[] = {T(r, "Training course"), T(r, "Active time"), T(r, "Connection sessions"), T(r, "Assessments taken"),
                        T(r, "Live sessions signed"), T(r, "Absences")};
     thead(r, h, 6);

@@ -190,12 +190,16 @@ int cmd_key_rotate(Cli *c) { return key_cmd(c, true); }
 
 int cmd_audit_pack(Cli *c)
 {
-    int64_t run_id;
-    const char *lang = cli_opt(c, "lang");
-    if (c->argc < 3 || !str_to_i64(c->argv[0], &run_id) || run_id <= 0) {
-        fprintf(stderr, "lectern: audit-pack needs --org SLUG, a run id, the learner's e-mail and a .zip file (see --help)\n");
+    int64_t run_id = 0;     /* or the programme's id, with --programme ID */
+    const char *lang = cli_opt(c, "lang"), *pid = cli_opt(c, "programme");
+    bool programme = pid != NULL;
+    int at = programme ? 0 : 1;     /* where the e-mail is among the arguments */
+    if (c->argc < at + 2 || !str_to_i64(programme ? pid : c->argv[0], &run_id) || run_id <= 0) {
+        fprintf(stderr, "lectern: audit-pack needs --org SLUG, a run id (or --programme ID), the learner's e-mail and a"
+                        " .zip file (see --help)\n");
         return 2;
     }
+    const char *email = c->argv[at], *file = c->argv[at + 1];
     if (lang && !str_eq(lang, "en") && !str_eq(lang, "fr")) {
         fprintf(stderr, "lectern: --lang is en or fr\n");
         return 2;
@@ -207,23 +211,25 @@ int cmd_audit_pack(Cli *c)
     User u;
     RunRef run;
     int rc = pick_orgs(c, db, true, &ol);
-    if (!rc && user_by_email(db, c->arena, c->argv[1], &u) != LN_OK) {
-        fprintf(stderr, "lectern: no account %s\n", c->argv[1]);
+    if (!rc && user_by_email(db, c->arena, email, &u) != LN_OK) {
+        fprintf(stderr, "lectern: no account %s\n", email);
         rc = 1;
     }
-    if (!rc && run_ref(db, c->arena, ol.items[0].id, run_id, &run) != LN_OK) {
+    if (!rc && !programme && run_ref(db, c->arena, ol.items[0].id, run_id, &run) != LN_OK) {
         fprintf(stderr, "lectern: no run %lld in %s\n", (long long)run_id, ol.items[0].slug);
         rc = 1;
     }
     if (!rc) {
-        PackInput in = {ol.items[0].id, run_id, u.id, ol.items[0].slug, ol.items[0].name, lang ? lang : "en", time_now_us()};
+        PackInput in = {.org_id = ol.items[0].id, .run_id = programme ? 0 : run_id, .user_id = u.id,
+                        .programme_id = programme ? run_id : 0, .org_slug = ol.items[0].slug,
+                        .org_name = ol.items[0].name, .lang = lang ? lang : "en", .now = time_now_us()};
         PackSummary sum;
         const char *why;
-        int w = audit_pack_write(db, &app, &in, c->argv[2], &sum, &why);
+        int w = audit_pack_write(db, &app, &in, file, &sum, &why);
         if (w == LN_OK)
-            printf("audit pack of %s in run %lld written to %s: %lld of the learner's entries in full, a chain of %lld "
+            printf("audit pack of %s in %s %lld written to %s: %lld of the learner's entries in full, a chain of %lld "
                    "to checkpoint %lld, %d document%s; to check it, unzip it and run python3 verify.py\n", u.email,
-                   (long long)run_id, c->argv[2], (long long)sum.entries, (long long)sum.chain,
+                   programme ? "programme" : "run", (long long)run_id, file, (long long)sum.entries, (long long)sum.chain,
                    (long long)sum.checkpoint_seq, sum.documents, sum.documents == 1 ? "" : "s");
         else fprintf(stderr, "lectern: %s\n", why);
         rc = w == LN_OK ? 0 : 1;

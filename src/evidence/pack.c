@@ -25,9 +25,11 @@
 /* ---- which entries are the learner's ------------------------------------------ */
 
 typedef struct Mine {
-    char user_tok[40], run_tok[40], actor[300];
-    int64_t run_id;
-    ExtActivity *acts;
+    char user_tok[40], actor[300];
+    const int64_t *runs;
+    char **run_toks;                /* "run:ID" of each */
+    int nruns;
+    ExtActivity *acts;              /* of every run */
     int nacts;
 } Mine;
 
@@ -50,7 +52,8 @@ static bool is_mine(const Mine *m, const char *kind, const char *subject, const 
             for (int i = 0; !mine && i < m->nacts; i++) mine = ext_iri_covers(m->acts[i].iri, object);
     } else if (has_token(subject, m->user_tok)) {
         json_t *run = json_object_get(j, "run_id");
-        mine = has_token(subject, m->run_tok) || (json_is_integer(run) && json_integer_value(run) == m->run_id);
+        for (int i = 0; !mine && i < m->nruns; i++)
+            mine = has_token(subject, m->run_toks[i]) || (json_is_integer(run) && json_integer_value(run) == m->runs[i]);
     }
     json_decref(j);
     return mine;
@@ -201,7 +204,7 @@ static int add_text(struct archive *w, json_t *docs, const char *name, const cha
     return rc;
 }
 
-/* The external activities of the run: each record, and the files sent. */
+/* The external activities of the runs: each record, and the files sent. */
 static int external_docs(Db *db, App *app, Arena *a, const PackInput *in, const Mine *m, struct archive *w, json_t *docs)
 {
     json_t *acts = json_array();
@@ -210,10 +213,10 @@ static int external_docs(Db *db, App *app, Arena *a, const PackInput *in, const 
         const ExtActivity *x = &m->acts[i];
         ExtRecord r;
         if (ext_record(db, a, x, in->user_id, &r) != LN_OK) continue;     /* withdrawn: no record */
-        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "title", x->title, "platform", x->platform, "url",
-                              x->url, "iri", x->iri, "declared_minutes", (json_int_t)x->minutes, "statements",
-                              (json_int_t)r.statements, "reported_ms", (json_int_t)r.reported_ms, "verdict",
-                              ext_verdict_code(r.verdict));
+        json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "run_id", (json_int_t)x->run_id, "title", x->title,
+                              "platform", x->platform, "url", x->url, "iri", x->iri, "declared_minutes",
+                              (json_int_t)x->minutes, "statements", (json_int_t)r.statements, "reported_ms",
+                              (json_int_t)r.reported_ms, "verdict", ext_verdict_code(r.verdict));
         if (r.validation_id)
             json_object_set_new(o, "validation", json_pack("{s:I,s:s,s:s,s:s,s:I}", "minutes", (json_int_t)r.accepted_minutes,
                                                            "note", r.note ? r.note : "", "by", r.validated_by ? r.validated_by : "",
@@ -244,14 +247,163 @@ static int external_docs(Db *db, App *app, Arena *a, const PackInput *in, const 
 
 /* ---- README.txt ----------------------------------------------------------------- */
 
-static char *readme(Arena *a, const PackInput *in, const User *u, const Course *c, const RunRef *run,
-                    const LedgerCheckpoint *ck, const char *key, const Counts *n, const PackSummary *sum)
+typedef struct Scope Scope;
+static char *readme(Arena *a, const PackInput *in, const Scope *sc, const LedgerCheckpoint *ck, const char *key,
+                    const Counts *n, const PackSummary *sum);
+
+/* ---- the pack -------------------------------------------------------------------- */
+
+/* A checkpoint covering the head, made now when there is none. */
+static int covering_checkpoint(Db *db, App *app, Arena *a, int64_t org_id, LedgerCheckpoint *ck, char **key)
+{
+    int64_t head = 0, ck_seq = 0, made;
+    UsTime ck_at;
+    int rc = ledger_status(db, org_id, &head, &ck_seq, &ck_at);
+    if (rc == LN_OK && head > ck_seq) rc = ledger_checkpoint(db, app, org_id, &made);
+    if (rc == LN_OK) rc = ledger_checkpoint_last(db, a, org_id, ck);
+    LedgerKeyList keys;
+    *key = "";
+    if (rc == LN_OK && ledger_keys(db, a, org_id, &keys) == LN_OK)
+        for (int i = 0; i < keys.n; i++)
+            if (keys.items[i].id == ck->key_id) *key = arena_strdup(a, keys.items[i].public_key);
+    return rc;
+}
+
+/* What the pack is about: the learner, and their run or their runs of a programme. */
+typedef struct Scope {
+    User learner;
+    RunRef *runs;
+    Course *courses;                /* of each run */
+    int n;
+    Programme programme;            /* id 0: one run */
+    const char *title;              /* "Course — run", or the programme's title */
+} Scope;
+
+static int scope_load(Db *db, Arena *a, const PackInput *in, Scope *sc)
+{
+    int64_t ids[PROGRAMME_RUNS_MAX];
+    int n = 0, rc = LN_OK;
+    memset(sc, 0, sizeof *sc);
+    if (in->programme_id) {
+        rc = programme_load_in(db, a, in->org_id, in->programme_id, &sc->programme);
+        if (rc == LN_OK) rc = programme_runs_of(db, in->org_id, in->programme_id, in->user_id, ids, &n);
+    } else {
+        int64_t k = 0;
+        if (db_query_i64(db, &k, "SELECT count(*) FROM enrolment WHERE run_id = $1 AND user_id = $2 AND org_id = $3", "iii",
+                         in->run_id, in->user_id, in->org_id) != DB_ROW)
+            return LN_EDB;
+        ids[0] = in->run_id;
+        n = k > 0;
+    }
+    if (rc == LN_OK && !n) rc = LN_NOTFOUND;
+    if (rc == LN_OK) rc = user_load(db, a, in->user_id, &sc->learner);
+    sc->runs = arena_alloc(a, sizeof *sc->runs * (size_t)(n ? n : 1));
+    sc->courses = arena_alloc(a, sizeof *sc->courses * (size_t)(n ? n : 1));
+    for (int i = 0; rc == LN_OK && i < n; i++) {
+        rc = run_ref(db, a, in->org_id, ids[i], &sc->runs[i]);
+        if (rc == LN_OK) rc = course_load(db, a, sc->runs[i].course_id, &sc->courses[i]);
+    }
+    sc->n = n;
+    if (rc == LN_OK)
+        sc->title = in->programme_id ? sc->programme.title
+                                     : arena_printf(a, "%s (%s)", sc->courses[0].title, sc->runs[0].title);
+    return rc;
+}
+
+/* The learner's entries' markers, and the runs' external activities. */
+static int mine_of(Db *db, Arena *a, const Scope *sc, Mine *m)
+{
+    memset(m, 0, sizeof *m);
+    snprintf(m->user_tok, sizeof m->user_tok, "user:%lld", (long long)sc->learner.id);
+    snprintf(m->actor, sizeof m->actor, "mailto:%s", sc->learner.email);
+    int64_t *runs = arena_alloc(a, sizeof *runs * (size_t)sc->n);
+    m->run_toks = arena_alloc(a, sizeof *m->run_toks * (size_t)sc->n);
+    for (int i = 0; i < sc->n; i++) {
+        runs[i] = sc->runs[i].id;
+        m->run_toks[i] = arena_printf(a, "run:%lld", (long long)runs[i]);
+    }
+    m->runs = runs;
+    m->nruns = sc->n;
+    for (int i = 0; i < sc->n; i++) {
+        ExtActivity *acts;
+        int k;
+        if (ext_list(db, a, sc->runs[i].org_id, sc->runs[i].id, &acts, &k) != LN_OK) return LN_EDB;
+        ExtActivity *all = arena_alloc(a, sizeof *all * (size_t)(m->nacts + k + 1));
+        if (m->nacts) memcpy(all, m->acts, sizeof *all * (size_t)m->nacts);
+        if (k) memcpy(all + m->nacts, acts, sizeof *all * (size_t)k);
+        m->acts = all;
+        m->nacts += k;
+    }
+    return LN_OK;
+}
+
+/* The documents made from the records: connection records, certificates,
+ * courses (and the programme), external activities. */
+static int documents(Db *db, App *app, Arena *a, const PackInput *in, const Scope *sc, const Mine *m,
+                     struct archive *w, json_t *docs)
+{
+    int rc = LN_OK;
+    ConnRecord *recs = arena_alloc(a, sizeof *recs * (size_t)sc->n);
+    int nrec = 0;
+    for (int i = 0; i < sc->n; i++)
+        if (conn_record_load(db, a, in->org_id, sc->runs[i].id, in->user_id, in->now, &recs[nrec]) == LN_OK) nrec++;
+    Buf pdf;
+    buf_init(&pdf, 0);
+    if (nrec && conn_records_pdf(a, recs, nrec, in->lang, &pdf) == LN_OK)
+        rc = add_doc(w, docs, "connection-record.pdf", "the connection record: sessions, active time, units, assessments",
+                     &pdf, in->now);
+    char base[300];
+    for (int i = 0; rc == LN_OK && i < sc->n; i++) {
+        Certificate cert;
+        pdf.len = 0;
+        if (cert_current(db, a, sc->runs[i].id, in->user_id, &cert) == LN_OK
+            && cert_pdf(a, &cert, in->lang, cert_verify_url(a, app_base_url(app, base, sizeof base), cert.public_id),
+                        &pdf) == LN_OK)
+            rc = add_doc(w, docs, in->programme_id ? arena_printf(a, "certificate-run-%lld.pdf", (long long)sc->runs[i].id)
+                                                   : "certificate.pdf",
+                         "the certificate of completion", &pdf, in->now);
+    }
+    buf_free(&pdf);
+    if (rc == LN_OK && !in->programme_id)
+        rc = add_text(w, docs, "course.json", "the course: objectives, units and their estimated time",
+                      dump(course_json(db, a, &sc->courses[0])), in->now);
+    if (rc == LN_OK && in->programme_id) {
+        json_t *courses = json_array();
+        for (int i = 0; i < sc->n; i++) {
+            json_t *c = course_json(db, a, &sc->courses[i]);
+            json_object_set_new(c, "run", json_pack("{s:I,s:s}", "id", (json_int_t)sc->runs[i].id, "title",
+                                                    sc->runs[i].title));
+            json_array_append_new(courses, c);
+        }
+        const Programme *p = &sc->programme;
+        rc = add_text(w, docs, "programme.json", "the programme: objectives, prerequisites, assistance, estimated time",
+                      dump(json_pack("{s:s,s:s,s:s,s:s,s:I,s:I}", "title", p->title, "objectives",
+                                     p->objectives ? p->objectives : "", "prerequisites",
+                                     p->prerequisites ? p->prerequisites : "", "assistance",
+                                     p->assistance ? p->assistance : "", "estimated_minutes",
+                                     (json_int_t)p->estimated_minutes, "response_hours", (json_int_t)p->response_hours)),
+                      in->now);
+        if (rc == LN_OK)
+            rc = add_text(w, docs, "courses.json", "the programme's courses the learner followed: units and estimated time",
+                          dump(courses), in->now);
+        else json_decref(courses);
+    }
+    if (rc == LN_OK) rc = external_docs(db, app, a, in, m, w, docs);
+    return rc;
+}
+
+/* README.txt, in the requester's language. */
+static char *readme(Arena *a, const PackInput *in, const Scope *sc, const LedgerCheckpoint *ck, const char *key,
+                    const Counts *n, const PackSummary *sum)
 {
     const char *l = in->lang;
     Buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s — %s — %s (%s)\n%s, %s %s\n\n", i18n_get(l, "Audit pack"), u->name, c->title, run->title,
-               in->org_name, i18n_get(l, "generated on"), time_text(a, in->now));
+    buf_printf(&b, "%s — %s — %s\n%s, %s %s\n\n", i18n_get(l, "Audit pack"), sc->learner.name, sc->title, in->org_name,
+               i18n_get(l, "generated on"), time_text(a, in->now));
+    for (int i = 0; in->programme_id && i < sc->n; i++)
+        buf_printf(&b, "  - %s (%s)\n", sc->courses[i].title, sc->runs[i].title);
+    if (in->programme_id) buf_putc(&b, '\n');
     buf_printf(&b, "%s\n\n", i18n_get(l, "What this pack holds, after Article D6313-3-1 of the French Labour Code (distance training):"));
     buf_printf(&b, "1. %s %lld\n", i18n_get(l, "Technical and pedagogical assistance: the trainers' replies (ledger entries assistance.*):"),
                (long long)n->assistance);
@@ -276,35 +428,42 @@ static char *readme(Arena *a, const PackInput *in, const User *u, const Course *
     return text;
 }
 
-/* ---- the pack -------------------------------------------------------------------- */
-
-/* A checkpoint covering the head, made now when there is none. */
-static int covering_checkpoint(Db *db, App *app, Arena *a, int64_t org_id, LedgerCheckpoint *ck, char **key)
+/* evidence.json: who and what, the documents, the learner's entries and the chain. */
+static void evidence_json(Buf *e, Arena *a, const PackInput *in, const Scope *sc, json_t *docs, int64_t first,
+                          int64_t digest_from, const char *prev, const LedgerCheckpoint *ck, const char *key,
+                          const Buf *chain, const Buf *index)
 {
-    int64_t head = 0, ck_seq = 0, made;
-    UsTime ck_at;
-    int rc = ledger_status(db, org_id, &head, &ck_seq, &ck_at);
-    if (rc == LN_OK && head > ck_seq) rc = ledger_checkpoint(db, app, org_id, &made);
-    if (rc == LN_OK) rc = ledger_checkpoint_last(db, a, org_id, ck);
-    LedgerKeyList keys;
-    *key = "";
-    if (rc == LN_OK && ledger_keys(db, a, org_id, &keys) == LN_OK)
-        for (int i = 0; i < keys.n; i++)
-            if (keys.items[i].id == ck->key_id) *key = arena_strdup(a, keys.items[i].public_key);
-    return rc;
-}
-
-static int learner_of_run(Db *db, Arena *a, const PackInput *in, User *u, RunRef *run, Course *c)
-{
-    int64_t n = 0;
-    if (db_query_i64(db, &n, "SELECT count(*) FROM enrolment WHERE run_id = $1 AND user_id = $2 AND org_id = $3", "iii",
-                     in->run_id, in->user_id, in->org_id) != DB_ROW)
-        return LN_EDB;
-    if (!n) return LN_NOTFOUND;
-    int rc = user_load(db, a, in->user_id, u);
-    if (rc == LN_OK) rc = run_ref(db, a, in->org_id, in->run_id, run);
-    if (rc == LN_OK) rc = course_load(db, a, run->course_id, c);
-    return rc;
+    const User *u = &sc->learner;
+    json_t *runs = json_array();
+    for (int i = 0; i < sc->n; i++)
+        json_array_append_new(runs, json_pack("{s:I,s:s,s:I,s:s,s:s}", "id", (json_int_t)sc->runs[i].id, "title",
+                                              sc->runs[i].title, "course_id", (json_int_t)sc->courses[i].id,
+                                              "course_code", sc->courses[i].code, "course", sc->courses[i].title));
+    json_t *head = json_pack("{s:s,s:s,s:s,s:{s:I,s:s,s:s},s:{s:I,s:s,s:s},s:o,s:o,s:O}", "format", PACK_FORMAT,
+                             "generated_at", time_iso(a, in->now), "title", sc->title, "organisation", "id",
+                             (json_int_t)in->org_id, "slug", in->org_slug, "name", in->org_name, "learner", "id",
+                             (json_int_t)u->id, "name", u->name, "email", u->email, "runs", runs, "programme",
+                             in->programme_id ? json_pack("{s:I,s:s}", "id", (json_int_t)sc->programme.id, "title",
+                                                          sc->programme.title) : json_null(),
+                             "documents", docs);
+    char *h = json_dumps(head, JSON_COMPACT);
+    json_decref(head);
+    buf_append(e, h, strlen(h) - 1);        /* open: the ledger follows */
+    free(h);
+    if (!first) {
+        buf_puts(e, ",\n\"learner_entries\":[],\n\"ledger\":null}\n");
+        return;
+    }
+    buf_puts(e, ",\n\"learner_entries\":");
+    buf_append(e, index->data, index->len);
+    buf_printf(e, ",\n\"ledger\":{\"org\":%lld,\"digest_from\":%lld,\"first_seq\":%lld,\"prev_hash\":\"%s\","
+                  "\n\"checkpoint\":{\"seq\":%lld,\"hash\":\"%s\",\"at\":%lld,\"key_id\":%lld,\"signature\":\"%s\","
+                  "\"public_key\":\"%s\"},\n\"chain\":",
+               (long long)in->org_id, (long long)digest_from, (long long)first,
+               prev ? prev : "0000000000000000000000000000000000000000000000000000000000000000", (long long)ck->seq,
+               ck->hash, (long long)ck->at, (long long)ck->key_id, ck->signature, key);
+    buf_append(e, chain->data, chain->len);
+    buf_puts(e, "}}\n");
 }
 
 int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, PackSummary *out, const char **why)
@@ -312,19 +471,14 @@ int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, Pa
     memset(out, 0, sizeof *out);
     *why = "The audit pack cannot be made now.";
     Arena *a = arena_new();
-    User u;
-    RunRef run;
-    Course c;
-    Mine m = {.run_id = in->run_id};
-    int rc = learner_of_run(db, a, in, &u, &run, &c);
-    if (rc == LN_NOTFOUND) *why = "This person was never enrolled in this course run.";
-    if (rc == LN_OK) {
-        snprintf(m.user_tok, sizeof m.user_tok, "user:%lld", (long long)in->user_id);
-        snprintf(m.run_tok, sizeof m.run_tok, "run:%lld", (long long)in->run_id);
-        snprintf(m.actor, sizeof m.actor, "mailto:%s", u.email);
-        rc = ext_list(db, a, in->org_id, in->run_id, &m.acts, &m.nacts);
-    }
-    /* the documents first: making the connection record records closed sessions in the ledger */
+    Scope sc;
+    Mine m;
+    int rc = scope_load(db, a, in, &sc);
+    if (rc == LN_NOTFOUND)
+        *why = in->programme_id ? "This person was never enrolled in a course run of this programme."
+                                : "This person was never enrolled in this course run.";
+    if (rc == LN_OK) rc = mine_of(db, a, &sc, &m);
+    /* the documents first: making the connection records records closed sessions in the ledger */
     struct archive *w = rc == LN_OK ? archive_write_new() : NULL;
     char *tmp = arena_printf(a, "%s.tmp", path);
     json_t *docs = json_array();
@@ -332,35 +486,17 @@ int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, Pa
         archive_write_set_format_zip(w);
         if (archive_write_open_filename(w, tmp) != ARCHIVE_OK) rc = LN_EIO;
     }
-    ConnRecord rec;
-    Buf pdf;
-    buf_init(&pdf, 0);
-    if (rc == LN_OK && conn_record_load(db, a, in->org_id, in->run_id, in->user_id, in->now, &rec) == LN_OK
-        && conn_record_pdf(a, &rec, in->lang, &pdf) == LN_OK)
-        rc = add_doc(w, docs, "connection-record.pdf", "the connection record: sessions, active time, units, assessments",
-                     &pdf, in->now);
-    Certificate cert;
-    pdf.len = 0;
-    char base[300];
-    if (rc == LN_OK && cert_current(db, a, in->run_id, in->user_id, &cert) == LN_OK
-        && cert_pdf(a, &cert, in->lang, cert_verify_url(a, app_base_url(app, base, sizeof base), cert.public_id), &pdf)
-               == LN_OK)
-        rc = add_doc(w, docs, "certificate.pdf", "the certificate of completion", &pdf, in->now);
-    buf_free(&pdf);
-    if (rc == LN_OK)
-        rc = add_text(w, docs, "course.json", "the course: objectives, units and their estimated time",
-                      dump(course_json(db, a, &c)), in->now);
-    if (rc == LN_OK) rc = external_docs(db, app, a, in, &m, w, docs);
+    if (rc == LN_OK) rc = documents(db, app, a, in, &sc, &m, w, docs);
     out->documents = (int)json_array_size(docs);
 
     /* then the ledger: a checkpoint over everything, the span checked, the chain written */
     LedgerCheckpoint ck = {0};
-    char *key = "";
+    char *key = "", *prev = NULL;
     int64_t first = 0, digest_from = 1;
+    LedgerSpanReport span;
     if (rc == LN_OK) rc = first_candidate(db, in->org_id, &m, &first);
     if (rc == LN_OK && first) rc = covering_checkpoint(db, app, a, in->org_id, &ck, &key);
     if (rc == LN_OK && first) rc = ledger_digest_from(db, in->org_id, &digest_from);
-    LedgerSpanReport span;
     if (rc == LN_OK && first) {
         rc = ledger_verify_span(db, in->org_id, first, ck.seq, PACK_SPAN_MAX, &span);
         if (rc == LN_OK && span.too_long) {
@@ -368,11 +504,11 @@ int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, Pa
             rc = LN_ELIMIT;
         } else if (rc == LN_EINVAL) *why = "The ledger does not verify: run lectern verify.";
     }
-    Buf chain, index;
+    Buf chain, index, e;
     buf_init(&chain, 0);
     buf_init(&index, 0);
+    buf_init(&e, 0);
     Counts counts = {0};
-    char *prev = NULL;
     if (rc == LN_OK && first) {
         prev = first > 1 ? db_query_text(db, a, "SELECT hash FROM ledger_entry WHERE org_id = $1 AND seq = $2", "ii",
                                          in->org_id, first - 1) : NULL;
@@ -380,43 +516,10 @@ int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, Pa
         out->checkpoint_seq = ck.seq;
     }
     if (rc == LN_OK) {
-        Buf e;
-        buf_init(&e, 0);
-        buf_printf(&e, "{\"format\":\"%s\",\"generated_at\":\"%s\",\n\"organisation\":{\"id\":%lld,\"slug\":", PACK_FORMAT,
-                   time_iso(a, in->now), (long long)in->org_id);
-        put_json_string(&e, in->org_slug);
-        buf_puts(&e, ",\"name\":");
-        put_json_string(&e, in->org_name);
-        buf_printf(&e, "},\n\"learner\":{\"id\":%lld,\"name\":", (long long)u.id);
-        put_json_string(&e, u.name);
-        buf_puts(&e, ",\"email\":");
-        put_json_string(&e, u.email);
-        buf_printf(&e, "},\n\"course\":{\"id\":%lld,\"code\":", (long long)c.id);
-        put_json_string(&e, c.code);
-        buf_puts(&e, ",\"title\":");
-        put_json_string(&e, c.title);
-        buf_printf(&e, "},\n\"run\":{\"id\":%lld,\"title\":", (long long)run.id);
-        put_json_string(&e, run.title);
-        buf_puts(&e, "},\n\"documents\":");
-        char *d = json_dumps(docs, JSON_COMPACT);
-        buf_puts(&e, d ? d : "[]");
-        free(d);
-        if (!first) buf_puts(&e, ",\n\"learner_entries\":[],\n\"ledger\":null}\n");
-        else {
-            buf_puts(&e, ",\n\"learner_entries\":");
-            buf_append(&e, index.data, index.len);
-            buf_printf(&e, ",\n\"ledger\":{\"org\":%lld,\"digest_from\":%lld,\"first_seq\":%lld,\"prev_hash\":\"%s\","
-                           "\n\"checkpoint\":{\"seq\":%lld,\"hash\":\"%s\",\"at\":%lld,\"key_id\":%lld,\"signature\":\"%s\","
-                           "\"public_key\":\"%s\"},\n\"chain\":",
-                       (long long)in->org_id, (long long)digest_from, (long long)first,
-                       prev ? prev : "0000000000000000000000000000000000000000000000000000000000000000",
-                       (long long)ck.seq, ck.hash, (long long)ck.at, (long long)ck.key_id, ck.signature, key);
-            buf_append(&e, chain.data, chain.len);
-            buf_puts(&e, "}}\n");
-        }
+        evidence_json(&e, a, in, &sc, docs, first, digest_from, prev, &ck, key, &chain, &index);
         rc = zip_add(w, "evidence.json", &e, in->now);
-        buf_free(&e);
     }
+    buf_free(&e);
     buf_free(&chain);
     buf_free(&index);
     const EmbeddedFile *vf = embed_find("share/audit/verify.py");
@@ -425,7 +528,7 @@ int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, Pa
         rc = vf ? zip_add(w, "verify.py", &v, in->now) : LN_EIO;
     }
     if (rc == LN_OK) {
-        char *text = readme(a, in, &u, &c, &run, &ck, key, &counts, out);
+        char *text = readme(a, in, &sc, &ck, key, &counts, out);
         Buf t = {.data = text, .len = strlen(text)};
         rc = zip_add(w, "README.txt", &t, in->now);
     }

@@ -11,6 +11,7 @@ void org_evidence_key_get(Req *r);
 
 /* A learner's audit pack (pack.h), as a ZIP download, for pages and API alike. */
 void audit_pack_get(Req *r);
+void audit_pack_programme_get(Req *r);
 
 /* JSON */
 void api_ledger_key_get(Req *r);

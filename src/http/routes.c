@@ -259,6 +259,8 @@ ROUTE(POST,   "/api/v1/orgs/{org}/ledger/checkpoints",      api_ledger_checkpoin
 ROUTE(GET,    "/api/v1/orgs/{org}/ledger/verify",           api_ledger_verify_get,  API | A_MEMBER)
 ROUTE(GET,    "/o/{org}/runs/{id}/learners/{uid}/audit-pack.zip", audit_pack_get, A_MEMBER)
 ROUTE(GET,    "/api/v1/orgs/{org}/runs/{id}/learners/{uid}/audit-pack", audit_pack_get, API | A_MEMBER)
+ROUTE(GET,    "/o/{org}/programmes/{id}/learners/{uid}/audit-pack.zip", audit_pack_programme_get, A_MEMBER)
+ROUTE(GET,    "/api/v1/orgs/{org}/programmes/{id}/learners/{uid}/audit-pack", audit_pack_programme_get, API | A_MEMBER)
 
 /* live sessions and attendance (docs/attendance.md); the link and QR pages sign for the
  * link's person or the signed-in learner; images, sheets, attendance and signals: A_MEMBER, the

@@ -119,3 +119,28 @@ test('who may download a pack: the run\'s trainers, administrators and auditors 
   const zip = await page.get(`/o/demo/runs/${runId}/learners/${elodieId}/audit-pack.zip`);
   assert.equal(zip.status, 200);
 });
+
+test('a pack over a programme: the learner\'s runs of its courses, the programme\'s description, verified offline', async () => {
+  const progs = (await admin.get('/api/v1/orgs/demo/programmes')).json().items;
+  const induction = progs.find((p) => p.title === 'New colleague induction');
+  const res = await fetch(`${srv.url}/api/v1/orgs/demo/programmes/${induction.id}/learners/${elodieId}/audit-pack`,
+    { headers: { cookie: auditor.cookieHeader() } });
+  assert.equal(res.status, 200, await res.clone().text());
+  const dir = tmpDir('ppack');
+  fs.writeFileSync(path.join(dir, 'p.zip'), Buffer.from(await res.arrayBuffer()));
+  execFileSync(PY, ['-m', 'zipfile', '-e', path.join(dir, 'p.zip'), path.join(dir, 'x')]);
+  const x = path.join(dir, 'x');
+  assert.ok(fs.existsSync(path.join(x, 'programme.json')) && fs.existsSync(path.join(x, 'courses.json')));
+  const out = verify(x);
+  assert.equal(out.status, 0, out.stdout + out.stderr);
+  const pack = JSON.parse(fs.readFileSync(path.join(x, 'evidence.json'), 'utf8'));
+  assert.deepEqual([pack.programme.title, pack.runs.map((r) => r.id)], ['New colleague induction', [runId]]);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(x, 'programme.json'), 'utf8')).response_hours, 24);
+  // a learner of none of its runs, or a learner asking: refused
+  const other = (await admin.get('/api/v1/me')).json().id;
+  apiError(await admin.get(`/api/v1/orgs/demo/programmes/${induction.id}/learners/${other}/audit-pack`), 404, 'not_found');
+  assert.equal((await elodie.get(`/api/v1/orgs/demo/programmes/${induction.id}/learners/${elodieId}/audit-pack`)).status, 403);
+  const page = await signinForm(srv, DEMO.admin.email, DEMO.admin.password);
+  assert.match((await page.get(`/o/demo/programmes/${induction.id}/learners/${elodieId}/record`)).text,
+    new RegExp(`href="/o/demo/programmes/${induction.id}/learners/${elodieId}/audit-pack\\.zip"`));
+});
