@@ -130,6 +130,7 @@ static int write_chain(Db *db, Arena *a, int64_t org_id, const Mine *m, int64_t 
                 bytes.len = 0;
                 if (ledger_entry_bytes(org_id, seq, kind, subject, at, payload, &bytes) != LN_OK) rc = DB_ERROR;
                 buf_puts(chain, mine ? "\"mine\":true,\"bytes\":" : "\"mine\":false,\"bytes\":");
+                sum->others_in_full += !mine;
                 put_json_string(chain, buf_cstr(&bytes));
             } else {
                 char d[LEDGER_HEX_LEN + 1];
@@ -422,7 +423,10 @@ static char *readme(Arena *a, const PackInput *in, const Scope *sc, const Ledger
     else
         buf_printf(&b, "%s\n\n", i18n_get(l, "The ledger holds no entry about this learner in this course run."));
     buf_printf(&b, "%s\n\n    python3 verify.py\n\n%s\n", i18n_get(l, "To check it, in this folder:"),
-               i18n_get(l, "It recomputes every hash of the chain from the learner's entries and the other entries' digests, and checks the checkpoint's Ed25519 signature (with the cryptography module, or the openssl command). Compare the public key it prints with the one the organisation publishes on its page. The other entries are given by their digest only: nobody else's data is in this pack. The PDF and JSON documents are views of the records made when the pack was generated; the ledger entries are the evidence."));
+               i18n_get(l, "It recomputes every hash of the chain from the learner's entries and the other entries' digests, and checks the checkpoint's Ed25519 signature (with the cryptography module, or the openssl command). Compare the public key it prints with the one the organisation publishes on its page. The PDF and JSON documents are views of the records made when the pack was generated; the ledger entries are the evidence."));
+    buf_printf(&b, "\n%s\n", sum->others_in_full
+        ? i18n_get(l, "Some entries of other people are in full in evidence.json: entries written before the ledger's format 2, which cannot be checked from a digest. Share this pack as you would share those records.")
+        : i18n_get(l, "The other entries are given by their digest only: nobody else's data is in this pack."));
     char *text = arena_strdup(a, buf_cstr(&b));
     buf_free(&b);
     return text;

@@ -49,6 +49,7 @@ typedef struct PackInput {
 typedef struct PackSummary {
     int64_t entries;                /* the learner's, in full */
     int64_t chain;                  /* entries of the span */
+    int64_t others_in_full;         /* other entries given in full: of format 1, which needs their bytes */
     int64_t checkpoint_seq;
     int documents;                  /* files besides README, evidence.json and verify.py */
 } PackSummary;
