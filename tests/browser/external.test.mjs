@@ -6,7 +6,7 @@
 // a bad identifier is refused on the page; the platform's CSV report is
 // previewed and imported; Élodie finds the activity from her course
 // outline with her validated time; the administrator sees that time among
-// the figures of her certificate.  Screenshots go to tests/browser/out/;
+// the figures of her certificate and downloads her audit pack.  Screenshots go to tests/browser/out/;
 // no console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +119,14 @@ test('the validated time is among the figures of Élodie\'s certificate', { time
     await p.getByText('External activities, validated').waitFor();
     await p.getByText('1 h 06 min', { exact: true }).first().waitFor();      // 21 minutes of reading + 45 validated
     await shot(p, 'external-05-certificate-figures.png');
+    // her audit pack, from her page in the run: a ZIP with the verify.py an auditor runs
+    await p.goto(`${env.base}/o/demo/runs/${runId}/progress`);
+    await p.getByRole('link', { name: 'Élodie Learner' }).click();
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'Audit pack (ZIP)' }).click()]);
+    assert.match(download.suggestedFilename(), /^audit-pack-demo-run\d+-learner\d+\.zip$/);
+    const bytes = await download.createReadStream().then(async (st) => { const b = []; for await (const c of st) b.push(c); return Buffer.concat(b); });
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+    assert.ok(bytes.includes(Buffer.from('verify.py')));
     await ctx.close();
     assert.deepEqual(env.consoleErrors, []);
 });
