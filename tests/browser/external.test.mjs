@@ -6,8 +6,8 @@
 // a bad identifier is refused on the page; the platform's CSV report is
 // previewed and imported; Élodie finds the activity from her course
 // outline with her validated time; the administrator sees that time among
-// the figures of her certificate and downloads her audit pack.  Screenshots go to tests/browser/out/;
-// no console errors.
+// the figures of her certificate and downloads her audit pack.  Screenshots
+// go to tests/browser/out/; no console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { env, setUp, tearDown, newContext, shot, signIn, PHONE } from './lib.mjs';
