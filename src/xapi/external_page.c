@@ -309,6 +309,27 @@ void external_page(Req *r)
     activity_render(r, &run, &act, 0, NULL, NULL, NULL);
 }
 
+/* After a change to learner `uid`'s record by form: the page again with the
+ * field at fault, an error page, or back to the record saying `done`. */
+static void record_changed(Req *r, int rc, const RunRef *run, const ExtActivity *act, int64_t uid, const char *field,
+                           const char *why, const char *done)
+{
+    if (rc == LN_EINVAL) {
+        r->status = 422;
+        activity_render(r, run, act, uid, field, i18n_get(r->lang, why), NULL);
+        return;
+    }
+    if (rc != LN_OK) {
+        web_error(r, rc == LN_NOTFOUND ? 404 : rc == LN_EEXIST ? 409 : 500,
+                  rc == LN_NOTFOUND ? "not_found" : rc == LN_EEXIST ? "conflict" : "internal",
+                  why ? i18n_get(r->lang, why) : T(r, "Something went wrong on our side."));
+        return;
+    }
+    page_flash(r, done);
+    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld#learner-%lld", r->org->slug,
+                                 (long long)run->id, (long long)act->id, (long long)uid));
+}
+
 /* ROUTE: POST /o/{org}/runs/{id}/external/{aid}/validate — user_id, minutes, note */
 void external_validate_post(Req *r)
 {
@@ -320,20 +341,7 @@ void external_validate_post(Req *r)
     const char *field, *why;
     int rc = ext_validate(r->db, &act, uid, req_form(r, "minutes"), req_form(r, "note"), r->user->id, time_now_us(),
                           &field, &why);
-    if (rc == LN_EINVAL) {
-        r->status = 422;
-        activity_render(r, &run, &act, uid, field, i18n_get(r->lang, why), NULL);
-        return;
-    }
-    if (rc != LN_OK) {
-        web_error(r, rc == LN_NOTFOUND ? 404 : rc == LN_EEXIST ? 409 : 500,
-                  rc == LN_NOTFOUND ? "not_found" : rc == LN_EEXIST ? "conflict" : "internal",
-                  why ? i18n_get(r->lang, why) : T(r, "Something went wrong on our side."));
-        return;
-    }
-    page_flash(r, T(r, "The record is validated."));
-    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld#learner-%lld", r->org->slug,
-                                 (long long)run.id, (long long)act.id, (long long)uid));
+    record_changed(r, rc, &run, &act, uid, field, why, T(r, "The record is validated."));
 }
 
 /* ROUTE: POST /runs/{id}/external/{aid}/attestation — the learner's file, field "file" */
@@ -458,19 +466,7 @@ void external_revoke_post(Req *r)
     str_to_i64(req_form(r, "user_id"), &uid);
     const char *why = NULL;
     int rc = ext_revoke(r->db, &act, uid, req_form(r, "reason"), r->user->id, time_now_us(), &why);
-    if (rc == LN_EINVAL) {
-        r->status = 422;
-        activity_render(r, &run, &act, uid, "reason", i18n_get(r->lang, why), NULL);
-        return;
-    }
-    if (rc != LN_OK) {
-        web_error(r, rc == LN_NOTFOUND ? 404 : 500, rc == LN_NOTFOUND ? "not_found" : "internal",
-                  why ? i18n_get(r->lang, why) : T(r, "Something went wrong on our side."));
-        return;
-    }
-    page_flash(r, T(r, "The validation is revoked; the record can be validated again."));
-    req_redirect(r, arena_printf(r->arena, "/o/%s/runs/%lld/external/%lld#learner-%lld", r->org->slug,
-                                 (long long)run.id, (long long)act.id, (long long)uid));
+    record_changed(r, rc, &run, &act, uid, "reason", why, T(r, "The validation is revoked; the record can be validated again."));
 }
 
 /* ROUTE: POST /o/{org}/runs/{id}/external/{aid}/edit — title, platform, url, iri, minutes */
