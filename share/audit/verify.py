@@ -13,7 +13,9 @@ It checks:
        format 1 (seq < digest_from): hash = SHA-256(prev || bytes)
      (32 raw bytes for prev and digest); an entry given in full must be
      the organisation's and carry its own seq;
-  3. the last hash is the checkpoint's, and the checkpoint's Ed25519
+  3. each xAPI statement in xapi-statements.json hashes to the SHA-256 its
+     ledger entry (xapi.statement, in the chain) holds;
+  4. the last hash is the checkpoint's, and the checkpoint's Ed25519
      signature over "lectern-checkpoint-v1" || org || seq || hash || at
      (each number 8 bytes, big-endian) verifies with the public key: with
      the cryptography module when it is there, else the openssl command.
@@ -119,6 +121,19 @@ def main():
         except (ValueError, KeyError) as e:
             print("FAILED: the chain: %s" % e)
             return 1
+        if "xapi-statements.json" in [d["file"] for d in pack["documents"]]:
+            entries = {}
+            for item in ledger["chain"]:
+                if item.get("mine"):
+                    e = json.loads(item["bytes"])
+                    if e["kind"] == "xapi.statement":
+                        entries[e["payload"]["statement_id"]] = e["payload"]["sha256"]
+            statements = json.loads(read("xapi-statements.json"))
+            for st in statements:
+                if entries.get(st["statement_id"]) != hashlib.sha256(st["body"].encode("utf-8")).hexdigest():
+                    print("FAILED: xAPI statement %s is not the one its ledger entry names" % st["statement_id"])
+                    return 1
+            print("xAPI statements: %d, each the one its ledger entry names" % len(statements))
         ck = ledger["checkpoint"]
         print("chain: entries %d to %d, %d of them the learner's, given in full"
               % (ledger["first_seq"], ck["seq"], full))

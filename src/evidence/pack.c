@@ -11,6 +11,7 @@
 #include "http/app.h"
 #include "web/i18n.h"
 #include "xapi/external.h"
+#include "xapi/lrs.h"
 
 #include <archive.h>
 #include <sodium.h>
@@ -25,13 +26,16 @@
 /* ---- which entries are the learner's ------------------------------------------ */
 
 typedef struct Mine {
-    char user_tok[40], actor[300];
+    char user_tok[40];
     const int64_t *runs;
     char **run_toks;                /* "run:ID" of each */
     int nruns;
     ExtActivity *acts;              /* of every run */
     int nacts;
+    LrsOwned statements;            /* the learner's, under those activities */
 } Mine;
+
+static int by_str(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
 
 /* `tok` is one of the space-separated words of `subject`. */
 static bool has_token(const char *subject, const char *tok)
@@ -46,10 +50,10 @@ static bool is_mine(const Mine *m, const char *kind, const char *subject, const 
 {
     json_t *j = json_loads(payload, 0, NULL);
     bool mine = false;
-    if (str_eq(kind, "xapi.statement")) {
-        const char *object = json_string_value(json_object_get(j, "object"));
-        if (str_eq(json_string_value(json_object_get(j, "actor")), m->actor))
-            for (int i = 0; !mine && i < m->nacts; i++) mine = ext_iri_covers(m->acts[i].iri, object);
+    if (str_eq(kind, "xapi.statement")) {     /* one of the learner's statements (found by their address) */
+        const char *id = json_string_value(json_object_get(j, "statement_id"));
+        mine = id && m->statements.n
+            && bsearch(&id, m->statements.ids, (size_t)m->statements.n, sizeof *m->statements.ids, by_str);
     } else if (has_token(subject, m->user_tok)) {
         json_t *run = json_object_get(j, "run_id");
         for (int i = 0; !mine && i < m->nruns; i++)
@@ -59,18 +63,18 @@ static bool is_mine(const Mine *m, const char *kind, const char *subject, const 
     return mine;
 }
 
-/* The first entry that may be the learner's: a superset, checked exactly by is_mine. */
+/* The first entry that may be the learner's (subjects: a superset, checked
+ * exactly by is_mine; statements: their entries' first seq). */
 static int first_candidate(Db *db, int64_t org_id, const Mine *m, int64_t *seq)
 {
     *seq = 0;
     Arena *a = arena_new();
     int rc = db_query_i64(db, seq, "SELECT COALESCE(min(seq), 0) FROM ledger_entry WHERE org_id = $1 AND (subject = $2"
-                                   " OR subject LIKE $3 OR subject LIKE $4 OR subject LIKE $5"
-                                   " OR (kind = 'xapi.statement' AND payload LIKE $6))", "ittttt", org_id, m->user_tok,
-                          arena_printf(a, "%s %%", m->user_tok), arena_printf(a, "%% %s", m->user_tok),
-                          arena_printf(a, "%% %s %%", m->user_tok),
-                          arena_printf(a, "%%\"actor\":\"%s\"%%", m->actor));
+                                   " OR subject LIKE $3 OR subject LIKE $4 OR subject LIKE $5)", "itttt",
+                          org_id, m->user_tok, arena_printf(a, "%s %%", m->user_tok),
+                          arena_printf(a, "%% %s", m->user_tok), arena_printf(a, "%% %s %%", m->user_tok));
     arena_free(a);
+    if (m->statements.first_seq && (!*seq || m->statements.first_seq < *seq)) *seq = m->statements.first_seq;
     return rc == DB_ROW ? LN_OK : LN_EDB;
 }
 
@@ -311,12 +315,19 @@ static int scope_load(Db *db, Arena *a, const PackInput *in, Scope *sc)
     return rc;
 }
 
+static bool covered(const char *object, void *ctx)
+{
+    const Mine *m = ctx;
+    for (int i = 0; i < m->nacts; i++)
+        if (ext_iri_covers(m->acts[i].iri, object)) return true;
+    return false;
+}
+
 /* The learner's entries' markers, and the runs' external activities. */
 static int mine_of(Db *db, Arena *a, const Scope *sc, Mine *m)
 {
     memset(m, 0, sizeof *m);
     snprintf(m->user_tok, sizeof m->user_tok, "user:%lld", (long long)sc->learner.id);
-    snprintf(m->actor, sizeof m->actor, "mailto:%s", sc->learner.email);
     int64_t *runs = arena_alloc(a, sizeof *runs * (size_t)sc->n);
     m->run_toks = arena_alloc(a, sizeof *m->run_toks * (size_t)sc->n);
     for (int i = 0; i < sc->n; i++) {
@@ -335,7 +346,18 @@ static int mine_of(Db *db, Arena *a, const Scope *sc, Mine *m)
         m->acts = all;
         m->nacts += k;
     }
-    return LN_OK;
+    return lrs_statements_of(db, a, sc->runs[0].org_id, sc->learner.email, covered, m, &m->statements);
+}
+
+
+/* The learner's xAPI statements as stored, the bytes their ledger entries
+ * hash (verify.py checks each one against its entry). */
+static int statement_docs(const PackInput *in, const Mine *m, struct archive *w, json_t *docs)
+{
+    return m->statements.n ? add_doc(w, docs, "xapi-statements.json",
+                                     "the learner's xAPI statements as stored, each checked against its ledger entry",
+                                     &m->statements.json, in->now)
+                           : LN_OK;
 }
 
 /* The documents made from the records: connection records, certificates,
@@ -390,6 +412,7 @@ static int documents(Db *db, App *app, Arena *a, const PackInput *in, const Scop
         else json_decref(courses);
     }
     if (rc == LN_OK) rc = external_docs(db, app, a, in, m, w, docs);
+    if (rc == LN_OK) rc = statement_docs(in, m, w, docs);
     return rc;
 }
 
@@ -476,7 +499,7 @@ int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, Pa
     *why = "The audit pack cannot be made now.";
     Arena *a = arena_new();
     Scope sc;
-    Mine m;
+    Mine m = {0};
     int rc = scope_load(db, a, in, &sc);
     if (rc == LN_NOTFOUND)
         *why = in->programme_id ? "This person was never enrolled in a course run of this programme."
@@ -537,6 +560,7 @@ int audit_pack_write(Db *db, App *app, const PackInput *in, const char *path, Pa
         rc = zip_add(w, "README.txt", &t, in->now);
     }
     json_decref(docs);
+    buf_free(&m.statements.json);
     if (w) {
         if (archive_write_close(w) != ARCHIVE_OK && rc == LN_OK) rc = LN_EIO;
         archive_write_free(w);

@@ -21,13 +21,15 @@
  *                  (certificate-run-ID.pdf for each run of a programme)
  *   external.json  the external activities: the records, validations and
  *                  certificates sent; external/ the files the learner sent
+ *   xapi-statements.json  the learner's statements as stored (verify.py
+ *                  checks each against its ledger entry)
  *
  * The learner's entries are those whose subject names the learner and one
- * of the runs (or whose payload names it), and the xAPI statements whose
- * actor is the learner and whose object is one of the runs' external
- * activities.
+ * of the runs (or whose payload names it), and the entries of the xAPI
+ * statements the LRS attributed to the learner (by address) whose object
+ * is one of the runs' external activities.
  * When no checkpoint covers the ledger's head yet, one is made first.  The
- * chain is checked while it is written: a ledger that does not verify gives
+ * span is checked before it is written: a ledger that does not verify gives
  * no pack. */
 #ifndef LECTERN_PACK_H
 #define LECTERN_PACK_H

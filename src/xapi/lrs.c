@@ -3,6 +3,7 @@
 #include "evidence/ledger.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LEDGER_KIND "xapi.statement"
@@ -153,6 +154,42 @@ int lrs_store(Db *db, Arena *a, const LrsSender *s, json_t *const *sts, int n, U
     for (int i = 0; i < prepared; i++) json_decref(ps[i].payload);
     if (rc == LN_OK) *bad = -1;
     return rc;
+}
+
+static int by_str(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
+
+int lrs_statements_of(Db *db, Arena *a, int64_t org_id, const char *email, bool (*keep)(const char *object, void *ctx),
+                      void *ctx, LrsOwned *out)
+{
+    memset(out, 0, sizeof *out);
+    buf_init(&out->json, 0);
+    DbStmt *st = db_prepare_bound(db, "SELECT statement_id, object, voided, body, ledger_seq FROM xapi_statement"
+                                      " WHERE org_id = $1 AND actor_email = $2 ORDER BY id", "it", org_id, email);
+    if (!st) return LN_EDB;
+    int rc, cap = 0;
+    buf_puts(&out->json, "[");
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (!keep(db_col_text(st, 1), ctx)) continue;
+        json_t *o = json_pack("{s:s,s:b,s:s}", "statement_id", db_col_text(st, 0), "voided", db_col_i64(st, 2) != 0,
+                              "body", db_col_text(st, 3));
+        char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        if (t) buf_printf(&out->json, "%s\n%s", out->n ? "," : "", t);
+        free(t);
+        json_decref(o);
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **grown = arena_alloc(a, sizeof *grown * (size_t)cap);
+            if (out->n) memcpy(grown, out->ids, sizeof *grown * (size_t)out->n);
+            out->ids = grown;
+        }
+        out->ids[out->n++] = db_col_dup(st, 0, a);
+        int64_t seq = db_col_i64(st, 4);
+        if (seq && (!out->first_seq || seq < out->first_seq)) out->first_seq = seq;
+    }
+    buf_puts(&out->json, "]\n");
+    db_done(st);
+    qsort(out->ids, (size_t)out->n, sizeof *out->ids, by_str);
+    return rc == DB_DONE ? LN_OK : LN_EDB;
 }
 
 int lrs_has(Db *db, int64_t org_id, const char *statement_id, bool *has)

@@ -40,6 +40,19 @@ typedef struct LrsSender {
 int lrs_store(Db *db, Arena *a, const LrsSender *s, json_t *const *sts, int n, UsTime now,
               char (*ids)[XAPI_UUID_LEN + 1], int *bad, const char **why);
 
+/* The statements stored about actor `email` (voided ones too), oldest
+ * first, whose object `keep` accepts. */
+typedef struct LrsOwned {
+    Buf json;                       /* [{"statement_id", "voided", "body"}], each body the exact text
+                                     * stored: the bytes its ledger entry's SHA-256 is of */
+    char **ids;                     /* their ids, sorted (strcmp) */
+    int n;
+    int64_t first_seq;              /* the smallest of their ledger entries' seq; 0 when none */
+} LrsOwned;
+/* Fill `out` (ids in `a`; free out->json with buf_free). */
+int lrs_statements_of(Db *db, Arena *a, int64_t org_id, const char *email, bool (*keep)(const char *object, void *ctx),
+                      void *ctx, LrsOwned *out);
+
 /* Is a statement with this id stored in the organisation (voided or not)? */
 int lrs_has(Db *db, int64_t org_id, const char *statement_id, bool *has);
 

@@ -8,6 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -37,6 +38,15 @@ before(async () => {
   const answers = { overall: 5, objectives: 4, content: 4, assistance: 4, organisation: 5, recommend: 'yes', improve: 'Rien à signaler' };
   assert.equal((await francois.api('POST', `/api/v1/runs/${runId}/survey/responses`, { answers: { ...answers, improve: 'Secret de François' } })).status, 201);
   assert.equal((await elodie.api('POST', `/api/v1/runs/${runId}/survey/responses`, { answers })).status, 201);
+  // a statement about Élodie under an account whose name is her address (not an mbox), and one about François
+  const token = cli(store, 'token', 'create', '--org', 'demo', '--user', DEMO.trainer.email, '--role', 'trainer', '--name', 'lrs').trim();
+  const sts = [DEMO.elodie.email, DEMO.francois.email].map((email) => ({
+    actor: { account: { homePage: 'https://mooc.example', name: email } },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+    object: { id: 'https://mooc.example/courses/data-protection/module-3' }, result: { duration: 'PT7M' } }));
+  const res = await new Client(srv, { bearer: token }).req('POST', '/xapi/statements',
+    { json: sts, headers: { 'x-experience-api-version': '1.0.3' } });
+  assert.equal(res.status, 200, res.text);
 });
 
 after(async () => { await stopAll(srv); });
@@ -57,11 +67,13 @@ const verify = (dir, args = []) => spawnSync(PY, [...args, path.join(dir, 'verif
 
 test('Élodie\'s pack verifies offline; the other learner is in it by digests only', async () => {
   const dir = await unpack(admin, elodieId);
-  assert.deepEqual(fs.readdirSync(dir).sort(), ['README.txt', 'connection-record.pdf', 'course.json', 'evidence.json', 'external.json', 'verify.py']);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['README.txt', 'connection-record.pdf', 'course.json', 'evidence.json', 'external.json',
+                                                'verify.py', 'xapi-statements.json']);
   let out = verify(dir);
   assert.equal(out.status, 0, out.stdout + out.stderr);
   assert.match(out.stdout, /signature verified with the cryptography module/);
   assert.match(out.stdout, /VERIFIED$/m);
+  assert.match(out.stdout, /xAPI statements: 4, each the one its ledger entry names/);     // 3 of the demo's, 1 by account
   // without site packages: the signature with the openssl command
   out = verify(dir, ['-S']);
   assert.equal(out.status, 0, out.stdout + out.stderr);
@@ -74,6 +86,7 @@ test('Élodie\'s pack verifies offline; the other learner is in it by digests on
   for (const k of ['enrolment.created', 'unit.completed', 'connection.session', 'xapi.statement', 'survey.response']) assert.ok(kinds.includes(k), k);
   // François's enrolment and answers are in the chain, as digests: neither his name, address, id nor words
   assert.ok(!text.includes('François') && !text.includes(DEMO.francois.email) && !text.includes('Secret de François'));
+  assert.ok(!fs.readFileSync(path.join(dir, 'xapi-statements.json'), 'utf8').includes(DEMO.francois.email));
   const digests = pack.ledger.chain.filter((e) => e.digest).length;
   assert.ok(digests >= 3, `${digests} entries by digest`);
   assert.ok(pack.ledger.chain.every((e) => e.digest || e.mine), 'every entry in full is hers (a chain of format 2)');
@@ -99,6 +112,22 @@ test('a changed entry, a changed document or a forged digest is found', async ()
   d.digest = d.digest.replace(/^./, (c) => (c === '0' ? '1' : '0'));
   fs.writeFileSync(file, JSON.stringify(other));
   assert.equal(verify(dir).status, 1);
+  // a statement's stored body changed: its entry names another
+  const stFile = path.join(dir, 'xapi-statements.json');
+  const stGood = fs.readFileSync(stFile, 'utf8');
+  const stmts = JSON.parse(stGood);
+  stmts[0].body = stmts[0].body.replace('PT25M', 'PT55M');
+  fs.writeFileSync(stFile, JSON.stringify(stmts));
+  fs.writeFileSync(file, good);
+  const listed = JSON.parse(good).documents.find((d) => d.file === 'xapi-statements.json');
+  listed.sha256 = crypto.createHash('sha256').update(fs.readFileSync(stFile)).digest('hex');     // a forger updates the list too
+  const relisted = JSON.parse(good);
+  relisted.documents = relisted.documents.map((d) => (d.file === 'xapi-statements.json' ? listed : d));
+  fs.writeFileSync(file, JSON.stringify(relisted));
+  out = verify(dir);
+  assert.equal(out.status, 1);
+  assert.match(out.stdout, /FAILED: xAPI statement .* is not the one its ledger entry names/);
+  fs.writeFileSync(stFile, stGood);
   fs.writeFileSync(file, good);
   fs.appendFileSync(path.join(dir, 'course.json'), ' ');
   out = verify(dir);
