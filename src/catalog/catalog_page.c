@@ -647,3 +647,14 @@ bool reader_run_of_path(Req *r, RunRef *run)
     web_error(r, 404, "not_found", T(r, "No such course run."));
     return false;
 }
+
+bool learner_run_of_path(Req *r, RunRef *run)
+{
+    int64_t id;
+    if (!req_path_id_or_404(r, "id", &id)) return false;
+    if (run_ref(r->db, r->arena, 0, id, run) == LN_OK && enrolled(r->db, run->id, r->user->id)
+        && !(r->via_token && r->token_org_id != run->org_id))
+        return true;
+    web_error(r, 404, "not_found", T(r, "No such course run among yours."));
+    return false;
+}

@@ -88,5 +88,8 @@ void api_org_course_runs_post(Req *r);
  * trainers, administrators and auditors (access_reader); answers 404
  * otherwise, as a page or as JSON.  Certificates and surveys use it. */
 bool reader_run_of_path(Req *r, RunRef *run);
+/* Run {id} of the path when the caller is enrolled in it (a token: of the
+ * run's organisation only); 404 otherwise. */
+bool learner_run_of_path(Req *r, RunRef *run);
 
 #endif

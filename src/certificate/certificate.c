@@ -549,10 +549,8 @@ int cert_facts_verify(Db *db, int64_t org_id, FactsReport *out)
     db_done(st);
     if (result != LN_OK) return result;
     if (rc != DB_DONE) return LN_EDB;
-    if (db_query_i64(db, &entries_issued, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it",
-                     org_id, "certificate.issued") != DB_ROW
-        || db_query_i64(db, &entries_revoked, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it",
-                        org_id, "certificate.revoked") != DB_ROW)
+    if (ledger_kind_count(db, org_id, "certificate.issued", &entries_issued) != LN_OK
+        || ledger_kind_count(db, org_id, "certificate.revoked", &entries_revoked) != LN_OK)
         return LN_EDB;
     if (entries_issued != issued || entries_revoked != revoked) {
         out->table = "certificate";

@@ -390,6 +390,23 @@ int ledger_correct(Db *db, int64_t org_id, int64_t corrects, const char *kind, c
     return rc;
 }
 
+bool ledger_payload_is(json_t *want, const char *stored)
+{
+    Buf b;
+    buf_init(&b, LEDGER_PAYLOAD_MAX);
+    bool same = want && ledger_canonical(want, &b) == LN_OK && str_eq(buf_cstr(&b), stored);
+    buf_free(&b);
+    json_decref(want);
+    return same;
+}
+
+int ledger_kind_count(Db *db, int64_t org_id, const char *kind, int64_t *n)
+{
+    *n = 0;
+    return db_query_i64(db, n, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it", org_id, kind)
+               == DB_ROW ? LN_OK : LN_EDB;
+}
+
 /* ======================================================================
  * Signing keys
  * ==================================================================== */

@@ -93,6 +93,12 @@ int ledger_append(Db *db, int64_t org_id, const char *kind, const char *subject,
 int ledger_correct(Db *db, int64_t org_id, int64_t corrects, const char *kind, const char *subject,
                    json_t *payload, UsTime at, int64_t *seq);
 
+/* For the checks of rows against their entries (`lectern verify`): is
+ * `stored` (a payload column) the canonical JSON of `want` (reference
+ * stolen)?  And how many entries of `kind` the organisation holds. */
+bool ledger_payload_is(json_t *want, const char *stored);
+int ledger_kind_count(Db *db, int64_t org_id, const char *kind, int64_t *n);
+
 /* ---- signing keys --------------------------------------------------------
  * The public half is a row of org_key; the secret half (the 32-byte
  * Ed25519 seed, base64) is the file DATA/keys/org-ORG-FP.key (FP: the

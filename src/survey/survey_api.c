@@ -20,23 +20,11 @@ static json_t *questions_json(Req *r)
     return a;
 }
 
-/* The learner's run of the path; 404 otherwise (a token: its organisation's only). */
-static bool learner_run(Req *r, RunRef *run)
-{
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (run_ref(r->db, r->arena, 0, id, run) == LN_OK && enrolled(r->db, run->id, r->user->id)
-        && !(r->via_token && r->token_org_id != run->org_id))
-        return true;
-    api_error(r, 404, "not_found", "no such course run among yours");
-    return false;
-}
-
 /* ROUTE: GET /api/v1/runs/{id}/survey — {open, answered, questions} for the run's learner */
 void api_survey_get(Req *r)
 {
     RunRef run;
-    if (!learner_run(r, &run)) return;
+    if (!learner_run_of_path(r, &run)) return;
     bool open, answered = survey_answered(r->db, run.id, r->user->id, &open);
     api_json(r, 200, json_pack("{s:I,s:b,s:b,s:o}", "run_id", (json_int_t)run.id, "open", open, "answered", answered,
                                "questions", questions_json(r)));
@@ -46,7 +34,7 @@ void api_survey_get(Req *r)
 void api_survey_responses_post(Req *r)
 {
     RunRef run;
-    if (!learner_run(r, &run)) return;
+    if (!learner_run_of_path(r, &run)) return;
     json_t *b = req_json_or_400(r);
     if (!b) return;
     json_t *ans = json_object_get(b, "answers");

@@ -564,9 +564,7 @@ int64_t ext_validated_minutes(Db *db, int64_t run_id, int64_t user_id)
 static int entries_match(Db *db, int64_t org_id, const char *kind, int64_t rows, const char *what, FactsReport *out)
 {
     int64_t entries = 0;
-    if (db_query_i64(db, &entries, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it", org_id,
-                     kind) != DB_ROW)
-        return LN_EDB;
+    if (ledger_kind_count(db, org_id, kind, &entries) != LN_OK) return LN_EDB;
     if (entries == rows) return LN_OK;
     snprintf(out->detail, sizeof out->detail, "the ledger records %lld %s, the database holds %lld", (long long)entries,
              what, (long long)rows);
@@ -576,11 +574,9 @@ static int entries_match(Db *db, int64_t org_id, const char *kind, int64_t rows,
 /* The payload a row's entry must hold, against the entry's (canonical JSON);
  * false names the row in *out. */
 static bool payload_matches(json_t *want, const char *stored, const char *table, int64_t id, const char *what,
-                            Buf *tmp, FactsReport *out)
+                            FactsReport *out)
 {
-    tmp->len = 0;
-    bool ok = want && ledger_canonical(want, tmp) == LN_OK && str_eq(buf_cstr(tmp), stored);
-    json_decref(want);
+    bool ok = ledger_payload_is(want, stored);
     if (!ok) {
         out->table = table;
         out->bad_id = id;
@@ -594,8 +590,6 @@ int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out)
     memset(out, 0, sizeof *out);
     int64_t validations = 0, attestations = 0;
     int rc = DB_DONE, result = LN_OK;
-    Buf tmp;
-    buf_init(&tmp, 0);
     int64_t revocations = 0;
     DbStmt *st = db_prepare_bound(db, "SELECT v.id, v.user_id, v.minutes, v.reported_minutes, v.verdict, v.note,"
                                       " a.id, a.run_id, a.minutes, a.iri, e.payload, COALESCE(v.revoked_by, 0),"
@@ -613,14 +607,14 @@ int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out)
         if (!payload_matches(validation_payload(db_col_i64(st, 0), &act, db_col_i64(st, 1), db_col_i64(st, 2),
                                                 db_col_i64(st, 3), db_col_text(st, 4), db_col_text(st, 5)),
                              db_col_text(st, 10), "external_validation", db_col_i64(st, 0),
-                             "the validation of an external activity", &tmp, out))
+                             "the validation of an external activity", out))
             result = LN_EINVAL;
         if (result == LN_OK && db_col_i64(st, 11)) {        /* revoked: its correction says so */
             revocations++;
             json_t *want = revoke_payload(db_col_i64(st, 0), db_col_i64(st, 1), db_col_text(st, 12), db_col_i64(st, 11));
             json_object_set_new(want, "corrects", json_integer(db_col_i64(st, 13)));
             if (!payload_matches(want, db_col_text(st, 14), "external_validation", db_col_i64(st, 0),
-                                 "the revocation of a validation of an external activity", &tmp, out))
+                                 "the revocation of a validation of an external activity", out))
                 result = LN_EINVAL;
         }
     }
@@ -640,12 +634,11 @@ int ext_facts_verify(Db *db, int64_t org_id, FactsReport *out)
         attestations++;
         if (!payload_matches(attestation_payload(db_col_i64(st, 0), &act, db_col_i64(st, 1), &m), db_col_text(st, 7),
                              "external_attestation", db_col_i64(st, 0), "the certificate sent for an external activity",
-                             &tmp, out))
+                             out))
             result = LN_EINVAL;
     }
     if (st) db_done(st);
     if (result == LN_OK && rc != DB_DONE) result = LN_EDB;
-    buf_free(&tmp);
     out->checked = validations + attestations;
     if (result == LN_OK) {
         out->table = "external_validation";

@@ -191,7 +191,7 @@ void api_external_revoke_post(Req *r)
 void api_external_mine_get(Req *r)
 {
     RunRef run;
-    if (!external_learner_run(r, &run)) return;
+    if (!learner_run_of_path(r, &run)) return;
     ExtActivity *acts;
     int n;
     if (ext_list(r->db, r->arena, run.org_id, run.id, &acts, &n) != LN_OK) {

@@ -512,21 +512,10 @@ void external_delete_post(Req *r)
 
 /* ---- the learner ----------------------------------------------------------------- */
 
-bool external_learner_run(Req *r, RunRef *run)
-{
-    int64_t id;
-    if (!req_path_id_or_404(r, "id", &id)) return false;
-    if (run_ref(r->db, r->arena, 0, id, run) == LN_OK && enrolled(r->db, run->id, r->user->id)
-        && !(r->via_token && r->token_org_id != run->org_id))
-        return true;
-    web_error(r, 404, "not_found", T(r, "No such course run among yours."));
-    return false;
-}
-
 bool external_learner_activity(Req *r, RunRef *run, ExtActivity *act)
 {
     int64_t aid;
-    if (!external_learner_run(r, run) || !req_path_id_or_404(r, "aid", &aid)) return false;
+    if (!learner_run_of_path(r, run) || !req_path_id_or_404(r, "aid", &aid)) return false;
     if (ext_load(r->db, r->arena, run->org_id, run->id, aid, act) == LN_OK) return true;
     web_not_found(r);
     return false;
@@ -550,7 +539,7 @@ int external_attest_upload(Req *r, const ExtActivity *act, int64_t *id, const ch
 void external_mine_page(Req *r)
 {
     RunRef run;
-    if (!external_learner_run(r, &run)) return;
+    if (!learner_run_of_path(r, &run)) return;
     ExtActivity *acts;
     int n;
     if (ext_list(r->db, r->arena, run.org_id, run.id, &acts, &n) != LN_OK) {

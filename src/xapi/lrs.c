@@ -216,15 +216,13 @@ int lrs_query(Db *db, int64_t org_id, const LrsQuery *q, Buf *out, bool *more, U
 {
     /* One statement; the optional filters are "($n = '' OR column = $n)" so
      * the SQL stays one text with every value bound. */
-    const char *sql = q->ascending
-        ? "SELECT id, stored, body FROM xapi_statement WHERE org_id = $1 AND voided = 0"
-          " AND ($2 = '' OR actor = $2) AND ($3 = '' OR verb = $3) AND ($4 = '' OR object = $4)"
-          " AND ($5 = '' OR registration = $5) AND stored > $6 AND stored <= $7"
-          " AND (stored > $8 OR (stored = $8 AND id > $9)) ORDER BY stored, id LIMIT $10"
-        : "SELECT id, stored, body FROM xapi_statement WHERE org_id = $1 AND voided = 0"
-          " AND ($2 = '' OR actor = $2) AND ($3 = '' OR verb = $3) AND ($4 = '' OR object = $4)"
-          " AND ($5 = '' OR registration = $5) AND stored > $6 AND stored <= $7"
-          " AND (stored < $8 OR (stored = $8 AND id < $9)) ORDER BY stored DESC, id DESC LIMIT $10";
+#define QUERY(AFTER, ORDER)                                                                                   \
+    "SELECT id, stored, body FROM xapi_statement WHERE org_id = $1 AND voided = 0"                          \
+    " AND ($2 = '' OR actor = $2) AND ($3 = '' OR verb = $3) AND ($4 = '' OR object = $4)"                  \
+    " AND ($5 = '' OR registration = $5) AND stored > $6 AND stored <= $7"                                   \
+    " AND (stored " AFTER " $8 OR (stored = $8 AND id " AFTER " $9)) ORDER BY " ORDER " LIMIT $10"
+    const char *sql = q->ascending ? QUERY(">", "stored, id") : QUERY("<", "stored DESC, id DESC");
+#undef QUERY
     bool cursor = q->after_id > 0;
     UsTime after = cursor ? q->after_stored : q->ascending ? -1 : INT64_MAX;
     int64_t after_id = cursor ? q->after_id : q->ascending ? 0 : INT64_MAX;
@@ -260,30 +258,23 @@ int lrs_facts_verify(Db *db, int64_t org_id, FactsReport *out)
     db_bind_i64(st, 1, org_id);
     db_bind_text(st, 2, LEDGER_KIND);
     int rc, result = LN_OK;
-    Buf want;
-    buf_init(&want, 0);
     while (result == LN_OK && (rc = db_step(st)) == DB_ROW) {
         out->checked++;
-        json_t *p = entry_payload(db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
-                                  db_col_text(st, 5), db_col_i64(st, 6));
-        want.len = 0;
-        if (!p || ledger_canonical(p, &want) != LN_OK || !str_eq(buf_cstr(&want), db_col_text(st, 7))) {
+        if (!ledger_payload_is(entry_payload(db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+                                             db_col_text(st, 4), db_col_text(st, 5), db_col_i64(st, 6)),
+                               db_col_text(st, 7))) {
             out->table = "xapi_statement";
             out->bad_id = db_col_i64(st, 0);
             snprintf(out->detail, sizeof out->detail, "xAPI statement %s differs from its ledger entry",
                      db_col_text(st, 1));
             result = LN_EINVAL;
         }
-        json_decref(p);
     }
-    buf_free(&want);
     db_done(st);
     if (result != LN_OK) return result;
     if (rc != DB_DONE) return LN_EDB;
     int64_t entries = 0;
-    if (db_query_i64(db, &entries, "SELECT count(*) FROM ledger_entry WHERE org_id = $1 AND kind = $2", "it", org_id,
-                     LEDGER_KIND) != DB_ROW)
-        return LN_EDB;
+    if (ledger_kind_count(db, org_id, LEDGER_KIND, &entries) != LN_OK) return LN_EDB;
     if (entries != out->checked) {
         out->table = "xapi_statement";
         snprintf(out->detail, sizeof out->detail, "the ledger records %lld xAPI statements, the database holds %lld",

@@ -39,9 +39,8 @@ void api_external_mine_get(Req *r);
 void api_external_report_post(Req *r);
 void api_external_attest_post(Req *r);
 
-/* The run of the path ({id}) when the caller is one of its learners (a
- * token: of its organisation only), and its activity {aid}; 404 otherwise. */
-bool external_learner_run(Req *r, RunRef *run);
+/* The learner's run of the path (learner_run_of_path) and its activity
+ * {aid}; 404 otherwise. */
 bool external_learner_activity(Req *r, RunRef *run, ExtActivity *act);
 /* Store the caller's upload (field "file") as the platform's certificate
  * of `act`: ext_attest's answers, LN_EINVAL with *why when no file. */
